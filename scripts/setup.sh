@@ -38,8 +38,10 @@ if ! [ -x .tools/bin/btcd ] || ! grep -qx "$BTCD_VERSION" .tools/btcd.version 2>
   echo "$BTCD_VERSION" > .tools/btcd.version
 fi
 
-# Node dependencies, exactly as locked.
+# Node dependencies, exactly as locked. Not `npm ci`: the registry reachable here serves only this
+# platform's optional packages (rollup's other-OS binaries answer 404), and `npm ci` refuses a lock
+# file that lacks them, while `npm install` installs the locked versions and skips them.
 if ! [ -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: npm install (locked)"
+  npm install --no-audit --no-fund --loglevel=error
 fi

@@ -1,0 +1,20 @@
+# core.mk - the portable core's sources, shared by the device build (device-app/Makefile, B1)
+# and the host build (device-app/host/Makefile, B2). Include it; paths are absolute-free and
+# relative to this file's directory, so it works from any including Makefile.
+#   include path/to/device-app/core.mk
+#   SRCS += $(CORE_SRCS);  CFLAGS += $(addprefix -I,$(CORE_INCLUDES))
+# The core has no heap, no libc IO, no initialised writable globals (.data stays empty); it
+# needs only memcpy/memset/memcmp/memmove from the toolchain (freestanding builds: provide them).
+CORE_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+CORE_DIR := $(CORE_MK_DIR)/core
+
+CORE_CRYPTO_SRCS := wipe.c sha256.c hmac_sha256.c mont.c fe.c sc.c ge.c h2f.c tagged.c \
+                    ecdsa.c bip340.c
+CORE_APP_SRCS := apdu_reader.c dispatch.c key_policy.c spark_keys.c nonce_store.c \
+                 frost_share.c settings.c ux.c ux_text.c review.c review_key.c \
+                 handler_get_version.c handler_get_pubkey.c handler_sign_identity.c \
+                 handler_frost_commit.c handler_frost_sign.c
+
+CORE_SRCS := $(addprefix $(CORE_DIR)/crypto/,$(CORE_CRYPTO_SRCS)) \
+             $(addprefix $(CORE_DIR)/,$(CORE_APP_SRCS))
+CORE_INCLUDES := $(CORE_DIR) $(CORE_DIR)/crypto

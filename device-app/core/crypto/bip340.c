@@ -1,0 +1,69 @@
+#include "bip340.h"
+
+#include <string.h>
+
+#include "ge.h"
+#include "tagged.h"
+#include "ct.h"
+#include "wipe.h"
+
+uint32_t bip340_sign(const uint8_t priv[32], const uint8_t msg[32], const uint8_t aux[32],
+                     uint8_t sig[64]) {
+    sc_t d, k, e, s;
+    ge_t P, R;
+    fe_t px, py, rx, ry;
+    uint8_t pxb[32], rxb[32], t[32], h[32];
+    sha256_ctx_t c;
+    uint32_t ok;
+
+    ok = sc_from_bytes_nonzero(&d, priv);
+    ge_mul_gen(&P, &d);
+    (void)ge_to_affine(&px, &py, &P);
+    sc_cond_neg(&d, &d, fe_is_odd(&py)); /* key with even y */
+    fe_to_bytes(pxb, &px);
+
+    /* t = bytes(d) xor hash_aux(a) */
+    tagged_hash("BIP0340/aux", aux, 32u, h);
+    sc_to_bytes(t, &d);
+    for (unsigned i = 0; i < 32u; i++) {
+        t[i] = (uint8_t)(t[i] ^ h[i]);
+    }
+    /* k' = int(hash_nonce(t || P.x || m)) mod n */
+    tagged_init(&c, "BIP0340/nonce");
+    sha256_update(&c, t, 32u);
+    sha256_update(&c, pxb, 32u);
+    sha256_update(&c, msg, 32u);
+    sha256_final(&c, h);
+    (void)sc_from_bytes_reduce(&k, h);
+    ok &= sc_is_zero(&k) ^ 1u;
+
+    ge_mul_gen(&R, &k);
+    (void)ge_to_affine(&rx, &ry, &R);
+    sc_cond_neg(&k, &k, fe_is_odd(&ry));
+    fe_to_bytes(rxb, &rx);
+
+    /* e = int(hash_challenge(R.x || P.x || m)) mod n */
+    tagged_init(&c, "BIP0340/challenge");
+    sha256_update(&c, rxb, 32u);
+    sha256_update(&c, pxb, 32u);
+    sha256_update(&c, msg, 32u);
+    sha256_final(&c, h);
+    (void)sc_from_bytes_reduce(&e, h);
+
+    sc_mul(&s, &e, &d);
+    sc_add(&s, &s, &k);
+    memcpy(sig, rxb, 32u);
+    sc_to_bytes(sig + 32, &s);
+    CT_DECLASSIFY(sig, 64u); /* the signature is public */
+    CT_DECLASSIFY(&ok, sizeof ok); /* failure (invalid key, k = 0) is reported */
+    if (!ok) {
+        memset(sig, 0, 64u);
+    }
+    wipe(&d, sizeof d);
+    wipe(&k, sizeof k);
+    wipe(&s, sizeof s);
+    wipe(t, sizeof t);
+    wipe(h, sizeof h);
+    wipe(&R, sizeof R);
+    return ok;
+}

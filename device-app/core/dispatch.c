@@ -1,0 +1,78 @@
+#include "dispatch.h"
+
+#include "nonce_store.h"
+#include "platform.h"
+#include "protocol.h"
+#include "review.h"
+#include "settings.h"
+#include "ux.h"
+
+static bool g_pending;
+
+void core_reply(const uint8_t *data, size_t len, uint16_t sw) {
+    g_pending = false;
+    plat_reply(data, len, sw);
+}
+
+void core_reply_sw(uint16_t sw) { core_reply(NULL, 0u, sw); }
+
+void core_defer_reply(void) { g_pending = true; }
+
+bool core_reply_pending(void) { return g_pending; }
+
+void core_init(void) {
+    g_pending = false;
+    settings_init();
+    nonce_store_init();
+    frost_sign_reset();
+    ux_init();
+}
+
+void core_on_apdu(const uint8_t *buf, size_t len) {
+    apdu_t a;
+    if (ux_exited()) {
+        return;
+    }
+    if (review_active()) {
+        /* Ledger IO cannot deliver a second APDU before the reply; if a platform does anyway,
+         * the old flow is dropped rather than answered twice. */
+        review_cancel();
+        g_pending = false;
+    }
+    uint16_t sw = apdu_parse(buf, len, &a);
+    if (sw != SW_OK) {
+        frost_sign_reset();
+        core_reply_sw(sw);
+        return;
+    }
+    if (a.cla != CLA_SPARK) {
+        frost_sign_reset();
+        core_reply_sw(SW_CLA_NOT_SUPPORTED);
+        return;
+    }
+    if (a.ins != INS_FROST_SIGN) {
+        frost_sign_reset();
+    }
+    switch (a.ins) {
+    case INS_GET_VERSION:
+        handle_get_version(&a);
+        break;
+    case INS_GET_PUBLIC_KEY:
+        handle_get_pubkey(&a);
+        break;
+    case INS_SIGN_IDENTITY:
+        handle_sign_identity(&a);
+        break;
+    case INS_FROST_COMMIT:
+        handle_frost_commit(&a);
+        break;
+    case INS_FROST_SIGN:
+        handle_frost_sign(&a);
+        break;
+    default:
+        core_reply_sw(SW_INS_NOT_SUPPORTED);
+        break;
+    }
+}
+
+void core_on_button(button_t b) { ux_on_button(b); }

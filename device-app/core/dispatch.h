@@ -1,0 +1,22 @@
+/* dispatch.h - the core's reply helpers and the command handlers (one file each). */
+#ifndef SPARK_DISPATCH_H
+#define SPARK_DISPATCH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apdu_reader.h"
+
+/* Answer the pending APDU (exactly once per APDU). */
+void core_reply(const uint8_t *data, size_t len, uint16_t sw);
+void core_reply_sw(uint16_t sw);
+/* The handler started a review: the reply will come from its callback. */
+void core_defer_reply(void);
+
+void handle_get_version(const apdu_t *a);
+void handle_get_pubkey(const apdu_t *a);
+void handle_sign_identity(const apdu_t *a);
+void handle_frost_commit(const apdu_t *a);
+void handle_frost_sign(const apdu_t *a);
+/* Forget a partial FROST_SIGN payload (any other command arrived). */
+void frost_sign_reset(void);
+#endif

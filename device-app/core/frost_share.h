@@ -1,0 +1,40 @@
+/* frost_share.h - the user's share of Spark's nested FROST signature
+ * (ciphersuite FROST-secp256k1-SHA256-TR-v1, RFC 9591 + BIP340/341, as written out in
+ * FACTS.md "The user's share, written out"; must equal the SDK's signFrost byte for byte). */
+#ifndef SPARK_FROST_SHARE_H
+#define SPARK_FROST_SHARE_H
+#include <stdint.h>
+
+#include "sc.h"
+
+/* One operator's commitments, pointing into the request payload. */
+typedef struct {
+    const uint8_t *id;      /* 32-byte big-endian identifier scalar */
+    const uint8_t *hiding;  /* 33-byte compressed D_i */
+    const uint8_t *binding; /* 33-byte compressed E_i */
+} frost_commit_ref_t;
+
+typedef enum {
+    FROST_OK = 0,
+    FROST_ERR_POINT = 1,      /* a point failed to decode */
+    FROST_ERR_ID = 2,         /* identifier zero, >= n, duplicated, or equal to the user's */
+    FROST_ERR_DEGENERATE = 3  /* R or Q at infinity */
+} frost_err_t;
+
+#define FROST_MAX_PARTICIPANTS 9u /* 8 operators + the user */
+
+/* The user's identifier: HID("user") = hash_to_field with DST context || "id". */
+void frost_user_identifier(uint8_t id[32]);
+
+/* z = d' + rho_user * e' + c * s' (see FACTS.md). secret, d, e are the user's key and nonces;
+ * user_hiding/binding are their commitments (already checked by the caller). */
+frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
+                             const uint8_t msg[32], const uint8_t verifying_key[33],
+                             const frost_commit_ref_t *ops, uint32_t n_ops,
+                             const uint8_t user_hiding[33], const uint8_t user_binding[33],
+                             const uint8_t *adaptor /* 33 bytes or NULL */, uint8_t z_out[32]);
+/* Check a signing package before the review: operator ids valid, distinct and not the user's,
+ * every point decodes (verifying key, operator commitments, adaptor). */
+frost_err_t frost_check_package(const uint8_t verifying_key[33], const frost_commit_ref_t *ops,
+                                uint32_t n_ops, const uint8_t *adaptor);
+#endif

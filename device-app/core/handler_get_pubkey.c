@@ -1,0 +1,78 @@
+#include <string.h>
+
+#include "dispatch.h"
+#include "ge.h"
+#include "key_policy.h"
+#include "platform.h"
+#include "protocol.h"
+#include "review.h"
+#include "review_key.h"
+#include "ux_text.h"
+#include "ct.h"
+#include "wipe.h"
+
+/* The key waiting for the user's confirmation (public data). */
+static uint8_t g_pending_pub[33];
+
+/* Derive the compressed public key of a policy-checked Spark key. */
+static bool derive_pub(const spark_key_t *key, uint8_t pub[33]) {
+    uint8_t priv[32];
+    sc_t k;
+    ge_t p;
+    bool ok = plat_derive_secp256k1(key->path, key->depth, priv);
+    uint32_t key_ok = sc_from_bytes_nonzero(&k, priv);
+    CT_DECLASSIFY(&key_ok, sizeof key_ok);
+    ok = ok && key_ok;
+    if (ok) {
+        ge_mul_gen(&p, &k);
+        uint32_t enc_ok = ge_encode(pub, &p);
+        CT_DECLASSIFY(pub, 33u); /* the public key is public */
+        CT_DECLASSIFY(&enc_ok, sizeof enc_ok);
+        ok = enc_ok != 0u;
+    }
+    wipe(priv, sizeof priv);
+    wipe(&k, sizeof k);
+    return ok;
+}
+
+static void on_decision(bool approved) {
+    if (approved) {
+        core_reply(g_pending_pub, sizeof g_pending_pub, SW_OK);
+    } else {
+        core_reply_sw(SW_DENIED);
+    }
+}
+
+void handle_get_pubkey(const apdu_t *a) {
+    reader_t r;
+    spark_key_t key;
+    if ((a->p1 != P1_SILENT && a->p1 != P1_SHOW) || a->p2 != 0u) {
+        core_reply_sw(SW_BAD_P1_P2);
+        return;
+    }
+    rd_init(&r, a->data, a->lc);
+    uint16_t sw = keyref_parse(&r, &key);
+    if (sw == SW_OK && !rd_finished(&r)) {
+        sw = r.err ? SW_WRONG_LENGTH : SW_BAD_DATA;
+    }
+    if (sw != SW_OK) {
+        core_reply_sw(sw);
+        return;
+    }
+    if (!derive_pub(&key, g_pending_pub)) {
+        core_reply_sw(SW_INTERNAL);
+        return;
+    }
+    if (a->p1 == P1_SILENT) {
+        core_reply(g_pending_pub, sizeof g_pending_pub, SW_OK);
+        return;
+    }
+    review_reset();
+    ux_page_t *p = review_add_page("Verify key");
+    review_describe_key(p, &key);
+    review_add_leaf_page(&key);
+    p = review_add_page("Public key");
+    page_add_hex(p, g_pending_pub, sizeof g_pending_pub, 17u);
+    core_defer_reply();
+    review_start(on_decision);
+}

@@ -1,0 +1,24 @@
+#include "dispatch.h"
+#include "nonce_store.h"
+#include "protocol.h"
+#include "settings.h"
+
+void handle_get_version(const apdu_t *a) {
+    if (a->p1 != 0u || a->p2 != 0u) {
+        core_reply_sw(SW_BAD_P1_P2);
+        return;
+    }
+    if (a->lc != 0u) {
+        core_reply_sw(SW_WRONG_LENGTH);
+        return;
+    }
+    uint8_t out[8] = {APP_VERSION_MAJOR,
+                      APP_VERSION_MINOR,
+                      APP_VERSION_PATCH,
+                      settings_blind_signing() ? 1u : 0u,
+                      FROST_MAX_COMMIT_BATCH,
+                      (uint8_t)(NONCE_WINDOW >> 8),
+                      (uint8_t)NONCE_WINDOW,
+                      FROST_MAX_OPERATORS};
+    core_reply(out, sizeof out, SW_OK);
+}

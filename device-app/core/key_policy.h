@@ -1,0 +1,18 @@
+/* key_policy.h - parse a KEYREF (PROTOCOL.md "Key references") and enforce the Spark key
+ * policy: only m/8797555'/A'/{0',1',2',4'}, m/8797555'/A'/1'/x' (leaf) and
+ * m/8797555'/A'/3'/x' (static deposit), all hardened, A <= 255. */
+#ifndef SPARK_KEY_POLICY_H
+#define SPARK_KEY_POLICY_H
+#include <stdint.h>
+
+#include "apdu_reader.h"
+#include "spark_keys.h"
+
+/* Reads one KEYREF from r. Returns SW_OK with *key resolved, SW_PATH_REFUSED for a well-formed
+ * reference to a key outside the policy, SW_BAD_DATA / SW_WRONG_LENGTH for malformed input. */
+uint16_t keyref_parse(reader_t *r, spark_key_t *key);
+/* Classify an explicit path; SW_OK fills key (kind, account, index, path). */
+uint16_t key_policy_check_path(const uint32_t *path, uint32_t depth, spark_key_t *key);
+/* 1 if this key may sign FROST shares (leaf, deposit, static deposit). */
+uint32_t key_policy_frost_allowed(const spark_key_t *key);
+#endif

@@ -1,0 +1,41 @@
+/* spark_keys.h - Spark key kinds and their BIP32 paths (FACTS.md "Spark keys": purpose
+ * 8797555' = last 3 bytes of sha256("spark"); SDK src/signer/signer.ts). */
+#ifndef SPARK_SPARK_KEYS_H
+#define SPARK_SPARK_KEYS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPARK_PURPOSE 8797555u
+#define HARDENED 0x80000000u
+#define SPARK_MAX_ACCOUNT 255u
+#define SPARK_LEAF_ID_MAX 64u
+#define SPARK_MAX_DEPTH 4u
+
+typedef enum {
+    KEY_IDENTITY = 0,
+    KEY_SIGNING_BASE = 1,
+    KEY_DEPOSIT = 2,
+    KEY_STATIC_DEPOSIT = 3,
+    KEY_HTLC_BASE = 4,
+    KEY_LEAF = 5,
+    KEY_EXPLICIT_PATH = 6 /* wire kind only: resolved to one of the above, or refused */
+} key_kind_t;
+
+/* A resolved, policy-checked Spark key. */
+typedef struct {
+    key_kind_t kind;        /* never KEY_EXPLICIT_PATH after resolution */
+    uint32_t account;       /* 0..SPARK_MAX_ACCOUNT */
+    uint32_t index;         /* static deposit index or leaf index (without the hardened bit) */
+    uint8_t leaf_id_len;    /* 0 if the leaf key came as an explicit path */
+    char leaf_id[SPARK_LEAF_ID_MAX + 1u];
+    uint32_t path[SPARK_MAX_DEPTH];
+    uint8_t depth;
+} spark_key_t;
+
+/* Leaf index: u32_be(sha256(leafId)[0..4]) mod 2^31 (hardened bit added by the path). */
+uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len);
+/* Fill key->path/depth from kind, account and index. */
+void spark_key_build_path(spark_key_t *key);
+/* Short display name, e.g. "Identity". */
+const char *spark_key_name(key_kind_t kind);
+#endif

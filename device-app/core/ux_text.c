@@ -1,0 +1,89 @@
+#include "ux_text.h"
+
+#include <string.h>
+
+static void copy_line(char *dst, const char *src, size_t n) {
+    if (n > UX_LINE_CHARS) {
+        n = UX_LINE_CHARS;
+    }
+    size_t i = 0;
+    for (; i < n && src[i] != '\0'; i++) {
+        char ch = src[i];
+        /* only what the platform's font can draw */
+        dst[i] = (ch >= 0x20 && ch <= 0x7e) ? ch : '?';
+    }
+    dst[i] = '\0';
+}
+
+void page_init(ux_page_t *p, const char *title) {
+    memset(p, 0, sizeof *p);
+    copy_line(p->title, title, UX_LINE_CHARS);
+}
+
+static char *next_line(ux_page_t *p) {
+    if (p->n_lines >= UX_MAX_LINES) {
+        return NULL;
+    }
+    return p->lines[p->n_lines++];
+}
+
+void page_add_line(ux_page_t *p, const char *text) {
+    char *l = next_line(p);
+    if (l != NULL) {
+        copy_line(l, text, UX_LINE_CHARS);
+    }
+}
+
+void page_add_number(ux_page_t *p, const char *prefix, uint32_t value) {
+    char buf[UX_LINE_CHARS + 1u];
+    char digits[11];
+    size_t nd = 0, n = 0;
+    do {
+        digits[nd++] = (char)('0' + (value % 10u));
+        value /= 10u;
+    } while (value != 0u);
+    while (prefix[n] != '\0' && n < UX_LINE_CHARS) {
+        buf[n] = prefix[n];
+        n++;
+    }
+    while (nd > 0u && n < UX_LINE_CHARS) {
+        buf[n++] = digits[--nd];
+    }
+    buf[n] = '\0';
+    page_add_line(p, buf);
+}
+
+void page_add_hex(ux_page_t *p, const uint8_t *data, size_t len, size_t per_line) {
+    static const char HEX[] = "0123456789abcdef";
+    size_t total = 2u * len, done = 0;
+    if (per_line == 0u || per_line > UX_LINE_CHARS) {
+        per_line = UX_LINE_CHARS;
+    }
+    while (done < total) {
+        char *l = next_line(p);
+        if (l == NULL) {
+            return;
+        }
+        size_t k = 0;
+        for (; k < per_line && done < total; k++, done++) {
+            uint8_t b = data[done / 2u];
+            l[k] = HEX[(done % 2u) == 0u ? (b >> 4) : (b & 15u)];
+        }
+        l[k] = '\0';
+    }
+}
+
+void page_add_wrapped(ux_page_t *p, const char *text, size_t per_line) {
+    size_t len = strlen(text), done = 0;
+    if (per_line == 0u || per_line > UX_LINE_CHARS) {
+        per_line = UX_LINE_CHARS;
+    }
+    while (done < len) {
+        char *l = next_line(p);
+        if (l == NULL) {
+            return;
+        }
+        copy_line(l, text + done, per_line);
+        done += per_line;
+    }
+}

@@ -1,0 +1,27 @@
+/* All core headers, for the tests. */
+#ifndef HOST_CORE_INCLUDES_H
+#define HOST_CORE_INCLUDES_H
+#include "apdu_reader.h"
+#include "bip340.h"
+#include "dispatch.h"
+#include "ecdsa.h"
+#include "fe.h"
+#include "frost_share.h"
+#include "ge.h"
+#include "h2f.h"
+#include "hmac_sha256.h"
+#include "key_policy.h"
+#include "mont.h"
+#include "nonce_store.h"
+#include "platform.h"
+#include "protocol.h"
+#include "review.h"
+#include "sc.h"
+#include "settings.h"
+#include "sha256.h"
+#include "sha512.h"
+#include "spark_keys.h"
+#include "tagged.h"
+#include "ux.h"
+#include "wipe.h"
+#endif

@@ -1,0 +1,95 @@
+#include "frost_payload.h"
+
+#include <string.h>
+
+#include "core_includes.h"
+#include "test.h"
+
+static size_t put_u32(uint8_t *o, uint32_t v) {
+    o[0] = (uint8_t)(v >> 24);
+    o[1] = (uint8_t)(v >> 16);
+    o[2] = (uint8_t)(v >> 8);
+    o[3] = (uint8_t)v;
+    return 4;
+}
+
+size_t tv_keyref(const tv_frost_t *v, uint8_t *out) {
+    size_t n = 0;
+    out[n++] = v->kind;
+    n += put_u32(out + n, v->account);
+    if (v->kind == KEY_STATIC_DEPOSIT) {
+        n += put_u32(out + n, v->index);
+    } else if (v->kind == KEY_LEAF) {
+        size_t l = strlen(v->leaf);
+        out[n++] = (uint8_t)l;
+        memcpy(out + n, v->leaf, l);
+        n += l;
+    }
+    return n;
+}
+
+size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
+    size_t n = tv_keyref(v, out);
+    memcpy(out + n, v->msg, 32);
+    n += 32;
+    memcpy(out + n, v->vk, 33);
+    n += 33;
+    n += put_u32(out + n, ref);
+    memcpy(out + n, v->hiding, 33);
+    n += 33;
+    memcpy(out + n, v->binding, 33);
+    n += 33;
+    out[n++] = v->nops;
+    for (unsigned i = 0; i < v->nops; i++) {
+        memcpy(out + n, v->ops[i].id, 32);
+        n += 32;
+        memcpy(out + n, v->ops[i].hiding, 33);
+        n += 33;
+        memcpy(out + n, v->ops[i].binding, 33);
+        n += 33;
+    }
+    out[n++] = v->has_adaptor;
+    if (v->has_adaptor) {
+        memcpy(out + n, v->adaptor, 33);
+        n += 33;
+    }
+    return n;
+}
+
+uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk) {
+    uint8_t apdu[300];
+    size_t off = 0;
+    uint16_t sw = 0;
+    do {
+        size_t take = len - off < chunk ? len - off : chunk;
+        bool last = off + take == len;
+        size_t n = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
+                           last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, take);
+        if (take == 0) {
+            apdu[4] = 0;
+            n = 5;
+        }
+        sw = host_exchange(apdu, n);
+        off += take;
+        if (!last && sw != SW_OK) {
+            return sw;
+        }
+    } while (off < len);
+    return sw;
+}
+
+void issue_commitments_until(uint32_t upto) {
+    uint8_t apdu[8];
+    for (int guard = 0; guard < 2000; guard++) {
+        size_t n = mk_apdu(apdu, INS_FROST_COMMIT, 3, 0, NULL, 0);
+        if (host_exchange(apdu, n) != SW_OK) {
+            return;
+        }
+        uint32_t first = ((uint32_t)g_host_reply.data[0] << 24) |
+                         ((uint32_t)g_host_reply.data[1] << 16) |
+                         ((uint32_t)g_host_reply.data[2] << 8) | g_host_reply.data[3];
+        if (first + 2 >= upto) {
+            return;
+        }
+    }
+}

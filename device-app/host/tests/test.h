@@ -1,0 +1,50 @@
+/* test.h - a tiny test runner: CHECKs inside TEST functions; main prints "N passed, M failed"
+ * (N, M count test functions) and exits non-zero on any failure. */
+#ifndef HOST_TEST_H
+#define HOST_TEST_H
+#include <stdio.h>
+#include <string.h>
+
+#include "host_platform.h"
+
+extern unsigned g_checks_failed_in_test;
+
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        if (!(cond)) {                                                                 \
+            g_checks_failed_in_test++;                                                 \
+            fprintf(stderr, "  FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
+        }                                                                              \
+    } while (0)
+
+#define CHECK_EQ_U(a, b)                                                               \
+    do {                                                                               \
+        unsigned long va_ = (unsigned long)(a), vb_ = (unsigned long)(b);              \
+        if (va_ != vb_) {                                                              \
+            g_checks_failed_in_test++;                                                 \
+            fprintf(stderr, "  FAIL %s:%d: %s == 0x%lx, expected 0x%lx\n", __FILE__,   \
+                    __LINE__, #a, va_, vb_);                                           \
+        }                                                                              \
+    } while (0)
+
+#define CHECK_BYTES(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)
+
+typedef void (*test_fn_t)(void);
+void run_test(const char *name, test_fn_t fn);
+#define RUN(fn) run_test(#fn, fn)
+
+/* Suites (one per file) */
+void suite_crypto(void);
+void suite_frost(void);
+void suite_nonce(void);
+void suite_policy(void);
+void suite_apdu(void);
+void suite_ux(void);
+
+/* helpers (test_util.c) */
+size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
+               size_t len);
+void hex_to_bytes(const char *hex, uint8_t *out, size_t n);
+/* fresh core with the vectors' test seed; session secret = TV_SESSION_SECRET */
+void fresh_core(void);
+#endif

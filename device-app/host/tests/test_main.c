@@ -1,0 +1,28 @@
+#include <stdlib.h>
+
+#include "test.h"
+
+unsigned g_checks_failed_in_test;
+static unsigned g_passed, g_failed;
+
+void run_test(const char *name, test_fn_t fn) {
+    g_checks_failed_in_test = 0;
+    fn();
+    if (g_checks_failed_in_test == 0) {
+        g_passed++;
+    } else {
+        g_failed++;
+        fprintf(stderr, "FAILED: %s (%u checks)\n", name, g_checks_failed_in_test);
+    }
+}
+
+int main(void) {
+    suite_crypto();
+    suite_frost();
+    suite_nonce();
+    suite_policy();
+    suite_apdu();
+    suite_ux();
+    printf("%u passed, %u failed\n", g_passed, g_failed);
+    return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

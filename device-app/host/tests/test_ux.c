@@ -1,0 +1,110 @@
+#include "core_includes.h"
+#include "test.h"
+#include "vectors/vectors.h"
+
+static void test_home_and_navigation(void) {
+    fresh_core();
+    CHECK(host_screen_has(APP_NAME));
+    CHECK(host_screen_has("Version " APP_VERSION_STR));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_RIGHT);
+    host_press(BUTTON_LEFT); /* no wrap-around */
+    CHECK(host_screen_has(APP_NAME));
+    host_press(BUTTON_BOTH); /* nothing on the home page */
+    CHECK(host_screen_has(APP_NAME));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Settings"));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT | UX_NAV_RIGHT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Quit"));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Quit"));
+    host_press(BUTTON_LEFT);
+    host_press(BUTTON_LEFT);
+    CHECK(host_screen_has(APP_NAME));
+    CHECK(!g_host_exited);
+}
+
+static void test_settings_toggle(void) {
+    fresh_core();
+    CHECK(!settings_blind_signing());
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_BOTH);
+    CHECK(host_screen_has("Blind signing"));
+    CHECK(host_screen_has("Disabled"));
+    host_press(BUTTON_BOTH);
+    CHECK(host_screen_has("Enabled"));
+    CHECK(settings_blind_signing());
+    host_press(BUTTON_BOTH);
+    CHECK(host_screen_has("Disabled"));
+    host_press(BUTTON_BOTH);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Back"));
+    host_press(BUTTON_BOTH);
+    CHECK(host_screen_has("Settings"));
+    CHECK(settings_blind_signing());
+    /* settings live in RAM: a restart turns blind signing off again */
+    fresh_core();
+    CHECK(!settings_blind_signing());
+}
+
+static void test_quit(void) {
+    fresh_core();
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_BOTH);
+    CHECK(g_host_exited);
+    unsigned pages = g_host_pages;
+    host_press(BUTTON_LEFT);
+    CHECK_EQ_U(g_host_pages, pages);
+}
+
+static void test_review_navigation(void) {
+    uint8_t apdu[64], data[36] = {0};
+    fresh_core();
+    host_enable_blind_signing();
+    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_SCHNORR, 0, data, sizeof data);
+    CHECK_EQ_U(host_exchange(apdu, a), 0);
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_RIGHT);
+    host_press(BUTTON_BOTH); /* both on a content page does nothing */
+    CHECK(core_reply_pending());
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Approve"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Reject"));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Reject"));
+    host_press(BUTTON_LEFT);
+    CHECK(host_screen_has("Approve"));
+    unsigned before = g_host_reply.count;
+    host_press(BUTTON_BOTH);
+    CHECK_EQ_U(g_host_reply.count, before + 1);
+    CHECK_EQ_U(g_host_reply.sw, SW_OK);
+    CHECK(host_screen_has(APP_NAME));
+    /* buttons after the flow do not reply again */
+    host_press(BUTTON_BOTH);
+    CHECK_EQ_U(g_host_reply.count, before + 1);
+}
+
+static void test_apdu_during_review_cancels(void) {
+    uint8_t apdu[64], data[36] = {0};
+    fresh_core();
+    host_enable_blind_signing();
+    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_ECDSA_DER, 0, data, sizeof data);
+    CHECK_EQ_U(host_exchange(apdu, a), 0);
+    uint8_t v[8];
+    size_t b = mk_apdu(v, INS_GET_VERSION, 0, 0, NULL, 0);
+    CHECK_EQ_U(host_exchange(v, b), SW_OK);
+    CHECK(!core_reply_pending());
+    CHECK(host_screen_has(APP_NAME));
+}
+
+void suite_ux(void) {
+    RUN(test_home_and_navigation);
+    RUN(test_settings_toggle);
+    RUN(test_quit);
+    RUN(test_review_navigation);
+    RUN(test_apdu_during_review_cancels);
+}

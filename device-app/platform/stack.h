@@ -1,0 +1,18 @@
+/* stack.h - stack overflow guard and high-water measurement.
+ * There is no MPU guard page under Speculos (SPECULOS.md 1.6: the stack grows down into .bss),
+ * so a canary word sits between .bss and the stack; the loop checks it after every event and
+ * stops the app if it was overwritten. The free stack is painted at start so the deepest use
+ * can be measured (reported at exit on Speculos' debug channel). */
+#ifndef SPARK_STACK_H
+#define SPARK_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void stack_init(void);
+bool stack_intact(void);
+/* Bytes of stack ever used since stack_init (painted words overwritten). */
+uint32_t stack_high_water(void);
+uint32_t stack_size(void);
+
+#endif

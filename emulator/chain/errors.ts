@@ -1,0 +1,26 @@
+/** Error codes raised by the chain emulator (btcd runner, RPC client, endpoints, funding wallet). */
+export type ChainErrorCode =
+  | 'BTCD_NOT_FOUND'
+  | 'BTCD_START_FAILED'
+  | 'BTCD_EXITED'
+  | 'RPC_TRANSPORT'
+  | 'RPC_ERROR'
+  | 'INSUFFICIENT_FUNDS'
+  | 'BAD_ADDRESS'
+  | 'BAD_AMOUNT'
+  | 'NOT_FOUND'
+  | 'TIMEOUT';
+
+/** A failure in the chain emulator, with a machine-readable code. */
+export class ChainError extends Error {
+  readonly code: ChainErrorCode;
+  /** The JSON-RPC error code when the failure came from btcd (e.g. -5, -26). */
+  readonly rpcCode: number | undefined;
+
+  constructor(code: ChainErrorCode, message: string, rpcCode?: number) {
+    super(message);
+    this.name = 'ChainError';
+    this.code = code;
+    this.rpcCode = rpcCode;
+  }
+}

@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { p2wpkh, Transaction } from '@scure/btc-signer';
+import { ChainError } from './errors.js';
+import { REGTEST, addressToScript, btcToSats } from './regtest.js';
+import type { RpcClient, VerboseTransaction } from './rpc-client.js';
+
+/** Coinbase outputs can be spent 100 blocks later (BTCD.md §2, §3 "Maturity"). */
+export const COINBASE_MATURITY = 100;
+
+/** A flat fee per funding transaction. btcd runs with --minrelaytxfee=0, so this is only realism. */
+const BASE_FEE_SATS = 300n;
+const FEE_PER_OUTPUT_SATS = 50n;
+/** Change below this is added to the fee instead of creating a dust output. */
+const MIN_CHANGE_SATS = 1_000n;
+
+/** One spendable output of the funding wallet. */
+export interface WalletUtxo {
+  txid: string;
+  vout: number;
+  amount: bigint;
+  /** Confirmations when it was listed; 0 for mempool outputs. */
+  confirmations: number;
+  coinbase: boolean;
+}
+
+/** One payment of a funding transaction. */
+export interface Payment {
+  address: string;
+  sats: bigint;
+}
+
+/**
+ * btcd has no wallet (BTCD.md §6), so the chain keeps its own: one P2WPKH key that is btcd's
+ * --miningaddr, whose coinbases it spends with transactions signed here. Its coins are found
+ * through btcd's address index, so the wallet needs no state besides the key and survives
+ * restarts. Calls are serialised so that two payments never pick the same coin.
+ */
+export class FundingWallet {
+  readonly address: string;
+  readonly script: Uint8Array;
+  private readonly privateKey: Uint8Array;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Outputs spent by our own transactions that btcd's index may not show yet. */
+  private readonly spentByUs = new Set<string>();
+
+  private constructor(privateKey: Uint8Array, private readonly rpc: RpcClient | undefined) {
+    this.privateKey = privateKey;
+    const payment = p2wpkh(secp256k1.getPublicKey(privateKey, true), REGTEST);
+    if (payment.address === undefined) throw new ChainError('BAD_ADDRESS', 'could not derive the funding address');
+    this.address = payment.address;
+    this.script = payment.script;
+  }
+
+  /** Loads the wallet key from `keyFile`, creating it on first use. */
+  static loadOrCreate(keyFile: string, rpc?: RpcClient): FundingWallet {
+    let key: Uint8Array;
+    if (existsSync(keyFile)) {
+      const parsed = JSON.parse(readFileSync(keyFile, 'utf8')) as { privateKey?: string };
+      if (typeof parsed.privateKey !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.privateKey)) {
+        throw new ChainError('BAD_ADDRESS', `${keyFile} does not hold a 32-byte hex privateKey`);
+      }
+      key = hexToBytes(parsed.privateKey);
+    } else {
+      key = secp256k1.utils.randomPrivateKey();
+      mkdirSync(dirname(keyFile), { recursive: true });
+      writeFileSync(keyFile, JSON.stringify({ privateKey: bytesToHex(key) }) + '\n', { mode: 0o600 });
+    }
+    return new FundingWallet(key, rpc);
+  }
+
+  private client(): RpcClient {
+    if (this.rpc === undefined) throw new ChainError('RPC_TRANSPORT', 'the funding wallet has no RPC client');
+    return this.rpc;
+  }
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Mines until at least one coinbase of ours is mature (fresh chain: 101 blocks). */
+  async ensureMatureCoins(): Promise<void> {
+    const rpc = this.client();
+    const height = await rpc.getBlockCount();
+    if (height <= COINBASE_MATURITY) await rpc.generate(COINBASE_MATURITY + 1 - height);
+  }
+
+  /** All outputs paying this wallet that no known transaction spends, found via the address index. */
+  async listUnspent(): Promise<WalletUtxo[]> {
+    const rpc = this.client();
+    const txs: VerboseTransaction[] = [];
+    const page = 1000;
+    for (let skip = 0; ; skip += page) {
+      const batch = await rpc.searchRawTransactions(this.address, skip, page);
+      txs.push(...batch);
+      if (batch.length < page) break;
+    }
+    const spent = new Set(this.spentByUs);
+    for (const tx of txs) {
+      for (const vin of tx.vin) if (vin.txid !== undefined && vin.vout !== undefined) spent.add(`${vin.txid}:${vin.vout}`);
+    }
+    const scriptHex = bytesToHex(this.script);
+    const utxos: WalletUtxo[] = [];
+    for (const tx of txs) {
+      const coinbase = tx.vin.some((v) => v.coinbase !== undefined);
+      for (const out of tx.vout) {
+        if (out.scriptPubKey.hex !== scriptHex || spent.has(`${tx.txid}:${out.n}`)) continue;
+        utxos.push({ txid: tx.txid, vout: out.n, amount: btcToSats(out.value), confirmations: tx.confirmations ?? 0, coinbase });
+      }
+    }
+    return utxos;
+  }
+
+  /** Coins that may go into the next block: immature coinbases are left out. */
+  async spendable(): Promise<WalletUtxo[]> {
+    return (await this.listUnspent()).filter((u) => !u.coinbase || u.confirmations >= COINBASE_MATURITY);
+  }
+
+  /** Sum of spendable coins, in satoshis. */
+  async balance(): Promise<bigint> {
+    return (await this.spendable()).reduce((sum, u) => sum + u.amount, 0n);
+  }
+
+  /**
+   * Pays every payment in one transaction, broadcasts it and returns its txid (unconfirmed:
+   * mine to confirm). Change goes back to the wallet and can be spent before it confirms.
+   */
+  pay(payments: Payment[]): Promise<string> {
+    return this.serialised(async () => {
+      if (payments.length === 0) throw new ChainError('BAD_AMOUNT', 'no payments given');
+      const outputs = payments.map((p) => {
+        if (typeof p.sats !== 'bigint' || p.sats <= 0n) throw new ChainError('BAD_AMOUNT', `amount must be a positive number of sats, got ${String(p.sats)}`);
+        return { script: addressToScript(p.address), sats: p.sats };
+      });
+      const total = outputs.reduce((sum, o) => sum + o.sats, 0n);
+      const fee = BASE_FEE_SATS + FEE_PER_OUTPUT_SATS * BigInt(outputs.length + 1);
+      await this.ensureMatureCoins();
+      const coins = (await this.spendable()).sort((a, b) => (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0));
+      const chosen: WalletUtxo[] = [];
+      let inSum = 0n;
+      for (const coin of coins) {
+        if (inSum >= total + fee) break;
+        chosen.push(coin);
+        inSum += coin.amount;
+      }
+      if (inSum < total + fee) {
+        throw new ChainError('INSUFFICIENT_FUNDS', `funding wallet holds ${inSum} spendable sats, needs ${total + fee}; mine more blocks`);
+      }
+      const tx = new Transaction();
+      for (const coin of chosen) {
+        tx.addInput({ txid: coin.txid, index: coin.vout, witnessUtxo: { script: this.script, amount: coin.amount } });
+      }
+      for (const o of outputs) tx.addOutput({ script: o.script, amount: o.sats });
+      const change = inSum - total - fee;
+      if (change >= MIN_CHANGE_SATS) tx.addOutput({ script: this.script, amount: change });
+      tx.sign(this.privateKey);
+      tx.finalize();
+      const txid = await this.client().sendRawTransaction(tx.hex);
+      for (const coin of chosen) this.spentByUs.add(`${coin.txid}:${coin.vout}`);
+      return txid;
+    });
+  }
+}

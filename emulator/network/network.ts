@@ -1,0 +1,239 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ConfigOptions } from '@buildonspark/spark-sdk';
+import pg from 'pg';
+import { startChain, type Chain } from '../chain/chain.js';
+import { freePort, isPortFree } from '../chain/free-port.js';
+import { identifierForIndex, type OperatorConfig, type PeerConfig, type ReadyLine } from '../operator/config.js';
+import { openLocalCa } from './ca.js';
+import { OperatorProcess } from './operator-process.js';
+
+/** The largest network the issue asks for (t-of-n up to 5). */
+export const MAX_OPERATORS = 5;
+
+export class NetworkError extends Error {
+  constructor(readonly code: 'BAD_OPTIONS' | 'DATA_MISMATCH' | 'NO_SUCH_OPERATOR', message: string) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface NetworkOptions {
+  /** Number of operators, 1..5. Default 3. */
+  operators?: number;
+  /** Signing threshold t. Default 2 (or n when n < 2). */
+  threshold?: number;
+  /** Persistent data directory. Default: a fresh temporary directory, removed by stop(). */
+  dataDir?: string;
+  /** Base URL of a PostgreSQL server (postgres://user@host:port); each operator gets database
+   *  `<databasePrefix><index>` there. Absent: each operator uses embedded PGlite. */
+  postgresUrl?: string;
+  /** Default "spark_op". */
+  databasePrefix?: string;
+  /** How long to wait for every operator's READY (the first start runs the DKG). Default 120 s. */
+  readyTimeoutMs?: number;
+}
+
+/** Everything a wallet needs, as JSON: the options for SparkWallet.initialize and its environment. */
+export interface WalletConnection {
+  walletOptions: ConfigOptions;
+  /** Set these BEFORE the SDK (and grpc-js) loads: chain access for LOCAL and trust in the local CA. */
+  env: Record<string, string>;
+}
+
+export interface RunningNetwork extends WalletConnection {
+  dataDir: string;
+  chain: Chain;
+  caPath: string;
+  operators: OperatorProcess[];
+  threshold: number;
+  /** The READY line of each operator, by 1-based index (the last one seen). */
+  ready(index: number): ReadyLine;
+  stopOperator(index: number): Promise<void>;
+  /** Kills an operator with SIGKILL, as a crash would. */
+  killOperator(index: number): Promise<void>;
+  restartOperator(index: number): Promise<ReadyLine>;
+  stop(): Promise<void>;
+}
+
+interface SavedLayout {
+  operators: number;
+  threshold: number;
+  ports: { publicPort: number; internalPort: number }[];
+  database: 'pglite' | 'postgres';
+}
+
+/** Reuses the previous run's ports when they are still free, so wallets keep working across restarts. */
+async function choosePorts(n: number, previous: SavedLayout | undefined): Promise<SavedLayout['ports']> {
+  const taken = new Set<number>();
+  const pick = async (old: number | undefined): Promise<number> => {
+    if (old !== undefined && !taken.has(old) && (await isPortFree(old))) {
+      taken.add(old);
+      return old;
+    }
+    for (;;) {
+      const p = await freePort();
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
+  const ports: SavedLayout['ports'] = [];
+  for (let i = 0; i < n; i++) {
+    const old = previous?.ports[i];
+    ports.push({ publicPort: await pick(old?.publicPort), internalPort: await pick(old?.internalPort) });
+  }
+  return ports;
+}
+
+async function ensureDatabase(baseUrl: string, name: string): Promise<string> {
+  const base = new URL(baseUrl);
+  const admin = new URL(base.href);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.href });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(base.href);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+/**
+ * Starts btcd with its endpoints, a local CA, and N operator processes; resolves when every
+ * operator has printed READY. A second start on the same dataDir reuses the chain, the keys, the
+ * databases and (when free) the ports.
+ */
+export async function startNetwork(options: NetworkOptions = {}): Promise<RunningNetwork> {
+  const n = options.operators ?? 3;
+  const threshold = options.threshold ?? Math.min(2, n);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_OPERATORS) throw new NetworkError('BAD_OPTIONS', `operators must be 1..${MAX_OPERATORS}, got ${n}`);
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > n) throw new NetworkError('BAD_OPTIONS', `threshold must be 1..${n}, got ${threshold}`);
+  const temporary = options.dataDir === undefined;
+  const dataDir = resolve(options.dataDir ?? mkdtempSync(join(tmpdir(), 'spark-network-')));
+  mkdirSync(dataDir, { recursive: true });
+  const layoutPath = join(dataDir, 'network.json');
+  const previous = existsSync(layoutPath) ? (JSON.parse(readFileSync(layoutPath, 'utf8')) as SavedLayout) : undefined;
+  const database = options.postgresUrl === undefined ? 'pglite' : 'postgres';
+  if (previous !== undefined && (previous.operators !== n || previous.threshold !== threshold || previous.database !== database)) {
+    throw new NetworkError(
+      'DATA_MISMATCH',
+      `${dataDir} holds a ${previous.threshold}-of-${previous.operators} network on ${previous.database}; ` +
+        `asked for ${threshold}-of-${n} on ${database}: use another --data directory`,
+    );
+  }
+  const ports = await choosePorts(n, previous);
+  writeFileSync(layoutPath, JSON.stringify({ operators: n, threshold, ports, database } satisfies SavedLayout, null, 2) + '\n');
+
+  const chain = await startChain({ dataDir: join(dataDir, 'chain') });
+  const operators: OperatorProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(operators.map((o) => o.stop()));
+    await chain.stop();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const ca = openLocalCa(join(dataDir, 'tls'));
+    const peers: PeerConfig[] = ports.map((p, i) => ({
+      index: i + 1,
+      identifier: identifierForIndex(i + 1),
+      internalAddress: `127.0.0.1:${p.internalPort}`,
+      publicAddress: `https://127.0.0.1:${p.publicPort}`,
+    }));
+    for (let i = 1; i <= n; i++) {
+      const opDir = join(dataDir, `operator-${i}`);
+      mkdirSync(opDir, { recursive: true });
+      const cert = ca.issue(`operator-${i}`);
+      const port = ports[i - 1];
+      if (port === undefined) throw new NetworkError('BAD_OPTIONS', `no port for operator ${i}`);
+      const config: OperatorConfig = {
+        index: i,
+        identifier: identifierForIndex(i),
+        threshold,
+        coordinatorIdentifier: identifierForIndex(1),
+        dataDir: opDir,
+        database:
+          options.postgresUrl === undefined
+            ? { kind: 'pglite' }
+            : { kind: 'postgres', url: await ensureDatabase(options.postgresUrl, `${options.databasePrefix ?? 'spark_op'}${i}`) },
+        host: '127.0.0.1',
+        publicPort: port.publicPort,
+        internalPort: port.internalPort,
+        tls: { certPath: cert.certPath, keyPath: cert.keyPath, caPath: ca.caPath },
+        peers,
+        chain: { rpcUrl: chain.info.bitcoindRpc.url, rpcUser: chain.info.bitcoindRpc.user, rpcPassword: chain.info.bitcoindRpc.pass },
+        network: 'REGTEST',
+      };
+      const configPath = join(opDir, 'config.json');
+      writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
+      operators.push(new OperatorProcess(i, configPath, join(opDir, 'operator.log')));
+    }
+    const readyTimeout = options.readyTimeoutMs ?? 120_000;
+    // All at once: at first start the DKG needs every peer up.
+    await Promise.all(operators.map((o) => o.start(readyTimeout)));
+
+    const operatorAt = (index: number): OperatorProcess => {
+      const op = operators[index - 1];
+      if (op === undefined) throw new NetworkError('NO_SUCH_OPERATOR', `no operator ${index} (network has ${n})`);
+      return op;
+    };
+    const signingOperators: Record<string, { id: number; identifier: string; address: string; identityPublicKey: string }> = {};
+    for (const op of operators) {
+      const ready = op.ready;
+      if (ready === undefined) throw new NetworkError('BAD_OPTIONS', `operator ${op.index} has no READY line`);
+      signingOperators[ready.identifier] = {
+        id: op.index - 1,
+        identifier: ready.identifier,
+        address: ready.publicAddress,
+        identityPublicKey: ready.identityPublicKey,
+      };
+    }
+    const walletOptions: ConfigOptions = {
+      network: 'LOCAL',
+      signingOperators,
+      coordinatorIdentifier: identifierForIndex(1),
+      threshold,
+      // No service provider here: auto-optimization would send fresh leaves to an SSP swap, and
+      // the token-optimization timer has nothing to do (SDK-WIRE.md §1.5).
+      optimizationOptions: { auto: false },
+      tokenOptimizationOptions: { enabled: false },
+      electrsUrl: chain.info.esploraUrl,
+    };
+    const env: Record<string, string> = {
+      ...chain.env,
+      // grpc-js uses only this file as roots when it is set; NODE_EXTRA_CA_CERTS is for everything else (SDK-WIRE.md §5).
+      GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: ca.caPath,
+      NODE_EXTRA_CA_CERTS: ca.caPath,
+    };
+    writeFileSync(join(dataDir, 'wallet.json'), JSON.stringify({ walletOptions, env }, null, 2) + '\n');
+
+    return {
+      dataDir,
+      chain,
+      caPath: ca.caPath,
+      operators,
+      threshold,
+      walletOptions,
+      env,
+      ready(index: number): ReadyLine {
+        const r = operatorAt(index).ready;
+        if (r === undefined) throw new NetworkError('NO_SUCH_OPERATOR', `operator ${index} is not ready`);
+        return r;
+      },
+      stopOperator: (index) => operatorAt(index).stop(),
+      killOperator: (index) => operatorAt(index).kill(),
+      restartOperator: (index) => operatorAt(index).start(readyTimeout),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

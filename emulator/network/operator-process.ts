@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { registerChild } from '../chain/child-registry.js';
+import type { ListeningLine, ReadyLine } from '../operator/config.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** C2's operator entry point; the contract is in emulator/operator/config.ts. */
+export const OPERATOR_MAIN = join(REPO_ROOT, 'emulator', 'operator', 'main.ts');
+
+export type OperatorErrorCode = 'OPERATOR_FATAL' | 'OPERATOR_EXITED' | 'OPERATOR_TIMEOUT';
+
+export class OperatorProcessError extends Error {
+  constructor(readonly code: OperatorErrorCode, message: string) {
+    super(message);
+    this.name = 'OperatorProcessError';
+  }
+}
+
+/** One operator process, started from a config file and watched through its stdout lines. */
+export class OperatorProcess {
+  private child: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  listening: ListeningLine | undefined;
+  ready: ReadyLine | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly configPath: string,
+    readonly logPath: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /**
+   * Spawns the operator and resolves on its READY line. It rejects on FATAL, on exit, or after
+   * `timeoutMs`; the process is stopped in those cases.
+   */
+  async start(timeoutMs: number): Promise<ReadyLine> {
+    if (this.running) throw new OperatorProcessError('OPERATOR_FATAL', `operator ${this.index} is already running`);
+    this.listening = undefined;
+    this.ready = undefined;
+    this.log = createWriteStream(this.logPath, { flags: 'a' });
+    // `node --import tsx` rather than the tsx CLI: one process, so our signals reach the operator itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', OPERATOR_MAIN, '--config', this.configPath], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+      // Its own process group, so that a terminal Ctrl-C reaches only the launcher, which then
+      // stops the operators before the chain they watch.
+      detached: true,
+    });
+    this.child = child;
+    registerChild(child);
+    const log = this.log;
+    this.exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.stderr?.pipe(log, { end: false });
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-3000);
+    });
+
+    return new Promise<ReadyLine>((resolvePromise, reject) => {
+      let settled = false;
+      const fail = (code: OperatorErrorCode, message: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        void this.stop().then(() => reject(new OperatorProcessError(code, `operator ${this.index}: ${message}\n--- stderr tail ---\n${tail}`)));
+      };
+      const timer = setTimeout(() => fail('OPERATOR_TIMEOUT', `no READY within ${timeoutMs} ms`), timeoutMs);
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on('line', (line) => {
+        log.write(`[${new Date().toISOString()} stdout] ${line}\n`);
+        const space = line.indexOf(' ');
+        const keyword = space < 0 ? line : line.slice(0, space);
+        const payload = space < 0 ? '' : line.slice(space + 1);
+        if (keyword === 'LISTENING') {
+          this.listening = JSON.parse(payload) as ListeningLine;
+        } else if (keyword === 'READY') {
+          this.ready = JSON.parse(payload) as ReadyLine;
+          if (!settled) {
+            settled = true;
+            clearTimeout(timer);
+            resolvePromise(this.ready);
+          }
+        } else if (keyword === 'FATAL') {
+          fail('OPERATOR_FATAL', payload);
+        }
+      });
+      child.once('exit', (code, signal) => fail('OPERATOR_EXITED', `exited (${code ?? signal}) before READY`));
+      child.once('error', (err) => fail('OPERATOR_EXITED', `could not start: ${err.message}`));
+    });
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.log?.end();
+    this.log = undefined;
+  }
+
+  /** Kills without a chance to clean up, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await this.exited;
+    }
+    this.log?.end();
+    this.log = undefined;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one place the operator imports the Spark crypto core (src/crypto, engineer A's public API),
+ * so that a change there is a one-file fix here.
+ */
+export {
+  SparkCryptoError,
+  isSparkCryptoError,
+  bytesToHex,
+  hexToBytes,
+  concatBytes,
+  equalBytes,
+  scalarFromBytes,
+  scalarToBytes,
+  pointFromBytes,
+  pointToBytes,
+  identifierToScalar,
+  tweakedKey,
+  taprootOutputKey,
+  generateNonce,
+  commitmentFromNonce,
+  buildSigningContext,
+  signFrostOperator,
+  signFrost,
+  verifySignatureShare,
+  aggregateFrost,
+  dkgRound1,
+  dkgRound2,
+  dkgFinish,
+} from '../../src/crypto/index.js';
+export type {
+  CommitmentMap,
+  SigningCommitment,
+  SigningNonce,
+  DkgRound1Package,
+  DkgRound2Package,
+  DkgRound1Secret,
+  DkgRound2Secret,
+  DkgResult,
+  SigningContext,
+} from '../../src/crypto/index.js';

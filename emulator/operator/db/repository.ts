@@ -1,0 +1,190 @@
+/**
+ * The operator's rows, with the same SQL on PGlite and PostgreSQL. Bytes are hex text.
+ */
+import type { Database, Sql } from './database.js';
+
+export interface KeyshareRow {
+  id: string;
+  batch_id: string;
+  threshold: number;
+  /** hex scalar: this operator's share */
+  secret_share: string;
+  /** hex point: the group key of this DKG key */
+  public_key: string;
+  /** JSON {identifier: hex point} */
+  public_shares: string;
+  status: 'AVAILABLE' | 'IN_USE';
+}
+
+export interface DepositAddressRow {
+  address: string;
+  leaf_id: string;
+  identity_public_key: string;
+  user_signing_public_key: string;
+  verifying_public_key: string;
+  keyshare_id: string;
+  network: number;
+  proof_of_possession: string;
+  /** JSON {identifier: hex DER} (filled on the coordinator) */
+  address_signatures: string;
+  used: boolean;
+}
+
+export interface TreeNodeRow {
+  id: string;
+  tree_id: string;
+  owner_identity_public_key: string;
+  owner_signing_public_key: string;
+  value: number;
+  vout: number;
+  verifying_public_key: string;
+  keyshare_id: string;
+  node_tx: string;
+  refund_tx: string;
+  direct_from_cpfp_refund_tx: string;
+  deposit_txid: string;
+  deposit_vout: number;
+  status: string;
+  network: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const num = (v: unknown): number => Number(v);
+
+function normNode(r: TreeNodeRow): TreeNodeRow {
+  return { ...r, value: num(r.value), vout: num(r.vout), deposit_vout: num(r.deposit_vout), network: num(r.network),
+    created_at: new Date(r.created_at), updated_at: new Date(r.updated_at) };
+}
+
+export class Repository {
+  constructor(readonly db: Database) {}
+
+  // ---- keyshares ----
+  async insertKeyshares(rows: Omit<KeyshareRow, 'status'>[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const r of rows) {
+        await tx.execute(
+          `INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+          [r.id, r.batch_id, r.threshold, r.secret_share, r.public_key, r.public_shares],
+        );
+      }
+    });
+  }
+
+  async getKeyshare(id: string, sql: Sql = this.db): Promise<KeyshareRow | undefined> {
+    const rows = await sql.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async countAvailableKeyshares(): Promise<number> {
+    const rows = await this.db.query<{ n: string | number }>("SELECT count(*) AS n FROM signing_keyshares WHERE status = 'AVAILABLE'");
+    return num(rows[0]?.n ?? 0);
+  }
+
+  async firstKeyshare(): Promise<KeyshareRow | undefined> {
+    return (await this.db.query<KeyshareRow>('SELECT * FROM signing_keyshares ORDER BY created_at, id LIMIT 1'))[0];
+  }
+
+  /** Takes one AVAILABLE key out of the pool (marks it IN_USE). Coordinator only. */
+  async takeKeyshare(): Promise<KeyshareRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<KeyshareRow>(
+        "SELECT * FROM signing_keyshares WHERE status = 'AVAILABLE' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+      );
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      await tx.execute("UPDATE signing_keyshares SET status = 'IN_USE' WHERE id = $1", [row.id]);
+      return { ...row, status: 'IN_USE' };
+    });
+  }
+
+  // ---- deposit addresses ----
+  /** Stores the address and binds its key. False if the key is unknown or already bound elsewhere. */
+  async insertDepositAddress(r: Omit<DepositAddressRow, 'used'>): Promise<'stored' | 'exists' | 'key-unavailable'> {
+    return this.db.transaction(async (tx) => {
+      const existing = await tx.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE address = $1', [r.address]);
+      if (existing[0] !== undefined) return existing[0].keyshare_id === r.keyshare_id && existing[0].leaf_id === r.leaf_id ? 'exists' : 'key-unavailable';
+      const key = await tx.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = $1 FOR UPDATE', [r.keyshare_id]);
+      if (key[0] === undefined) return 'key-unavailable';
+      const bound = await tx.query<{ address: string }>('SELECT address FROM deposit_addresses WHERE keyshare_id = $1 OR leaf_id = $2', [r.keyshare_id, r.leaf_id]);
+      if (bound.length > 0) return 'key-unavailable';
+      await tx.execute("UPDATE signing_keyshares SET status = 'IN_USE' WHERE id = $1", [r.keyshare_id]);
+      await tx.execute(
+        `INSERT INTO deposit_addresses (address, leaf_id, identity_public_key, user_signing_public_key, verifying_public_key,
+           keyshare_id, network, proof_of_possession, address_signatures) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+        [r.address, r.leaf_id, r.identity_public_key, r.user_signing_public_key, r.verifying_public_key, r.keyshare_id, r.network,
+          r.proof_of_possession, r.address_signatures],
+      );
+      return 'stored';
+    });
+  }
+
+  async setAddressSignatures(address: string, json: string): Promise<void> {
+    await this.db.execute('UPDATE deposit_addresses SET address_signatures = $2 WHERE address = $1', [address, json]);
+  }
+
+  async getDepositAddress(address: string): Promise<DepositAddressRow | undefined> {
+    return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE address = $1', [address]))[0];
+  }
+
+  async listUnusedDepositAddresses(identity: string, network: number, limit: number, offset: number): Promise<DepositAddressRow[]> {
+    return this.db.query<DepositAddressRow>(
+      `SELECT * FROM deposit_addresses WHERE identity_public_key = $1 AND network = $2 AND NOT used
+       ORDER BY created_at, address LIMIT $3 OFFSET $4`,
+      [identity, network, limit, offset],
+    );
+  }
+
+  // ---- tree nodes ----
+  /** Inserts a node and marks its address used, atomically. 'exists' when the same node is there. */
+  async insertTreeNode(n: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string): Promise<'stored' | 'exists' | 'conflict'> {
+    return this.db.transaction(async (tx) => {
+      const same = await tx.query<TreeNodeRow>('SELECT * FROM tree_nodes WHERE id = $1 OR (deposit_txid = $2 AND deposit_vout = $3)',
+        [n.id, n.deposit_txid, n.deposit_vout]);
+      if (same[0] !== undefined) return same[0].id === n.id && same[0].node_tx === n.node_tx ? 'exists' : 'conflict';
+      await tx.execute(
+        `INSERT INTO tree_nodes (id, tree_id, owner_identity_public_key, owner_signing_public_key, value, vout, verifying_public_key,
+           keyshare_id, node_tx, refund_tx, direct_from_cpfp_refund_tx, deposit_txid, deposit_vout, status, network)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+        [n.id, n.tree_id, n.owner_identity_public_key, n.owner_signing_public_key, n.value, n.vout, n.verifying_public_key,
+          n.keyshare_id, n.node_tx, n.refund_tx, n.direct_from_cpfp_refund_tx, n.deposit_txid, n.deposit_vout, n.status, n.network],
+      );
+      await tx.execute('UPDATE deposit_addresses SET used = true WHERE address = $1', [depositAddress]);
+      return 'stored';
+    });
+  }
+
+  async getTreeNode(id: string): Promise<TreeNodeRow | undefined> {
+    const rows = await this.db.query<TreeNodeRow>('SELECT * FROM tree_nodes WHERE id = $1', [id]);
+    return rows[0] === undefined ? undefined : normNode(rows[0]);
+  }
+
+  async listTreeNodesByOwner(owner: string, statuses: string[], network: number | undefined, limit: number, offset: number): Promise<TreeNodeRow[]> {
+    const rows = await this.db.query<TreeNodeRow>(
+      `SELECT * FROM tree_nodes WHERE owner_identity_public_key = $1
+         AND (cardinality($2::text[]) = 0 OR status = ANY($2::text[]))
+         AND ($3::int IS NULL OR network = $3::int)
+       ORDER BY created_at, id LIMIT $4 OFFSET $5`,
+      [owner, statuses, network ?? null, limit, offset],
+    );
+    return rows.map(normNode);
+  }
+
+  async listTreeNodesByIds(ids: string[], statuses: string[]): Promise<TreeNodeRow[]> {
+    const rows = await this.db.query<TreeNodeRow>(
+      'SELECT * FROM tree_nodes WHERE id = ANY($1::text[]) AND (cardinality($2::text[]) = 0 OR status = ANY($2::text[])) ORDER BY created_at, id',
+      [ids, statuses],
+    );
+    return rows.map(normNode);
+  }
+
+  async listTreeNodesWithStatus(status: string): Promise<TreeNodeRow[]> {
+    return (await this.db.query<TreeNodeRow>('SELECT * FROM tree_nodes WHERE status = $1 ORDER BY created_at', [status])).map(normNode);
+  }
+
+  async setTreeNodeStatus(id: string, from: string, to: string): Promise<boolean> {
+    return (await this.db.execute('UPDATE tree_nodes SET status = $3, updated_at = now() WHERE id = $1 AND status = $2', [id, from, to])) === 1;
+  }
+}

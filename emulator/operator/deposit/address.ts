@@ -1,0 +1,35 @@
+/**
+ * Deposit addresses: P2TR (segwit v1, bech32m) of the verifying key P = operator key + user leaf
+ * key, with the BIP-86 style key-path-only tweak; HRP "bcrt" for the SDK's LOCAL and REGTEST
+ * networks (SDK-WIRE §3.1; SDK utils/bitcoin.ts and utils/network.ts).
+ */
+import { Address, OutScript, p2tr } from '@scure/btc-signer';
+import { pointFromBytes, pointToBytes } from '../crypto.js';
+
+/** Bitcoin regtest parameters (bech32 HRP bcrt; base58 prefixes of testnet/regtest). */
+export const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef } as const;
+
+/** The SDK's Network enum value for LOCAL/REGTEST wallets (SDK utils/network.ts). */
+export const SPARK_NETWORK_REGTEST = 2;
+
+/** operator key + user key (compressed point addition). */
+export function addPublicKeys(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return pointToBytes(pointFromBytes(a, 'operator public key').add(pointFromBytes(b, 'user public key')), 'verifying key');
+}
+
+export function p2trScript(verifyingKey: Uint8Array): Uint8Array {
+  return p2tr(verifyingKey.subarray(1, 33), undefined, REGTEST).script;
+}
+
+export function depositAddress(verifyingKey: Uint8Array): string {
+  return p2tr(verifyingKey.subarray(1, 33), undefined, REGTEST).address as string;
+}
+
+/** The bcrt address an output script pays to, or undefined for scripts without one (OP_RETURN, P2A…). */
+export function addressOfScript(script: Uint8Array): string | undefined {
+  try {
+    return Address(REGTEST).encode(OutScript.decode(script));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The deposit flow on the coordinator (SDK-WIRE §3): address generation with its proofs,
+ * signing commitments, and tree creation (verify, FROST-sign root and refunds with t operators,
+ * persist, replicate to every operator).
+ */
+import { randomUUID } from 'node:crypto';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import type {
+  FinalizeDepositTreeCreationRequest,
+  GenerateDepositAddressRequest,
+  GetSigningCommitmentsRequest,
+  TreeNode,
+  UserSignedTxSigningJob,
+} from '@buildonspark/spark-sdk/proto/spark';
+import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
+import type { ResolvedOperatorConfig } from '../config.js';
+import type { Repository, TreeNodeRow } from '../db/repository.js';
+import { OperatorError } from '../errors.js';
+import type { Commitment } from '../internal/types.js';
+import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
+import { toTreeNode } from '../public/tree-node.js';
+import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress } from './address.js';
+import { proofOfPossessionMessage } from './proof.js';
+import { checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
+import type { ParsedTx } from './transactions.js';
+
+const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
+
+function key33(b: Uint8Array | undefined, what: string): Uint8Array {
+  if (b === undefined || b.length !== 33) throw bad(`${what} must be a 33-byte compressed public key`);
+  try {
+    tweakedKey(b);
+  } catch {
+    throw bad(`${what} is not a valid secp256k1 point`);
+  }
+  return b;
+}
+
+export interface DepositDeps {
+  cfg: ResolvedOperatorConfig;
+  repo: Repository;
+  keys: KeyshareCache;
+  coordinator: SigningCoordinator;
+  /** Takes a fresh DKG key from the pool. */
+  takeKey: () => Promise<Keyshare>;
+  /** Stores the address on every other operator; returns their address signatures (DER hex by identifier). */
+  replicateAddress: (row: { address: string; leafId: string; identity: Uint8Array; userKey: Uint8Array; verifyingKey: Uint8Array; keyshareId: string; pop: Uint8Array }) => Promise<Record<string, string>>;
+  /** Stores the node on every other operator (retried in the background for unreachable ones). */
+  replicateNode: (row: TreeNodeRow) => Promise<void>;
+  /** Whether the deposit tx is confirmed enough; undefined when there is no chain to ask. */
+  isConfirmed: ((txid: string) => Promise<boolean>) | undefined;
+  operators: string[];
+}
+
+export class DepositService {
+  constructor(private readonly d: DepositDeps) {}
+
+  async generateAddress(req: GenerateDepositAddressRequest, identityHex: string): Promise<{ depositAddress: { address: string; verifyingKey: Uint8Array; depositAddressProof: { addressSignatures: Record<string, Uint8Array>; proofOfPossessionSignature: Uint8Array }; isStatic: boolean } }> {
+    const identity = key33(req.identityPublicKey, 'identity_public_key');
+    if (bytesToHex(identity) !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'identity_public_key is not the authenticated identity');
+    const userKey = key33(req.signingPublicKey, 'signing_public_key');
+    if (req.network !== SPARK_NETWORK_REGTEST) throw bad(`network ${req.network} is not served here; this network serves REGTEST (2)`);
+    if (req.isStatic === true) throw new OperatorError('UNIMPLEMENTED', 'static deposit addresses are not supported by this network');
+    const leafId = req.leafId ?? randomUUID();
+    if (leafId.length === 0 || leafId.length > 64) throw bad('leaf_id must be 1..64 characters');
+    if (await this.d.repo.getTreeNode(leafId)) throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already exists`);
+
+    const key = await this.d.takeKey();
+    const verifyingKey = addPublicKeys(key.groupKey, userKey);
+    const address = depositAddress(verifyingKey);
+    const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
+    const stored = await this.d.repo.insertDepositAddress({
+      address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
+      verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
+      proof_of_possession: bytesToHex(pop), address_signatures: '{}',
+    });
+    if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
+    const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
+    await this.d.repo.setAddressSignatures(address, JSON.stringify(sigs));
+    return {
+      depositAddress: {
+        address,
+        verifyingKey,
+        depositAddressProof: {
+          addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])),
+          proofOfPossessionSignature: pop,
+        },
+        isStatic: false,
+      },
+    };
+  }
+
+  async signingCommitments(req: GetSigningCommitmentsRequest, identityHex: string): Promise<{ signingCommitments: { signingNonceCommitments: Record<string, Commitment> }[] }> {
+    for (const id of req.nodeIds) {
+      const node = await this.d.repo.getTreeNode(id);
+      if (node === undefined || node.owner_identity_public_key !== identityHex) throw new OperatorError('NOT_FOUND', `leaf ${id} not found among your leaves`);
+    }
+    const perNode = Math.max(req.nodeIdCount ?? 0, req.nodeIds.length, 1);
+    const count = (req.count ?? 0) * perNode;
+    if (count < 1 || count > 1000) throw bad(`count × nodes must be 1..1000, got ${count}`);
+    const sets = await this.d.coordinator.commitments(count);
+    return { signingCommitments: sets.map((s) => ({ signingNonceCommitments: s })) };
+  }
+
+  async finalizeTree(req: FinalizeDepositTreeCreationRequest, identityHex: string): Promise<{ rootNode: TreeNode }> {
+    const identity = key33(req.identityPublicKey, 'identity_public_key');
+    if (bytesToHex(identity) !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'identity_public_key is not the authenticated identity');
+    const utxo = req.onChainUtxo;
+    if (utxo === undefined) throw bad('on_chain_utxo is required');
+    if (req.additionalOnChainUtxos.length > 0) throw new OperatorError('UNIMPLEMENTED', 'multi-UTXO deposits are not supported by this network');
+    if (utxo.network !== SPARK_NETWORK_REGTEST) throw bad(`on_chain_utxo.network ${utxo.network} is not REGTEST (2)`);
+    const deposit = parseTx(utxo.rawTx, 'on_chain_utxo.raw_tx');
+    if (utxo.txid.length > 0 && bytesToHex(Uint8Array.from(utxo.txid)) !== deposit.txid && bytesToHex(Uint8Array.from(utxo.txid).reverse()) !== deposit.txid) {
+      throw bad('on_chain_utxo.txid does not match raw_tx');
+    }
+    const depositOut = output(deposit, utxo.vout, 'deposit tx');
+    const address = addressOfScript(depositOut.script);
+    const addr = address === undefined ? undefined : await this.d.repo.getDepositAddress(address);
+    if (addr === undefined) throw new OperatorError('NOT_FOUND', `output ${utxo.vout} of the deposit tx does not pay a deposit address of this network`);
+    if (addr.identity_public_key !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'the deposit address belongs to another identity');
+    if (addr.used) throw new OperatorError('ALREADY_EXISTS', `deposit address ${address} was already used`);
+
+    const rootJob = need(req.rootTxSigningJob, 'root_tx_signing_job');
+    const refundJob = need(req.refundTxSigningJob, 'refund_tx_signing_job');
+    const directJob = need(req.directFromCpfpRefundTxSigningJob, 'direct_from_cpfp_refund_tx_signing_job');
+    const userKey = hexToBytes(addr.user_signing_public_key);
+    for (const [j, what] of [[rootJob, 'root'], [refundJob, 'refund'], [directJob, 'direct_from_cpfp_refund']] as const) {
+      if (bytesToHex(Uint8Array.from(j.signingPublicKey)) !== addr.user_signing_public_key) throw bad(`${what} signing job: signing_public_key is not the key of the deposit address`);
+    }
+    const root = parseTx(rootJob.rawTx, 'root tx');
+    checkRootTx(root, deposit, utxo.vout, depositOut);
+    const rootOut = output(root, 0, 'root tx');
+    const refund = parseTx(refundJob.rawTx, 'refund tx');
+    checkRefundTx(refund, root, rootOut, 'refund tx');
+    const direct = parseTx(directJob.rawTx, 'direct-from-CPFP refund tx');
+    checkRefundTx(direct, root, rootOut, 'direct-from-CPFP refund tx');
+
+    const key = await this.d.keys.get(addr.keyshare_id);
+    const verifyingKey = hexToBytes(addr.verifying_public_key);
+    const jobs: CoordinatedJob[] = [
+      this.job('root', rootJob, root, sighash(root, depositOut), key, verifyingKey, userKey),
+      this.job('refund', refundJob, refund, sighash(refund, rootOut), key, verifyingKey, userKey),
+      this.job('direct_from_cpfp_refund', directJob, direct, sighash(direct, rootOut), key, verifyingKey, userKey),
+    ];
+    const sigs = await this.d.coordinator.sign(jobs);
+    const qx = tweakedKey(verifyingKey).qx;
+    jobs.forEach((j, i) => {
+      if (!schnorr.verify(sigs[i] as Uint8Array, j.message, qx)) throw new OperatorError('INTERNAL', `aggregated signature of ${j.jobId} does not verify`);
+    });
+    const confirmed = this.d.isConfirmed === undefined ? true : await this.d.isConfirmed(deposit.txid).catch(() => false);
+    const row: Omit<TreeNodeRow, 'created_at' | 'updated_at'> = {
+      id: addr.leaf_id,
+      tree_id: randomUUID(),
+      owner_identity_public_key: identityHex,
+      owner_signing_public_key: addr.user_signing_public_key,
+      value: Number(depositOut.amount),
+      vout: utxo.vout,
+      verifying_public_key: addr.verifying_public_key,
+      keyshare_id: addr.keyshare_id,
+      node_tx: bytesToHex(withKeyPathWitness(root, sigs[0] as Uint8Array)),
+      refund_tx: bytesToHex(withKeyPathWitness(refund, sigs[1] as Uint8Array)),
+      direct_from_cpfp_refund_tx: bytesToHex(withKeyPathWitness(direct, sigs[2] as Uint8Array)),
+      deposit_txid: deposit.txid,
+      deposit_vout: utxo.vout,
+      status: confirmed ? 'AVAILABLE' : 'CREATING',
+      network: SPARK_NETWORK_REGTEST,
+    };
+    const res = await this.d.repo.insertTreeNode(row, addr.address);
+    if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `deposit ${deposit.txid}:${utxo.vout} was already claimed`);
+    const stored = await this.d.repo.getTreeNode(row.id);
+    if (stored === undefined) throw new OperatorError('INTERNAL', 'tree node vanished after insert');
+    await this.d.replicateNode(stored);
+    return { rootNode: toTreeNode(stored, key, this.d.operators) };
+  }
+
+  private job(name: string, j: UserSignedTxSigningJob, _tx: ParsedTx, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
+    const userCommitment = j.signingNonceCommitment;
+    if (userCommitment === undefined || userCommitment.hiding.length !== 33 || userCommitment.binding.length !== 33) throw bad(`${name} signing job: signing_nonce_commitment must hold two 33-byte points`);
+    if (j.userSignature.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);
+    const ops = j.signingCommitments?.signingCommitments;
+    if (ops === undefined || Object.keys(ops).length === 0) throw bad(`${name} signing job: signing_commitments (from get_signing_commitments) are missing`);
+    return {
+      jobId: name,
+      keyshare: key,
+      message,
+      verifyingKey,
+      operatorCommitments: ops,
+      user: { commitment: userCommitment, publicKey: userKey, share: j.userSignature },
+    };
+  }
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw bad(`${what} is required`);
+  return v;
+}

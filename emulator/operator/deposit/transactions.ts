@@ -1,0 +1,86 @@
+/**
+ * Parsing and checking the transactions of a deposit tree, their BIP-341 sighashes and their
+ * signed serialization. Layouts: SDK-WIRE §3.4-3.5 (root spends the deposit output and pays the
+ * same script the full amount, plus a P2A anchor; refunds spend root:0).
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Transaction } from '@scure/btc-signer';
+import { bytesToHex, concatBytes } from '../crypto.js';
+import { OperatorError } from '../errors.js';
+
+export interface ParsedTx {
+  tx: Transaction;
+  raw: Uint8Array;
+  /** display-order txid (hex) */
+  txid: string;
+}
+
+const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
+
+/** Parses a transaction serialized without witness (what the SDK sends). */
+export function parseTx(raw: Uint8Array | undefined, what: string): ParsedTx {
+  if (raw === undefined || raw.length === 0) throw bad(`${what} is empty`);
+  let tx: Transaction;
+  try {
+    tx = Transaction.fromRaw(raw, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
+  } catch (e) {
+    throw bad(`${what} is not a valid transaction: ${(e as Error).message}`);
+  }
+  if (tx.inputsLength < 1 || tx.outputsLength < 1) throw bad(`${what} needs at least one input and one output`);
+  const unsigned = tx.toBytes(false, false);
+  return { tx, raw: unsigned, txid: bytesToHex(sha256(sha256(unsigned)).reverse()) };
+}
+
+export interface Output {
+  script: Uint8Array;
+  amount: bigint;
+}
+
+export function output(p: ParsedTx, vout: number, what: string): Output {
+  if (!Number.isInteger(vout) || vout < 0 || vout >= p.tx.outputsLength) throw bad(`${what}: output ${vout} does not exist`);
+  const o = p.tx.getOutput(vout);
+  if (o.script === undefined || o.amount === undefined) throw bad(`${what}: output ${vout} is malformed`);
+  return { script: o.script, amount: o.amount };
+}
+
+function spends(p: ParsedTx, txid: string, vout: number): boolean {
+  const i = p.tx.getInput(0);
+  return i.txid !== undefined && bytesToHex(i.txid) === txid && i.index === vout;
+}
+
+const eq = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Root: one input spending the deposit outpoint; output 0 pays the deposit script the deposit amount. */
+export function checkRootTx(root: ParsedTx, deposit: ParsedTx, vout: number, depositOut: Output): void {
+  if (root.tx.inputsLength !== 1) throw bad(`root tx must have exactly one input (multi-UTXO deposits are not supported), has ${root.tx.inputsLength}`);
+  if (!spends(root, deposit.txid, vout)) throw bad(`root tx does not spend the deposit output ${deposit.txid}:${vout}`);
+  const o = output(root, 0, 'root tx');
+  if (!eq(o.script, depositOut.script)) throw bad('root tx output 0 does not pay the deposit address');
+  if (o.amount !== depositOut.amount) throw bad(`root tx output 0 pays ${o.amount} sat, the deposit holds ${depositOut.amount}`);
+}
+
+/** A refund: one input spending root:0, paying no more than the root output. */
+export function checkRefundTx(refund: ParsedTx, root: ParsedTx, rootOut: Output, what: string): void {
+  if (refund.tx.inputsLength !== 1) throw bad(`${what} must have exactly one input, has ${refund.tx.inputsLength}`);
+  if (!spends(refund, root.txid, 0)) throw bad(`${what} does not spend the root tx output 0`);
+  let total = 0n;
+  for (let i = 0; i < refund.tx.outputsLength; i++) total += output(refund, i, what).amount;
+  if (total > rootOut.amount) throw bad(`${what} pays ${total} sat, more than the ${rootOut.amount} it spends`);
+  const seq = refund.tx.getInput(0).sequence ?? 0xffffffff;
+  // A refund must be timelocked (BIP-68 relative lock, enabled) so the leaf can be transferred first.
+  if ((seq & 0x80000000) !== 0 || (seq & 0xffff) === 0) throw bad(`${what} input has no relative timelock (nSequence ${seq})`);
+}
+
+/** BIP-341 key-path sighash, SIGHASH_DEFAULT, input 0, given the spent output. */
+export function sighash(p: ParsedTx, spent: Output): Uint8Array {
+  if (spent.amount === 0n) throw bad('the spent output has no value');
+  return p.tx.preimageWitnessV1(0, [spent.script], 0, [spent.amount]);
+}
+
+/** The tx with a key-path witness (one 64-byte signature) on its single input. */
+export function withKeyPathWitness(p: ParsedTx, signature: Uint8Array): Uint8Array {
+  const raw = p.raw;
+  const body = raw.subarray(4, raw.length - 4);
+  const witness = concatBytes(Uint8Array.of(1, 64), signature);
+  return concatBytes(raw.subarray(0, 4), Uint8Array.of(0, 1), body, witness, raw.subarray(raw.length - 4));
+}

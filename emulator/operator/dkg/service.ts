@@ -1,0 +1,126 @@
+/**
+ * The DKG over the network. Every operator serves the rounds; the coordinator drives batches:
+ * round 1 on all → round 2 on all (each operator then sends its secret shares straight to each
+ * peer over mutual TLS, so the coordinator never sees them) → finalize on all, and checks that
+ * every operator derived the same group keys. All n operators must take part.
+ */
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes } from '../crypto.js';
+import type { Repository } from '../db/repository.js';
+import { OperatorError } from '../errors.js';
+import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../internal/types.js';
+import { DkgBatch } from './batch.js';
+
+type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize'>;
+
+export class DkgService {
+  private readonly batches = new Map<string, { batch: DkgBatch; started: number }>();
+  private inFlight: Promise<number> | undefined;
+
+  constructor(
+    private readonly self: string,
+    /** All operators, sorted, self included. */
+    private readonly participants: string[],
+    private readonly threshold: number,
+    private readonly repo: Repository,
+    /** Peers' DKG endpoints (not self). */
+    private readonly peers: Map<string, DkgApi>,
+    private readonly log: (m: string) => void,
+    private readonly onKeys: () => void,
+  ) {}
+
+  private get(batchId: string): DkgBatch {
+    const b = this.batches.get(batchId);
+    if (b === undefined) throw new OperatorError('NOT_FOUND', `DKG batch ${batchId} is unknown to operator ${this.self}`);
+    return b.batch;
+  }
+
+  // ---- served on every operator ----
+  round1(req: { batch_id: string; count: number; threshold: number; participants: string[] }): { package: DkgPackage } {
+    const now = Date.now();
+    for (const [id, b] of this.batches) if (b.started < now - 120_000) { b.batch.wipe(); this.batches.delete(id); }
+    if (this.batches.has(req.batch_id)) throw new OperatorError('ALREADY_EXISTS', `DKG batch ${req.batch_id} already started`);
+    if (req.threshold !== this.threshold) throw new OperatorError('INVALID_ARGUMENT', `DKG threshold ${req.threshold} differs from this operator's ${this.threshold}`);
+    const want = [...this.participants].sort().join(',');
+    if ([...req.participants].sort().join(',') !== want) throw new OperatorError('INVALID_ARGUMENT', 'DKG participants differ from this operator\'s peer list');
+    const batch = new DkgBatch(this.self, this.participants, this.threshold, req.count);
+    this.batches.set(req.batch_id, { batch, started: now });
+    return { package: batch.own };
+  }
+
+  async round2(req: { batch_id: string; packages: DkgPackage[] }): Promise<Record<string, never>> {
+    const batch = this.get(req.batch_id);
+    batch.processRound1(req.packages.map((p) => ({ identifier: p.identifier, commitments: p.commitments, proofs: p.proofs })));
+    await Promise.all([...this.peers].map(async ([id, api]) => {
+      try {
+        await api.dkg_deliver_shares({ batch_id: req.batch_id, sender: this.self, shares: batch.sharesFor(id) });
+      } catch (e) {
+        throw new OperatorError('DKG_FAILED', `could not deliver DKG shares to ${id}: ${(e as Error).message}`);
+      }
+    }));
+    return {};
+  }
+
+  deliver(req: { batch_id: string; sender: string; shares: Uint8Array[] }): Record<string, never> {
+    this.get(req.batch_id).receive(req.sender, req.shares);
+    return {};
+  }
+
+  async finalize(req: { batch_id: string }): Promise<DkgFinalizeResponse> {
+    const batch = this.get(req.batch_id);
+    this.batches.delete(req.batch_id);
+    const results = batch.finish();
+    const rows = results.map((r, k) => ({
+      id: `${req.batch_id}.${String(k).padStart(4, '0')}`,
+      batch_id: req.batch_id,
+      threshold: r.threshold,
+      secret_share: bytesToHex(r.secretShare),
+      public_key: bytesToHex(r.groupPublicKey),
+      public_shares: JSON.stringify(Object.fromEntries(Object.entries(r.publicShares).map(([i, p]) => [i, bytesToHex(p)]))),
+    }));
+    for (const r of results) r.secretShare.fill(0);
+    await this.repo.insertKeyshares(rows);
+    this.onKeys();
+    const digest = sha256(concatBytes(...rows.map((r) => new TextEncoder().encode(`${r.id}|${r.public_key}|${r.public_shares};`))));
+    return { digest, count: rows.length, first_group_key: Buffer.from(rows[0]?.public_key ?? '', 'hex') };
+  }
+
+  // ---- driven by the coordinator ----
+  /** Runs one batch over all operators; resolves with the number of keys made. Single-flight. */
+  runBatch(count: number): Promise<number> {
+    this.inFlight ??= this.doRunBatch(count).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async doRunBatch(count: number): Promise<number> {
+    const batchId = randomUUID();
+    const local: DkgApi = {
+      dkg_round1: async (r) => this.round1(r),
+      dkg_round2: (r) => this.round2(r),
+      dkg_deliver_shares: async (r) => this.deliver(r),
+      dkg_finalize: (r) => this.finalize(r),
+    };
+    const all: [string, DkgApi][] = [[this.self, local], ...this.peers];
+    const started = Date.now();
+    try {
+      const r1 = await Promise.all(all.map(([, api]) => api.dkg_round1({ batch_id: batchId, count, threshold: this.threshold, participants: this.participants })));
+      const packages = r1.map((r) => {
+        if (r.package === null) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
+        return r.package;
+      });
+      await Promise.all(all.map(([, api]) => api.dkg_round2({ batch_id: batchId, packages })));
+      const fin = await Promise.all(all.map(([, api]) => api.dkg_finalize({ batch_id: batchId })));
+      const digests = new Set(fin.map((f) => bytesToHex(f.digest)));
+      if (digests.size !== 1) throw new OperatorError('DKG_FAILED', `operators derived different keys in batch ${batchId}`);
+      this.log(`DKG batch ${batchId}: ${count} keys in ${Date.now() - started} ms`);
+      return count;
+    } catch (e) {
+      this.batches.get(batchId)?.batch.wipe();
+      this.batches.delete(batchId);
+      throw e instanceof OperatorError ? e : new OperatorError('DKG_FAILED', `DKG batch failed: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The internal service as served by every operator. Replicated rows are checked independently
+ * before they are stored: a deposit address must be the P2TR of (DKG key + user key) and carry a
+ * valid proof of possession by that key; only then does this operator bind the key and sign the
+ * address with its identity key.
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex, tweakedKey } from '../crypto.js';
+import type { Repository } from '../db/repository.js';
+import { addPublicKeys, depositAddress } from '../deposit/address.js';
+import { addressSignatureDigest, proofOfPossessionMessage } from '../deposit/proof.js';
+import type { DkgService } from '../dkg/service.js';
+import { OperatorError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { signDigestDer } from '../identity.js';
+import type { IdentityKey } from '../identity.js';
+import type { KeyshareCache } from '../signing/keyshares.js';
+import type { NonceStore } from '../signing/nonce-store.js';
+import type { OperatorSigner } from '../signing/operator-signer.js';
+import type { HealthResponse, InternalApi } from './types.js';
+
+export interface InternalDeps {
+  /** Coordinator only. */
+  signOperators: ((keyshareId: string, messages: Uint8Array[]) => Promise<{ signatures: Uint8Array[]; verifying_key: Uint8Array; signers: string[] }>) | undefined;
+  health: () => Promise<HealthResponse>;
+  dkg: DkgService;
+  nonces: NonceStore;
+  signer: OperatorSigner;
+  repo: Repository;
+  keys: KeyshareCache;
+  identity: IdentityKey;
+  events: EventBus;
+}
+
+const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
+const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
+
+export function createInternalHandlers(d: InternalDeps): InternalApi {
+  return {
+    health: () => d.health(),
+    dkg_round1: async (req) => d.dkg.round1(req),
+    dkg_round2: (req) => d.dkg.round2(req),
+    dkg_deliver_shares: async (req) => d.dkg.deliver(req),
+    dkg_finalize: (req) => d.dkg.finalize(req),
+    frost_commitments: async (req) => ({ commitments: d.nonces.create(req.count) }),
+    frost_sign: async (req) => ({ shares: await d.signer.sign(req.jobs) }),
+    async frost_sign_operators(req) {
+      if (d.signOperators === undefined) throw new OperatorError('FAILED_PRECONDITION', 'frost_sign_operators is served by the coordinator only');
+      if (req.messages.length < 1 || req.messages.length > 1000) throw bad('messages must hold 1..1000 entries');
+      for (const m of req.messages) if (m.length !== 32) throw bad('each message must be 32 bytes');
+      return d.signOperators(req.keyshare_id, req.messages.map((m) => Uint8Array.from(m)));
+    },
+
+    async store_deposit_address(req) {
+      const r = req.record;
+      if (r === null) throw bad('record is required');
+      const key = await d.keys.get(r.keyshare_id);
+      const verifying = addPublicKeys(key.groupKey, Uint8Array.from(r.user_signing_public_key));
+      if (hex(verifying) !== hex(r.verifying_public_key)) throw bad('verifying_public_key is not the DKG key plus the user key');
+      if (depositAddress(verifying) !== r.address) throw bad(`address ${r.address} is not the P2TR of the verifying key`);
+      const msg = proofOfPossessionMessage(Uint8Array.from(r.identity_public_key), key.groupKey, r.address);
+      if (!schnorr.verify(Uint8Array.from(r.proof_of_possession), msg, tweakedKey(key.groupKey).qx)) throw bad('proof of possession does not verify');
+      const stored = await d.repo.insertDepositAddress({
+        address: r.address, leaf_id: r.leaf_id, identity_public_key: hex(r.identity_public_key),
+        user_signing_public_key: hex(r.user_signing_public_key), verifying_public_key: hex(r.verifying_public_key),
+        keyshare_id: r.keyshare_id, network: r.network, proof_of_possession: hex(r.proof_of_possession), address_signatures: '{}',
+      });
+      if (stored === 'key-unavailable') throw new OperatorError('ALREADY_EXISTS', `key ${r.keyshare_id} or leaf ${r.leaf_id} is already bound to another address`);
+      return { address_signature: signDigestDer(d.identity, addressSignatureDigest(r.address)) };
+    },
+
+    async store_tree_node(req) {
+      const n = req.node;
+      if (n === null) throw bad('node is required');
+      const rows = await d.repo.db.query<{ address: string; verifying_public_key: string; keyshare_id: string; leaf_id: string }>(
+        'SELECT address, verifying_public_key, keyshare_id, leaf_id FROM deposit_addresses WHERE leaf_id = $1', [n.id]);
+      const addr = rows[0];
+      if (addr === undefined) throw new OperatorError('FAILED_PRECONDITION', `no deposit address for leaf ${n.id} on this operator`);
+      if (addr.verifying_public_key !== hex(n.verifying_public_key) || addr.keyshare_id !== n.keyshare_id) throw bad(`node ${n.id} does not match its deposit address`);
+      const res = await d.repo.insertTreeNode({
+        id: n.id, tree_id: n.tree_id, owner_identity_public_key: hex(n.owner_identity_public_key),
+        owner_signing_public_key: hex(n.owner_signing_public_key), value: n.value, vout: n.vout,
+        verifying_public_key: hex(n.verifying_public_key), keyshare_id: n.keyshare_id, node_tx: hex(n.node_tx),
+        refund_tx: hex(n.refund_tx), direct_from_cpfp_refund_tx: hex(n.direct_from_cpfp_refund_tx), deposit_txid: n.deposit_txid,
+        deposit_vout: n.deposit_vout, status: n.status, network: n.network,
+      }, addr.address);
+      if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `a different node for leaf ${n.id} or its deposit is already stored`);
+      return {};
+    },
+  };
+}

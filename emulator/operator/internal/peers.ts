@@ -1,0 +1,54 @@
+/**
+ * Clients for the other operators' internal services, over mutual TLS with this operator's
+ * certificate. One channel per peer, kept for the life of the process.
+ */
+import { readFileSync } from 'node:fs';
+import { ChannelCredentials } from '@grpc/grpc-js';
+import { createChannel, createClient } from 'nice-grpc';
+import type { Channel } from 'nice-grpc';
+import type { PeerConfig, ResolvedOperatorConfig } from '../config.js';
+import { loadService } from '../proto-load.js';
+import type { InternalApi } from './types.js';
+
+export const INTERNAL_SERVICE = (): ReturnType<typeof loadService> =>
+  loadService('spark_operator_internal.proto', 'spark_operator_internal.OperatorInternalService');
+
+export interface Peer {
+  config: PeerConfig;
+  api: InternalApi;
+}
+
+export class PeerClients {
+  private readonly channels: Channel[] = [];
+  readonly peers: Map<string, Peer> = new Map();
+
+  constructor(cfg: ResolvedOperatorConfig, deadlineMs = 15_000) {
+    const creds = ChannelCredentials.createSsl(readFileSync(cfg.tls.caPath), readFileSync(cfg.tls.keyPath), readFileSync(cfg.tls.certPath));
+    const def = INTERNAL_SERVICE();
+    for (const p of cfg.peers) {
+      if (p.identifier === cfg.identifier) continue;
+      const channel = createChannel(p.internalAddress, creds, { 'grpc.max_receive_message_length': 64 << 20, 'grpc.max_send_message_length': 64 << 20 });
+      this.channels.push(channel);
+      const raw = createClient(def, channel) as unknown as Record<string, (req: unknown, opts: unknown) => Promise<unknown>>;
+      // Every internal call gets a deadline, so a stopped peer fails fast instead of hanging.
+      const api = new Proxy({} as InternalApi, {
+        get: (_t, name: string) => (req: unknown) => {
+          const fn = raw[name];
+          if (fn === undefined) throw new Error(`no internal method ${name}`);
+          return fn.call(raw, req, { deadline: new Date(Date.now() + deadlineMs) });
+        },
+      });
+      this.peers.set(p.identifier, { config: p, api });
+    }
+  }
+
+  get(identifier: string): Peer {
+    const p = this.peers.get(identifier);
+    if (p === undefined) throw new Error(`unknown peer ${identifier}`);
+    return p;
+  }
+
+  close(): void {
+    for (const c of this.channels) c.close();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * TypeScript shapes of proto/spark_operator_internal.proto as @grpc/proto-loader decodes them
+ * (snake_case, bytes as Buffer, int64 as number, defaults filled in). Requests we send may omit
+ * defaults.
+ */
+export interface HealthResponse {
+  identifier: string;
+  identity_public_key: Uint8Array;
+  ready: boolean;
+  group_public_key: Uint8Array;
+  key_pool_available: number;
+  public_address: string;
+}
+export interface DkgPackage { identifier: string; commitments: Uint8Array[]; proofs: Uint8Array[] }
+export interface DkgRound1Request { batch_id: string; count: number; threshold: number; participants: string[] }
+export interface DkgRound1Response { package: DkgPackage | null }
+export interface DkgRound2Request { batch_id: string; packages: DkgPackage[] }
+export interface DkgDeliverSharesRequest { batch_id: string; sender: string; shares: Uint8Array[] }
+export interface DkgFinalizeRequest { batch_id: string }
+export interface DkgFinalizeResponse { digest: Uint8Array; count: number; first_group_key: Uint8Array }
+export interface Commitment { hiding: Uint8Array; binding: Uint8Array }
+export interface FrostCommitmentsRequest { count: number }
+export interface FrostCommitmentsResponse { commitments: Commitment[] }
+export interface FrostJob {
+  job_id: string;
+  keyshare_id: string;
+  message: Uint8Array;
+  verifying_key: Uint8Array;
+  operator_commitments: Record<string, Commitment>;
+  user_commitment: Commitment | null;
+}
+export interface FrostSignRequest { jobs: FrostJob[] }
+export interface FrostShare { job_id: string; share: Uint8Array }
+export interface FrostSignResponse { shares: FrostShare[] }
+export interface FrostSignOperatorsRequest { messages: Uint8Array[]; keyshare_id: string }
+export interface FrostSignOperatorsResponse { signatures: Uint8Array[]; verifying_key: Uint8Array; signers: string[] }
+export interface DepositAddressRecord {
+  address: string;
+  leaf_id: string;
+  identity_public_key: Uint8Array;
+  user_signing_public_key: Uint8Array;
+  verifying_public_key: Uint8Array;
+  keyshare_id: string;
+  network: number;
+  proof_of_possession: Uint8Array;
+}
+export interface StoreDepositAddressRequest { record: DepositAddressRecord | null }
+export interface StoreDepositAddressResponse { address_signature: Uint8Array }
+export interface TreeNodeRecord {
+  id: string;
+  tree_id: string;
+  owner_identity_public_key: Uint8Array;
+  owner_signing_public_key: Uint8Array;
+  value: number;
+  vout: number;
+  verifying_public_key: Uint8Array;
+  keyshare_id: string;
+  node_tx: Uint8Array;
+  refund_tx: Uint8Array;
+  direct_from_cpfp_refund_tx: Uint8Array;
+  deposit_txid: string;
+  deposit_vout: number;
+  status: string;
+  network: number;
+}
+export interface StoreTreeNodeRequest { node: TreeNodeRecord | null }
+
+type Empty = Record<string, never>;
+
+/** The internal service, as a handler object (server side) and as a client (same signatures). */
+export interface InternalApi {
+  health(req: Empty): Promise<HealthResponse>;
+  dkg_round1(req: DkgRound1Request): Promise<DkgRound1Response>;
+  dkg_round2(req: DkgRound2Request): Promise<Empty>;
+  dkg_deliver_shares(req: DkgDeliverSharesRequest): Promise<Empty>;
+  dkg_finalize(req: DkgFinalizeRequest): Promise<DkgFinalizeResponse>;
+  frost_commitments(req: FrostCommitmentsRequest): Promise<FrostCommitmentsResponse>;
+  frost_sign(req: FrostSignRequest): Promise<FrostSignResponse>;
+  frost_sign_operators(req: FrostSignOperatorsRequest): Promise<FrostSignOperatorsResponse>;
+  store_deposit_address(req: StoreDepositAddressRequest): Promise<StoreDepositAddressResponse>;
+  store_tree_node(req: StoreTreeNodeRequest): Promise<Empty>;
+}

@@ -1,0 +1,319 @@
+/**
+ * One operator: identity, database, both gRPC servers, DKG, signing, deposits, chain watching.
+ * `Operator.start(config)` is what main.ts runs; tests may run it in-process too.
+ */
+import { readFileSync } from 'node:fs';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { createServer } from 'nice-grpc';
+import type { Server } from 'nice-grpc';
+import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
+import { SparkTokenServiceDefinition } from '@buildonspark/spark-sdk/proto/spark_token';
+import { AuthnService } from './authn/authn-service.js';
+import { ChainRpc, ChainWatcher } from './chain-watcher.js';
+import type { ListeningLine, ReadyLine, ResolvedOperatorConfig } from './config.js';
+import { hexToBytes } from './crypto.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open.js';
+import { Repository } from './db/repository.js';
+import type { TreeNodeRow } from './db/repository.js';
+import { DepositService } from './deposit/deposit-service.js';
+import { SPARK_NETWORK_REGTEST } from './deposit/address.js';
+import { DkgService } from './dkg/service.js';
+import { OperatorError } from './errors.js';
+import { EventBus } from './events.js';
+import { loadOrCreateIdentity } from './identity.js';
+import type { IdentityKey } from './identity.js';
+import { createInternalHandlers } from './internal/handlers.js';
+import { INTERNAL_SERVICE, PeerClients } from './internal/peers.js';
+import type { HealthResponse, InternalApi } from './internal/types.js';
+import { loadService } from './proto-load.js';
+import { authMiddleware, errorMiddleware } from './public/middleware.js';
+import { createSparkService } from './public/spark-service.js';
+import { createTokenService } from './public/token-service.js';
+import { SigningCoordinator } from './signing/coordinator.js';
+import type { ParticipantApi } from './signing/coordinator.js';
+import { KeyshareCache } from './signing/keyshares.js';
+import type { Keyshare } from './signing/keyshares.js';
+import { NonceStore } from './signing/nonce-store.js';
+import { OperatorSigner } from './signing/operator-signer.js';
+
+export interface OperatorHooks {
+  log?: (msg: string) => void;
+  onListening?: (line: ListeningLine) => void;
+  onReady?: (line: ReadyLine) => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class Operator {
+  private publicServer: Server | undefined;
+  private internalServer: Server | undefined;
+  private watcher: ChainWatcher | undefined;
+  private stopped = false;
+  private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private pendingNodes: { peer: string; node: TreeNodeRow }[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  publicPort = 0;
+  internalPort = 0;
+
+  private constructor(
+    readonly cfg: ResolvedOperatorConfig,
+    readonly identity: IdentityKey,
+    private readonly db: Database,
+    readonly repo: Repository,
+    private readonly peers: PeerClients,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  get isCoordinator(): boolean {
+    return this.cfg.identifier === this.cfg.coordinatorIdentifier;
+  }
+
+  static async start(cfg: ResolvedOperatorConfig, hooks: OperatorHooks = {}): Promise<Operator> {
+    const log = hooks.log ?? ((m: string): void => void process.stderr.write(`[operator ${cfg.index}] ${m}\n`));
+    const identity = loadOrCreateIdentity(cfg.dataDir);
+    const db = await openDatabase(cfg.database);
+    const op = new Operator(cfg, identity, db, new Repository(db), new PeerClients(cfg), log);
+    try {
+      await op.listen(hooks);
+    } catch (e) {
+      await op.stop();
+      throw e;
+    }
+    return op;
+  }
+
+  private async listen(hooks: OperatorHooks): Promise<void> {
+    const { cfg, repo, identity, log } = this;
+    const events = new EventBus();
+    const keys = new KeyshareCache(repo);
+    const nonces = new NonceStore(identity.privateKey);
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys);
+    const participants = cfg.peers.map((p) => p.identifier);
+    const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
+    const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.markReady());
+    const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
+    for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
+
+    const health = async (): Promise<HealthResponse> => {
+      const first = this.ready ? await repo.firstKeyshare() : undefined;
+      return {
+        identifier: cfg.identifier,
+        identity_public_key: identity.publicKey,
+        ready: this.ready,
+        group_public_key: first === undefined ? new Uint8Array(0) : hexToBytes(first.public_key),
+        key_pool_available: await repo.countAvailableKeyshares(),
+        public_address: `https://${cfg.host}:${this.publicPort}`,
+      };
+    };
+    let coordinator: SigningCoordinator | undefined;
+    const signOperators = async (keyshareId: string, messages: Uint8Array[]): Promise<{ signatures: Uint8Array[]; verifying_key: Uint8Array; signers: string[] }> => {
+      if (coordinator === undefined) throw new OperatorError('FAILED_PRECONDITION', 'not the coordinator');
+      const id = keyshareId !== '' ? keyshareId : (await repo.firstKeyshare())?.id;
+      if (id === undefined) throw new OperatorError('FAILED_PRECONDITION', 'no DKG key yet');
+      const key = await keys.get(id);
+      const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
+      return { signatures, verifying_key: key.groupKey, signers };
+    };
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, signOperators: this.isCoordinator ? signOperators : undefined });
+
+    let chain: ChainWatcher | undefined;
+    if (cfg.chain !== undefined) {
+      chain = new ChainWatcher(new ChainRpc(cfg.chain), repo, cfg.chain, (node) => events.publish(node.owner_identity_public_key, { kind: 'deposit', node }), log);
+    }
+    this.watcher = chain;
+
+    let deposits: DepositService | undefined;
+    if (this.isCoordinator) {
+      const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
+      coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log);
+      deposits = new DepositService({
+        cfg, repo, keys, coordinator,
+        takeKey: () => this.takeKey(dkg, keys),
+        replicateAddress: (r) => this.replicateAddress(r),
+        replicateNode: (n) => this.replicateNode(n),
+        isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
+        operators: participants,
+      });
+    }
+
+    // Internal port: mutual TLS with the network's CA.
+    const ca = readFileSync(cfg.tls.caPath);
+    const keyPair = { private_key: readFileSync(cfg.tls.keyPath), cert_chain: readFileSync(cfg.tls.certPath) };
+    const internalServer = createServer({ 'grpc.max_receive_message_length': 64 << 20 }).use(errorMiddleware(log));
+    internalServer.add(INTERNAL_SERVICE(), internal as unknown as Record<string, never>);
+    this.internalServer = internalServer;
+    this.internalPort = await internalServer.listen(`${cfg.host}:${cfg.internalPort}`, ServerCredentials.createSsl(ca, [keyPair], true));
+
+    // Public port: TLS (ALPN h2 is grpc-js's default), authn unauthenticated, the rest behind a session.
+    const authn = new AuthnService(identity, this.db, { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
+    const publicServer = createServer({ 'grpc.max_receive_message_length': 20 << 20 }).use(errorMiddleware(log));
+    publicServer.add(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService'), {
+      get_challenge: async (req: { public_key: Buffer }) => authn.getChallenge(req),
+      verify_challenge: (req: Parameters<AuthnService['verifyChallenge']>[0]) => authn.verifyChallenge(req),
+    } as unknown as Record<string, never>);
+    const authed = publicServer.with(authMiddleware(authn.tokens));
+    authed.add(SparkServiceDefinition, createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(SparkTokenServiceDefinition, createTokenService());
+    this.publicServer = publicServer;
+    this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
+
+    const listening: ListeningLine = {
+      identifier: cfg.identifier,
+      index: cfg.index,
+      identityPublicKey: identity.publicKeyHex,
+      publicAddress: `https://${cfg.host}:${this.publicPort}`,
+      internalAddress: `${cfg.host}:${this.internalPort}`,
+      pid: process.pid,
+    };
+    hooks.onListening?.(listening);
+
+    this.retryTimer = setInterval(() => void this.retryReplication(), 2000);
+    this.retryTimer.unref();
+    chain?.start();
+
+    // Learn the peers' identity keys for get_signing_operator_list, lazily.
+    void this.learnIdentities(identityKeys);
+
+    if ((await repo.firstKeyshare()) !== undefined) {
+      this.markReady();
+    } else if (this.isCoordinator) {
+      void this.firstDkg(dkg);
+    }
+    void this.whenReady().then(async () => {
+      if (this.stopped) return;
+      const h = await health();
+      hooks.onReady?.({ ...listening, groupPublicKey: Buffer.from(h.group_public_key).toString('hex'), threshold: cfg.threshold, operators: cfg.peers.length, keyPoolAvailable: h.key_pool_available });
+    });
+  }
+
+  private markReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    for (const w of this.readyWaiters.splice(0)) w();
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  /** First start: wait until every peer answers, then run the first DKG batch (retrying). */
+  private async firstDkg(dkg: DkgService): Promise<void> {
+    while (!this.stopped && !this.ready) {
+      const down: string[] = [];
+      await Promise.all([...this.peers.peers].map(async ([id, p]) => {
+        try {
+          await p.api.health({});
+        } catch {
+          down.push(id);
+        }
+      }));
+      if (down.length === 0) {
+        try {
+          await dkg.runBatch(this.cfg.keyPool.batchSize);
+          return;
+        } catch (e) {
+          this.log(`first DKG failed, retrying: ${(e as Error).message}`);
+        }
+      }
+      await sleep(300);
+    }
+  }
+
+  private async takeKey(dkg: DkgService, keys: KeyshareCache): Promise<Keyshare> {
+    let row = await this.repo.takeKeyshare();
+    if (row === undefined) {
+      try {
+        await dkg.runBatch(this.cfg.keyPool.batchSize);
+      } catch (e) {
+        throw new OperatorError('KEY_POOL_EMPTY', `no unused DKG key left and a new DKG batch failed: ${(e as Error).message}`);
+      }
+      row = await this.repo.takeKeyshare();
+      if (row === undefined) throw new OperatorError('KEY_POOL_EMPTY', 'no unused DKG key left');
+    }
+    if ((await this.repo.countAvailableKeyshares()) < this.cfg.keyPool.lowWater) {
+      dkg.runBatch(this.cfg.keyPool.batchSize).catch((e: unknown) => this.log(`key pool refill failed: ${(e as Error).message}`));
+    }
+    return keys.get(row.id);
+  }
+
+  private async replicateAddress(r: { address: string; leafId: string; identity: Uint8Array; userKey: Uint8Array; verifyingKey: Uint8Array; keyshareId: string; pop: Uint8Array }): Promise<Record<string, string>> {
+    const record = {
+      address: r.address, leaf_id: r.leafId, identity_public_key: r.identity, user_signing_public_key: r.userKey,
+      verifying_public_key: r.verifyingKey, keyshare_id: r.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: r.pop,
+    };
+    const out: Record<string, string> = {};
+    await Promise.all([...this.peers.peers].map(async ([id, p]) => {
+      try {
+        const res = await p.api.store_deposit_address({ record });
+        out[id] = Buffer.from(res.address_signature).toString('hex');
+      } catch (e) {
+        throw new OperatorError('UNAVAILABLE', `operator ${id} could not store the deposit address (every operator must sign it): ${(e as Error).message}`);
+      }
+    }));
+    return out;
+  }
+
+  private nodeRecord(n: TreeNodeRow): Parameters<InternalApi['store_tree_node']>[0] {
+    const b = (h: string): Uint8Array => hexToBytes(h);
+    return {
+      node: {
+        id: n.id, tree_id: n.tree_id, owner_identity_public_key: b(n.owner_identity_public_key), owner_signing_public_key: b(n.owner_signing_public_key),
+        value: n.value, vout: n.vout, verifying_public_key: b(n.verifying_public_key), keyshare_id: n.keyshare_id, node_tx: b(n.node_tx),
+        refund_tx: b(n.refund_tx), direct_from_cpfp_refund_tx: b(n.direct_from_cpfp_refund_tx), deposit_txid: n.deposit_txid,
+        deposit_vout: n.deposit_vout, status: n.status, network: n.network,
+      },
+    };
+  }
+
+  /** Stores the node on every peer; an unreachable peer gets it later from the retry loop. */
+  private async replicateNode(n: TreeNodeRow): Promise<void> {
+    await Promise.all([...this.peers.peers].map(async ([id, p]) => {
+      try {
+        await p.api.store_tree_node(this.nodeRecord(n));
+      } catch (e) {
+        this.log(`node ${n.id} not yet stored on ${id} (will retry): ${(e as Error).message}`);
+        this.pendingNodes.push({ peer: id, node: n });
+      }
+    }));
+  }
+
+  private async retryReplication(): Promise<void> {
+    const todo = this.pendingNodes.splice(0);
+    for (const t of todo) {
+      try {
+        await this.peers.get(t.peer).api.store_tree_node(this.nodeRecord(t.node));
+        this.log(`node ${t.node.id} stored on ${t.peer} on retry`);
+      } catch {
+        this.pendingNodes.push(t);
+      }
+    }
+  }
+
+  private async learnIdentities(keys: Record<string, Uint8Array>): Promise<void> {
+    for (let attempt = 0; attempt < 50 && !this.stopped; attempt++) {
+      let missing = 0;
+      for (const [id, p] of this.peers.peers) {
+        if (keys[id] !== undefined) continue;
+        try {
+          keys[id] = Uint8Array.from((await p.api.health({})).identity_public_key);
+        } catch {
+          missing++;
+        }
+      }
+      if (missing === 0) return;
+      await sleep(500);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.watcher?.stop();
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.peers.close();
+    await Promise.all([this.publicServer?.forceShutdown(), this.internalServer?.forceShutdown()]);
+    await this.db.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Server middleware for the public port:
+ * - errors: OperatorError → gRPC status with its message; anything else → INTERNAL, logged;
+ * - time headers: `date` and `x-processing-time-ms`, which the SDK uses for its server clock (SDK-WIRE §1.2);
+ * - auth: `authorization: Bearer <session token>` on every Spark and token call (SDK-WIRE §2.2.6).
+ */
+import { ServerError, Status } from 'nice-grpc';
+import type { CallContext, ServerMiddlewareCall } from 'nice-grpc-common';
+import { OperatorError } from '../errors.js';
+import type { Session, SessionTokens } from '../authn/sessions.js';
+
+export interface AuthContext {
+  session: Session;
+}
+
+export type Log = (msg: string) => void;
+
+function toServerError(e: unknown, log: Log, path: string): unknown {
+  if (e instanceof ServerError) return e;
+  if (e instanceof OperatorError) return new ServerError(e.status, `${e.code}: ${e.message}`);
+  if (e instanceof Error && e.name === 'AbortError') return e;
+  log(`${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return new ServerError(Status.INTERNAL, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+export function errorMiddleware(log: Log) {
+  return async function* errors<Req, Res>(call: ServerMiddlewareCall<Req, Res>, context: CallContext): AsyncGenerator<Res, Res | void, undefined> {
+    // Headers go out with the first response message; set them before the handler runs.
+    context.header.set('date', new Date().toUTCString());
+    context.header.set('x-processing-time-ms', '0');
+    try {
+      return yield* call.next(call.request, context);
+    } catch (e) {
+      throw toServerError(e, log, call.method.path);
+    }
+  };
+}
+
+export function authMiddleware(tokens: SessionTokens) {
+  return async function* auth<Req, Res>(call: ServerMiddlewareCall<Req, Res, AuthContext>, context: CallContext): AsyncGenerator<Res, Res | void, undefined> {
+    const header = context.metadata.get('authorization');
+    if (header === undefined || header === '') {
+      throw new OperatorError('UNAUTHENTICATED', 'missing authorization metadata: authenticate with spark_authn first');
+    }
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (m === null || m[1] === undefined) throw new OperatorError('UNAUTHENTICATED', 'authorization must be "Bearer <session token>"');
+    const session = tokens.verify(m[1], Math.floor(Date.now() / 1000));
+    return yield* call.next(call.request, { ...context, session });
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * spark.SparkService, the public API the SDK wallet calls. Implemented: what initialization,
+ * sync, deposits and balance need (SDK-WIRE §1.4, §3, §4). Everything else answers
+ * UNIMPLEMENTED with a message naming the method.
+ */
+import type {
+  SparkServiceImplementation,
+  QueryNodesRequest,
+  TransferFilter,
+  QueryUnusedDepositAddressesRequest,
+  SubscribeToEventsRequest,
+  SubscribeToEventsResponse,
+  TreeNode,
+  DeepPartial,
+} from '@buildonspark/spark-sdk/proto/spark';
+import { bytesToHex, hexToBytes } from '../crypto.js';
+import type { Repository, TreeNodeRow } from '../db/repository.js';
+import type { DepositService } from '../deposit/deposit-service.js';
+import { OperatorError } from '../errors.js';
+import type { EventBus, WalletEvent } from '../events.js';
+import type { KeyshareCache } from '../signing/keyshares.js';
+import type { AuthContext } from './middleware.js';
+import { statusName, toTreeNode } from './tree-node.js';
+import type { PeerConfig } from '../config.js';
+import type { CallContext } from 'nice-grpc-common';
+
+type Ctx = CallContext & AuthContext;
+
+export interface SparkServiceDeps {
+  repo: Repository;
+  keys: KeyshareCache;
+  events: EventBus;
+  /** Present on the coordinator only. */
+  deposits: DepositService | undefined;
+  peers: PeerConfig[];
+  identityPublicKeys: () => Record<string, Uint8Array>;
+}
+
+function sameIdentity(ctx: Ctx, key: Uint8Array | undefined, field: string): string {
+  if (key === undefined || key.length === 0) throw new OperatorError('INVALID_ARGUMENT', `${field} is required`);
+  const hex = bytesToHex(Uint8Array.from(key));
+  if (hex !== ctx.session.identityPublicKeyHex) throw new OperatorError('PERMISSION_DENIED', `${field} is not the authenticated identity: use your own session`);
+  return hex;
+}
+
+/** Caps for limits the wallet sends (0 = no limit on the sync call; SDK-WIRE §7.10). */
+function pageLimit(limit: number | undefined, def: number): number {
+  if (limit === undefined || limit <= 0) return def;
+  return Math.min(limit, 1000);
+}
+
+export function createSparkService(d: SparkServiceDeps): SparkServiceImplementation<AuthContext> {
+  const operators = d.peers.map((p) => p.identifier);
+  const coordinator = (): DepositService => {
+    if (d.deposits === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send deposit calls to the coordinator');
+    return d.deposits;
+  };
+  const toNode = async (row: TreeNodeRow): Promise<TreeNode> => toTreeNode(row, await d.keys.get(row.keyshare_id), operators);
+
+  const impl: Partial<SparkServiceImplementation<AuthContext>> = {
+    async generate_deposit_address(req, ctx: Ctx) {
+      return coordinator().generateAddress(req, ctx.session.identityPublicKeyHex);
+    },
+    async get_signing_commitments(req, ctx: Ctx) {
+      return coordinator().signingCommitments(req, ctx.session.identityPublicKeyHex);
+    },
+    async finalize_deposit_tree_creation(req, ctx: Ctx) {
+      return coordinator().finalizeTree(req, ctx.session.identityPublicKeyHex);
+    },
+    async query_unused_deposit_addresses(req: QueryUnusedDepositAddressesRequest, ctx: Ctx) {
+      const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      const limit = pageLimit(req.limit, 100);
+      const offset = Math.max(0, req.offset ?? 0);
+      const rows = await d.repo.listUnusedDepositAddresses(identity, req.network, limit, offset);
+      return {
+        depositAddresses: rows.map((r) => ({
+          depositAddress: r.address,
+          userSigningPublicKey: hexToBytes(r.user_signing_public_key),
+          verifyingPublicKey: hexToBytes(r.verifying_public_key),
+          leafId: r.leaf_id,
+          proofOfPossession: {
+            addressSignatures: Object.fromEntries(Object.entries(JSON.parse(r.address_signatures) as Record<string, string>).map(([k, v]) => [k, hexToBytes(v)])),
+            proofOfPossessionSignature: hexToBytes(r.proof_of_possession),
+          },
+        })),
+        offset: rows.length < limit ? -1 : offset + rows.length,
+      };
+    },
+    async query_static_deposit_addresses(req, ctx: Ctx) {
+      sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      return { depositAddresses: [] };
+    },
+    async query_nodes(req: QueryNodesRequest, ctx: Ctx) {
+      const statuses = req.statuses.map((s) => {
+        const n = statusName(s);
+        if (n === undefined) throw new OperatorError('INVALID_ARGUMENT', `unknown tree node status ${s}`);
+        return n;
+      });
+      const limit = pageLimit(req.limit, 100);
+      const offset = Math.max(0, req.offset ?? 0);
+      let rows: TreeNodeRow[];
+      if (req.source?.$case === 'ownerIdentityPubkey') {
+        const owner = sameIdentity(ctx, req.source.ownerIdentityPubkey, 'owner_identity_pubkey');
+        rows = await d.repo.listTreeNodesByOwner(owner, statuses, req.network === 0 ? undefined : req.network, limit, offset);
+      } else if (req.source?.$case === 'nodeIds') {
+        // Nodes are only shown to their owner.
+        rows = (await d.repo.listTreeNodesByIds(req.source.nodeIds.nodeIds, statuses)).filter((r) => r.owner_identity_public_key === ctx.session.identityPublicKeyHex);
+      } else {
+        throw new OperatorError('INVALID_ARGUMENT', 'query_nodes needs owner_identity_pubkey or node_ids');
+      }
+      const nodes: Record<string, TreeNode> = {};
+      for (const r of rows) nodes[r.id] = await toNode(r);
+      return { nodes, offset: req.source.$case === 'ownerIdentityPubkey' && rows.length === limit ? offset + limit : -1 };
+    },
+    async query_balance(req, ctx: Ctx) {
+      const owner = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      const rows = await d.repo.listTreeNodesByOwner(owner, ['AVAILABLE'], undefined, 100_000, 0);
+      return { balance: rows.reduce((a, r) => a + r.value, 0), nodeBalances: Object.fromEntries(rows.map((r) => [r.id, r.value])) };
+    },
+    // Transfers are not implemented by this network yet: truthfully, there are none.
+    async query_all_transfers(req: TransferFilter, ctx: Ctx) {
+      checkTransferFilter(req, ctx);
+      return { transfers: [], offset: -1 };
+    },
+    async query_pending_transfers(req: TransferFilter, ctx: Ctx) {
+      checkTransferFilter(req, ctx);
+      return { transfers: [], offset: -1 };
+    },
+    async get_signing_operator_list() {
+      const keys = d.identityPublicKeys();
+      return {
+        signingOperators: Object.fromEntries(d.peers.map((p) => [p.identifier, {
+          index: p.index - 1, identifier: p.identifier, publicKey: keys[p.identifier] ?? new Uint8Array(0), address: p.publicAddress,
+        }])),
+      };
+    },
+    subscribe_to_events(req: SubscribeToEventsRequest, ctx: Ctx) {
+      const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      return eventStream(identity, ctx, d, toNode);
+    },
+  };
+
+  return new Proxy(impl, {
+    get(target, name: string) {
+      const f = (target as Record<string, unknown>)[name];
+      if (f !== undefined) return f;
+      return async () => {
+        throw new OperatorError('UNIMPLEMENTED', `spark.SparkService/${name} is not implemented by this local network`);
+      };
+    },
+  }) as SparkServiceImplementation<AuthContext>;
+}
+
+function checkTransferFilter(req: TransferFilter, ctx: Ctx): void {
+  const p = req.participant;
+  if (p === undefined) throw new OperatorError('INVALID_ARGUMENT', 'transfer filter needs a participant');
+  const key = p.$case === 'receiverIdentityPublicKey' ? p.receiverIdentityPublicKey
+    : p.$case === 'senderIdentityPublicKey' ? p.senderIdentityPublicKey : p.senderOrReceiverIdentityPublicKey;
+  sameIdentity(ctx, key, p.$case);
+}
+
+/** `connected` first, then deposit events, until the wallet hangs up (SDK-WIRE §1.4). */
+async function* eventStream(identity: string, ctx: Ctx, d: SparkServiceDeps, toNode: (r: TreeNodeRow) => Promise<TreeNode>): AsyncGenerator<DeepPartial<SubscribeToEventsResponse>> {
+  const queue: WalletEvent[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = d.events.subscribe(identity, (e) => {
+    queue.push(e);
+    wake?.();
+  });
+  const aborted = new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+  try {
+    yield { event: { $case: 'connected', connected: {} } };
+    while (!ctx.signal.aborted) {
+      const e = queue.shift();
+      if (e === undefined) {
+        await Promise.race([new Promise<void>((r) => { wake = r; }), aborted]);
+        wake = undefined;
+        continue;
+      }
+      yield { event: { $case: 'deposit', deposit: { deposit: await toNode(e.node), traceId: '' } } };
+    }
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,46 @@
+/** Stored tree node → spark.TreeNode as the SDK reads it (SDK-WIRE §3.7 and §4). */
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { hexToBytes } from '../crypto.js';
+import type { TreeNodeRow } from '../db/repository.js';
+import type { Keyshare } from '../signing/keyshares.js';
+
+/** spark.TreeNodeStatus, in enum order (SDK descriptor; names without the TREE_NODE_STATUS_ prefix). */
+export const TREE_NODE_STATUSES = [
+  'CREATING', 'AVAILABLE', 'FROZEN_BY_ISSUER', 'TRANSFER_LOCKED', 'SPLIT_LOCKED', 'SPLITTED', 'AGGREGATED',
+  'ON_CHAIN', 'AGGREGATE_LOCK', 'EXITED', 'RENEW_LOCKED', 'UNAVAILABLE', 'PARENT_EXITED',
+] as const;
+
+export function statusName(n: number): string | undefined {
+  return TREE_NODE_STATUSES[n];
+}
+
+export function toTreeNode(row: TreeNodeRow, key: Keyshare, operators: string[]): TreeNode {
+  const status = TREE_NODE_STATUSES.indexOf(row.status as (typeof TREE_NODE_STATUSES)[number]);
+  return {
+    id: row.id,
+    treeId: row.tree_id,
+    value: row.value,
+    parentNodeId: undefined,
+    nodeTx: hexToBytes(row.node_tx),
+    refundTx: hexToBytes(row.refund_tx),
+    vout: row.vout,
+    verifyingPublicKey: hexToBytes(row.verifying_public_key),
+    ownerIdentityPublicKey: hexToBytes(row.owner_identity_public_key),
+    signingKeyshare: {
+      ownerIdentifiers: operators,
+      threshold: key.threshold,
+      publicKey: key.groupKey,
+      publicShares: key.publicShares,
+      updatedTime: row.created_at,
+    },
+    status: row.status,
+    network: row.network,
+    createdTime: row.created_at,
+    updatedTime: row.updated_at,
+    ownerSigningPublicKey: hexToBytes(row.owner_signing_public_key),
+    directTx: new Uint8Array(0),
+    directRefundTx: new Uint8Array(0),
+    directFromCpfpRefundTx: hexToBytes(row.direct_from_cpfp_refund_tx),
+    treenodeStatus: status < 0 ? 0 : status,
+  } as TreeNode;
+}

@@ -1,0 +1,91 @@
+/**
+ * The coordinator with real operator signers (keys from the batched DKG, nonces from NonceStore)
+ * behind in-process participant APIs: signing with t of n, skipping a dead operator, naming a
+ * cheater, rejecting a bad user share, and never reusing a nonce.
+ */
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { describe, expect, it } from 'vitest';
+import { addPublicKeys } from '../deposit/address.js';
+import { bytesToHex, generateNonce, signFrost, tweakedKey } from '../crypto.js';
+import { DkgBatch } from '../dkg/batch.js';
+import type { Keyshare, KeyshareCache } from './keyshares.js';
+import { NonceStore } from './nonce-store.js';
+import { OperatorSigner } from './operator-signer.js';
+import { SigningCoordinator } from './coordinator.js';
+import type { ParticipantApi } from './coordinator.js';
+
+const ids = [1, 2, 3].map((i) => i.toString(16).padStart(64, '0'));
+
+function dkg(): Keyshare[] {
+  const batches = ids.map((id) => new DkgBatch(id, ids, 2, 1));
+  for (const b of batches) b.processRound1(batches.map((x) => x.own));
+  for (const from of batches) for (const to of batches) if (from !== to) to.receive(from.identifier, from.sharesFor(to.identifier));
+  return batches.map((b) => {
+    const [r] = b.finish();
+    return {
+      id: 'k', threshold: 2, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, groupKeyHex: bytesToHex(r!.groupPublicKey),
+      publicShares: r!.publicShares, publicSharesHex: {},
+    };
+  });
+}
+
+function network(opts: { dead?: string; cheater?: string } = {}) {
+  const keys = dkg();
+  const apis = new Map<string, ParticipantApi>();
+  ids.forEach((id, i) => {
+    const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
+    const cache = { get: async () => keys[i]! } as unknown as KeyshareCache;
+    const signer = new OperatorSigner(id, nonces, cache);
+    apis.set(id, {
+      frost_commitments: async (r) => {
+        if (id === opts.dead) throw new Error('UNAVAILABLE: connection refused');
+        return { commitments: nonces.create(r.count) };
+      },
+      frost_sign: async (r) => {
+        const shares = await signer.sign(r.jobs);
+        return { shares: id === opts.cheater ? shares.map((s) => ({ ...s, share: new Uint8Array(32).fill(1) })) : shares };
+      },
+    });
+  });
+  return { key: keys[0]!, coordinator: new SigningCoordinator(ids[0]!, 2, apis, secp256k1.utils.randomSecretKey()) };
+}
+
+describe('signing coordinator', () => {
+  it('signs operator-only messages with t of n, skipping a stopped operator', async () => {
+    const { key, coordinator } = network({ dead: ids[1] });
+    const msgs = [new Uint8Array(32).fill(7), new Uint8Array(32).fill(8)];
+    const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, msgs, 'j');
+    expect(signers).toEqual([ids[0], ids[2]]);
+    signatures.forEach((sig, i) => expect(schnorr.verify(sig, msgs[i]!, tweakedKey(key.groupKey).qx)).toBe(true));
+  });
+
+  it('names the operator whose share is wrong', async () => {
+    const { key, coordinator } = network({ cheater: ids[1] });
+    await expect(coordinator.signOperatorsOnly(key, new Uint8Array(32).fill(7), 'j')).rejects.toThrow(new RegExp(`invalid signature share\\(s\\) from ${ids[1]}`));
+  });
+
+  it('aggregates the wallet\'s share with t operator shares, and blames a bad wallet share on the wallet', async () => {
+    const { key, coordinator } = network();
+    const userSecret = secp256k1.utils.randomSecretKey();
+    const userPub = secp256k1.getPublicKey(userSecret, true);
+    const verifyingKey = addPublicKeys(key.groupKey, userPub);
+    const message = new Uint8Array(32).fill(3);
+    const job = async (tamper: boolean) => {
+      const [ops] = await coordinator.commitments(1);
+      const n = generateNonce(userSecret);
+      let share = signFrost({ message, keyPackage: { secretKey: userSecret, publicKey: userPub, verifyingKey }, nonce: n.nonce, selfCommitment: n.commitment, statechainCommitments: ops! });
+      if (tamper) share = new Uint8Array(32).fill(2);
+      return coordinator.sign([{ jobId: 'root', keyshare: key, message, verifyingKey, operatorCommitments: ops!, user: { commitment: n.commitment, publicKey: userPub, share } }]);
+    };
+    const [sig] = await job(false);
+    expect(schnorr.verify(sig!, message, tweakedKey(verifyingKey).qx)).toBe(true);
+    await expect(job(true)).rejects.toThrow(/user's signature share is invalid/);
+  });
+
+  it('never signs twice with one nonce', async () => {
+    const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
+    const [c] = nonces.create(1);
+    nonces.take(c!);
+    expect(() => nonces.take(c!)).toThrow(/already used/);
+  });
+});

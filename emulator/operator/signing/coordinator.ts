@@ -1,0 +1,216 @@
+/**
+ * The coordinator's side of FROST: it picks t signing operators (itself first, then the peers
+ * that answer, preferring those that have not failed lately), collects their commitments, later
+ * fans the signing jobs out, checks each share (naming a cheater) and aggregates.
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+import {
+  aggregateFrost,
+  buildSigningContext,
+  concatBytes,
+  generateNonce,
+  isSparkCryptoError,
+  scalarFromBytes,
+  scalarToBytes,
+  verifySignatureShare,
+} from '../crypto.js';
+import type { CommitmentMap, SigningCommitment } from '../crypto.js';
+import { OperatorError } from '../errors.js';
+import type { Commitment, FrostJob, InternalApi } from '../internal/types.js';
+import type { Keyshare } from './keyshares.js';
+
+export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
+
+const N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+
+/** A job as the coordinator sees it: what every signer needs, plus the user's part. */
+export interface CoordinatedJob {
+  jobId: string;
+  keyshare: Keyshare;
+  message: Uint8Array;
+  /** P: the user's key + the operator key (or the operator key alone for operator-only signing). */
+  verifyingKey: Uint8Array;
+  operatorCommitments: Record<string, SigningCommitment>;
+  /** The wallet's share, or 'operators-only' (see signOperatorsOnly). */
+  user: { commitment: SigningCommitment; publicKey: Uint8Array; share: Uint8Array };
+}
+
+export class SigningCoordinator {
+  private readonly lastFailure = new Map<string, number>();
+
+  constructor(
+    private readonly self: string,
+    private readonly threshold: number,
+    /** Every operator's API, this one included (a local shortcut for self). */
+    private readonly participants: Map<string, ParticipantApi>,
+    private readonly hedgeSecret: Uint8Array,
+    private readonly log: (m: string) => void = () => undefined,
+  ) {}
+
+  /** Signers in order of preference: self, then peers by (no recent failure, index). */
+  private candidates(): string[] {
+    const now = Date.now();
+    const peers = [...this.participants.keys()].filter((id) => id !== this.self);
+    const recent = (id: string): number => ((this.lastFailure.get(id) ?? 0) > now - 30_000 ? 1 : 0);
+    peers.sort((a, b) => recent(a) - recent(b) || (a < b ? -1 : 1));
+    return [this.self, ...peers];
+  }
+
+  /** `count` commitment sets from t operators: result[i] maps identifier → commitment. */
+  async commitments(count: number): Promise<Record<string, Commitment>[]> {
+    const chosen = new Map<string, Commitment[]>();
+    const queue = this.candidates();
+    const errors: string[] = [];
+    while (chosen.size < this.threshold) {
+      const need = this.threshold - chosen.size;
+      const batch = queue.splice(0, need);
+      if (batch.length === 0) {
+        throw new OperatorError('UNAVAILABLE', `only ${chosen.size} of the ${this.threshold} operators needed to sign are reachable (${errors.join('; ')})`);
+      }
+      await Promise.all(batch.map(async (id) => {
+        try {
+          const r = await (this.participants.get(id) as ParticipantApi).frost_commitments({ count });
+          if (r.commitments.length !== count) throw new Error(`answered ${r.commitments.length} commitments, asked ${count}`);
+          chosen.set(id, r.commitments);
+        } catch (e) {
+          this.lastFailure.set(id, Date.now());
+          errors.push(`${id.replace(/^0+/, '')}: ${(e as Error).message}`);
+          this.log(`operator ${id} did not give commitments: ${(e as Error).message}`);
+        }
+      }));
+    }
+    return Array.from({ length: count }, (_, i) => Object.fromEntries([...chosen].map(([id, list]) => [id, list[i] as Commitment])));
+  }
+
+  /** Round 2 on every signer named in the jobs; returns shares[jobIndex][identifier]. */
+  private async collectShares(jobs: FrostJob[]): Promise<Map<string, Uint8Array>[]> {
+    const signers = new Set<string>();
+    for (const j of jobs) for (const id of Object.keys(j.operator_commitments)) signers.add(id);
+    const out = jobs.map(() => new Map<string, Uint8Array>());
+    await Promise.all([...signers].map(async (id) => {
+      const api = this.participants.get(id);
+      if (api === undefined) throw new OperatorError('INVALID_ARGUMENT', `signing commitments name ${id}, which is not an operator of this network`);
+      const mine = jobs.filter((j) => j.operator_commitments[id] !== undefined);
+      let res;
+      try {
+        res = await api.frost_sign({ jobs: mine });
+      } catch (e) {
+        this.lastFailure.set(id, Date.now());
+        const msg = (e as Error).message;
+        throw new OperatorError(/UNAVAILABLE|DEADLINE|ECONNREFUSED|No connection/i.test(msg) ? 'UNAVAILABLE' : 'FAILED_PRECONDITION',
+          `operator ${id} did not sign: ${msg}`);
+      }
+      for (const s of res.shares) {
+        const idx = jobs.findIndex((j) => j.job_id === s.job_id);
+        if (idx < 0) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} answered a share for unknown job ${s.job_id}`);
+        out[idx]?.set(id, new Uint8Array(s.share));
+      }
+    }));
+    return out;
+  }
+
+  private toWire(j: CoordinatedJob): FrostJob {
+    return {
+      job_id: j.jobId,
+      keyshare_id: j.keyshare.id,
+      message: j.message,
+      verifying_key: j.verifyingKey,
+      operator_commitments: j.operatorCommitments,
+      user_commitment: j.user.commitment,
+    };
+  }
+
+  /** Nested FROST with the wallet's share: BIP340 signatures (64 bytes) valid under the tweaked key. */
+  async sign(jobs: CoordinatedJob[]): Promise<Uint8Array[]> {
+    for (const j of jobs) this.checkSigners(j.operatorCommitments, j.keyshare);
+    const wire = jobs.map((j) => this.toWire(j));
+    const shares = await this.collectShares(wire);
+    return jobs.map((j, i) => {
+      const got = shares[i] as Map<string, Uint8Array>;
+      try {
+        return aggregateFrost({
+          message: j.message,
+          statechainSignatures: Object.fromEntries(got),
+          statechainPublicKeys: Object.fromEntries(Object.keys(j.operatorCommitments).map((id) => [id, j.keyshare.publicShares[id] as Uint8Array])),
+          verifyingKey: j.verifyingKey,
+          statechainCommitments: j.operatorCommitments as CommitmentMap,
+          selfCommitment: j.user.commitment,
+          selfPublicKey: j.user.publicKey,
+          selfSignature: j.user.share,
+        });
+      } catch (e) {
+        if (isSparkCryptoError(e)) {
+          const who = e.culprit;
+          if (who !== undefined && !Object.prototype.hasOwnProperty.call(j.operatorCommitments, who)) {
+            throw new OperatorError('INVALID_ARGUMENT', `job ${j.jobId}: the user's signature share is invalid (${e.message})`);
+          }
+          throw new OperatorError('SIGNATURE_SHARE_INVALID', `job ${j.jobId}: ${e.message}`);
+        }
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Operator-only FROST (a BIP340 signature by the tweaked operator key, e.g. the deposit
+   * proof of possession). Spark's nested scheme always has a user participant; here the
+   * coordinator stands in for it with a fresh nonce and a ZERO key, so its "share" is only its
+   * nonce: the result is exactly a t-of-n FROST signature of the operator key.
+   */
+  async signOperatorsOnly(keyshare: Keyshare, message: Uint8Array, jobId: string): Promise<Uint8Array> {
+    const { signatures } = await this.signOperatorsOnlyBatch(keyshare, [message], jobId);
+    return signatures[0] as Uint8Array;
+  }
+
+  /** signOperatorsOnly for many messages: one commitment round and one signing round in all. */
+  async signOperatorsOnlyBatch(keyshare: Keyshare, messages: Uint8Array[], jobPrefix: string): Promise<{ signatures: Uint8Array[]; signers: string[] }> {
+    const sets = await this.commitments(messages.length);
+    const signers = Object.keys(sets[0] ?? {}).sort();
+    const standIns = messages.map(() => generateNonce(this.hedgeSecret));
+    try {
+      const wire: FrostJob[] = messages.map((message, i) => ({
+        job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
+        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as { commitment: SigningCommitment }).commitment,
+      }));
+      const shares = await this.collectShares(wire);
+      const signatures = wire.map((job, i) => {
+        const standIn = standIns[i] as ReturnType<typeof generateNonce>;
+        const got = shares[i] as Map<string, Uint8Array>;
+        const ctx = buildSigningContext({ message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment });
+        let z = 0n;
+        for (const id of Object.keys(job.operator_commitments)) {
+          const s = got.get(id);
+          if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.job_id}`);
+          z += scalarFromBytes(s, `share of ${id}`, true);
+        }
+        const zu = scalarFromBytes(standIn.nonce.hiding, 'nonce') + ctx.user.rho * scalarFromBytes(standIn.nonce.binding, 'nonce');
+        z = (((z + (ctx.rEven ? zu : -zu)) % N) + N) % N;
+        const sig = concatBytes(ctx.rx, scalarToBytes(z));
+        if (!schnorr.verify(sig, job.message, ctx.key.qx)) {
+          const bad = Object.keys(job.operator_commitments).filter((id) => !verifySignatureShare({
+            message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment,
+            signer: { role: 'operator', identifier: id, publicShare: keyshare.publicShares[id] as Uint8Array }, share: got.get(id) as Uint8Array,
+          }));
+          throw new OperatorError('SIGNATURE_SHARE_INVALID', `${job.job_id}: invalid signature share(s) from ${bad.join(', ') || 'nobody (keys do not add up)'}`);
+        }
+        return sig;
+      });
+      return { signatures, signers };
+    } finally {
+      for (const s of standIns) {
+        s.nonce.hiding.fill(0);
+        s.nonce.binding.fill(0);
+      }
+    }
+  }
+
+  private checkSigners(commitments: Record<string, SigningCommitment>, key: Keyshare): void {
+    const ids = Object.keys(commitments);
+    if (ids.length < key.threshold) throw new OperatorError('INVALID_ARGUMENT', `signing commitments name ${ids.length} operators; ${key.threshold} are needed`);
+    for (const id of ids) {
+      if (!this.participants.has(id) || key.publicShares[id] === undefined) {
+        throw new OperatorError('INVALID_ARGUMENT', `signing commitments name ${id}, which is not an operator of this network`);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * FROST round 2 on this operator: a signature share for each job, with the nonce behind this
+ * operator's commitment in the job (consumed whatever happens next).
+ */
+import { isSparkCryptoError, signFrostOperator } from '../crypto.js';
+import type { CommitmentMap } from '../crypto.js';
+import { OperatorError } from '../errors.js';
+import type { FrostJob, FrostShare } from '../internal/types.js';
+import type { KeyshareCache } from './keyshares.js';
+import type { NonceStore } from './nonce-store.js';
+
+export class OperatorSigner {
+  constructor(private readonly identifier: string, private readonly nonces: NonceStore, private readonly keys: KeyshareCache) {}
+
+  async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
+    const out: FrostShare[] = [];
+    for (const job of jobs) {
+      const own = job.operator_commitments[this.identifier];
+      if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
+      if (job.user_commitment === null || job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+      const nonce = this.nonces.take(own);
+      try {
+        const key = await this.keys.get(job.keyshare_id);
+        const signers = Object.keys(job.operator_commitments).length;
+        if (signers < key.threshold) {
+          throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
+        }
+        const share = signFrostOperator({
+          message: job.message,
+          identifier: this.identifier,
+          secretShare: key.secretShare,
+          nonce,
+          verifyingKey: job.verifying_key,
+          operatorCommitments: job.operator_commitments as CommitmentMap,
+          userCommitment: job.user_commitment,
+        });
+        out.push({ job_id: job.job_id, share });
+      } catch (e) {
+        if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+        throw e;
+      } finally {
+        nonce.hiding.fill(0);
+        nonce.binding.fill(0);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Device app benchmark under Speculos (issue point 6, Speculos side).
+ *
+ *   npx tsx scripts/bench-device.ts [--json out.json] [--rounds N]
+ *
+ * Measures, on this machine, with the ELF built from source and a fixed seed:
+ *   - per public key (GET_PUBLIC_KEY, silent)
+ *   - per identity signature (ECDSA DER and BIP340), device time after the user's approval
+ *   - per FROST share, device time after the user's approval
+ *   - per batch of 100 commitments (FROST_COMMIT, as many exchanges as needed)
+ *   - APDU exchanges per operation
+ * Every figure is also given as a ratio to a reference measured in the same run: the round trip
+ * of GET_VERSION (no crypto: pure Speculos + IO cost). Ratios travel between machines; the
+ * absolute milliseconds only describe this one.
+ *
+ * "Device time after approval": the script walks the review to "Approve", holds both buttons,
+ * starts the clock, releases them (the app acts on release) and stops when the reply arrives,
+ * so the human part of the flow is not counted.
+ * The FROST share's instruction count for a real-device estimate comes from the host build
+ * (device-app/host `make bench`, owned by the core side); it is run and printed at the end.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { buildDeviceApp } from '../emulator/speculos/build.js';
+import { SpeculosDriver } from '../emulator/speculos/driver.js';
+import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
+import { startSpeculos } from '../emulator/speculos/runner.js';
+import { SparkLedgerApp } from '../src/device/app.js';
+import type { KeyRef } from '../src/device/keyref.js';
+import { openSpeculosTransport } from '../src/device/transports.js';
+import { expectedPublicKey } from '../test/device/expected-keys.js';
+import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
+import { setBlindSigning, waitHome } from '../test/device/navigation.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const ROUNDS = Number(arg('--rounds') ?? '10');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+interface Row {
+  operation: string;
+  medianMs: number;
+  ratioToGetVersion: number;
+  apduExchanges: number;
+  rounds: number;
+}
+
+async function main(): Promise<void> {
+  const elfPath = await buildDeviceApp();
+  const speculos = await startSpeculos({ elfPath, seed: TEST_MNEMONIC });
+  const transport = await openSpeculosTransport(speculos.apduPort);
+  const app = new SparkLedgerApp(transport);
+  const screen = new SpeculosDriver(speculos.baseUrl);
+  const rows: Row[] = [];
+  try {
+    await waitHome(screen);
+    await setBlindSigning(screen, true);
+
+    const measure = async (operation: string, rounds: number, fn: () => Promise<unknown>): Promise<number[]> => {
+      await fn(); // warm-up
+      const before = app.exchanges;
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        times.push(await timeIt(fn));
+      }
+      rows.push({ operation, medianMs: median(times), ratioToGetVersion: NaN, apduExchanges: (app.exchanges - before) / rounds, rounds });
+      return times;
+    };
+
+    /**
+     * Starts a request needing approval; `pre` = request sent → review on screen (device work
+     * before the review, e.g. parsing and checking the nonce; screen polled every 5 ms, so an
+     * upper bound), `post` = release of both buttons on Approve → reply (the signature itself).
+     */
+    const approvedTiming = async (start: () => Promise<unknown>, firstTitle: string): Promise<{ pre: number; post: number }> => {
+      const t0 = process.hrtime.bigint();
+      const pending = start();
+      await screen.waitForScreen((t) => t.includes(firstTitle), { pollMs: 5 });
+      const pre = Number(process.hrtime.bigint() - t0) / 1e6;
+      await screen.pressUntil('right', (t) => t.includes('Approve'));
+      await screen.hold('both');
+      const t1 = process.hrtime.bigint();
+      await screen.release('both');
+      await pending;
+      const post = Number(process.hrtime.bigint() - t1) / 1e6;
+      await waitHome(screen);
+      return { pre, post };
+    };
+    const measureApproved = async (operation: string, rounds: number, start: () => Promise<unknown>, title: string): Promise<void> => {
+      await approvedTiming(start, title); // warm-up
+      const before = app.exchanges;
+      const pre: number[] = [];
+      const post: number[] = [];
+      const total: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const t = await approvedTiming(start, title);
+        pre.push(t.pre);
+        post.push(t.post);
+        total.push(t.pre + t.post);
+      }
+      const apdus = (app.exchanges - before) / rounds;
+      rows.push({ operation: `${operation}: total device time`, medianMs: median(total), ratioToGetVersion: NaN, apduExchanges: apdus, rounds });
+      rows.push({ operation: `  before review (upper bound)`, medianMs: median(pre), ratioToGetVersion: NaN, apduExchanges: NaN, rounds });
+      rows.push({ operation: `  after approval`, medianMs: median(post), ratioToGetVersion: NaN, apduExchanges: NaN, rounds });
+    };
+
+    await measure('GET_VERSION (reference)', ROUNDS * 3, () => app.getVersion());
+    await measure('public key (identity)', ROUNDS, () => app.getPublicKey({ kind: 'identity', account: 0 }));
+    await measure('public key (leaf)', ROUNDS, () => app.getPublicKey({ kind: 'leaf', account: 0, leafId: 'bench-leaf-0001' }));
+    await measure('100 FROST commitments', Math.max(2, Math.floor(ROUNDS / 3)), () => app.frostCommitBatch(100, 3));
+
+    const digest = secp256k1.utils.randomPrivateKey();
+    await measureApproved('identity signature ECDSA', ROUNDS, () => app.signIdentity(digest, 'ecdsa-der'), 'Blind signing');
+    await measureApproved('identity signature BIP340', ROUNDS, () => app.signIdentity(digest, 'schnorr'), 'Blind signing');
+
+    const group = makeOperatorGroup(3, 5);
+    const key: KeyRef = { kind: 'leaf', account: 0, leafId: 'bench-leaf-0001' };
+    const userPub = expectedPublicKey(key);
+    const verifyingKey = verifyingKeyFor(userPub, group);
+    // Commitments are fetched up front so the FROST_SIGN timing holds the signing alone.
+    const commitments = await app.frostCommitBatch(ROUNDS + 1, 3);
+    const frostShare = async (): Promise<unknown> => {
+      const c = commitments.shift();
+      if (c === undefined) throw new Error('out of commitments');
+      const ops = operatorNonces(group.operators.slice(0, 3));
+      return app.frostSign({
+        key,
+        message: secp256k1.utils.randomPrivateKey(),
+        verifyingKey,
+        userCommitment: c,
+        operators: ops.map((o) => o.commitment),
+      });
+    };
+    await measureApproved('FROST share, 3 operators', ROUNDS, frostShare, 'Blind signing');
+
+    const ref = rows[0]?.medianMs ?? NaN;
+    for (const r of rows) {
+      r.ratioToGetVersion = r.medianMs / ref;
+    }
+  } finally {
+    await transport.close().catch(() => undefined);
+    await speculos.stop();
+  }
+
+  console.log(`Speculos device benchmark (median of N rounds; reference = GET_VERSION round trip)`);
+  console.log('operation'.padEnd(46) + 'median ms'.padStart(10) + '  x GET_VERSION'.padStart(16) + '  APDUs/op'.padStart(11) + '  N'.padStart(5));
+  for (const r of rows) {
+    console.log(
+      r.operation.padEnd(46) +
+        r.medianMs.toFixed(1).padStart(10) +
+        r.ratioToGetVersion.toFixed(1).padStart(16) +
+        (Number.isNaN(r.apduExchanges) ? '' : r.apduExchanges.toFixed(1)).padStart(11) +
+        String(r.rounds).padStart(5),
+    );
+  }
+  // The host build's instruction count of one FROST share (device-app/host, `make bench`, under
+  // callgrind) for the real-device estimate. Skipped with --no-host.
+  let host: string | undefined;
+  if (!process.argv.includes('--no-host')) {
+    try {
+      host = execFileSync('make', ['-s', '-C', 'device-app/host', 'bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      console.log(`\nHost build instruction counts (callgrind, from device-app/host):\n${host.trim()}`);
+    } catch (err) {
+      console.log(`\nHost instruction count unavailable (make -C device-app/host bench failed: ${(err as Error).message.split('\n')[0] ?? ''})`);
+    }
+  }
+  const out = arg('--json');
+  if (out !== undefined) {
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), rows, host }, null, 2));
+  }
+}
+
+await main();

@@ -1,0 +1,17 @@
+import { getSparkFrost, splitSecretWithProofs as sdkSplit, recoverSecret as sdkRecover, validateShare as sdkValidate, DefaultSparkSigner, KeyDerivationType } from '@buildonspark/spark-sdk';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { SparkAccountKeys, bytesToHex, leafKeyIndex, encryptEcies, decryptEcies, splitSecretWithProofs, validateShare, recoverSecret } from '../index.js';
+const f = getSparkFrost();
+const seed = new Uint8Array(32).fill(7);
+const k = SparkAccountKeys.fromSeed(seed, 1);
+console.log(bytesToHex(k.identityKey().publicKey));
+console.log(leafKeyIndex('01a20131-388e-7350-b519-531061f04f64') - 0x80000000, bytesToHex(k.leafKey('01a20131-388e-7350-b519-531061f04f64').publicKey));
+const s = new DefaultSparkSigner(); await s.createSparkWalletFromSeed(seed, 1);
+console.log(bytesToHex(await s.getPublicKeyFromDerivation({ type: KeyDerivationType.LEAF, path: 'abc' })), bytesToHex(k.leafKey('abc').publicKey));
+console.log(bytesToHex(await s.htlcHMAC('tid')), bytesToHex(k.htlcHmac('tid')));
+const sk = secp256k1.utils.randomPrivateKey(); const pk = secp256k1.getPublicKey(sk);
+const msg = secp256k1.utils.randomPrivateKey();
+const c1 = await f.encryptEcies(msg, pk); console.log(c1.length, bytesToHex(decryptEcies(c1, sk)) === bytesToHex(msg));
+const c2 = encryptEcies(msg, pk); console.log(bytesToHex(await f.decryptEcies(c2, sk)) === bytesToHex(msg));
+const sh = await sdkSplit(msg, 3, 5); for (const x of sh) validateShare(x); console.log(bytesToHex(recoverSecret(sh.slice(1,4))) === bytesToHex(msg));
+const sh2 = splitSecretWithProofs(msg, 3, 5); for (const x of sh2) await sdkValidate(x); console.log(bytesToHex(await sdkRecover(sh2.slice(0,3))) === bytesToHex(msg), bytesToHex(await sdkRecover(sh2)) === bytesToHex(msg));

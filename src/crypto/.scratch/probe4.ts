@@ -1,0 +1,16 @@
+import { SeededRandom } from '../testing/prng.js';
+import { makeGroup, makeRound } from '../testing/frost-fixtures.js';
+import { sdkFrost } from '../testing/sdk-oracle.js';
+import { signFrost, aggregateFrost, signFrostOperator, runDkgInProcess, operatorIdentifier } from '../index.js';
+const f = sdkFrost();
+const rng = new SeededRandom('x');
+const time = async (name: string, n: number, fn: () => unknown) => { const t = performance.now(); for (let i = 0; i < n; i++) await fn(); console.log(name, ((performance.now() - t) / n).toFixed(3), 'ms'); };
+await time('makeGroup dealer 3/5', 50, () => makeGroup(rng, 5, 3, 'dealer'));
+await time('makeGroup dkg 3/5', 10, () => makeGroup(rng, 5, 3, 'dkg'));
+const g = makeGroup(rng, 5, 3, 'dealer');
+await time('makeRound', 50, () => makeRound(rng, g, [0, 1, 2], false));
+const r = makeRound(rng, g, [0, 1, 2], false);
+const p = { message: r.message, keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey }, nonce: r.userNonce, selfCommitment: r.userCommitment, statechainCommitments: r.operatorCommitments, adaptorPubKey: undefined };
+await time('sdk signFrost', 100, () => f.signFrost(p));
+await time('our signFrost', 100, () => signFrost(p));
+void aggregateFrost; void signFrostOperator; void runDkgInProcess; void operatorIdentifier;

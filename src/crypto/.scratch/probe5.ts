@@ -1,0 +1,17 @@
+import { secp256k1, schnorr } from '@noble/curves/secp256k1.js';
+import { h1 } from '../frost/hash.js';
+const P = secp256k1.Point;
+const time = (name: string, n: number, fn: () => unknown) => { for (let i = 0; i < 20; i++) fn(); const t = performance.now(); for (let i = 0; i < n; i++) fn(); console.log(name, ((performance.now() - t) / n * 1000).toFixed(1), 'us'); };
+const k = 0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdefn;
+const X = P.BASE.multiply(k); const xb = X.toBytes(true);
+time('fromHex compressed', 300, () => P.fromHex(xb));
+time('G.multiply', 300, () => P.BASE.multiply(k));
+time('G.multiplyUnsafe', 300, () => P.BASE.multiplyUnsafe(k));
+time('X.multiplyUnsafe', 300, () => X.multiplyUnsafe(k));
+time('X.multiply', 100, () => X.multiply(k));
+time('toAffine', 300, () => X.add(X).toAffine());
+time('add', 3000, () => X.add(X));
+time('toBytes', 300, () => X.add(X).toBytes(true));
+time('h1', 300, () => h1(xb));
+time('msm 4', 100, () => P.msm([X, X.double(), X.negate(), P.BASE], [k, k + 1n, k + 2n, k + 3n]));
+time('schnorr verify', 100, () => schnorr.verify(new Uint8Array(64), new Uint8Array(32), xb.subarray(1)));

@@ -1,0 +1,11 @@
+import { SeededRandom } from '../testing/prng.js';
+import { makeGroup, makeRound } from '../testing/frost-fixtures.js';
+import { signFrost } from '../index.js';
+const rng = new SeededRandom('x');
+const g = makeGroup(rng, 5, 3, 'dealer');
+const r = makeRound(rng, g, [0, 1, 2], false);
+const p = { message: r.message, keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey }, nonce: r.userNonce, selfCommitment: r.userCommitment, statechainCommitments: r.operatorCommitments, adaptorPubKey: undefined };
+for (let i = 0; i < 30; i++) signFrost(p);
+const t = performance.now();
+for (let i = 0; i < 500; i++) signFrost(p);
+console.log('ms/op', (performance.now() - t) / 500);

@@ -1,0 +1,2 @@
+import { sdkFrost } from '../testing/sdk-oracle.js';
+console.log('CTOR', sdkFrost().constructor.name);

@@ -1,0 +1,61 @@
+/**
+ * An operator's FROST signature share in Spark's nested signing (FACTS.md "An operator's share,
+ * written out"): Lagrange coefficient over the signing operators only; the share is made to fit
+ * the even key (negate if P is odd), tweaked (+t: the coefficients sum to 1 so the group adds t
+ * once), then negated if Q is odd; nonces negated if R is odd.
+ */
+import { modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { SparkCryptoError } from '../errors.js';
+import { mulG } from '../ec/base.js';
+import { fromAffine, jequals } from '../ec/jacobian.js';
+import { buildSigningContext, findOperator, operatorLagrange, parsePublicPoint } from './context.js';
+import type { ParticipantCommitment, SigningContext } from './context.js';
+import { nonceMatchingCommitment } from './user-share.js';
+import type { CommitmentMap, SigningCommitment, SigningNonce } from './types.js';
+
+export interface SignFrostOperatorParams {
+  message: Uint8Array;
+  /** This operator's 64-hex identifier. */
+  identifier: string;
+  /** This operator's 32-byte secret share of the operator group key (untweaked). */
+  secretShare: Uint8Array;
+  /** Optional: this operator's public share, checked against `secretShare` when given. */
+  publicShare?: Uint8Array | undefined;
+  /** This operator's secret nonce pair; the caller must never use it again. */
+  nonce: SigningNonce;
+  /** Verifying key P = user public key + operator group public key (33 bytes, untweaked). */
+  verifyingKey: Uint8Array;
+  /** Commitments of all signing operators (this one included), keyed by 64-hex identifier. */
+  operatorCommitments: CommitmentMap;
+  /** The user's commitment. */
+  userCommitment: SigningCommitment;
+  adaptorPubKey?: Uint8Array | undefined;
+}
+
+/** z_i for an operator, given a prepared context and its checked nonces. */
+export function operatorShareInContext(ctx: SigningContext, op: ParticipantCommitment, secretShare: bigint, nonce: { d: bigint; e: bigint }): bigint {
+  const sign = ctx.rEven ? 1n : -1n;
+  let s = ctx.key.pEven ? secretShare : -secretShare;
+  s += ctx.key.t;
+  if (!ctx.key.qEven) s = -s;
+  const lambda = operatorLagrange(ctx, op.idScalar);
+  return modN(sign * (nonce.d + op.rho * nonce.e) + modN(lambda * ctx.c) * s);
+}
+
+/** An operator's 32-byte signature share. */
+export function signFrostOperator(params: SignFrostOperatorParams): Uint8Array {
+  const s = scalarFromBytes(params.secretShare, 'operator secret share');
+  if (params.publicShare !== undefined && !jequals(mulG(s), fromAffine(parsePublicPoint(params.publicShare, 'operator public share')))) {
+    throw new SparkCryptoError('INVALID_KEY_PACKAGE', 'operator public share is not the public key of the secret share', String(params.identifier).toLowerCase());
+  }
+  const ctx = buildSigningContext({
+    message: params.message,
+    verifyingKey: params.verifyingKey,
+    operatorCommitments: params.operatorCommitments,
+    userCommitment: params.userCommitment,
+    adaptorPubKey: params.adaptorPubKey,
+  });
+  const op = findOperator(ctx, params.identifier);
+  const nonce = nonceMatchingCommitment(params.nonce, op.hiding, op.binding, `operator ${op.id}`);
+  return scalarToBytes(operatorShareInContext(ctx, op, s, nonce));
+}

@@ -1,0 +1,105 @@
+import { CLA, Ins, chunkPayload, encodeApdu, expectOk } from './apdu.js';
+import { invalidArgument, malformedResponse } from './errors.js';
+import { encodeKeyRef, type KeyRef } from './keyref.js';
+import {
+  SIGN_SCHEME_P1,
+  decodeCommitments,
+  decodeVersion,
+  encodeFrostSign,
+  encodeSignIdentity,
+  type AppVersion,
+  type DeviceCommitment,
+  type FrostSignRequest,
+  type IdentitySignatureScheme,
+} from './messages.js';
+
+/**
+ * The part of an @ledgerhq/hw-transport Transport this client uses (any Transport instance
+ * satisfies it: node-hid, WebHID, Speculos).
+ */
+export interface ApduTransport {
+  exchange(apdu: Buffer): Promise<Buffer>;
+}
+
+/**
+ * Client for the Spark Signer Ledger app over any @ledgerhq/hw-transport Transport (node-hid,
+ * WebHID, Speculos). Every method sends whole APDU exchanges and maps status words to the typed
+ * errors in ./errors.ts. Commands that need the user's approval resolve only after the user
+ * approved (or throw UserRejectedError).
+ */
+export class SparkLedgerApp {
+  private readonly transport: ApduTransport;
+  /** Number of APDU exchanges made so far (for benchmarks). */
+  exchanges = 0;
+
+  constructor(transport: ApduTransport) {
+    this.transport = transport;
+  }
+
+  private async send(ins: number, p1: number, p2: number, data: Uint8Array = new Uint8Array()): Promise<Uint8Array> {
+    const apdu = encodeApdu({ cla: CLA, ins, p1, p2, data });
+    this.exchanges++;
+    const response = await this.transport.exchange(Buffer.from(apdu));
+    return expectOk(new Uint8Array(response));
+  }
+
+  async getVersion(): Promise<AppVersion> {
+    return decodeVersion(await this.send(Ins.GET_VERSION, 0, 0));
+  }
+
+  /** 33-byte compressed public key; with display, the user checks it on screen and approves. */
+  async getPublicKey(key: KeyRef, opts: { display?: boolean } = {}): Promise<Uint8Array> {
+    const data = await this.send(Ins.GET_PUBLIC_KEY, opts.display === true ? 1 : 0, 0, encodeKeyRef(key));
+    if (data.length !== 33) {
+      throw malformedResponse(`public key must be 33 bytes, got ${data.length}`);
+    }
+    return data;
+  }
+
+  /**
+   * Identity-key signature over a 32-byte digest (blind signing: needs the setting on, then the
+   * user's approval). DER ECDSA (≤72 bytes), compact ECDSA r||s, or BIP340 Schnorr (64 bytes).
+   */
+  async signIdentity(digest: Uint8Array, scheme: IdentitySignatureScheme, account = 0): Promise<Uint8Array> {
+    const sig = await this.send(Ins.SIGN_IDENTITY, SIGN_SCHEME_P1[scheme], 0, encodeSignIdentity(account, digest));
+    const ok = scheme === 'ecdsa-der' ? sig.length >= 8 && sig.length <= 72 : sig.length === 64;
+    if (!ok) {
+      throw malformedResponse(`${scheme} signature has an impossible length ${sig.length}`);
+    }
+    return sig;
+  }
+
+  /** One FROST_COMMIT exchange: k fresh commitments (1..maxCommitmentsPerCall). */
+  async frostCommit(k: number): Promise<DeviceCommitment[]> {
+    if (!Number.isInteger(k) || k < 1 || k > 255) {
+      throw invalidArgument(`commitment count must be 1..255, got ${k}`);
+    }
+    return decodeCommitments(await this.send(Ins.FROST_COMMIT, k, 0), k);
+  }
+
+  /** `count` commitments in as few exchanges as the device allows. */
+  async frostCommitBatch(count: number, perCall?: number): Promise<DeviceCommitment[]> {
+    const step = perCall ?? (await this.getVersion()).maxCommitmentsPerCall;
+    if (step < 1) {
+      throw malformedResponse('device reports 0 commitments per call');
+    }
+    const out: DeviceCommitment[] = [];
+    while (out.length < count) {
+      out.push(...(await this.frostCommit(Math.min(step, count - out.length))));
+    }
+    return out;
+  }
+
+  /** The user's 32-byte FROST signature share, sent in chunks; resolves after the user approved. */
+  async frostSign(req: FrostSignRequest): Promise<Uint8Array> {
+    const chunks = chunkPayload(encodeFrostSign(req));
+    let last: Uint8Array = new Uint8Array();
+    for (const c of chunks) {
+      last = await this.send(Ins.FROST_SIGN, c.p1, c.p2, c.data);
+    }
+    if (last.length !== 32) {
+      throw malformedResponse(`FROST share must be 32 bytes, got ${last.length}`);
+    }
+    return last;
+  }
+}

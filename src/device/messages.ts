@@ -1,0 +1,121 @@
+import { concatBytes, readU32be, u32be } from './bytes.js';
+import { invalidArgument, malformedResponse } from './errors.js';
+import { encodeKeyRef, type KeyRef } from './keyref.js';
+
+/** GET_VERSION reply (device-app/PROTOCOL.md, 0x01). */
+export interface AppVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  blindSigningEnabled: boolean;
+  maxCommitmentsPerCall: number;
+  nonceWindow: number;
+  maxOperators: number;
+}
+
+export function decodeVersion(data: Uint8Array): AppVersion {
+  if (data.length !== 8) {
+    throw malformedResponse(`GET_VERSION reply must be 8 bytes, got ${data.length}`);
+  }
+  const b = (i: number): number => data[i] ?? 0;
+  return {
+    major: b(0),
+    minor: b(1),
+    patch: b(2),
+    blindSigningEnabled: (b(3) & 1) === 1,
+    maxCommitmentsPerCall: b(4),
+    nonceWindow: (b(5) << 8) | b(6),
+    maxOperators: b(7),
+  };
+}
+
+export type IdentitySignatureScheme = 'ecdsa-der' | 'ecdsa-compact' | 'schnorr';
+
+export const SIGN_SCHEME_P1: Record<IdentitySignatureScheme, number> = {
+  'ecdsa-der': 0x00,
+  'ecdsa-compact': 0x01,
+  schnorr: 0x02,
+};
+
+export function encodeSignIdentity(account: number, digest: Uint8Array): Uint8Array {
+  if (digest.length !== 32) {
+    throw invalidArgument(`identity signatures are over a 32-byte digest, got ${digest.length} bytes`);
+  }
+  return concatBytes(u32be(account), digest);
+}
+
+/** A FROST commitment issued by the device; `ref` names its nonces, which never leave it. */
+export interface DeviceCommitment {
+  ref: number;
+  hiding: Uint8Array;
+  binding: Uint8Array;
+}
+
+export function decodeCommitments(data: Uint8Array, expected: number): DeviceCommitment[] {
+  if (data.length !== 4 + 66 * expected) {
+    throw malformedResponse(`FROST_COMMIT reply for ${expected} commitments must be ${4 + 66 * expected} bytes, got ${data.length}`);
+  }
+  const first = readU32be(data, 0);
+  const out: DeviceCommitment[] = [];
+  for (let i = 0; i < expected; i++) {
+    const off = 4 + 66 * i;
+    out.push({ ref: first + i, hiding: data.slice(off, off + 33), binding: data.slice(off + 33, off + 66) });
+  }
+  return out;
+}
+
+/** One signing operator's commitment, keyed by its FROST identifier (32-byte scalar). */
+export interface OperatorCommitment {
+  identifier: Uint8Array;
+  hiding: Uint8Array;
+  binding: Uint8Array;
+}
+
+export interface FrostSignRequest {
+  key: KeyRef;
+  /** The 32-byte message (sighash). */
+  message: Uint8Array;
+  /** Untweaked verifying key: user public key + operators' group key (33 bytes). */
+  verifyingKey: Uint8Array;
+  /** The device commitment whose nonces sign (as returned by FROST_COMMIT). */
+  userCommitment: DeviceCommitment;
+  operators: readonly OperatorCommitment[];
+  adaptorPublicKey?: Uint8Array;
+}
+
+function checkLen(name: string, b: Uint8Array, n: number): void {
+  if (b.length !== n) {
+    throw invalidArgument(`${name} must be ${n} bytes, got ${b.length}`);
+  }
+}
+
+export function encodeFrostSign(req: FrostSignRequest): Uint8Array {
+  checkLen('message', req.message, 32);
+  checkLen('verifying key', req.verifyingKey, 33);
+  checkLen('user hiding commitment', req.userCommitment.hiding, 33);
+  checkLen('user binding commitment', req.userCommitment.binding, 33);
+  if (req.operators.length < 1 || req.operators.length > 255) {
+    throw invalidArgument(`operator count ${req.operators.length} does not fit the encoding`);
+  }
+  const ops = req.operators.map((op, i) => {
+    checkLen(`operators[${i}].identifier`, op.identifier, 32);
+    checkLen(`operators[${i}].hiding`, op.hiding, 33);
+    checkLen(`operators[${i}].binding`, op.binding, 33);
+    return concatBytes(op.identifier, op.hiding, op.binding);
+  });
+  const adaptor =
+    req.adaptorPublicKey === undefined
+      ? new Uint8Array([0])
+      : (checkLen('adaptor public key', req.adaptorPublicKey, 33), concatBytes(new Uint8Array([1]), req.adaptorPublicKey));
+  return concatBytes(
+    encodeKeyRef(req.key),
+    req.message,
+    req.verifyingKey,
+    u32be(req.userCommitment.ref),
+    req.userCommitment.hiding,
+    req.userCommitment.binding,
+    new Uint8Array([req.operators.length]),
+    ...ops,
+    adaptor,
+  );
+}

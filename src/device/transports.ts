@@ -1,0 +1,51 @@
+import { createRequire } from 'node:module';
+import type { ApduTransport } from './app.js';
+
+/**
+ * Opening a transport for SparkLedgerApp.
+ *
+ * The Ledger transport packages ship a CommonJS build (lib/) and an "ESM" build (lib-es/) that
+ * Node cannot load as ESM (no "type": "module"; its relative imports have no extensions), so they
+ * are loaded through require(), which picks the CommonJS build. They are loaded lazily so a
+ * program using one kind never loads the others (node-hid is a native module).
+ */
+const requireCjs = createRequire(import.meta.url);
+
+/** An opened transport: exchange APDUs, then close. */
+export interface LedgerTransport extends ApduTransport {
+  close(): Promise<void>;
+}
+
+interface TransportFactory {
+  create(openTimeout?: number, listenTimeout?: number): Promise<LedgerTransport>;
+}
+
+interface SpeculosTransportFactory {
+  open(opts: { apduPort: number; host?: string }): Promise<LedgerTransport>;
+}
+
+function loadDefault<T>(id: string): T {
+  const mod = requireCjs(id) as { default?: T };
+  if (mod.default === undefined) {
+    throw new Error(`${id} has no default export`);
+  }
+  return mod.default;
+}
+
+/** A Ledger plugged in over USB, from Node (@ledgerhq/hw-transport-node-hid). */
+export async function openNodeHidTransport(): Promise<LedgerTransport> {
+  return await loadDefault<TransportFactory>('@ledgerhq/hw-transport-node-hid').create();
+}
+
+/**
+ * A Ledger over WebHID (@ledgerhq/hw-transport-webhid); must run in a browser, from a user
+ * gesture. Bundlers resolve the require() below to the package's CommonJS build.
+ */
+export async function openWebHidTransport(): Promise<LedgerTransport> {
+  return await loadDefault<TransportFactory>('@ledgerhq/hw-transport-webhid').create();
+}
+
+/** The app running in Speculos, through its APDU TCP port (@ledgerhq/hw-transport-node-speculos). */
+export async function openSpeculosTransport(apduPort: number, host = '127.0.0.1'): Promise<LedgerTransport> {
+  return await loadDefault<SpeculosTransportFactory>('@ledgerhq/hw-transport-node-speculos').open({ apduPort, host });
+}

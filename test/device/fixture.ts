@@ -1,0 +1,48 @@
+import { buildDeviceApp } from '../../emulator/speculos/build.js';
+import { SpeculosDriver } from '../../emulator/speculos/driver.js';
+import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
+import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import { SparkLedgerApp } from '../../src/device/app.js';
+import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
+
+/** One Speculos running the freshly built app, with a client and a screen/button driver. */
+export interface DeviceFixture {
+  speculos: SpeculosProcess;
+  transport: LedgerTransport;
+  app: SparkLedgerApp;
+  screen: SpeculosDriver;
+  stop(): Promise<void>;
+}
+
+/** Builds the ELF (make -C device-app), starts Speculos with the test mnemonic, waits for Home. */
+export async function startDevice(opts: { deterministicRng?: number; model?: 'nanosp' | 'nanox' } = {}): Promise<DeviceFixture> {
+  const model = opts.model ?? 'nanosp';
+  const elfPath = await buildDeviceApp(model);
+  const speculos = await startSpeculos({
+    elfPath,
+    model,
+    seed: TEST_MNEMONIC,
+    ...(opts.deterministicRng === undefined ? {} : { deterministicRng: opts.deterministicRng }),
+  });
+  try {
+    const screen = new SpeculosDriver(speculos.baseUrl);
+    await screen.waitForScreen(/Spark/, { timeoutMs: 30_000 });
+    const transport = await openSpeculosTransport(speculos.apduPort);
+    const app = new SparkLedgerApp(transport);
+    return {
+      speculos,
+      transport,
+      app,
+      screen,
+      async stop() {
+        await transport.close().catch(() => undefined);
+        await speculos.stop();
+      },
+    };
+  } catch (err) {
+    await speculos.stop();
+    throw new Error(`device fixture failed: ${(err as Error).message}\n--- Speculos output ---\n${speculos.logs().slice(-4000)}`, {
+      cause: err,
+    });
+  }
+}

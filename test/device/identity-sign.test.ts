@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
+import { sha256 } from '@noble/hashes/sha2';
+import { BlindSigningDisabledError, UserRejectedError } from '../../src/device/errors.js';
+import { expectedPublicKey } from './expected-keys.js';
+import { startDevice, type DeviceFixture } from './fixture.js';
+import { pageBody, review, setBlindSigning, waitHome } from './navigation.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const identity = expectedPublicKey({ kind: 'identity', account: 0 });
+const HALF_N = secp256k1.CURVE.n / 2n;
+
+function digestOf(label: string): Uint8Array {
+  return sha256(new TextEncoder().encode(label));
+}
+
+describe('identity-key signatures under Speculos', () => {
+  let dev: DeviceFixture;
+  beforeAll(async () => {
+    dev = await startDevice();
+  });
+  afterAll(async () => {
+    await dev?.stop();
+  });
+
+  it('are refused while blind signing is off (the default), without showing anything', async () => {
+    expect((await dev.app.getVersion()).blindSigningEnabled).toBe(false);
+    for (const scheme of ['ecdsa-der', 'ecdsa-compact', 'schnorr'] as const) {
+      await expect(dev.app.signIdentity(digestOf('off'), scheme)).rejects.toBeInstanceOf(BlindSigningDisabledError);
+    }
+    await waitHome(dev.screen);
+  });
+
+  it('blind signing is turned on in Settings with the buttons', async () => {
+    await setBlindSigning(dev.screen, true);
+    expect((await dev.app.getVersion()).blindSigningEnabled).toBe(true);
+  });
+
+  it('ECDSA (DER) verifies, is low-S, and the screen showed the hash', async () => {
+    const digest = digestOf('ecdsa der');
+    const pending = dev.app.signIdentity(digest, 'ecdsa-der');
+    const pages = await review(dev.screen, 'Blind signing', 'approve');
+    const der = await pending;
+    expect(der[0]).toBe(0x30);
+    const sig = secp256k1.Signature.fromDER(der);
+    expect(sig.s <= HALF_N).toBe(true);
+    expect(secp256k1.verify(der, digest, identity, { prehash: false, lowS: true, format: 'der' })).toBe(true);
+    expect(pageBody(pages, 'Blind signing')).toEqual(['Identity key', 'Account 0', 'ECDSA']);
+    expect(pageBody(pages, 'Message hash').join('')).toBe(hex(digest));
+    await waitHome(dev.screen);
+  });
+
+  it('ECDSA is deterministic (RFC 6979) and the compact form is the same r||s', async () => {
+    const digest = digestOf('ecdsa compact');
+    const p1 = dev.app.signIdentity(digest, 'ecdsa-compact');
+    await review(dev.screen, 'Blind signing', 'approve');
+    const compact = await p1;
+    await waitHome(dev.screen);
+    const p2 = dev.app.signIdentity(digest, 'ecdsa-der');
+    await review(dev.screen, 'Blind signing', 'approve');
+    const der = await p2;
+    expect(compact.length).toBe(64);
+    expect(secp256k1.verify(compact, digest, identity, { prehash: false, lowS: true })).toBe(true);
+    expect(hex(secp256k1.Signature.fromDER(der).toCompactRawBytes())).toBe(hex(compact));
+    await waitHome(dev.screen);
+  });
+
+  it('BIP340 Schnorr verifies against the x-only identity key', async () => {
+    const digest = digestOf('schnorr');
+    const pending = dev.app.signIdentity(digest, 'schnorr');
+    const pages = await review(dev.screen, 'Blind signing', 'approve');
+    const sig = await pending;
+    expect(sig.length).toBe(64);
+    expect(schnorr.verify(sig, digest, identity.slice(1))).toBe(true);
+    expect(pageBody(pages, 'Blind signing')).toContain('Schnorr');
+    await waitHome(dev.screen);
+  });
+
+  it('a rejection on screen reaches the host as UserRejectedError', async () => {
+    const pending = dev.app.signIdentity(digestOf('reject me'), 'schnorr');
+    const settled = pending.catch((e: unknown) => e);
+    await review(dev.screen, 'Blind signing', 'reject');
+    expect(await settled).toBeInstanceOf(UserRejectedError);
+    await waitHome(dev.screen);
+  });
+});

@@ -1,0 +1,67 @@
+import type { SpeculosDriver } from '../../emulator/speculos/driver.js';
+
+/**
+ * Screen flows as a user walks them (device-app/PROTOCOL.md, "Screens"). Each step waits for the
+ * screen it expects before pressing, so button presses never race the app's redraw.
+ */
+const has =
+  (...words: string[]) =>
+  (texts: string[]): boolean =>
+    words.every((w) => texts.includes(w));
+
+export async function waitHome(screen: SpeculosDriver): Promise<string[]> {
+  return await screen.waitForScreen(has('Spark Signer', 'Ready'));
+}
+
+/** Home → Settings → toggle "Blind signing" to the wanted state → Back → Home. */
+export async function setBlindSigning(screen: SpeculosDriver, enabled: boolean): Promise<void> {
+  await waitHome(screen);
+  await screen.press('right');
+  await screen.waitForScreen(has('Settings'));
+  await screen.press('both');
+  const texts = await screen.waitForScreen((t) => t.includes('Blind signing') && (t.includes('Enabled') || t.includes('Disabled')));
+  if (texts.includes(enabled ? 'Disabled' : 'Enabled')) {
+    await screen.press('both');
+    await screen.waitForScreen(has('Blind signing', enabled ? 'Enabled' : 'Disabled'));
+  }
+  await screen.press('right');
+  await screen.waitForScreen(has('Back'));
+  await screen.press('both');
+  // "Back" leaves Settings onto the home menu: its Settings entry (current core) or Home itself.
+  const after = await screen.waitForScreen((t) => t.includes('Settings') || (t.includes('Spark Signer') && t.includes('Ready')));
+  if (!after.includes('Spark Signer')) {
+    await screen.press('left');
+    await waitHome(screen);
+  }
+}
+
+/**
+ * Walks a review that starts with `firstTitle` page by page to "Approve" (or on to "Reject") and
+ * confirms with both buttons. Returns the text of every page seen, for the caller to check what
+ * the user was shown.
+ */
+export async function review(screen: SpeculosDriver, firstTitle: string, decision: 'approve' | 'reject'): Promise<string[][]> {
+  const target = decision === 'approve' ? 'Approve' : 'Reject';
+  let texts = await screen.waitForScreen(has(firstTitle));
+  const pages: string[][] = [texts];
+  for (let i = 0; i < 12 && !texts.includes(target); i++) {
+    const before = JSON.stringify(texts);
+    await screen.press('right');
+    texts = await screen.waitForScreen((t) => t.length > 0 && JSON.stringify(t) !== before);
+    pages.push(texts);
+  }
+  if (!texts.includes(target)) {
+    throw new Error(`review never reached "${target}"; pages: ${JSON.stringify(pages)}`);
+  }
+  await screen.press('both');
+  return pages;
+}
+
+/** The body text of the page titled `title` (nav hints removed). */
+export function pageBody(pages: string[][], title: string): string[] {
+  const page = pages.find((p) => p.includes(title));
+  if (page === undefined) {
+    throw new Error(`no page titled "${title}" among ${JSON.stringify(pages)}`);
+  }
+  return page.filter((t) => t !== title && t !== '<' && t !== '>');
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { ConfigOptions, SparkWallet as SparkWalletType } from '@buildonspark/spark-sdk';
+
+type SdkModule = typeof import('@buildonspark/spark-sdk');
+
+let loaded: { module: SdkModule; env: Record<string, string> } | undefined;
+
+/**
+ * Imports the unmodified SDK after putting the network's environment in place. grpc-js reads its
+ * root CA file and the SDK's LOCAL faucet reads BITCOIN_RPC_* once, on first use (SDK-WIRE.md
+ * §3.2, §5), so each test file (its own process under vitest's forks pool) serves one network.
+ */
+export async function loadSdk(env: Record<string, string>): Promise<SdkModule> {
+  if (loaded !== undefined) {
+    if (JSON.stringify(loaded.env) !== JSON.stringify(env)) throw new Error('the SDK was already loaded for another network in this process');
+    return loaded.module;
+  }
+  Object.assign(process.env, env);
+  const module = await import('@buildonspark/spark-sdk');
+  loaded = { module, env };
+  return module;
+}
+
+/** A fresh random seed, as the hex string SparkWallet.initialize accepts. */
+export function randomSeed(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Initializes an SDK wallet with DefaultSparkSigner (the SDK's default) on the given network options. */
+export async function openWallet(sdk: SdkModule, walletOptions: ConfigOptions, seed = randomSeed()): Promise<{ wallet: SparkWalletType; seed: string }> {
+  const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: walletOptions });
+  return { wallet, seed };
+}
+
+/** Polls `read` until `done` holds, or fails with the last value after `timeoutMs`. */
+export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}; last value ${String(last)}${lastError === undefined ? '' : `, last error ${String(lastError)}`}`);
+}
