@@ -120,11 +120,16 @@ async function measureSigning(network: RunningNetwork): Promise<SigningRun[]> {
 async function measureDeposits(network: RunningNetwork): Promise<DepositRun[]> {
   const sdk = await import('@buildonspark/spark-sdk');
   const runs: DepositRun[] = [];
+  // The SDK caches gRPC channels per operator address across wallets, so connections are only
+  // closed once, after the last level (closing them earlier breaks the next wallets).
+  const opened: { cleanupConnections(): Promise<void> }[] = [];
+  try {
   for (const count of walletLevels) {
     const wallets = await Promise.all(
       Array.from({ length: count }, async () => (await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions })).wallet),
     );
-    try {
+    opened.push(...wallets);
+    {
       // Addresses and funding are set up first; only the claims are timed. One transaction per
       // deposit (left unconfirmed, then one block) so that every claim has its own txid.
       const plans = await Promise.all(
@@ -151,9 +156,10 @@ async function measureDeposits(network: RunningNetwork): Promise<DepositRun[]> {
       const deposits = count * depositsPerWallet;
       const depositsPerSecond = deposits / elapsed;
       runs.push({ wallets: count, deposits, depositsPerSecond: round2(depositsPerSecond), signingJobsPerSecond: round2(3 * depositsPerSecond) });
-    } finally {
-      await Promise.all(wallets.map((w) => w.cleanupConnections().catch(() => undefined)));
     }
+  }
+  } finally {
+    await Promise.all(opened.map((w) => w.cleanupConnections().catch(() => undefined)));
   }
   return runs;
 }

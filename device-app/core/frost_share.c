@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ge.h"
+#include "ge_multi.h"
 #include "h2f.h"
 #include "sha256.h"
 #include "tagged.h"
@@ -57,7 +58,7 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
     uint8_t qx[32], h[32], prefix[97];
     ge_t P, Q, R, T;
     fe_t ax, ay;
-    sc_t t, rho, rho_user, c, dd, ee, s, z;
+    sc_t t, rho_user, c, dd, ee, s, z;
     sha256_ctx_t hc;
     frost_err_t err = FROST_OK;
 
@@ -125,22 +126,31 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
     }
     sha256_final(&hc, prefix + 65);
 
-    /* R = sum(D_i + rho_i * E_i) (+ adaptor) */
+    /* R = sum(D_i + rho_i * E_i) (+ adaptor). Binding factors and commitments are public, so
+     * the rho_i * E_i terms go through the variable-time multi-scalar multiplication, in
+     * groups of GE_MULTI_MAX sharing their doublings. */
     ge_set_infinity(&R);
     memset(&rho_user, 0, sizeof rho_user);
-    for (uint32_t i = 0; i < n_all && err == FROST_OK; i++) {
-        ge_t D, E;
-        hash_to_scalar_tag(&rho, "rho", prefix, sizeof prefix, all[i].id, 32u);
-        if (all[i].id == user_id) {
-            rho_user = rho;
+    for (uint32_t g = 0; g < n_all && err == FROST_OK; g += GE_MULTI_MAX) {
+        ge_t E[GE_MULTI_MAX], D, sum;
+        sc_t rhos[GE_MULTI_MAX];
+        uint32_t m = n_all - g < GE_MULTI_MAX ? n_all - g : GE_MULTI_MAX;
+        for (uint32_t j = 0; j < m; j++) {
+            const frost_commit_ref_t *pc = &all[g + j];
+            hash_to_scalar_tag(&rhos[j], "rho", prefix, sizeof prefix, pc->id, 32u);
+            if (pc->id == user_id) {
+                rho_user = rhos[j];
+            }
+            if (!ge_decode(&D, pc->hiding) || !ge_decode(&E[j], pc->binding)) {
+                err = FROST_ERR_POINT;
+                break;
+            }
+            ge_add(&R, &R, &D);
         }
-        if (!ge_decode(&D, all[i].hiding) || !ge_decode(&E, all[i].binding)) {
-            err = FROST_ERR_POINT;
-            break;
+        if (err == FROST_OK) {
+            (void)ge_mul_multi_vartime(&sum, rhos, E, m);
+            ge_add(&R, &R, &sum);
         }
-        ge_mul(&E, &rho, &E);
-        ge_add(&R, &R, &D);
-        ge_add(&R, &R, &E);
     }
     if (err == FROST_OK && adaptor != NULL) {
         ge_t A;

@@ -17,9 +17,10 @@
  *   - The core calls plat_show() whenever the screen must change (at core_init, after every
  *     button, when a review starts/ends). Each call draws one whole page.
  *
- * Memory: the core has no heap; all its state is static (.bss, zero-initialised, no .data
- * needed: the core has no initialised writable globals). Stack use of one core call stays
- * under ~3 KiB (checked by B2 with -fstack-usage on the host build).
+ * Memory: the core has no heap; all its state is static (.bss, about 4.6 KiB on the device
+ * after --gc-sections; zero-initialised, no .data: the core has no initialised writable
+ * globals). Stack use of one core call stays under ~3 KiB (worst path FROST_SIGN approval:
+ * 2.8 KiB high water measured under Speculos; frames listed by make -C host arm-check).
  */
 #ifndef SPARK_PLATFORM_H
 #define SPARK_PLATFORM_H

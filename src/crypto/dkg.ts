@@ -9,9 +9,12 @@
  * Identifiers are the operators' 64-hex scalars. A bad proof or share throws SparkCryptoError
  * naming the sender in `culprit` (and every bad sender in the message).
  */
-import { G, Point, assertBytes, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
+import { CURVE_ORDER, G, Point, assertBytes, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
+import { mulG } from './ec/base.js';
+import { fromNoble, jadd, jequals } from './ec/jacobian.js';
+import { msm } from './ec/msm.js';
 import { hdkg } from './frost/hash.js';
 import { identifierToScalar } from './frost/identifiers.js';
 import { defaultRandom, evaluateCommitments, evaluatePolynomial, randomScalar } from './polynomial.js';
@@ -149,8 +152,9 @@ export function verifyDkgRound1Package(pkg: DkgRound1Package, threshold: number)
   const a0G = commitments[0];
   if (a0G === undefined) throw new SparkCryptoError('INVALID_COMMITMENT', 'no commitments', who);
   const c = pokChallenge(who, pkg.commitments[0] ?? new Uint8Array(), pkg.proofOfKnowledge.subarray(0, 33));
-  // μ·G − c·φ_0 must equal R.
-  if (!G.multiplyUnsafe(mu).subtract(a0G.multiplyUnsafe(c)).equals(R)) {
+  // μ·G − c·φ_0 must equal R (public values: the fast variable-time paths apply).
+  const lhs = jadd(mulG(mu), msm([a0G.toAffine()], [CURVE_ORDER - c]));
+  if (!jequals(lhs, fromNoble(R))) {
     throw new SparkCryptoError('INVALID_PROOF', 'proof of knowledge of the constant term does not verify', who);
   }
   return commitments;
@@ -238,14 +242,13 @@ export function dkgFinish(secret: DkgRound2Secret, round2Packages: readonly DkgR
       continue;
     }
     const cs = parsed.get(id);
-    if (cs === undefined || !G.multiplyUnsafe(y).equals(evaluateCommitments(cs, selfX))) {
+    if (cs === undefined || !jequals(mulG(y), fromNoble(evaluateCommitments(cs, selfX)))) {
       bad.push(id);
       continue;
     }
     sum = modN(sum + y);
   }
   if (bad.length > 0) {
-    sum = 0n;
     throw new SparkCryptoError('INVALID_SHARE', `secret share(s) from ${bad.join(', ')} do not match their commitments`, bad[0]);
   }
   if (sum === 0n) throw new SparkCryptoError('INVALID_SCALAR', 'resulting key share is zero');

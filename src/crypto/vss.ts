@@ -27,8 +27,9 @@ export interface SecretShare {
 }
 
 function assertThreshold(threshold: number, numShares: number): void {
-  if (!Number.isSafeInteger(threshold) || !Number.isSafeInteger(numShares) || threshold < 1 || numShares < threshold || numShares > 0xffff) {
-    throw new SparkCryptoError('INVALID_THRESHOLD', `need 1 <= threshold <= numShares <= 65535, got ${String(threshold)} of ${String(numShares)}`);
+  // The SDK's WASM refuses thresholds below 2 ("threshold must be >= 2"); so do we.
+  if (!Number.isSafeInteger(threshold) || !Number.isSafeInteger(numShares) || threshold < 2 || numShares < threshold || numShares > 0xffff) {
+    throw new SparkCryptoError('INVALID_THRESHOLD', `need 2 <= threshold <= numShares <= 65535, got ${String(threshold)} of ${String(numShares)}`);
   }
 }
 

@@ -5,7 +5,8 @@ export type SparkDeviceErrorCode =
   | StatusName
   | 'UNKNOWN_STATUS'
   | 'INVALID_ARGUMENT'
-  | 'MALFORMED_RESPONSE';
+  | 'MALFORMED_RESPONSE'
+  | 'TRANSPORT_UNAVAILABLE';
 
 /** Base class: every failure talking to the Spark Signer app is one of these. */
 export class SparkDeviceError extends Error {

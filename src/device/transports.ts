@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { ApduTransport } from './app.js';
+import { SparkDeviceError } from './errors.js';
 
 /**
  * Opening a transport for SparkLedgerApp.
@@ -17,6 +18,7 @@ export interface LedgerTransport extends ApduTransport {
 }
 
 interface TransportFactory {
+  isSupported(): Promise<boolean>;
   create(openTimeout?: number, listenTimeout?: number): Promise<LedgerTransport>;
 }
 
@@ -32,9 +34,31 @@ function loadDefault<T>(id: string): T {
   return mod.default;
 }
 
-/** A Ledger plugged in over USB, from Node (@ledgerhq/hw-transport-node-hid). */
-export async function openNodeHidTransport(): Promise<LedgerTransport> {
-  return await loadDefault<TransportFactory>('@ledgerhq/hw-transport-node-hid').create();
+async function openWith(id: string, what: string, openTimeoutMs?: number, listenTimeoutMs?: number): Promise<LedgerTransport> {
+  let supported: boolean;
+  let factory: TransportFactory | undefined;
+  try {
+    factory = loadDefault<TransportFactory>(id);
+    supported = await factory.isSupported();
+  } catch {
+    supported = false; // e.g. WebHID's package touches `window`, absent outside a browser
+  }
+  if (!supported || factory === undefined) {
+    throw new SparkDeviceError('TRANSPORT_UNAVAILABLE', `${what} is not available in this environment`);
+  }
+  try {
+    return await factory.create(openTimeoutMs, listenTimeoutMs);
+  } catch (err) {
+    throw new SparkDeviceError('TRANSPORT_UNAVAILABLE', `could not open a Ledger over ${what}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A Ledger plugged in over USB, from Node (@ledgerhq/hw-transport-node-hid). Waits up to
+ * listenTimeoutMs for a device to appear (Ledger's default: forever).
+ */
+export async function openNodeHidTransport(opts: { openTimeoutMs?: number; listenTimeoutMs?: number } = {}): Promise<LedgerTransport> {
+  return await openWith('@ledgerhq/hw-transport-node-hid', 'USB HID', opts.openTimeoutMs, opts.listenTimeoutMs);
 }
 
 /**
@@ -42,7 +66,7 @@ export async function openNodeHidTransport(): Promise<LedgerTransport> {
  * gesture. Bundlers resolve the require() below to the package's CommonJS build.
  */
 export async function openWebHidTransport(): Promise<LedgerTransport> {
-  return await loadDefault<TransportFactory>('@ledgerhq/hw-transport-webhid').create();
+  return await openWith('@ledgerhq/hw-transport-webhid', 'WebHID');
 }
 
 /** The app running in Speculos, through its APDU TCP port (@ledgerhq/hw-transport-node-speculos). */

@@ -1,55 +1,77 @@
-import { sha256 } from '@noble/hashes/sha2';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
+import { SparkAccountKeys, bytesToHex, sparkKeyPath } from '../../src/crypto/index.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 
 /**
- * The keys the device must produce, derived independently in TypeScript from the same mnemonic
- * Speculos is given (Spark paths per /work/shared/design/FACTS.md "Spark keys").
+ * The keys the device must produce, from the same mnemonic Speculos is given: the project's
+ * TypeScript derivation (src/crypto), cross-checked against a plain BIP32 walk with @scure/bip32
+ * over the same path, so a disagreement points at the right component.
  */
-const H = 0x80000000;
-const PURPOSE = 8797555 + H;
-
-const root = HDKey.fromMasterSeed(mnemonicToSeedSync(TEST_MNEMONIC));
-
-export function leafIndex(leafId: string): number {
-  const h = sha256(new TextEncoder().encode(leafId));
-  const v = new DataView(h.buffer, h.byteOffset, 4).getUint32(0, false);
-  return (v % 0x80000000) + H;
-}
+const seed = mnemonicToSeedSync(TEST_MNEMONIC);
+const root = HDKey.fromMasterSeed(seed);
 
 export function sparkPath(ref: KeyRef): number[] {
   switch (ref.kind) {
     case 'identity':
-      return [PURPOSE, ref.account + H, 0 + H];
+      return sparkKeyPath(ref.account, 'identity');
     case 'signingBase':
-      return [PURPOSE, ref.account + H, 1 + H];
+      return sparkKeyPath(ref.account, 'signing');
     case 'deposit':
-      return [PURPOSE, ref.account + H, 2 + H];
+      return sparkKeyPath(ref.account, 'deposit');
     case 'staticDeposit':
-      return [PURPOSE, ref.account + H, 3 + H, ref.index + H];
+      return sparkKeyPath(ref.account, 'staticDeposit', ref.index);
     case 'htlcPreimage':
-      return [PURPOSE, ref.account + H, 4 + H];
+      return sparkKeyPath(ref.account, 'htlcPreimage');
     case 'leaf':
-      return [PURPOSE, ref.account + H, 1 + H, leafIndex(ref.leafId)];
+      return sparkKeyPath(ref.account, 'signing', ref.leafId);
     case 'path':
       return [...ref.path];
   }
 }
 
-function derive(path: number[]): HDKey {
+function fromSrcCrypto(ref: KeyRef): Uint8Array | undefined {
+  if (ref.kind === 'path') {
+    return undefined;
+  }
+  const keys = SparkAccountKeys.fromSeed(seed, ref.account);
+  try {
+    switch (ref.kind) {
+      case 'identity':
+        return keys.identityKey().publicKey;
+      case 'signingBase':
+        return keys.signingBaseKey().publicKey;
+      case 'deposit':
+        return keys.depositKey().publicKey;
+      case 'staticDeposit':
+        return keys.staticDepositKey(ref.index).publicKey;
+      case 'htlcPreimage':
+        return keys.htlcPreimageBaseKey().publicKey;
+      case 'leaf':
+        return keys.leafKey(ref.leafId).publicKey;
+    }
+  } finally {
+    keys.wipe();
+  }
+}
+
+function fromScure(path: number[]): Uint8Array {
   let k = root;
   for (const e of path) {
     k = k.deriveChild(e);
   }
-  return k;
+  if (k.publicKey === null) {
+    throw new Error('BIP32 derivation produced no public key');
+  }
+  return k.publicKey;
 }
 
 export function expectedPublicKey(ref: KeyRef): Uint8Array {
-  const pk = derive(sparkPath(ref)).publicKey;
-  if (pk === null) {
-    throw new Error('derivation produced no public key');
+  const plain = fromScure(sparkPath(ref));
+  const project = fromSrcCrypto(ref);
+  if (project !== undefined && bytesToHex(project) !== bytesToHex(plain)) {
+    throw new Error(`src/crypto and @scure/bip32 disagree on ${JSON.stringify(ref)}`);
   }
-  return pk;
+  return plain;
 }

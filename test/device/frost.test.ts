@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { getSparkFrost } from '@buildonspark/spark-sdk';
 import {
+  BadDataError,
   BlindSigningDisabledError,
+  ChunkSequenceError,
   NonceMismatchError,
   NonceUnknownError,
   PathRefusedError,
@@ -241,6 +243,16 @@ describe('FROST under Speculos', () => {
         }),
       ).rejects.toBeInstanceOf(PathRefusedError);
     }
+    await waitHome(dev.screen);
+  });
+
+  it('refuses chunks out of sequence and malformed payloads', async () => {
+    // P1 = next chunk with nothing started
+    const next = await dev.transport.exchange(Buffer.from('e031010001' + '00', 'hex'));
+    expect(next.readUInt16BE(next.length - 2)).toBe(new ChunkSequenceError().statusWord);
+    // a complete (first + last) payload that is just a KEYREF and garbage
+    const bad = await dev.transport.exchange(Buffer.from('e031000006' + '0200000000ff', 'hex'));
+    expect([new BadDataError().statusWord, 0x6700]).toContain(bad.readUInt16BE(bad.length - 2));
     await waitHome(dev.screen);
   });
 

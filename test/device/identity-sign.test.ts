@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
-import { BlindSigningDisabledError, UserRejectedError } from '../../src/device/errors.js';
+import { BlindSigningDisabledError, PathRefusedError, UserRejectedError, WrongLengthError } from '../../src/device/errors.js';
 import { expectedPublicKey } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
 import { pageBody, review, setBlindSigning, waitHome } from './navigation.js';
@@ -82,5 +82,14 @@ describe('identity-key signatures under Speculos', () => {
     await review(dev.screen, 'Blind signing', 'reject');
     expect(await settled).toBeInstanceOf(UserRejectedError);
     await waitHome(dev.screen);
+  });
+
+  it('refuses accounts outside the Spark policy and malformed requests, showing nothing', async () => {
+    await expect(dev.app.signIdentity(digestOf('acct'), 'schnorr', 256)).rejects.toBeInstanceOf(PathRefusedError);
+    // 31-byte digest: built by hand, since the client refuses to encode it
+    const raw = Buffer.from(`e0200200${(35).toString(16).padStart(2, '0')}00000000${'11'.repeat(31)}`, 'hex');
+    const res = await dev.transport.exchange(raw);
+    expect(res.readUInt16BE(res.length - 2)).toBe(new WrongLengthError().statusWord);
+    expect(await waitHome(dev.screen)).toContain('Ready');
   });
 });

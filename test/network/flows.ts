@@ -13,6 +13,10 @@ import { loadSdk, openWallet, waitFor } from './sdk.js';
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
 const DEPOSIT_SATS = 100_000n;
+/** Per-test limit: operator restarts and SDK syncs on a loaded 2-core CI machine. */
+const FLOW_TIMEOUT_MS = 180_000;
+/** Starting btcd, PostgreSQL and three operators (PGlite's first initdb and the DKG) under load. */
+const START_TIMEOUT_MS = 300_000;
 
 /**
  * gRPC libraries, imported only after loadSdk(): grpc-js reads GRPC_DEFAULT_SSL_ROOTS_FILE_PATH
@@ -64,7 +68,7 @@ async function sendRawBytes(libs: GrpcLibs, address: string, caPath: string, pat
  * 2-of-3 network started by `start`. Run once on PGlite and once on a PostgreSQL server.
  */
 export function networkFlows(label: string, start: () => Promise<{ network: RunningNetwork; cleanup: () => Promise<void> }>): void {
-  describe(`Spark network on ${label}: unmodified SDK wallet`, () => {
+  describe(`Spark network on ${label}: unmodified SDK wallet`, { timeout: FLOW_TIMEOUT_MS }, () => {
     let network: RunningNetwork;
     let cleanup: () => Promise<void> = async () => undefined;
     let sdk: SdkModule;
@@ -76,7 +80,7 @@ export function networkFlows(label: string, start: () => Promise<{ network: Runn
     beforeAll(async () => {
       ({ network, cleanup } = await start());
       sdk = await loadSdk(network.env);
-    });
+    }, START_TIMEOUT_MS);
 
     afterAll(async () => {
       for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
@@ -203,6 +207,19 @@ export function networkFlows(label: string, start: () => Promise<{ network: Runn
       expect(balance.satsBalance.available).toBe(2n * DEPOSIT_SATS);
       expect((await wallet.getLeaves()).map((l) => l.id).sort()).toEqual(leavesBefore);
       expect(await network.chain.getBlockCount()).toBe(heightBefore);
+    });
+
+    it('a REGTEST-network wallet reads its deposit through the Esplora API and claims it', async () => {
+      // On REGTEST the SDK fetches {electrsUrl}/tx/{txid}/hex instead of the JSON-RPC (SDK-WIRE.md §3.2).
+      const options = { ...network.walletOptions, network: 'REGTEST' as const };
+      const { wallet: regtest } = await openWallet(sdk, options);
+      wallets.push(regtest);
+      const address = await regtest.getSingleUseDepositAddress();
+      const funded = await network.chain.fund(address, 30_000n);
+      const claimed = await regtest.claimDeposit(funded.txid);
+      expect(claimed.map((l) => BigInt(l.value))).toEqual([30_000n]);
+      const balance = await waitFor(() => regtest.getBalance(), (b) => b.satsBalance.available === 30_000n, 30_000, 'the REGTEST wallet balance');
+      expect(balance.satsBalance.available).toBe(30_000n);
     });
 
     it('the FROST-signed root transactions are accepted by btcd', async () => {

@@ -5,7 +5,7 @@ import { networkFlows } from './flows.js';
 networkFlows('a PostgreSQL server', async () => {
   const postgres = await startPostgresServer();
   try {
-    const network = await startNetwork({ operators: 3, threshold: 2, postgresUrl: postgres.baseUrl });
+    const network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000, postgresUrl: postgres.baseUrl });
     return {
       network,
       cleanup: async () => {

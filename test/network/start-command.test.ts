@@ -58,7 +58,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-describe('start command', () => {
+describe('start command', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'start-command-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ct.h"
+#include "ge_gen_table.h"
 #include "wipe.h"
 
 /* Generator (SEC 2 section 2.4.1) as little-endian limbs; b = 7 and 3b = 21 (curve constant). */
@@ -138,10 +139,40 @@ void ge_mul(ge_t *r, const sc_t *k, const ge_t *p) {
     wipe(&sel, sizeof sel);
 }
 
+/* k*G with the fixed-base table: k is recoded into 64 signed 4-bit digits in [-7, 8] plus a
+ * final carry, so k = sum d_i 16^i, and k*G = sum (sign_i * |d_i| * 16^i * G): 65 complete
+ * additions, each with a table entry chosen by scanning all 8 entries of its row with masks
+ * (no secret-dependent branch or index). */
 void ge_mul_gen(ge_t *r, const sc_t *k) {
-    ge_t g;
-    ge_set_generator(&g);
-    ge_mul(r, k, &g);
+    ge_t acc, sel;
+    fe_t negy;
+    uint32_t carry = 0u;
+    ge_set_infinity(&acc);
+    for (uint32_t i = 0; i < GEN_TABLE_POSITIONS; i++) {
+        uint32_t d = carry;
+        if (i < 64u) {
+            d += (k->v[i >> 3] >> (4u * (i & 7u))) & 15u;
+        }
+        /* d in 0..16: digits above 8 become d - 16 with a carry into the next position */
+        uint32_t neg = ((8u - d) >> 31) & 1u;
+        uint32_t mag = (d ^ ((0u - neg) & (d ^ (16u - d))));
+        carry = neg;
+        ge_set_infinity(&sel);
+        for (uint32_t j = 0; j < GEN_TABLE_ENTRIES; j++) {
+            uint32_t diff = mag ^ (j + 1u);
+            uint32_t eq = 1u ^ ((diff | (0u - diff)) >> 31);
+            u256_cmov(&sel.x, &GE_GEN_TABLE[i][j].x, eq);
+            u256_cmov(&sel.y, &GE_GEN_TABLE[i][j].y, eq);
+            u256_cmov(&sel.z, &FE_ONE, eq);
+        }
+        fe_neg(&negy, &sel.y);
+        u256_cmov(&sel.y, &negy, neg);
+        ge_add(&acc, &acc, &sel);
+    }
+    *r = acc;
+    wipe(&acc, sizeof acc);
+    wipe(&sel, sizeof sel);
+    wipe(&negy, sizeof negy);
 }
 
 uint32_t ge_to_affine(fe_t *x, fe_t *y, const ge_t *a) {

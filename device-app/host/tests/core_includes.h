@@ -8,6 +8,8 @@
 #include "fe.h"
 #include "frost_share.h"
 #include "ge.h"
+#include "ge_gen_table.h"
+#include "ge_multi.h"
 #include "h2f.h"
 #include "hmac_sha256.h"
 #include "key_policy.h"

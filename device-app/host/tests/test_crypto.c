@@ -217,6 +217,95 @@ static void test_points(void) {
     CHECK(!ge_decode(&q, enc));
 }
 
+/* The fixed-base path (table + signed digits) equals the generic ladder, including scalars
+ * whose recoding carries through every position. */
+static void test_mul_gen_matches_generic(void) {
+    static const char *edges[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",
+        "8888888888888888888888888888888888888888888888888888888888888888",
+        "9999999999999999999999999999999999999999999999999999999999999999",
+        "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0",
+        "0000000000000000000000000000000000000000000000000000000000000009",
+    };
+    uint8_t buf[32];
+    sc_t k;
+    ge_t g, a, b;
+    ge_set_generator(&g);
+    for (unsigned i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        hex_to_bytes(edges[i], buf, 32);
+        (void)sc_from_bytes_reduce(&k, buf);
+        ge_mul_gen(&a, &k);
+        ge_mul(&b, &k, &g);
+        CHECK(ge_eq(&a, &b));
+    }
+    memset(buf, 0x33, sizeof buf);
+    for (unsigned i = 0; i < 40; i++) {
+        sha256(buf, 32, buf);
+        (void)sc_from_bytes_reduce(&k, buf);
+        ge_mul_gen(&a, &k);
+        ge_mul(&b, &k, &g);
+        CHECK(ge_eq(&a, &b));
+    }
+    /* every table row's first and last entry: (j + 1) * 16^i * G */
+    for (unsigned i = 0; i < GEN_TABLE_POSITIONS; i++) {
+        for (unsigned j = 0; j < GEN_TABLE_ENTRIES; j += GEN_TABLE_ENTRIES - 1) {
+            memset(buf, 0, sizeof buf);
+            if (i == 64) {
+                continue; /* 16^64 > 2^256: only reached by the final carry (edges above) */
+            }
+            /* (j + 1) * 16^i as 32 big-endian bytes: nibble i holds j + 1 <= 8 */
+            buf[31 - i / 2] = (uint8_t)((j + 1) << (4 * (i % 2)));
+            (void)sc_from_bytes_reduce(&k, buf);
+            ge_mul(&b, &k, &g);
+            fe_t x, y;
+            CHECK(ge_to_affine(&x, &y, &b));
+            CHECK(fe_eq(&x, &GE_GEN_TABLE[i][j].x) && fe_eq(&y, &GE_GEN_TABLE[i][j].y));
+        }
+    }
+}
+
+/* Variable-time multi-scalar multiplication equals the sum of constant-time multiplications,
+ * for 1..4 terms, including scalars whose wNAF carries past bit 255. */
+static void test_mul_multi_matches_sum(void) {
+    static const char *edges[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",
+        "ffffffffffffffffffffffffffffffff00000000000000000000000000000000",
+        "7777777777777777777777777777777777777777777777777777777777777777",
+        "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0",
+    };
+    uint8_t buf[32];
+    sc_t k[GE_MULTI_MAX];
+    ge_t p[GE_MULTI_MAX], r, t, sum;
+    memset(buf, 0x77, sizeof buf);
+    for (unsigned round = 0; round < 12; round++) {
+        uint32_t count = 1u + round % GE_MULTI_MAX;
+        ge_set_infinity(&sum);
+        for (uint32_t i = 0; i < count; i++) {
+            sha256(buf, 32, buf);
+            sc_t s;
+            (void)sc_from_bytes_reduce(&s, buf);
+            ge_mul_gen(&p[i], &s);
+            if ((round + i) % 3 == 0) {
+                hex_to_bytes(edges[(round + i) % (sizeof edges / sizeof edges[0])], buf, 32);
+            } else {
+                sha256(buf, 32, buf);
+            }
+            (void)sc_from_bytes_reduce(&k[i], buf);
+            ge_mul(&t, &k[i], &p[i]);
+            ge_add(&sum, &sum, &t);
+        }
+        CHECK(ge_mul_multi_vartime(&r, k, p, count));
+        CHECK(ge_eq(&r, &sum));
+    }
+    CHECK(!ge_mul_multi_vartime(&r, k, p, 0));
+    CHECK(!ge_mul_multi_vartime(&r, k, p, GE_MULTI_MAX + 1));
+}
+
 static void test_ecdsa_vectors(void) {
     uint8_t priv[32], sig[64], der[72];
     uint32_t path[3] = {SPARK_PURPOSE | HARDENED, HARDENED, HARDENED};
@@ -299,6 +388,8 @@ void suite_crypto(void) {
     RUN(test_field_scalar);
     RUN(test_fe_mul_matches_montgomery);
     RUN(test_points);
+    RUN(test_mul_gen_matches_generic);
+    RUN(test_mul_multi_matches_sum);
     RUN(test_ecdsa_vectors);
     RUN(test_ecdsa_der_edges);
     RUN(test_bip340_official);

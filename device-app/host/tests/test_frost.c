@@ -29,8 +29,27 @@ static void test_share_equals_sdk(void) {
         vk_odd += v->vk[0] & 1u;
         with_adaptor += v->has_adaptor;
     }
-    /* the vectors cover both parities of the verifying key, with and without adaptor */
+    /* the vectors cover both parities of the verifying key, with and without adaptor, and
+     * both outcomes of "P and Q differ in y parity" (the user's secret negated or not) */
     CHECK(vk_odd > 0 && vk_odd < TV_FROST_N);
+    unsigned flips = 0;
+    for (unsigned i = 0; i < TV_FROST_N; i++) {
+        ge_t P, T, Q;
+        sc_t t;
+        fe_t x, y;
+        uint8_t h[32];
+        CHECK(ge_decode(&P, TV_FROST[i].vk));
+        if (TV_FROST[i].vk[0] & 1u) {
+            ge_neg(&P, &P);
+        }
+        tagged_hash("TapTweak", TV_FROST[i].vk + 1, 32, h);
+        (void)sc_from_bytes_reduce(&t, h);
+        ge_mul_gen(&T, &t);
+        ge_add(&Q, &P, &T);
+        CHECK(ge_to_affine(&x, &y, &Q));
+        flips += (TV_FROST[i].vk[0] & 1u) ^ fe_is_odd(&y);
+    }
+    CHECK(flips > 0 && flips < TV_FROST_N);
     CHECK(with_adaptor > 0 && with_adaptor < TV_FROST_N);
 }
 

@@ -4,7 +4,7 @@
  * every job is a full t-of-n FROST round (commitments from t operators, shares from t operators,
  * each share checked, aggregated, BIP340-verified).
  *
- *   npx tsx emulator/operator/bench/signing-bench.ts [--seconds 5] [--batch 20] [--concurrency 1,4,16]
+ *   npx tsx emulator/operator/bench/signing-bench.ts [--seconds 5] [--batch 20] [--concurrency 1,4,16] [--only 3|5]
  *
  * Prints JSON: jobs/s per (operators, concurrency), and the cost ratio of a 5-operator job to a
  * 3-operator job, next to a same-run reference (one local 3-signer FROST signature computed in
@@ -57,6 +57,11 @@ async function measure(n: number, t: number): Promise<{ operators: number; thres
 }
 
 async function main(): Promise<void> {
+  const only = arg('only', '');
+  if (only !== '') {
+    console.log(JSON.stringify(await measure(Number(only), Number(only) === 5 ? 3 : 2)));
+    return;
+  }
   const three = await measure(3, 2);
   const five = await measure(5, 3);
   const best = (r: typeof three): number => Math.max(...r.runs.map((x) => x.jobsPerSecond));

@@ -121,8 +121,8 @@ export class Repository {
     });
   }
 
-  async setAddressSignatures(address: string, json: string): Promise<void> {
-    await this.db.execute('UPDATE deposit_addresses SET address_signatures = $2 WHERE address = $1', [address, json]);
+  async getDepositAddressByLeaf(leafId: string): Promise<DepositAddressRow | undefined> {
+    return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE leaf_id = $1', [leafId]))[0];
   }
 
   async getDepositAddress(address: string): Promise<DepositAddressRow | undefined> {

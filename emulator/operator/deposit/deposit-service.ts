@@ -4,7 +4,6 @@
  * persist, replicate to every operator).
  */
 import { randomUUID } from 'node:crypto';
-import { schnorr } from '@noble/curves/secp256k1.js';
 import type {
   FinalizeDepositTreeCreationRequest,
   GenerateDepositAddressRequest,
@@ -64,20 +63,23 @@ export class DepositService {
     if (req.isStatic === true) throw new OperatorError('UNIMPLEMENTED', 'static deposit addresses are not supported by this network');
     const leafId = req.leafId ?? randomUUID();
     if (leafId.length === 0 || leafId.length > 64) throw bad('leaf_id must be 1..64 characters');
-    if (await this.d.repo.getTreeNode(leafId)) throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already exists`);
+    if ((await this.d.repo.getTreeNode(leafId)) !== undefined || (await this.d.repo.getDepositAddressByLeaf(leafId)) !== undefined) {
+      throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
+    }
 
     const key = await this.d.takeKey();
     const verifyingKey = addPublicKeys(key.groupKey, userKey);
     const address = depositAddress(verifyingKey);
     const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
+    // Every other operator stores and signs first: the address is only listed to the wallet
+    // (query_unused_deposit_addresses) once it carries every signature the SDK checks.
+    const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
     const stored = await this.d.repo.insertDepositAddress({
       address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
       verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
-      proof_of_possession: bytesToHex(pop), address_signatures: '{}',
+      proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs),
     });
     if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
-    const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
-    await this.d.repo.setAddressSignatures(address, JSON.stringify(sigs));
     return {
       depositAddress: {
         address,
@@ -143,11 +145,8 @@ export class DepositService {
       this.job('refund', refundJob, refund, sighash(refund, rootOut), key, verifyingKey, userKey),
       this.job('direct_from_cpfp_refund', directJob, direct, sighash(direct, rootOut), key, verifyingKey, userKey),
     ];
+    // aggregateFrost checks each result against the BIP340 equation under the tweaked key.
     const sigs = await this.d.coordinator.sign(jobs);
-    const qx = tweakedKey(verifyingKey).qx;
-    jobs.forEach((j, i) => {
-      if (!schnorr.verify(sigs[i] as Uint8Array, j.message, qx)) throw new OperatorError('INTERNAL', `aggregated signature of ${j.jobId} does not verify`);
-    });
     const confirmed = this.d.isConfirmed === undefined ? true : await this.d.isConfirmed(deposit.txid).catch(() => false);
     const row: Omit<TreeNodeRow, 'created_at' | 'updated_at'> = {
       id: addr.leaf_id,

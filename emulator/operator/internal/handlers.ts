@@ -72,9 +72,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
     async store_tree_node(req) {
       const n = req.node;
       if (n === null) throw bad('node is required');
-      const rows = await d.repo.db.query<{ address: string; verifying_public_key: string; keyshare_id: string; leaf_id: string }>(
-        'SELECT address, verifying_public_key, keyshare_id, leaf_id FROM deposit_addresses WHERE leaf_id = $1', [n.id]);
-      const addr = rows[0];
+      const addr = await d.repo.getDepositAddressByLeaf(n.id);
       if (addr === undefined) throw new OperatorError('FAILED_PRECONDITION', `no deposit address for leaf ${n.id} on this operator`);
       if (addr.verifying_public_key !== hex(n.verifying_public_key) || addr.keyshare_id !== n.keyshare_id) throw bad(`node ${n.id} does not match its deposit address`);
       const res = await d.repo.insertTreeNode({

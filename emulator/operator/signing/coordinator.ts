@@ -3,12 +3,10 @@
  * that answer, preferring those that have not failed lately), collects their commitments, later
  * fans the signing jobs out, checks each share (naming a cheater) and aggregates.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
 import {
   aggregateFrost,
   buildSigningContext,
   concatBytes,
-  generateNonce,
   isSparkCryptoError,
   scalarFromBytes,
   scalarToBytes,
@@ -18,6 +16,7 @@ import type { CommitmentMap, SigningCommitment } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { Commitment, FrostJob, InternalApi } from '../internal/types.js';
 import type { Keyshare } from './keyshares.js';
+import { freshNonce, signatureVerifiesInContext } from './fast-ec.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
 
@@ -166,7 +165,7 @@ export class SigningCoordinator {
   async signOperatorsOnlyBatch(keyshare: Keyshare, messages: Uint8Array[], jobPrefix: string): Promise<{ signatures: Uint8Array[]; signers: string[] }> {
     const sets = await this.commitments(messages.length);
     const signers = Object.keys(sets[0] ?? {}).sort();
-    const standIns = messages.map(() => generateNonce(this.hedgeSecret));
+    const standIns = messages.map(() => freshNonce(this.hedgeSecret));
     try {
       const wire: FrostJob[] = messages.map((message, i) => ({
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
@@ -174,7 +173,7 @@ export class SigningCoordinator {
       }));
       const shares = await this.collectShares(wire);
       const signatures = wire.map((job, i) => {
-        const standIn = standIns[i] as ReturnType<typeof generateNonce>;
+        const standIn = standIns[i] as ReturnType<typeof freshNonce>;
         const got = shares[i] as Map<string, Uint8Array>;
         const ctx = buildSigningContext({ message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment });
         let z = 0n;
@@ -186,7 +185,7 @@ export class SigningCoordinator {
         const zu = scalarFromBytes(standIn.nonce.hiding, 'nonce') + ctx.user.rho * scalarFromBytes(standIn.nonce.binding, 'nonce');
         z = (((z + (ctx.rEven ? zu : -zu)) % N) + N) % N;
         const sig = concatBytes(ctx.rx, scalarToBytes(z));
-        if (!schnorr.verify(sig, job.message, ctx.key.qx)) {
+        if (!signatureVerifiesInContext(ctx, z)) {
           const bad = Object.keys(job.operator_commitments).filter((id) => !verifySignatureShare({
             message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment,
             signer: { role: 'operator', identifier: id, publicShare: keyshare.publicShares[id] as Uint8Array }, share: got.get(id) as Uint8Array,

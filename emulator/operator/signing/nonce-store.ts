@@ -4,9 +4,10 @@
  * that names its commitment, so it can never sign twice. Unused nonces expire. A restart loses
  * them, which is safe: commitments handed out before it simply cannot be used any more.
  */
-import { bytesToHex, generateNonce } from '../crypto.js';
+import { bytesToHex } from '../crypto.js';
 import type { SigningCommitment, SigningNonce } from '../crypto.js';
 import { OperatorError } from '../errors.js';
+import { freshNonce } from './fast-ec.js';
 
 const key = (c: SigningCommitment): string => bytesToHex(c.hiding) + bytesToHex(c.binding);
 
@@ -29,7 +30,7 @@ export class NonceStore {
     const expiresAt = Date.now() + this.ttlMs;
     const out: SigningCommitment[] = [];
     for (let i = 0; i < count; i++) {
-      const n = generateNonce(this.hedgeSecret);
+      const n = freshNonce(this.hedgeSecret);
       const c = n.commitment;
       this.nonces.set(key(c), { nonce: n.nonce, expiresAt });
       out.push(c);

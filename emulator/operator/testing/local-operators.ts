@@ -1,5 +1,5 @@
 /**
- * Test helper: n operators of one network started IN-PROCESS (no chain), with certificates from
+ * Test helper: n operators of one network started IN-PROCESS (optionally watching a chain), with certificates from
  * the network's local CA (emulator/network/ca.ts). For tests of the operator alone; the
  * multi-process network with btcd is emulator/network's startNetwork.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalCa } from '../../network/ca.js';
 import { identifierForIndex, resolveConfig } from '../config.js';
-import type { OperatorConfig, PeerConfig, ResolvedOperatorConfig } from '../config.js';
+import type { ChainConfig, OperatorConfig, PeerConfig, ResolvedOperatorConfig } from '../config.js';
 import { Operator } from '../operator.js';
 
 export async function freePort(): Promise<number> {
@@ -36,7 +36,7 @@ export interface LocalNetwork {
   close(): Promise<void>;
 }
 
-export async function startLocalOperators(n: number, threshold: number, opts: { keyPoolBatch?: number; dir?: string } = {}): Promise<LocalNetwork> {
+export async function startLocalOperators(n: number, threshold: number, opts: { keyPoolBatch?: number; dir?: string; chain?: ChainConfig } = {}): Promise<LocalNetwork> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ops-'));
   const ca = openLocalCa(join(dir, 'ca'));
   const peers: PeerConfig[] = [];
@@ -55,6 +55,7 @@ export async function startLocalOperators(n: number, threshold: number, opts: { 
       tls: { certPath: cert.certPath, keyPath: cert.keyPath, caPath: ca.caPath },
       peers,
       keyPool: { batchSize: opts.keyPoolBatch ?? 8, lowWater: 2 },
+      ...(opts.chain === undefined ? {} : { chain: opts.chain }),
     };
     return resolveConfig(raw, dir);
   });

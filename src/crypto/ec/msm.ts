@@ -13,10 +13,14 @@ import type { Affine, Jac } from './jacobian.js';
 
 const WINDOW = 5;
 const TABLE_SIZE = 1 << (WINDOW - 2); // odd multiples 1P, 3P, …, 15P
-const ENDO = secp256k1.CURVE.endo;
-if (ENDO === undefined) throw new Error('noble secp256k1 has no endomorphism parameters');
-const BASIS = ENDO.basises;
-if (BASIS === undefined) throw new Error('noble secp256k1 has no endomorphism basis');
+type EndoBasis = Parameters<typeof _splitEndoScalar>[1];
+
+function endoBasis(): EndoBasis {
+  const basis = secp256k1.CURVE.endo?.basises;
+  if (basis === undefined) throw new Error('noble secp256k1 has no endomorphism basis');
+  return basis;
+}
+const BASIS: EndoBasis = endoBasis();
 
 /** Signed width-w NAF digits of a non-negative k, least significant first. */
 export function wnaf(k: bigint): Int8Array {

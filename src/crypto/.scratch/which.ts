@@ -1,2 +1,0 @@
-import { sdkFrost } from '../testing/sdk-oracle.js';
-console.log('CTOR', sdkFrost().constructor.name);
