@@ -12,7 +12,10 @@ demo: setup
 test: setup
 	npm run lint
 	npm run typecheck
+	$(MAKE) -C device-app/host test
 	npx vitest run
 
 bench: setup
 	npx tsx scripts/bench-crypto.ts
+	$(MAKE) -C device-app/host bench
+	npx tsx scripts/bench-device.ts

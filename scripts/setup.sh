@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # under Speculos, clang for the host fuzzer, PostgreSQL for the real-server runs, Chromium for
 # the bridge UI tests.
 APT_PACKAGES=(libusb-1.0-0-dev libudev-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user-static
-  clang libclang-rt-14-dev llvm postgresql chromium)
+  clang libclang-rt-14-dev llvm valgrind postgresql chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

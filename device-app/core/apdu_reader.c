@@ -1,3 +1,4 @@
+/* apdu_reader.c - see apdu_reader.h. */
 #include "apdu_reader.h"
 
 #include "protocol.h"

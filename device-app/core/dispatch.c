@@ -1,3 +1,4 @@
+/* dispatch.c - core entry points: APDU framing checks, routing by INS, the reply-once rule. */
 #include "dispatch.h"
 
 #include "nonce_store.h"

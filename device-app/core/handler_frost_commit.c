@@ -1,3 +1,5 @@
+/* handler_frost_commit.c - FROST_COMMIT (PROTOCOL.md 0x30): issue up to 3 nonce references and
+ * their commitments from the nonce store. */
 #include "dispatch.h"
 #include "nonce_store.h"
 #include "protocol.h"

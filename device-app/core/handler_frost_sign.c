@@ -1,3 +1,6 @@
+/* handler_frost_sign.c - FROST_SIGN (PROTOCOL.md 0x31): reassemble the chunked signing
+ * package, spend the nonce reference first, check policy, setting and commitments, review,
+ * then compute the user's share. */
 #include <string.h>
 
 #include "dispatch.h"

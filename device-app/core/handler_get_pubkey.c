@@ -1,3 +1,5 @@
+/* handler_get_pubkey.c - GET_PUBLIC_KEY (PROTOCOL.md 0x10): a policy-checked Spark key's
+ * compressed public key, optionally confirmed on screen. */
 #include <string.h>
 
 #include "dispatch.h"

@@ -1,3 +1,4 @@
+/* handler_get_version.c - GET_VERSION (PROTOCOL.md 0x01): version, settings flags, limits. */
 #include "dispatch.h"
 #include "nonce_store.h"
 #include "protocol.h"

@@ -1,3 +1,6 @@
+/* handler_sign_identity.c - SIGN_IDENTITY (PROTOCOL.md 0x20): ECDSA (DER or compact) or BIP340
+ * with the identity key over a 32-byte digest; blind signing, so it needs the setting and an
+ * on-screen approval. */
 #include <string.h>
 
 #include "bip340.h"

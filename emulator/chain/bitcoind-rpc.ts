@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mineBlockTo } from './block-builder.js';
 import { ChainError } from './errors.js';
 import type { FundingWallet } from './funding-wallet.js';
 import { basicAuthMatches, listenLocal, readBody, type LocalHttpServer } from './http-util.js';
-import { btcToSats } from './regtest.js';
+import { addressToScript, btcToSats, satsToBtc } from './regtest.js';
 import type { RpcClient } from './rpc-client.js';
 
 /**
@@ -70,9 +71,11 @@ function positiveInt(value: unknown, name: string): number {
 }
 
 /**
- * The bitcoind-style methods served on network LOCAL. The SDK's test faucet calls
- * getrawtransaction [txid, 2] and sendrawtransaction [hex, 0] (SDK-WIRE.md §3.2); the rest are
- * what a test or a person funding a wallet needs. Anything else goes to btcd unchanged.
+ * The bitcoind-style methods served on network LOCAL. The wallet's claimDeposit and broadcast
+ * call getrawtransaction [txid, 2] and sendrawtransaction [hex, 0] (SDK-WIRE.md §3.2); the SDK's
+ * test faucet also uses scantxoutset, sendtoaddress and generatetoaddress, which btcd lacks and
+ * which are served here from the funding wallet, btcd's address index and its block template.
+ * Anything else goes to btcd unchanged.
  */
 export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMine: () => Promise<void> = async () => undefined): Map<string, Handler> {
   const handlers = new Map<string, Handler>();
@@ -117,14 +120,55 @@ export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMi
 
   handlers.set('generatetoaddress', async (params) => {
     const n = positiveInt(params[0], 'nblocks');
-    // btcd has no generatetoaddress and a fixed --miningaddr (BTCD.md §3); only that address can be honoured.
-    if (params[1] !== wallet.address) {
-      throw new RpcFailure(
-        RPC_INVALID_PARAMETER,
-        `this chain mines only to its funding wallet ${wallet.address}; use "generate" or fund the address with "sendtoaddress"`,
-      );
+    const address = params[1];
+    if (typeof address !== 'string') throw new RpcFailure(RPC_INVALID_ADDRESS_OR_KEY, 'parameter 2 must be an address');
+    if (address === wallet.address) return mine(n);
+    // btcd has no generatetoaddress (BTCD.md §3): build the blocks from its template instead.
+    const script = addressToScript(address);
+    const hashes: string[] = [];
+    for (let i = 0; i < n; i++) hashes.push(await mineBlockTo(btcd, script));
+    await afterMine();
+    return hashes;
+  });
+
+  handlers.set('scantxoutset', async (params) => {
+    if (params[0] !== 'start') throw new RpcFailure(RPC_INVALID_PARAMETER, 'only the "start" action is supported');
+    const descriptors = params[1];
+    if (!Array.isArray(descriptors)) throw new RpcFailure(RPC_INVALID_PARAMETER, 'parameter 2 must be an array of descriptors');
+    const height = await btcd.getBlockCount();
+    const bestblock = await btcd.getBestBlockHash();
+    const unspents: unknown[] = [];
+    let total = 0n;
+    for (const d of descriptors) {
+      const text = typeof d === 'string' ? d : (d as { desc?: unknown } | null)?.desc;
+      const match = typeof text === 'string' ? /^addr\(([^)]+)\)(#\w+)?$/.exec(text) : null;
+      if (match === null || match[1] === undefined) throw new RpcFailure(RPC_INVALID_PARAMETER, `only addr(<address>) descriptors are supported, got ${JSON.stringify(text)}`);
+      const address = match[1];
+      const scriptHex = Buffer.from(addressToScript(address)).toString('hex');
+      // Core scans its chainstate: confirmed outputs not spent in a block. btcd's address index
+      // lists the candidates; gettxout without the mempool says which are unspent on chain.
+      for (const tx of await btcd.searchRawTransactions(address)) {
+        if (tx.confirmations === undefined || tx.confirmations === 0) continue;
+        for (const out of tx.vout) {
+          if (out.scriptPubKey.hex !== scriptHex) continue;
+          if ((await btcd.getTxOut(tx.txid, out.n, false)) === null) continue;
+          const sats = btcToSats(out.value);
+          total += sats;
+          unspents.push({
+            txid: tx.txid,
+            vout: out.n,
+            scriptPubKey: scriptHex,
+            desc: `addr(${address})`,
+            amount: out.value,
+            coinbase: tx.vin.some((v) => v.coinbase !== undefined),
+            height: height - tx.confirmations + 1,
+            blockhash: tx.blockhash,
+            confirmations: tx.confirmations,
+          });
+        }
+      }
     }
-    return mine(n);
+    return { success: true, txouts: unspents.length, height, bestblock, unspents, total_amount: satsToBtc(total) };
   });
 
   handlers.set('sendtoaddress', async (params) => {

@@ -143,8 +143,13 @@ describe('local chain: btcd regtest + bitcoind JSON-RPC + Esplora', () => {
     const badParam = await rpc(chain, 'getrawtransaction', ['nothex', 1]);
     expect(badParam.body.error?.code).toBe(-8);
 
-    const foreignMine = await rpc(chain, 'generatetoaddress', [1, newTaprootKey().address]);
-    expect(foreignMine.body.error?.message).toMatch(/mines only to its funding wallet/);
+    const badMine = await rpc(chain, 'generatetoaddress', [1, 'bc1qnotregtest']);
+    expect(badMine.body.error?.code).toBe(-5);
+    expect(badMine.body.error?.message).toMatch(/not a regtest address/);
+
+    const unknownMethod = await rpc(chain, 'nosuchmethod', []);
+    expect(unknownMethod.status).toBe(404);
+    expect(unknownMethod.body.error?.code).toBe(-32601);
 
     // The SDK's isTxBroadcast parses /tx/:txid as JSON and checks `error` (utils/mempool.ts).
     const notFound = await fetch(`${chain.info.esploraUrl}/tx/${unknown}`);
@@ -152,6 +157,43 @@ describe('local chain: btcd regtest + bitcoind JSON-RPC + Esplora', () => {
     expect(((await notFound.json()) as { error?: string }).error).toBe('Transaction not found');
     const notFoundHex = await fetch(`${chain.info.esploraUrl}/tx/${unknown}/hex`);
     expect(notFoundHex.status).toBe(404);
+  });
+
+  it('mines to any address and lists its coins the way bitcoind does', async () => {
+    const key = newTaprootKey();
+    const before = await chain.getBlockCount();
+    const mined = await rpc(chain, 'generatetoaddress', [2, key.address]);
+    expect(mined.body.error).toBeNull();
+    expect(mined.body.result).toHaveLength(2);
+    expect(await chain.getBlockCount()).toBe(before + 2);
+    const block = (await rpc(chain, 'getblock', [(mined.body.result as string[])[0], 2])).body.result as { tx: { vout: { scriptPubKey: { address: string } }[] }[] };
+    expect(block.tx[0]?.vout[0]?.scriptPubKey.address).toBe(key.address);
+
+    const scan = (await rpc(chain, 'scantxoutset', ['start', [`addr(${key.address})`]])).body.result as {
+      success: boolean;
+      unspents: { coinbase: boolean; amount: number; height: number }[];
+    };
+    expect(scan.success).toBe(true);
+    expect(scan.unspents.map((u) => [u.coinbase, u.height]).sort()).toEqual([
+      [true, before + 1],
+      [true, before + 2],
+    ]);
+    expect(scan.unspents.every((u) => u.amount > 0)).toBe(true);
+  });
+
+  it("serves the SDK's own test faucet (bitcoind JSON-RPC: scantxoutset, sendtoaddress, generatetoaddress …)", async () => {
+    // The faucet reads BITCOIN_RPC_* once, on first use; nothing else in this file loads the SDK.
+    Object.assign(process.env, chain.env);
+    const { BitcoinFaucet } = await import('@buildonspark/spark-sdk/test-utils');
+    const faucet = BitcoinFaucet.getInstance();
+    const coin = await faucet.fund();
+    expect(coin.txout.amount).toBe(1_000_000n);
+    const key = secp256k1.utils.randomPrivateKey();
+    await faucet.sendFaucetCoinToP2WPKHAddress(secp256k1.getPublicKey(key, true));
+    const pool = await rpc(chain, 'getrawmempool', []);
+    expect((pool.body.result as string[]).length).toBeGreaterThan(0);
+    await faucet.mineBlocks(1);
+    expect(((await rpc(chain, 'getrawmempool', [])).body.result as string[]).length).toBe(0);
   });
 
   it('the CLI funds and mines through the running chain', async () => {

@@ -98,4 +98,28 @@ describe('operator: authentication and bad input', () => {
     expect(none.nodes).toEqual({});
     expect(await counts()).toBe(before);
   });
+
+  it('refuses a second address for one leaf, and with an operator down gives no address at all', async () => {
+    const token = await client.login(alice);
+    const spark = client.spark(token);
+    const leafKey = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
+    const first = await spark.generate_deposit_address({ identityPublicKey: alicePub, signingPublicKey: leafKey, network: 2, leafId: 'leaf-a', isStatic: false, hashVariant: 1 });
+    expect(first.depositAddress?.address).toMatch(/^bcrt1p/);
+    expect(Object.keys(first.depositAddress?.depositAddressProof?.addressSignatures ?? {}).sort()).toEqual([net.configs[1]!.identifier, net.configs[2]!.identifier]);
+    const before = await counts();
+    let e = await grpcError(spark.generate_deposit_address({ identityPublicKey: alicePub, signingPublicKey: leafKey, network: 2, leafId: 'leaf-a' }));
+    expect(e.code).toBe(Status.ALREADY_EXISTS);
+    expect(await counts()).toBe(before);
+
+    await net.stopOperator(2);
+    try {
+      e = await grpcError(spark.generate_deposit_address({ identityPublicKey: alicePub, signingPublicKey: leafKey, network: 2, leafId: 'leaf-b' }));
+      expect(e.code).toBe(Status.UNAVAILABLE);
+      expect(e.details).toMatch(/every operator must sign/);
+      const listed = await spark.query_unused_deposit_addresses({ identityPublicKey: alicePub, network: 2, limit: 100, offset: 0 });
+      expect(listed.depositAddresses.map((a) => a.leafId)).toEqual(['leaf-a']);
+    } finally {
+      await net.startOperator(2);
+    }
+  });
 });

@@ -183,8 +183,14 @@ export class Operator {
     }
     void this.whenReady().then(async () => {
       if (this.stopped) return;
-      const h = await health();
-      hooks.onReady?.({ ...listening, groupPublicKey: Buffer.from(h.group_public_key).toString('hex'), threshold: cfg.threshold, operators: cfg.peers.length, keyPoolAvailable: h.key_pool_available });
+      try {
+        const h = await health();
+        if (this.stopped) return;
+        hooks.onReady?.({ ...listening, groupPublicKey: Buffer.from(h.group_public_key).toString('hex'), threshold: cfg.threshold, operators: cfg.peers.length, keyPoolAvailable: h.key_pool_available });
+      } catch (e) {
+        // Only when stopped in the meantime (the database is closed); otherwise say so.
+        if (!this.stopped) log(`could not report READY: ${(e as Error).message}`);
+      }
     });
   }
 

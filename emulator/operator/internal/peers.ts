@@ -27,7 +27,15 @@ export class PeerClients {
     const def = INTERNAL_SERVICE();
     for (const p of cfg.peers) {
       if (p.identifier === cfg.identifier) continue;
-      const channel = createChannel(p.internalAddress, creds, { 'grpc.max_receive_message_length': 64 << 20, 'grpc.max_send_message_length': 64 << 20 });
+      const channel = createChannel(p.internalAddress, creds, {
+        'grpc.max_receive_message_length': 64 << 20,
+        'grpc.max_send_message_length': 64 << 20,
+        // A restarted peer must be usable again within seconds, not after grpc-js's default
+        // reconnect backoff (which grows to 2 minutes while the peer is down).
+        'grpc.initial_reconnect_backoff_ms': 200,
+        'grpc.min_reconnect_backoff_ms': 200,
+        'grpc.max_reconnect_backoff_ms': 2000,
+      });
       this.channels.push(channel);
       const raw = createClient(def, channel) as unknown as Record<string, (req: unknown, opts: unknown) => Promise<unknown>>;
       // Every internal call gets a deadline, so a stopped peer fails fast instead of hanging.

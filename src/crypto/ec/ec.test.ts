@@ -17,8 +17,8 @@ describe('Jacobian secp256k1 arithmetic (against noble)', () => {
     }
   });
 
-  it('multi-scalar sums equal noble for 1..6 points, 200 cases, including cancelling terms', () => {
-    for (let i = 0; i < 200; i++) {
+  it('multi-scalar sums equal noble for 1..6 points, 120 cases, including cancelling terms', () => {
+    for (let i = 0; i < 120; i++) {
       const n = 1 + (i % 6);
       const pts = Array.from({ length: n }, () => G.multiply(scalar()));
       const ks = Array.from({ length: n }, scalar);
@@ -27,7 +27,7 @@ describe('Jacobian secp256k1 arithmetic (against noble)', () => {
         ks[1] = modN(-(ks[0] as bigint));
       }
       let expected = Point.ZERO;
-      pts.forEach((p, j) => (expected = expected.add(p.multiply(ks[j] as bigint))));
+      pts.forEach((p, j) => (expected = expected.add(p.multiplyUnsafe(ks[j] as bigint))));
       const got = msm(pts.map((p) => p.toAffine()), ks);
       expect(toNoble(got).equals(expected), `case ${i}`).toBe(true);
     }

@@ -1,22 +1,19 @@
 /**
- * Arithmetic in secp256k1's base field F_p, p = 2^256 − 2^32 − 977, on bigints.
- * Reduction folds the high half with 2^256 ≡ 2^32 + 977 (mod p) instead of a generic `%`,
- * which is what makes the Jacobian formulas in jacobian.ts cheaper than generic field code.
+ * Arithmetic in secp256k1's base field F_p, p = 2^256 − 2^32 − 977, on plain bigints kept in
+ * [0, p): no field-object indirection and no redundant range checks, which is what makes the
+ * Jacobian formulas in jacobian.ts cheaper than generic field code.
  * Variable-time: for public values (commitments, keys, signature checks).
  */
 import { invert } from '@noble/curves/abstract/modular.js';
 
 export const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
-const FOLD = 0x1000003d1n; // 2^256 mod p
-const MASK256 = (1n << 256n) - 1n;
 /** β: a cube root of unity in F_p, (x, y) ↦ (βx, y) is the GLV endomorphism (value from noble's secp256k1 CURVE.endo). */
 export const BETA = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501een;
 
 export function fmul(a: bigint, b: bigint): bigint {
-  let x = a * b;
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  x = (x >> 256n) * FOLD + (x & MASK256);
-  return x >= P ? x - P : x;
+  // Measured on random operands, V8's BigInt `%` beats folding with 2^256 ≡ 2^32 + 977
+  // (≈370 ns vs ≈710 ns per product here): fewer BigInt allocations.
+  return (a * b) % P;
 }
 
 export function fsqr(a: bigint): bigint {
