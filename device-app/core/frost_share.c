@@ -48,27 +48,28 @@ static uint32_t id_valid(const uint8_t id[32]) {
     return sc_from_bytes_nonzero(&s, id);
 }
 
-frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
-                             const uint8_t msg[32], const uint8_t verifying_key[33],
-                             const frost_commit_ref_t *ops, uint32_t n_ops,
-                             const uint8_t user_hiding[33], const uint8_t user_binding[33],
-                             const uint8_t *adaptor, uint8_t z_out[32]) {
+frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
+                          const frost_commit_ref_t *ops, uint32_t n_ops,
+                          const uint8_t user_hiding[33], const uint8_t user_binding[33],
+                          const uint8_t *adaptor, frost_plan_t *plan) {
     frost_commit_ref_t all[FROST_MAX_PARTICIPANTS];
     uint8_t user_id[32];
     uint8_t qx[32], h[32], prefix[97];
     ge_t P, Q, R, T;
     fe_t ax, ay;
-    sc_t t, rho_user, c, dd, ee, s, z;
+    sc_t t;
     sha256_ctx_t hc;
     frost_err_t err = FROST_OK;
 
+    memset(plan, 0, sizeof *plan);
     if (n_ops == 0u || n_ops + 1u > FROST_MAX_PARTICIPANTS) {
         return FROST_ERR_ID;
     }
     frost_user_identifier(user_id);
 
     /* Participants sorted by identifier (numeric = big-endian byte order); public data, so a
-     * plain insertion sort is fine. */
+     * plain insertion sort is fine. The user's own id among the operators shows up as a
+     * duplicate. */
     all[0].id = user_id;
     all[0].hiding = user_hiding;
     all[0].binding = user_binding;
@@ -130,7 +131,6 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
      * the rho_i * E_i terms go through the variable-time multi-scalar multiplication, in
      * groups of GE_MULTI_MAX sharing their doublings. */
     ge_set_infinity(&R);
-    memset(&rho_user, 0, sizeof rho_user);
     for (uint32_t g = 0; g < n_all && err == FROST_OK; g += GE_MULTI_MAX) {
         ge_t E[GE_MULTI_MAX], D, sum;
         sc_t rhos[GE_MULTI_MAX];
@@ -139,7 +139,7 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
             const frost_commit_ref_t *pc = &all[g + j];
             hash_to_scalar_tag(&rhos[j], "rho", prefix, sizeof prefix, pc->id, 32u);
             if (pc->id == user_id) {
-                rho_user = rhos[j];
+                plan->rho_user = rhos[j];
             }
             if (!ge_decode(&D, pc->hiding) || !ge_decode(&E[j], pc->binding)) {
                 err = FROST_ERR_POINT;
@@ -160,14 +160,20 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
             ge_add(&R, &R, &A);
         }
     }
+    /* R at infinity (e.g. an adaptor point that cancels the commitments) has no BIP340
+     * encoding: refused, not signed */
     if (err == FROST_OK && !ge_to_affine(&ax, &ay, &R)) {
         err = FROST_ERR_DEGENERATE;
     }
     if (err != FROST_OK) {
+        memset(plan, 0, sizeof *plan);
         return err;
     }
-    uint32_t r_odd = fe_is_odd(&ay);
+    plan->r_odd = fe_is_odd(&ay);
+    plan->s_neg = p_odd ^ q_odd;
     fe_to_bytes(h, &ax);
+    plan->r_enc[0] = (uint8_t)(0x02u | plan->r_odd);
+    memcpy(plan->r_enc + 1, h, 32u);
 
     /* c = int(tagged "BIP0340/challenge"(R.x || Q.x || msg)) mod n */
     tagged_init(&hc, "BIP0340/challenge");
@@ -175,25 +181,43 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
     sha256_update(&hc, qx, 32u);
     sha256_update(&hc, msg, 32u);
     sha256_final(&hc, h);
-    (void)sc_from_bytes_reduce(&c, h);
+    (void)sc_from_bytes_reduce(&plan->c, h);
+    return FROST_OK;
+}
 
-    sc_cond_neg(&dd, d, r_odd);
-    sc_cond_neg(&ee, e, r_odd);
-    sc_cond_neg(&s, secret, p_odd ^ q_odd);
+void frost_finish(const frost_plan_t *plan, const sc_t *secret, const sc_t *d, const sc_t *e,
+                  uint8_t z_out[32]) {
+    sc_t dd, ee, s, cs, z;
+    sc_cond_neg(&dd, d, plan->r_odd);
+    sc_cond_neg(&ee, e, plan->r_odd);
+    sc_cond_neg(&s, secret, plan->s_neg);
     /* z = d + rho_user * e + c * s */
-    sc_mul(&z, &rho_user, &ee);
+    sc_mul(&z, &plan->rho_user, &ee);
     sc_add(&z, &z, &dd);
-    sc_mul(&c, &c, &s);
-    sc_add(&z, &z, &c);
+    sc_mul(&cs, &plan->c, &s);
+    sc_add(&z, &z, &cs);
     sc_to_bytes(z_out, &z);
     CT_DECLASSIFY(z_out, 32u); /* the share is sent to the host */
 
     wipe(&dd, sizeof dd);
     wipe(&ee, sizeof ee);
     wipe(&s, sizeof s);
-    wipe(&c, sizeof c);
+    wipe(&cs, sizeof cs);
     wipe(&z, sizeof z);
-    return FROST_OK;
+}
+
+frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
+                             const uint8_t msg[32], const uint8_t verifying_key[33],
+                             const frost_commit_ref_t *ops, uint32_t n_ops,
+                             const uint8_t user_hiding[33], const uint8_t user_binding[33],
+                             const uint8_t *adaptor, uint8_t z_out[32]) {
+    frost_plan_t plan;
+    frost_err_t err = frost_prepare(msg, verifying_key, ops, n_ops, user_hiding, user_binding,
+                                    adaptor, &plan);
+    if (err == FROST_OK) {
+        frost_finish(&plan, secret, d, e, z_out);
+    }
+    return err;
 }
 
 frost_err_t frost_check_package(const uint8_t verifying_key[33], const frost_commit_ref_t *ops,

@@ -23,6 +23,17 @@ typedef enum {
 
 #define FROST_MAX_PARTICIPANTS 9u /* 8 operators + the user */
 
+/* Everything in the share that involves no secret: computed (and every check made) BEFORE the
+ * review, so a package that cannot be signed (bad id or point, R or Q at infinity) is refused
+ * before the user is asked to approve it. Public values only. */
+typedef struct {
+    sc_t rho_user;     /* the user's binding factor rho_user */
+    sc_t c;            /* the BIP340 challenge c */
+    uint32_t r_odd;    /* R has odd y: the nonces are negated */
+    uint32_t s_neg;    /* P and Q differ in y parity: the secret is negated */
+    uint8_t r_enc[33]; /* the group commitment R (adaptor included), compressed */
+} frost_plan_t;
+
 /* The user's identifier: HID("user") = hash_to_field with DST context || "id". */
 void frost_user_identifier(uint8_t id[32]);
 
@@ -33,6 +44,15 @@ frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
                              const frost_commit_ref_t *ops, uint32_t n_ops,
                              const uint8_t user_hiding[33], const uint8_t user_binding[33],
                              const uint8_t *adaptor /* 33 bytes or NULL */, uint8_t z_out[32]);
+/* The public part: validates the package (as frost_check_package) and computes R, rho_user, c
+ * and the negation flags. FROST_ERR_DEGENERATE if R or Q is the point at infinity. */
+frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
+                          const frost_commit_ref_t *ops, uint32_t n_ops,
+                          const uint8_t user_hiding[33], const uint8_t user_binding[33],
+                          const uint8_t *adaptor /* 33 bytes or NULL */, frost_plan_t *plan);
+/* The secret part: z = d' + rho_user * e' + c * s' from a prepared plan (constant time). */
+void frost_finish(const frost_plan_t *plan, const sc_t *secret, const sc_t *d, const sc_t *e,
+                  uint8_t z_out[32]);
 /* Check a signing package before the review: operator ids valid, distinct and not the user's,
  * every point decodes (verifying key, operator commitments, adaptor). */
 frost_err_t frost_check_package(const uint8_t verifying_key[33], const frost_commit_ref_t *ops,

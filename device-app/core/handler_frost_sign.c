@@ -35,6 +35,10 @@ static struct {
     const uint8_t *adaptor;
 } g_req;
 
+/* The public part of the share (binding factor, challenge, parities), computed and checked
+ * before the review: only frost_finish, with the secrets, runs after the approval. */
+static frost_plan_t g_plan;
+
 void frost_sign_reset(void) {
     g_len = 0u;
     g_started = false;
@@ -93,10 +97,8 @@ static void sign_now(void) {
     ok = ok && key_ok;
     ok = ok && nonce_store_nonces(g_req.ref, &d, &e);
     if (ok) {
-        frost_err_t err = frost_user_share(&s, &d, &e, g_req.msg, g_req.vk, g_req.ops,
-                                           g_req.n_ops, g_req.user_hiding, g_req.user_binding,
-                                           g_req.adaptor, z);
-        sw = (err == FROST_OK) ? SW_OK : SW_BAD_DATA;
+        frost_finish(&g_plan, &s, &d, &e, z);
+        sw = SW_OK;
     }
     wipe(priv, sizeof priv);
     wipe(&s, sizeof s);
@@ -143,7 +145,10 @@ static void process(void) {
         core_reply_sw(SW_NONCE_MISMATCH);
         return;
     }
-    if (frost_check_package(g_req.vk, g_req.ops, g_req.n_ops, g_req.adaptor) != FROST_OK) {
+    /* every check on the package (ids, points, R and Q not at infinity) happens here, before
+     * the user is asked: an approval is never followed by a refusal */
+    if (frost_prepare(g_req.msg, g_req.vk, g_req.ops, g_req.n_ops, g_req.user_hiding,
+                      g_req.user_binding, g_req.adaptor, &g_plan) != FROST_OK) {
         core_reply_sw(SW_BAD_DATA);
         return;
     }

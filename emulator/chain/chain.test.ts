@@ -95,6 +95,9 @@ describe('local chain: btcd regtest + bitcoind JSON-RPC + Esplora', () => {
 
     const height = await (await fetch(`${chain.info.esploraUrl}/blocks/tip/height`)).text();
     expect(Number(height)).toBe(await chain.getBlockCount());
+    const tipHash = await (await fetch(`${chain.info.esploraUrl}/blocks/tip/hash`)).text();
+    expect(tipHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await (await fetch(`${chain.info.esploraUrl}/block-height/${height}`)).text()).toBe(tipHash);
   });
 
   it('broadcasts spends through both endpoints and mines them', async () => {

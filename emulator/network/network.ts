@@ -31,7 +31,7 @@ export interface NetworkOptions {
   postgresUrl?: string;
   /** Default "spark_op". */
   databasePrefix?: string;
-  /** How long to wait for every operator's READY (the first start runs the DKG). Default 120 s. */
+  /** How long to wait for every operator's READY (the first start runs the DKG and PGlite's initdb). Default 240 s. */
   readyTimeoutMs?: number;
 }
 
@@ -175,7 +175,7 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
       operators.push(new OperatorProcess(i, configPath, join(opDir, 'operator.log')));
     }
-    const readyTimeout = options.readyTimeoutMs ?? 120_000;
+    const readyTimeout = options.readyTimeoutMs ?? 240_000;
     // All at once: at first start the DKG needs every peer up.
     await Promise.all(operators.map((o) => o.start(readyTimeout)));
 

@@ -26,6 +26,9 @@ export class OperatorProcess {
   private exited: Promise<void> = Promise.resolve();
   listening: ListeningLine | undefined;
   ready: ReadyLine | undefined;
+  /** Called when the process exits without stop()/kill() having been asked (a crash). */
+  onUnexpectedExit: ((index: number, code: number | null, signal: string | null) => void) | undefined;
+  private stopping = false;
 
   constructor(
     readonly index: number,
@@ -49,6 +52,7 @@ export class OperatorProcess {
     if (this.running) throw new OperatorProcessError('OPERATOR_FATAL', `operator ${this.index} is already running`);
     this.listening = undefined;
     this.ready = undefined;
+    this.stopping = false;
     this.log = createWriteStream(this.logPath, { flags: 'a' });
     // `node --import tsx` rather than the tsx CLI: one process, so our signals reach the operator itself.
     const child = spawn(process.execPath, ['--import', 'tsx', OPERATOR_MAIN, '--config', this.configPath], {
@@ -63,6 +67,9 @@ export class OperatorProcess {
     registerChild(child);
     const log = this.log;
     this.exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.once('exit', (code, signal) => {
+      if (!this.stopping && this.ready !== undefined) this.onUnexpectedExit?.(this.index, code, signal);
+    });
     child.stderr?.pipe(log, { end: false });
     let tail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -104,6 +111,7 @@ export class OperatorProcess {
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
     const child = this.child;
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -117,6 +125,7 @@ export class OperatorProcess {
 
   /** Kills without a chance to clean up, as a crash would. */
   async kill(): Promise<void> {
+    this.stopping = true;
     const child = this.child;
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');

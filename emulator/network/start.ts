@@ -58,6 +58,11 @@ async function main(): Promise<void> {
     ...(values.postgres === undefined ? {} : { postgresUrl: values.postgres }),
   });
   state.network = network;
+  for (const op of network.operators) {
+    op.onUnexpectedExit = (index, code, signal) => {
+      process.stderr.write(`operator ${index} exited unexpectedly (${code ?? signal}); see ${op.logPath}\n`);
+    };
+  }
   if (stopping) {
     await network.stop();
     process.stderr.write('stopped\n');

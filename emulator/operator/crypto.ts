@@ -27,6 +27,11 @@ export {
   dkgRound2,
   dkgFinish,
 } from '../../src/crypto/index.js';
+// Lower-level pieces of the same core, for the coordinator's single-context hot path.
+export { findOperator } from '../../src/crypto/frost/context.js';
+export { operatorShareInContext } from '../../src/crypto/frost/operator-share.js';
+export { verifyShareInContext } from '../../src/crypto/frost/verify-share.js';
+export { nonceMatchingCommitment } from '../../src/crypto/frost/user-share.js';
 export type {
   CommitmentMap,
   SigningCommitment,

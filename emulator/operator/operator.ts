@@ -127,7 +127,7 @@ export class Operator {
     let deposits: DepositService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
-      coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log);
+      coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
       deposits = new DepositService({
         cfg, repo, keys, coordinator,
         takeKey: () => this.takeKey(dkg, keys),

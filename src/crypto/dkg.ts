@@ -236,13 +236,14 @@ export function dkgFinish(secret: DkgRound2Secret, round2Packages: readonly DkgR
   for (const [id, pkg] of byId) {
     let y: bigint;
     try {
-      y = scalarFromBytes(pkg.share, `share from ${id}`, true);
+      y = scalarFromBytes(pkg.share, `share from ${id}`);
     } catch {
       bad.push(id);
       continue;
     }
     const cs = parsed.get(id);
-    if (cs === undefined || !jequals(mulG(y), fromNoble(evaluateCommitments(cs, selfX)))) {
+    // y is secret: noble's constant-time-style base multiplication, not the variable-time table.
+    if (cs === undefined || !G.multiply(y).equals(evaluateCommitments(cs, selfX))) {
       bad.push(id);
       continue;
     }

@@ -8,7 +8,14 @@
  * compressed; participant identifiers are 64-hex strings (operators "00…01", "00…02", …; the
  * user is USER_IDENTIFIER). Bad input throws SparkCryptoError with a `code` (and `culprit` when
  * a participant is at fault), never a signature. Inputs owned by the caller are never mutated;
- * the caller wipes its own secrets (nonces must never be reused).
+ * the caller wipes its own secrets (nonces must never be reused). Secret bytes created here are
+ * wiped after use; secret bigints cannot be wiped in JS and are kept short-lived.
+ *
+ * Timing: secret scalars (keys, shares, nonces, DKG coefficients, ECIES keys) are multiplied
+ * only with noble's constant-time-style routines. The faster variable-time code in ./ec/
+ * (Jacobian formulas, fixed-base table, multi-scalar sums) only ever sees public data:
+ * commitments, binding factors, challenges, public keys, signature shares being verified.
+ * JS bigint arithmetic is not strictly constant-time either way; user secrets belong on the device.
  */
 
 // Errors

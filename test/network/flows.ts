@@ -142,10 +142,12 @@ export function networkFlows(label: string, start: () => Promise<{ network: Runn
       expect(balance.satsBalance.available).toBe(2n * DEPOSIT_SATS);
     });
 
-    it('keeps every operator’s state across a restart', async () => {
+    it('keeps every operator’s state across a restart, and across a crash', async () => {
       const before = network.operators.map((o) => network.ready(o.index));
       for (const op of network.operators) {
-        await network.stopOperator(op.index);
+        // Operator 2 is killed (SIGKILL, as in a crash); the others stop gracefully.
+        if (op.index === 2) await network.killOperator(op.index);
+        else await network.stopOperator(op.index);
         await network.restartOperator(op.index);
       }
       const after = network.operators.map((o) => network.ready(o.index));

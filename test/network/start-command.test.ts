@@ -58,7 +58,8 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-describe('start command', { timeout: 300_000 }, () => {
+// Two full network starts; generous for a loaded 2-core CI machine.
+describe('start command', { timeout: 600_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'start-command-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

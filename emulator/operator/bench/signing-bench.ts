@@ -6,9 +6,10 @@
  *
  *   npx tsx emulator/operator/bench/signing-bench.ts [--seconds 5] [--batch 20] [--concurrency 1,4,16] [--only 3|5]
  *
- * Prints JSON: jobs/s per (operators, concurrency), and the cost ratio of a 5-operator job to a
- * 3-operator job, next to a same-run reference (one local 3-signer FROST signature computed in
- * this process with src/crypto, no network), so figures compare across machines as ratios.
+ * Prints JSON: jobs/s per (operators, concurrency), the cost ratio of a 5-operator job to a
+ * 3-operator job, and a same-run reference: the same coordinator and operator signers wired
+ * together in one process WITHOUT gRPC/TLS (pure signing work), so the network figures can be
+ * read as ratios (network / reference) that compare across machines.
  */
 import { readFileSync } from 'node:fs';
 import { ChannelCredentials } from '@grpc/grpc-js';
@@ -16,6 +17,14 @@ import { randomBytes } from 'node:crypto';
 import { createChannel, createClient } from 'nice-grpc';
 import { INTERNAL_SERVICE } from '../internal/peers.js';
 import type { InternalApi } from '../internal/types.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '../crypto.js';
+import { DkgBatch } from '../dkg/batch.js';
+import { SigningCoordinator } from '../signing/coordinator.js';
+import type { ParticipantApi } from '../signing/coordinator.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
+import { NonceStore } from '../signing/nonce-store.js';
+import { OperatorSigner } from '../signing/operator-signer.js';
 import { startLocalOperators } from '../testing/local-operators.js';
 
 function arg(name: string, def: string): string {
@@ -56,20 +65,54 @@ async function measure(n: number, t: number): Promise<{ operators: number; thres
   }
 }
 
+/** Reference: t-of-n operator-only FROST jobs in one process, no gRPC, no TLS, one thread. */
+async function reference(n: number, t: number): Promise<number> {
+  const ids = Array.from({ length: n }, (_, i) => (i + 1).toString(16).padStart(64, '0'));
+  const batches = ids.map((id) => new DkgBatch(id, ids, t, 1));
+  for (const b of batches) b.processRound1(batches.map((x) => x.own));
+  for (const f of batches) for (const to of batches) if (f !== to) to.receive(f.identifier, f.sharesFor(to.identifier));
+  const keys: Keyshare[] = batches.map((b) => {
+    const [r] = b.finish();
+    return { id: 'k', threshold: t, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, groupKeyHex: bytesToHex(r!.groupPublicKey), publicShares: r!.publicShares, publicSharesHex: {} };
+  });
+  const apis = new Map<string, ParticipantApi>();
+  let local: OperatorSigner | undefined;
+  ids.forEach((id, i) => {
+    const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
+    const signer = new OperatorSigner(id, nonces, { get: async () => keys[i]! } as unknown as KeyshareCache);
+    if (i === 0) local = signer;
+    apis.set(id, { frost_commitments: async (r) => ({ commitments: nonces.create(r.count) }), frost_sign: async (r) => ({ shares: await signer.sign(r.jobs) }) });
+  });
+  const c = new SigningCoordinator(ids[0]!, t, apis, secp256k1.utils.randomSecretKey(), () => undefined, local);
+  await c.signOperatorsOnlyBatch(keys[0]!, Array.from({ length: batch }, () => randomBytes(32)), 'w');
+  let jobs = 0;
+  const started = Date.now();
+  const end = started + seconds * 1000;
+  while (Date.now() < end) {
+    jobs += (await c.signOperatorsOnlyBatch(keys[0]!, Array.from({ length: batch }, () => randomBytes(32)), 'r')).signatures.length;
+  }
+  return Math.round((jobs / (Date.now() - started)) * 1000);
+}
+
 async function main(): Promise<void> {
   const only = arg('only', '');
   if (only !== '') {
     console.log(JSON.stringify(await measure(Number(only), Number(only) === 5 ? 3 : 2)));
     return;
   }
+  const refThree = await reference(3, 2);
+  const refFive = await reference(5, 3);
   const three = await measure(3, 2);
   const five = await measure(5, 3);
   const best = (r: typeof three): number => Math.max(...r.runs.map((x) => x.jobsPerSecond));
   console.log(JSON.stringify({
     seconds, batch,
+    reference: { note: 'same signers, one process, no gRPC/TLS', threeJobsPerSecond: refThree, fiveJobsPerSecond: refFive },
     results: [three, five],
     bestJobsPerSecond: { three: best(three), five: best(five) },
+    networkOverReference: { three: Number((best(three) / refThree).toFixed(2)), five: Number((best(five) / refFive).toFixed(2)) },
     costRatioFiveOverThree: Number((best(three) / best(five)).toFixed(2)),
+    referenceCostRatioFiveOverThree: Number((refThree / refFive).toFixed(2)),
   }, null, 1));
 }
 

@@ -29,13 +29,15 @@ function dkg(): Keyshare[] {
   });
 }
 
-function network(opts: { dead?: string; cheater?: string } = {}) {
+function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean } = {}) {
   const keys = dkg();
   const apis = new Map<string, ParticipantApi>();
+  let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
     const cache = { get: async () => keys[i]! } as unknown as KeyshareCache;
     const signer = new OperatorSigner(id, nonces, cache);
+    if (i === 0 && opts.remoteSelf !== true) local = signer;
     apis.set(id, {
       frost_commitments: async (r) => {
         if (id === opts.dead) throw new Error('UNAVAILABLE: connection refused');
@@ -47,12 +49,13 @@ function network(opts: { dead?: string; cheater?: string } = {}) {
       },
     });
   });
-  return { key: keys[0]!, coordinator: new SigningCoordinator(ids[0]!, 2, apis, secp256k1.utils.randomSecretKey()) };
+  // As in the operator: the coordinator computes its own shares in its aggregation context.
+  return { key: keys[0]!, coordinator: new SigningCoordinator(ids[0]!, 2, apis, secp256k1.utils.randomSecretKey(), () => undefined, local) };
 }
 
 describe('signing coordinator', () => {
-  it('signs operator-only messages with t of n, skipping a stopped operator', async () => {
-    const { key, coordinator } = network({ dead: ids[1] });
+  it.each([false, true])('signs operator-only messages with t of n, skipping a stopped operator (own share over RPC: %s)', async (remoteSelf) => {
+    const { key, coordinator } = network({ dead: ids[1], remoteSelf });
     const msgs = [new Uint8Array(32).fill(7), new Uint8Array(32).fill(8)];
     const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, msgs, 'j');
     expect(signers).toEqual([ids[0], ids[2]]);

@@ -1,24 +1,39 @@
 /**
  * The coordinator's side of FROST: it picks t signing operators (itself first, then the peers
  * that answer, preferring those that have not failed lately), collects their commitments, later
- * fans the signing jobs out, checks each share (naming a cheater) and aggregates.
+ * fans the signing jobs out and aggregates in ONE signing context per job (its own share is
+ * computed in that context too). The sum is checked against the BIP340 equation; only when it
+ * fails is every share checked, to name the cheater (the wallet or an operator).
  */
 import {
-  aggregateFrost,
   buildSigningContext,
   concatBytes,
   isSparkCryptoError,
   scalarFromBytes,
   scalarToBytes,
-  verifySignatureShare,
+  verifyShareInContext,
 } from '../crypto.js';
-import type { CommitmentMap, SigningCommitment } from '../crypto.js';
+import type { CommitmentMap, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { Commitment, FrostJob, InternalApi } from '../internal/types.js';
 import type { Keyshare } from './keyshares.js';
 import { freshNonce, signatureVerifiesInContext } from './fast-ec.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
+
+export interface LocalShareSource {
+  shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint>;
+}
+
+/** Runs a crypto-core call on request data; its typed errors become INVALID_ARGUMENT. */
+function cryptoInput<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `${what}: ${e.message}`);
+    throw e;
+  }
+}
 
 const N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
 
@@ -44,6 +59,8 @@ export class SigningCoordinator {
     private readonly participants: Map<string, ParticipantApi>,
     private readonly hedgeSecret: Uint8Array,
     private readonly log: (m: string) => void = () => undefined,
+    /** This operator's signer: its shares are computed in the coordinator's own context. */
+    private readonly local?: LocalShareSource,
   ) {}
 
   /** Signers in order of preference: self, then peers by (no recent failure, index). */
@@ -85,6 +102,7 @@ export class SigningCoordinator {
   private async collectShares(jobs: FrostJob[]): Promise<Map<string, Uint8Array>[]> {
     const signers = new Set<string>();
     for (const j of jobs) for (const id of Object.keys(j.operator_commitments)) signers.add(id);
+    if (this.local !== undefined) signers.delete(this.self);
     const out = jobs.map(() => new Map<string, Uint8Array>());
     await Promise.all([...signers].map(async (id) => {
       const api = this.participants.get(id);
@@ -123,31 +141,50 @@ export class SigningCoordinator {
   async sign(jobs: CoordinatedJob[]): Promise<Uint8Array[]> {
     for (const j of jobs) this.checkSigners(j.operatorCommitments, j.keyshare);
     const wire = jobs.map((j) => this.toWire(j));
-    const shares = await this.collectShares(wire);
-    return jobs.map((j, i) => {
-      const got = shares[i] as Map<string, Uint8Array>;
-      try {
-        return aggregateFrost({
-          message: j.message,
-          statechainSignatures: Object.fromEntries(got),
-          statechainPublicKeys: Object.fromEntries(Object.keys(j.operatorCommitments).map((id) => [id, j.keyshare.publicShares[id] as Uint8Array])),
-          verifyingKey: j.verifyingKey,
-          statechainCommitments: j.operatorCommitments as CommitmentMap,
-          selfCommitment: j.user.commitment,
-          selfPublicKey: j.user.publicKey,
-          selfSignature: j.user.share,
-        });
-      } catch (e) {
-        if (isSparkCryptoError(e)) {
-          const who = e.culprit;
-          if (who !== undefined && !Object.prototype.hasOwnProperty.call(j.operatorCommitments, who)) {
-            throw new OperatorError('INVALID_ARGUMENT', `job ${j.jobId}: the user's signature share is invalid (${e.message})`);
-          }
-          throw new OperatorError('SIGNATURE_SHARE_INVALID', `job ${j.jobId}: ${e.message}`);
-        }
-        throw e;
+    const contexts = jobs.map((j) => cryptoInput(`job ${j.jobId}`, () => buildSigningContext({
+      message: j.message, verifyingKey: j.verifyingKey, operatorCommitments: j.operatorCommitments as CommitmentMap, userCommitment: j.user.commitment,
+    })));
+    const remote = await this.collectShares(wire);
+    const out: Uint8Array[] = [];
+    for (const [i, j] of jobs.entries()) {
+      const ctx = contexts[i] as SigningContext;
+      const shares = await this.operatorShares(ctx, wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>);
+      const zUser = cryptoInput(`job ${j.jobId}`, () => scalarFromBytes(j.user.share, 'user signature share', true));
+      let z = zUser;
+      for (const v of shares.values()) z += v;
+      z %= N;
+      if (!signatureVerifiesInContext(ctx, z)) {
+        const userOk = cryptoInput(`job ${j.jobId}`, () => verifyShareInContext(ctx, { role: 'user', publicKey: j.user.publicKey }, zUser));
+        if (!userOk) throw new OperatorError('INVALID_ARGUMENT', `job ${j.jobId}: the user's signature share is invalid`);
+        this.throwCheaters(ctx, j.jobId, shares, j.keyshare);
       }
-    });
+      out.push(concatBytes(ctx.rx, scalarToBytes(z)));
+    }
+    return out;
+  }
+
+  /** Every signing operator's share of one job as a scalar: this operator's computed locally. */
+  private async operatorShares(ctx: SigningContext, job: FrostJob, remote: Map<string, Uint8Array>): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
+    for (const id of Object.keys(job.operator_commitments)) {
+      if (id === this.self && this.local !== undefined) {
+        out.set(id, await this.local.shareInContext(ctx, job));
+        continue;
+      }
+      const s = remote.get(id);
+      if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.job_id}`);
+      if (s.length !== 32) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a malformed share for ${job.job_id}`);
+      const z = BigInt('0x' + Buffer.from(s).toString('hex'));
+      if (z >= N) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a share out of range for ${job.job_id}`);
+      out.set(id, z);
+    }
+    return out;
+  }
+
+  /** Names the operators whose shares fail verification (called once the sum did not verify). */
+  private throwCheaters(ctx: SigningContext, jobId: string, shares: Map<string, bigint>, key: Keyshare): never {
+    const bad = [...shares].filter(([id, z]) => !verifyShareInContext(ctx, { role: 'operator', identifier: id, publicShare: key.publicShares[id] as Uint8Array }, z)).map(([id]) => id);
+    throw new OperatorError('SIGNATURE_SHARE_INVALID', `${jobId}: invalid signature share(s) from ${bad.join(', ') || 'nobody (the public shares do not add up to the key)'}`);
   }
 
   /**
@@ -171,29 +208,20 @@ export class SigningCoordinator {
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
         operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as { commitment: SigningCommitment }).commitment,
       }));
-      const shares = await this.collectShares(wire);
-      const signatures = wire.map((job, i) => {
+      const remote = await this.collectShares(wire);
+      const signatures: Uint8Array[] = [];
+      for (const [i, job] of wire.entries()) {
         const standIn = standIns[i] as ReturnType<typeof freshNonce>;
-        const got = shares[i] as Map<string, Uint8Array>;
         const ctx = buildSigningContext({ message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment });
-        let z = 0n;
-        for (const id of Object.keys(job.operator_commitments)) {
-          const s = got.get(id);
-          if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.job_id}`);
-          z += scalarFromBytes(s, `share of ${id}`, true);
-        }
+        const shares = await this.operatorShares(ctx, job, remote[i] as Map<string, Uint8Array>);
+        // The stand-in's share: its nonce part only (its key is zero), with the parity rule on R.
         const zu = scalarFromBytes(standIn.nonce.hiding, 'nonce') + ctx.user.rho * scalarFromBytes(standIn.nonce.binding, 'nonce');
-        z = (((z + (ctx.rEven ? zu : -zu)) % N) + N) % N;
-        const sig = concatBytes(ctx.rx, scalarToBytes(z));
-        if (!signatureVerifiesInContext(ctx, z)) {
-          const bad = Object.keys(job.operator_commitments).filter((id) => !verifySignatureShare({
-            message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment,
-            signer: { role: 'operator', identifier: id, publicShare: keyshare.publicShares[id] as Uint8Array }, share: got.get(id) as Uint8Array,
-          }));
-          throw new OperatorError('SIGNATURE_SHARE_INVALID', `${job.job_id}: invalid signature share(s) from ${bad.join(', ') || 'nobody (keys do not add up)'}`);
-        }
-        return sig;
-      });
+        let z = ctx.rEven ? zu : N - (zu % N);
+        for (const v of shares.values()) z += v;
+        z %= N;
+        if (!signatureVerifiesInContext(ctx, z)) this.throwCheaters(ctx, job.job_id, shares, keyshare);
+        signatures.push(concatBytes(ctx.rx, scalarToBytes(z)));
+      }
       return { signatures, signers };
     } finally {
       for (const s of standIns) {

@@ -2,8 +2,8 @@
  * FROST round 2 on this operator: a signature share for each job, with the nonce behind this
  * operator's commitment in the job (consumed whatever happens next).
  */
-import { isSparkCryptoError, signFrostOperator } from '../crypto.js';
-import type { CommitmentMap } from '../crypto.js';
+import { findOperator, isSparkCryptoError, nonceMatchingCommitment, operatorShareInContext, scalarFromBytes, signFrostOperator } from '../crypto.js';
+import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { FrostJob, FrostShare } from '../internal/types.js';
 import type { KeyshareCache } from './keyshares.js';
@@ -44,5 +44,31 @@ export class OperatorSigner {
       }
     }
     return out;
+  }
+
+  /**
+   * This operator's share computed in a context the caller already built for the same job (the
+   * coordinator aggregates in that context too, so it builds one context per job, not two).
+   */
+  async shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint> {
+    const own = job.operator_commitments[this.identifier];
+    if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
+    const nonce = this.nonces.take(own);
+    try {
+      const key = await this.keys.get(job.keyshare_id);
+      const signers = Object.keys(job.operator_commitments).length;
+      if (signers < key.threshold) {
+        throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
+      }
+      const op = findOperator(ctx, this.identifier);
+      const n = nonceMatchingCommitment(nonce, op.hiding, op.binding, `operator ${op.id}`);
+      return operatorShareInContext(ctx, op, scalarFromBytes(key.secretShare, 'secret share'), n);
+    } catch (e) {
+      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+      throw e;
+    } finally {
+      nonce.hiding.fill(0);
+      nonce.binding.fill(0);
+    }
   }
 }

@@ -4,10 +4,8 @@
  * the even key (negate if P is odd), tweaked (+t: the coefficients sum to 1 so the group adds t
  * once), then negated if Q is odd; nonces negated if R is odd.
  */
-import { modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { G, Point, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
-import { mulG } from '../ec/base.js';
-import { fromAffine, jequals } from '../ec/jacobian.js';
 import { buildSigningContext, findOperator, operatorLagrange, parsePublicPoint } from './context.js';
 import type { ParticipantCommitment, SigningContext } from './context.js';
 import { nonceMatchingCommitment } from './user-share.js';
@@ -45,7 +43,7 @@ export function operatorShareInContext(ctx: SigningContext, op: ParticipantCommi
 /** An operator's 32-byte signature share. */
 export function signFrostOperator(params: SignFrostOperatorParams): Uint8Array {
   const s = scalarFromBytes(params.secretShare, 'operator secret share');
-  if (params.publicShare !== undefined && !jequals(mulG(s), fromAffine(parsePublicPoint(params.publicShare, 'operator public share')))) {
+  if (params.publicShare !== undefined && !G.multiply(s).equals(Point.fromAffine(parsePublicPoint(params.publicShare, 'operator public share')))) {
     throw new SparkCryptoError('INVALID_KEY_PACKAGE', 'operator public share is not the public key of the secret share', String(params.identifier).toLowerCase());
   }
   const ctx = buildSigningContext({

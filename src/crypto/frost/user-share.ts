@@ -3,10 +3,8 @@
  * (FACTS.md "The user's share, written out"): identifier hid("user"), Lagrange coefficient 1,
  * key negated iff P and Q differ in parity, nonces negated iff R is odd.
  */
-import { modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { G, Point, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
-import { mulG } from '../ec/base.js';
-import { fromAffine, jequals } from '../ec/jacobian.js';
 import type { Affine } from '../ec/jacobian.js';
 import { buildSigningContext, parsePublicPoint } from './context.js';
 import type { SigningContext } from './context.js';
@@ -38,7 +36,9 @@ export function nonceMatchingCommitment(nonce: SigningNonce, hiding: Affine, bin
   if (nonce === null || typeof nonce !== 'object') throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce is missing`);
   const d = scalarFromBytes(nonce.hiding, 'hiding nonce');
   const e = scalarFromBytes(nonce.binding, 'binding nonce');
-  if (!jequals(mulG(d), fromAffine(hiding)) || !jequals(mulG(e), fromAffine(binding))) {
+  // Secret scalars go through noble's constant-time-style base multiplication, never the
+  // variable-time table in ec/base.ts; equals() compares projectively, without an inversion.
+  if (!G.multiply(d).equals(Point.fromAffine(hiding)) || !G.multiply(e).equals(Point.fromAffine(binding))) {
     throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce does not match its commitment`);
   }
   return { d, e };
