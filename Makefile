@@ -19,3 +19,4 @@ bench: setup
 	npx tsx scripts/bench-crypto.ts
 	$(MAKE) -C device-app/host bench
 	npx tsx scripts/bench-device.ts
+	npx tsx scripts/bench-network.ts

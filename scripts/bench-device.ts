@@ -31,7 +31,7 @@ import type { KeyRef } from '../src/device/keyref.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
 import { expectedPublicKey } from '../test/device/expected-keys.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
-import { setBlindSigning, waitHome } from '../test/device/navigation.js';
+import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

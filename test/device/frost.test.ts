@@ -27,7 +27,7 @@ import {
   type OperatorGroup,
   type OperatorNonce,
 } from './frost-operators.js';
-import { pageBody, review, setBlindSigning, waitHome } from './navigation.js';
+import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 interface Round {
   key: KeyRef;

@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2';
 import { BlindSigningDisabledError, PathRefusedError, UserRejectedError, WrongLengthError } from '../../src/device/errors.js';
 import { expectedPublicKey } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
-import { pageBody, review, setBlindSigning, waitHome } from './navigation.js';
+import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const identity = expectedPublicKey({ kind: 'identity', account: 0 });

@@ -3,7 +3,7 @@ import { schnorr } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { expectedPublicKey } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
-import { review, setBlindSigning, waitHome } from './navigation.js';
+import { review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 /** The same sources built for the Nano X (TARGET=nanox) run under Speculos' nanox model. */
 describe('Nano X build under Speculos', () => {

@@ -6,7 +6,7 @@ import type { DeviceCommitment, FrostSignRequest } from '../../src/device/messag
 import { expectedPublicKey } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from './frost-operators.js';
-import { setBlindSigning, waitHome } from './navigation.js';
+import { setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 /** Outstanding commitments die with the app: a new run never honours a reference from an old one. */
 describe('nonce lifetime across app runs under Speculos', () => {

@@ -3,7 +3,7 @@ import { PathRefusedError, UserRejectedError } from '../../src/device/errors.js'
 import type { KeyRef } from '../../src/device/keyref.js';
 import { expectedPublicKey, sparkPath } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
-import { pageBody, review, waitHome } from './navigation.js';
+import { pageBody, review, waitHome } from '../../emulator/speculos/flows.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const H = 0x80000000;

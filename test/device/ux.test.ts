@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InsNotSupportedError, ClaNotSupportedError } from '../../src/device/errors.js';
 import { decodeResponse } from '../../src/device/apdu.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
-import { setBlindSigning, waitHome } from './navigation.js';
+import { setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 describe('app screens and lifecycle under Speculos', () => {
   let dev: DeviceFixture;

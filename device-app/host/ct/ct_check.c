@@ -100,7 +100,21 @@ static void handlers(void) {
     g_host_poison_keys = false;
 }
 
-int main(void) {
+/* The harness must be able to fail: a branch on a poisoned byte has to be reported. Run as
+ * `ct_check --self-test`; make ct-check expects valgrind's error exit code from it. */
+static int self_test(void) {
+    volatile uint8_t secret[1] = {1};
+    CT_POISON((const void *)secret, 1);
+    if (secret[0] & 1u) { /* deliberately secret-dependent */
+        printf("ct_check self-test: branched on a secret\n");
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--self-test") == 0) {
+        return self_test();
+    }
     primitives();
     handlers();
     printf("ct_check: %s\n", g_bad ? "WRONG RESULTS" : "ran (memcheck reports any leak)");

@@ -23,6 +23,8 @@ int main(void) {
     suite_policy();
     suite_apdu();
     suite_ux();
+    suite_adversarial();
+    suite_nonce_whitebox();
     printf("%u passed, %u failed\n", g_passed, g_failed);
     return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

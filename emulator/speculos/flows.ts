@@ -1,4 +1,4 @@
-import type { SpeculosDriver } from '../../emulator/speculos/driver.js';
+import type { SpeculosDriver } from './driver.js';
 
 /**
  * Screen flows as a user walks them (device-app/PROTOCOL.md, "Screens"). Each step waits for the
