@@ -89,7 +89,16 @@ export class Operator {
     const events = new EventBus();
     const keys = new KeyshareCache(repo);
     const nonces = new NonceStore(identity.privateKey);
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys);
+    // Bindings never change once written: cache them (the hot signing path asks per job).
+    const bindings = new Map<string, string>();
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, async (keyshareId) => {
+      let vk = bindings.get(keyshareId);
+      if (vk === undefined) {
+        vk = (await repo.getDepositAddressByKeyshare(keyshareId))?.verifying_public_key;
+        if (vk !== undefined) bindings.set(keyshareId, vk);
+      }
+      return vk;
+    });
     const participants = cfg.peers.map((p) => p.identifier);
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.markReady());

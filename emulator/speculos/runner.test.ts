@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../chain/free-port.js';
 import { SpeculosError } from './errors.js';
-import { freeLoopbackPort } from './ports.js';
 import { startSpeculos } from './runner.js';
 
 describe('Speculos runner preconditions', () => {
@@ -16,8 +16,8 @@ describe('Speculos runner preconditions', () => {
     expect(String(err)).toMatch(/must not contain ':'/);
   });
 
-  it('hands out free loopback ports that can be bound', async () => {
-    const port = await freeLoopbackPort();
+  it('its port source (emulator/chain/free-port.ts) hands out free loopback ports that can be bound', async () => {
+    const port = await freePort();
     expect(port).toBeGreaterThan(1023);
     const net = await import('node:net');
     await new Promise<void>((resolve, reject) => {

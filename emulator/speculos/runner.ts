@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SpeculosError } from './errors.js';
-import { freeLoopbackPort } from './ports.js';
+import { freePort } from '../chain/free-port.js';
 import { REPO_ROOT, SPECULOS_PYTHON } from './paths.js';
 
 export type SpeculosModel = 'nanosp' | 'nanox';
@@ -133,8 +133,8 @@ async function restReady(baseUrl: string): Promise<boolean> {
 }
 
 async function startOnce(opts: SpeculosOptions): Promise<SpeculosProcess> {
-  const apduPort = await freeLoopbackPort();
-  const apiPort = await freeLoopbackPort();
+  const apduPort = await freePort();
+  const apiPort = await freePort();
   const output = { text: '' };
   const child = spawn(SPECULOS_PYTHON, speculosArgs(opts, apduPort, apiPort), {
     cwd: REPO_ROOT,

@@ -121,6 +121,10 @@ export class Repository {
     });
   }
 
+  async getDepositAddressByKeyshare(keyshareId: string): Promise<DepositAddressRow | undefined> {
+    return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE keyshare_id = $1', [keyshareId]))[0];
+  }
+
   async getDepositAddressByLeaf(leafId: string): Promise<DepositAddressRow | undefined> {
     return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE leaf_id = $1', [leafId]))[0];
   }

@@ -2,15 +2,39 @@
  * FROST round 2 on this operator: a signature share for each job, with the nonce behind this
  * operator's commitment in the job (consumed whatever happens next).
  */
-import { findOperator, isSparkCryptoError, nonceMatchingCommitment, operatorShareInContext, scalarFromBytes, signFrostOperator } from '../crypto.js';
+import { bytesToHex, findOperator, isSparkCryptoError, nonceMatchingCommitment, operatorShareInContext, scalarFromBytes, signFrostOperator } from '../crypto.js';
 import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { FrostJob, FrostShare } from '../internal/types.js';
-import type { KeyshareCache } from './keyshares.js';
+import type { Keyshare, KeyshareCache } from './keyshares.js';
 import type { NonceStore } from './nonce-store.js';
 
 export class OperatorSigner {
-  constructor(private readonly identifier: string, private readonly nonces: NonceStore, private readonly keys: KeyshareCache) {}
+  constructor(
+    private readonly identifier: string,
+    private readonly nonces: NonceStore,
+    private readonly keys: KeyshareCache,
+    /**
+     * The verifying key a DKG key is bound to on this operator (its deposit address: DKG key +
+     * the wallet's leaf key), if any. A job that names another combined key is refused, so a
+     * key serves only the wallet it was given to.
+     */
+    private readonly boundVerifyingKey: (keyshareId: string) => Promise<string | undefined> = async () => undefined,
+  ) {}
+
+  /** Checks signer count and, for a job with a wallet share, that the key is this wallet's. */
+  private async checkJob(job: FrostJob, key: Keyshare): Promise<void> {
+    const signers = Object.keys(job.operator_commitments).length;
+    if (signers < key.threshold) {
+      throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
+    }
+    const vk = bytesToHex(Uint8Array.from(job.verifying_key));
+    if (vk === key.groupKeyHex) return;
+    const bound = await this.boundVerifyingKey(key.id);
+    if (bound !== vk) {
+      throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: key ${key.id} is not bound to verifying key ${vk} on operator ${this.identifier}`);
+    }
+  }
 
   async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
     const out: FrostShare[] = [];
@@ -21,10 +45,7 @@ export class OperatorSigner {
       const nonce = this.nonces.take(own);
       try {
         const key = await this.keys.get(job.keyshare_id);
-        const signers = Object.keys(job.operator_commitments).length;
-        if (signers < key.threshold) {
-          throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
-        }
+        await this.checkJob(job, key);
         const share = signFrostOperator({
           message: job.message,
           identifier: this.identifier,
@@ -56,10 +77,7 @@ export class OperatorSigner {
     const nonce = this.nonces.take(own);
     try {
       const key = await this.keys.get(job.keyshare_id);
-      const signers = Object.keys(job.operator_commitments).length;
-      if (signers < key.threshold) {
-        throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
-      }
+      await this.checkJob(job, key);
       const op = findOperator(ctx, this.identifier);
       const n = nonceMatchingCommitment(nonce, op.hiding, op.binding, `operator ${op.id}`);
       return operatorShareInContext(ctx, op, scalarFromBytes(key.secretShare, 'secret share'), n);
