@@ -9,6 +9,7 @@
 #include "sc.h"
 #include "sha256.h"
 #include "sha512.h"
+#include "wipe.h"
 
 host_reply_t g_host_reply;
 ux_page_t g_host_page;
@@ -105,8 +106,12 @@ bool host_bip32_derive(const uint8_t *seed, size_t seed_len, const uint32_t *pat
         memcpy(c, I + 32, 32);
     }
     memcpy(priv, k, 32);
-    memset(k, 0, sizeof k);
-    memset(I, 0, sizeof I);
+    wipe(k, sizeof k);
+    wipe(I, sizeof I);
+    wipe(c, sizeof c);
+    wipe(data, sizeof data); /* held the parent key for hardened steps */
+    wipe(&kp, sizeof kp);
+    wipe(&il, sizeof il);
     return true;
 }
 

@@ -36,6 +36,16 @@ export async function setBlindSigning(screen: SpeculosDriver, enabled: boolean):
 }
 
 /**
+ * Home → "Quit" → both buttons: the app exits, and Speculos with it. The press may lose its reply
+ * because the REST server goes down mid-answer; the caller checks the exit itself.
+ */
+export async function quitApp(screen: SpeculosDriver): Promise<void> {
+  await waitHome(screen);
+  await screen.pressUntil('right', (t) => t.includes('Quit'));
+  await screen.press('both').catch(() => undefined);
+}
+
+/**
  * Walks a review that starts with `firstTitle` page by page to "Approve" (or on to "Reject") and
  * confirms with both buttons. Returns the text of every page seen, for the caller to check what
  * the user was shown.

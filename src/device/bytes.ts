@@ -8,14 +8,3 @@ export function u32be(v: number): Uint8Array {
 export function readU32be(b: Uint8Array, off: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, false);
 }
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

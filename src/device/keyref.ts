@@ -1,4 +1,5 @@
-import { concatBytes, u32be } from './bytes.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { u32be } from './bytes.js';
 import { invalidArgument } from './errors.js';
 
 /** Spark's BIP32 purpose 8797555' (device-app/PROTOCOL.md, "Key references"). */

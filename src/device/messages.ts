@@ -1,4 +1,5 @@
-import { concatBytes, readU32be, u32be } from './bytes.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { readU32be, u32be } from './bytes.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
 

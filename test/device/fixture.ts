@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
@@ -14,8 +15,13 @@ export interface DeviceFixture {
   stop(): Promise<void>;
 }
 
+export interface DeviceOptions {
+  deterministicRng?: number;
+  model?: 'nanosp' | 'nanox';
+}
+
 /** Builds the ELF (make -C device-app), starts Speculos with the test mnemonic, waits for Home. */
-export async function startDevice(opts: { deterministicRng?: number; model?: 'nanosp' | 'nanox' } = {}): Promise<DeviceFixture> {
+export async function startDevice(opts: DeviceOptions = {}): Promise<DeviceFixture> {
   const model = opts.model ?? 'nanosp';
   const elfPath = await buildDeviceApp(model);
   const speculos = await startSpeculos({
@@ -45,4 +51,41 @@ export async function startDevice(opts: { deterministicRng?: number; model?: 'na
       cause: err,
     });
   }
+}
+
+/**
+ * One device for the whole describe block: started in beforeAll, stopped in afterAll. The returned
+ * object forwards to the running fixture, so tests read `dev.app`, `dev.screen` as usual; touching
+ * it outside the suite's tests is a bug in the test and says so.
+ */
+export function deviceForSuite(opts: DeviceOptions = {}): DeviceFixture {
+  let current: DeviceFixture | undefined;
+  beforeAll(async () => {
+    current = await startDevice(opts);
+  });
+  afterAll(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const running = (): DeviceFixture => {
+    if (current === undefined) {
+      throw new Error('the suite device is not running: use it inside the tests of the describe block that created it');
+    }
+    return current;
+  };
+  return {
+    get speculos() {
+      return running().speculos;
+    },
+    get transport() {
+      return running().transport;
+    },
+    get app() {
+      return running().app;
+    },
+    get screen() {
+      return running().screen;
+    },
+    stop: async () => running().stop(),
+  };
 }

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secp256k1 } from '@noble/curves/secp256k1';
+import { describe, expect, it } from 'vitest';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { getSparkFrost } from '@buildonspark/spark-sdk';
+import { bytesToHex as hex, publicKeyOf, taprootOutputKey } from '../../src/crypto/index.js';
 import {
   BadDataError,
   BlindSigningDisabledError,
@@ -11,23 +12,22 @@ import {
   UserRejectedError,
 } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
-import type { DeviceCommitment } from '../../src/device/messages.js';
+import type { DeviceCommitment, FrostSignRequest } from '../../src/device/messages.js';
 import { expectedPublicKey } from './expected-keys.js';
-import { startDevice, type DeviceFixture } from './fixture.js';
+import { deviceForSuite } from './fixture.js';
 import {
-  hex,
   makeOperatorGroup,
+  operatorCommitmentMap,
   operatorNonces,
-  operatorShare,
-  randomAdaptor,
-  schnorrVerify,
-  signingContext,
+  operatorPublicShares,
+  operatorShares,
   verifyUserShare,
   verifyingKeyFor,
   type OperatorGroup,
   type OperatorNonce,
+  type OperatorRound,
 } from './frost-operators.js';
-import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { pageBody, quitApp, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 interface Round {
   key: KeyRef;
@@ -50,26 +50,46 @@ function newRound(key: KeyRef, group: OperatorGroup, signers: number, withAdapto
   };
 }
 
+function randomAdaptor(): { secret: Uint8Array; point: Uint8Array } {
+  const secret = secp256k1.utils.randomPrivateKey();
+  return { secret, point: publicKeyOf(secret) };
+}
+
+/** The FROST_SIGN request for a round, with the device's commitment (and any key, to test refusals). */
+function signRequest(round: Round, userCommitment: DeviceCommitment, key: KeyRef = round.key): FrostSignRequest {
+  return {
+    key,
+    message: round.message,
+    verifyingKey: round.verifyingKey,
+    userCommitment,
+    operators: round.ops.map((o) => o.commitment),
+    ...(round.adaptor === undefined ? {} : { adaptorPublicKey: round.adaptor.point }),
+  };
+}
+
+/** The round as the operators see it, with the device's commitment. */
+function operatorView(round: Round, commitment: DeviceCommitment): OperatorRound {
+  return {
+    message: round.message,
+    verifyingKey: round.verifyingKey,
+    userCommitment: commitment,
+    ops: round.ops,
+    adaptorPubKey: round.adaptor?.point,
+  };
+}
+
 describe('FROST under Speculos', () => {
-  let dev: DeviceFixture;
+  const dev = deviceForSuite();
   const group = makeOperatorGroup(3, 5);
 
-  beforeAll(async () => {
-    dev = await startDevice();
-  });
-  afterAll(async () => {
-    await dev?.stop();
-  });
+  async function freshCommitment(): Promise<DeviceCommitment> {
+    const [c] = await dev.app.frostCommit(1);
+    if (c === undefined) throw new Error('FROST_COMMIT of 1 returned no commitment');
+    return c;
+  }
 
   async function sign(round: Round, commitment: DeviceCommitment, decision: 'approve' | 'reject' = 'approve'): Promise<{ share: Uint8Array; pages: string[][] }> {
-    const pending = dev.app.frostSign({
-      key: round.key,
-      message: round.message,
-      verifyingKey: round.verifyingKey,
-      userCommitment: commitment,
-      operators: round.ops.map((o) => o.commitment),
-      ...(round.adaptor === undefined ? {} : { adaptorPublicKey: round.adaptor.point }),
-    });
+    const pending = dev.app.frostSign(signRequest(round, commitment));
     const settled = pending.then(
       (share) => ({ share }),
       (error: unknown) => ({ error }),
@@ -85,30 +105,27 @@ describe('FROST under Speculos', () => {
 
   /** Aggregates the device share with the operators' shares through the SDK and verifies. */
   async function aggregateAndVerify(round: Round, commitment: DeviceCommitment, share: Uint8Array): Promise<void> {
-    const ctx = signingContext(round.message, round.verifyingKey, commitment, round.ops, round.adaptor?.point);
-    expect(verifyUserShare(ctx, share, commitment, round.userPub), 'user share verification equation').toBe(true);
-    const ids = round.ops.map((o) => o.op.id);
-    const byId = <T>(f: (o: OperatorNonce) => T): Record<string, T> =>
-      Object.fromEntries(round.ops.map((o) => [hex(o.commitment.identifier), f(o)]));
+    const view = operatorView(round, commitment);
+    expect(verifyUserShare(view, share, round.userPub), 'user share verification equation').toBe(true);
     const frost = getSparkFrost();
     const sig = await frost.aggregateFrost({
       message: round.message,
-      statechainCommitments: byId((o) => ({ hiding: o.commitment.hiding, binding: o.commitment.binding })),
+      statechainCommitments: operatorCommitmentMap(round.ops),
       selfCommitment: { hiding: commitment.hiding, binding: commitment.binding },
-      statechainSignatures: byId((o) => operatorShare(ctx, o, ids)),
+      statechainSignatures: operatorShares(view),
       selfSignature: share,
-      statechainPublicKeys: byId((o) => o.op.publicShare),
+      statechainPublicKeys: operatorPublicShares(round.ops),
       selfPublicKey: round.userPub,
       verifyingKey: round.verifyingKey,
       adaptorPubKey: round.adaptor?.point,
     });
-    const Qx = ctx.Q.toRawBytes(true).slice(1);
+    const Qx = taprootOutputKey(round.verifyingKey);
     if (round.adaptor === undefined) {
-      expect(schnorrVerify(sig, round.message, ctx.Q), 'aggregated BIP340 signature').toBe(true);
+      expect(schnorr.verify(sig, round.message, Qx), 'aggregated BIP340 signature').toBe(true);
     } else {
       expect(frost.validateAdaptorSignature(Qx, round.message, sig, round.adaptor.point)).toBe(true);
       const full = frost.applyAdaptorToSignature(Qx, round.message, sig, round.adaptor.secret);
-      expect(schnorrVerify(full, round.message, ctx.Q), 'adapted BIP340 signature').toBe(true);
+      expect(schnorr.verify(full, round.message, Qx), 'adapted BIP340 signature').toBe(true);
     }
   }
 
@@ -130,24 +147,16 @@ describe('FROST under Speculos', () => {
   });
 
   it('refuses to sign while blind signing is off, and the reference is spent anyway', async () => {
-    const [c] = await dev.app.frostCommit(1);
-    if (c === undefined) throw new Error('no commitment');
+    const c = await freshCommitment();
     const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
-    const req = {
-      key: round.key,
-      message: round.message,
-      verifyingKey: round.verifyingKey,
-      userCommitment: c,
-      operators: round.ops.map((o) => o.commitment),
-    };
+    const req = signRequest(round, c);
     await expect(dev.app.frostSign(req)).rejects.toBeInstanceOf(BlindSigningDisabledError);
     await expect(dev.app.frostSign(req)).rejects.toBeInstanceOf(NonceUnknownError);
     await setBlindSigning(dev.screen, true);
   });
 
   it('deposit key, 3 of 5 operators: the share aggregates (SDK aggregateFrost) into a valid signature', async () => {
-    const [c] = await dev.app.frostCommit(1);
-    if (c === undefined) throw new Error('no commitment');
+    const c = await freshCommitment();
     const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
     const { share, pages } = await sign(round, c);
     await aggregateAndVerify(round, c, share);
@@ -156,8 +165,7 @@ describe('FROST under Speculos', () => {
   });
 
   it('leaf key with an adaptor point, all 5 operators (multi-chunk payload)', async () => {
-    const [c] = await dev.app.frostCommit(1);
-    if (c === undefined) throw new Error('no commitment');
+    const c = await freshCommitment();
     const round = newRound({ kind: 'leaf', account: 0, leafId: 'a1b2c3d4-0000-4000-8000-123456789abc' }, group, 5, true);
     const { share } = await sign(round, c);
     await aggregateAndVerify(round, c, share);
@@ -173,20 +181,11 @@ describe('FROST under Speculos', () => {
   });
 
   it('refuses a replayed (already used) reference', async () => {
-    const [c] = await dev.app.frostCommit(1);
-    if (c === undefined) throw new Error('no commitment');
+    const c = await freshCommitment();
     const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
     await sign(round, c);
     const replay = { ...round, message: secp256k1.utils.randomPrivateKey() };
-    await expect(
-      dev.app.frostSign({
-        key: replay.key,
-        message: replay.message,
-        verifyingKey: replay.verifyingKey,
-        userCommitment: c,
-        operators: replay.ops.map((o) => o.commitment),
-      }),
-    ).rejects.toBeInstanceOf(NonceUnknownError);
+    await expect(dev.app.frostSign(signRequest(replay, c))).rejects.toBeInstanceOf(NonceUnknownError);
     await waitHome(dev.screen);
   });
 
@@ -194,54 +193,29 @@ describe('FROST under Speculos', () => {
     const [a, b] = await dev.app.frostCommit(2);
     if (a === undefined || b === undefined) throw new Error('no commitments');
     const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
-    const req = (commitment: DeviceCommitment): Parameters<typeof dev.app.frostSign>[0] => ({
-      key: round.key,
-      message: round.message,
-      verifyingKey: round.verifyingKey,
-      userCommitment: commitment,
-      operators: round.ops.map((o) => o.commitment),
-    });
     // a's reference with b's points: forged
-    await expect(dev.app.frostSign(req({ ref: a.ref, hiding: b.hiding, binding: b.binding }))).rejects.toBeInstanceOf(NonceMismatchError);
+    await expect(dev.app.frostSign(signRequest(round, { ref: a.ref, hiding: b.hiding, binding: b.binding }))).rejects.toBeInstanceOf(NonceMismatchError);
     // a is now spent, even with its true commitments
-    await expect(dev.app.frostSign(req(a))).rejects.toBeInstanceOf(NonceUnknownError);
+    await expect(dev.app.frostSign(signRequest(round, a))).rejects.toBeInstanceOf(NonceUnknownError);
     // a reference never issued
-    await expect(dev.app.frostSign(req({ ...b, ref: b.ref + 1000 }))).rejects.toBeInstanceOf(NonceUnknownError);
+    await expect(dev.app.frostSign(signRequest(round, { ...b, ref: b.ref + 1000 }))).rejects.toBeInstanceOf(NonceUnknownError);
     // b itself still works
     const { share } = await sign(round, b);
     await aggregateAndVerify(round, b, share);
   });
 
   it('a rejection on screen reaches the host as UserRejectedError and spends the reference', async () => {
-    const [c] = await dev.app.frostCommit(1);
-    if (c === undefined) throw new Error('no commitment');
+    const c = await freshCommitment();
     const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
     await expect(sign(round, c, 'reject')).rejects.toBeInstanceOf(UserRejectedError);
-    await expect(
-      dev.app.frostSign({
-        key: round.key,
-        message: round.message,
-        verifyingKey: round.verifyingKey,
-        userCommitment: c,
-        operators: round.ops.map((o) => o.commitment),
-      }),
-    ).rejects.toBeInstanceOf(NonceUnknownError);
+    await expect(dev.app.frostSign(signRequest(round, c))).rejects.toBeInstanceOf(NonceUnknownError);
   });
 
   it('refuses keys FROST may not use (identity) and non-Spark paths', async () => {
     for (const key of [{ kind: 'identity', account: 0 }, { kind: 'path', path: [0x8000002c, 0x80000000, 0x80000000, 0, 0] }] as KeyRef[]) {
-      const [c] = await dev.app.frostCommit(1);
-      if (c === undefined) throw new Error('no commitment');
+      const c = await freshCommitment();
       const round = newRound({ kind: 'deposit', account: 0 }, group, 3);
-      await expect(
-        dev.app.frostSign({
-          key,
-          message: round.message,
-          verifyingKey: round.verifyingKey,
-          userCommitment: c,
-          operators: round.ops.map((o) => o.commitment),
-        }),
-      ).rejects.toBeInstanceOf(PathRefusedError);
+      await expect(dev.app.frostSign(signRequest(round, c, key))).rejects.toBeInstanceOf(PathRefusedError);
     }
     await waitHome(dev.screen);
   });
@@ -257,9 +231,7 @@ describe('FROST under Speculos', () => {
   });
 
   it('after all these flows the stack stayed within budget (measured by the platform at Quit)', async () => {
-    await waitHome(dev.screen);
-    await dev.screen.pressUntil('right', (t) => t.includes('Quit'));
-    await dev.screen.press('both').catch(() => undefined);
+    await quitApp(dev.screen);
     expect(await dev.speculos.waitForExit(20_000)).toBe(0);
     const m = /stack high water: (\d+) of (\d+) bytes/.exec(dev.speculos.logs());
     expect(m, 'the platform reports its stack use on exit').not.toBeNull();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { BlindSigningDisabledError, PathRefusedError, UserRejectedError, WrongLengthError } from '../../src/device/errors.js';
 import { expectedPublicKey } from './expected-keys.js';
-import { startDevice, type DeviceFixture } from './fixture.js';
+import { deviceForSuite } from './fixture.js';
 import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -15,13 +15,7 @@ function digestOf(label: string): Uint8Array {
 }
 
 describe('identity-key signatures under Speculos', () => {
-  let dev: DeviceFixture;
-  beforeAll(async () => {
-    dev = await startDevice();
-  });
-  afterAll(async () => {
-    await dev?.stop();
-  });
+  const dev = deviceForSuite();
 
   it('are refused while blind signing is off (the default), without showing anything', async () => {
     expect((await dev.app.getVersion()).blindSigningEnabled).toBe(false);

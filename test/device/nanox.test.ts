@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schnorr } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { expectedPublicKey } from './expected-keys.js';
-import { startDevice, type DeviceFixture } from './fixture.js';
+import { deviceForSuite } from './fixture.js';
 import { review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 /** The same sources built for the Nano X (TARGET=nanox) run under Speculos' nanox model. */
 describe('Nano X build under Speculos', () => {
-  let dev: DeviceFixture;
-  beforeAll(async () => {
-    dev = await startDevice({ model: 'nanox' });
-  });
-  afterAll(async () => {
-    await dev?.stop();
-  });
+  const dev = deviceForSuite({ model: 'nanox' });
 
   it('shows the home screen and serves the same keys', async () => {
     expect(await waitHome(dev.screen)).toContain('Spark Signer');

@@ -6,7 +6,7 @@ import type { DeviceCommitment, FrostSignRequest } from '../../src/device/messag
 import { expectedPublicKey } from './expected-keys.js';
 import { startDevice, type DeviceFixture } from './fixture.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from './frost-operators.js';
-import { setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { quitApp, setBlindSigning } from '../../emulator/speculos/flows.js';
 
 /** Outstanding commitments die with the app: a new run never honours a reference from an old one. */
 describe('nonce lifetime across app runs under Speculos', () => {
@@ -30,9 +30,7 @@ describe('nonce lifetime across app runs under Speculos', () => {
     dev = await startDevice();
     const old = await dev.app.frostCommit(3);
     // Quit through the menu, as a user would: the app exits and Speculos with it.
-    await waitHome(dev.screen);
-    await dev.screen.pressUntil('right', (t) => t.includes('Quit'));
-    await dev.screen.press('both').catch(() => undefined);
+    await quitApp(dev.screen);
     expect(await dev.speculos.waitForExit(20_000)).toBe(0);
     await dev.stop();
 

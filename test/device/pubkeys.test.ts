@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PathRefusedError, UserRejectedError } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 import { expectedPublicKey, sparkPath } from './expected-keys.js';
-import { startDevice, type DeviceFixture } from './fixture.js';
+import { deviceForSuite } from './fixture.js';
 import { pageBody, review, waitHome } from '../../emulator/speculos/flows.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -10,13 +10,7 @@ const H = 0x80000000;
 const LEAF_ID = '0d4f3a8e-5b1c-4e7a-9f2d-1a2b3c4d5e6f';
 
 describe('public keys under Speculos', () => {
-  let dev: DeviceFixture;
-  beforeAll(async () => {
-    dev = await startDevice();
-  });
-  afterAll(async () => {
-    await dev?.stop();
-  });
+  const dev = deviceForSuite();
 
   const refs: KeyRef[] = [
     { kind: 'identity', account: 0 },

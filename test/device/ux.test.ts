@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InsNotSupportedError, ClaNotSupportedError } from '../../src/device/errors.js';
 import { decodeResponse } from '../../src/device/apdu.js';
-import { startDevice, type DeviceFixture } from './fixture.js';
-import { setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { deviceForSuite } from './fixture.js';
+import { quitApp, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 
 describe('app screens and lifecycle under Speculos', () => {
-  let dev: DeviceFixture;
-  beforeAll(async () => {
-    dev = await startDevice();
-  });
-  afterAll(async () => {
-    await dev?.stop();
-  });
+  const dev = deviceForSuite();
 
   it('home screen shows the app name and version (Speculos OCR of our own font)', async () => {
     const texts = await waitHome(dev.screen);
@@ -48,9 +42,7 @@ describe('app screens and lifecycle under Speculos', () => {
   });
 
   it('Quit exits the app, which stops Speculos with status 0', async () => {
-    await waitHome(dev.screen);
-    await dev.screen.pressUntil('right', (t) => t.includes('Quit'));
-    await dev.screen.press('both').catch(() => undefined); // the REST server may go down mid-reply
+    await quitApp(dev.screen);
     expect(await dev.speculos.waitForExit(20_000)).toBe(0);
   });
 });

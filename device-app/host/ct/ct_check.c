@@ -97,6 +97,38 @@ static void handlers(void) {
     expect(send_frost_sign(payload, n, 200) == 0, "frost review");
     expect(host_decide(true) == SW_OK, "frost sign");
     expect(memcmp(g_host_reply.data, v->z, 32) == 0, "frost share via APDU");
+
+    /* the other secret-bearing paths (review B3): every FROST vector (leaf by id, deposit,
+     * static deposit, adaptor), a forged user commitment (NONCE_MISMATCH after recomputing
+     * the poisoned nonces), a rejected review, GET_PUBLIC_KEY shown and approved, Quit (wipe) */
+    uint32_t top = 0;
+    for (unsigned i = 0; i < TV_FROST_N; i++) {
+        top = TV_FROST[i].ref > top ? TV_FROST[i].ref : top;
+    }
+    issue_commitments_until(top);
+    for (unsigned i = 1; i < TV_FROST_N; i++) {
+        const tv_frost_t *w = &TV_FROST[i];
+        n = tv_frost_payload(w, w->ref, payload);
+        expect(send_frost_sign(payload, n, 255) == 0, "frost review (all vectors)");
+        expect(host_decide(true) == SW_OK, "frost sign (all vectors)");
+        expect(memcmp(g_host_reply.data, w->z, 32) == 0, "frost share (all vectors)");
+    }
+    /* references 2 and 5 are issued and used by no vector */
+    n = tv_frost_payload(v, 2, payload);
+    expect(send_frost_sign(payload, n, 255) == SW_NONCE_MISMATCH, "forged commitment");
+    n = tv_frost_payload(v, 5, payload);
+    expect(send_frost_sign(payload, n, 255) == SW_NONCE_MISMATCH, "forged commitment 2");
+    n = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_ECDSA_DER, 0, req, sizeof req);
+    expect(host_exchange(apdu, n) == 0, "identity review (reject)");
+    expect(host_decide(false) == SW_DENIED, "identity rejected");
+    uint8_t sref[9] = {KEY_STATIC_DEPOSIT, 0, 0, 0, 1, 0, 0, 0, 9};
+    n = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SHOW, 0, sref, sizeof sref);
+    expect(host_exchange(apdu, n) == 0, "pubkey review");
+    expect(host_decide(true) == SW_OK, "pubkey approved");
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_BOTH); /* Quit: the session secret is wiped */
+    expect(g_host_exited, "quit");
     g_host_poison_keys = false;
 }
 

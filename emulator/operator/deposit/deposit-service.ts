@@ -15,7 +15,7 @@ import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
 import type { ResolvedOperatorConfig } from '../config.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment } from '../internal/types.js';
+import type { Commitment, TxContext } from '../internal/types.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { toTreeNode } from '../public/tree-node.js';
@@ -140,10 +140,12 @@ export class DepositService {
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);
+    const rootCtx = { kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout };
+    const refundCtx = (t: ParsedTx): TxContext => ({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0 });
     const jobs: CoordinatedJob[] = [
-      this.job('root', rootJob, root, sighash(root, depositOut), key, verifyingKey, userKey),
-      this.job('refund', refundJob, refund, sighash(refund, rootOut), key, verifyingKey, userKey),
-      this.job('direct_from_cpfp_refund', directJob, direct, sighash(direct, rootOut), key, verifyingKey, userKey),
+      this.job('root', rootJob, rootCtx, sighash(root, depositOut), key, verifyingKey, userKey),
+      this.job('refund', refundJob, refundCtx(refund), sighash(refund, rootOut), key, verifyingKey, userKey),
+      this.job('direct_from_cpfp_refund', directJob, refundCtx(direct), sighash(direct, rootOut), key, verifyingKey, userKey),
     ];
     // aggregateFrost checks each result against the BIP340 equation under the tweaked key.
     const sigs = await this.d.coordinator.sign(jobs);
@@ -173,7 +175,7 @@ export class DepositService {
     return { rootNode: toTreeNode(stored, key, this.d.operators) };
   }
 
-  private job(name: string, j: UserSignedTxSigningJob, _tx: ParsedTx, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
+  private job(name: string, j: UserSignedTxSigningJob, tx: TxContext, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
     const userCommitment = j.signingNonceCommitment;
     if (userCommitment === undefined || userCommitment.hiding.length !== 33 || userCommitment.binding.length !== 33) throw bad(`${name} signing job: signing_nonce_commitment must hold two 33-byte points`);
     if (j.userSignature.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);
@@ -186,6 +188,7 @@ export class DepositService {
       verifyingKey,
       operatorCommitments: ops,
       user: { commitment: userCommitment, publicKey: userKey, share: j.userSignature },
+      tx,
     };
   }
 }

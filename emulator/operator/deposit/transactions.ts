@@ -84,3 +84,22 @@ export function withKeyPathWitness(p: ParsedTx, signature: Uint8Array): Uint8Arr
   const witness = concatBytes(Uint8Array.of(1, 64), signature);
   return concatBytes(raw.subarray(0, 4), Uint8Array.of(0, 1), body, witness, raw.subarray(raw.length - 4));
 }
+
+/**
+ * An operator's own check of a deposit-tree signing job: the transaction has the shape of a
+ * root (spending the deposit output) or a refund (spending root:0), the output it spends pays
+ * the P2TR of the job's verifying key, and `message` is its sighash. Returns nothing; throws
+ * INVALID_ARGUMENT naming what is wrong.
+ */
+export function checkTreeJob(kind: string, rawTx: Uint8Array, parentRaw: Uint8Array, parentVout: number, spentScript: Uint8Array, message: Uint8Array): void {
+  const tx = parseTx(rawTx, `${kind} tx`);
+  const parent = parseTx(parentRaw, `parent of the ${kind} tx`);
+  const spent = output(parent, parentVout, `parent of the ${kind} tx`);
+  if (!eq(spent.script, spentScript)) throw bad(`the output the ${kind} tx spends does not pay the leaf's key`);
+  if (kind === 'root') checkRootTx(tx, parent, parentVout, spent);
+  else if (kind === 'refund') {
+    if (parentVout !== 0) throw bad('a refund spends root output 0');
+    checkRefundTx(tx, parent, spent, 'refund tx');
+  } else throw bad(`unknown transaction kind ${kind}`);
+  if (!eq(sighash(tx, spent), message)) throw bad(`message is not the sighash of the ${kind} tx`);
+}

@@ -28,7 +28,9 @@ export interface FrostJob {
   verifying_key: Uint8Array;
   operator_commitments: Record<string, Commitment>;
   user_commitment: Commitment | null;
+  tx?: TxContext | null;
 }
+export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number }
 export interface FrostSignRequest { jobs: FrostJob[] }
 export interface FrostShare { job_id: string; share: Uint8Array }
 export interface FrostSignResponse { shares: FrostShare[] }

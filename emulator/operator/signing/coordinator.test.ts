@@ -5,7 +5,10 @@
  */
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { addPublicKeys } from '../deposit/address.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Transaction } from '@scure/btc-signer';
+import { addPublicKeys, p2trScript } from '../deposit/address.js';
+import { parseTx, sighash } from '../deposit/transactions.js';
 import { bytesToHex, generateNonce, signFrost, tweakedKey } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
 import type { Keyshare, KeyshareCache } from './keyshares.js';
@@ -30,13 +33,15 @@ function dkg(): Keyshare[] {
 }
 
 function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean } = {}) {
+  // What each operator's deposit_addresses binds key 'k' to (set by a test once it knows it).
+  const binding: { vk?: string } = {};
   const keys = dkg();
   const apis = new Map<string, ParticipantApi>();
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
     const cache = { get: async () => keys[i]! } as unknown as KeyshareCache;
-    const signer = new OperatorSigner(id, nonces, cache);
+    const signer = new OperatorSigner(id, nonces, cache, async () => binding.vk);
     if (i === 0 && opts.remoteSelf !== true) local = signer;
     apis.set(id, {
       frost_commitments: async (r) => {
@@ -50,7 +55,7 @@ function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean }
     });
   });
   // As in the operator: the coordinator computes its own shares in its aggregation context.
-  return { key: keys[0]!, coordinator: new SigningCoordinator(ids[0]!, 2, apis, secp256k1.utils.randomSecretKey(), () => undefined, local) };
+  return { binding, key: keys[0]!, coordinator: new SigningCoordinator(ids[0]!, 2, apis, secp256k1.utils.randomSecretKey(), () => undefined, local) };
 }
 
 describe('signing coordinator', () => {
@@ -68,21 +73,41 @@ describe('signing coordinator', () => {
   });
 
   it('aggregates the wallet\'s share with t operator shares, and blames a bad wallet share on the wallet', async () => {
-    const { key, coordinator } = network();
+    const { key, coordinator, binding } = network();
     const userSecret = secp256k1.utils.randomSecretKey();
     const userPub = secp256k1.getPublicKey(userSecret, true);
     const verifyingKey = addPublicKeys(key.groupKey, userPub);
-    const message = new Uint8Array(32).fill(3);
-    const job = async (tamper: boolean) => {
+    // Before the key is bound to this wallet's address, the operators refuse.
+    await expect(coordinator.sign([{ jobId: 'early', keyshare: key, message: new Uint8Array(32), verifyingKey, operatorCommitments: (await coordinator.commitments(1))[0]!,
+      user: { commitment: generateNonce(userSecret).commitment, publicKey: userPub, share: new Uint8Array(32).fill(1) },
+      tx: { kind: 'root', tx: new Uint8Array(0), parent_tx: new Uint8Array(0), parent_vout: 0 } }])).rejects.toThrow(/not bound to verifying key/);
+    binding.vk = bytesToHex(verifyingKey);
+    // A deposit paying the leaf's P2TR and a root spending it: what the operators check.
+    const script = p2trScript(verifyingKey);
+    const deposit = new Transaction({ version: 2 });
+    deposit.addInput({ txid: new Uint8Array(32).fill(4), index: 0 });
+    deposit.addOutput({ script, amount: 100_000n });
+    const depositRaw = deposit.toBytes(true, false);
+    const root = new Transaction({ version: 3 });
+    root.addInput({ txid: sha256(sha256(depositRaw)).reverse(), index: 0, sequence: 0 });
+    root.addOutput({ script, amount: 100_000n });
+    const rootParsed = parseTx(root.toBytes(true, false), 'root');
+    const message = sighash(rootParsed, { script, amount: 100_000n });
+    const tx = { kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0 };
+    const job = async (tamper: boolean, jobTx = tx, msg = message) => {
       const [ops] = await coordinator.commitments(1);
       const n = generateNonce(userSecret);
-      let share = signFrost({ message, keyPackage: { secretKey: userSecret, publicKey: userPub, verifyingKey }, nonce: n.nonce, selfCommitment: n.commitment, statechainCommitments: ops! });
+      let share = signFrost({ message: msg, keyPackage: { secretKey: userSecret, publicKey: userPub, verifyingKey }, nonce: n.nonce, selfCommitment: n.commitment, statechainCommitments: ops! });
       if (tamper) share = new Uint8Array(32).fill(2);
-      return coordinator.sign([{ jobId: 'root', keyshare: key, message, verifyingKey, operatorCommitments: ops!, user: { commitment: n.commitment, publicKey: userPub, share } }]);
+      return coordinator.sign([{ jobId: 'root', keyshare: key, message: msg, verifyingKey, operatorCommitments: ops!, user: { commitment: n.commitment, publicKey: userPub, share }, tx: jobTx }]);
     };
     const [sig] = await job(false);
     expect(schnorr.verify(sig!, message, tweakedKey(verifyingKey).qx)).toBe(true);
     await expect(job(true)).rejects.toThrow(/user's signature share is invalid/);
+    // A message that is not the sighash of the transaction shown is refused by the operators.
+    await expect(job(false, { ...tx, parent_vout: 1 })).rejects.toThrow(/output 1 does not exist/);
+    await expect(job(false, { ...tx, kind: 'refund', parent_vout: 0 })).rejects.toThrow(/refund tx input has no relative timelock/);
+    await expect(job(false, tx, new Uint8Array(32).fill(9))).rejects.toThrow(/message is not the sighash of the root tx/);
   });
 
   it('never signs twice with one nonce', async () => {

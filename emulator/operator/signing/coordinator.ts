@@ -15,7 +15,7 @@ import {
 } from '../crypto.js';
 import type { CommitmentMap, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, FrostJob, InternalApi } from '../internal/types.js';
+import type { Commitment, FrostJob, InternalApi, TxContext } from '../internal/types.js';
 import type { Keyshare } from './keyshares.js';
 import { freshNonce, signatureVerifiesInContext } from './fast-ec.js';
 
@@ -45,8 +45,10 @@ export interface CoordinatedJob {
   /** P: the user's key + the operator key (or the operator key alone for operator-only signing). */
   verifyingKey: Uint8Array;
   operatorCommitments: Record<string, SigningCommitment>;
-  /** The wallet's share, or 'operators-only' (see signOperatorsOnly). */
+  /** The wallet's share. */
   user: { commitment: SigningCommitment; publicKey: Uint8Array; share: Uint8Array };
+  /** The transaction signed and its parent, for every operator's own check. */
+  tx: TxContext;
 }
 
 export class SigningCoordinator {
@@ -134,6 +136,7 @@ export class SigningCoordinator {
       verifying_key: j.verifyingKey,
       operator_commitments: j.operatorCommitments,
       user_commitment: j.user.commitment,
+      tx: j.tx,
     };
   }
 

@@ -5,6 +5,8 @@
 import { bytesToHex, findOperator, isSparkCryptoError, nonceMatchingCommitment, operatorShareInContext, scalarFromBytes, signFrostOperator } from '../crypto.js';
 import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
+import { p2trScript } from '../deposit/address.js';
+import { checkTreeJob } from '../deposit/transactions.js';
 import type { FrostJob, FrostShare } from '../internal/types.js';
 import type { Keyshare, KeyshareCache } from './keyshares.js';
 import type { NonceStore } from './nonce-store.js';
@@ -34,6 +36,10 @@ export class OperatorSigner {
     if (bound !== vk) {
       throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: key ${key.id} is not bound to verifying key ${vk} on operator ${this.identifier}`);
     }
+    // A wallet's leaf is only ever signed for a transaction this operator checked itself.
+    const tx = job.tx;
+    if (tx === undefined || tx === null) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
+    checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
   }
 
   async sign(jobs: FrostJob[]): Promise<FrostShare[]> {

@@ -7,9 +7,11 @@
  */
 import { assertBytes, concatBytes, scalarToBytes } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
-import { decompress, jaddAffine, toAffine } from '../ec/jacobian.js';
+import { jaddAffine } from '../ec/jacobian.js';
 import type { Affine, Jac } from '../ec/jacobian.js';
 import { msm } from '../ec/msm.js';
+import { add, affineOf, decompressNative, mulPublic } from '../ec/native.js';
+import type { Uncompressed } from '../ec/native.js';
 import { challenge, h1, h4, h5 } from './hash.js';
 import { USER_IDENTIFIER, USER_IDENTIFIER_SCALAR, identifierToScalar } from './identifiers.js';
 import { lagrangeCoefficient } from './lagrange.js';
@@ -25,6 +27,9 @@ export interface ParticipantCommitment {
   readonly binding: Affine;
   /** Binding factor ρ_i. */
   readonly rho: bigint;
+  /** The same commitments as 65-byte uncompressed encodings, for the libsecp256k1 paths. */
+  readonly hidingU: Uncompressed;
+  readonly bindingU: Uncompressed;
 }
 
 export interface SigningContext {
@@ -36,8 +41,11 @@ export interface SigningContext {
   readonly user: ParticipantCommitment;
   /** Adaptor point T, if any. */
   readonly adaptor: Affine | undefined;
+  readonly adaptorU: Uncompressed | undefined;
   /** Group commitment R = Σ (D_i + ρ_i·E_i) + T (affine). */
   readonly R: Affine;
+  /** R, 65-byte uncompressed. */
+  readonly Ru: Uncompressed;
   readonly rEven: boolean;
   readonly rx: Uint8Array;
   /** BIP340 challenge c = H(R.x || Q.x || msg). */
@@ -54,12 +62,20 @@ export interface SigningContextInput {
   adaptorPubKey?: Uint8Array | undefined;
 }
 
+/**
+ * Decodes a 33-byte compressed point to its 65-byte uncompressed form (libsecp256k1's parser,
+ * which checks the point is on the curve), with the library's typed errors.
+ */
+export function parsePublicPointNative(bytes: Uint8Array, what: string, culprit?: string): Uncompressed {
+  assertBytes(bytes, 33, what);
+  const u = decompressNative(bytes);
+  if (u === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a compressed secp256k1 point`, culprit);
+  return u;
+}
+
 /** Decodes a 33-byte compressed point for the hot paths, with the library's typed errors. */
 export function parsePublicPoint(bytes: Uint8Array, what: string, culprit?: string): Affine {
-  assertBytes(bytes, 33, what);
-  const a = decompress(bytes);
-  if (a === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a compressed secp256k1 point`, culprit);
-  return a;
+  return affineOf(parsePublicPointNative(bytes, what, culprit));
 }
 
 interface RawParticipant {
@@ -68,25 +84,25 @@ interface RawParticipant {
   idBytes: Uint8Array;
   hidingBytes: Uint8Array;
   bindingBytes: Uint8Array;
-  hiding: Affine;
-  binding: Affine;
+  hidingU: Uncompressed;
+  bindingU: Uncompressed;
 }
 
 function parseParticipant(id: string, idScalar: bigint, c: SigningCommitment | undefined): RawParticipant {
   if (c === null || typeof c !== 'object') {
     throw new SparkCryptoError('INVALID_COMMITMENT', `commitment of ${id} is missing`, id);
   }
-  const withCulprit = (b: Uint8Array, what: string): Affine => {
+  const withCulprit = (b: Uint8Array, what: string): Uncompressed => {
     try {
-      return parsePublicPoint(b, `${what} commitment of ${id}`, id);
+      return parsePublicPointNative(b, `${what} commitment of ${id}`, id);
     } catch (e) {
       if (e instanceof SparkCryptoError && e.culprit === undefined) throw new SparkCryptoError(e.code, e.message.replace(/^[A-Z_]+: /, ''), id);
       throw e;
     }
   };
-  const hiding = withCulprit(c.hiding, 'hiding');
-  const binding = withCulprit(c.binding, 'binding');
-  return { id, idScalar, idBytes: scalarToBytes(idScalar), hidingBytes: c.hiding, bindingBytes: c.binding, hiding, binding };
+  const hidingU = withCulprit(c.hiding, 'hiding');
+  const bindingU = withCulprit(c.binding, 'binding');
+  return { id, idScalar, idBytes: scalarToBytes(idScalar), hidingBytes: c.hiding, bindingBytes: c.binding, hidingU, bindingU };
 }
 
 /** Parses and validates an operator commitment map; identifiers are normalised to lower case. */
@@ -118,27 +134,26 @@ export function buildSigningContext(input: SigningContextInput): SigningContext 
   const raw: RawParticipant[] = parseOperatorIds(input.operatorCommitments).map((o) => parseParticipant(o.id, o.idScalar, o.commitment));
   const userRaw = parseParticipant(USER_IDENTIFIER, USER_IDENTIFIER_SCALAR, input.userCommitment);
   const all = [...raw, userRaw].sort(byId);
-  const adaptor = input.adaptorPubKey === undefined ? undefined : parsePublicPoint(input.adaptorPubKey, 'adaptor public key');
+  const adaptorU = input.adaptorPubKey === undefined ? undefined : parsePublicPointNative(input.adaptorPubKey, 'adaptor public key');
 
   // RFC 9591 §4.3 encode_group_commitment_list: id || hiding || binding, sorted by id.
   const list = concatBytes(...all.flatMap((p) => [p.idBytes, p.hidingBytes, p.bindingBytes]));
   // Binding-factor prefix: the tweaked, even key (0x02 || Q.x) || H4(msg) || H5(list).
   const prefix = concatBytes(Uint8Array.of(0x02), key.qx, h4(message), h5(list));
 
-  const participants: ParticipantCommitment[] = all.map((p) => ({
-    id: p.id,
-    idScalar: p.idScalar,
-    hiding: p.hiding,
-    binding: p.binding,
-    rho: h1(concatBytes(prefix, p.idBytes)),
-  }));
-  // R = Σ ρ_i·E_i (one multi-scalar sum) + Σ D_i + T.
-  let acc: Jac = msm(participants.map((p) => p.binding), participants.map((p) => p.rho));
-  for (const p of participants) acc = jaddAffine(acc, p.hiding.x, p.hiding.y);
-  if (adaptor !== undefined) acc = jaddAffine(acc, adaptor.x, adaptor.y);
-  const R = toAffine(acc);
-  if (R === undefined) throw new SparkCryptoError('INVALID_COMMITMENT', 'group commitment is the point at infinity');
-  const rx = scalarToBytesField(R.x);
+  // R = Σ (D_i + ρ_i·E_i) + T, in libsecp256k1 (public data: variable-time ecmult is fine);
+  // null stands for the point at infinity, which a partial sum may be.
+  let acc: Uncompressed | null = adaptorU ?? null;
+  const participants: ParticipantCommitment[] = all.map((p) => {
+    const rho = h1(concatBytes(prefix, p.idBytes));
+    acc = add(add(acc, p.hidingU), mulPublic(p.bindingU, scalarToBytes(rho)));
+    return { id: p.id, idScalar: p.idScalar, hiding: affineOf(p.hidingU), binding: affineOf(p.bindingU), rho, hidingU: p.hidingU, bindingU: p.bindingU };
+  });
+  const Ru: Uncompressed | null = acc;
+  if (Ru === null) throw new SparkCryptoError('INVALID_COMMITMENT', 'group commitment is the point at infinity');
+  const R = affineOf(Ru);
+  const adaptor = adaptorU === undefined ? undefined : affineOf(adaptorU);
+  const rx = Ru.slice(1, 33);
   const operators = participants.filter((p) => p.id !== USER_IDENTIFIER);
   const user = participants.find((p) => p.id === USER_IDENTIFIER);
   if (user === undefined) throw new SparkCryptoError('MISSING_PARTICIPANT', 'user commitment missing');
@@ -149,22 +164,13 @@ export function buildSigningContext(input: SigningContextInput): SigningContext 
     operatorIds: operators.map((o) => o.idScalar),
     user,
     adaptor,
+    adaptorU,
     R,
+    Ru,
     rEven: (R.y & 1n) === 0n,
     rx,
     c: challenge(rx, key.qx, message),
   };
-}
-
-/** A field element (< p) as 32 big-endian bytes. */
-function scalarToBytesField(x: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let v = x;
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
 }
 
 /** D_i + ρ_i·E_i: one participant's part of the group commitment (before the parity rule). */
