@@ -4,13 +4,10 @@
  * that becomes one once T's secret is applied. The sum is checked once (one fixed-base and one
  * variable-base multiplication); only if it fails is every share checked to name the culprit.
  */
-import { CURVE_ORDER, concatBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
-import { mulG } from '../ec/base.js';
-import { fneg } from '../ec/field.js';
-import { fromAffine, jadd, jaddAffine, jequals, jneg } from '../ec/jacobian.js';
-import { msm } from '../ec/msm.js';
+import { CURVE_ORDER, concatBytes, equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { add, addBaseMulPublic, baseMulSecret, mulPublic, negateNative, uncompressedOf, verifyBip340 } from '../ec/native.js';
 import { SparkCryptoError } from '../errors.js';
-import { buildSigningContext, parsePublicPoint } from './context.js';
+import { buildSigningContext, parsePublicPointNative } from './context.js';
 import type { SigningContext } from './context.js';
 import { identifierToScalar } from './identifiers.js';
 import type { CommitmentMap, SigningCommitment } from './types.js';
@@ -47,14 +44,24 @@ function normaliseMap<T>(m: Record<string, T> | undefined, what: string): Map<st
   return out;
 }
 
-/** True if z·G − c·Q_even equals the parity-adjusted (R − T): the signature equation. */
+/**
+ * True if z·G − c·Q_even equals the parity-adjusted (R − T): the signature equation. All of it
+ * is public data, so libsecp256k1's variable-time routines apply.
+ */
 function sumVerifies(ctx: SigningContext, z: bigint): boolean {
-  let rMinusT = fromAffine(ctx.R);
-  if (ctx.adaptor !== undefined) rMinusT = jaddAffine(rMinusT, ctx.adaptor.x, fneg(ctx.adaptor.y));
-  const expected = ctx.rEven ? rMinusT : jneg(rMinusT);
-  // z and c are public: the variable-time fixed-base table and multi-scalar code apply.
-  const lhs = jadd(mulG(z), msm([ctx.key.qEvenAffine], [CURVE_ORDER - ctx.c]));
-  return jequals(lhs, expected);
+  const zBytes = scalarToBytes(z);
+  if (ctx.adaptorU === undefined && ctx.message.length === 32) {
+    // Without an adaptor (R.x, z) is a plain BIP340 signature: lift_x(R.x) is the even form of
+    // R, and BIP340's e is our c, so verification is exactly this equation.
+    return verifyBip340(ctx.message, ctx.key.qx, concatBytes(ctx.rx, zBytes));
+  }
+  const rMinusT = ctx.adaptorU === undefined ? ctx.Ru : add(ctx.Ru, negateNative(ctx.adaptorU));
+  const expected = rMinusT === null || ctx.rEven ? rMinusT : negateNative(rMinusT);
+  // z·G − c·Q_even = (−c)·Q_even + z·G.
+  const minusCQ = mulPublic(uncompressedOf(ctx.key.qEvenAffine), scalarToBytes(CURVE_ORDER - ctx.c));
+  // (c = 0 never happens in practice; then lhs is z·G, by the constant-time routine, harmless on public z.)
+  const lhs = minusCQ === null ? (z === 0n ? null : baseMulSecret(zBytes)) : addBaseMulPublic(minusCQ, zBytes);
+  return lhs === null || expected === null ? lhs === expected : equalBytes(lhs, expected);
 }
 
 /** Aggregates into a 64-byte signature; throws INVALID_SIGNATURE_SHARE naming a cheating signer. */
@@ -88,8 +95,8 @@ export function aggregateFrost(params: AggregateFrostParams): Uint8Array {
     who: ctx.user.id,
   });
   // Public keys are parsed now so that malformed ones are reported even when the sum verifies.
-  parsePublicPoint(params.selfPublicKey, 'user public key');
-  for (const s of shares) if (s.signer.role === 'operator') parsePublicPoint(s.signer.publicShare, `public share of ${s.who}`, s.who);
+  parsePublicPointNative(params.selfPublicKey, 'user public key');
+  for (const s of shares) if (s.signer.role === 'operator') parsePublicPointNative(s.signer.publicShare, `public share of ${s.who}`, s.who);
 
   let z = 0n;
   for (const s of shares) z += s.z;

@@ -4,9 +4,10 @@
  * the even key (negate if P is odd), tweaked (+t: the coefficients sum to 1 so the group adds t
  * once), then negated if Q is odd; nonces negated if R is odd.
  */
-import { G, Point, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { baseMulSecret } from '../ec/native.js';
 import { SparkCryptoError } from '../errors.js';
-import { buildSigningContext, findOperator, operatorLagrange, parsePublicPoint } from './context.js';
+import { buildSigningContext, findOperator, operatorLagrange, parsePublicPointNative } from './context.js';
 import type { ParticipantCommitment, SigningContext } from './context.js';
 import { nonceMatchingCommitment } from './user-share.js';
 import type { CommitmentMap, SigningCommitment, SigningNonce } from './types.js';
@@ -43,7 +44,8 @@ export function operatorShareInContext(ctx: SigningContext, op: ParticipantCommi
 /** An operator's 32-byte signature share. */
 export function signFrostOperator(params: SignFrostOperatorParams): Uint8Array {
   const s = scalarFromBytes(params.secretShare, 'operator secret share');
-  if (params.publicShare !== undefined && !G.multiply(s).equals(Point.fromAffine(parsePublicPoint(params.publicShare, 'operator public share')))) {
+  // The secret share goes through libsecp256k1's constant-time base multiplication.
+  if (params.publicShare !== undefined && !equalBytes(parsePublicPointNative(params.publicShare, 'operator public share'), baseMulSecret(params.secretShare))) {
     throw new SparkCryptoError('INVALID_KEY_PACKAGE', 'operator public share is not the public key of the secret share', String(params.identifier).toLowerCase());
   }
   const ctx = buildSigningContext({

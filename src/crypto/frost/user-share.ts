@@ -3,7 +3,8 @@
  * (FACTS.md "The user's share, written out"): identifier hid("user"), Lagrange coefficient 1,
  * key negated iff P and Q differ in parity, nonces negated iff R is odd.
  */
-import { G, Point, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { baseMulSecret, uncompressedOf } from '../ec/native.js';
 import { SparkCryptoError } from '../errors.js';
 import type { Affine } from '../ec/jacobian.js';
 import { buildSigningContext, parsePublicPoint } from './context.js';
@@ -36,9 +37,11 @@ export function nonceMatchingCommitment(nonce: SigningNonce, hiding: Affine, bin
   if (nonce === null || typeof nonce !== 'object') throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce is missing`);
   const d = scalarFromBytes(nonce.hiding, 'hiding nonce');
   const e = scalarFromBytes(nonce.binding, 'binding nonce');
-  // Secret scalars go through noble's constant-time-style base multiplication, never the
-  // variable-time table in ec/base.ts; equals() compares projectively, without an inversion.
-  if (!G.multiply(d).equals(Point.fromAffine(hiding)) || !G.multiply(e).equals(Point.fromAffine(binding))) {
+  // Secret scalars go through libsecp256k1's constant-time base multiplication (ecmult_gen),
+  // never the variable-time table in ec/base.ts. The comparison is of public points.
+  const dG = baseMulSecret(nonce.hiding);
+  const eG = baseMulSecret(nonce.binding);
+  if (!equalBytes(dG, uncompressedOf(hiding)) || !equalBytes(eG, uncompressedOf(binding))) {
     throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce does not match its commitment`);
   }
   return { d, e };
