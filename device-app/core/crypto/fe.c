@@ -54,7 +54,7 @@ void fe_mul(fe_t *r, const fe_t *a, const fe_t *b) {
         s[i] = (uint32_t)c;
         c >>= 32;
     }
-    c += t[15]; /* top of H << 32; now value = s + c * 2^256 with c < 2^11 */
+    c += t[15]; /* top of H << 32: value = s + c * 2^256, c < 2^33 (c * 977 fits) */
     /* fold again: s + c * 977 + (c << 32) */
     uint64_t top = c;
     c = (uint64_t)s[0] + top * 977u;

@@ -148,6 +148,39 @@ static void test_chunk_games(void) {
     CHECK_EQ_U(host_exchange(apdu, 5), SW_WRONG_LENGTH);
 }
 
+/* The user commitment swapped (binding, hiding) is a forgery: NONCE_MISMATCH, and the
+ * reference is spent. A package that repeats the user's own commitments as an operator's is
+ * still one use of one reference. */
+static void test_swapped_and_repeated_user_commitment(void) {
+    const tv_frost_t *v = &TV_FROST[1]; /* deposit key: KEYREF is 5 bytes */
+    uint8_t payload[FROST_MAX_PAYLOAD], tmp[33];
+    fresh_core();
+    host_enable_blind_signing();
+    issue_commitments_until(v->ref + 3);
+    size_t n = tv_frost_payload(v, v->ref, payload);
+    size_t hid = 5 + 32 + 33 + 4, bin = hid + 33;
+    memcpy(tmp, payload + hid, 33);
+    memcpy(payload + hid, payload + bin, 33);
+    memcpy(payload + bin, tmp, 33);
+    CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_MISMATCH);
+    n = tv_frost_payload(v, v->ref, payload);
+    CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_UNKNOWN);
+    /* reference 2 (issued, unused by the vectors) with its real commitments, copied into the
+     * first operator's slot as well */
+    uint8_t h[33], b[33];
+    CHECK(nonce_store_commitments(2, h, b));
+    n = tv_frost_payload(v, 2, payload);
+    memcpy(payload + hid, h, 33);
+    memcpy(payload + bin, b, 33);
+    size_t op0 = bin + 33 + 1 + 32;
+    memcpy(payload + op0, h, 33);
+    memcpy(payload + op0 + 33, b, 33);
+    CHECK_EQ_U(send_frost_sign(payload, n, 255), 0);
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 32);
+    CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_UNKNOWN);
+}
+
 /* Keys FROST must refuse even when spelled as explicit paths, and each refusal spends the
  * reference (so a refused request cannot be retried with another key). */
 static void test_frost_refuses_base_keys_by_path(void) {
@@ -183,9 +216,10 @@ static void test_frost_refuses_base_keys_by_path(void) {
 /* Encodings with x >= p are refused even when x - p is a valid x coordinate (the reduced value
  * would be on the curve), and x = p itself is refused. */
 static void test_decode_noncanonical_x(void) {
-    static const uint8_t P_BE[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f};
+    static const uint8_t P_BE[32] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f};
     uint8_t enc[33];
     ge_t pt;
     unsigned found = 0;
@@ -425,6 +459,7 @@ void suite_adversarial(void) {
     RUN(test_prepare_then_finish_equals_sdk);
     RUN(test_sign_during_review_drops_first);
     RUN(test_chunk_games);
+    RUN(test_swapped_and_repeated_user_commitment);
     RUN(test_frost_refuses_base_keys_by_path);
     RUN(test_decode_noncanonical_x);
     RUN(test_operator_id_n_and_n_minus_1);

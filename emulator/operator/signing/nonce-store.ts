@@ -3,24 +3,62 @@
  * Each nonce is handed out once and consumed (deleted and wiped) by the first signing request
  * that names its commitment, so it can never sign twice. Unused nonces expire. A restart loses
  * them, which is safe: commitments handed out before it simply cannot be used any more.
+ *
+ * Nonces can be made ahead of demand (`prefill`): a pool of pairs that no one has seen yet,
+ * refilled in small chunks between requests, so that a commitment request only moves ready
+ * pairs from the pool to the published map. A pair leaves the pool exactly once (shift), so
+ * pre-generation changes when a nonce is computed, never how often it is used. The pool is
+ * memory-only too and wiped on close.
  */
 import { bytesToHex } from '../crypto.js';
 import type { SigningCommitment, SigningNonce } from '../crypto.js';
+import type { Uncompressed } from '../../../src/crypto/ec/native.js';
 import { OperatorError } from '../errors.js';
 import { freshNonce } from './fast-ec.js';
+import type { FreshNonce } from './fast-ec.js';
 
 const key = (c: SigningCommitment): string => bytesToHex(c.hiding) + bytesToHex(c.binding);
 
+/** A published nonce as `take` returns it: the secret pair and its commitment points decoded. */
+export interface TakenNonce {
+  nonce: SigningNonce;
+  hidingU: Uncompressed;
+  bindingU: Uncompressed;
+}
+
+interface Entry extends TakenNonce {
+  expiresAt: number;
+}
+
+/** Pairs made per refill step: small, so a request waits at most one step. */
+const REFILL_CHUNK = 8;
+
 export class NonceStore {
-  private readonly nonces = new Map<string, { nonce: SigningNonce; expiresAt: number }>();
+  private readonly nonces = new Map<string, Entry>();
+  private readonly pool: FreshNonce[] = [];
+  private refilling = false;
+  private closed = false;
 
   /** `hedgeSecret`: mixed into every nonce with fresh randomness (RFC 9591 nonce_generate), so a
    *  weak RNG alone does not make nonces predictable. Nonces are made before the signing key is
-   *  known, so the operator's identity key serves. */
-  constructor(private readonly hedgeSecret: Uint8Array, private readonly ttlMs = 10 * 60_000, private readonly maxSize = 1_000_000) {}
+   *  known, so the operator's identity key serves. `poolTarget`: how many unpublished pairs to
+   *  keep ready (0: make them on demand only). */
+  constructor(
+    private readonly hedgeSecret: Uint8Array,
+    private readonly ttlMs = 10 * 60_000,
+    private readonly maxSize = 1_000_000,
+    private readonly poolTarget = 0,
+  ) {
+    this.scheduleRefill();
+  }
 
   get size(): number {
     return this.nonces.size;
+  }
+
+  /** Unpublished pairs ready in the pool. */
+  get pooled(): number {
+    return this.pool.length;
   }
 
   create(count: number): SigningCommitment[] {
@@ -30,33 +68,61 @@ export class NonceStore {
     const expiresAt = Date.now() + this.ttlMs;
     const out: SigningCommitment[] = [];
     for (let i = 0; i < count; i++) {
-      const n = freshNonce(this.hedgeSecret);
-      const c = n.commitment;
-      this.nonces.set(key(c), { nonce: n.nonce, expiresAt });
-      out.push(c);
+      const n = this.pool.shift() ?? freshNonce(this.hedgeSecret);
+      this.nonces.set(key(n.commitment), { nonce: n.nonce, hidingU: n.hidingU, bindingU: n.bindingU, expiresAt });
+      out.push(n.commitment);
     }
+    this.scheduleRefill();
     return out;
   }
 
   /** Removes and returns the nonce behind a commitment; throws if unknown, used or expired. */
-  take(c: SigningCommitment): SigningNonce {
+  take(c: SigningCommitment): TakenNonce {
     const k = key(c);
     const entry = this.nonces.get(k);
     this.nonces.delete(k);
     if (entry === undefined || entry.expiresAt < Date.now()) {
+      if (entry !== undefined) wipe(entry.nonce);
       throw new OperatorError('NONCE_REUSED', 'signing commitment is unknown to this operator, already used, or expired');
     }
-    return entry.nonce;
+    return entry;
   }
 
   purge(now: number): void {
     for (const [k, v] of this.nonces) {
       if (v.expiresAt < now) {
-        v.nonce.hiding.fill(0);
-        v.nonce.binding.fill(0);
+        wipe(v.nonce);
         this.nonces.delete(k);
       }
     }
   }
+
+  /** Stops refilling and wipes every nonce, published or pooled. */
+  close(): void {
+    this.closed = true;
+    for (const n of this.pool.splice(0)) wipe(n.nonce);
+    for (const v of this.nonces.values()) wipe(v.nonce);
+    this.nonces.clear();
+  }
+
+  /** Tops the pool up in chunks, yielding to pending I/O between chunks. */
+  private scheduleRefill(): void {
+    if (this.refilling || this.closed || this.pool.length >= this.poolTarget) return;
+    this.refilling = true;
+    const step = (): void => {
+      if (this.closed) {
+        this.refilling = false;
+        return;
+      }
+      for (let i = 0; i < REFILL_CHUNK && this.pool.length < this.poolTarget; i++) this.pool.push(freshNonce(this.hedgeSecret));
+      if (this.pool.length < this.poolTarget) setImmediate(step);
+      else this.refilling = false;
+    };
+    setImmediate(step);
+  }
 }
 
+function wipe(n: SigningNonce): void {
+  n.hiding.fill(0);
+  n.binding.fill(0);
+}

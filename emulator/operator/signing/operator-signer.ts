@@ -2,14 +2,14 @@
  * FROST round 2 on this operator: a signature share for each job, with the nonce behind this
  * operator's commitment in the job (consumed whatever happens next).
  */
-import { bytesToHex, findOperator, isSparkCryptoError, nonceMatchingCommitment, operatorShareInContext, scalarFromBytes, signFrostOperator } from '../crypto.js';
+import { buildSigningContext, bytesToHex, findOperator, isSparkCryptoError, operatorShareInContext, scalarFromBytes, scalarToBytes } from '../crypto.js';
 import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
 import type { FrostJob, FrostShare } from '../internal/types.js';
 import type { Keyshare, KeyshareCache } from './keyshares.js';
-import type { NonceStore } from './nonce-store.js';
+import type { NonceStore, TakenNonce } from './nonce-store.js';
 
 export class OperatorSigner {
   constructor(
@@ -48,29 +48,39 @@ export class OperatorSigner {
       const own = job.operator_commitments[this.identifier];
       if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
       if (job.user_commitment === null || job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
-      const nonce = this.nonces.take(own);
+      const taken = this.nonces.take(own);
       try {
         const key = await this.keys.get(job.keyshare_id);
         await this.checkJob(job, key);
-        const share = signFrostOperator({
+        const ctx = buildSigningContext({
           message: job.message,
-          identifier: this.identifier,
-          secretShare: key.secretShare,
-          nonce,
           verifyingKey: job.verifying_key,
           operatorCommitments: job.operator_commitments as CommitmentMap,
           userCommitment: job.user_commitment,
         });
-        out.push({ job_id: job.job_id, share });
+        out.push({ job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) });
       } catch (e) {
         if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
         throw e;
       } finally {
-        nonce.hiding.fill(0);
-        nonce.binding.fill(0);
+        taken.nonce.hiding.fill(0);
+        taken.nonce.binding.fill(0);
       }
     }
     return out;
+  }
+
+  /**
+   * z_i in a built context. The nonce pair is the one the store keeps under exactly this
+   * operator's commitment in the job (it made both and keyed one by the other), so RFC 9591's
+   * "nonce matches its commitment" holds by construction and is not recomputed (two base
+   * multiplications per job).
+   */
+  private shareWith(ctx: SigningContext, key: Keyshare, taken: TakenNonce): bigint {
+    const op = findOperator(ctx, this.identifier);
+    const d = scalarFromBytes(taken.nonce.hiding, 'hiding nonce');
+    const e = scalarFromBytes(taken.nonce.binding, 'binding nonce');
+    return operatorShareInContext(ctx, op, scalarFromBytes(key.secretShare, 'secret share'), { d, e });
   }
 
   /**
@@ -80,19 +90,17 @@ export class OperatorSigner {
   async shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint> {
     const own = job.operator_commitments[this.identifier];
     if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-    const nonce = this.nonces.take(own);
+    const taken = this.nonces.take(own);
     try {
       const key = await this.keys.get(job.keyshare_id);
       await this.checkJob(job, key);
-      const op = findOperator(ctx, this.identifier);
-      const n = nonceMatchingCommitment(nonce, op.hiding, op.binding, `operator ${op.id}`);
-      return operatorShareInContext(ctx, op, scalarFromBytes(key.secretShare, 'secret share'), n);
+      return this.shareWith(ctx, key, taken);
     } catch (e) {
       if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
       throw e;
     } finally {
-      nonce.hiding.fill(0);
-      nonce.binding.fill(0);
+      taken.nonce.hiding.fill(0);
+      taken.nonce.binding.fill(0);
     }
   }
 }

@@ -5,7 +5,8 @@
  * variable-base multiplication); only if it fails is every share checked to name the culprit.
  */
 import { CURVE_ORDER, concatBytes, equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
-import { add, addBaseMulPublic, baseMulSecret, mulPublic, negateNative, uncompressedOf, verifyBip340 } from '../ec/native.js';
+import { addBaseMulPublic, baseMulSecret, mulPublic, negateNative, sum, uncompressedOf } from '../ec/native.js';
+import type { Uncompressed } from '../ec/native.js';
 import { SparkCryptoError } from '../errors.js';
 import { buildSigningContext, parsePublicPointNative } from './context.js';
 import type { SigningContext } from './context.js';
@@ -45,22 +46,18 @@ function normaliseMap<T>(m: Record<string, T> | undefined, what: string): Map<st
 }
 
 /**
- * True if z·G − c·Q_even equals the parity-adjusted (R − T): the signature equation. All of it
- * is public data, so libsecp256k1's variable-time routines apply.
+ * True if z·G − c·Q_even equals the parity-adjusted (R − T): the signature equation (BIP340's,
+ * when there is no adaptor). All of it is public data, so libsecp256k1's variable-time routines apply.
  */
 function sumVerifies(ctx: SigningContext, z: bigint): boolean {
-  const zBytes = scalarToBytes(z);
-  if (ctx.adaptorU === undefined && ctx.message.length === 32) {
-    // Without an adaptor (R.x, z) is a plain BIP340 signature: lift_x(R.x) is the even form of
-    // R, and BIP340's e is our c, so verification is exactly this equation.
-    return verifyBip340(ctx.message, ctx.key.qx, concatBytes(ctx.rx, zBytes));
-  }
-  const rMinusT = ctx.adaptorU === undefined ? ctx.Ru : add(ctx.Ru, negateNative(ctx.adaptorU));
+  const rMinusT = ctx.adaptorU === undefined ? ctx.Ru : sum([ctx.Ru, negateNative(ctx.adaptorU)]);
   const expected = rMinusT === null || ctx.rEven ? rMinusT : negateNative(rMinusT);
   // z·G − c·Q_even = (−c)·Q_even + z·G.
   const minusCQ = mulPublic(uncompressedOf(ctx.key.qEvenAffine), scalarToBytes(CURVE_ORDER - ctx.c));
+  let lhs: Uncompressed | null;
+  if (z === 0n) lhs = minusCQ;
   // (c = 0 never happens in practice; then lhs is z·G, by the constant-time routine, harmless on public z.)
-  const lhs = minusCQ === null ? (z === 0n ? null : baseMulSecret(zBytes)) : addBaseMulPublic(minusCQ, zBytes);
+  else lhs = minusCQ === null ? baseMulSecret(scalarToBytes(z)) : addBaseMulPublic(minusCQ, scalarToBytes(z));
   return lhs === null || expected === null ? lhs === expected : equalBytes(lhs, expected);
 }
 

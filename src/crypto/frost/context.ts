@@ -10,7 +10,7 @@ import { SparkCryptoError } from '../errors.js';
 import { jaddAffine } from '../ec/jacobian.js';
 import type { Affine, Jac } from '../ec/jacobian.js';
 import { msm } from '../ec/msm.js';
-import { add, affineOf, decompressNative, mulPublic } from '../ec/native.js';
+import { affineOf, decompressNative, mulPublic, sum } from '../ec/native.js';
 import type { Uncompressed } from '../ec/native.js';
 import { challenge, h1, h4, h5 } from './hash.js';
 import { USER_IDENTIFIER, USER_IDENTIFIER_SCALAR, identifierToScalar } from './identifiers.js';
@@ -141,15 +141,15 @@ export function buildSigningContext(input: SigningContextInput): SigningContext 
   // Binding-factor prefix: the tweaked, even key (0x02 || Q.x) || H4(msg) || H5(list).
   const prefix = concatBytes(Uint8Array.of(0x02), key.qx, h4(message), h5(list));
 
-  // R = Σ (D_i + ρ_i·E_i) + T, in libsecp256k1 (public data: variable-time ecmult is fine);
-  // null stands for the point at infinity, which a partial sum may be.
-  let acc: Uncompressed | null = adaptorU ?? null;
+  // R = Σ (D_i + ρ_i·E_i) + T in libsecp256k1 (public data: its variable-time ecmult is fine):
+  // one multiplication per participant, then one combined sum (null = the point at infinity).
+  const terms: (Uncompressed | null)[] = adaptorU === undefined ? [] : [adaptorU];
   const participants: ParticipantCommitment[] = all.map((p) => {
     const rho = h1(concatBytes(prefix, p.idBytes));
-    acc = add(add(acc, p.hidingU), mulPublic(p.bindingU, scalarToBytes(rho)));
+    terms.push(p.hidingU, mulPublic(p.bindingU, scalarToBytes(rho)));
     return { id: p.id, idScalar: p.idScalar, hiding: affineOf(p.hidingU), binding: affineOf(p.bindingU), rho, hidingU: p.hidingU, bindingU: p.bindingU };
   });
-  const Ru: Uncompressed | null = acc;
+  const Ru = sum(terms);
   if (Ru === null) throw new SparkCryptoError('INVALID_COMMITMENT', 'group commitment is the point at infinity');
   const R = affineOf(Ru);
   const adaptor = adaptorU === undefined ? undefined : affineOf(adaptorU);

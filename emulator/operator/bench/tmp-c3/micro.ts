@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import * as ecc from 'tiny-secp256k1';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { mulG } from '/work/main/src/crypto/ec/base.ts';
+import { toAffine, compress } from '/work/main/src/crypto/ec/jacobian.ts';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+const N = 2000;
+function bench(name: string, f: (i: number) => unknown) { for (let i = 0; i < 200; i++) f(i); const t = performance.now(); for (let i = 0; i < N; i++) f(i); console.log(name.padEnd(30), ((performance.now() - t) / N * 1000).toFixed(1), 'us'); }
+const ks = Array.from({ length: N }, () => { const k = randomBytes(32); k[0] = k[0]! & 0x7f; return k; });
+const pts = ks.map((k) => ecc.pointFromScalar(k, true)!);
+const ptsU = ks.map((k) => ecc.pointFromScalar(k, false)!);
+bench('JS mulG+compress', (i) => compress(toAffine(mulG(bytesToNumberBE(ks[i]!)))!));
+bench('wasm pointFromScalar compressed', (i) => ecc.pointFromScalar(ks[i]!, true));
+bench('wasm pointFromScalar uncompr', (i) => ecc.pointFromScalar(ks[i]!, false));
+bench('wasm decompress', (i) => ecc.pointCompress(pts[i]!, false));
+bench('wasm compress', (i) => ecc.pointCompress(ptsU[i]!, true));
+bench('wasm pointMultiply', (i) => ecc.pointMultiply(ptsU[i]!, ks[(i + 1) % N]!, false));
+bench('wasm pointAdd', (i) => ecc.pointAdd(ptsU[i]!, ptsU[(i + 1) % N]!, false));
+bench('wasm pointAddScalar', (i) => ecc.pointAddScalar(ptsU[i]!, ks[(i + 1) % N]!, false));
+const msg = randomBytes(32); const sk = ks[0]!; const pk = ecc.xOnlyPointFromScalar(sk); const sig = ecc.signSchnorr(msg, sk, randomBytes(32));
+bench('wasm verifySchnorr', () => ecc.verifySchnorr(msg, pk, sig));
+bench('noble schnorr verify', () => schnorr.verify(sig, msg, pk));
+bench('randomBytes(32)', () => randomBytes(32));
