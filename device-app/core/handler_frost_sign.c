@@ -1,5 +1,6 @@
 /* handler_frost_sign.c - FROST_SIGN (PROTOCOL.md 0x31): reassemble the chunked signing
- * package, spend the nonce reference first, check policy, setting and commitments, review,
+ * package, spend the nonce reference first (with an adaptor point: every outstanding
+ * reference), check policy, setting and commitments, review,
  * then compute the user's share. */
 #include <string.h>
 
@@ -129,6 +130,13 @@ static void process(void) {
     if (!nonce_store_consume(g_req.ref)) {
         core_reply_sw(SW_NONCE_UNKNOWN);
         return;
+    }
+    /* Adaptor rule (PROTOCOL.md, finding B3-2): the adaptor point is not bound by the binding
+     * factors, so the host steers the challenge of an adaptor session; ROS needs many such
+     * sessions open at once. Spending every other reference here, before any check that can
+     * fail and before the review (so also on reject), keeps adaptor sessions sequential. */
+    if (g_req.adaptor != NULL) {
+        nonce_store_retire_all();
     }
     if (key_sw != SW_OK || !key_policy_frost_allowed(&g_req.key)) {
         core_reply_sw(SW_PATH_REFUSED);

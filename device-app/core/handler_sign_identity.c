@@ -5,7 +5,9 @@
 
 #include "bip340.h"
 #include "dispatch.h"
+#include "ct.h"
 #include "ecdsa.h"
+#include "ge.h"
 #include "platform.h"
 #include "protocol.h"
 #include "review.h"
@@ -20,6 +22,32 @@ static struct {
     uint32_t account;
     uint8_t digest[32];
 } g_req;
+
+/* The compressed public key of priv (public: declassified). False for an invalid key. */
+static bool public_key(const uint8_t priv[32], uint8_t pub[33]) {
+    sc_t d;
+    ge_t p;
+    uint32_t ok = sc_from_bytes_nonzero(&d, priv);
+    ge_mul_gen(&p, &d);
+    ok &= ge_encode(pub, &p);
+    CT_DECLASSIFY(pub, 33u);
+    CT_DECLASSIFY(&ok, sizeof ok);
+    wipe(&d, sizeof d);
+    wipe(&p, sizeof p);
+    return ok != 0u;
+}
+
+/* Fault-attack protection (review B3): the signature is verified against the key before it
+ * leaves the device. With deterministic nonces (RFC 6979), a glitched signature and a correct
+ * one over the same digest would give away the identity key. */
+static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr) {
+    uint8_t pub[33];
+    if (!public_key(priv, pub)) {
+        return false;
+    }
+    return schnorr ? bip340_verify(pub + 1, g_req.digest, sig) != 0u
+                   : ecdsa_verify(pub, g_req.digest, sig) != 0u;
+}
 
 static void sign_now(void) {
     spark_key_t key;
@@ -36,13 +64,13 @@ static void sign_now(void) {
     } else if (g_req.mode == P1_SCHNORR) {
         uint8_t aux[32];
         plat_random(aux, sizeof aux); /* BIP340 recommends fresh auxiliary randomness */
-        if (bip340_sign(priv, g_req.digest, aux, sig)) {
+        if (bip340_sign(priv, g_req.digest, aux, sig) && verified(priv, sig, true)) {
             memcpy(out, sig, 64u);
             out_len = 64u;
         } else {
             sw = SW_INTERNAL;
         }
-    } else if (ecdsa_sign(priv, g_req.digest, sig)) {
+    } else if (ecdsa_sign(priv, g_req.digest, sig) && verified(priv, sig, false)) {
         if (g_req.mode == P1_ECDSA_DER) {
             out_len = ecdsa_der_encode(sig, out);
         } else {
@@ -53,7 +81,8 @@ static void sign_now(void) {
         sw = SW_INTERNAL;
     }
     wipe(priv, sizeof priv);
-    core_reply(out, out_len, sw);
+    core_reply(out, sw == SW_OK ? out_len : 0u, sw);
+    wipe(sig, sizeof sig);
 }
 
 static void on_decision(bool approved) {

@@ -46,6 +46,10 @@ bool nonce_store_consume(uint32_t ref) {
     return true;
 }
 
+void nonce_store_retire_all(void) {
+    wipe(g_store.outstanding, sizeof g_store.outstanding);
+}
+
 bool nonce_store_nonces(uint32_t ref, sc_t *d, sc_t *e) {
     sc_t out[2];
     uint8_t ctr[4] = {(uint8_t)(ref >> 24), (uint8_t)(ref >> 16), (uint8_t)(ref >> 8),

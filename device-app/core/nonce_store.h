@@ -25,6 +25,10 @@ void nonce_store_clear(void);
 bool nonce_store_issue(uint32_t *ref);
 /* If ref is outstanding, clear it (it can never be used again) and return true. */
 bool nonce_store_consume(uint32_t ref);
+/* Spend every outstanding reference (the adaptor rule, PROTOCOL.md "FROST_SIGN"). Only the
+ * bitmap is cleared: nonces are re-derived from S and the reference, so a session that already
+ * consumed its own reference can still compute its share; S and the counter are kept. */
+void nonce_store_retire_all(void);
 /* The nonces (d, e) of a reference (whether or not it is outstanding: callers consume first).
  * Returns false if a nonce is zero (probability ~2^-256). Caller wipes d and e. */
 bool nonce_store_nonces(uint32_t ref, sc_t *d, sc_t *e);

@@ -92,5 +92,7 @@ void app_main(void)
             /* The stack ran into .bss: state may be corrupt, never continue. */
             sys_exit(0xCAu);
         }
+        /* Nothing the core computed may linger below the stack pointer between events. */
+        stack_scrub();
     }
 }

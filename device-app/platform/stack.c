@@ -10,14 +10,26 @@
 extern uint32_t _stack_limit[]; /* lowest stack word: holds the canary */
 extern uint32_t _estack[];
 
-void stack_init(void)
+/* Deepest use seen by the scrubs so far (a scrub re-paints what it measured). */
+static uint32_t g_high_water;
+
+/* Paint every word from just above the canary up to PAINT_MARGIN below the caller's frame.
+ * Volatile stores: the compiler may not drop them as dead. noinline keeps `here` in this
+ * function's own frame, below the caller's. */
+__attribute__((noinline)) static void paint_free_stack(void)
 {
     volatile uint32_t here = 0;
     uint32_t *top = (uint32_t *)((uintptr_t)&here - PAINT_MARGIN);
-    _stack_limit[0] = CANARY;
     for (volatile uint32_t *p = _stack_limit + 1; p < top; p++) {
         *p = PAINT;
     }
+}
+
+void stack_init(void)
+{
+    _stack_limit[0] = CANARY;
+    g_high_water = 0u;
+    paint_free_stack();
 }
 
 bool stack_intact(void)
@@ -25,13 +37,25 @@ bool stack_intact(void)
     return _stack_limit[0] == CANARY;
 }
 
-uint32_t stack_high_water(void)
+static uint32_t scan_high_water(void)
 {
     const uint32_t *p = _stack_limit + 1;
     while (p < _estack && *p == PAINT) {
         p++;
     }
     return (uint32_t)((uintptr_t)_estack - (uintptr_t)p);
+}
+
+uint32_t stack_high_water(void)
+{
+    uint32_t now = scan_high_water();
+    return now > g_high_water ? now : g_high_water;
+}
+
+void stack_scrub(void)
+{
+    g_high_water = stack_high_water();
+    paint_free_stack();
 }
 
 uint32_t stack_size(void)

@@ -43,6 +43,9 @@ export interface OperatorHooks {
   onReady?: (line: ReadyLine) => void;
 }
 
+/** Unpublished nonce pairs each operator keeps ready (a few commitment requests' worth). */
+const NONCE_POOL = 256;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Operator {
@@ -54,6 +57,7 @@ export class Operator {
   private readyWaiters: (() => void)[] = [];
   private pendingNodes: { peer: string; node: TreeNodeRow }[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
+  private nonces: NonceStore | undefined;
   publicPort = 0;
   internalPort = 0;
 
@@ -88,7 +92,9 @@ export class Operator {
     const { cfg, repo, identity, log } = this;
     const events = new EventBus();
     const keys = new KeyshareCache(repo);
-    const nonces = new NonceStore(identity.privateKey);
+    // A pool of nonce pairs made ahead of demand, so a commitment request only hands them out.
+    const nonces = new NonceStore(identity.privateKey, undefined, undefined, NONCE_POOL);
+    this.nonces = nonces;
     // Bindings never change once written: cache them (the hot signing path asks per job).
     const bindings = new Map<string, string>();
     const signer = new OperatorSigner(cfg.identifier, nonces, keys, async (keyshareId) => {
@@ -328,6 +334,7 @@ export class Operator {
     this.watcher?.stop();
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.peers.close();
+    this.nonces?.close();
     await Promise.all([this.publicServer?.forceShutdown(), this.internalServer?.forceShutdown()]);
     await this.db.close().catch(() => undefined);
   }

@@ -6,6 +6,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { invert, mod } from '@noble/curves/abstract/modular.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { SparkCryptoError } from './errors.js';
+import { affineOf, baseMulSecret, decompressNative } from './ec/native.js';
 
 export type Point = typeof secp256k1.Point.BASE;
 export const Point = secp256k1.Point;
@@ -98,11 +99,19 @@ export function pointFromBytes(bytes: Uint8Array, what: string): Point {
   if (prefix !== 0x02 && prefix !== 0x03) {
     throw new SparkCryptoError('INVALID_POINT', `${what} is not a compressed point (prefix ${String(prefix)})`);
   }
-  try {
-    return Point.fromHex(bytes);
-  } catch {
-    throw new SparkCryptoError('INVALID_POINT', `${what} is not a point on secp256k1`);
-  }
+  // libsecp256k1's parser (ec/native.ts) does the curve check several times faster than noble's.
+  const u = decompressNative(bytes);
+  if (u === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a point on secp256k1`);
+  return Point.fromAffine(affineOf(u));
+}
+
+/**
+ * k·G for a SECRET scalar k: libsecp256k1's constant-time ecmult_gen for k in [1, n−1]; anything
+ * else goes to noble's G.multiply, which rejects it exactly as before.
+ */
+export function secretBaseMul(k: bigint): Point {
+  if (k <= 0n || k >= CURVE_ORDER) return G.multiply(k);
+  return Point.fromAffine(affineOf(baseMulSecret(numberToBytesBE(k, 32))));
 }
 
 /** 33-byte compressed encoding; the point at infinity has none. */
@@ -122,5 +131,5 @@ export function xOnly(p: Point): Uint8Array {
 
 /** Public key (33 bytes compressed) of a 32-byte secret key. */
 export function publicKeyOf(secretKey: Uint8Array, what = 'secret key'): Uint8Array {
-  return G.multiply(scalarFromBytes(secretKey, what)).toBytes(true);
+  return secretBaseMul(scalarFromBytes(secretKey, what)).toBytes(true);
 }

@@ -9,7 +9,7 @@
  * Identifiers are the operators' 64-hex scalars. A bad proof or share throws SparkCryptoError
  * naming the sender in `culprit` (and every bad sender in the message).
  */
-import { CURVE_ORDER, G, Point, assertBytes, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
+import { CURVE_ORDER, Point, assertBytes, secretBaseMul, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
 import { mulG } from './ec/base.js';
@@ -113,9 +113,9 @@ export function dkgRound1(params: DkgRound1Params): { package: DkgRound1Package;
   const random = params.random ?? defaultRandom;
   const coefficients: bigint[] = [];
   for (let j = 0; j < params.threshold; j++) coefficients.push(randomScalar(random));
-  const commitments = coefficients.map((a) => pointToBytes(G.multiply(a)));
+  const commitments = coefficients.map((a) => pointToBytes(secretBaseMul(a)));
   const k = randomScalar(random);
-  const R = pointToBytes(G.multiply(k));
+  const R = pointToBytes(secretBaseMul(k));
   const a0G = commitments[0] ?? new Uint8Array();
   const mu = modN(k + (coefficients[0] ?? 0n) * pokChallenge(self, a0G, R));
   const pkg: DkgRound1Package = { identifier: self, commitments, proofOfKnowledge: concatBytes(R, scalarToBytes(mu)) };
@@ -242,8 +242,8 @@ export function dkgFinish(secret: DkgRound2Secret, round2Packages: readonly DkgR
       continue;
     }
     const cs = parsed.get(id);
-    // y is secret: noble's constant-time-style base multiplication, not the variable-time table.
-    if (cs === undefined || !G.multiply(y).equals(evaluateCommitments(cs, selfX))) {
+    // y is secret: a constant-time base multiplication (libsecp256k1's), not the variable-time table.
+    if (cs === undefined || !secretBaseMul(y).equals(evaluateCommitments(cs, selfX))) {
       bad.push(id);
       continue;
     }
@@ -269,7 +269,7 @@ export function dkgFinish(secret: DkgRound2Secret, round2Packages: readonly DkgR
     publicShares[id] = pointToBytes(evaluateCommitments(groupCommitments, identifierToScalar(id)), `public share of ${id}`);
   }
   const secretShare = scalarToBytes(sum);
-  const publicShare = G.multiply(sum).toBytes(true);
+  const publicShare = secretBaseMul(sum).toBytes(true);
   wipe(secret.ownShare);
   if (bytesToHex(publicShare) !== bytesToHex(publicShares[secret.identifier] ?? new Uint8Array())) {
     throw new SparkCryptoError('INVALID_SHARE', 'own key share does not match the group commitments');

@@ -12,9 +12,12 @@
  * wiped after use; secret bigints cannot be wiped in JS and are kept short-lived.
  *
  * Timing: secret scalars (keys, shares, nonces, DKG coefficients, ECIES keys) are multiplied
- * only with noble's constant-time-style routines. The faster variable-time code in ./ec/
- * (Jacobian formulas, fixed-base table, multi-scalar sums) only ever sees public data:
- * commitments, binding factors, challenges, public keys, signature shares being verified.
+ * only with constant-time routines: noble's, or libsecp256k1's ecmult_gen (ec/native.ts
+ * `baseMulSecret`, used for the signing nonces' commitment check and an operator's public-share
+ * check). The faster variable-time code — libsecp256k1's ecmult/combine in ec/native.ts (group
+ * commitment, aggregation check) and the JS code in ./ec/ (Jacobian formulas, fixed-base table,
+ * multi-scalar sums) — only ever sees public data: commitments, binding factors, challenges,
+ * public keys, signature shares being verified.
  * JS bigint arithmetic is not strictly constant-time either way; user secrets belong on the device.
  */
 

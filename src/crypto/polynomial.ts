@@ -2,7 +2,7 @@
  * Polynomials over Z_n with Feldman commitments — the common ground of VSS and the DKG.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
-import { CURVE_ORDER, G, Point, bytesToBigInt, invN, modN } from './bytes.js';
+import { CURVE_ORDER, Point, bytesToBigInt, invN, modN, secretBaseMul } from './bytes.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
 
@@ -31,7 +31,8 @@ export function evaluatePolynomial(coefficients: readonly bigint[], x: bigint): 
 
 /** Feldman commitments a_j·G of the coefficients. */
 export function commitPolynomial(coefficients: readonly bigint[]): PointT[] {
-  return coefficients.map((a) => G.multiply(a));
+  // The coefficients are secret: constant-time base multiplication.
+  return coefficients.map((a) => secretBaseMul(a));
 }
 
 /**

@@ -171,6 +171,36 @@ describe('FROST under Speculos', () => {
     await aggregateAndVerify(round, c, share);
   });
 
+  it('adaptor rule: an adaptor sign spends every other outstanding reference (PROTOCOL.md, B3-2)', async () => {
+    const batch = await dev.app.frostCommit(3);
+    const [first, second, third] = batch;
+    if (first === undefined || second === undefined || third === undefined) throw new Error('FROST_COMMIT of 3 returned fewer commitments');
+    const round = newRound({ kind: 'deposit', account: 0 }, group, 3, true);
+    const { share } = await sign(round, second);
+    await aggregateAndVerify(round, second, share);
+    // the 1st and 3rd were issued before the adaptor sign: refused before anything is shown
+    for (const c of [first, third]) {
+      const plain = newRound({ kind: 'deposit', account: 0 }, group, 3);
+      await expect(dev.app.frostSign(signRequest(plain, c))).rejects.toBeInstanceOf(NonceUnknownError);
+    }
+    await waitHome(dev.screen);
+    // a commitment fetched afterwards signs normally
+    const fresh = await freshCommitment();
+    const plain = newRound({ kind: 'deposit', account: 0 }, group, 3);
+    const after = await sign(plain, fresh);
+    await aggregateAndVerify(plain, fresh, after.share);
+  });
+
+  it('without an adaptor point the other outstanding references stay usable', async () => {
+    const [a, b] = await dev.app.frostCommit(2);
+    if (a === undefined || b === undefined) throw new Error('no commitments');
+    const roundA = newRound({ kind: 'deposit', account: 0 }, group, 3);
+    await sign(roundA, a);
+    const roundB = newRound({ kind: 'deposit', account: 0 }, group, 3);
+    const { share } = await sign(roundB, b);
+    await aggregateAndVerify(roundB, b, share);
+  });
+
   it('static deposit key, from the middle of a batch', async () => {
     const batch = await dev.app.frostCommit(3);
     const c = batch[1];

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ge.h"
+#include "ge_multi.h"
 #include "tagged.h"
 #include "ct.h"
 #include "wipe.h"
@@ -66,4 +67,29 @@ uint32_t bip340_sign(const uint8_t priv[32], const uint8_t msg[32], const uint8_
     wipe(h, sizeof h);
     wipe(&R, sizeof R);
     return ok;
+}
+
+uint32_t bip340_verify(const uint8_t pkx[32], const uint8_t msg[32], const uint8_t sig[64]) {
+    ge_t pts[2], R;
+    sc_t k[2];
+    fe_t r, x, y;
+    uint8_t h[32];
+    sha256_ctx_t c;
+    if (!ge_lift_x(&pts[1], pkx) || !fe_from_bytes(&r, sig) ||
+        sc_from_bytes_reduce(&k[0], sig + 32)) {
+        return 0u; /* bad key, r >= p or s >= n */
+    }
+    /* e = int(hash_challenge(r || P.x || m)) mod n; R = s G - e P */
+    tagged_init(&c, "BIP0340/challenge");
+    sha256_update(&c, sig, 32u);
+    sha256_update(&c, pkx, 32u);
+    sha256_update(&c, msg, 32u);
+    sha256_final(&c, h);
+    (void)sc_from_bytes_reduce(&k[1], h);
+    sc_neg(&k[1], &k[1]);
+    ge_set_generator(&pts[0]);
+    if (!ge_mul_multi_vartime(&R, k, pts, 2u) || !ge_to_affine(&x, &y, &R)) {
+        return 0u; /* R at infinity */
+    }
+    return (fe_is_odd(&y) == 0u && fe_eq(&x, &r)) ? 1u : 0u;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ge.h"
+#include "ge_multi.h"
 #include "hmac_sha256.h"
 #include "sc.h"
 #include "ct.h"
@@ -87,6 +88,30 @@ uint32_t ecdsa_sign(const uint8_t priv[32], const uint8_t digest[32], uint8_t si
     wipe(&R, sizeof R);
     wipe(h1, sizeof h1);
     return ok;
+}
+
+uint32_t ecdsa_verify(const uint8_t pub[33], const uint8_t digest[32], const uint8_t sig[64]) {
+    sc_t r, s, z, w, k[2];
+    ge_t pts[2], R;
+    fe_t x, y;
+    uint8_t xb[32], xr[32];
+    if (!sc_from_bytes_nonzero(&r, sig) || !sc_from_bytes_nonzero(&s, sig + 32) ||
+        !ge_decode(&pts[1], pub)) {
+        return 0u;
+    }
+    /* R = (z/s) G + (r/s) P; valid iff R is not infinity and R.x mod n = r (SEC1 4.1.4) */
+    (void)sc_from_bytes_reduce(&z, digest);
+    sc_inv(&w, &s);
+    sc_mul(&k[0], &z, &w);
+    sc_mul(&k[1], &r, &w);
+    ge_set_generator(&pts[0]);
+    if (!ge_mul_multi_vartime(&R, k, pts, 2u) || !ge_to_affine(&x, &y, &R)) {
+        return 0u;
+    }
+    fe_to_bytes(xb, &x);
+    (void)sc_from_bytes_reduce(&w, xb);
+    sc_to_bytes(xr, &w);
+    return memcmp(xr, sig, 32u) == 0 ? 1u : 0u;
 }
 
 static size_t der_int(const uint8_t v[32], uint8_t *out) {

@@ -92,7 +92,8 @@ static void handlers(void) {
         expect(host_exchange(apdu, n) == 0, "identity review");
         expect(host_decide(true) == SW_OK, "identity signature");
     }
-    issue_commitments_until(v->ref);
+    uint32_t next = 0; /* the next reference the device issues */
+    issue_commitments_through(v->ref, &next);
     n = tv_frost_payload(v, v->ref, payload);
     expect(send_frost_sign(payload, n, 200) == 0, "frost review");
     expect(host_decide(true) == SW_OK, "frost sign");
@@ -101,22 +102,19 @@ static void handlers(void) {
     /* the other secret-bearing paths (review B3): every FROST vector (leaf by id, deposit,
      * static deposit, adaptor), a forged user commitment (NONCE_MISMATCH after recomputing
      * the poisoned nonces), a rejected review, GET_PUBLIC_KEY shown and approved, Quit (wipe) */
-    uint32_t top = 0;
-    for (unsigned i = 0; i < TV_FROST_N; i++) {
-        top = TV_FROST[i].ref > top ? TV_FROST[i].ref : top;
-    }
-    issue_commitments_until(top);
+    /* references are issued right before use: an adaptor sign spends all earlier ones */
     for (unsigned i = 1; i < TV_FROST_N; i++) {
         const tv_frost_t *w = &TV_FROST[i];
+        issue_commitments_through(w->ref, &next);
         n = tv_frost_payload(w, w->ref, payload);
         expect(send_frost_sign(payload, n, 255) == 0, "frost review (all vectors)");
         expect(host_decide(true) == SW_OK, "frost sign (all vectors)");
         expect(memcmp(g_host_reply.data, w->z, 32) == 0, "frost share (all vectors)");
     }
-    /* references 2 and 5 are issued and used by no vector */
-    n = tv_frost_payload(v, 2, payload);
+    /* fresh references used by no vector */
+    n = tv_frost_payload(v, issue_one_commitment(), payload);
     expect(send_frost_sign(payload, n, 255) == SW_NONCE_MISMATCH, "forged commitment");
-    n = tv_frost_payload(v, 5, payload);
+    n = tv_frost_payload(v, issue_one_commitment(), payload);
     expect(send_frost_sign(payload, n, 255) == SW_NONCE_MISMATCH, "forged commitment 2");
     n = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_ECDSA_DER, 0, req, sizeof req);
     expect(host_exchange(apdu, n) == 0, "identity review (reject)");

@@ -5,7 +5,12 @@
  *   - a FROST share (0x9000 with 32 bytes) is produced at most once per nonce reference;
  *   - a share only ever comes from BOTH pressed on the "Approve" page of a review, never
  *     directly from an APDU, and never with blind signing off;
- *   - an unmutated package signed in full equals the SDK's share for it.
+ *   - an unmutated package signed in full equals the SDK's share for it;
+ *   - the adaptor rule: once a package with an adaptor point has consumed its reference (a
+ *     review shown, or PATH_REFUSED / BLIND_SIGNING_DISABLED / NONCE_MISMATCH), no reference
+ *     issued before it ever yields a share. (A package from the vectors, mutated or not, that
+ *     gets past the parser has the vector's adaptor flag: a changed flag or operator count
+ *     changes the expected length.)
  * Input: byte 0 bit 0 = blind signing on. Then records by tag % 5:
  *   0 k        FROST_COMMIT with P1 = k % 4
  *   1 v r c s  FROST_SIGN of vector v % N; reference = v's own if r < 0x80 else r & 0x7f;
@@ -37,6 +42,9 @@ static uint32_t g_pending_ref; /* its reference, read from the payload we sent *
 static bool g_pending_exact;   /* the package was an unmutated vector package */
 static const tv_frost_t *g_pending_vec;
 static bool g_pending_unknown; /* completed by a raw APDU: reference not tracked */
+static uint32_t g_issued_next; /* the next reference the device will issue, from its replies */
+static uint32_t g_barrier;     /* references below it were spent by an adaptor sign ... */
+static uint32_t g_barrier_ref; /* ... except the adaptor sign's own */
 
 static void record_share(uint32_t ref) {
     for (unsigned i = 0; i < g_n_shared; i++) {
@@ -57,6 +65,9 @@ static uint32_t be32(const uint8_t *p) {
 static uint16_t exchange(const uint8_t *apdu, size_t len, bool raw) {
     uint16_t sw = host_exchange(apdu, len);
     g_pending = false;
+    if (sw == SW_OK && len >= 2u && apdu[1] == INS_FROST_COMMIT && g_host_reply.len >= 4u) {
+        g_issued_next = be32(g_host_reply.data) + (uint32_t)((g_host_reply.len - 4u) / 66u);
+    }
     if (sw == SW_OK && g_host_reply.len == 32u && len >= 2u && apdu[1] == INS_FROST_SIGN) {
         abort(); /* a share without any approval */
     }
@@ -87,6 +98,12 @@ static void send_sign(const uint8_t *payload, size_t n, size_t chunk, unsigned m
         uint16_t sw = exchange(apdu, a, false);
         off += take;
         sent++;
+        bool consumed = sw == 0u || sw == SW_PATH_REFUSED || sw == SW_BLIND_SIGNING_DISABLED ||
+                        sw == SW_NONCE_MISMATCH;
+        if (last && consumed && v->has_adaptor) {
+            g_barrier = g_issued_next;
+            g_barrier_ref = be32(payload + ref_off);
+        }
         if (last && sw == 0) {
             if (!settings_blind_signing() || !review_active()) {
                 abort(); /* a review without the setting, or a deferred reply without one */
@@ -119,6 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     core_init();
     g_n_shared = 0;
     g_pending = false;
+    g_issued_next = 0;
+    g_barrier = 0;
+    g_barrier_ref = 0;
     if (data[0] & 1u) {
         host_enable_blind_signing();
     }
@@ -168,6 +188,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     }
                     if (!g_pending_unknown) {
                         record_share(g_pending_ref);
+                        if (g_pending_ref < g_barrier && g_pending_ref != g_barrier_ref) {
+                            abort(); /* a reference older than an adaptor sign was used */
+                        }
                     }
                     if (g_pending_exact && memcmp(g_host_reply.data, g_pending_vec->z, 32) != 0) {
                         abort(); /* wrong share for an exact SDK package */

@@ -93,3 +93,23 @@ void issue_commitments_until(uint32_t upto) {
         }
     }
 }
+
+uint32_t issue_one_commitment(void) {
+    uint8_t apdu[8];
+    size_t n = mk_apdu(apdu, INS_FROST_COMMIT, 1, 0, NULL, 0);
+    if (host_exchange(apdu, n) != SW_OK || g_host_reply.len != 4u + 66u) {
+        return UINT32_MAX;
+    }
+    return ((uint32_t)g_host_reply.data[0] << 24) | ((uint32_t)g_host_reply.data[1] << 16) |
+           ((uint32_t)g_host_reply.data[2] << 8) | g_host_reply.data[3];
+}
+
+void issue_commitments_through(uint32_t upto, uint32_t *next) {
+    while (*next <= upto) {
+        uint32_t r = issue_one_commitment();
+        if (r == UINT32_MAX) {
+            return;
+        }
+        *next = r + 1u;
+    }
+}

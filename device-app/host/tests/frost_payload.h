@@ -14,4 +14,11 @@ size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out);
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk);
 /* Issue commitments until reference `upto` exists (FROST_COMMIT batches of 3). */
 void issue_commitments_until(uint32_t upto);
+/* Issue one commitment (FROST_COMMIT k = 1) and return its reference (UINT32_MAX on error).
+ * Tests that sign adaptor packages issue references one at a time, right before use, because
+ * an adaptor sign spends every reference issued before it (PROTOCOL.md "FROST_SIGN"). */
+uint32_t issue_one_commitment(void);
+/* Issue single commitments until reference `upto` exists; nothing if `*next` > upto already.
+ * `*next` tracks the next reference the device will issue (start it at 0 after core_init). */
+void issue_commitments_through(uint32_t upto, uint32_t *next);
 #endif

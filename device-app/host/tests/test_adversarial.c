@@ -118,7 +118,8 @@ static void test_sign_during_review_drops_first(void) {
  * review (and is refused), a FIRST chunk restarts, and a later NEXT chunk cannot graft onto a
  * payload that was already processed. */
 static void test_chunk_games(void) {
-    const tv_frost_t *v = &TV_FROST[0], *w = &TV_FROST[1];
+    /* w without an adaptor point: an adaptor sign would spend v's reference too */
+    const tv_frost_t *v = &TV_FROST[0], *w = &TV_FROST[2];
     uint8_t pv[FROST_MAX_PAYLOAD], pw[FROST_MAX_PAYLOAD], apdu[300];
     fresh_core();
     host_enable_blind_signing();
@@ -165,11 +166,16 @@ static void test_swapped_and_repeated_user_commitment(void) {
     CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_MISMATCH);
     n = tv_frost_payload(v, v->ref, payload);
     CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_UNKNOWN);
-    /* reference 2 (issued, unused by the vectors) with its real commitments, copied into the
+    /* v has an adaptor point, so the refused request also spent every other reference */
+    CHECK_EQ_U(send_frost_sign(payload, tv_frost_payload(v, v->ref + 1, payload), 255),
+               SW_NONCE_UNKNOWN);
+    /* a fresh reference (unused by the vectors) with its real commitments, copied into the
      * first operator's slot as well */
     uint8_t h[33], b[33];
-    CHECK(nonce_store_commitments(2, h, b));
-    n = tv_frost_payload(v, 2, payload);
+    uint32_t fresh = issue_one_commitment();
+    CHECK(fresh > v->ref + 3);
+    CHECK(nonce_store_commitments(fresh, h, b));
+    n = tv_frost_payload(v, fresh, payload);
     memcpy(payload + hid, h, 33);
     memcpy(payload + bin, b, 33);
     size_t op0 = bin + 33 + 1 + 32;
@@ -189,9 +195,10 @@ static void test_frost_refuses_base_keys_by_path(void) {
     const uint32_t branches[] = {0u, 1u, 4u}; /* identity, signing base, HTLC base */
     fresh_core();
     host_enable_blind_signing();
-    issue_commitments_until(v->ref + 6);
     for (unsigned i = 0; i < 3; i++) {
-        uint32_t ref = v->ref + i;
+        /* one fresh reference per attempt: v carries an adaptor point, so each refused
+         * attempt also spends every reference issued before it */
+        uint32_t ref = issue_one_commitment();
         size_t n = tv_frost_payload(v, ref, payload);
         CHECK_EQ_U(payload[0], KEY_DEPOSIT);
         /* replace the 5-byte KEYREF by an explicit depth-3 path */
@@ -283,7 +290,7 @@ static void pub_of(const uint8_t priv[32], ge_t *p) {
 }
 
 /* ECDSA verification written here from the primitives: X = (z/s) G + (r/s) P, X.x mod n == r. */
-static int ecdsa_verify(const ge_t *pub, const uint8_t digest[32], const uint8_t sig[64]) {
+static int ref_ecdsa_verify(const ge_t *pub, const uint8_t digest[32], const uint8_t sig[64]) {
     sc_t r, s, z, w, u1, u2;
     ge_t a, b, x;
     fe_t xx, xy;
@@ -321,21 +328,21 @@ static void test_ecdsa_low_s_verifies(void) {
         sc_t s;
         CHECK(sc_from_bytes_nonzero(&s, sig + 32));
         CHECK(!sc_is_high(&s));
-        CHECK(ecdsa_verify(&pub, digest, sig));
+        CHECK(ref_ecdsa_verify(&pub, digest, sig));
         /* a flipped digest bit must not verify (the verifier can fail) */
         digest[0] ^= 1;
-        CHECK(!ecdsa_verify(&pub, digest, sig));
+        CHECK(!ref_ecdsa_verify(&pub, digest, sig));
         digest[0] ^= 1;
     }
     /* digests >= n are reduced (bits2int then mod n), as in RFC 6979 / libsecp256k1 */
     memset(digest, 0xff, sizeof digest);
     CHECK(ecdsa_sign(priv, digest, sig));
-    CHECK(ecdsa_verify(&pub, digest, sig));
+    CHECK(ref_ecdsa_verify(&pub, digest, sig));
 }
 
 /* BIP340 verification from the primitives (BIP340 "Verification"): P = lift_x(pk),
  * e = H(r || pk || m), R = sG - eP, R not infinity, R.y even, R.x == r. */
-static int bip340_verify(const uint8_t pk[32], const uint8_t msg[32], const uint8_t sig[64]) {
+static int ref_bip340_verify(const uint8_t pk[32], const uint8_t msg[32], const uint8_t sig[64]) {
     ge_t P, R, sg, ep;
     sc_t s, e;
     fe_t rx, ry, r;
@@ -387,9 +394,9 @@ static void test_bip340_even_y_handling(void) {
         for (unsigned j = 0; j < 4; j++) {
             msg[0] = (uint8_t)(acct * 4 + j);
             CHECK(bip340_sign(priv, msg, aux, sig));
-            CHECK(bip340_verify(pk, msg, sig));
+            CHECK(ref_bip340_verify(pk, msg, sig));
             sig[63] ^= 1;
-            CHECK(!bip340_verify(pk, msg, sig));
+            CHECK(!ref_bip340_verify(pk, msg, sig));
         }
     }
     CHECK(odd_keys > 0 && even_keys > 0);
@@ -411,7 +418,7 @@ static void test_bip340_even_y_handling(void) {
         pub_of(priv, &P);
         CHECK(ge_to_affine(&x, &y, &P));
         fe_to_bytes(pk, &x);
-        CHECK(bip340_verify(pk, msg, sig));
+        CHECK(ref_bip340_verify(pk, msg, sig));
     }
 }
 

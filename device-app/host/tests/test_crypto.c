@@ -368,6 +368,54 @@ static void test_bip340_vectors(void) {
     }
 }
 
+/* The verifiers the device runs on its own identity signatures before sending them (review
+ * B3, fault protection): the reference signatures verify; any changed bit, another digest or
+ * another key does not. */
+static void test_verify_own_signatures(void) {
+    uint8_t priv[32], pub[33], other[33], sig[64], digest[32];
+    uint32_t path[3] = {SPARK_PURPOSE | HARDENED, HARDENED, HARDENED};
+    sc_t d;
+    ge_t p;
+    CHECK(host_bip32_derive(TV_SEED, sizeof TV_SEED, path, 3, priv));
+    CHECK(sc_from_bytes_nonzero(&d, priv));
+    ge_mul_gen(&p, &d);
+    CHECK(ge_encode(pub, &p));
+    ge_dbl(&p, &p);
+    CHECK(ge_encode(other, &p));
+    for (unsigned i = 0; i < TV_SIGS_N; i++) {
+        const tv_sig_t *v = &TV_SIGS[i];
+        CHECK(ecdsa_verify(pub, v->digest, v->compact));
+        CHECK(bip340_verify(pub + 1, v->digest, v->schnorr));
+        CHECK(!ecdsa_verify(other, v->digest, v->compact));
+        CHECK(!bip340_verify(other + 1, v->digest, v->schnorr));
+        memcpy(digest, v->digest, 32);
+        digest[31] ^= 1u;
+        CHECK(!ecdsa_verify(pub, digest, v->compact));
+        CHECK(!bip340_verify(pub + 1, digest, v->schnorr));
+        for (unsigned bit = 0; bit < 512; bit += 37) {
+            memcpy(sig, v->compact, 64);
+            sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            CHECK(!ecdsa_verify(pub, v->digest, sig));
+            memcpy(sig, v->schnorr, 64);
+            sig[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            CHECK(!bip340_verify(pub + 1, v->digest, sig));
+        }
+    }
+    /* out-of-range r / s: zero, and all-ones (>= n, >= p) */
+    memset(sig, 0, 64);
+    CHECK(!ecdsa_verify(pub, TV_SIGS[0].digest, sig));
+    memset(sig, 0xff, 64);
+    CHECK(!ecdsa_verify(pub, TV_SIGS[0].digest, sig));
+    CHECK(!bip340_verify(pub + 1, TV_SIGS[0].digest, sig));
+    /* BIP340 test-vectors.csv index 0: sk = 3, m = 0, aux = 0 */
+    uint8_t pkx[32], msg[32] = {0}, exp[64];
+    hex_to_bytes("f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9", pkx, 32);
+    hex_to_bytes("e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca8215"
+                 "25f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0",
+                 exp, 64);
+    CHECK(bip340_verify(pkx, msg, exp));
+}
+
 static void test_wipe_and_ct_equal(void) {
     uint8_t a[16], b[16];
     memset(a, 7, sizeof a);
@@ -394,5 +442,6 @@ void suite_crypto(void) {
     RUN(test_ecdsa_der_edges);
     RUN(test_bip340_official);
     RUN(test_bip340_vectors);
+    RUN(test_verify_own_signatures);
     RUN(test_wipe_and_ct_equal);
 }

@@ -9,6 +9,7 @@
 #define nonce_store_nonces wb_nonce_store_nonces
 #define nonce_store_commitments wb_nonce_store_commitments
 #define nonce_store_size wb_nonce_store_size
+#define nonce_store_retire_all wb_nonce_store_retire_all
 #include "nonce_store.c"
 
 #include "test.h"
@@ -79,7 +80,40 @@ static void test_clear_wipes(void) {
     CHECK(!wb_nonce_store_consume(ref));
 }
 
+/* retire_all (the adaptor rule) clears every outstanding bit, across the window wrap, but keeps
+ * the secret and the counter: the nonces of a reference already consumed can still be derived,
+ * and the next reference is new. */
+static void test_retire_all_keeps_secret_and_counter(void) {
+    uint32_t ref, last = 0;
+    uint8_t secret[32];
+    sc_t d0, e0, d1, e1;
+    host_reset((const uint8_t *)"seed", 4);
+    wb_nonce_store_init();
+    g_store.next = NONCE_WINDOW - 5u; /* the issued references straddle the wrap of the bitmap */
+    for (int i = 0; i < 10; i++) {
+        CHECK(wb_nonce_store_issue(&last));
+    }
+    CHECK(wb_nonce_store_consume(last));
+    CHECK(wb_nonce_store_nonces(last, &d0, &e0));
+    memcpy(secret, g_store.secret, 32);
+    wb_nonce_store_retire_all();
+    CHECK_BYTES(g_store.secret, secret, 32);
+    CHECK_EQ_U(g_store.next, NONCE_WINDOW + 5u);
+    for (unsigned i = 0; i < sizeof g_store.outstanding; i++) {
+        CHECK_EQ_U(g_store.outstanding[i], 0);
+    }
+    for (uint32_t r = NONCE_WINDOW - 5u; r < NONCE_WINDOW + 5u; r++) {
+        CHECK(!wb_nonce_store_consume(r));
+    }
+    CHECK(wb_nonce_store_nonces(last, &d1, &e1)); /* same nonces for the consumed reference */
+    CHECK(memcmp(&d0, &d1, sizeof d0) == 0 && memcmp(&e0, &e1, sizeof e0) == 0);
+    CHECK(wb_nonce_store_issue(&ref));
+    CHECK_EQ_U(ref, NONCE_WINDOW + 5u);
+    CHECK(wb_nonce_store_consume(ref));
+}
+
 void suite_nonce_whitebox(void) {
+    RUN(test_retire_all_keeps_secret_and_counter);
     RUN(test_counter_top);
     RUN(test_window_edge);
     RUN(test_clear_wipes);

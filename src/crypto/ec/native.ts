@@ -23,6 +23,7 @@
  *    challenges, public keys, signature shares being checked).
  */
 import { createRequire } from 'node:module';
+import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import type { Affine } from './jacobian.js';
 
@@ -111,6 +112,7 @@ export function mulPublic(p: Uncompressed, k: Uint8Array): Uncompressed | null {
 
 /** P + k·G for a public scalar 0 ≤ k < n given as 32 bytes; null if the result is infinity. */
 export function addBaseMulPublic(p: Uncompressed, k: Uint8Array): Uncompressed | null {
+  if (isZero(k)) return p;
   try {
     return lib.publicKeyTweakAdd(p, k, false);
   } catch {
@@ -122,4 +124,28 @@ export function addBaseMulPublic(p: Uncompressed, k: Uint8Array): Uncompressed |
 /** k·G for a SECRET scalar in [1, n−1] (32 bytes, range-checked by the caller): constant-time. */
 export function baseMulSecret(k: Uint8Array): Uncompressed {
   return lib.publicKeyCreate(k, false);
+}
+
+const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * BIP340 verification of a 64-byte signature on a message under a 32-byte x-only key (public
+ * data: variable-time). R' = s·G − e·P must be finite, have even y and x = r (BIP340 "Verification").
+ */
+export function verifyBip340(message: Uint8Array, xOnlyKey: Uint8Array, signature: Uint8Array): boolean {
+  if (xOnlyKey.length !== 32 || signature.length !== 64) return false;
+  const P = decompressNative(Uint8Array.of(2, ...xOnlyKey));
+  if (P === undefined) return false;
+  const rBytes = signature.subarray(0, 32);
+  const sBytes = signature.subarray(32, 64);
+  if (bytesToNumberBE(rBytes) >= FIELD_P || bytesToNumberBE(sBytes) >= CURVE_N) return false;
+  const e = bytesToNumberBE(schnorr.utils.taggedHash('BIP0340/challenge', rBytes, xOnlyKey, message)) % CURVE_N;
+  const minusEP = e === 0n ? null : mulPublic(P, numberToBytesBE(CURVE_N - e, 32));
+  const sIsZero = isZero(sBytes);
+  let R: Uncompressed | null;
+  if (minusEP === null) R = sIsZero ? null : baseMulSecret(sBytes);
+  else R = sIsZero ? minusEP : addBaseMulPublic(minusEP, sBytes);
+  if (R === null || ((R[64] as number) & 1) !== 0) return false;
+  for (let i = 0; i < 32; i++) if (R[i + 1] !== rBytes[i]) return false;
+  return true;
 }
