@@ -111,7 +111,12 @@ export function pointFromBytes(bytes: Uint8Array, what: string): Point {
  */
 export function secretBaseMul(k: bigint): Point {
   if (k <= 0n || k >= CURVE_ORDER) return G.multiply(k);
-  return Point.fromAffine(affineOf(baseMulSecret(numberToBytesBE(k, 32))));
+  const kb = numberToBytesBE(k, 32);
+  try {
+    return Point.fromAffine(affineOf(baseMulSecret(kb)));
+  } finally {
+    kb.fill(0);
+  }
 }
 
 /** 33-byte compressed encoding; the point at infinity has none. */

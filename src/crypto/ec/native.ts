@@ -2,11 +2,12 @@
  * secp256k1 through libsecp256k1 itself, via the `secp256k1` npm package's N-API addon (its
  * prebuilt binaries ship inside the package: linux-x64 glibc/musl, darwin-arm64, win32-x64).
  *
- * Why native: measured from Node on this machine, a variable-base multiplication costs ≈70 µs
- * here against ≈400 µs in libsecp256k1-as-WASM (tiny-secp256k1 2.x) and ≈1.3 ms in our JS bigint
- * code (ec/msm.ts); decompression ≈10 µs against ≈45 µs and ≈200 µs. tiny-secp256k1 alone
- * brought signing to ≈0.9–1.05 of the SDK's WASM and aggregation to ≈0.6–0.77: its API has no
- * multi-scalar sum, while the SDK's group commitment is one (frost-core's vartime multiscalar mul).
+ * Why native: measured from Node on this (shared, loaded) 2-core machine in one run, a
+ * variable-base multiplication costs ≈70 µs here against ≈400 µs in libsecp256k1-as-WASM
+ * (tiny-secp256k1 2.x) and ≈1.3 ms in our JS bigint code (ec/msm.ts); decompression ≈10 µs
+ * against ≈45 µs and ≈200 µs. tiny-secp256k1 alone brought signing to ≈0.9–1.05× the SDK's WASM
+ * and aggregation to ≈0.6–0.8×: its API has no multi-scalar sum, while the SDK computes the
+ * group commitment as one (frost-core's variable-time multiscalar multiplication).
  *
  * We load the addon's `bindings` entry directly, NOT the package's main entry, because the main
  * entry silently falls back to a pure-JS implementation (elliptic) when the binary does not
