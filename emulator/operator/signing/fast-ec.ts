@@ -1,5 +1,5 @@
 /**
- * Hot-path helpers for signing, on the crypto core's libsecp256k1 (WASM) primitives
+ * Hot-path helpers for signing, on the crypto core's native libsecp256k1 primitives (src/crypto/ec/native.ts)
  * (src/crypto/ec/native.ts). Measured on this machine they beat the JS bigint paths they
  * replace: a base multiplication ≈1.8× (and it is libsecp256k1's constant-time ecmult_gen, the
  * right routine for secret nonces), a BIP340 verification ≈4× the JS z·G − c·Q check.
