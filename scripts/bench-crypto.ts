@@ -18,7 +18,7 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { aggregateFrost, bytesToHex, runDkgInProcess, signFrost, signFrostOperator, taprootOutputKey, operatorIdentifier } from '../src/crypto/index.js';
-import { makeGroup, makeRound } from '../src/crypto/testing/frost-fixtures.js';
+import { makeGroup, makeRound, userSignParams } from '../src/crypto/testing/frost-fixtures.js';
 import type { FrostRound } from '../src/crypto/testing/frost-fixtures.js';
 import { SeededRandom } from '../src/crypto/testing/prng.js';
 import { sdkFrost, sdkSplitSecretWithProofs, sdkValidateShare } from '../src/crypto/testing/sdk-oracle.js';
@@ -72,16 +72,6 @@ function cycle<T>(items: T[]): () => T {
   return () => items[i++ % items.length] as T;
 }
 
-function userParams(r: FrostRound) {
-  return {
-    message: r.message,
-    keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey },
-    nonce: r.userNonce,
-    selfCommitment: r.userCommitment,
-    statechainCommitments: r.operatorCommitments,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
 
 function operatorParams(r: FrostRound, i: number) {
   const id = r.group.ids[i] ?? '';
@@ -115,7 +105,7 @@ async function aggregateParams(r: FrostRound) {
     statechainCommitments: r.operatorCommitments,
     selfCommitment: r.userCommitment,
     selfPublicKey: r.userPublic,
-    selfSignature: await frost.signFrost(userParams(r)),
+    selfSignature: await frost.signFrost(userSignParams(r)),
     adaptorPubKey: r.adaptorPubKey,
   };
 }
@@ -130,17 +120,17 @@ async function main(): Promise<void> {
     const pool = Array.from({ length: 32 }, (_, i) => makeRound(rng, group, signers, i % 2 === 1));
     // Sanity: identical outputs before timing anything.
     for (const r of pool.slice(0, 4)) {
-      const p = userParams(r);
+      const p = userSignParams(r);
       if (bytesToHex(signFrost(p)) !== bytesToHex(await frost.signFrost(p))) throw new Error('user shares differ');
       const ap = await aggregateParams(r);
       const sig = aggregateFrost(ap);
       if (bytesToHex(sig) !== bytesToHex(await frost.aggregateFrost(ap))) throw new Error('signatures differ');
       if (r.adaptorPubKey === undefined && !schnorr.verify(sig, r.message, taprootOutputKey(r.verifyingKey))) throw new Error('bad signature');
     }
-    const nextUser = cycle(pool.map(userParams));
+    const nextUser = cycle(pool.map(userSignParams));
     rows.push(await compare(`user share, ${t}-of-${n}`, () => signFrost(nextUser()), () => frost.signFrost(nextUser()), 'SDK signFrost', ms));
     const nextOp = cycle(pool.map((r) => operatorParams(r, 0)));
-    const sdkLike = cycle(pool.map(userParams));
+    const sdkLike = cycle(pool.map(userSignParams));
     rows.push(await compare(`operator share, ${t}-of-${n}`, () => signFrostOperator(nextOp()), () => frost.signFrost(sdkLike()), 'SDK signFrost (user role)', ms));
     const aggs = await Promise.all(pool.map(aggregateParams));
     const nextAgg = cycle(aggs);

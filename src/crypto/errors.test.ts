@@ -14,7 +14,7 @@ import { generateNonce } from './frost/nonces.js';
 import { signFrostOperator } from './frost/operator-share.js';
 import { signFrost } from './frost/user-share.js';
 import { verifySignatureShare } from './frost/verify-share.js';
-import { makeGroup, makeRound } from './testing/frost-fixtures.js';
+import { makeGroup, makeRound, userSignParams } from './testing/frost-fixtures.js';
 import type { FrostRound } from './testing/frost-fixtures.js';
 import { SeededRandom } from './testing/prng.js';
 import { recoverSecret, splitSecretWithProofs, validateShare } from './vss.js';
@@ -40,16 +40,6 @@ const OFF_CURVE = Uint8Array.of(2, ...new Uint8Array(31), 5); // x = 5: 5³ + 7 
 const ID1 = operatorIdentifier(1);
 const ID2 = operatorIdentifier(2);
 
-function userParams(r: FrostRound) {
-  return {
-    message: r.message,
-    keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey },
-    nonce: r.userNonce,
-    selfCommitment: r.userCommitment,
-    statechainCommitments: r.operatorCommitments,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
 
 function operatorParams(r: FrostRound, index: number) {
   const id = group.ids[index] ?? '';
@@ -82,7 +72,7 @@ function aggregateInput(r: FrostRound) {
     statechainCommitments: r.operatorCommitments,
     selfCommitment: r.userCommitment,
     selfPublicKey: r.userPublic,
-    selfSignature: signFrost(userParams(r)),
+    selfSignature: signFrost(userSignParams(r)),
     adaptorPubKey: r.adaptorPubKey,
   };
 }
@@ -95,10 +85,10 @@ describe('typed errors', () => {
   });
 
   it('INVALID_LENGTH: wrong-length keys, shares, commitments', () => {
-    expectError(() => signFrost({ ...userParams(r), keyPackage: { ...userParams(r).keyPackage, secretKey: new Uint8Array(31) } }), 'INVALID_LENGTH');
-    expectError(() => signFrost({ ...userParams(r), keyPackage: { ...userParams(r).keyPackage, verifyingKey: new Uint8Array(65) } }), 'INVALID_LENGTH');
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: { ...userSignParams(r).keyPackage, secretKey: new Uint8Array(31) } }), 'INVALID_LENGTH');
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: { ...userSignParams(r).keyPackage, verifyingKey: new Uint8Array(65) } }), 'INVALID_LENGTH');
     expectError(() => aggregateFrost({ ...aggregateInput(r), selfSignature: new Uint8Array(33) }), 'INVALID_LENGTH');
-    expectError(() => signFrost({ ...userParams(r), selfCommitment: { ...r.userCommitment, binding: new Uint8Array(32) } }), 'INVALID_LENGTH');
+    expectError(() => signFrost({ ...userSignParams(r), selfCommitment: { ...r.userCommitment, binding: new Uint8Array(32) } }), 'INVALID_LENGTH');
   });
 
   it('INVALID_HEX', () => {
@@ -108,42 +98,42 @@ describe('typed errors', () => {
 
   it('INVALID_POINT: off-curve commitment (culprit named), verifying key, adaptor, public share; x ≥ p; bad prefix', () => {
     const bad = { ...r.operatorCommitments, [ID2]: { hiding: OFF_CURVE, binding: r.operatorCommitments[ID2]?.binding ?? new Uint8Array() } };
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: bad }), 'INVALID_POINT', ID2);
-    expectError(() => signFrost({ ...userParams(r), keyPackage: { ...userParams(r).keyPackage, verifyingKey: OFF_CURVE } }), 'INVALID_POINT');
-    expectError(() => signFrost({ ...userParams(r), adaptorPubKey: OFF_CURVE }), 'INVALID_POINT');
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: bad }), 'INVALID_POINT', ID2);
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: { ...userSignParams(r).keyPackage, verifyingKey: OFF_CURVE } }), 'INVALID_POINT');
+    expectError(() => signFrost({ ...userSignParams(r), adaptorPubKey: OFF_CURVE }), 'INVALID_POINT');
     const input = aggregateInput(r);
     expectError(() => aggregateFrost({ ...input, statechainPublicKeys: { ...input.statechainPublicKeys, [ID1]: OFF_CURVE } }), 'INVALID_POINT', ID1);
     expectError(() => aggregateFrost({ ...input, selfPublicKey: Uint8Array.of(3, ...new Uint8Array(32).fill(0xff)) }), 'INVALID_POINT');
-    expectError(() => signFrost({ ...userParams(r), selfCommitment: { ...r.userCommitment, hiding: Uint8Array.of(4, ...r.userCommitment.hiding.subarray(1)) } }), 'INVALID_POINT', USER_IDENTIFIER);
+    expectError(() => signFrost({ ...userSignParams(r), selfCommitment: { ...r.userCommitment, hiding: Uint8Array.of(4, ...r.userCommitment.hiding.subarray(1)) } }), 'INVALID_POINT', USER_IDENTIFIER);
   });
 
   it('INVALID_SCALAR: zero or ≥ n secret key, nonce, share', () => {
-    const kp = userParams(r).keyPackage;
-    expectError(() => signFrost({ ...userParams(r), keyPackage: { ...kp, secretKey: new Uint8Array(32) } }), 'INVALID_SCALAR');
-    expectError(() => signFrost({ ...userParams(r), keyPackage: { ...kp, secretKey: new Uint8Array(32).fill(0xff) } }), 'INVALID_SCALAR');
-    expectError(() => signFrost({ ...userParams(r), nonce: { ...r.userNonce, hiding: new Uint8Array(32) } }), 'INVALID_SCALAR');
+    const kp = userSignParams(r).keyPackage;
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: { ...kp, secretKey: new Uint8Array(32) } }), 'INVALID_SCALAR');
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: { ...kp, secretKey: new Uint8Array(32).fill(0xff) } }), 'INVALID_SCALAR');
+    expectError(() => signFrost({ ...userSignParams(r), nonce: { ...r.userNonce, hiding: new Uint8Array(32) } }), 'INVALID_SCALAR');
     expectError(() => aggregateFrost({ ...aggregateInput(r), selfSignature: hexToBytes(CURVE_ORDER.toString(16)) }), 'INVALID_SCALAR');
     expectError(() => splitSecretWithProofs(new Uint8Array(32), 2, 3), 'INVALID_SCALAR');
   });
 
   it('INVALID_IDENTIFIER: short, zero, ≥ n, non-hex identifiers', () => {
     for (const id of ['01', '0'.repeat(64), 'f'.repeat(64), 'z'.repeat(64)]) expectError(() => identifierToScalar(id), 'INVALID_IDENTIFIER');
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: { '01': r.userCommitment } }), 'INVALID_IDENTIFIER');
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: { '01': r.userCommitment } }), 'INVALID_IDENTIFIER');
     expectError(() => operatorIdentifier(0), 'INVALID_IDENTIFIER');
   });
 
   it('DUPLICATE_PARTICIPANT: an identifier in two spellings, an operator using the user id, duplicate share indices', () => {
     const c1 = r.operatorCommitments[ID1];
     if (c1 === undefined) throw new Error('fixture');
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: { ...r.operatorCommitments, ['0'.repeat(62) + '0A']: c1, ['0'.repeat(62) + '0a']: c1 } }), 'DUPLICATE_PARTICIPANT');
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: { ...r.operatorCommitments, [USER_IDENTIFIER]: c1 } }), 'DUPLICATE_PARTICIPANT', USER_IDENTIFIER);
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: { ...r.operatorCommitments, ['0'.repeat(62) + '0A']: c1, ['0'.repeat(62) + '0a']: c1 } }), 'DUPLICATE_PARTICIPANT');
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: { ...r.operatorCommitments, [USER_IDENTIFIER]: c1 } }), 'DUPLICATE_PARTICIPANT', USER_IDENTIFIER);
     const shares = splitSecretWithProofs(rng.scalar(), 2, 3, rng.source());
     expectError(() => recoverSecret([shares[0], shares[0]].filter((s) => s !== undefined)), 'DUPLICATE_PARTICIPANT');
     expectError(() => lagrangeCoefficient(1n, [1n, 2n, 1n]), 'DUPLICATE_PARTICIPANT');
   });
 
   it('MISSING_PARTICIPANT: no operators, a committed operator without a share or public share', () => {
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: {} }), 'MISSING_PARTICIPANT');
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: {} }), 'MISSING_PARTICIPANT');
     const input = aggregateInput(r);
     const { [ID2]: _dropped, ...oneSig } = input.statechainSignatures;
     expectError(() => aggregateFrost({ ...input, statechainSignatures: oneSig }), 'MISSING_PARTICIPANT', ID2);
@@ -199,17 +189,17 @@ describe('typed errors', () => {
   });
 
   it('INVALID_COMMITMENT: a missing commitment object', () => {
-    expectError(() => signFrost({ ...userParams(r), statechainCommitments: { ...r.operatorCommitments, [ID2]: undefined as never } }), 'INVALID_COMMITMENT', ID2);
+    expectError(() => signFrost({ ...userSignParams(r), statechainCommitments: { ...r.operatorCommitments, [ID2]: undefined as never } }), 'INVALID_COMMITMENT', ID2);
   });
 
   it('NONCE_MISMATCH: a nonce that is not the one committed to (user and operator)', () => {
     const other = generateNonce(rng.scalar());
-    expectError(() => signFrost({ ...userParams(r), nonce: other.nonce }), 'NONCE_MISMATCH');
+    expectError(() => signFrost({ ...userSignParams(r), nonce: other.nonce }), 'NONCE_MISMATCH');
     expectError(() => signFrostOperator({ ...operatorParams(r, 1), nonce: other.nonce }), 'NONCE_MISMATCH');
   });
 
   it('INVALID_KEY_PACKAGE: missing key package; operator public share not matching its secret share', () => {
-    expectError(() => signFrost({ ...userParams(r), keyPackage: null as never }), 'INVALID_KEY_PACKAGE');
+    expectError(() => signFrost({ ...userSignParams(r), keyPackage: null as never }), 'INVALID_KEY_PACKAGE');
     expectError(() => signFrostOperator({ ...operatorParams(r, 0), publicShare: publicKeyOf(rng.scalar()) }), 'INVALID_KEY_PACKAGE', ID1);
   });
 

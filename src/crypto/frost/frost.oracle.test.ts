@@ -10,7 +10,7 @@ import { p2tr } from '@scure/btc-signer';
 import { bytesToHex, pointFromBytes, scalarToBytes, xOnly } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
 import { SeededRandom } from '../testing/prng.js';
-import { makeGroup, makeRound, signingSubsets } from '../testing/frost-fixtures.js';
+import { makeGroup, makeRound, signingSubsets, userSignParams } from '../testing/frost-fixtures.js';
 import type { FrostRound, OperatorGroup } from '../testing/frost-fixtures.js';
 import { sdkFrost } from '../testing/sdk-oracle.js';
 import { aggregateFrost } from './aggregate.js';
@@ -57,16 +57,6 @@ function label(seed: string, i: number, r: FrostRound): string {
   return `seed=${seed} case=${i} ${r.group.t}-of-${r.group.n} signers=[${r.signers.join(',')}] adaptor=${r.adaptorPubKey !== undefined}`;
 }
 
-function signParams(r: FrostRound) {
-  return {
-    message: r.message,
-    keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey },
-    nonce: r.userNonce,
-    selfCommitment: r.userCommitment,
-    statechainCommitments: r.operatorCommitments,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
 
 function operatorShares(r: FrostRound): { sigs: Record<string, Uint8Array>; pubs: Record<string, Uint8Array> } {
   const sigs: Record<string, Uint8Array> = {};
@@ -117,7 +107,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
     const coverage = new Set<string>();
     for await (const { i, round: r } of rounds(SEED, CASES)) {
       const where = label(SEED, i, r);
-      const params = signParams(r);
+      const params = userSignParams(r);
       const theirs = await frost.signFrost(params);
       const ours = signFrost(params);
       check(bytesToHex(ours) === bytesToHex(theirs), `user share differs: ours ${bytesToHex(ours)} SDK ${bytesToHex(theirs)}`, where);
@@ -141,7 +131,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
     let plainChecked = 0;
     for await (const { i, round: r } of rounds(SEED + '/agg', CASES)) {
       const where = label(SEED + '/agg', i, r);
-      const userShare = await frost.signFrost(signParams(r));
+      const userShare = await frost.signFrost(userSignParams(r));
       const { sigs, pubs } = operatorShares(r);
       const params = aggregateParams(r, userShare, sigs, pubs);
       const theirs = await frost.aggregateFrost(params);
@@ -168,7 +158,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
   it(`verifySignatureShare accepts every honest share and a tampered share is named by us and rejected by the SDK (${BLAME_CASES} rounds)`, { timeout: 240_000 }, async () => {
     for await (const { i, round: r } of rounds(SEED + '/blame', BLAME_CASES)) {
       const where = label(SEED + '/blame', i, r);
-      const userShare = signFrost(signParams(r));
+      const userShare = signFrost(userSignParams(r));
       const { sigs, pubs } = operatorShares(r);
       const ctxInput = { message: r.message, verifyingKey: r.verifyingKey, operatorCommitments: r.operatorCommitments, userCommitment: r.userCommitment, adaptorPubKey: r.adaptorPubKey };
       check(verifySignatureShare({ ...ctxInput, signer: { role: 'user', publicKey: r.userPublic }, share: userShare }), 'honest user share rejected', where);
@@ -222,7 +212,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
     const rng = new SeededRandom(SEED + '/edges');
     for (let i = 0; i < 20; i++) {
       const r = makeRound(rng, makeGroup(rng, 3, 2, 'dealer'), [0, 2], i % 2 === 1);
-      const p = signParams(r);
+      const p = userSignParams(r);
       // The key package's public key does not enter the share, in the SDK or here.
       const other = { ...p, keyPackage: { ...p.keyPackage, publicKey: makeRound(rng, r.group, [0, 1], false).userPublic } };
       expect(bytesToHex(signFrost(other))).toBe(bytesToHex(await frost.signFrost(other)));

@@ -117,3 +117,15 @@ export function makeRound(rng: SeededRandom, group: OperatorGroup, signers: numb
 export function parityOf(point: Uint8Array): 'even' | 'odd' {
   return point[0] === 0x02 ? 'even' : 'odd';
 }
+
+/** The user's signFrost parameters for a round, in the SDK's shape (ours and the WASM take the same). */
+export function userSignParams(r: FrostRound) {
+  return {
+    message: r.message,
+    keyPackage: { secretKey: r.userSecret, publicKey: r.userPublic, verifyingKey: r.verifyingKey },
+    nonce: r.userNonce,
+    selfCommitment: r.userCommitment,
+    statechainCommitments: r.operatorCommitments,
+    adaptorPubKey: r.adaptorPubKey,
+  };
+}
