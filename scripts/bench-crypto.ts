@@ -18,7 +18,7 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { aggregateFrost, bytesToHex, runDkgInProcess, signFrost, signFrostOperator, taprootOutputKey, operatorIdentifier } from '../src/crypto/index.js';
-import { makeGroup, makeRound, userSignParams } from '../src/crypto/testing/frost-fixtures.js';
+import { aggregateParams, makeGroup, makeRound, operatorSignParams, userSignParams } from '../src/crypto/testing/frost-fixtures.js';
 import type { FrostRound } from '../src/crypto/testing/frost-fixtures.js';
 import { SeededRandom } from '../src/crypto/testing/prng.js';
 import { sdkFrost, sdkSplitSecretWithProofs, sdkValidateShare } from '../src/crypto/testing/sdk-oracle.js';
@@ -73,41 +73,9 @@ function cycle<T>(items: T[]): () => T {
 }
 
 
-function operatorParams(r: FrostRound, i: number) {
-  const id = r.group.ids[i] ?? '';
-  const nonce = r.operatorNonces.get(id);
-  if (nonce === undefined) throw new Error('fixture');
-  return {
-    message: r.message,
-    identifier: id,
-    secretShare: r.group.secretShares[i] ?? new Uint8Array(),
-    nonce,
-    verifyingKey: r.verifyingKey,
-    operatorCommitments: r.operatorCommitments,
-    userCommitment: r.userCommitment,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
-
-async function aggregateParams(r: FrostRound) {
-  const sigs: Record<string, Uint8Array> = {};
-  const pubs: Record<string, Uint8Array> = {};
-  for (const i of r.signers) {
-    const id = r.group.ids[i] ?? '';
-    sigs[id] = signFrostOperator(operatorParams(r, i));
-    pubs[id] = r.group.publicShares[i] ?? new Uint8Array();
-  }
-  return {
-    message: r.message,
-    statechainSignatures: sigs,
-    statechainPublicKeys: pubs,
-    verifyingKey: r.verifyingKey,
-    statechainCommitments: r.operatorCommitments,
-    selfCommitment: r.userCommitment,
-    selfPublicKey: r.userPublic,
-    selfSignature: await frost.signFrost(userSignParams(r)),
-    adaptorPubKey: r.adaptorPubKey,
-  };
+/** Aggregation input with the SDK's user share (so both aggregators get the same bytes). */
+async function sdkAggregateParams(r: FrostRound) {
+  return aggregateParams(r, await frost.signFrost(userSignParams(r)));
 }
 
 async function main(): Promise<void> {
@@ -122,17 +90,17 @@ async function main(): Promise<void> {
     for (const r of pool.slice(0, 4)) {
       const p = userSignParams(r);
       if (bytesToHex(signFrost(p)) !== bytesToHex(await frost.signFrost(p))) throw new Error('user shares differ');
-      const ap = await aggregateParams(r);
+      const ap = await sdkAggregateParams(r);
       const sig = aggregateFrost(ap);
       if (bytesToHex(sig) !== bytesToHex(await frost.aggregateFrost(ap))) throw new Error('signatures differ');
       if (r.adaptorPubKey === undefined && !schnorr.verify(sig, r.message, taprootOutputKey(r.verifyingKey))) throw new Error('bad signature');
     }
     const nextUser = cycle(pool.map(userSignParams));
     rows.push(await compare(`user share, ${t}-of-${n}`, () => signFrost(nextUser()), () => frost.signFrost(nextUser()), 'SDK signFrost', ms));
-    const nextOp = cycle(pool.map((r) => operatorParams(r, 0)));
+    const nextOp = cycle(pool.map((r) => ({ ...operatorSignParams(r, 0), publicShare: undefined })));
     const sdkLike = cycle(pool.map(userSignParams));
     rows.push(await compare(`operator share, ${t}-of-${n}`, () => signFrostOperator(nextOp()), () => frost.signFrost(sdkLike()), 'SDK signFrost (user role)', ms));
-    const aggs = await Promise.all(pool.map(aggregateParams));
+    const aggs = await Promise.all(pool.map(sdkAggregateParams));
     const nextAgg = cycle(aggs);
     rows.push(await compare(`aggregate, ${t}-of-${n}`, () => aggregateFrost(nextAgg()), () => frost.aggregateFrost(nextAgg()), 'SDK aggregateFrost', ms));
   }

@@ -14,7 +14,7 @@ import { generateNonce } from './frost/nonces.js';
 import { signFrostOperator } from './frost/operator-share.js';
 import { signFrost } from './frost/user-share.js';
 import { verifySignatureShare } from './frost/verify-share.js';
-import { makeGroup, makeRound, userSignParams } from './testing/frost-fixtures.js';
+import { aggregateParams, makeGroup, makeRound, operatorSignParams, userSignParams } from './testing/frost-fixtures.js';
 import type { FrostRound } from './testing/frost-fixtures.js';
 import { SeededRandom } from './testing/prng.js';
 import { recoverSecret, splitSecretWithProofs, validateShare } from './vss.js';
@@ -41,41 +41,8 @@ const ID1 = operatorIdentifier(1);
 const ID2 = operatorIdentifier(2);
 
 
-function operatorParams(r: FrostRound, index: number) {
-  const id = group.ids[index] ?? '';
-  return {
-    message: r.message,
-    identifier: id,
-    secretShare: group.secretShares[index] ?? new Uint8Array(),
-    publicShare: group.publicShares[index],
-    nonce: r.operatorNonces.get(id) ?? { hiding: new Uint8Array(), binding: new Uint8Array() },
-    verifyingKey: r.verifyingKey,
-    operatorCommitments: r.operatorCommitments,
-    userCommitment: r.userCommitment,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
-
-function aggregateInput(r: FrostRound) {
-  const sigs: Record<string, Uint8Array> = {};
-  const pubs: Record<string, Uint8Array> = {};
-  for (const i of r.signers) {
-    const id = group.ids[i] ?? '';
-    sigs[id] = signFrostOperator(operatorParams(r, i));
-    pubs[id] = group.publicShares[i] ?? new Uint8Array();
-  }
-  return {
-    message: r.message,
-    statechainSignatures: sigs,
-    statechainPublicKeys: pubs,
-    verifyingKey: r.verifyingKey,
-    statechainCommitments: r.operatorCommitments,
-    selfCommitment: r.userCommitment,
-    selfPublicKey: r.userPublic,
-    selfSignature: signFrost(userSignParams(r)),
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
+/** Our aggregate input for a round with honest shares everywhere. */
+const aggregateInput = (r: FrostRound) => aggregateParams(r, signFrost(userSignParams(r)));
 
 describe('typed errors', () => {
   const r = makeRound(rng, group, [0, 1], true);
@@ -146,7 +113,7 @@ describe('typed errors', () => {
     const input = aggregateInput(r);
     const ID3 = operatorIdentifier(3);
     expectError(() => aggregateFrost({ ...input, statechainSignatures: { ...input.statechainSignatures, [ID3]: new Uint8Array(32) } }), 'UNKNOWN_PARTICIPANT', ID3);
-    expectError(() => signFrostOperator({ ...operatorParams(r, 0), identifier: ID3, secretShare: group.secretShares[2] ?? new Uint8Array(), publicShare: undefined }), 'UNKNOWN_PARTICIPANT', ID3);
+    expectError(() => signFrostOperator({ ...operatorSignParams(r, 0), identifier: ID3, secretShare: group.secretShares[2] ?? new Uint8Array(), publicShare: undefined }), 'UNKNOWN_PARTICIPANT', ID3);
   });
 
   it('INVALID_THRESHOLD: VSS t < 2, t > n, too few shares to recover', () => {
@@ -171,7 +138,7 @@ describe('typed errors', () => {
     const pubs: Record<string, Uint8Array> = {};
     for (const i of r.signers) {
       const id = other.ids[i] ?? '';
-      sigs[id] = signFrostOperator({ ...operatorParams(r, i), secretShare: other.secretShares[i] ?? new Uint8Array(), publicShare: other.publicShares[i] });
+      sigs[id] = signFrostOperator({ ...operatorSignParams(r, i), secretShare: other.secretShares[i] ?? new Uint8Array(), publicShare: other.publicShares[i] });
       pubs[id] = other.publicShares[i] ?? new Uint8Array();
       const ok = verifySignatureShare({ message: r.message, verifyingKey: r.verifyingKey, operatorCommitments: r.operatorCommitments, userCommitment: r.userCommitment, adaptorPubKey: r.adaptorPubKey, signer: { role: 'operator', identifier: id, publicShare: pubs[id] ?? new Uint8Array() }, share: sigs[id] ?? new Uint8Array() });
       expect(ok).toBe(true);
@@ -195,12 +162,12 @@ describe('typed errors', () => {
   it('NONCE_MISMATCH: a nonce that is not the one committed to (user and operator)', () => {
     const other = generateNonce(rng.scalar());
     expectError(() => signFrost({ ...userSignParams(r), nonce: other.nonce }), 'NONCE_MISMATCH');
-    expectError(() => signFrostOperator({ ...operatorParams(r, 1), nonce: other.nonce }), 'NONCE_MISMATCH');
+    expectError(() => signFrostOperator({ ...operatorSignParams(r, 1), nonce: other.nonce }), 'NONCE_MISMATCH');
   });
 
   it('INVALID_KEY_PACKAGE: missing key package; operator public share not matching its secret share', () => {
     expectError(() => signFrost({ ...userSignParams(r), keyPackage: null as never }), 'INVALID_KEY_PACKAGE');
-    expectError(() => signFrostOperator({ ...operatorParams(r, 0), publicShare: publicKeyOf(rng.scalar()) }), 'INVALID_KEY_PACKAGE', ID1);
+    expectError(() => signFrostOperator({ ...operatorSignParams(r, 0), publicShare: publicKeyOf(rng.scalar()) }), 'INVALID_KEY_PACKAGE', ID1);
   });
 
   it('the signing context is deterministic and order-independent in the commitment map', () => {

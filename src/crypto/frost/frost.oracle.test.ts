@@ -10,12 +10,11 @@ import { p2tr } from '@scure/btc-signer';
 import { bytesToHex, pointFromBytes, scalarToBytes, xOnly } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
 import { SeededRandom } from '../testing/prng.js';
-import { makeGroup, makeRound, signingSubsets, userSignParams } from '../testing/frost-fixtures.js';
+import { aggregateParams, makeGroup, makeRound, operatorShares, signingSubsets, userSignParams } from '../testing/frost-fixtures.js';
 import type { FrostRound, OperatorGroup } from '../testing/frost-fixtures.js';
 import { sdkFrost } from '../testing/sdk-oracle.js';
 import { aggregateFrost } from './aggregate.js';
 import { buildSigningContext } from './context.js';
-import { signFrostOperator } from './operator-share.js';
 import { taprootOutputKey } from './tweak.js';
 import { signFrost } from './user-share.js';
 import { verifySignatureShare } from './verify-share.js';
@@ -58,45 +57,6 @@ function label(seed: string, i: number, r: FrostRound): string {
 }
 
 
-function operatorShares(r: FrostRound): { sigs: Record<string, Uint8Array>; pubs: Record<string, Uint8Array> } {
-  const sigs: Record<string, Uint8Array> = {};
-  const pubs: Record<string, Uint8Array> = {};
-  for (const i of r.signers) {
-    const id = r.group.ids[i] ?? '';
-    const nonce = r.operatorNonces.get(id);
-    const secretShare = r.group.secretShares[i];
-    const publicShare = r.group.publicShares[i];
-    if (nonce === undefined || secretShare === undefined || publicShare === undefined) throw new Error('fixture');
-    sigs[id] = signFrostOperator({
-      message: r.message,
-      identifier: id,
-      secretShare,
-      publicShare,
-      nonce,
-      verifyingKey: r.verifyingKey,
-      operatorCommitments: r.operatorCommitments,
-      userCommitment: r.userCommitment,
-      adaptorPubKey: r.adaptorPubKey,
-    });
-    pubs[id] = publicShare;
-  }
-  return { sigs, pubs };
-}
-
-function aggregateParams(r: FrostRound, userShare: Uint8Array, sigs: Record<string, Uint8Array>, pubs: Record<string, Uint8Array>) {
-  return {
-    message: r.message,
-    statechainSignatures: sigs,
-    statechainPublicKeys: pubs,
-    verifyingKey: r.verifyingKey,
-    statechainCommitments: r.operatorCommitments,
-    selfCommitment: r.userCommitment,
-    selfPublicKey: r.userPublic,
-    selfSignature: userShare,
-    adaptorPubKey: r.adaptorPubKey,
-  };
-}
-
 /** Fails with the case label so the failing round can be replayed. */
 function check(cond: boolean, what: string, where: string): void {
   if (!cond) throw new Error(`${what} — ${where}`);
@@ -133,7 +93,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
       const where = label(SEED + '/agg', i, r);
       const userShare = await frost.signFrost(userSignParams(r));
       const { sigs, pubs } = operatorShares(r);
-      const params = aggregateParams(r, userShare, sigs, pubs);
+      const params = aggregateParams(r, userShare, { sigs, pubs });
       const theirs = await frost.aggregateFrost(params);
       const ours = aggregateFrost(params);
       check(bytesToHex(ours) === bytesToHex(theirs), `signature differs: ours ${bytesToHex(ours)} SDK ${bytesToHex(theirs)}`, where);
@@ -175,7 +135,7 @@ describe('Spark FROST against the SDK WASM (oracle)', () => {
       const probe = ids[(i >> 1) % ids.length] ?? '';
       const probeOk = verifySignatureShare({ ...ctxInput, signer: { role: 'operator', identifier: probe, publicShare: pubs[probe] ?? new Uint8Array(33) }, share: badSigs[probe] ?? new Uint8Array(32) });
       check(probeOk === (probe !== victim), `verifySignatureShare(${probe}) = ${probeOk}`, where);
-      const params = aggregateParams(r, badUser, badSigs, pubs);
+      const params = aggregateParams(r, badUser, { sigs: badSigs, pubs });
       let sdkRejected = false;
       try {
         await frost.aggregateFrost(params);

@@ -8,6 +8,7 @@ import { bytesToBigInt } from '../bytes.js';
 import { mulG } from '../ec/base.js';
 import { compress, toAffine } from '../ec/jacobian.js';
 import { operatorIdentifier } from '../frost/identifiers.js';
+import { signFrostOperator, type SignFrostOperatorParams } from '../frost/operator-share.js';
 import type { CommitmentMap, SigningCommitment, SigningNonce } from '../frost/types.js';
 import { splitSecretWithProofs } from '../vss.js';
 import type { SeededRandom } from './prng.js';
@@ -126,6 +127,57 @@ export function userSignParams(r: FrostRound) {
     nonce: r.userNonce,
     selfCommitment: r.userCommitment,
     statechainCommitments: r.operatorCommitments,
+    adaptorPubKey: r.adaptorPubKey,
+  };
+}
+
+/** Operator `i`'s signFrostOperator parameters for a round (with its public share, checked). */
+export function operatorSignParams(r: FrostRound, i: number): SignFrostOperatorParams {
+  const id = r.group.ids[i];
+  const nonce = id === undefined ? undefined : r.operatorNonces.get(id);
+  const secretShare = r.group.secretShares[i];
+  if (id === undefined || nonce === undefined || secretShare === undefined) throw new Error(`fixture: operator ${i} does not sign this round`);
+  return {
+    message: r.message,
+    identifier: id,
+    secretShare,
+    publicShare: r.group.publicShares[i],
+    nonce,
+    verifyingKey: r.verifyingKey,
+    operatorCommitments: r.operatorCommitments,
+    userCommitment: r.userCommitment,
+    adaptorPubKey: r.adaptorPubKey,
+  };
+}
+
+export interface OperatorShares {
+  sigs: Record<string, Uint8Array>;
+  pubs: Record<string, Uint8Array>;
+}
+
+/** Every signing operator's honest share and public share, keyed by identifier. */
+export function operatorShares(r: FrostRound): OperatorShares {
+  const sigs: Record<string, Uint8Array> = {};
+  const pubs: Record<string, Uint8Array> = {};
+  for (const i of r.signers) {
+    const p = operatorSignParams(r, i);
+    sigs[p.identifier] = signFrostOperator(p);
+    pubs[p.identifier] = r.group.publicShares[i] ?? new Uint8Array();
+  }
+  return { sigs, pubs };
+}
+
+/** aggregateFrost parameters (the SDK's shape) for a round, the user's share and the operators' shares. */
+export function aggregateParams(r: FrostRound, userShare: Uint8Array, shares: OperatorShares = operatorShares(r)) {
+  return {
+    message: r.message,
+    statechainSignatures: shares.sigs,
+    statechainPublicKeys: shares.pubs,
+    verifyingKey: r.verifyingKey,
+    statechainCommitments: r.operatorCommitments,
+    selfCommitment: r.userCommitment,
+    selfPublicKey: r.userPublic,
+    selfSignature: userShare,
     adaptorPubKey: r.adaptorPubKey,
   };
 }
