@@ -25,15 +25,7 @@ describe('chain watcher with btcd', () => {
     net = await startLocalOperators(3, 2, { keyPoolBatch: 4, chain: { rpcUrl: rpc.url, rpcUser: rpc.user, rpcPassword: rpc.pass, pollIntervalMs: 200 } });
     ({ wallet } = await SparkWallet.initialize({
       mnemonicOrSeed: '0a'.repeat(32),
-      options: {
-        network: 'LOCAL',
-        signingOperators: net.signingOperators(),
-        coordinatorIdentifier: '0'.repeat(63) + '1',
-        threshold: 2,
-        tls: { dangerouslyDisableCertificateVerification: true },
-        optimizationOptions: { auto: false },
-        tokenOptimizationOptions: { enabled: false },
-      } as never,
+      options: net.walletOptions() as never,
     }));
   });
 

@@ -28,15 +28,7 @@ describe('operator network with the unmodified SDK wallet', () => {
     net = await startLocalOperators(3, 2);
     const { wallet: w } = await SparkWallet.initialize({
       mnemonicOrSeed: '07'.repeat(32),
-      options: {
-        network: 'LOCAL',
-        signingOperators: net.signingOperators(),
-        coordinatorIdentifier: '0'.repeat(63) + '1',
-        threshold: 2,
-        tls: { dangerouslyDisableCertificateVerification: true },
-        optimizationOptions: { auto: false },
-        tokenOptimizationOptions: { enabled: false },
-      } as never,
+      options: net.walletOptions() as never,
     });
     wallet = w;
   });

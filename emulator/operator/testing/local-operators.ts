@@ -4,25 +4,13 @@
  * multi-process network with btcd is emulator/network's startNetwork.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../chain/free-port.js';
 import { openLocalCa } from '../../network/ca.js';
 import { identifierForIndex, resolveConfig } from '../config.js';
 import type { ChainConfig, OperatorConfig, PeerConfig, ResolvedOperatorConfig } from '../config.js';
 import { Operator } from '../operator.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface LocalNetwork {
   dir: string;
@@ -31,6 +19,9 @@ export interface LocalNetwork {
   operators: (Operator | undefined)[];
   /** SDK `signingOperators` for these operators. */
   signingOperators(): Record<string, { id: number; identifier: string; address: string; identityPublicKey: string }>;
+  /** Options for SparkWallet.initialize on these operators (LOCAL, no SSP, certificate checks off:
+   *  in-process tests share grpc-js with the whole test file, so the local CA cannot be trusted). */
+  walletOptions(): Record<string, unknown>;
   startOperator(i: number): Promise<Operator>;
   stopOperator(i: number): Promise<void>;
   close(): Promise<void>;
@@ -68,18 +59,29 @@ export async function startLocalOperators(n: number, threshold: number, opts: { 
   };
   await Promise.all(configs.map((_, i) => startOperator(i)));
   await Promise.all(operators.map((o) => o?.whenReady()));
+  const signingOperators = (): ReturnType<LocalNetwork['signingOperators']> =>
+    Object.fromEntries(
+      configs.map((c, i) => [
+        c.identifier,
+        { id: i, identifier: c.identifier, address: `https://127.0.0.1:${c.publicPort}`, identityPublicKey: (operators[i] as Operator).identity.publicKeyHex },
+      ]),
+    );
   return {
     dir,
     caPath: ca.caPath,
     configs,
     operators,
-    signingOperators() {
-      return Object.fromEntries(configs.map((c, i) => [c.identifier, {
-        id: i,
-        identifier: c.identifier,
-        address: `https://127.0.0.1:${c.publicPort}`,
-        identityPublicKey: (operators[i] as Operator).identity.publicKeyHex,
-      }]));
+    signingOperators,
+    walletOptions() {
+      return {
+        network: 'LOCAL',
+        signingOperators: signingOperators(),
+        coordinatorIdentifier: identifierForIndex(1),
+        threshold,
+        tls: { dangerouslyDisableCertificateVerification: true },
+        optimizationOptions: { auto: false },
+        tokenOptimizationOptions: { enabled: false },
+      };
     },
     startOperator,
     async stopOperator(i: number) {
