@@ -32,6 +32,22 @@ void fe_add(fe_t *r, const fe_t *a, const fe_t *b) { mod_add(r, a, b, &FE_MOD); 
 void fe_sub(fe_t *r, const fe_t *a, const fe_t *b) { mod_sub(r, a, b, &FE_MOD); }
 void fe_neg(fe_t *r, const fe_t *a) { mod_neg(r, a, &FE_MOD); }
 
+/* s += k * (2^32 + 977), i.e. k * (2^256 mod p), for k < 2^33; returns the carry out of s[7]. */
+static uint64_t fold_top(uint32_t s[8], uint64_t k) {
+    uint64_t c = (uint64_t)s[0] + k * 977u;
+    s[0] = (uint32_t)c;
+    c >>= 32;
+    c += (uint64_t)s[1] + k;
+    s[1] = (uint32_t)c;
+    c >>= 32;
+    for (unsigned i = 2; i < 8u; i++) {
+        c += s[i];
+        s[i] = (uint32_t)c;
+        c >>= 32;
+    }
+    return c;
+}
+
 void fe_mul(fe_t *r, const fe_t *a, const fe_t *b) {
     uint32_t t[16];
     uint32_t s[8];
@@ -55,32 +71,9 @@ void fe_mul(fe_t *r, const fe_t *a, const fe_t *b) {
         c >>= 32;
     }
     c += t[15]; /* top of H << 32: value = s + c * 2^256, c < 2^33 (c * 977 fits) */
-    /* fold again: s + c * 977 + (c << 32) */
-    uint64_t top = c;
-    c = (uint64_t)s[0] + top * 977u;
-    s[0] = (uint32_t)c;
-    c >>= 32;
-    c += (uint64_t)s[1] + top;
-    s[1] = (uint32_t)c;
-    c >>= 32;
-    for (unsigned i = 2; i < 8u; i++) {
-        c += s[i];
-        s[i] = (uint32_t)c;
-        c >>= 32;
-    }
-    /* a carry out (c = 1) leaves s tiny: add 2^32 + 977 once more, no further carry */
-    uint32_t k = (uint32_t)c;
-    c = (uint64_t)s[0] + (uint64_t)k * 977u;
-    s[0] = (uint32_t)c;
-    c >>= 32;
-    c += (uint64_t)s[1] + k;
-    s[1] = (uint32_t)c;
-    c >>= 32;
-    for (unsigned i = 2; i < 8u; i++) {
-        c += s[i];
-        s[i] = (uint32_t)c;
-        c >>= 32;
-    }
+    /* fold again: s + c * 977 + (c << 32); a carry out of that (1) leaves s tiny, so one more
+     * fold of it cannot carry again */
+    (void)fold_top(s, fold_top(s, c));
     u256_t out;
     memcpy(out.v, s, sizeof s);
     (void)mod_reduce_once(r, &out, &FE_MOD);
