@@ -172,7 +172,8 @@ async function child(spec: string): Promise<void> {
   const [n, t] = spec.split('/').map(Number);
   if (n === undefined || t === undefined) throw new Error(`bad --child ${spec}`);
   const network = await startNetwork({ operators: n, threshold: t });
-  // Before grpc-js or the SDK is loaded: both read these once (SDK-WIRE.md §3.2, §5).
+  // Before grpc-js or the SDK is loaded: both read these once (docs/sdk-wire.md, sections
+  // "Chain access" and "TLS").
   Object.assign(process.env, network.env);
   try {
     const signing = await measureSigning(network);

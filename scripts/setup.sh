@@ -29,7 +29,8 @@ if ! .venv/bin/python -c 'import speculos' 2>/dev/null || ! cmp -s emulator/spec
   cp emulator/speculos/requirements.txt .venv/.requirements
 fi
 
-# btcd, the regtest chain, from the Go module proxy (version pinned: see shared BTCD.md).
+# btcd, the regtest chain, from the Go module proxy (version pinned: docs/btcd.md, section "Version and
+# install").
 BTCD_VERSION=v0.26.0
 if ! [ -x .tools/bin/btcd ] || ! grep -qx "$BTCD_VERSION" .tools/btcd.version 2>/dev/null; then
   echo "setup: go install btcd@$BTCD_VERSION"

@@ -1,6 +1,7 @@
 /* frost_share.h - the user's share of Spark's nested FROST signature
  * (ciphersuite FROST-secp256k1-SHA256-TR-v1, RFC 9591 + BIP340/341, as written out in
- * FACTS.md "The user's share, written out"; must equal the SDK's signFrost byte for byte). */
+ * docs/keys-and-frost.md, section "The user's share, written out"; must equal the SDK's signFrost byte
+ * for byte). */
 #ifndef SPARK_FROST_SHARE_H
 #define SPARK_FROST_SHARE_H
 #include <stdint.h>
@@ -37,7 +38,7 @@ typedef struct {
 /* The user's identifier: HID("user") = hash_to_field with DST context || "id". */
 void frost_user_identifier(uint8_t id[32]);
 
-/* z = d' + rho_user * e' + c * s' (see FACTS.md). secret, d, e are the user's key and nonces;
+/* z = d' + rho_user * e' + c * s' (docs/keys-and-frost.md). secret, d, e are the user's key and nonces;
  * user_hiding/binding are their commitments (already checked by the caller). */
 frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
                              const uint8_t msg[32], const uint8_t verifying_key[33],

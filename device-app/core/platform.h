@@ -13,7 +13,7 @@
  *     The platform must not deliver another APDU before the reply was sent (Ledger IO
  *     cannot anyway). core_reply_pending() tells the platform whether it is still waiting.
  *   - Button events are delivered on RELEASE with the OR of all buttons pressed since the
- *     previous release (Speculos "both" = LEFT|RIGHT, see SPECULOS.md 3.3).
+ *     previous release (Speculos "both" = LEFT|RIGHT, docs/speculos.md, section "Buttons").
  *   - The core calls plat_show() whenever the screen must change (at core_init, after every
  *     button, when a review starts/ends). Each call draws one whole page.
  *

@@ -1,5 +1,5 @@
-/* spark_keys.h - Spark key kinds and their BIP32 paths (FACTS.md "Spark keys": purpose
- * 8797555' = last 3 bytes of sha256("spark"); SDK src/signer/signer.ts). */
+/* spark_keys.h - Spark key kinds and their BIP32 paths (docs/keys-and-frost.md, section "Spark keys":
+ * purpose 8797555' = last 3 bytes of sha256("spark"); SDK src/signer/signer.ts). */
 #ifndef SPARK_SPARK_KEYS_H
 #define SPARK_SPARK_KEYS_H
 #include <stddef.h>

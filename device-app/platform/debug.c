@@ -30,7 +30,8 @@ static size_t put_str(char *out, const char *s)
 }
 
 /* Reports the deepest stack use on Speculos' debug channel: SEPH tag 0x5F, which Speculos logs
- * as "printf: ..." (SPECULOS.md 3.2; 0x66 would deadlock the os_io status logic, 3.1). */
+ * as "printf: ..." (docs/speculos.md, "SEPH wire format"; 0x66 would deadlock the os_io status
+ * logic, "IO through os_io"). */
 void debug_report_stack(void)
 {
     uint8_t pkt[64];

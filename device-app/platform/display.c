@@ -2,9 +2,9 @@
  *
  * Layout: title on the top row, body lines below, "<" / ">" hints at the edges. Every glyph is
  * one bagl_hal_draw_bitmap_within_rect call whose bitmap pointer points into the font, which is
- * how Speculos recovers the text for /events (SPECULOS.md 4.1). Speculos glues a glyph to the
- * previous text event when it is on the same row and < 12 px away, so the nav hints are drawn
- * FIRST: that keeps "<" and ">" as events of their own instead of sticking to a body line. */
+ * how Speculos recovers the text for /events (docs/speculos.md, section "Screen text (OCR)"). Speculos
+ * glues a glyph to the previous text event when it is on the same row and < 12 px away, so the nav hints
+ * are drawn FIRST: that keeps "<" and ">" as events of their own instead of sticking to a body line. */
 #include "../core/platform.h"
 #include "font/font.h"
 #include "syscalls.h"

@@ -1,14 +1,15 @@
 /* main.c - the platform's event loop: os_io in, core entry points out.
  *
  * IO uses the os_io_* syscalls (API >= 24), so Speculos' embedded USB/HID stack does the framing
- * and the status handshake; the app sees 0x20 + APDU or 0x01 + SEPH event (SPECULOS.md 3.1). */
+ * and the status handshake; the app sees 0x20 + APDU or 0x01 + SEPH event (docs/speculos.md, section
+ * "IO through os_io"). */
 #include "../core/platform.h"
 #include "syscalls.h"
 #include "plat_wipe.h"
 #include "debug.h"
 #include "stack.h"
 
-/* >= 273 bytes: os_io_rx_evt drops an APDU that does not fit (SPECULOS.md 3.1). */
+/* >= 273 bytes: os_io_rx_evt drops an APDU that does not fit (docs/speculos.md, "IO through os_io"). */
 #define IO_BUF_SIZE 300u
 
 static uint8_t io_buf[IO_BUF_SIZE];
@@ -19,7 +20,7 @@ void app_main(void);
 
 /* Speculos sends one event per button change, mask << 1 (left 0x02, right 0x04, release 0x00).
  * Like the Ledger SDK we act on release with everything pressed since the previous release, so
- * "both" arrives as one LEFT|RIGHT event (SPECULOS.md 3.3). */
+ * "both" arrives as one LEFT|RIGHT event (docs/speculos.md, section "Buttons"). */
 static void on_button_event(uint8_t payload)
 {
     uint8_t mask = (uint8_t)((payload >> 1) & 0x03u);

@@ -1,4 +1,5 @@
-/* metadata.c - the "ledger.*" ELF sections Speculos reads through ledgered (SPECULOS.md 1.3).
+/* metadata.c - the "ledger.*" ELF sections Speculos reads through ledgered (docs/speculos.md,
+ * section "Metadata sections").
  * Values are NOT NUL-terminated (Speculos int()s them after strip()); only known keys may exist
  * (an unknown ledger.* key crashes Speculos). The linker script keeps them as non-loaded INFO
  * sections. API_LEVEL comes from the Makefile, name and version from the core's protocol.h. */

@@ -4,7 +4,7 @@
 #define CANARY 0xC0DEF00Du
 #define PAINT 0xA5A5A5A5u
 /* Leave the frames already live (this function's caller chain) and the 64 bytes each syscall
- * writes below sp (SPECULOS.md 1.6) unpainted. */
+ * writes below sp (docs/speculos.md, section "RAM, .data and the stack") unpainted. */
 #define PAINT_MARGIN 256u
 
 extern uint32_t _stack_limit[]; /* lowest stack word: holds the canary */

@@ -1,5 +1,6 @@
 /* stack.h - stack overflow guard and high-water measurement.
- * There is no MPU guard page under Speculos (SPECULOS.md 1.6: the stack grows down into .bss),
+ * There is no MPU guard page under Speculos (docs/speculos.md, section "RAM, .data and the stack":
+ * the stack grows down into .bss),
  * so a canary word sits between .bss and the stack; the loop checks it after every event and
  * stops the app if it was overwritten. The free stack is painted at start so the deepest use
  * can be measured (reported at exit on Speculos' debug channel). After every event the loop

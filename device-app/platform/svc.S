@@ -1,11 +1,13 @@
 /* Entry point and the single syscall gate.
  *
  * Speculos starts the app in Thumb state at the first byte of the text segment, with sp at the
- * top of RAM (SPECULOS.md 1.7): the linker script puts .boot first. Returning from the entry is
- * undefined, so we spin if app_main ever returns (it exits through os_sched_exit instead).
+ * top of RAM (docs/speculos.md, section "Entry state and CPU"): the linker script puts .boot first.
+ * Returning from the entry is undefined, so we spin if app_main ever returns (it exits through
+ * os_sched_exit instead).
  *
  * Speculos patches exactly the two bytes at the symbol SVC_Call and requires the halfword after
- * the svc to be "bx lr" at API >= 23 (SPECULOS.md 2.2, LedgerHQ/speculos src/svc.c). This must be
+ * the svc to be "bx lr" at API >= 23 (docs/speculos.md, section "How Speculos patches svc";
+ * LedgerHQ/speculos src/svc.c). This must be
  * the only svc in the binary. ABI: r0 = syscall id, r1 = pointer to the argument words; the
  * result comes back in r0 and an exception code in r1, which as a uint64_t return is
  * value | (error << 32). */

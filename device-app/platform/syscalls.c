@@ -1,5 +1,6 @@
 /* syscalls.c - typed wrappers over SVC_Call. Arguments are passed as an array of 32-bit words in
- * declaration order; narrow types take a whole word (SPECULOS.md 2.1). */
+ * declaration order; narrow types take a whole word (docs/speculos.md, section "Syscall calling
+ * convention"). */
 #include "syscalls.h"
 
 extern uint64_t SVC_Call(uint32_t id, uint32_t *args);

@@ -1,7 +1,8 @@
 /* syscalls.h - the few BOLOS syscalls this app uses, as Speculos emulates them at API level 25.
  *
  * Ids and argument orders are facts from LedgerHQ/speculos sdk/bolos_syscalls.h and src/emulate.c
- * (summarised in SPECULOS.md section 3). Every call goes through SVC_Call (svc.S). */
+ * (summarised in docs/speculos.md, section "The syscalls we use"). Every call goes through SVC_Call
+ * (svc.S). */
 #ifndef SPARK_SYSCALLS_H
 #define SPARK_SYSCALLS_H
 

@@ -18,7 +18,8 @@ const RPC_INVALID_ADDRESS_OR_KEY = -5;
 const RPC_WALLET_INSUFFICIENT_FUNDS = -6;
 const RPC_MISC_ERROR = -1;
 
-/** Default credentials: the ones the SDK's test faucet falls back to (SDK-WIRE.md §3.2). */
+/** Default credentials: the ones the SDK's test faucet falls back to (docs/sdk-wire.md, section "Chain
+ * access"). */
 export const DEFAULT_RPC_USER = 'testutil';
 export const DEFAULT_RPC_PASSWORD = 'testutilpassword';
 
@@ -55,7 +56,8 @@ function txidParam(params: unknown[], index: number): string {
   return value.toLowerCase();
 }
 
-/** Core accepts verbosity as a bool or an int; btcd only as an int (BTCD.md §5). */
+/** Core accepts verbosity as a bool or an int; btcd only as an int (docs/btcd.md, section "RPC
+ * differences from Bitcoin Core"). */
 function verbosity(value: unknown): number {
   if (value === undefined || value === null || value === false) return 0;
   if (value === true) return 1;
@@ -72,10 +74,10 @@ function positiveInt(value: unknown, name: string): number {
 
 /**
  * The bitcoind-style methods served on network LOCAL. The wallet's claimDeposit and broadcast
- * call getrawtransaction [txid, 2] and sendrawtransaction [hex, 0] (SDK-WIRE.md §3.2); the SDK's
- * test faucet also uses scantxoutset, sendtoaddress and generatetoaddress, which btcd lacks and
- * which are served here from the funding wallet, btcd's address index and its block template.
- * Anything else goes to btcd unchanged.
+ * call getrawtransaction [txid, 2] and sendrawtransaction [hex, 0] (docs/sdk-wire.md, section "Chain
+ * access"); the SDK's test faucet also uses scantxoutset, sendtoaddress and generatetoaddress, which
+ * btcd lacks and which are served here from the funding wallet, btcd's address index and its block
+ * template. Anything else goes to btcd unchanged.
  */
 export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMine: () => Promise<void> = async () => undefined): Map<string, Handler> {
   const handlers = new Map<string, Handler>();
@@ -94,7 +96,8 @@ export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMi
     if (typeof hex !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(hex)) {
       throw new RpcFailure(RPC_INVALID_PARAMETER, 'parameter 1 must be the raw transaction in hex');
     }
-    // Core's second parameter (maxfeerate) has no btcd counterpart that does anything (BTCD.md §5).
+    // Core's second parameter (maxfeerate) has no btcd counterpart that does anything (docs/btcd.md,
+    // "RPC differences from Bitcoin Core").
     return btcd.sendRawTransaction(hex);
   });
 
@@ -102,7 +105,8 @@ export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMi
     const hash = txidParam(params, 0);
     const level = params[1] === undefined ? 1 : verbosity(params[1]);
     const block = await btcd.call<Record<string, unknown>>('getblock', [hash, level]);
-    // btcd puts verbosity-2 transactions under `rawtx`, Core under `tx` (BTCD.md §5).
+    // btcd puts verbosity-2 transactions under `rawtx`, Core under `tx` (docs/btcd.md, "RPC differences
+    // from Bitcoin Core").
     if (level >= 2 && typeof block === 'object' && 'rawtx' in block) {
       const { rawtx, ...rest } = block;
       return { ...rest, tx: rawtx };
@@ -123,7 +127,8 @@ export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMi
     const address = params[1];
     if (typeof address !== 'string') throw new RpcFailure(RPC_INVALID_ADDRESS_OR_KEY, 'parameter 2 must be an address');
     if (address === wallet.address) return mine(n);
-    // btcd has no generatetoaddress (BTCD.md §3): build the blocks from its template instead.
+    // btcd has no generatetoaddress (docs/btcd.md, section "Mining"): build the blocks from its template
+    // instead.
     const script = addressToScript(address);
     const hashes: string[] = [];
     for (let i = 0; i < n; i++) hashes.push(await mineBlockTo(btcd, script));
@@ -197,7 +202,8 @@ export function bitcoindHandlers(btcd: RpcClient, wallet: FundingWallet, afterMi
 
   handlers.set('getmempoolentry', async (params) => {
     const txid = txidParam(params, 0);
-    // btcd leaves getmempoolentry unimplemented (BTCD.md §5), but its verbose getrawmempool has the entry.
+    // btcd leaves getmempoolentry unimplemented (docs/btcd.md, "RPC differences from Bitcoin Core"), but
+    // its verbose getrawmempool has the entry.
     const pool = await btcd.call<Record<string, unknown>>('getrawmempool', [true]);
     const entry = pool[txid];
     if (entry === undefined) throw new RpcFailure(RPC_INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');

@@ -4,10 +4,10 @@ import type { RpcClient } from './rpc-client.js';
 
 /**
  * btcd deletes its block database at every start in regtest mode (its log says "Removing
- * regression test database"; BTCD.md does not mention it), so a chain that must survive a
- * restart keeps its own copy of every block and feeds them back with `submitblock`. The file
- * has one line per block from height 1: "<hash> <raw block hex>". The unconfirmed
- * transactions are saved alongside and re-broadcast after the replay.
+ * regression test database"; docs/btcd.md, section "Learned by running it"), so a chain that must
+ * survive a restart keeps its own copy of every block and feeds them back with `submitblock`. The file
+ * has one line per block from height 1: "<hash> <raw block hex>". The unconfirmed transactions are saved
+ * alongside and re-broadcast after the replay.
  */
 export class BlockArchive {
   private hashes: string[] = [];

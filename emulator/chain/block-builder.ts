@@ -54,10 +54,10 @@ function merkleRoot(hashes: Uint8Array[]): Uint8Array {
 
 /**
  * Mines one block whose coinbase pays `script`, on btcd, which has no generatetoaddress and a
- * fixed --miningaddr (BTCD.md §3). btcd's own block template supplies the transactions, the
- * BIP34 height and the witness commitment; only the coinbase's first output script is replaced
- * (the commitment covers wtxids, and the coinbase's counts as zero, so it stays valid). Regtest's
- * target (bits 0x207fffff) is met by about every second nonce.
+ * fixed --miningaddr (docs/btcd.md, section "Mining"). btcd's own block template supplies the
+ * transactions, the BIP34 height and the witness commitment; only the coinbase's first output script is
+ * replaced (the commitment covers wtxids, and the coinbase's counts as zero, so it stays valid).
+ * Regtest's target (bits 0x207fffff) is met by about every second nonce.
  */
 export async function mineBlockTo(rpc: RpcClient, script: Uint8Array): Promise<string> {
   const template = await rpc.call<BlockTemplate>('getblocktemplate', [{ rules: ['segwit'], capabilities: ['coinbasetxn'] }]);

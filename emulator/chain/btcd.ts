@@ -13,7 +13,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface BtcdOptions {
   /** Directory for chain data, logs and btcd's $HOME; reused across starts. */
   dataDir: string;
-  /** Coinbase payee for `generate` (BTCD.md §3: fixed for the process lifetime). */
+  /** Coinbase payee for `generate` (fixed for the process lifetime: docs/btcd.md, section "Flags"). */
   miningAddress: string;
   /** RPC port; a free one is chosen when absent. */
   rpcPort?: number;
@@ -60,7 +60,8 @@ export function resolveBtcdBinary(explicit?: string): string {
   );
 }
 
-/** The command-line flags for an isolated regtest node (flag meanings: BTCD.md §3, §4). */
+/** The command-line flags for an isolated regtest node (flag meanings: docs/btcd.md, sections "Flags"
+ * and "Relay policy for L2 transactions"). */
 export function btcdArgs(opts: Required<Pick<BtcdOptions, 'dataDir' | 'miningAddress' | 'rpcUser' | 'rpcPass'>> & { rpcPort: number }): string[] {
   return [
     '--regtest',
@@ -113,9 +114,9 @@ export async function startBtcd(options: BtcdOptions): Promise<BtcdNode> {
   mkdirSync(join(options.dataDir, 'logs'), { recursive: true });
 
   const args = btcdArgs({ dataDir: options.dataDir, miningAddress: options.miningAddress, rpcUser, rpcPass, rpcPort });
-  // btcd creates ~/.btcd even when --datadir points elsewhere (BTCD.md §3), so give it its own HOME.
-  // Its own process group: a Ctrl-C on the terminal must not stop btcd before the chain has
-  // archived its blocks (see block-archive.ts); the chain stops it last.
+  // btcd creates ~/.btcd even when --datadir points elsewhere (docs/btcd.md, "Files and HOME"), so give
+  // it its own HOME. Its own process group: a Ctrl-C on the terminal must not stop btcd before the chain
+  // has archived its blocks (see block-archive.ts); the chain stops it last.
   const child = spawn(binary, args, { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   registerChild(child);
   const out = createWriteStream(join(options.dataDir, 'logs', 'btcd.stdout.log'), { flags: 'a' });

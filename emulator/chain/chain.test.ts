@@ -57,7 +57,8 @@ describe('local chain: btcd regtest + bitcoind JSON-RPC + Esplora', () => {
     const funded = await chain.fund(key.address, 100_000n);
     expect(await chain.getBlockCount()).toBe(before + 1);
 
-    // The SDK's LOCAL faucet: getrawtransaction [txid, 2] and reads result.hex (SDK-WIRE.md §3.2).
+    // The SDK's LOCAL faucet: getrawtransaction [txid, 2] and reads result.hex (docs/sdk-wire.md, "Chain
+    // access").
     const reply = await rpc(chain, 'getrawtransaction', [funded.txid, 2]);
     expect(reply.body.error).toBeNull();
     const result = reply.body.result as { hex: string; txid: string; confirmations: number };

@@ -37,7 +37,7 @@ export interface Chain extends ChainClient {
   info: ChainInfo;
   wallet: FundingWallet;
   btcdNode: BtcdNode;
-  /** The environment the SDK's LOCAL test faucet reads (SDK-WIRE.md §3.2). */
+  /** The environment the SDK's LOCAL test faucet reads (docs/sdk-wire.md, section "Chain access"). */
   env: Record<string, string>;
   stop(): Promise<void>;
 }

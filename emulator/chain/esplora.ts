@@ -148,7 +148,8 @@ async function addressTxs(btcd: RpcClient, address: string): Promise<VerboseTran
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (typeof body === 'string') {
-    // The SDK requires /tx/:txid/hex to be bare hex, with no trailing newline (SDK-WIRE.md §3.2).
+    // The SDK requires /tx/:txid/hex to be bare hex, with no trailing newline (docs/sdk-wire.md, "Chain
+    // access").
     res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
   } else {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

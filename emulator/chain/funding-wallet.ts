@@ -7,7 +7,7 @@ import { ChainError } from './errors.js';
 import { REGTEST, addressToScript, btcToSats } from './regtest.js';
 import type { RpcClient, VerboseTransaction } from './rpc-client.js';
 
-/** Coinbase outputs can be spent 100 blocks later (BTCD.md §2, §3 "Maturity"). */
+/** Coinbase outputs can be spent 100 blocks later (docs/btcd.md, section "Maturity"). */
 export const COINBASE_MATURITY = 100;
 
 /** A flat fee per funding transaction. btcd runs with --minrelaytxfee=0, so this is only realism. */
@@ -33,7 +33,8 @@ export interface Payment {
 }
 
 /**
- * btcd has no wallet (BTCD.md §6), so the chain keeps its own: one P2WPKH key that is btcd's
+ * btcd has no wallet (docs/btcd.md, section "No wallet: funding in tests"), so the chain keeps its own:
+ * one P2WPKH key that is btcd's
  * --miningaddr, whose coinbases it spends with transactions signed here. Its coins are found
  * through btcd's address index, so the wallet needs no state besides the key and survives
  * restarts. Calls are serialised so that two payments never pick the same coin.

@@ -9,7 +9,8 @@ export interface BtcNetwork {
   wif: number;
 }
 
-/** Regtest address parameters (bech32 HRP "bcrt", base58 0x6f/0xc4/0xef: BTCD.md §2). */
+/** Regtest address parameters (bech32 HRP "bcrt", base58 0x6f/0xc4/0xef: docs/btcd.md, section "Regtest
+ * parameters"). */
 export const REGTEST: BtcNetwork = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
 
 /** Satoshis per bitcoin, for the JSON-RPC amounts that bitcoind-style APIs express in BTC. */

@@ -18,7 +18,8 @@ interface RpcReply {
   error?: RpcErrorObject | null;
 }
 
-/** One output of a verbose transaction, as btcd reports it (BTCD.md §5). */
+/** One output of a verbose transaction, as btcd reports it (docs/btcd.md, section "RPC differences from
+ * Bitcoin Core"). */
 export interface VerboseVout {
   value: number;
   n: number;
@@ -75,7 +76,7 @@ export interface TxOutInfo {
 /**
  * A small typed JSON-RPC client for btcd (and for our bitcoind-style adapter, which speaks the
  * same framing). btcd requires `params` even when empty and ignores requests without an id
- * (BTCD.md §5, difference 7), so both are always sent.
+ * (docs/btcd.md, section "RPC differences from Bitcoin Core"), so both are always sent.
  */
 export class RpcClient {
   private nextId = 1;
@@ -130,7 +131,8 @@ export class RpcClient {
     return this.call<string>('getblock', [hash, 0]);
   }
 
-  /** btcd's verbose flag is an int, not a bool (BTCD.md §5). */
+  /** btcd's verbose flag is an int, not a bool (docs/btcd.md, section "RPC differences from Bitcoin
+   * Core"). */
   getRawTransactionHex(txid: string): Promise<string> {
     return this.call<string>('getrawtransaction', [txid, 0]);
   }
@@ -151,14 +153,16 @@ export class RpcClient {
     return this.call<string[]>('getrawmempool', [false]);
   }
 
-  /** btcd-only: mines n blocks to its --miningaddr and returns their hashes (BTCD.md §3). */
+  /** btcd-only: mines n blocks to its --miningaddr and returns their hashes (docs/btcd.md, section
+   * "Mining"). */
   generate(n: number): Promise<string[]> {
     return this.call<string[]>('generate', [n]);
   }
 
   /**
    * btcd-only, needs --addrindex. Includes mempool transactions. An address never seen answers
-   * error -5, which this maps to an empty list (BTCD.md §5).
+   * error -5, which this maps to an empty list (docs/btcd.md, section "RPC differences from Bitcoin
+   * Core").
    */
   async searchRawTransactions(address: string, skip = 0, count = 1000): Promise<VerboseTransaction[]> {
     try {

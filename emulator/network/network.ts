@@ -201,14 +201,16 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
       coordinatorIdentifier: identifierForIndex(1),
       threshold,
       // No service provider here: auto-optimization would send fresh leaves to an SSP swap, and
-      // the token-optimization timer has nothing to do (SDK-WIRE.md §1.5).
+      // the token-optimization timer has nothing to do (docs/sdk-wire.md, section "Options that stop
+      // background work").
       optimizationOptions: { auto: false },
       tokenOptimizationOptions: { enabled: false },
       electrsUrl: chain.info.esploraUrl,
     };
     const env: Record<string, string> = {
       ...chain.env,
-      // grpc-js uses only this file as roots when it is set; NODE_EXTRA_CA_CERTS is for everything else (SDK-WIRE.md §5).
+      // grpc-js uses only this file as roots when it is set; NODE_EXTRA_CA_CERTS is for everything else
+      // (docs/sdk-wire.md, section "TLS").
       GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: ca.caPath,
       NODE_EXTRA_CA_CERTS: ca.caPath,
     };

@@ -32,7 +32,8 @@ export function loadOrCreateIdentity(dataDir: string): IdentityKey {
   return { privateKey: priv, publicKey, publicKeyHex: bytesToHex(publicKey) };
 }
 
-/** DER, low-S ECDSA over SHA-256(utf8(address)): the address signature the SDK checks (SDK-WIRE §3.1). */
+/** DER, low-S ECDSA over SHA-256(utf8(address)): the address signature the SDK checks (docs/sdk-wire.md,
+ * "Deposit address generation"). */
 export function signDigestDer(identity: IdentityKey, digest: Uint8Array): Uint8Array {
   // noble 1.9: the legacy API signs the 32-byte digest as given (no prehash), RFC 6979, low-S.
   return secp256k1.sign(digest, identity.privateKey, { lowS: true }).toDERRawBytes();

@@ -1,7 +1,7 @@
 /**
- * ECIES as the SDK's WASM does it (FACTS.md "ECIES"): ephemeral key E (65 bytes, uncompressed)
- * || nonce (16) || AES-256-GCM tag (16) || ciphertext, with the key
- * HKDF-SHA256(ikm = E uncompressed || (e·P) uncompressed, no salt, no info, 32 bytes).
+ * ECIES as the SDK's WASM does it (docs/keys-and-frost.md, section "ECIES"): ephemeral key E (65 bytes,
+ * uncompressed) || nonce (16) || AES-256-GCM tag (16) || ciphertext, with the key HKDF-SHA256(ikm = E
+ * uncompressed || (e·P) uncompressed, no salt, no info, 32 bytes).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { hkdf } from '@noble/hashes/hkdf.js';

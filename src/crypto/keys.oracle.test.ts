@@ -1,7 +1,7 @@
 /**
- * Spark key derivation against the vectors in SDK-WIRE.md (§1.1, §3.1) and against the SDK's
- * DefaultSparkSigner on seeded random seeds: identity, deposit, static deposit, leaf keys
- * and the HTLC HMAC.
+ * Spark key derivation against the vectors in docs/keys-and-frost.md (section "Spark keys") and against
+ * the SDK's DefaultSparkSigner on seeded random seeds: identity, deposit, static deposit, leaf keys and
+ * the HTLC HMAC.
  */
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from './bytes.js';
@@ -13,7 +13,7 @@ import { DefaultSparkSigner, KeyDerivationType } from './testing/sdk-oracle.js';
 const SEED = process.env.SPARK_ORACLE_SEED ?? 'spark-keys-oracle-1';
 
 describe('Spark keys', () => {
-  it('matches the SDK-WIRE.md vectors (seed 07×32)', () => {
+  it('matches the documented vectors (seed 07×32)', () => {
     const seed = new Uint8Array(32).fill(7);
     const k1 = SparkAccountKeys.fromSeed(seed, 1);
     expect(bytesToHex(k1.identityKey().publicKey)).toBe('0216054677c8b523ebbebe1912f773584b6fc707848648911df36342aa7a0b47f8');

@@ -1,6 +1,7 @@
 /**
- * Spark key derivation (SDK `signer/signer.ts` DefaultSparkKeysGenerator; FACTS.md "Spark keys"):
- * BIP32 from the seed, purpose 8797555' (the last 3 bytes of sha256("spark")), all hardened:
+ * Spark key derivation (SDK `signer/signer.ts` DefaultSparkKeysGenerator; docs/keys-and-frost.md,
+ * section "Spark keys"): BIP32 from the seed, purpose 8797555' (the last 3 bytes of sha256("spark")),
+ * all hardened:
  *   identity m/8797555'/A'/0', signing base m/8797555'/A'/1', deposit m/8797555'/A'/2',
  *   static deposit m/8797555'/A'/3'/I', HTLC preimage base m/8797555'/A'/4';
  *   leaf key = signing base / ((u32be(sha256(leafId)[0..4]) mod 2^31) + 2^31).

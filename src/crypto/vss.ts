@@ -1,6 +1,6 @@
 /**
- * Feldman verifiable secret sharing as the SDK does it (FACTS.md "Verifiable secret sharing";
- * SDK `utils/secret-sharing.ts`): shares at indices 1..n, each carrying the commitments
+ * Feldman verifiable secret sharing as the SDK does it (docs/keys-and-frost.md, section "Verifiable
+ * secret sharing"; SDK `utils/secret-sharing.ts`): shares at indices 1..n, each carrying the commitments
  * ("proofs") G·a_0 … G·a_{t−1}; a share is valid iff share·G = Σ proofs[j]·index^j.
  */
 import { G, assertBytes, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes } from './bytes.js';

@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 
 /**
- * The ELF checklist of SPECULOS.md §6, checked on the built binary: the failure modes it lists are
- * silent under Speculos (an unpatched svc becomes a Linux syscall; a font table without its count
- * word just turns OCR off), so they are asserted here directly.
+ * The ELF checklist of docs/speculos.md (section "Target and ELF checklist"), checked on the built
+ * binary: the failure modes it lists are silent under Speculos (an unpatched svc becomes a Linux
+ * syscall; a font table without its count word just turns OCR off), so they are asserted here directly.
  */
 function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -212,7 +212,8 @@ export function networkFlows(label: string, start: () => Promise<{ network: Runn
     });
 
     it('a REGTEST-network wallet reads its deposit through the Esplora API and claims it', async () => {
-      // On REGTEST the SDK fetches {electrsUrl}/tx/{txid}/hex instead of the JSON-RPC (SDK-WIRE.md §3.2).
+      // On REGTEST the SDK fetches {electrsUrl}/tx/{txid}/hex instead of the JSON-RPC (docs/sdk-wire.md,
+      // section "Chain access").
       const options = { ...network.walletOptions, network: 'REGTEST' as const };
       const { wallet: regtest } = await openWallet(sdk, options);
       wallets.push(regtest);

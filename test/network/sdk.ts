@@ -7,8 +7,9 @@ let loaded: { module: SdkModule; env: Record<string, string> } | undefined;
 
 /**
  * Imports the unmodified SDK after putting the network's environment in place. grpc-js reads its
- * root CA file and the SDK's LOCAL faucet reads BITCOIN_RPC_* once, on first use (SDK-WIRE.md
- * §3.2, §5), so each test file (its own process under vitest's forks pool) serves one network.
+ * root CA file and the SDK's LOCAL faucet reads BITCOIN_RPC_* once, on first use (docs/sdk-wire.md,
+ * sections "Chain access" and "TLS"), so each test file (its own process under vitest's forks pool)
+ * serves one network.
  */
 export async function loadSdk(env: Record<string, string>): Promise<SdkModule> {
   if (loaded !== undefined) {

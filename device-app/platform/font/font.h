@@ -1,6 +1,7 @@
 /* font.h - the bitmap font the platform draws text with, in the layout Speculos parses for its
- * screen-text OCR (SPECULOS.md 4.1, from LedgerHQ/speculos src/fonts.h: bagl_font_t, 16 bytes).
- * The glyphs are our own (glyphs5x8.txt), turned into font_data.c by gen_font.py. */
+ * screen-text OCR (docs/speculos.md, section "Screen text (OCR)"; LedgerHQ/speculos src/fonts.h:
+ * bagl_font_t, 16 bytes). The glyphs are our own (glyphs5x8.txt), turned into font_data.c by
+ * gen_font.py. */
 #ifndef SPARK_FONT_H
 #define SPARK_FONT_H
 

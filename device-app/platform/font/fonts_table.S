@@ -1,6 +1,6 @@
 /* C_bagl_fonts: the table Speculos reads at load to map glyph bitmap addresses back to text
- * (SPECULOS.md 4.1; LedgerHQ/speculos src/bolos/fonts_info.c): an array of N font pointers whose
- * symbol size is 4*N, immediately followed by a word holding N. */
+ * (docs/speculos.md, section "Screen text (OCR)"; LedgerHQ/speculos src/bolos/fonts_info.c): an array of
+ * N font pointers whose symbol size is 4*N, immediately followed by a word holding N. */
     .syntax unified
     .section .rodata.C_bagl_fonts, "a"
     .align 2

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Turn glyphs5x8.txt into font_data.c: the bitmap font the platform draws with.
 
-Layout facts (from SPECULOS.md section 4.1, read from LedgerHQ/speculos src/fonts.h): a font
-descriptor is {u16 bitmap_len, u8 font_id, u8 bpp, u8 height, u8 baseline, u8 first_char,
+Layout facts (docs/speculos.md, section "Screen text (OCR)", read from LedgerHQ/speculos
+src/fonts.h): a font descriptor is {u16 bitmap_len, u8 font_id, u8 bpp, u8 height, u8 baseline, u8 first_char,
 u8 last_char, u32 characters, u32 bitmap}; each character entry is one u32 whose bits 2..13 hold
 the glyph's byte offset in the bitmap and bits 14..18 its width. Glyph pixels are packed row-major,
 least significant bit first, with no row padding (speculos/mcu/bagl.py).

@@ -1,6 +1,7 @@
 /**
  * spark_authn.SparkAuthnService: challenge / response with the wallet's identity key
- * (SDK-WIRE §2.2-2.4). Checks, in order: versions, age, key match, HMAC, signature, single use.
+ * (docs/sdk-wire.md, sections "What the wallet does to authenticate" to "What the operator verifies").
+ * Checks, in order: versions, age, key match, HMAC, signature, single use.
  */
 import { randomBytes } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -60,7 +61,8 @@ export class AuthnService {
     if (pc.version !== 1 || pc.challenge.version !== 1) throw new OperatorError('INVALID_ARGUMENT', 'unsupported challenge version');
     const c: Challenge = { version: pc.challenge.version, timestamp: pc.challenge.timestamp, nonce: pc.challenge.nonce, publicKey: pc.challenge.public_key };
     const now = this.now();
-    // "challenge expired" is the phrase the SDK matches to retry at once (SDK-WIRE §2.3).
+    // "challenge expired" is the phrase the SDK matches to retry at once (docs/sdk-wire.md, "Retries and
+    // error phrases").
     if (now + 1 - c.timestamp > this.opts.challengeTtlSeconds) throw new OperatorError('UNAUTHENTICATED', 'challenge expired');
     const publicKey = parseCompressedKey(req.public_key, 'public_key');
     if (!equalBytes(publicKey, c.publicKey)) throw new OperatorError('UNAUTHENTICATED', 'public_key does not match the challenge');

@@ -4,7 +4,8 @@ import { bytesToHex, hexToBytes } from '../crypto.js';
 import { challengeDigest, deriveHmacKey, encodeChallenge } from './challenge.js';
 import { SessionTokens } from './sessions.js';
 
-// Vector from SDK-WIRE.md §2.4 (identity of seed 07×32, account 1).
+// Vector from docs/sdk-wire.md, section "What the operator verifies"
+// (identity of seed 07×32, account 1).
 const identity = hexToBytes('0216054677c8b523ebbebe1912f773584b6fc707848648911df36342aa7a0b47f8');
 const challenge = { version: 1, timestamp: 1700000000, nonce: new Uint8Array(32).fill(1), publicKey: identity };
 

@@ -1,7 +1,8 @@
 /**
- * The authn challenge and session token (SDK-WIRE §2). The operator verifies the wallet's
- * signature over SHA-256 of the CANONICAL proto3 encoding of Challenge (fields 1..4 in order,
- * zero/empty fields omitted), since the SDK signs its own re-encoding of the challenge.
+ * The authn challenge and session token (docs/sdk-wire.md, sections "Authentication schema" to "What the
+ * operator verifies"). The operator verifies the wallet's signature over SHA-256 of the CANONICAL proto3
+ * encoding of Challenge (fields 1..4 in order, zero/empty fields omitted), since the SDK signs its own
+ * re-encoding of the challenge.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -50,7 +51,8 @@ export function challengeDigest(c: Challenge): Uint8Array {
   return sha256(encodeChallenge(c));
 }
 
-/** HMAC key derivation: SHA-256(identity private key ‖ label) (the labels GO uses; SDK-WIRE §2.4). */
+/** HMAC key derivation: SHA-256(identity private key ‖ label) (the labels upstream uses;
+ * docs/sdk-wire.md, "What the operator verifies"). */
 export function deriveHmacKey(identityPriv: Uint8Array, label: 'AUTH_CHALLENGE_SECRET_v1' | 'AUTH_SESSION_SECRET_v1'): Uint8Array {
   return sha256(concatBytes(identityPriv, utf8ToBytes(label)));
 }

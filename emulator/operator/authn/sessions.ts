@@ -28,7 +28,7 @@ export class SessionTokens {
   }
 
   /** Checks a token; throws UNAUTHENTICATED with the reason. "token has expired" is the phrase
-   *  the SDK matches to re-authenticate and retry (SDK-WIRE §2.3). */
+   *  the SDK matches to re-authenticate and retry (docs/sdk-wire.md, "Retries and error phrases"). */
   verify(token: string, nowSeconds: number): Session {
     const raw = new Uint8Array(Buffer.from(token, 'base64url'));
     if (raw.length !== BODY + 32 || raw[0] !== 1) throw new OperatorError('UNAUTHENTICATED', 'malformed session token');

@@ -3,7 +3,7 @@ import { bytesToHex, hexToBytes } from '../crypto.js';
 import { addPublicKeys, addressOfScript, depositAddress, p2trScript } from './address.js';
 import { addressSignatureDigest, proofOfPossessionMessage } from './proof.js';
 
-// Vector from SDK-WIRE.md §3.1 (accepted by the unmodified SDK).
+// Vector from docs/sdk-wire.md, section "Deposit address generation" (accepted by the unmodified SDK).
 const group = hexToBytes('02058ca26cccec7aa284228b6197d95bc9bcb294245acb333a7ffc4af7549c1c52');
 const leaf = hexToBytes('03785e5d2d854981e45004e3c46963287128355b01fcd98012c1de1c9b2fab990a');
 const identity = hexToBytes('0216054677c8b523ebbebe1912f773584b6fc707848648911df36342aa7a0b47f8');

@@ -1,7 +1,8 @@
 /**
  * Deposit addresses: P2TR (segwit v1, bech32m) of the verifying key P = operator key + user leaf
  * key, with the BIP-86 style key-path-only tweak; HRP "bcrt" for the SDK's LOCAL and REGTEST
- * networks (SDK-WIRE §3.1; SDK utils/bitcoin.ts and utils/network.ts).
+ * networks (docs/sdk-wire.md, section "Deposit address generation"; SDK utils/bitcoin.ts and
+ * utils/network.ts).
  */
 import { Address, OutScript, p2tr } from '@scure/btc-signer';
 import { pointFromBytes, pointToBytes } from '../crypto.js';

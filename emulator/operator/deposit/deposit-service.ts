@@ -1,7 +1,7 @@
 /**
- * The deposit flow on the coordinator (SDK-WIRE §3): address generation with its proofs,
- * signing commitments, and tree creation (verify, FROST-sign root and refunds with t operators,
- * persist, replicate to every operator).
+ * The deposit flow on the coordinator (docs/sdk-wire.md, sections "Deposit address generation" to
+ * "finalize_deposit_tree_creation"): address generation with its proofs, signing commitments, and tree
+ * creation (verify, FROST-sign root and refunds with t operators, persist, replicate to every operator).
  */
 import { randomUUID } from 'node:crypto';
 import type {

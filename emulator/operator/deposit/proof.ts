@@ -1,6 +1,6 @@
 /**
  * The deposit address proof of possession message, "V2" tagged hash (SDK utils/proof.ts and
- * utils/hashstructure.ts, as written out in SDK-WIRE §3.1):
+ * utils/hashstructure.ts, as written out in docs/sdk-wire.md, section "Deposit address generation"):
  *   tag = SHA256(len‖"spark" ‖ len‖"deposit" ‖ len‖"proof_of_possession"), lengths u64 BE
  *   msg = SHA256(tag ‖ tag ‖ len‖identity ‖ len‖operatorKey ‖ len‖utf8(address))
  * It is signed (BIP340) by the taproot-tweaked operator key of the address.

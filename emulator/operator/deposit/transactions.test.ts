@@ -3,7 +3,8 @@ import { bytesToHex, hexToBytes } from '../crypto.js';
 import { checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
 import { Transaction } from '@scure/btc-signer';
 
-// Byte vectors from SDK-WIRE.md §3.4-3.5 (built and signed by the SDK itself).
+// Byte vectors from docs/sdk-wire.md, sections "Deposit transactions" and "Deposit sighashes"
+// (built and signed by the SDK itself).
 const ROOT = '0300000001532c89867f4816cca2b8eee5df065ce942ee7505cb476ed7be7581676d561fe200000000000000000002a086010000000000225120f8e8579c126f49ded337c19c4f5f1c1951f0752162d6a61f0a9e15585594394b00000000000000000451024e7300000000';
 const REFUND = '03000000015e2f7f95777737457a3c821fa573cbe0e1f3406587efafad39bc5cc16c106d0d0000000000d007000002a0860100000000002251202a64b1ee3375f3bb4b367b8cb8384a47f73cf231717f827c6c6fbbf5aecf0c3600000000000000000451024e7300000000';
 const DIRECT = '03000000015e2f7f95777737457a3c821fa573cbe0e1f3406587efafad39bc5cc16c106d0d00000000000208000001e5820100000000002251202a64b1ee3375f3bb4b367b8cb8384a47f73cf231717f827c6c6fbbf5aecf0c3600000000';

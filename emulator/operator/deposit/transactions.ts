@@ -1,7 +1,8 @@
 /**
  * Parsing and checking the transactions of a deposit tree, their BIP-341 sighashes and their
- * signed serialization. Layouts: SDK-WIRE §3.4-3.5 (root spends the deposit output and pays the
- * same script the full amount, plus a P2A anchor; refunds spend root:0).
+ * signed serialization. Layouts: docs/sdk-wire.md, sections "Deposit transactions" and "Deposit
+ * sighashes" (root spends the deposit output and pays the same script the full amount, plus a P2A
+ * anchor; refunds spend root:0).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';

@@ -1,8 +1,10 @@
 /**
  * Server middleware for the public port:
  * - errors: OperatorError → gRPC status with its message; anything else → INTERNAL, logged;
- * - time headers: `date` and `x-processing-time-ms`, which the SDK uses for its server clock (SDK-WIRE §1.2);
- * - auth: `authorization: Bearer <session token>` on every Spark and token call (SDK-WIRE §2.2.6).
+ * - time headers: `date` and `x-processing-time-ms`, which the SDK uses for its server clock
+ * (docs/sdk-wire.md, "What initialize calls");
+ * - auth: `authorization: Bearer <session token>` on every Spark and token call (docs/sdk-wire.md, "What
+ * the wallet does to authenticate").
  */
 import { ServerError, Status } from 'nice-grpc';
 import type { CallContext, ServerMiddlewareCall } from 'nice-grpc-common';

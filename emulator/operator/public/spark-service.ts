@@ -1,7 +1,8 @@
 /**
  * spark.SparkService, the public API the SDK wallet calls. Implemented: what initialization,
- * sync, deposits and balance need (SDK-WIRE §1.4, §3, §4). Everything else answers
- * UNIMPLEMENTED with a message naming the method.
+ * sync, deposits and balance need (docs/sdk-wire.md, sections "Empty-network answers", "claimDeposit"
+ * and "query_nodes and the balance"). Everything else answers UNIMPLEMENTED with a message naming the
+ * method.
  */
 import type {
   SparkServiceImplementation,
@@ -43,7 +44,8 @@ function sameIdentity(ctx: Ctx, key: Uint8Array | undefined, field: string): str
   return hex;
 }
 
-/** Caps for limits the wallet sends (0 = no limit on the sync call; SDK-WIRE §7.10). */
+/** Caps for limits the wallet sends (0 = no limit on the sync call; docs/sdk-wire.md, "What we
+ * serve"). */
 function pageLimit(limit: number | undefined, def: number): number {
   if (limit === undefined || limit <= 0) return def;
   return Math.min(limit, 1000);
@@ -159,7 +161,8 @@ function checkTransferFilter(req: TransferFilter, ctx: Ctx): void {
   sameIdentity(ctx, key, p.$case);
 }
 
-/** `connected` first, then deposit events, until the wallet hangs up (SDK-WIRE §1.4). */
+/** `connected` first, then deposit events, until the wallet hangs up (docs/sdk-wire.md, "Empty-network
+ * answers"). */
 async function* eventStream(identity: string, ctx: Ctx, d: SparkServiceDeps, toNode: (r: TreeNodeRow) => Promise<TreeNode>): AsyncGenerator<DeepPartial<SubscribeToEventsResponse>> {
   const queue: WalletEvent[] = [];
   let wake: (() => void) | undefined;

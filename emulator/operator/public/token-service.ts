@@ -1,6 +1,7 @@
 /**
  * spark_token.SparkTokenService: this network has no tokens, and says so truthfully — empty
- * results for the queries the wallet makes (SDK-WIRE §1.4) — and UNIMPLEMENTED for writes.
+ * results for the queries the wallet makes (docs/sdk-wire.md, "Empty-network answers") — and
+ * UNIMPLEMENTED for writes.
  */
 import type { SparkTokenServiceImplementation } from '@buildonspark/spark-sdk/proto/spark_token';
 import { bytesToHex } from '../crypto.js';

@@ -1,4 +1,5 @@
-/** Stored tree node → spark.TreeNode as the SDK reads it (SDK-WIRE §3.7 and §4). */
+/** Stored tree node → spark.TreeNode as the SDK reads it (docs/sdk-wire.md, sections
+ * "finalize_deposit_tree_creation" and "query_nodes and the balance"). */
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { hexToBytes } from '../crypto.js';
 import type { TreeNodeRow } from '../db/repository.js';
