@@ -1,5 +1,5 @@
-# core.mk - the portable core's sources, shared by the device build (device-app/Makefile, B1)
-# and the host build (device-app/host/Makefile, B2). Include it; paths are absolute-free and
+# core.mk - the portable core's sources, shared by the device build (device-app/Makefile)
+# and the host build (device-app/host/Makefile). Include it; paths are absolute-free and
 # relative to this file's directory, so it works from any including Makefile.
 #   include path/to/device-app/core.mk
 #   SRCS += $(CORE_SRCS);  CFLAGS += $(addprefix -I,$(CORE_INCLUDES))

@@ -17,7 +17,7 @@
  * starts the clock, releases them (the app acts on release) and stops when the reply arrives,
  * so the human part of the flow is not counted.
  * The FROST share's instruction count for a real-device estimate comes from the host build
- * (device-app/host `make bench`, owned by the core side); it is run and printed at the end.
+ * (device-app/host `make bench`); it is run and printed at the end.
  */
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { execFileSync } from 'node:child_process';

@@ -131,7 +131,7 @@ static void process(void) {
         core_reply_sw(SW_NONCE_UNKNOWN);
         return;
     }
-    /* Adaptor rule (PROTOCOL.md, finding B3-2): the adaptor point is not bound by the binding
+    /* Adaptor rule (PROTOCOL.md, "Security notes on FROST_SIGN"): the adaptor point is not bound by the binding
      * factors, so the host steers the challenge of an adaptor session; ROS needs many such
      * sessions open at once. Spending every other reference here, before any check that can
      * fail and before the review (so also on reject), keeps adaptor sessions sequential. */

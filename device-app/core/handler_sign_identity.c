@@ -37,7 +37,7 @@ static bool public_key(const uint8_t priv[32], uint8_t pub[33]) {
     return ok != 0u;
 }
 
-/* Fault-attack protection (review B3): the signature is verified against the key before it
+/* Fault-attack protection: the signature is verified against the key before it
  * leaves the device. With deterministic nonces (RFC 6979), a glitched signature and a correct
  * one over the same digest would give away the identity key. */
 static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr) {

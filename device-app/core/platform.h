@@ -1,5 +1,5 @@
 /*
- * platform.h - the contract between the portable core (device-app/core, owned by B2) and a
+ * platform.h - the contract between the portable core (device-app/core) and a
  * platform (device-app/platform on the Ledger/Speculos, device-app/host/host_platform.c on a PC).
  *
  * The core never touches hardware, syscalls or libc IO. It asks the platform for exactly the

@@ -6,7 +6,7 @@
  * can be measured (reported at exit on Speculos' debug channel). After every event the loop
  * re-paints the unused stack (stack_scrub), so temporaries left below the stack pointer by the
  * core's arithmetic (scalars, field elements, HMAC states the callee did not wipe itself) do
- * not stay in RAM until something happens to overwrite them (review B3 hardening). */
+ * not stay in RAM until something happens to overwrite them. */
 #ifndef SPARK_STACK_H
 #define SPARK_STACK_H
 

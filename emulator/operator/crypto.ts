@@ -1,5 +1,5 @@
 /**
- * The one place the operator imports the Spark crypto core (src/crypto, engineer A's public API),
+ * The one place the operator imports the Spark crypto core (src/crypto, through its public API),
  * so that a change there is a one-file fix here.
  */
 export {

@@ -171,7 +171,7 @@ describe('FROST under Speculos', () => {
     await aggregateAndVerify(round, c, share);
   });
 
-  it('adaptor rule: an adaptor sign spends every other outstanding reference (PROTOCOL.md, B3-2)', async () => {
+  it('adaptor rule: an adaptor sign spends every other outstanding reference (PROTOCOL.md, adaptor rule)', async () => {
     const batch = await dev.app.frostCommit(3);
     const [first, second, third] = batch;
     if (first === undefined || second === undefined || third === undefined) throw new Error('FROST_COMMIT of 3 returned fewer commitments');

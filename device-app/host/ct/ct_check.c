@@ -99,7 +99,7 @@ static void handlers(void) {
     expect(host_decide(true) == SW_OK, "frost sign");
     expect(memcmp(g_host_reply.data, v->z, 32) == 0, "frost share via APDU");
 
-    /* the other secret-bearing paths (review B3): every FROST vector (leaf by id, deposit,
+    /* the other secret-bearing paths: every FROST vector (leaf by id, deposit,
      * static deposit, adaptor), a forged user commitment (NONCE_MISMATCH after recomputing
      * the poisoned nonces), a rejected review, GET_PUBLIC_KEY shown and approved, Quit (wipe) */
     /* references are issued right before use: an adaptor sign spends all earlier ones */

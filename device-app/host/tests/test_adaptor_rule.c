@@ -1,4 +1,4 @@
-/* test_adaptor_rule.c - the adaptor rule (PROTOCOL.md "FROST_SIGN", finding B3-2): a FROST_SIGN
+/* test_adaptor_rule.c - the adaptor rule (PROTOCOL.md "FROST_SIGN"): a FROST_SIGN
  * whose package carries an adaptor point spends every other outstanding nonce reference, so an
  * adaptor session is never open concurrently with another (ROS needs concurrent sessions).
  * Packages without an adaptor point leave the other references alone. */

@@ -1,4 +1,4 @@
-/* test_adversarial.c - a lying host against the core (security review B3): interleaved and
+/* test_adversarial.c - a lying host against the core: interleaved and
  * cancelled signing flows, degenerate FROST packages, non-canonical encodings, the signature
  * edge cases libsecp256k1's tests also try (low-S, BIP340 even y), checked by independent
  * verifiers written here from the primitives. */
@@ -20,7 +20,7 @@ static void identity_priv(uint32_t account, uint8_t priv[32]) {
     CHECK(host_bip32_derive(TV_SEED, sizeof TV_SEED, path, 3, priv));
 }
 
-/* Regression (finding B3-1): an adaptor point that cancels the group commitment (R at
+/* Regression: an adaptor point that cancels the group commitment (R at
  * infinity) used to be detected only after the user approved; now it is BAD_DATA before
  * anything is shown, the reference is spent, and the same package signs nothing later. */
 static void test_adaptor_cancelling_r_refused_before_review(void) {

@@ -368,8 +368,8 @@ static void test_bip340_vectors(void) {
     }
 }
 
-/* The verifiers the device runs on its own identity signatures before sending them (review
- * B3, fault protection): the reference signatures verify; any changed bit, another digest or
+/* The verifiers the device runs on its own identity signatures before sending them (fault
+ * protection: a glitched deterministic signature would leak the key): the reference signatures verify; any changed bit, another digest or
  * another key does not. */
 static void test_verify_own_signatures(void) {
     uint8_t priv[32], pub[33], other[33], sig[64], digest[32];
