@@ -17,10 +17,12 @@
  *   - The core calls plat_show() whenever the screen must change (at core_init, after every
  *     button, when a review starts/ends). Each call draws one whole page.
  *
- * Memory: the core has no heap; all its state is static (.bss, about 4.6 KiB on the device
- * after --gc-sections; zero-initialised, no .data: the core has no initialised writable
- * globals). Stack use of one core call stays under ~3 KiB (worst path FROST_SIGN approval:
- * 2.8 KiB high water measured under Speculos; frames listed by make -C host arm-check).
+ * Memory: the core has no heap; all its state is static (.bss after --gc-sections;
+ * zero-initialised, no .data: the core has no initialised writable globals). Stack use of one
+ * core call must fit the stack the linker script reserves (at least 8 KiB, device-app/link.ld);
+ * the deepest path is the FROST_SIGN approval. The platform measures the high water under
+ * Speculos and reports it at Quit (checked by test/device/frost.test.ts); make -C host arm-check
+ * lists the frames.
  */
 #ifndef SPARK_PLATFORM_H
 #define SPARK_PLATFORM_H

@@ -99,7 +99,8 @@ export function pointFromBytes(bytes: Uint8Array, what: string): Point {
   if (prefix !== 0x02 && prefix !== 0x03) {
     throw new SparkCryptoError('INVALID_POINT', `${what} is not a compressed point (prefix ${String(prefix)})`);
   }
-  // libsecp256k1's parser (ec/native.ts) does the curve check several times faster than noble's.
+  // The curve check goes through libsecp256k1's parser (ec/native.ts), the fast path the whole core
+  // uses for public points.
   const u = decompressNative(bytes);
   if (u === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a point on secp256k1`);
   return Point.fromAffine(affineOf(u));

@@ -1,8 +1,8 @@
 /**
  * Embedded PGlite, persisted in a directory.
  *
- * A fresh PGlite directory costs a full initdb inside WASM (20 s and more on a busy 2-core
- * machine), while loading an empty, already initialized cluster from a tar dump takes ~2 s. So
+ * A fresh PGlite directory costs a full initdb inside WASM, which is slow, while loading an empty,
+ * already initialized cluster from a tar dump is much faster. So
  * the first fresh start on a machine keeps a dump of its empty cluster (before any migration) in
  * the OS temp dir, keyed by the PGlite version, and later fresh starts load it. A template that
  * fails to load is deleted and the slow path is taken.

@@ -1,8 +1,9 @@
 /**
- * Hot-path helpers for signing, on the crypto core's native libsecp256k1 primitives (src/crypto/ec/native.ts)
- * (src/crypto/ec/native.ts). Measured on this machine they beat the JS bigint paths they
- * replace: a base multiplication ≈1.8× (and it is libsecp256k1's constant-time ecmult_gen, the
- * right routine for secret nonces), a BIP340 verification ≈4× the JS z·G − c·Q check.
+ * Hot-path helpers for signing, on the crypto core's native libsecp256k1 primitives
+ * (src/crypto/ec/native.ts). They are faster than the JS bigint paths they replace (the network
+ * benchmark, scripts/bench-network.ts, measures the whole signing path), and the base
+ * multiplication is libsecp256k1's constant-time ecmult_gen, the right routine for secret nonces;
+ * the BIP340 check replaces the JS z·G − c·Q check.
  */
 import { randomBytes } from 'node:crypto';
 import { concatBytes, scalarToBytes } from '../../../src/crypto/bytes.js';

@@ -1,6 +1,6 @@
 /**
  * k·G with a fixed-base table: 32 rows (one per byte of k) of 255 affine multiples
- * d·256^j·G, built once on first use (~40 ms), so a base multiplication is at most 32 mixed
+ * d·256^j·G, built once on first use, so a base multiplication is at most 32 mixed
  * additions and no doublings. Variable-time (table index = scalar byte): used where JS bigint
  * arithmetic already is variable-time anyway; see the module notes in index.ts.
  */

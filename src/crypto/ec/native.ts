@@ -2,12 +2,12 @@
  * secp256k1 through libsecp256k1 itself, via the `secp256k1` npm package's N-API addon (its
  * prebuilt binaries ship inside the package: linux-x64 glibc/musl, darwin-arm64, win32-x64).
  *
- * Why native: measured from Node on this (shared, loaded) 2-core machine in one run, a
- * variable-base multiplication costs ≈70 µs here against ≈400 µs in libsecp256k1-as-WASM
- * (tiny-secp256k1 2.x) and ≈1.3 ms in our JS bigint code (ec/msm.ts); decompression ≈10 µs
- * against ≈45 µs and ≈200 µs. tiny-secp256k1 alone brought signing to ≈0.9–1.05× the SDK's WASM
- * and aggregation to ≈0.6–0.8×: its API has no multi-scalar sum, while the SDK computes the
- * group commitment as one (frost-core's variable-time multiscalar multiplication).
+ * Why native: a variable-base multiplication and a decompression are much cheaper here
+ * than in libsecp256k1-as-WASM (tiny-secp256k1 2.x) and far cheaper than in our JS bigint code
+ * (ec/msm.ts). tiny-secp256k1 alone did not keep signing and aggregation level with the SDK's
+ * WASM: its API has no multi-scalar sum, while the SDK computes the group commitment as one
+ * (frost-core's variable-time multiscalar multiplication). scripts/bench-crypto.ts measures the
+ * ratios against the SDK in the same run.
  *
  * We load the addon's `bindings` entry directly, NOT the package's main entry, because the main
  * entry silently falls back to a pure-JS implementation (elliptic) when the binary does not
