@@ -22,11 +22,15 @@ export interface LoadedTrezorConnect {
 /**
  * Imports @trezor/connect on demand and initialises it for Node. The import is dynamic so that the
  * rest of the library (and its users who never touch a Trezor) do not load connect's ~200 packages.
- * connect is CommonJS: from ESM, Node exposes its `exports.default` (TrezorConnect) as `default.default`.
+ * connect is CommonJS: from ESM, Node exposes its `exports.default` (TrezorConnect) as `default.default`;
+ * tsx and bundlers as `default`.
  */
 export async function loadTrezorConnect(options: LoadTrezorConnectOptions): Promise<LoadedTrezorConnect> {
   const mod = await import('@trezor/connect');
-  const connect = mod.default.default;
+  type Connect = typeof mod.default.default;
+  const outer = mod.default as unknown as Connect & { default?: Connect };
+  // Node's ESM loader nests the CommonJS default export one level deeper than tsx or bundlers do.
+  const connect: Connect = typeof outer.init === 'function' ? outer : (outer.default ?? outer);
   await connect.init({
     manifest: options.manifest,
     transports: options.transports ?? ['BridgeTransport', 'NodeUsbTransport'],

@@ -108,6 +108,15 @@ export class TrezorSealedSeedSigner implements SparkSigner {
     this.idleTimer.unref();
   }
 
+  /** Runs an async signer call on the unlocked keys; locked, it rejects (never throws synchronously). */
+  private run<T>(call: (inner: Inner) => Promise<T>): Promise<T> {
+    try {
+      return call(this.active());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   private active(): Inner {
     const inner = this.inner;
     if (inner === undefined) throw new TrezorError('LOCKED', 'the Spark wallet is locked: unlock it with your Trezor');
@@ -123,28 +132,29 @@ export class TrezorSealedSeedSigner implements SparkSigner {
     return Promise.reject(new TrezorError('BAD_INPUT', 'the seed of a Trezor-sealed signer comes from its sealed file: initialize the SDK wallet with signerWithPreExistingKeys: true and no seed'));
   }
 
-  // Everything below runs in software on this computer, with the unsealed keys.
-  getIdentityPublicKey(...a: Parameters<SparkSigner['getIdentityPublicKey']>): ReturnType<SparkSigner['getIdentityPublicKey']> { return this.active().getIdentityPublicKey(...a); }
-  getDepositSigningKey(...a: Parameters<SparkSigner['getDepositSigningKey']>): ReturnType<SparkSigner['getDepositSigningKey']> { return this.active().getDepositSigningKey(...a); }
-  getStaticDepositSigningKey(...a: Parameters<SparkSigner['getStaticDepositSigningKey']>): ReturnType<SparkSigner['getStaticDepositSigningKey']> { return this.active().getStaticDepositSigningKey(...a); }
-  getStaticDepositSecretKey(...a: Parameters<SparkSigner['getStaticDepositSecretKey']>): ReturnType<SparkSigner['getStaticDepositSecretKey']> { return this.active().getStaticDepositSecretKey(...a); }
-  generateMnemonic(...a: Parameters<SparkSigner['generateMnemonic']>): ReturnType<SparkSigner['generateMnemonic']> { return this.active().generateMnemonic(...a); }
-  mnemonicToSeed(...a: Parameters<SparkSigner['mnemonicToSeed']>): ReturnType<SparkSigner['mnemonicToSeed']> { return this.active().mnemonicToSeed(...a); }
-  signSchnorrWithIdentityKey(...a: Parameters<SparkSigner['signSchnorrWithIdentityKey']>): ReturnType<SparkSigner['signSchnorrWithIdentityKey']> { return this.active().signSchnorrWithIdentityKey(...a); }
-  signFrost(...a: Parameters<SparkSigner['signFrost']>): ReturnType<SparkSigner['signFrost']> { return this.active().signFrost(...a); }
-  aggregateFrost(...a: Parameters<SparkSigner['aggregateFrost']>): ReturnType<SparkSigner['aggregateFrost']> { return this.active().aggregateFrost(...a); }
-  decryptEcies(...a: Parameters<SparkSigner['decryptEcies']>): ReturnType<SparkSigner['decryptEcies']> { return this.active().decryptEcies(...a); }
-  getRandomSigningCommitment(...a: Parameters<SparkSigner['getRandomSigningCommitment']>): ReturnType<SparkSigner['getRandomSigningCommitment']> { return this.active().getRandomSigningCommitment(...a); }
+  // Everything below runs in software on this computer, with the unsealed keys. The two
+  // synchronous methods of SparkSigner throw LOCKED; the others reject with it.
+  getIdentityPublicKey(...a: Parameters<SparkSigner['getIdentityPublicKey']>): ReturnType<SparkSigner['getIdentityPublicKey']> { return this.run((s) => s.getIdentityPublicKey(...a)); }
+  getDepositSigningKey(...a: Parameters<SparkSigner['getDepositSigningKey']>): ReturnType<SparkSigner['getDepositSigningKey']> { return this.run((s) => s.getDepositSigningKey(...a)); }
+  getStaticDepositSigningKey(...a: Parameters<SparkSigner['getStaticDepositSigningKey']>): ReturnType<SparkSigner['getStaticDepositSigningKey']> { return this.run((s) => s.getStaticDepositSigningKey(...a)); }
+  getStaticDepositSecretKey(...a: Parameters<SparkSigner['getStaticDepositSecretKey']>): ReturnType<SparkSigner['getStaticDepositSecretKey']> { return this.run((s) => s.getStaticDepositSecretKey(...a)); }
+  generateMnemonic(...a: Parameters<SparkSigner['generateMnemonic']>): ReturnType<SparkSigner['generateMnemonic']> { return this.run((s) => s.generateMnemonic(...a)); }
+  mnemonicToSeed(...a: Parameters<SparkSigner['mnemonicToSeed']>): ReturnType<SparkSigner['mnemonicToSeed']> { return this.run((s) => s.mnemonicToSeed(...a)); }
+  signSchnorrWithIdentityKey(...a: Parameters<SparkSigner['signSchnorrWithIdentityKey']>): ReturnType<SparkSigner['signSchnorrWithIdentityKey']> { return this.run((s) => s.signSchnorrWithIdentityKey(...a)); }
+  signFrost(...a: Parameters<SparkSigner['signFrost']>): ReturnType<SparkSigner['signFrost']> { return this.run((s) => s.signFrost(...a)); }
+  aggregateFrost(...a: Parameters<SparkSigner['aggregateFrost']>): ReturnType<SparkSigner['aggregateFrost']> { return this.run((s) => s.aggregateFrost(...a)); }
+  decryptEcies(...a: Parameters<SparkSigner['decryptEcies']>): ReturnType<SparkSigner['decryptEcies']> { return this.run((s) => s.decryptEcies(...a)); }
+  getRandomSigningCommitment(...a: Parameters<SparkSigner['getRandomSigningCommitment']>): ReturnType<SparkSigner['getRandomSigningCommitment']> { return this.run((s) => s.getRandomSigningCommitment(...a)); }
   getNonceForSelfCommitment(...a: Parameters<SparkSigner['getNonceForSelfCommitment']>): ReturnType<SparkSigner['getNonceForSelfCommitment']> { return this.active().getNonceForSelfCommitment(...a); }
-  getPublicKeyFromDerivation(...a: Parameters<SparkSigner['getPublicKeyFromDerivation']>): ReturnType<SparkSigner['getPublicKeyFromDerivation']> { return this.active().getPublicKeyFromDerivation(...a); }
-  subtractPrivateKeysGivenDerivationPaths(...a: Parameters<SparkSigner['subtractPrivateKeysGivenDerivationPaths']>): ReturnType<SparkSigner['subtractPrivateKeysGivenDerivationPaths']> { return this.active().subtractPrivateKeysGivenDerivationPaths(...a); }
-  subtractAndSplitSecretWithProofsGivenDerivations(...a: Parameters<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']>): ReturnType<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']> { return this.active().subtractAndSplitSecretWithProofsGivenDerivations(...a); }
-  subtractSplitAndEncrypt(...a: Parameters<SparkSigner['subtractSplitAndEncrypt']>): ReturnType<SparkSigner['subtractSplitAndEncrypt']> { return this.active().subtractSplitAndEncrypt(...a); }
-  splitSecretWithProofs(...a: Parameters<SparkSigner['splitSecretWithProofs']>): ReturnType<SparkSigner['splitSecretWithProofs']> { return this.active().splitSecretWithProofs(...a); }
-  signMessageWithIdentityKey(...a: Parameters<SparkSigner['signMessageWithIdentityKey']>): ReturnType<SparkSigner['signMessageWithIdentityKey']> { return this.active().signMessageWithIdentityKey(...a); }
-  validateMessageWithIdentityKey(...a: Parameters<SparkSigner['validateMessageWithIdentityKey']>): ReturnType<SparkSigner['validateMessageWithIdentityKey']> { return this.active().validateMessageWithIdentityKey(...a); }
+  getPublicKeyFromDerivation(...a: Parameters<SparkSigner['getPublicKeyFromDerivation']>): ReturnType<SparkSigner['getPublicKeyFromDerivation']> { return this.run((s) => s.getPublicKeyFromDerivation(...a)); }
+  subtractPrivateKeysGivenDerivationPaths(...a: Parameters<SparkSigner['subtractPrivateKeysGivenDerivationPaths']>): ReturnType<SparkSigner['subtractPrivateKeysGivenDerivationPaths']> { return this.run((s) => s.subtractPrivateKeysGivenDerivationPaths(...a)); }
+  subtractAndSplitSecretWithProofsGivenDerivations(...a: Parameters<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']>): ReturnType<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']> { return this.run((s) => s.subtractAndSplitSecretWithProofsGivenDerivations(...a)); }
+  subtractSplitAndEncrypt(...a: Parameters<SparkSigner['subtractSplitAndEncrypt']>): ReturnType<SparkSigner['subtractSplitAndEncrypt']> { return this.run((s) => s.subtractSplitAndEncrypt(...a)); }
+  splitSecretWithProofs(...a: Parameters<SparkSigner['splitSecretWithProofs']>): ReturnType<SparkSigner['splitSecretWithProofs']> { return this.run((s) => s.splitSecretWithProofs(...a)); }
+  signMessageWithIdentityKey(...a: Parameters<SparkSigner['signMessageWithIdentityKey']>): ReturnType<SparkSigner['signMessageWithIdentityKey']> { return this.run((s) => s.signMessageWithIdentityKey(...a)); }
+  validateMessageWithIdentityKey(...a: Parameters<SparkSigner['validateMessageWithIdentityKey']>): ReturnType<SparkSigner['validateMessageWithIdentityKey']> { return this.run((s) => s.validateMessageWithIdentityKey(...a)); }
   signTransactionIndex(...a: Parameters<SparkSigner['signTransactionIndex']>): ReturnType<SparkSigner['signTransactionIndex']> { return this.active().signTransactionIndex(...a); }
-  htlcHMAC(...a: Parameters<SparkSigner['htlcHMAC']>): ReturnType<SparkSigner['htlcHMAC']> { return this.active().htlcHMAC(...a); }
+  htlcHMAC(...a: Parameters<SparkSigner['htlcHMAC']>): ReturnType<SparkSigner['htlcHMAC']> { return this.run((s) => s.htlcHMAC(...a)); }
 }
 
 /** The secret buffers a DefaultSparkSigner holds, found by shape (it keeps them in private fields). */
