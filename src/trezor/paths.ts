@@ -2,7 +2,7 @@ import { TrezorError } from './errors.js';
 
 const HARDENED = 0x8000_0000;
 
-/** Spark's BIP32 purpose, 8797555' (the last 3 bytes of sha256("spark")): docs/keys-and-frost.md, "Derivation paths". */
+/** Spark's BIP32 purpose, 8797555' (the last 3 bytes of sha256("spark")): docs/keys-and-frost.md, "Spark keys". */
 export const SPARK_PURPOSE = 8797555;
 
 /**

@@ -110,6 +110,17 @@ describe('TrezorSealedSeedSigner: sealed by the Trezor, signing on this computer
     expect(process.listeners('exit')).toEqual(before);
   });
 
+  it('a lock while the Trezor is still unsealing wins: the unlock fails LOCKED and holds no keys', async () => {
+    const { signer } = await sealed();
+    const unlocking = signer.unlock();
+    signer.lock();
+    await expect(unlocking).rejects.toMatchObject({ code: 'LOCKED' });
+    expect(signer.isUnlocked).toBe(false);
+    await signer.unlock();
+    expect(signer.isUnlocked).toBe(true);
+    signer.lock();
+  });
+
   it('stays locked when the user rejects on the Trezor, and concurrent unlocks share one prompt', async () => {
     const { trezor, signer } = await sealed();
     trezor.user = () => 'reject';

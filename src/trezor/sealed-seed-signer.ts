@@ -52,6 +52,8 @@ export class TrezorSealedSeedSigner implements SparkSigner {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly onExit = (): void => this.lock('exit');
   private unlocking: Promise<void> | undefined;
+  /** Bumped by every lock(): an unlock that was in flight when the user locked must not win. */
+  private generation = 0;
 
   constructor(private readonly options: TrezorSealedSeedSignerOptions) {
     if (options.idleTimeoutMs !== undefined && !(options.idleTimeoutMs > 0)) throw new TrezorError('BAD_INPUT', `idleTimeoutMs must be positive, got ${options.idleTimeoutMs}`);
@@ -71,12 +73,17 @@ export class TrezorSealedSeedSigner implements SparkSigner {
   }
 
   private async doUnlock(): Promise<void> {
+    const generation = this.generation;
     const seed = await unsealSeed(this.options.connect, this.options.blob, { timeoutMs: this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
     try {
       // Loaded here, not at import: the SDK reads its environment (chain access, TLS roots) on load.
       const { DefaultSparkSigner } = await import('@buildonspark/spark-sdk');
       const inner = new DefaultSparkSigner();
       await inner.createSparkWalletFromSeed(seed, this.options.account ?? 0);
+      if (generation !== this.generation) {
+        wipeSigner(inner);
+        throw new TrezorError('LOCKED', 'the wallet was locked while it was being unlocked');
+      }
       this.inner = inner;
     } finally {
       seed.fill(0);
@@ -91,6 +98,7 @@ export class TrezorSealedSeedSigner implements SparkSigner {
    * intermediate bigints, garbage not yet collected) are out of our reach.
    */
   lock(reason: LockReason = 'user'): void {
+    this.generation++;
     const inner = this.inner;
     if (inner === undefined) return;
     this.inner = undefined;
