@@ -8,6 +8,7 @@
  *   npx tsx scripts/trezor-manual-check.ts --slip14   # a device loaded with the SLIP-0014 test
  *                                                     # mnemonic ("all" x12): also checks the
  *                                                     # published SLIP-0015 vector bit for bit
+ *   --timeout-ms N                                    # per-call limit, default 120000
  *
  * and follows the prompts: it reads keys, seals a random seed (confirm twice on the Trezor),
  * unseals it (confirm), asks for one rejection (press cancel on the Trezor), and signs a REGTEST
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { schnorr } from '@noble/curves/secp256k1';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils';
 import { p2tr } from '@scure/btc-signer';
-import { callTrezor } from '../src/trezor/call.js';
+import { callTrezor, DEFAULT_CALL_TIMEOUT_MS } from '../src/trezor/call.js';
 import { loadTrezorConnect } from '../src/trezor/connect-loader.js';
 import { TrezorError } from '../src/trezor/errors.js';
 import { REGTEST_ADDRESSES, readTaprootAccount, signDepositFunding, taprootAddressOf } from '../src/trezor/l1-funding.js';
@@ -40,18 +41,22 @@ function report(ok: boolean, what: string, detail = ''): void {
 
 async function main(): Promise<void> {
   const slip14 = process.argv.includes('--slip14');
+  const timeoutArg = process.argv.indexOf('--timeout-ms');
+  const timeoutMs = timeoutArg === -1 ? DEFAULT_CALL_TIMEOUT_MS : Number(process.argv[timeoutArg + 1]);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error('--timeout-ms takes a positive integer');
   console.log(`Trezor tier manual check. ${TREZOR_TIER_LABEL}.`);
   const connect = await loadTrezorConnect({ manifest: { appName: 'Spark hardware signer manual check', appUrl: 'https://localhost', email: 'dev@localhost' } });
   const dir = mkdtempSync(join(tmpdir(), 'trezor-manual-'));
   try {
     const api = connect.api;
-    const node = await callTrezor('reading the sealing key', () => api.getPublicKey({ path: sealPath(0), coin: 'btc', crossChain: true }));
+    const node = await callTrezor('reading the sealing key', () => api.getPublicKey({ path: sealPath(0), coin: 'btc', crossChain: true }), timeoutMs);
     report(/^0[23][0-9a-f]{64}$/.test(node.publicKey), `public key at the Spark sealing path ${sealPath(0)} (no prompt, safety checks untouched)`, node.publicKey);
 
     if (slip14) {
       console.log('Confirm "Enable labeling?" on the Trezor (SLIP-0015 vector).');
       const res = await callTrezor('SLIP-0015 vector', () =>
         api.cipherKeyValue({ path: "m/10015'/0'", key: 'Enable labeling?', value: 'fedcba98765432100123456789abcdeffedcba98765432100123456789abcdef', encrypt: true, askOnEncrypt: true, askOnDecrypt: true }),
+        timeoutMs,
       );
       report(res.value === SLIP15_EXPECTED, 'SLIP-0011 on the device equals the SLIP-0015 published vector', res.value);
     }
@@ -59,30 +64,30 @@ async function main(): Promise<void> {
     console.log('Sealing a random seed: confirm "Encrypt value", then "Decrypt value" on the Trezor.');
     const seed = randomBytes(32);
     const file = join(dir, 'spark-seed.sealed.json');
-    writeSealedSeedFile(file, await sealSeed(api, seed));
+    writeSealedSeedFile(file, await sealSeed(api, seed, { timeoutMs }));
     report(true, 'sealed (and read back through the device)');
 
     console.log('Unsealing: confirm "Decrypt value" on the Trezor.');
-    const unsealed = await unsealSeed(api, readSealedSeedFile(file));
+    const unsealed = await unsealSeed(api, readSealedSeedFile(file), { timeoutMs });
     report(bytesToHex(unsealed) === bytesToHex(seed), 'unsealed to the same seed');
     unsealed.fill(0);
 
     console.log('Now press CANCEL (reject) on the Trezor.');
     try {
-      await unsealSeed(api, readSealedSeedFile(file));
+      await unsealSeed(api, readSealedSeedFile(file), { timeoutMs });
       report(false, 'rejection on the device', 'the unseal succeeded');
     } catch (err) {
       report(err instanceof TrezorError && err.code === 'CANCELLED', 'rejection on the device is a CANCELLED error', err instanceof Error ? err.message : String(err));
     }
 
-    const account = await readTaprootAccount(api);
+    const account = await readTaprootAccount(api, 0, timeoutMs);
     const receive = taprootAddressOf(account, 0, 0).address;
     report(receive.startsWith('bcrt1p'), "BIP86 regtest account m/86'/1'/0', first receive address", receive);
 
     console.log('Signing a REGTEST funding transaction of a made-up coin (nothing is broadcast): check the address and amount, confirm.');
     const deposit = p2tr(schnorr.getPublicKey(randomBytes(32)), undefined, REGTEST_ADDRESSES).address ?? '';
     console.log(`  expect to see: ${deposit}, 0.001 BTC (regtest)`);
-    const signed = await signDepositFunding({ connect: api, depositAddress: deposit, amount: 100_000n, utxos: [{ txid: bytesToHex(randomBytes(32)), vout: 0, amount: 150_000n, change: 0, index: 0 }], changeIndex: 0 });
+    const signed = await signDepositFunding({ connect: api, depositAddress: deposit, amount: 100_000n, utxos: [{ txid: bytesToHex(randomBytes(32)), vout: 0, amount: 150_000n, change: 0, index: 0 }], changeIndex: 0, timeoutMs });
     report(true, 'the device signed the funding transaction as asked and its BIP340 signature verifies', signed.txid);
   } finally {
     rmSync(dir, { recursive: true, force: true });
