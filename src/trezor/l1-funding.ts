@@ -60,8 +60,10 @@ export interface SignedFunding {
 
 /** The account's key (m/86'/1'/<account>') as read from the Trezor, to derive its addresses here. */
 export async function readTaprootAccount(connect: TrezorConnectApi, account = 0, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<HDKey> {
-  const path = formatPath(bip86AddressN(account, 0, 0).slice(0, 3));
+  const addressN = bip86AddressN(account, 0, 0).slice(0, 3);
+  const path = formatPath(addressN);
   const node = await callTrezor(`reading the Trezor's taproot account ${path}`, () => connect.getPublicKey({ path, coin: CONNECT_COIN }), timeoutMs);
+  if (node.path.length !== addressN.length || node.path.some((n, i) => n !== addressN[i]) || !/^0[23][0-9a-f]{64}$/.test(node.publicKey) || !/^[0-9a-f]{64}$/.test(node.chainCode)) throw new TrezorError('BAD_RESPONSE', `asked for the account key at ${path}, got ${node.serializedPath}`);
   return new HDKey({ publicKey: hexToBytes(node.publicKey), chainCode: hexToBytes(node.chainCode) });
 }
 

@@ -3,6 +3,7 @@ import { hkdf } from '@noble/hashes/hkdf';
 import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { TrezorError } from './errors.js';
+import { SEAL_INDEX, SPARK_PURPOSE } from './paths.js';
 
 /**
  * The sealed-seed format, version 1: a Spark seed encrypted with XChaCha20-Poly1305 under a key
@@ -51,6 +52,7 @@ export interface SealedSeed {
 export type SealedSeedHeader = Omit<SealedSeed, 'ciphertext'>;
 
 const DOMAIN = `${SEALED_SEED_FORMAT}/v${SEALED_SEED_VERSION}`;
+const SEAL_PATH_PATTERN = new RegExp(`^m/${SPARK_PURPOSE}'/(0|[1-9]\\d{0,9})'/${SEAL_INDEX}'$`);
 
 /** The device binding for a Trezor public key at the sealing path. */
 export function deviceBindingOf(publicKey: Uint8Array): string {
@@ -140,7 +142,8 @@ export function serializeSealedSeed(blob: SealedSeed): string {
 }
 
 function checkHeader(h: SealedSeedHeader): void {
-  if (!/^m(\/\d+'?)+$/.test(h.path)) throw new TrezorError('MALFORMED', `sealed seed path is not a BIP32 path: ${h.path}`);
+  // Only the Spark sealing path: a file must not steer the Trezor to derive keys anywhere else.
+  if (!SEAL_PATH_PATTERN.test(h.path)) throw new TrezorError('MALFORMED', `sealed seed path must be a Spark sealing path m/${SPARK_PURPOSE}'/<account>'/${SEAL_INDEX}', got ${h.path}`);
   if (h.keyString.length === 0 || h.keyString.length > 256) throw new TrezorError('MALFORMED', 'sealed seed key string must be 1 to 256 characters (SLIP-0011 on the Trezor One caps it at 256)');
   if (!h.askOnDecrypt) throw new TrezorError('MALFORMED', 'sealed seed must ask on decrypt: unlocking without a button press on the Trezor is refused');
   expectHex(h.deviceBinding, 32, 'deviceBinding');

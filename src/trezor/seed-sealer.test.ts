@@ -136,6 +136,9 @@ describe('Sealing a Spark seed with a Trezor (SLIP-0011 over the connect stand-i
     expect(bad({ ...blob, ciphertext: 'zz' })).toBe('MALFORMED');
     expect(bad({ ...blob, extra: 1 })).toBe('MALFORMED');
     expect(bad({ ...blob, path: 'm/../../etc' })).toBe('MALFORMED');
+    // Only the Spark sealing path: a file cannot steer the Trezor to a Bitcoin account's key.
+    expect(bad({ ...blob, path: "m/84'/0'/0'" })).toBe('MALFORMED');
+    expect(bad({ ...blob, path: "m/8797555'/0'/0'" })).toBe('MALFORMED');
   });
 
   it('a wrong PIN, an absent device and a call that never answers give typed errors', async () => {

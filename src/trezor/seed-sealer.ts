@@ -1,5 +1,4 @@
-import { randomBytes } from '@noble/hashes/utils';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils';
 import { callTrezor, DEFAULT_CALL_TIMEOUT_MS } from './call.js';
 import type { TrezorConnectApi } from './connect-api.js';
 import { TrezorError } from './errors.js';

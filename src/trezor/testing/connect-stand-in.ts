@@ -1,5 +1,4 @@
 import { cbc } from '@noble/ciphers/aes';
-import { schnorr } from '@noble/curves/secp256k1';
 import { hmac } from '@noble/hashes/hmac';
 import { sha512 } from '@noble/hashes/sha512';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
@@ -165,11 +164,6 @@ export class TrezorConnectStandIn implements TrezorConnectApi {
       const signatures = params.inputs.map((_, i) => bytesToHex(tx.getInput(i).finalScriptWitness?.[0] ?? new Uint8Array()));
       return ok({ signatures, serializedTx: tx.hex, txid: tx.id });
     });
-  }
-
-  /** Verifies a BIP340 signature the way an independent verifier would (for tests). */
-  static verifySchnorr(signature: Uint8Array, message: Uint8Array, xOnlyKey: Uint8Array): boolean {
-    return schnorr.verify(signature, message, xOnlyKey);
   }
 
   private root(useEmptyPassphrase: boolean | undefined): HDKey {
