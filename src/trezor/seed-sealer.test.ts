@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrezorError, type TrezorErrorCode } from './errors.js';
 import { parseSealedSeed, serializeSealedSeed, type SealedSeed } from './sealed-seed.js';
 import { readSealedSeedFile, writeSealedSeedFile } from './sealed-seed-file.js';
@@ -156,6 +156,20 @@ describe('Sealing a Spark seed with a Trezor (SLIP-0011 over the connect stand-i
     const err = await expectCode(unsealSeed(trezor, blob, { timeoutMs: 200 }), 'TIMEOUT');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(err.message).toMatch(/no answer from the Trezor within 200 ms/);
+  });
+
+  it('logs nothing while sealing, unsealing and failing', async () => {
+    const trezor = new TrezorConnectStandIn({ mnemonic: MNEMONIC });
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    const writes = [vi.spyOn(process.stdout, 'write'), vi.spyOn(process.stderr, 'write')];
+    try {
+      const blob = await sealSeed(trezor, randomBytes(32));
+      await unsealSeed(trezor, blob);
+      await rejection(unsealSeed(trezor, { ...blob, ciphertext: flipHexNibble(blob.ciphertext) }));
+      for (const spy of [...spies, ...writes]) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of [...spies, ...writes]) spy.mockRestore();
+    }
   });
 
   it('refuses seeds of the wrong size before touching the device', async () => {
