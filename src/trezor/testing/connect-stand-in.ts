@@ -34,7 +34,8 @@ import { formatPath, parsePath } from '../paths.js';
  *   with SIGHASH_DEFAULT (`apps/bitcoin/common.py` bip340_sign).
  * - Failures are connect's `{ success: false, payload: { error, code } }`: the firmware's
  *   Failure_ActionCancelled ("Action cancelled by user", connect `device/DeviceCurrentSession.js`),
- *   Failure_PinInvalid / Failure_PinCancelled, connect's Device_NotFound (`core/index.js`). With no
+ *   Failure_PinInvalid / Failure_PinCancelled (protobuf FailureType; their message texts here are
+ *   approximate, and tests rely on the codes), connect's Device_NotFound (`core/index.js`). With no
  *   device and nobody answering connect's `ui-select_device`, a real call never returns; so does
  *   the stand-in's in `absent-waiting`.
  */
