@@ -5,6 +5,7 @@
  * with the fee wallet's key. btcd has no package relay (docs/btcd.md): the parent is broadcast
  * first, then this child.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';
 import type { FundingWallet } from '../../emulator/chain/funding-wallet.js';
 import { bytesToHex, hexToBytes } from '../crypto/index.js';
@@ -36,15 +37,13 @@ export async function payForAnchor(chain: ExitChain, parent: ExitTx, feeWallet: 
   const child = Transaction.fromPSBT(hexToBytes(built.feeBumpPsbt), { allowUnknownInputs: true, allowUnknownOutputs: true });
   const signed = feeWallet.signOwnInputs(child);
   if (signed !== built.usedUtxos.length) throw new ExitError('BAD_ARGUMENT', `signed ${signed} fee inputs of ${built.usedUtxos.length}`);
-  // The anchor input: a native P2A spend has an empty witness and an empty scriptSig.
-  for (let i = 0; i < child.inputsLength; i++) {
-    const input = child.getInput(i);
-    if (input.finalScriptWitness === undefined) child.updateInput(i, { finalScriptWitness: [] }, true);
-  }
-  const hex = bytesToHex(child.extract());
+  // The anchor input stays without a witness: a native P2A spend has an empty witness and an
+  // empty scriptSig, which @scure/btc-signer serializes but will not call "finalized".
+  const hex = bytesToHex(child.toBytes(true, true));
+  const txid = bytesToHex(sha256(sha256(child.toBytes(true, false))).reverse());
   const inSum = built.usedUtxos.reduce((s, u) => s + u.value, 0n);
   const fee = inSum - (child.getOutput(0).amount ?? 0n);
-  await chain.broadcast(hex, child.id);
+  await chain.broadcast(hex, txid);
   feeWallet.markSpent(built.usedUtxos);
-  return { txid: child.id, hex, fee };
+  return { txid, hex, fee };
 }

@@ -137,6 +137,12 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       expect(result.sweep.refundAmount).toBe(DEPOSIT_SATS);
       expect(result.sweep.amount).toBe(expected);
       expect(await receivedBy(chain, to)).toEqual({ sats: expected, txids: [result.sweep.txid] });
+      // Each anchor child spent its parent's P2A output and confirmed with it.
+      for (const step of [node!, refund!]) {
+        const child = await chain.rpc.getRawTransaction(step.anchorChildTxid!);
+        expect(child.vin.some((v) => v.txid === step.txid && v.vout === 1)).toBe(true);
+        expect(child.confirmations).toBeGreaterThanOrEqual(1);
+      }
       // The anchor children's fees came from the fee wallet.
       expect(await feeWallet.balance()).toBeLessThan(feeBefore);
     });
