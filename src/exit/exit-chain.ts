@@ -19,8 +19,6 @@ export interface ExitChain {
   isUnspent(txid: string, vout: number): Promise<boolean>;
   /** Mines n blocks (regtest); undefined where the chain cannot be told to mine. */
   mine?: (n: number) => Promise<void>;
-  /** The underlying client, for the fee wallet's address lookups. */
-  readonly rpc: RpcClient;
 }
 
 const RPC_INVALID_ADDRESS_OR_KEY = -5;
@@ -31,9 +29,9 @@ function chainError(what: string, e: unknown): ExitError {
 }
 
 /** An ExitChain over a bitcoind-style JSON-RPC endpoint; `regtest` allows `generate`. */
-export function rpcExitChain(endpoint: RpcEndpoint, options: { regtest: boolean }): ExitChain {
+export function rpcExitChain(endpoint: RpcEndpoint, options: { regtest: boolean }): ExitChain & { readonly rpc: RpcClient } {
   const rpc = new RpcClient(endpoint);
-  const chain: ExitChain = {
+  const chain: ExitChain & { readonly rpc: RpcClient } = {
     rpc,
     async height() {
       try {

@@ -62,13 +62,14 @@ export class SoftwareSweepSigner implements ExitSweepSigner {
     return pair;
   }
 
-  publicKey(key: RefundKey): Promise<Uint8Array> {
+  // async: a bad request rejects the promise instead of throwing at the call.
+  async publicKey(key: RefundKey): Promise<Uint8Array> {
     const pair = this.keyPair(key);
     wipe(pair.privateKey);
-    return Promise.resolve(pair.publicKey);
+    return pair.publicKey;
   }
 
-  signKeyPath(req: SweepSigningRequest): Promise<Uint8Array> {
+  async signKeyPath(req: SweepSigningRequest): Promise<Uint8Array> {
     const tx = Transaction.fromRaw(req.tx, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
     if (req.prevouts.length !== tx.inputsLength) throw new ExitError('BAD_ARGUMENT', `${req.prevouts.length} prevouts for ${tx.inputsLength} inputs`);
     const pair = this.keyPair(req.key);
@@ -79,7 +80,7 @@ export class SoftwareSweepSigner implements ExitSweepSigner {
       if (!tx.signIdx(pair.privateKey, req.inputIndex)) throw new ExitError('WRONG_KEY', `input ${req.inputIndex} does not spend an output of key ${req.key.publicKey}`);
       const sig = tx.getInput(req.inputIndex).tapKeySig;
       if (sig === undefined || sig.length !== 64) throw new ExitError('WRONG_KEY', 'the key-path signature is missing');
-      return Promise.resolve(sig);
+      return sig;
     } finally {
       wipe(pair.privateKey);
     }

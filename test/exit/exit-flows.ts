@@ -10,7 +10,7 @@ import { REGTEST } from '../../emulator/chain/regtest.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { hexToBytes } from '../../src/crypto/index.js';
 import { collectExitData, defaultAccountNumber } from '../../src/exit/collect.js';
-import { blockClock, rpcExitChain, type ExitChain } from '../../src/exit/exit-chain.js';
+import { blockClock, rpcExitChain } from '../../src/exit/exit-chain.js';
 import { readExitDataFile, writeExitDataFile } from '../../src/exit/exit-data-file.js';
 import type { ExitData } from '../../src/exit/exit-data.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB, addressScript, runUnilateralExit, sweepVsize } from '../../src/exit/exit-runner.js';
@@ -34,7 +34,7 @@ function freshAddress(): string {
 }
 
 /** Sats paid to `address` by confirmed outputs, through btcd's address index. */
-async function receivedBy(chain: ExitChain, address: string): Promise<{ sats: bigint; txids: string[] }> {
+async function receivedBy(chain: ReturnType<typeof rpcExitChain>, address: string): Promise<{ sats: bigint; txids: string[] }> {
   const txs = await chain.rpc.searchRawTransactions(address);
   let sats = 0n;
   const txids: string[] = [];
@@ -64,7 +64,7 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
     let seed: string;
     let dir: string;
     let data: ExitData;
-    let chain: ExitChain;
+    let chain: ReturnType<typeof rpcExitChain>;
     let feeWallet: FundingWallet;
 
     beforeAll(async () => {
