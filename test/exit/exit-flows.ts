@@ -1,5 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { p2tr } from '@scure/btc-signer';
@@ -9,15 +11,17 @@ import { FundingWallet } from '../../emulator/chain/funding-wallet.js';
 import { REGTEST } from '../../emulator/chain/regtest.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { hexToBytes } from '../../src/crypto/index.js';
-import { collectExitData, defaultAccountNumber } from '../../src/exit/collect.js';
 import { blockClock, rpcExitChain } from '../../src/exit/exit-chain.js';
 import { readExitDataFile, writeExitDataFile } from '../../src/exit/exit-data-file.js';
 import type { ExitData } from '../../src/exit/exit-data.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB, addressScript, runUnilateralExit, sweepVsize } from '../../src/exit/exit-runner.js';
 import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
+import { collectFromWallet } from '../../src/exit/wallet-source.js';
+import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 
+const execFileAsync = promisify(execFile);
 const DEPOSIT_SATS = 100_000n;
 /** The SDK's initial refund timelock and the direct variants' offset (docs/transfers.md, "Constants and timelock scheme"). */
 const INITIAL_TIMELOCK = 2000;
@@ -81,21 +85,16 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('collects and saves the exit data of two deposit leaves while the operators are up', async () => {
+    it('collects and saves the exit data of three deposit leaves while the operators are up', async () => {
       if (wallet === undefined) throw new Error('no wallet');
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < 3; i++) {
         const funded = await network.chain.fund(await wallet.getSingleUseDepositAddress(), DEPOSIT_SATS);
         expect(await wallet.claimDeposit(funded.txid)).toHaveLength(1);
       }
-      await waitFor(() => wallet!.getBalance(), (b) => b.satsBalance.available === 2n * DEPOSIT_SATS, 60_000, 'both deposits');
+      await waitFor(() => wallet!.getBalance(), (b) => b.satsBalance.available === 3n * DEPOSIT_SATS, 60_000, 'three deposits');
       const leaves = await wallet.getLeaves();
-      expect(leaves).toHaveLength(2);
-      const collected = await collectExitData({
-        network: 'LOCAL',
-        identityPublicKey: await wallet.getIdentityPublicKey(),
-        account: defaultAccountNumber('LOCAL'),
-        leaves,
-      });
+      expect(leaves).toHaveLength(3);
+      const collected = await collectFromWallet(wallet, { network: 'LOCAL' });
       const file = join(dir, 'exit-data.json');
       writeExitDataFile(file, collected);
       data = readExitDataFile(file);
@@ -172,6 +171,40 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       const expected = refundAmount - BigInt(Math.ceil(sweepVsize(addressScript(to, 'LOCAL')) * DEFAULT_FEE_RATE_SAT_PER_VB));
       expect(result.sweep.refundAmount).toBe(refundAmount);
       expect(await receivedBy(chain, to)).toEqual({ sats: expected, txids: [result.sweep.txid] });
+    });
+
+    it('the watchtower answers a third party\'s root broadcast with the refund at maturity; the exit command then sweeps it', async () => {
+      const leaf = data.leaves[2]!;
+      const root = parseExitTx(leaf.nodes[0]!.nodeTx, 'root');
+      const refund = parseExitTx(leaf.refunds.directFromCpfp!, 'refund');
+      const tower = new ExitWatchtower({ chain });
+      const mine = async (n: number): Promise<void> => void (await network.chain.mine(n));
+      expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)?.status).toBe('idle');
+      // Someone — an older owner, say — broadcasts the root.
+      await chain.broadcast(root.hex, root.txid);
+      await mine(1);
+      const rootHeight = (await chain.txState(root.txid)) as { height: number };
+      const waiting = (await tower.check(data)).find((s) => s.leafId === leaf.leafId);
+      expect(waiting).toEqual({ leafId: leaf.leafId, status: 'waiting', nodeTxid: root.txid, refundTxid: refund.txid, matureAt: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
+      // One block before maturity: still waiting, and btcd would refuse the refund.
+      await mine(INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET - 2);
+      expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)?.status).toBe('waiting');
+      await mine(1);
+      expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)).toEqual({ leafId: leaf.leafId, status: 'broadcast', refundTxid: refund.txid });
+      await mine(1);
+      expect(await chain.txState(refund.txid)).toEqual({ state: 'confirmed', height: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
+
+      // The exit command finds root and refund confirmed and only sweeps.
+      const to = freshAddress();
+      writeFileSync(join(dir, 'seed.hex'), seed + '\n', { mode: 0o600 });
+      const rpc = network.chain.info.bitcoindRpc;
+      const { stdout } = await execFileAsync('npx', ['tsx', 'src/exit/cli.ts', 'run', '--data', join(dir, 'exit-data.json'), '--leaf', leaf.leafId, '--variant', 'direct',
+        '--to', to, '--seed-file', join(dir, 'seed.hex'), '--mine', '--rpc-url', rpc.url, '--rpc-user', rpc.user, '--rpc-pass', rpc.pass], { timeout: 120_000 });
+      const [result] = JSON.parse(stdout) as { steps: { txid: string }[]; sweep: { txid: string; amount: string } }[];
+      expect(result?.steps.map((s) => s.txid)).toEqual([root.txid, refund.txid]);
+      const expected = DEPOSIT_SATS - DIRECT_FEE_SATS - BigInt(Math.ceil(sweepVsize(addressScript(to, 'LOCAL')) * DEFAULT_FEE_RATE_SAT_PER_VB));
+      expect(BigInt(result!.sweep.amount)).toBe(expected);
+      expect(await receivedBy(chain, to)).toEqual({ sats: expected, txids: [result!.sweep.txid] });
     });
 
     it('a second run of a finished exit changes nothing and says the refund is spent', async () => {
