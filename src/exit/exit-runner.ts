@@ -149,8 +149,13 @@ export async function runUnilateralExit(o: ExitRunOptions): Promise<ExitResult> 
   addressScript(o.to, o.data.network);
   const leaf = findLeaf(o.data, o.leafId);
   const plan = planLeafExit(leaf, o.variant);
-  if (plan.some((s) => s.needsAnchorChild) && o.feeWallet === undefined) {
-    throw new ExitError('INSUFFICIENT_FEE_FUNDS', `the ${o.variant} exit of leaf ${leaf.leafId} has zero-fee transactions: name a fee wallet for their anchor children`);
+  // Fail before waiting through any timelock when a zero-fee step still to broadcast has no payer.
+  if (o.feeWallet === undefined) {
+    for (const s of plan.filter((x) => x.needsAnchorChild)) {
+      if ((await o.chain.txState(s.tx.txid)).state === 'unknown') {
+        throw new ExitError('INSUFFICIENT_FEE_FUNDS', `the ${o.variant} exit of leaf ${leaf.leafId} must broadcast zero-fee ${s.what}: name a fee wallet for its anchor child`);
+      }
+    }
   }
   const steps: BroadcastRecord[] = [];
   for (const s of plan) steps.push(await runStep(o, s, feeRate));

@@ -186,7 +186,7 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       const rootHeight = (await chain.txState(root.txid)) as { height: number };
       const waiting = (await tower.check(data)).find((s) => s.leafId === leaf.leafId);
       expect(waiting).toEqual({ leafId: leaf.leafId, status: 'waiting', nodeTxid: root.txid, refundTxid: refund.txid, matureAt: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
-      // One block before maturity: still waiting, and btcd would refuse the refund.
+      // One block before maturity: still waiting.
       await mine(INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET - 2);
       expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)?.status).toBe('waiting');
       await mine(1);
