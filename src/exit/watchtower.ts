@@ -1,19 +1,20 @@
 /**
- * The watchtower: makes the CURRENT owner's refund win when anyone broadcasts a leaf's node
- * chain. Each transfer lowers the refund timelock by 100 blocks (docs/transfers.md, "Constants
- * and timelock scheme"), so once a leaf's node transaction confirms, the current owner's refund
- * matures before any older owner's — but only if someone broadcasts it then. This does.
+ * The watchtower: makes the CURRENT owner's transactions win when anyone starts exiting a leaf.
+ * Each transfer lowers the refund timelock by 100 blocks, and each renewal lowers a node's
+ * (docs/transfers.md, "Constants and timelock scheme"), so once a parent confirms, the current
+ * child matures before any older version — but only if someone broadcasts it then. This does.
  *
  * It runs on the user's side, as its own process, from the user's exit-data file and a chain
  * endpoint; not inside the operators as upstream's (spark/so/watchtower). Reason: it must work
  * when every operator is gone, which is exactly when a previous owner may try an old refund; it
- * needs nothing an operator has that the exit data lacks; and it holds no key (refunds are
- * pre-signed; only the later sweep needs the leaf key).
+ * needs nothing an operator has that the exit data lacks; and it holds no key (node txs and
+ * refunds are pre-signed; only the later sweep needs the leaf key).
  *
- * Per round and leaf: if neither variant of the leaf's node tx is confirmed, nothing to do. If one
- * is, the matching current refund is broadcast as soon as its relative timelock allows (the
- * fee-paying direct variant first, as upstream; the zero-fee CPFP refund with an anchor child
- * when there is no direct one and a fee wallet is given).
+ * Per round and leaf, from the root down: a node whose parent NODE tx is confirmed (someone
+ * started an exit; the root's parent, the deposit, does not count) is broadcast in the first block
+ * its timelock allows; once the leaf's node tx (either variant) is confirmed, so is the refund that
+ * spends it. Fee-paying variants are preferred without a fee wallet; with one, the variant that
+ * matures first, paid for by an anchor child.
  */
 import type { FundingWallet } from '../../emulator/chain/funding-wallet.js';
 import { payForAnchor } from './anchor-child.js';
@@ -21,46 +22,33 @@ import { ExitError } from './errors.js';
 import type { ExitChain } from './exit-chain.js';
 import type { ExitData, ExitLeaf } from './exit-data.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB } from './exit-runner.js';
-import { anchorIndex, parseExitTx, relativeLockBlocks, type ExitTx } from './transactions.js';
+import { anchorIndex, parseExitTx, relativeLockBlocks, spentOutpoint, type ExitTx } from './transactions.js';
 
 export type WatchStatus =
-  /** No variant of the leaf's node tx is on chain. */
+  /** Nobody started an exit of this leaf. */
   | { leafId: string; status: 'idle' }
-  /** The node tx confirmed; the refund may enter block `matureAt`. */
-  | { leafId: string; status: 'waiting'; nodeTxid: string; refundTxid: string; matureAt: number }
-  /** This round broadcast the refund. */
-  | { leafId: string; status: 'broadcast'; refundTxid: string; anchorChildTxid?: string }
+  /** `parentTxid` confirmed; `txid` (a node tx or the refund) may enter block `matureAt`. */
+  | { leafId: string; status: 'waiting'; what: 'node' | 'refund'; txid: string; parentTxid: string; matureAt: number }
+  /** This round broadcast `txid`. */
+  | { leafId: string; status: 'broadcast'; what: 'node' | 'refund'; txid: string; anchorChildTxid?: string }
   /** The current refund is already in the mempool or a block. */
-  | { leafId: string; status: 'refund-known'; refundTxid: string }
-  /** The node output was spent by another transaction: an older refund won (or another exit ran). */
-  | { leafId: string; status: 'spent-elsewhere'; nodeTxid: string }
-  /** Broadcasting failed this round; retried next round. */
+  | { leafId: string; status: 'refund-known'; txid: string }
+  /** An output the current chain needs was spent by another transaction: an older version won. */
+  | { leafId: string; status: 'spent-elsewhere'; outpoint: string }
+  /** Something failed this round; retried next round. */
   | { leafId: string; status: 'error'; message: string };
 
 export interface WatchtowerOptions {
   chain: ExitChain;
-  /** Pays anchor children when only a zero-fee refund is available. */
+  /** Pays anchor children, so the zero-fee variants (which mature first) can be used. */
   feeWallet?: FundingWallet;
   feeRate?: number;
   onStatus?: (s: WatchStatus) => void;
 }
 
-interface Candidate {
-  node: ExitTx;
-  refunds: ExitTx[];
-}
-
-/** The leaf node's variants, each with the current refunds that spend it, best first. */
-function candidates(leaf: ExitLeaf): Candidate[] {
-  const last = leaf.nodes[leaf.nodes.length - 1];
-  if (last === undefined) throw new ExitError('MALFORMED_DATA', `leaf ${leaf.leafId} has no nodes`);
-  const out: Candidate[] = [];
-  const cpfpRefunds = [leaf.refunds.cpfp, leaf.refunds.directFromCpfp].filter((h): h is string => h !== undefined);
-  out.push({ node: parseExitTx(last.nodeTx, 'leaf nodeTx'), refunds: cpfpRefunds.map((h) => parseExitTx(h, 'refund')) });
-  if (last.directTx !== undefined && leaf.refunds.direct !== undefined) {
-    out.push({ node: parseExitTx(last.directTx, 'leaf directTx'), refunds: [parseExitTx(leaf.refunds.direct, 'direct refund')] });
-  }
-  return out;
+interface Option {
+  tx: ExitTx;
+  matureAt: number;
 }
 
 export class ExitWatchtower {
@@ -84,49 +72,93 @@ export class ExitWatchtower {
 
   private async checkLeaf(leaf: ExitLeaf): Promise<WatchStatus> {
     const { chain } = this.o;
-    for (const c of candidates(leaf)) {
-      const nodeState = await chain.txState(c.node.txid);
-      if (nodeState.state !== 'confirmed') continue;
-      for (const r of c.refunds) {
-        if ((await chain.txState(r.txid)).state !== 'unknown') return { leafId: leaf.leafId, status: 'refund-known', refundTxid: r.txid };
+    const id = leaf.leafId;
+    const n = leaf.nodes.length;
+    // The variant of each node that is on chain, from the root down.
+    let parent: { tx: ExitTx; height: number } | undefined;
+    for (let i = 0; i < n; i++) {
+      const node = leaf.nodes[i]!;
+      const variants = [parseExitTx(node.nodeTx, 'nodeTx'), ...(node.directTx === undefined ? [] : [parseExitTx(node.directTx, 'directTx')])];
+      let onChain: { tx: ExitTx; height: number } | undefined;
+      let inMempool = false;
+      for (const v of variants) {
+        const s = await chain.txState(v.txid);
+        if (s.state === 'confirmed') onChain = { tx: v, height: s.height };
+        if (s.state === 'mempool') inMempool = true;
       }
-      if (!(await chain.isUnspent(c.node.txid, 0))) return { leafId: leaf.leafId, status: 'spent-elsewhere', nodeTxid: c.node.txid };
-      const tip = await chain.height();
-      const best = this.choose(c.refunds, nodeState.height);
-      if (tip + 1 < best.matureAt) return { leafId: leaf.leafId, status: 'waiting', nodeTxid: c.node.txid, refundTxid: best.refund.txid, matureAt: best.matureAt };
-      await chain.broadcast(best.refund.hex, best.refund.txid);
-      if (anchorIndex(best.refund) !== undefined && this.o.feeWallet !== undefined) {
-        const child = await payForAnchor(chain, best.refund, this.o.feeWallet, this.o.feeRate ?? DEFAULT_FEE_RATE_SAT_PER_VB);
-        return { leafId: leaf.leafId, status: 'broadcast', refundTxid: best.refund.txid, anchorChildTxid: child.txid };
+      if (onChain !== undefined) {
+        parent = onChain;
+        continue;
       }
-      return { leafId: leaf.leafId, status: 'broadcast', refundTxid: best.refund.txid };
+      // Not confirmed: nothing to do for the root (only its deposit is above it), or while a
+      // version is already in the mempool; otherwise push it once its parent node confirmed.
+      if (i === 0 || inMempool || parent === undefined) return { leafId: id, status: 'idle' };
+      // Ancestors only by nodeTx: a child spends its parent's nodeTx output, never its directTx.
+      const usable = i === n - 1 ? variants : variants.slice(0, 1);
+      return this.pushWhenMature(id, 'node', parent, usable.filter((v) => spendsTx(v, parent!.tx)));
     }
-    return { leafId: leaf.leafId, status: 'idle' };
+    if (parent === undefined) return { leafId: id, status: 'idle' };
+    const leafNode = leaf.nodes[n - 1]!;
+    const refunds = (parent.tx.txid === parseExitTx(leafNode.nodeTx, 'nodeTx').txid
+      ? [leaf.refunds.cpfp, leaf.refunds.directFromCpfp]
+      : [leaf.refunds.direct]).filter((h): h is string => h !== undefined).map((h) => parseExitTx(h, 'refund'));
+    for (const r of refunds) {
+      if ((await chain.txState(r.txid)).state !== 'unknown') return { leafId: id, status: 'refund-known', txid: r.txid };
+    }
+    return this.pushWhenMature(id, 'refund', parent, refunds);
+  }
+
+  /** Broadcasts the best of `txs` (all spending `parent`'s output) once it may enter a block. */
+  private async pushWhenMature(leafId: string, what: 'node' | 'refund', parent: { tx: ExitTx; height: number }, txs: ExitTx[]): Promise<WatchStatus> {
+    const { chain } = this.o;
+    const first = txs[0];
+    if (first === undefined) throw new ExitError('VARIANT_UNAVAILABLE', `leaf ${leafId}: no ${what} transaction spends ${parent.tx.txid}`);
+    const spent = spentOutpoint(first);
+    if (!(await chain.isUnspent(spent.txid, spent.vout))) return { leafId, status: 'spent-elsewhere', outpoint: `${spent.txid}:${spent.vout}` };
+    const best = this.choose(txs, parent.height);
+    if ((await chain.height()) + 1 < best.matureAt) return { leafId, status: 'waiting', what, txid: best.tx.txid, parentTxid: parent.tx.txid, matureAt: best.matureAt };
+    await chain.broadcast(best.tx.hex, best.tx.txid);
+    if (anchorIndex(best.tx) !== undefined && this.o.feeWallet !== undefined) {
+      const child = await payForAnchor(chain, best.tx, this.o.feeWallet, this.o.feeRate ?? DEFAULT_FEE_RATE_SAT_PER_VB);
+      return { leafId, status: 'broadcast', what, txid: best.tx.txid, anchorChildTxid: child.txid };
+    }
+    return { leafId, status: 'broadcast', what, txid: best.tx.txid };
   }
 
   /**
-   * With a fee wallet, the refund that matures first (the zero-fee CPFP refund, T blocks, paid
-   * for by an anchor child); without one, a fee-paying refund (T + 50), which still matures 50
-   * blocks before the previous owner's earliest (T + 100). A zero-fee refund is the last resort.
+   * With a fee wallet, the variant that matures first (the zero-fee CPFP one, paid for by an
+   * anchor child); without one, a fee-paying variant (50 blocks later, still 50 ahead of the
+   * previous version's earliest); a zero-fee one only when there is nothing else.
    */
-  private choose(refunds: ExitTx[], nodeHeight: number): { refund: ExitTx; matureAt: number } {
-    const ranked = refunds
-      .map((refund) => ({ refund, matureAt: nodeHeight + relativeLockBlocks(refund), zeroFee: anchorIndex(refund) !== undefined }))
-      .filter((x) => this.o.feeWallet !== undefined || !x.zeroFee || refunds.every((r) => anchorIndex(r) !== undefined))
-      .sort((a, b) => a.matureAt - b.matureAt);
+  private choose(txs: ExitTx[], parentHeight: number): Option {
+    const all = txs.map((tx) => ({ tx, matureAt: parentHeight + relativeLockBlocks(tx), zeroFee: anchorIndex(tx) !== undefined }));
+    const feePaying = all.filter((x) => !x.zeroFee);
+    const ranked = (this.o.feeWallet !== undefined || feePaying.length === 0 ? all : feePaying).sort((a, b) => a.matureAt - b.matureAt);
     const best = ranked[0];
-    if (best === undefined) throw new ExitError('VARIANT_UNAVAILABLE', 'no refund to broadcast');
+    if (best === undefined) throw new ExitError('VARIANT_UNAVAILABLE', 'no transaction to broadcast');
     return best;
   }
 
   /** Checks every `pollMs` until `signal` aborts; `load` is called each round (re-read the file: a claim adds leaves). */
   async run(load: () => ExitData, signal: AbortSignal, pollMs = 10_000): Promise<void> {
+    let last: ExitData | undefined;
     while (!signal.aborted) {
-      await this.check(load());
+      try {
+        last = load();
+      } catch (e) {
+        // A file being replaced or damaged must not stop the watch: keep the last good data.
+        if (last === undefined) throw e;
+        this.o.onStatus?.({ leafId: '*', status: 'error', message: `keeping the previous exit data: ${(e as Error).message}` });
+      }
+      await this.check(last);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
         signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
       });
     }
   }
+}
+
+function spendsTx(child: ExitTx, parent: ExitTx): boolean {
+  return spentOutpoint(child).txid === parent.txid;
 }

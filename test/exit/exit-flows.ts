@@ -185,12 +185,12 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       await mine(1);
       const rootHeight = (await chain.txState(root.txid)) as { height: number };
       const waiting = (await tower.check(data)).find((s) => s.leafId === leaf.leafId);
-      expect(waiting).toEqual({ leafId: leaf.leafId, status: 'waiting', nodeTxid: root.txid, refundTxid: refund.txid, matureAt: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
+      expect(waiting).toEqual({ leafId: leaf.leafId, status: 'waiting', what: 'refund', txid: refund.txid, parentTxid: root.txid, matureAt: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
       // One block before maturity: still waiting.
       await mine(INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET - 2);
       expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)?.status).toBe('waiting');
       await mine(1);
-      expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)).toEqual({ leafId: leaf.leafId, status: 'broadcast', refundTxid: refund.txid });
+      expect((await tower.check(data)).find((s) => s.leafId === leaf.leafId)).toEqual({ leafId: leaf.leafId, status: 'broadcast', what: 'refund', txid: refund.txid });
       await mine(1);
       expect(await chain.txState(refund.txid)).toEqual({ state: 'confirmed', height: rootHeight.height + INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET });
 

@@ -42,10 +42,10 @@ export interface LeafFixture {
 }
 
 /**
- * A leaf `depth` nodes below its deposit (1 = a deposit root), with refunds at `timelock`
- * (direct variants + 50); `withDirect` adds a direct node tx and a direct refund to the leaf node.
+ * A leaf `depth` nodes below its deposit (1 = a deposit root; nodes below the root at
+ * `nodeTimelock`, default 2000), with refunds at `timelock` (direct variants + 50); `withDirect` adds a direct node tx and a direct refund to the leaf node.
  */
-export function leafFixture(o: { value?: bigint; depth?: number; timelock?: number; withDirect?: boolean; refundKey?: KeyPair; verifying?: KeyPair; depositTxid?: string } = {}): LeafFixture {
+export function leafFixture(o: { value?: bigint; depth?: number; timelock?: number; nodeTimelock?: number; withDirect?: boolean; refundKey?: KeyPair; verifying?: KeyPair; depositTxid?: string } = {}): LeafFixture {
   const value = o.value ?? 100_000n;
   const verifying = o.verifying ?? keyPair();
   const refundKey = o.refundKey ?? keyPair();
@@ -59,7 +59,7 @@ export function leafFixture(o: { value?: bigint; depth?: number; timelock?: numb
   let direct: { hex: string; txid: string } | undefined;
   for (let i = 0; i < depth; i++) {
     const isLeaf = i === depth - 1;
-    const seq = i === 0 ? 0 : 2000;
+    const seq = i === 0 ? 0 : (o.nodeTimelock ?? 2000);
     const node = signedTx(prev, verifying, seq, [{ script: vScript, amount: value }, anchor]);
     if (isLeaf && o.withDirect === true) direct = signedTx(prev, verifying, seq + 50, [{ script: vScript, amount: value - DIRECT_FEE }]);
     nodes.push({ nodeId: `node-${i}`, nodeTx: node.hex, ...(direct === undefined ? {} : { directTx: direct.hex }) });
