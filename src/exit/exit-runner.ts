@@ -16,7 +16,7 @@ import type { BlockClock, ExitChain } from './exit-chain.js';
 import type { ExitData, ExitLeaf, SparkNetworkName } from './exit-data.js';
 import { planLeafExit, type ExitStep, type ExitVariant } from './exit-plan.js';
 import type { ExitSweepSigner } from './sweep-signer.js';
-import { keyPathScript, outputOf, relativeLockBlocks, spentOutpoint } from './transactions.js';
+import { keyPathScript, outputOf, relativeLockBlocks, spentOutpoint, type ExitTx } from './transactions.js';
 
 export const DEFAULT_FEE_RATE_SAT_PER_VB = 2;
 /** Below this an output is dust for a standard relay policy; a sweep must leave more. */
@@ -115,20 +115,18 @@ export function sweepVsize(script: Uint8Array): number {
 }
 
 /** Sweeps output 0 of the confirmed refund to `to`. */
-async function sweep(o: ExitRunOptions, leaf: ExitLeaf, refund: BroadcastRecord, feeRate: number): Promise<ExitResult['sweep']> {
-  const refundTx = planLeafExit(leaf, o.variant).find((s) => s.tx.txid === refund.txid)?.tx;
-  if (refundTx === undefined) throw new ExitError('MALFORMED_DATA', 'the refund step vanished from the plan');
+async function sweep(o: ExitRunOptions, leaf: ExitLeaf, refundTx: ExitTx, feeRate: number): Promise<ExitResult['sweep']> {
   const out = outputOf(refundTx, 0);
   if (!equalBytes(out.script, keyPathScript(hexToBytes(leaf.refundKey.publicKey)))) throw new ExitError('WRONG_KEY', 'the refund does not pay the refund key');
   const signerKey = await o.signer.publicKey(leaf.refundKey);
   if (bytesToHex(signerKey) !== leaf.refundKey.publicKey) throw new ExitError('WRONG_KEY', `the signer's key ${bytesToHex(signerKey)} is not the refund key ${leaf.refundKey.publicKey}`);
-  if (!(await o.chain.isUnspent(refund.txid, 0))) throw new ExitError('OUTPUT_SPENT_ELSEWHERE', `refund output ${refund.txid}:0 is already spent`);
+  if (!(await o.chain.isUnspent(refundTx.txid, 0))) throw new ExitError('OUTPUT_SPENT_ELSEWHERE', `refund output ${refundTx.txid}:0 is already spent`);
 
   const dest = addressScript(o.to, o.data.network);
   const fee = BigInt(Math.ceil(sweepVsize(dest) * feeRate));
   if (out.amount - fee < MIN_SWEEP_OUTPUT_SATS) throw new ExitError('BAD_ARGUMENT', `the refund holds ${out.amount} sat; a ${fee} sat sweep fee leaves too little`);
   const tx = new Transaction({ version: 2, allowUnknownOutputs: true });
-  tx.addInput({ txid: refund.txid, index: 0, witnessUtxo: out });
+  tx.addInput({ txid: refundTx.txid, index: 0, witnessUtxo: out });
   tx.addOutput({ script: dest, amount: out.amount - fee });
   const sig = await o.signer.signKeyPath({ key: leaf.refundKey, tx: tx.unsignedTx, inputIndex: 0, prevouts: [out] });
   // Checked before broadcasting: a signer (a device) that returns a wrong signature is named here.
@@ -159,7 +157,7 @@ export async function runUnilateralExit(o: ExitRunOptions): Promise<ExitResult> 
   }
   const steps: BroadcastRecord[] = [];
   for (const s of plan) steps.push(await runStep(o, s, feeRate));
-  const refund = steps[steps.length - 1];
-  if (refund === undefined) throw new ExitError('MALFORMED_DATA', 'empty exit plan');
-  return { leafId: leaf.leafId, variant: o.variant, steps, sweep: await sweep(o, leaf, refund, feeRate) };
+  const refund = plan[plan.length - 1];
+  if (refund?.kind !== 'refund') throw new ExitError('MALFORMED_DATA', 'the exit plan does not end with a refund');
+  return { leafId: leaf.leafId, variant: o.variant, steps, sweep: await sweep(o, leaf, refund.tx, feeRate) };
 }

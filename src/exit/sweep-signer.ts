@@ -9,7 +9,7 @@
  * device can then compute the sighash itself and show where the coins go and how much.
  */
 import { Transaction } from '@scure/btc-signer';
-import { bytesToHex, equalBytes, SparkAccountKeys, sparkKeyPath, sparkKeyPathString, wipe, type SparkKeyPair } from '../crypto/index.js';
+import { bytesToHex, SparkAccountKeys, sparkKeyPath, sparkKeyPathString, wipe, type SparkKeyPair } from '../crypto/index.js';
 import { ExitError } from './errors.js';
 import type { RefundKey } from './exit-data.js';
 
@@ -92,7 +92,3 @@ export class SoftwareSweepSigner implements ExitSweepSigner {
   }
 }
 
-/** Whether `a` and `b` are the same 33-byte key. */
-export function sameKey(a: Uint8Array, b: string): boolean {
-  return equalBytes(a, Uint8Array.from(Buffer.from(b, 'hex')));
-}

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
@@ -22,6 +22,8 @@ import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js'
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 
 const execFileAsync = promisify(execFile);
+/** The exit command line, run as a user would (tsx in this repo's node). */
+const CLI = ['--import', 'tsx', 'src/exit/cli.ts'];
 const DEPOSIT_SATS = 100_000n;
 /** The SDK's initial refund timelock and the direct variants' offset (docs/transfers.md, "Constants and timelock scheme"). */
 const INITIAL_TIMELOCK = 2000;
@@ -99,6 +101,12 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       writeExitDataFile(file, collected);
       data = readExitDataFile(file);
       expect(data.leaves.map((l) => l.leafId).sort()).toEqual(leaves.map((l) => l.id).sort());
+      // The collect command, from what the network's start command prints, saves the same leaves.
+      writeFileSync(join(dir, 'network.json'), JSON.stringify({ walletOptions: network.walletOptions, env: network.env }));
+      writeFileSync(join(dir, 'seed.hex'), seed + '\n', { mode: 0o600 });
+      await execFileAsync(process.execPath, [...CLI, 'collect', '--network-json', join(dir, 'network.json'), '--seed-file', join(dir, 'seed.hex'), '--out', join(dir, 'cli-exit-data.json')], { timeout: 120_000 });
+      const viaCli = readExitDataFile(join(dir, 'cli-exit-data.json'));
+      expect(viaCli.leaves.map((l) => [l.leafId, l.refunds.cpfp])).toEqual(data.leaves.map((l) => [l.leafId, l.refunds.cpfp]));
       for (const leaf of data.leaves) {
         // A deposit leaf: one root node, the SDK's three signed transactions, timelocks 0 / 2000 / 2050.
         expect(leaf.nodes).toHaveLength(1);
@@ -196,15 +204,30 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
 
       // The exit command finds root and refund confirmed and only sweeps.
       const to = freshAddress();
-      writeFileSync(join(dir, 'seed.hex'), seed + '\n', { mode: 0o600 });
       const rpc = network.chain.info.bitcoindRpc;
-      const { stdout } = await execFileAsync('npx', ['tsx', 'src/exit/cli.ts', 'run', '--data', join(dir, 'exit-data.json'), '--leaf', leaf.leafId, '--variant', 'direct',
+      const { stdout } = await execFileAsync(process.execPath, [...CLI, 'run', '--data', join(dir, 'exit-data.json'), '--leaf', leaf.leafId, '--variant', 'direct',
         '--to', to, '--seed-file', join(dir, 'seed.hex'), '--mine', '--rpc-url', rpc.url, '--rpc-user', rpc.user, '--rpc-pass', rpc.pass], { timeout: 120_000 });
       const [result] = JSON.parse(stdout) as { steps: { txid: string }[]; sweep: { txid: string; amount: string } }[];
       expect(result?.steps.map((s) => s.txid)).toEqual([root.txid, refund.txid]);
       const expected = DEPOSIT_SATS - DIRECT_FEE_SATS - BigInt(Math.ceil(sweepVsize(addressScript(to, 'LOCAL')) * DEFAULT_FEE_RATE_SAT_PER_VB));
       expect(BigInt(result!.sweep.amount)).toBe(expected);
       expect(await receivedBy(chain, to)).toEqual({ sats: expected, txids: [result!.sweep.txid] });
+    });
+
+    it('the watch command reports every leaf\'s refund as on chain and stops cleanly on SIGTERM', async () => {
+      const rpc = network.chain.info.bitcoindRpc;
+      const child = spawn(process.execPath, [...CLI, 'watch', '--data', join(dir, 'exit-data.json'), '--poll-ms', '200', '--rpc-url', rpc.url, '--rpc-user', rpc.user, '--rpc-pass', rpc.pass], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      try {
+        await waitFor(async () => stderr, (t) => data.leaves.every((l) => t.includes(l.leafId)), 60_000, 'a status line per leaf');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      const statuses = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { leafId: string; status: string });
+      for (const leaf of data.leaves) expect(statuses.find((x) => x.leafId === leaf.leafId)?.status).toBe('refund-known');
     });
 
     it('a second run of a finished exit changes nothing and says the refund is spent', async () => {
