@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SparkAccountKeys, bytesToHex } from '../crypto/index.js';
 import { checkExitData } from './exit-data.js';
+import { parseExitTx } from './transactions.js';
 import { blockClock } from './exit-chain.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB, addressScript, runUnilateralExit, sweepVsize } from './exit-runner.js';
 import { FakeChain } from './testing/fake-chain.js';
@@ -77,5 +78,31 @@ describe('exit runner (in-memory chain)', () => {
     await expect(run(randomBytes(32))).rejects.toMatchObject({ code: 'WRONG_KEY' });
     expect(chain.broadcasts).toHaveLength(2);
     expect(await chain.isUnspent(chain.broadcasts[1]!, 0)).toBe(true);
+  });
+});
+
+describe('exit runner racing a newer owner', () => {
+  it('an older owner\'s exit, waiting out its longer timelock, stops with OUTPUT_SPENT_ELSEWHERE once the newer refund took the output', async () => {
+    const older = leafFixture({ timelock: 2000 });
+    const newer = leafFixture({ timelock: 1900, verifying: older.verifying, depositTxid: older.depositTxid });
+    const chain = new FakeChain();
+    chain.addConfirmed(older.depositTxid);
+    // The zero-fee root is already on chain (whoever put it there), so no fee wallet is needed.
+    await chain.broadcast(older.leaf.nodes[0]!.nodeTx, parseExitTx(older.leaf.nodes[0]!.nodeTx, 'n').txid);
+    await chain.mine(1);
+    // The older owner polls (no mining of its own); the test plays the miners.
+    const olderExit = runUnilateralExit({
+      data: checkExitData(exitData([older.leaf])), leafId: older.leaf.leafId, variant: 'direct', to: TO, chain,
+      signer: new SoftwareSweepSigner(randomBytes(32)), clock: blockClock(chain, { mine: false, pollMs: 1 }),
+    }).then(() => 'finished', (e: unknown) => e);
+    // Let it find the output unspent and settle into waiting for its 2050-block timelock.
+    await new Promise((r) => setTimeout(r, 50));
+    await chain.mine(1949);
+    const newerRefund = parseExitTx(newer.leaf.refunds.directFromCpfp!, 'r');
+    await chain.broadcast(newerRefund.hex, newerRefund.txid);
+    await chain.mine(1);
+    // The older direct-from-CPFP refund (2050) matures 100 blocks after the newer one (1950).
+    await chain.mine(150);
+    expect(await olderExit).toMatchObject({ code: 'OUTPUT_SPENT_ELSEWHERE' });
   });
 });

@@ -85,14 +85,19 @@ async function runStep(o: ExitRunOptions, s: ExitStep, feeRate: number): Promise
   if (state.state === 'unknown') {
     const parent = spentOutpoint(s.tx);
     const parentHeight = await o.clock.untilConfirmed(parent.txid);
-    if (!(await o.chain.isUnspent(parent.txid, parent.vout))) {
-      throw new ExitError('OUTPUT_SPENT_ELSEWHERE', `${s.what}: output ${parent.txid}:${parent.vout} was already spent by another transaction`);
-    }
+    const stillOurs = async (): Promise<void> => {
+      if (!(await o.chain.isUnspent(parent.txid, parent.vout))) {
+        throw new ExitError('OUTPUT_SPENT_ELSEWHERE', `${s.what}: output ${parent.txid}:${parent.vout} was already spent by another transaction`);
+      }
+    };
+    await stillOurs();
     // BIP-68: the earliest block that may hold it is parentHeight + lock, so the tip must reach one less.
     const lock = relativeLockBlocks(s.tx);
     if (lock > 0) {
       o.onProgress?.(`${s.what}: relative timelock ${lock} blocks from ${parentHeight}`);
       await o.clock.untilHeight(parentHeight + lock - 1);
+      // While we waited, a transaction with a shorter timelock (a newer owner's) may have taken it.
+      await stillOurs();
     }
     await o.chain.broadcast(s.tx.hex, s.tx.txid);
     o.onProgress?.(`${s.what}: broadcast ${s.tx.txid}`);
