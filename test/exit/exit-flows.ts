@@ -164,6 +164,7 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       // btcd enforces the refund's relative timelock: too early, it is refused.
       const refundTx = parseExitTx(leaf.refunds.directFromCpfp!, 'refund');
       await expect(chain.broadcast(refundTx.hex, refundTx.txid)).rejects.toMatchObject({ code: 'CHAIN_ERROR' });
+      await expect(chain.broadcast(refundTx.hex, refundTx.txid)).rejects.toThrow(/sequence lock/i);
 
       const result = await runUnilateralExit({
         data, leafId: leaf.leafId, variant: 'direct', to, chain, signer: new SoftwareSweepSigner(hexToBytes(seed)), clock: blockClock(chain, { mine: true }),
