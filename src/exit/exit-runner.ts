@@ -16,7 +16,7 @@ import type { BlockClock, ExitChain } from './exit-chain.js';
 import type { ExitData, ExitLeaf, SparkNetworkName } from './exit-data.js';
 import { planLeafExit, type ExitStep, type ExitVariant } from './exit-plan.js';
 import type { ExitSweepSigner } from './sweep-signer.js';
-import { keyPathScript, outputOf, relativeLockBlocks, spentOutpoint, type ExitTx } from './transactions.js';
+import { anchorIndex, keyPathScript, outputOf, relativeLockBlocks, spentOutpoint, type ExitTx } from './transactions.js';
 
 export const DEFAULT_FEE_RATE_SAT_PER_VB = 2;
 /** Below this an output is dust for a standard relay policy; a sweep must leave more. */
@@ -82,6 +82,17 @@ async function runStep(o: ExitRunOptions, s: ExitStep, feeRate: number): Promise
     return { what: s.what, txid: s.tx.txid, confirmedAt: state.height };
   }
   let anchorChildTxid: string | undefined;
+  const payForIt = async (): Promise<void> => {
+    if (o.feeWallet === undefined) throw new ExitError('INSUFFICIENT_FEE_FUNDS', `${s.what} pays no fee and needs an anchor child: name a fee wallet`);
+    const child = await payForAnchor(o.chain, s.tx, o.feeWallet, feeRate);
+    anchorChildTxid = child.txid;
+    o.onProgress?.(`${s.what}: anchor child ${child.txid} pays ${child.fee} sat`);
+  };
+  if (state.state === 'mempool' && s.needsAnchorChild && o.feeWallet !== undefined) {
+    // Broadcast by an earlier run that stopped before its child: pay for it if nothing spends the anchor yet.
+    const anchor = anchorIndex(s.tx);
+    if (anchor !== undefined && (await o.chain.isUnspent(s.tx.txid, anchor))) await payForIt();
+  }
   if (state.state === 'unknown') {
     const parent = spentOutpoint(s.tx);
     const parentHeight = await o.clock.untilConfirmed(parent.txid);
@@ -101,12 +112,7 @@ async function runStep(o: ExitRunOptions, s: ExitStep, feeRate: number): Promise
     }
     await o.chain.broadcast(s.tx.hex, s.tx.txid);
     o.onProgress?.(`${s.what}: broadcast ${s.tx.txid}`);
-    if (s.needsAnchorChild) {
-      if (o.feeWallet === undefined) throw new ExitError('INSUFFICIENT_FEE_FUNDS', `${s.what} pays no fee and needs an anchor child: name a fee wallet`);
-      const child = await payForAnchor(o.chain, s.tx, o.feeWallet, feeRate);
-      anchorChildTxid = child.txid;
-      o.onProgress?.(`${s.what}: anchor child ${child.txid} pays ${child.fee} sat`);
-    }
+    if (s.needsAnchorChild) await payForIt();
   }
   const confirmedAt = await o.clock.untilConfirmed(s.tx.txid);
   return { what: s.what, txid: s.tx.txid, ...(anchorChildTxid === undefined ? {} : { anchorChildTxid }), confirmedAt };

@@ -126,9 +126,12 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       expect(await feeWallet.balance()).toBe(50_000n);
     });
 
-    it('exits a leaf through the zero-fee CPFP variants with anchor children and sweeps it to the user', async () => {
+    it('exits a leaf through the zero-fee CPFP variants with anchor children and sweeps it to the user, after an interrupted run left the root in the mempool without its child', async () => {
       const leaf = data.leaves[0]!;
       const to = freshAddress();
+      const root = parseExitTx(leaf.nodes[0]!.nodeTx, 'root');
+      await chain.broadcast(root.hex, root.txid);
+      expect(await chain.txState(root.txid)).toEqual({ state: 'mempool' });
       const signer = new SoftwareSweepSigner(hexToBytes(seed));
       const feeBefore = await feeWallet.balance();
       const result = await runUnilateralExit({
