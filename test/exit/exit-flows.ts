@@ -17,6 +17,7 @@ import type { ExitData } from '../../src/exit/exit-data.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB, addressScript, runUnilateralExit, sweepVsize } from '../../src/exit/exit-runner.js';
 import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
+import { keepExitData } from '../../src/exit/keeper.js';
 import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
@@ -37,6 +38,11 @@ function freshAddress(): string {
   const address = p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).subarray(1), undefined, REGTEST).address;
   if (address === undefined) throw new Error('no address');
   return address;
+}
+
+/** Leaf id → its signed CPFP refund, in id order. */
+function byLeaf(d: ExitData): [string, string][] {
+  return d.leaves.map((l): [string, string] => [l.leafId, l.refunds.cpfp]).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
 /** Sats paid to `address` by confirmed outputs, through btcd's address index. */
@@ -89,6 +95,10 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
 
     it('collects and saves the exit data of three deposit leaves while the operators are up', async () => {
       if (wallet === undefined) throw new Error('no wallet');
+      // The keeper saves the file now and after every change of the wallet's leaves.
+      const keptFile = join(dir, 'kept-exit-data.json');
+      const keeperErrors: unknown[] = [];
+      const keeper = keepExitData(wallet, keptFile, { network: 'LOCAL', onError: (e) => keeperErrors.push(e) });
       for (let i = 0; i < 3; i++) {
         const funded = await network.chain.fund(await wallet.getSingleUseDepositAddress(), DEPOSIT_SATS);
         expect(await wallet.claimDeposit(funded.txid)).toHaveLength(1);
@@ -101,12 +111,17 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
       writeExitDataFile(file, collected);
       data = readExitDataFile(file);
       expect(data.leaves.map((l) => l.leafId).sort()).toEqual(leaves.map((l) => l.id).sort());
+      const kept = await waitFor(async () => readExitDataFile(keptFile), (d) => d.leaves.length === 3, 60_000, 'the kept file to list three leaves');
+      keeper.stop();
+      await keeper.settled();
+      expect(keeperErrors).toEqual([]);
+      expect(byLeaf(kept)).toEqual(byLeaf(data));
       // The collect command, from what the network's start command prints, saves the same leaves.
       writeFileSync(join(dir, 'network.json'), JSON.stringify({ walletOptions: network.walletOptions, env: network.env }));
       writeFileSync(join(dir, 'seed.hex'), seed + '\n', { mode: 0o600 });
       await execFileAsync(process.execPath, [...CLI, 'collect', '--network-json', join(dir, 'network.json'), '--seed-file', join(dir, 'seed.hex'), '--out', join(dir, 'cli-exit-data.json')], { timeout: 120_000 });
       const viaCli = readExitDataFile(join(dir, 'cli-exit-data.json'));
-      expect(viaCli.leaves.map((l) => [l.leafId, l.refunds.cpfp])).toEqual(data.leaves.map((l) => [l.leafId, l.refunds.cpfp]));
+      expect(byLeaf(viaCli)).toEqual(byLeaf(data));
       for (const leaf of data.leaves) {
         // A deposit leaf: one root node, the SDK's three signed transactions, timelocks 0 / 2000 / 2050.
         expect(leaf.nodes).toHaveLength(1);
