@@ -9,37 +9,16 @@
  * fund/mine/height find the chain from --rpc-url/--rpc-user/--rpc-pass, else $BITCOIN_RPC_URL
  * (with $BITCOIN_RPC_USER/$BITCOIN_RPC_PASSWORD), else <--data>/chain.json written by a running chain.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chainInfoPath, startChain, type ChainInfo } from './chain.js';
+import { startChain } from './chain.js';
 import { ChainClient } from './chain-client.js';
-import { DEFAULT_RPC_PASSWORD, DEFAULT_RPC_USER } from './bitcoind-rpc.js';
-import type { RpcEndpoint } from './rpc-client.js';
+import { DEFAULT_CHAIN_DIR, endpointFrom } from './endpoint-options.js';
 
-/** Where the network's start command keeps its chain; the CLI's default. */
-export const DEFAULT_CHAIN_DIR = join('.data', 'network', 'chain');
 
 const USAGE = `usage: cli.ts fund <address> <sats> [--confirmations N] | mine <n> | height | start [--data DIR]
   options: --data DIR (default ${DEFAULT_CHAIN_DIR}), --rpc-url URL, --rpc-user U, --rpc-pass P`;
 
 class UsageError extends Error {}
-
-function endpointFrom(values: { 'rpc-url'?: string; 'rpc-user'?: string; 'rpc-pass'?: string; data: string }): RpcEndpoint {
-  const url = values['rpc-url'] ?? (process.env.BITCOIN_RPC_URL || undefined);
-  if (url !== undefined) {
-    return {
-      url,
-      user: values['rpc-user'] ?? process.env.BITCOIN_RPC_USER ?? DEFAULT_RPC_USER,
-      pass: values['rpc-pass'] ?? process.env.BITCOIN_RPC_PASSWORD ?? DEFAULT_RPC_PASSWORD,
-    };
-  }
-  const file = chainInfoPath(values.data);
-  if (!existsSync(file)) {
-    throw new UsageError(`no running chain found: ${file} is missing (start one, or pass --rpc-url / set BITCOIN_RPC_URL)`);
-  }
-  return (JSON.parse(readFileSync(file, 'utf8')) as ChainInfo).bitcoindRpc;
-}
 
 function positiveInt(text: string | undefined, what: string): number {
   if (text === undefined || !/^\d+$/.test(text) || Number(text) <= 0) throw new UsageError(`${what} must be a positive integer, got ${String(text)}`);

@@ -42,6 +42,8 @@ export interface Payment {
 export class FundingWallet {
   readonly address: string;
   readonly script: Uint8Array;
+  /** The wallet key's compressed public key (its P2WPKH pays hash160 of it). */
+  readonly publicKey: Uint8Array;
   private readonly privateKey: Uint8Array;
   private queue: Promise<unknown> = Promise.resolve();
   /** Outputs spent by our own transactions that btcd's index may not show yet. */
@@ -49,7 +51,8 @@ export class FundingWallet {
 
   private constructor(privateKey: Uint8Array, private readonly rpc: RpcClient | undefined) {
     this.privateKey = privateKey;
-    const payment = p2wpkh(secp256k1.getPublicKey(privateKey, true), REGTEST);
+    this.publicKey = secp256k1.getPublicKey(privateKey, true);
+    const payment = p2wpkh(this.publicKey, REGTEST);
     if (payment.address === undefined) throw new ChainError('BAD_ADDRESS', 'could not derive the funding address');
     this.address = payment.address;
     this.script = payment.script;
@@ -124,6 +127,27 @@ export class FundingWallet {
   /** Sum of spendable coins, in satoshis. */
   async balance(): Promise<bigint> {
     return (await this.spendable()).reduce((sum, u) => sum + u.amount, 0n);
+  }
+
+  /**
+   * Signs and finalizes every input of `tx` that spends one of this wallet's outputs (their
+   * witnessUtxo must be set), e.g. the fee inputs of a CPFP child built elsewhere; returns how many.
+   */
+  signOwnInputs(tx: Transaction): number {
+    let signed = 0;
+    for (let i = 0; i < tx.inputsLength; i++) {
+      const script = tx.getInput(i).witnessUtxo?.script;
+      if (script === undefined || bytesToHex(script) !== bytesToHex(this.script)) continue;
+      tx.signIdx(this.privateKey, i);
+      tx.finalizeIdx(i);
+      signed++;
+    }
+    return signed;
+  }
+
+  /** Remembers outputs spent by a transaction broadcast outside pay(), until btcd's index shows it. */
+  markSpent(outpoints: { txid: string; vout: number }[]): void {
+    for (const o of outpoints) this.spentByUs.add(`${o.txid}:${o.vout}`);
   }
 
   /**

@@ -19,9 +19,9 @@ import type { Commitment, TxContext } from '../internal/types.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { toTreeNode } from '../public/tree-node.js';
-import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress } from './address.js';
+import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress, p2trScript } from './address.js';
 import { proofOfPossessionMessage } from './proof.js';
-import { checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
+import { checkDepositRefund, checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
 import type { ParsedTx } from './transactions.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
@@ -137,6 +137,8 @@ export class DepositService {
     checkRefundTx(refund, root, rootOut, 'refund tx');
     const direct = parseTx(directJob.rawTx, 'direct-from-CPFP refund tx');
     checkRefundTx(direct, root, rootOut, 'direct-from-CPFP refund tx');
+    checkDepositRefund(refund, 'cpfp', rootOut, p2trScript(userKey), 'refund tx');
+    checkDepositRefund(direct, 'directFromCpfp', rootOut, p2trScript(userKey), 'direct-from-CPFP refund tx');
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);

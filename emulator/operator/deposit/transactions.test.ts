@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../crypto.js';
-import { checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
+import { checkDepositRefund, checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
 import { Transaction } from '@scure/btc-signer';
 
 // Byte vectors from docs/sdk-wire.md, sections "Deposit transactions" and "Deposit sighashes"
@@ -32,6 +32,23 @@ describe('deposit transactions', () => {
     expect(() => checkRefundTx(refund, refund, rootOut, 'refund')).toThrow(/does not spend the root/);
     const noLock = parseTx(hexToBytes(REFUND.replace('00d0070000', '00ffffffff')), 'refund');
     expect(() => checkRefundTx(noLock, root, rootOut, 'refund')).toThrow(/relative timelock/);
+  });
+
+  it('accepts the SDK\'s deposit refunds at 2000 / 2050 blocks paying the user key, and nothing else', () => {
+    const userScript = output(refund, 0, 'refund').script;
+    expect(() => checkDepositRefund(refund, 'cpfp', rootOut, userScript, 'refund')).not.toThrow();
+    expect(() => checkDepositRefund(direct, 'directFromCpfp', rootOut, userScript, 'direct')).not.toThrow();
+    // Swapped variants, another timelock, another payee.
+    expect(() => checkDepositRefund(direct, 'cpfp', rootOut, userScript, 'direct')).toThrow(/nSequence 2000/);
+    expect(() => checkDepositRefund(refund, 'directFromCpfp', rootOut, userScript, 'refund')).toThrow(/nSequence 2050/);
+    const early = parseTx(hexToBytes(REFUND.replace('00d0070000', '0064000000')), 'refund');
+    expect(() => checkDepositRefund(early, 'cpfp', rootOut, userScript, 'refund')).toThrow(/has 100/);
+    expect(() => checkDepositRefund(refund, 'cpfp', rootOut, output(root, 0, 'root').script, 'refund')).toThrow(/does not pay the deposit's user key/);
+    // The direct refund keeping the fee for itself, and a CPFP refund without its anchor.
+    const greedy = parseTx(hexToBytes(DIRECT.replace('e582010000000000', 'a086010000000000')), 'direct');
+    expect(() => checkDepositRefund(greedy, 'directFromCpfp', rootOut, userScript, 'direct')).toThrow(/must pay 99045/);
+    const noAnchor = parseTx(hexToBytes(REFUND.replace('02a086', '01a086').replace('00000000000000000451024e7300000000', '00000000')), 'refund');
+    expect(() => checkDepositRefund(noAnchor, 'cpfp', rootOut, userScript, 'refund')).toThrow(/2 outputs/);
   });
 
   it('checks that the root spends the deposit and pays it in full to the same script', () => {

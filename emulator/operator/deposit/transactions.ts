@@ -72,6 +72,37 @@ export function checkRefundTx(refund: ParsedTx, root: ParsedTx, rootOut: Output,
   if ((seq & 0x80000000) !== 0 || (seq & 0xffff) === 0) throw bad(`${what} input has no relative timelock (nSequence ${seq})`);
 }
 
+/**
+ * A deposit's refunds as the SDK builds them (`createInitialTimelockRefundTxs`; docs/transfers.md,
+ * "Constants and timelock scheme" and "Transaction shapes"): the CPFP refund at the initial
+ * timelock, paying the full amount to P2TR(user key) plus a 0-value P2A anchor; the
+ * direct-from-CPFP refund 50 blocks later, paying the amount less the 955-sat fee (when larger)
+ * to the same key. Exits and the watchtower rely on this: each transfer lowers the refund timelock
+ * from exactly here, so the newest owner's refund matures first.
+ */
+export const INITIAL_REFUND_TIMELOCK = 2000;
+export const DIRECT_TIMELOCK_OFFSET = 50;
+export const DIRECT_FEE_SATS = 955n;
+const P2A_SCRIPT = Uint8Array.of(0x51, 0x02, 0x4e, 0x73);
+
+export function checkDepositRefund(refund: ParsedTx, kind: 'cpfp' | 'directFromCpfp', rootOut: Output, userKeyScript: Uint8Array, what: string): void {
+  const seq = refund.tx.getInput(0).sequence ?? 0xffffffff;
+  const expected = kind === 'cpfp' ? INITIAL_REFUND_TIMELOCK : INITIAL_REFUND_TIMELOCK + DIRECT_TIMELOCK_OFFSET;
+  if (seq !== expected) throw bad(`${what} must have nSequence ${expected} (a ${expected}-block relative timelock), has ${seq}`);
+  const pay = output(refund, 0, what);
+  if (!eq(pay.script, userKeyScript)) throw bad(`${what} output 0 does not pay the deposit's user key`);
+  if (kind === 'cpfp') {
+    if (refund.tx.outputsLength !== 2) throw bad(`${what} must have 2 outputs (refund and P2A anchor), has ${refund.tx.outputsLength}`);
+    const anchor = output(refund, 1, what);
+    if (!eq(anchor.script, P2A_SCRIPT) || anchor.amount !== 0n) throw bad(`${what} output 1 must be a 0-value P2A anchor`);
+    if (pay.amount !== rootOut.amount) throw bad(`${what} pays ${pay.amount} sat, must pay the full ${rootOut.amount}`);
+  } else {
+    if (refund.tx.outputsLength !== 1) throw bad(`${what} must have 1 output, has ${refund.tx.outputsLength}`);
+    const net = rootOut.amount > DIRECT_FEE_SATS ? rootOut.amount - DIRECT_FEE_SATS : rootOut.amount;
+    if (pay.amount !== net) throw bad(`${what} pays ${pay.amount} sat, must pay ${net} (the amount less the ${DIRECT_FEE_SATS}-sat fee)`);
+  }
+}
+
 /** BIP-341 key-path sighash, SIGHASH_DEFAULT, input 0, given the spent output. */
 export function sighash(p: ParsedTx, spent: Output): Uint8Array {
   if (spent.amount === 0n) throw bad('the spent output has no value');

@@ -1,0 +1,49 @@
+/**
+ * Exit data straight from an unmodified SDK SparkWallet: its leaves, its unclaimed incoming
+ * transfers (with their signed intermediate refunds) and a coordinator client for parents of
+ * non-root leaves. The last two live in members SparkWallet declares `protected` (for
+ * subclasses); they are read here through a narrow structural view instead of a subclass, so the
+ * user's wallet object can be passed as it is.
+ */
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import type { SparkServiceClient, Transfer } from '@buildonspark/spark-sdk/proto/spark';
+import { collectExitData, defaultAccountNumber } from './collect.js';
+import { ExitError } from './errors.js';
+import type { ExitData, SparkNetworkName } from './exit-data.js';
+
+/** The protected members of SparkWallet 0.8.8 this reads (spark-wallet.ts, services/transfer.ts). */
+interface WalletInternals {
+  config: { getCoordinatorAddress(): string };
+  connectionManager: { createSparkClient(address: string): Promise<SparkServiceClient> };
+  transferService: { queryPendingTransfers(): Promise<{ transfers: Transfer[] }> };
+}
+
+function internals(wallet: SparkWallet): WalletInternals {
+  const w = wallet as unknown as Partial<WalletInternals>;
+  if (typeof w.config?.getCoordinatorAddress !== 'function' || typeof w.connectionManager?.createSparkClient !== 'function' || typeof w.transferService?.queryPendingTransfers !== 'function') {
+    throw new ExitError('BAD_ARGUMENT', 'this SparkWallet does not have the members exit collection reads (SDK version changed?)');
+  }
+  return w as WalletInternals;
+}
+
+export interface WalletCollectOptions {
+  network: SparkNetworkName;
+  /** Default: the SDK's own default for the network. */
+  account?: number;
+  /** Also collect unclaimed incoming transfers (default true). */
+  includePending?: boolean;
+}
+
+export async function collectFromWallet(wallet: SparkWallet, o: WalletCollectOptions): Promise<ExitData> {
+  const inner = internals(wallet);
+  const sparkClient = await inner.connectionManager.createSparkClient(inner.config.getCoordinatorAddress());
+  const pending = o.includePending === false ? [] : (await inner.transferService.queryPendingTransfers()).transfers;
+  return collectExitData({
+    network: o.network,
+    identityPublicKey: await wallet.getIdentityPublicKey(),
+    account: o.account ?? defaultAccountNumber(o.network),
+    leaves: await wallet.getLeaves(),
+    pendingTransfers: pending,
+    sparkClient,
+  });
+}
