@@ -67,6 +67,13 @@ export interface TreeNodeRecord {
 }
 export interface StoreTreeNodeRequest { node: TreeNodeRecord | null }
 
+export interface ReplicationRecord { id: string; kind: string; payload: string }
+export interface ReplicateRequest { origin: string; records: ReplicationRecord[] }
+export interface ReplicateResponse { applied: string[]; errors: Record<string, string> }
+export interface ReplicationPullRequest { peer: string }
+export interface ReplicationPullResponse { records: ReplicationRecord[] }
+export interface ReplicationAckRequest { peer: string; ids: string[] }
+
 type Empty = Record<string, never>;
 
 /** The internal service, as a handler object (server side) and as a client (same signatures). */
@@ -81,4 +88,10 @@ export interface InternalApi {
   frost_sign_operators(req: FrostSignOperatorsRequest): Promise<FrostSignOperatorsResponse>;
   store_deposit_address(req: StoreDepositAddressRequest): Promise<StoreDepositAddressResponse>;
   store_tree_node(req: StoreTreeNodeRequest): Promise<Empty>;
+  replicate(req: ReplicateRequest): Promise<ReplicateResponse>;
+  replication_pull(req: ReplicationPullRequest): Promise<ReplicationPullResponse>;
+  replication_ack(req: ReplicationAckRequest): Promise<Empty>;
 }
+
+/** The replication part of the internal service (what a Replicator needs of a peer). */
+export type ReplicationApi = Pick<InternalApi, 'replicate' | 'replication_pull' | 'replication_ack'>;

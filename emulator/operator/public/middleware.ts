@@ -48,3 +48,11 @@ export function authMiddleware(tokens: SessionTokens) {
     return yield* call.next(call.request, { ...context, session });
   };
 }
+
+/** Refuses wallet calls with UNAVAILABLE until `serving()` holds (start-up catch-up not done yet). */
+export function servingGate(serving: () => boolean) {
+  return async function* gate<Req, Res>(call: ServerMiddlewareCall<Req, Res>, context: CallContext): AsyncGenerator<Res, Res | void, undefined> {
+    if (!serving()) throw new OperatorError('UNAVAILABLE', 'this operator is starting: it is catching up with its peers and serves wallets once it is READY');
+    return yield* call.next(call.request, context);
+  };
+}
