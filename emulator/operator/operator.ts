@@ -28,6 +28,7 @@ import { INTERNAL_SERVICE, PeerClients } from './internal/peers.js';
 import type { HealthResponse, InternalApi } from './internal/types.js';
 import { loadService } from './proto-load.js';
 import { authMiddleware, errorMiddleware, servingGate } from './public/middleware.js';
+import { earlyAuthInterceptor, tolerantGrpcJs, tolerantTsProto } from './public/request-guard.js';
 import { recordKinds, Replicator } from './replication/index.js';
 import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
 import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
@@ -166,22 +167,27 @@ export class Operator {
     const ca = readFileSync(cfg.tls.caPath);
     const keyPair = { private_key: readFileSync(cfg.tls.keyPath), cert_chain: readFileSync(cfg.tls.certPath) };
     const internalServer = createServer({ 'grpc.max_receive_message_length': 64 << 20 }).use(errorMiddleware(log));
-    internalServer.add(INTERNAL_SERVICE(), internal as unknown as Record<string, never>);
+    internalServer.add(tolerantGrpcJs(INTERNAL_SERVICE()), internal as unknown as Record<string, never>);
     this.internalServer = internalServer;
     this.internalPort = await internalServer.listen(`${cfg.host}:${cfg.internalPort}`, ServerCredentials.createSsl(ca, [keyPair], true));
 
     // Public port: TLS (ALPN h2 is grpc-js's default), authn unauthenticated, the rest behind a session.
     const authn = new AuthnService(identity, this.db, { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
-    const publicServer = createServer({ 'grpc.max_receive_message_length': 20 << 20 }).use(errorMiddleware(log));
-    publicServer.add(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService'), {
+    // Size limit and session check before any body is decoded (request-guard.ts says what grpc-js allows).
+    const publicOptions = {
+      'grpc.max_receive_message_length': 20 << 20,
+      interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName])],
+    };
+    const publicServer = createServer(publicOptions as unknown as Parameters<typeof createServer>[0]).use(errorMiddleware(log));
+    publicServer.add(tolerantGrpcJs(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService')), {
       get_challenge: async (req: { public_key: Buffer }) => authn.getChallenge(req),
       verify_challenge: (req: Parameters<AuthnService['verifyChallenge']>[0]) => authn.verifyChallenge(req),
     } as unknown as Record<string, never>);
     // Nothing is served to wallets before this operator has caught up with its peers: a missing
     // leaf would read as a balance of 0.
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
-    authed.add(SparkServiceDefinition, createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
-    authed.add(SparkTokenServiceDefinition, createTokenService());
+    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
 
