@@ -80,8 +80,15 @@ export class BlockArchive {
       let height = 0;
       for (const line of readFileSync(this.blockFile, 'utf8').split('\n')) {
         if (line === '') continue;
+        let result: string | null;
+        try {
+          result = await rpc.call<string | null>('submitblock', [line.slice(65)]);
+        } catch (e) {
+          // btcd answers a block it cannot even decode with an RPC error rather than a reason.
+          if (e instanceof ChainError && e.code === 'RPC_ERROR') throw new ChainError('ARCHIVE_DAMAGED', `${this.blockFile}: replaying block ${height + 1} failed: ${e.message}`);
+          throw e;
+        }
         height++;
-        const result = await rpc.call<string | null>('submitblock', [line.slice(65)]);
         if (result !== null) throw new ChainError('ARCHIVE_DAMAGED', `${this.blockFile}: replaying block ${height} failed: ${result}`);
       }
       const last = this.hashes[this.hashes.length - 1];

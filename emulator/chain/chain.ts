@@ -85,18 +85,24 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
   let timer: NodeJS.Timeout | undefined;
   const servers: LocalHttpServer[] = [];
   let stopped = false;
+  // Until the archive has replayed in full, btcd holds only part of it: syncing the archive to
+  // btcd then would cut the archive down to that part.
+  let replayed = false;
   const stopAll = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     if (timer !== undefined) clearInterval(timer);
     for (const s of servers.reverse()) await s.close();
-    await syncArchive();
-    await archive.saveMempool(btcdNode.rpc).catch(() => undefined);
+    if (replayed) {
+      await syncArchive();
+      await archive.saveMempool(btcdNode.rpc).catch(() => undefined);
+    }
     await btcdNode.stop();
     rmSync(chainInfoPath(options.dataDir), { force: true });
   };
   try {
     await archive.replay(btcdNode.rpc);
+    replayed = true;
     const wallet = FundingWallet.loadOrCreate(keyFile, btcdNode.rpc);
     await wallet.ensureMatureCoins();
     await syncArchive();
