@@ -68,10 +68,12 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     };
     /** A wallet re-initialized from its seed, as after a restart of the user's app. */
     const freshWallet = async (): Promise<SparkWallet> => (await openWallet(sdk, out.walletOptions, seed)).wallet;
-    const operatorPid = (index: number): number => {
-      const op = out.operators.find((o) => o.index === index);
-      if (op === undefined) throw new Error(`no operator ${index}`);
-      return op.pid;
+    /** The operator's current pid (ctl restarts change it). */
+    const operatorPid = async (index: number): Promise<number> => {
+      const status = (await ctl(dataDir, 'status')) as { operators: { index: number; pid: number | null }[] };
+      const pid = status.operators.find((o) => o.index === index)?.pid;
+      if (pid === undefined || pid === null) throw new Error(`operator ${index} is not running`);
+      return pid;
     };
 
     beforeAll(async () => {
@@ -95,7 +97,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     it('a deposit claimed while operator 3 is killed is on every operator after SIGTERM and a new start', async () => {
       const wallet = await freshWallet();
       const { fund } = await deposit(dataDir, wallet);
-      process.kill(operatorPid(3), 'SIGKILL');
+      process.kill(await operatorPid(3), 'SIGKILL');
       const txid = await fund();
       const leaves = await wallet.claimDeposit(txid);
       expect(leaves.map((l) => BigInt(l.value))).toEqual([DEPOSIT_SATS]);
@@ -130,7 +132,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     });
 
     it('ctl.ts stops and restarts a single operator', async () => {
-      const pid2 = operatorPid(2);
+      const pid2 = await operatorPid(2);
       expect(await ctl(dataDir, 'stop-operator', '2')).toMatchObject({ ok: true });
       const stopped = (await ctl(dataDir, 'status')) as { operators: { index: number; running: boolean }[] };
       expect(stopped.operators.map((o) => o.running)).toEqual([true, false, true]);
@@ -153,14 +155,16 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     it('address requests that fail while an operator is down leave the key pools in step', async () => {
       const before = await poolCounts(dataDir, out);
       expect(new Set(before).size).toBe(1);
-      await ctl(dataDir, 'stop-operator', '3');
+      // Signed in with every operator first: the SDK authenticates with all of them at start.
       const wallet = await freshWallet();
+      await ctl(dataDir, 'stop-operator', '3');
       try {
+        // The coordinator takes a pool key, then cannot have operator 3 sign the address.
         await expect(wallet.getSingleUseDepositAddress()).rejects.toThrow();
       } finally {
         await wallet.cleanupConnections();
+        await ctl(dataDir, 'restart-operator', '3');
       }
-      await ctl(dataDir, 'restart-operator', '3');
       // Operator 3 learns of the retired key from the coordinator's outbox when it is back.
       const after = await waitFor(() => poolCounts(dataDir, out), (c) => new Set(c).size === 1, 60_000, 'equal key pools');
       expect(after[0]).toBeLessThan(before[0] ?? 0);
@@ -169,7 +173,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     it('a deposit claimed while operator 3 is killed survives SIGKILL of every process of the network', async () => {
       const wallet = await freshWallet();
       const { fund } = await deposit(dataDir, wallet);
-      process.kill(operatorPid(3), 'SIGKILL');
+      process.kill(await operatorPid(3), 'SIGKILL');
       const txid = await fund();
       const leaves = await wallet.claimDeposit(txid);
       expect(leaves).toHaveLength(1);
