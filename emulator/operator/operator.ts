@@ -216,6 +216,8 @@ export class Operator {
 
     if ((await repo.firstKeyshare()) !== undefined) {
       this.keysReady();
+      // A later batch a crash cut short is settled as soon as every operator answers.
+      if (this.isCoordinator) void this.repairDkgWhenAllUp(dkg);
     } else if (this.isCoordinator) {
       void this.firstDkg(dkg);
     }
@@ -261,6 +263,12 @@ export class Operator {
       }));
       if (down.length === 0) {
         try {
+          // A first batch that a crash cut short may only need its commit (or must go everywhere).
+          await dkg.repair();
+          if ((await this.repo.firstKeyshare()) !== undefined) {
+            this.keysReady();
+            return;
+          }
           await dkg.runBatch(this.cfg.keyPool.batchSize);
           return;
         } catch (e) {
@@ -268,6 +276,17 @@ export class Operator {
         }
       }
       await sleep(300);
+    }
+  }
+
+  private async repairDkgWhenAllUp(dkg: DkgService): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await dkg.repair();
+        return;
+      } catch {
+        await sleep(1000);
+      }
     }
   }
 

@@ -13,7 +13,7 @@ export interface KeyshareRow {
   public_key: string;
   /** JSON {identifier: hex point} */
   public_shares: string;
-  status: 'AVAILABLE' | 'IN_USE' | 'RETIRED';
+  status: 'PENDING' | 'AVAILABLE' | 'IN_USE' | 'RETIRED';
 }
 
 export interface DepositAddressRow {
@@ -73,6 +73,45 @@ export class Repository {
     });
   }
 
+  /** A DKG batch's keys, stored PENDING (unusable) until the batch is committed on every operator. */
+  async insertPendingBatch(batchId: string, digest: string, rows: Omit<KeyshareRow, 'status'>[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO dkg_batches (batch_id, key_count, digest) VALUES ($1, $2, $3)', [batchId, rows.length, digest]);
+      for (const r of rows) {
+        await tx.execute(
+          `INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares, status)
+           VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')`,
+          [r.id, r.batch_id, r.threshold, r.secret_share, r.public_key, r.public_shares],
+        );
+      }
+    });
+  }
+
+  /** Makes a batch's keys AVAILABLE. False if the batch is unknown here. */
+  async commitBatch(batchId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const found = await tx.execute('UPDATE dkg_batches SET committed = true WHERE batch_id = $1', [batchId]);
+      if (found === 0) return false;
+      await tx.execute("UPDATE signing_keyshares SET status = 'AVAILABLE' WHERE batch_id = $1 AND status = 'PENDING'", [batchId]);
+      return true;
+    });
+  }
+
+  /** Deletes an uncommitted batch and its keys. Refuses a committed one (its keys may be in use). */
+  async discardBatch(batchId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const batch = await tx.query<{ committed: boolean }>('SELECT committed FROM dkg_batches WHERE batch_id = $1 FOR UPDATE', [batchId]);
+      if (batch[0]?.committed === true) throw new Error(`DKG batch ${batchId} is committed; it cannot be discarded`);
+      await tx.execute("DELETE FROM signing_keyshares WHERE batch_id = $1 AND status = 'PENDING'", [batchId]);
+      await tx.execute('DELETE FROM dkg_batches WHERE batch_id = $1', [batchId]);
+    });
+  }
+
+  async listBatches(): Promise<{ batch_id: string; digest: string; key_count: number; committed: boolean }[]> {
+    const rows = await this.db.query<{ batch_id: string; digest: string; key_count: number; committed: boolean }>('SELECT batch_id, digest, key_count, committed FROM dkg_batches ORDER BY created_at, batch_id');
+    return rows.map((r) => ({ ...r, key_count: Number(r.key_count), committed: r.committed === true || String(r.committed) === 'true' }));
+  }
+
   async getKeyshare(id: string, sql: Sql = this.db): Promise<KeyshareRow | undefined> {
     const rows = await sql.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = $1', [id]);
     return rows[0];
@@ -84,7 +123,7 @@ export class Repository {
   }
 
   async firstKeyshare(): Promise<KeyshareRow | undefined> {
-    return (await this.db.query<KeyshareRow>('SELECT * FROM signing_keyshares ORDER BY created_at, id LIMIT 1'))[0];
+    return (await this.db.query<KeyshareRow>("SELECT * FROM signing_keyshares WHERE status <> 'PENDING' ORDER BY created_at, id LIMIT 1"))[0];
   }
 
   /** Takes one AVAILABLE key out of the pool (marks it IN_USE). Coordinator only. */

@@ -45,6 +45,9 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
     dkg_round2: (req) => d.dkg.round2(req),
     dkg_deliver_shares: async (req) => d.dkg.deliver(req),
     dkg_finalize: (req) => d.dkg.finalize(req),
+    dkg_commit: (req) => d.dkg.commit(req),
+    dkg_batches: () => d.dkg.listBatches(),
+    dkg_discard: (req) => d.dkg.discard(req),
     frost_commitments: async (req) => ({ commitments: d.nonces.create(req.count) }),
     frost_sign: async (req) => ({ shares: await d.signer.sign(req.jobs) }),
     async frost_sign_operators(req) {

@@ -18,6 +18,10 @@ export interface DkgRound2Request { batch_id: string; packages: DkgPackage[] }
 export interface DkgDeliverSharesRequest { batch_id: string; sender: string; shares: Uint8Array[] }
 export interface DkgFinalizeRequest { batch_id: string }
 export interface DkgFinalizeResponse { digest: Uint8Array; count: number; first_group_key: Uint8Array }
+export interface DkgCommitRequest { batch_id: string }
+export interface DkgBatchInfo { batch_id: string; digest: Uint8Array; key_count: number; committed: boolean }
+export interface DkgBatchesResponse { batches: DkgBatchInfo[] }
+export interface DkgDiscardRequest { batch_id: string }
 export interface Commitment { hiding: Uint8Array; binding: Uint8Array }
 export interface FrostCommitmentsRequest { count: number }
 export interface FrostCommitmentsResponse { commitments: Commitment[] }
@@ -83,6 +87,9 @@ export interface InternalApi {
   dkg_round2(req: DkgRound2Request): Promise<Empty>;
   dkg_deliver_shares(req: DkgDeliverSharesRequest): Promise<Empty>;
   dkg_finalize(req: DkgFinalizeRequest): Promise<DkgFinalizeResponse>;
+  dkg_commit(req: DkgCommitRequest): Promise<Empty>;
+  dkg_batches(req: Empty): Promise<DkgBatchesResponse>;
+  dkg_discard(req: DkgDiscardRequest): Promise<Empty>;
   frost_commitments(req: FrostCommitmentsRequest): Promise<FrostCommitmentsResponse>;
   frost_sign(req: FrostSignRequest): Promise<FrostSignResponse>;
   frost_sign_operators(req: FrostSignOperatorsRequest): Promise<FrostSignOperatorsResponse>;

@@ -22,3 +22,14 @@ CREATE TABLE replication_applied (
   origin text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- DKG batches. A batch's keys are stored PENDING at finalize and become AVAILABLE only when the
+-- coordinator has seen every operator derive the same keys (dkg_commit). A batch a crash left
+-- half-finished is then found here and settled the same way on every operator at start-up.
+CREATE TABLE dkg_batches (
+  batch_id text PRIMARY KEY,
+  key_count integer NOT NULL,
+  digest text NOT NULL,
+  committed boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
