@@ -201,6 +201,14 @@ export class Operator {
     };
     hooks.onListening?.(listening);
 
+    if (this.isCoordinator) {
+      // A key taken for an address request that a crash cut short: no request is in flight yet,
+      // so a taken key without an address is one. Retire it everywhere, as a failed request would.
+      for (const id of await repo.listAbandonedKeyshares()) {
+        log(`retiring key ${id}: taken for an address request that did not finish`);
+        await this.retireKeyDurably(replicator, id);
+      }
+    }
     replicator.start();
     chain?.start();
     void replicator
@@ -338,14 +346,19 @@ export class Operator {
     return res;
   }
 
+  /** Retires a key here and records the retirement for every peer (delivered by the replicator). */
+  private async retireKeyDurably(replicator: Replicator, keyshareId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.repo.retireKeyshareIn(tx, keyshareId);
+      await replicator.record(tx, KEYSHARE_RETIRED, keyshareRetiredRecordId(keyshareId), { keyshare_id: keyshareId });
+    });
+  }
+
   private async retireKey(keyshareId: string): Promise<void> {
     const replicator = this.replicator;
     if (replicator === undefined) return;
     try {
-      await this.db.transaction(async (tx) => {
-        await this.repo.retireKeyshareIn(tx, keyshareId);
-        await replicator.record(tx, KEYSHARE_RETIRED, keyshareRetiredRecordId(keyshareId), { keyshare_id: keyshareId });
-      });
+      await this.retireKeyDurably(replicator, keyshareId);
       await replicator.deliverNow();
     } catch (e) {
       this.log(`could not retire key ${keyshareId}: ${(e as Error).message}`);

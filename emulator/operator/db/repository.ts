@@ -151,6 +151,14 @@ export class Repository {
     await tx.execute("UPDATE signing_keyshares SET status = 'RETIRED' WHERE id = $1", [keyshareId]);
   }
 
+  /** Keys taken from the pool (IN_USE) that no deposit address holds: left by a request cut short by a crash. Coordinator only. */
+  async listAbandonedKeyshares(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      "SELECT id FROM signing_keyshares k WHERE status = 'IN_USE' AND NOT EXISTS (SELECT 1 FROM deposit_addresses d WHERE d.keyshare_id = k.id) ORDER BY id",
+    );
+    return rows.map((r) => r.id);
+  }
+
   // ---- deposit addresses ----
   /** Stores the address and binds its key. False if the key is unknown or already bound elsewhere. */
   async insertDepositAddress(r: Omit<DepositAddressRow, 'used'>): Promise<'stored' | 'exists' | 'key-unavailable'> {

@@ -1,5 +1,5 @@
 /**
- * A DKG batch that a coordinator crash leaves half-finished is settled the same way on every
+ * A DKG batch (or a pool key) that a coordinator crash leaves half-used is settled the same way on every
  * operator when the coordinator starts again: discarded everywhere when some operator never
  * finalized it, committed everywhere when all finalized it but the commit was cut short. The
  * crash is played by driving the batch's rounds over the internal service by hand (as the
@@ -13,7 +13,7 @@ import { startLocalOperators, type LocalNetwork } from '../testing/local-operato
 
 const BATCH = 4;
 
-describe('DKG crash repair at start-up', { timeout: 120_000 }, () => {
+describe('crash repair at start-up: DKG batches and pool keys', { timeout: 120_000 }, () => {
   let net: LocalNetwork;
   let fromOp1: PeerClients;
   let fromOp2: PeerClients;
@@ -96,6 +96,24 @@ describe('DKG crash repair at start-up', { timeout: 120_000 }, () => {
     const lists = await waitForBatches((ls) => ls.every((l) => !l.has(batch)));
     for (const l of lists) expect(l.has(batch)).toBe(false);
     expect(await pools()).toEqual(before);
+  });
+
+  it('a pool key the coordinator took for an address request cut short by a crash is retired on every operator', async () => {
+    const before = await pools();
+    expect(new Set(before).size).toBe(1);
+    // What generate_deposit_address does first; then the "crash".
+    const coordinator = net.operators[0];
+    if (coordinator === undefined) throw new Error('no coordinator');
+    const taken = await coordinator.repo.takeKeyshare();
+    expect(taken).toBeDefined();
+    await restartCoordinator();
+    const deadline = Date.now() + 60_000;
+    let after = await pools();
+    while (new Set(after).size !== 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await pools();
+    }
+    expect(after).toEqual(before.map((c) => c - 1));
   });
 
   it('a batch finalized everywhere but committed on one peer only is committed everywhere', async () => {
