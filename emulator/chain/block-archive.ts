@@ -14,10 +14,17 @@ export class BlockArchive {
 
   constructor(private readonly blockFile: string, private readonly mempoolFile: string) {
     if (existsSync(blockFile)) {
-      for (const line of readFileSync(blockFile, 'utf8').split('\n')) {
+      let text = readFileSync(blockFile, 'utf8');
+      if (text !== '' && !text.endsWith('\n')) {
+        // A write cut short (the process was killed while appending): the last line is torn, and
+        // only that line. Drop it; the blocks before it are whole.
+        text = text.slice(0, text.lastIndexOf('\n') + 1);
+        writeFileSync(blockFile, text);
+      }
+      for (const line of text.split('\n')) {
         if (line === '') continue;
         const hash = line.slice(0, 64);
-        if (!/^[0-9a-f]{64}$/.test(hash)) throw new ChainError('NOT_FOUND', `${blockFile}: corrupt line ${this.hashes.length + 1}`);
+        if (!/^[0-9a-f]{64} [0-9a-f]+$/.test(line)) throw new ChainError('ARCHIVE_DAMAGED', `${blockFile}: corrupt line ${this.hashes.length + 1}`);
         this.hashes.push(hash);
       }
     }
@@ -73,13 +80,20 @@ export class BlockArchive {
       let height = 0;
       for (const line of readFileSync(this.blockFile, 'utf8').split('\n')) {
         if (line === '') continue;
+        let result: string | null;
+        try {
+          result = await rpc.call<string | null>('submitblock', [line.slice(65)]);
+        } catch (e) {
+          // btcd answers a block it cannot even decode with an RPC error rather than a reason.
+          if (e instanceof ChainError && e.code === 'RPC_ERROR') throw new ChainError('ARCHIVE_DAMAGED', `${this.blockFile}: replaying block ${height + 1} failed: ${e.message}`);
+          throw e;
+        }
         height++;
-        const result = await rpc.call<string | null>('submitblock', [line.slice(65)]);
-        if (result !== null) throw new ChainError('BTCD_START_FAILED', `replaying block ${height} failed: ${result}`);
+        if (result !== null) throw new ChainError('ARCHIVE_DAMAGED', `${this.blockFile}: replaying block ${height} failed: ${result}`);
       }
       const last = this.hashes[this.hashes.length - 1];
       if (last !== undefined && (await rpc.getBestBlockHash()) !== last) {
-        throw new ChainError('BTCD_START_FAILED', `replayed chain tip differs from the archive's (${last})`);
+        throw new ChainError('ARCHIVE_DAMAGED', `${this.blockFile}: replayed chain tip differs from the archive's (${last})`);
       }
     }
     if (existsSync(this.mempoolFile)) {

@@ -8,6 +8,7 @@ import { freePort } from './free-port.js';
 import { RpcClient, type RpcEndpoint } from './rpc-client.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EXIT_WITH_PARENT = join(dirname(fileURLToPath(import.meta.url)), 'exit-with-parent.sh');
 
 /** Options for one btcd regtest node. */
 export interface BtcdOptions {
@@ -30,6 +31,7 @@ export interface BtcdNode {
   rpc: RpcClient;
   endpoint: RpcEndpoint;
   rpcPort: number;
+  /** The watchdog's pid (exit-with-parent.sh); btcd is its only child. */
   pid: number;
   stop(): Promise<void>;
 }
@@ -115,9 +117,16 @@ export async function startBtcd(options: BtcdOptions): Promise<BtcdNode> {
 
   const args = btcdArgs({ dataDir: options.dataDir, miningAddress: options.miningAddress, rpcUser, rpcPass, rpcPort });
   // btcd creates ~/.btcd even when --datadir points elsewhere (docs/btcd.md, "Files and HOME"), so give
-  // it its own HOME. Its own process group: a Ctrl-C on the terminal must not stop btcd before the chain
-  // has archived its blocks (see block-archive.ts); the chain stops it last.
-  const child = spawn(binary, args, { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // it its own HOME.
+  // Its own process group: a Ctrl-C on the terminal must not stop btcd before the chain has
+  // archived its blocks (see block-archive.ts); the chain stops it last.
+  // btcd is a Go binary we do not modify: a small shell watchdog runs it and stops it if this
+  // process dies without stopping it (exit-with-parent.sh); signals to the watchdog reach btcd.
+  const child = spawn('/bin/sh', [EXIT_WITH_PARENT, String(process.pid), binary, ...args], {
+    env: { ...process.env, HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   registerChild(child);
   const out = createWriteStream(join(options.dataDir, 'logs', 'btcd.stdout.log'), { flags: 'a' });
   let tail = '';

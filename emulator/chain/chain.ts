@@ -67,6 +67,8 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
   // The previous run's ports, reused when still free so that printed wallet options stay valid.
   const portsFile = join(options.dataDir, 'ports.json');
   const previous = existsSync(portsFile) ? (JSON.parse(readFileSync(portsFile, 'utf8')) as Partial<Record<'btcd' | 'rpc' | 'esplora', number>>) : {};
+  // Read (and checked) before btcd starts, so a damaged archive leaves nothing running.
+  const archive = new BlockArchive(join(options.dataDir, 'blocks.txt'), join(options.dataDir, 'mempool.json'));
   const btcdPort = await portIfFree(previous.btcd);
   const btcdNode = await startBtcd({
     dataDir: join(options.dataDir, 'btcd'),
@@ -74,7 +76,6 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     ...(btcdPort === undefined ? {} : { rpcPort: btcdPort }),
     ...(options.btcdBinary === undefined ? {} : { binary: options.btcdBinary }),
   });
-  const archive = new BlockArchive(join(options.dataDir, 'blocks.txt'), join(options.dataDir, 'mempool.json'));
   // One archive sync at a time; a periodic one covers blocks mined through btcd's own RPC.
   let archiving: Promise<void> = Promise.resolve();
   const syncArchive = (): Promise<void> => {
@@ -84,18 +85,24 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
   let timer: NodeJS.Timeout | undefined;
   const servers: LocalHttpServer[] = [];
   let stopped = false;
+  // Until the archive has replayed in full, btcd holds only part of it: syncing the archive to
+  // btcd then would cut the archive down to that part.
+  let replayed = false;
   const stopAll = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     if (timer !== undefined) clearInterval(timer);
     for (const s of servers.reverse()) await s.close();
-    await syncArchive();
-    await archive.saveMempool(btcdNode.rpc).catch(() => undefined);
+    if (replayed) {
+      await syncArchive();
+      await archive.saveMempool(btcdNode.rpc).catch(() => undefined);
+    }
     await btcdNode.stop();
     rmSync(chainInfoPath(options.dataDir), { force: true });
   };
   try {
     await archive.replay(btcdNode.rpc);
+    replayed = true;
     const wallet = FundingWallet.loadOrCreate(keyFile, btcdNode.rpc);
     await wallet.ensureMatureCoins();
     await syncArchive();

@@ -2,6 +2,8 @@
 export type ChainErrorCode =
   | 'BTCD_NOT_FOUND'
   | 'BTCD_START_FAILED'
+  /** The block archive (blocks.txt) does not replay into the chain it recorded. */
+  | 'ARCHIVE_DAMAGED'
   | 'BTCD_EXITED'
   | 'RPC_TRANSPORT'
   | 'RPC_ERROR'

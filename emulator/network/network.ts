@@ -4,16 +4,21 @@ import { join, resolve } from 'node:path';
 import type { ConfigOptions } from '@buildonspark/spark-sdk';
 import pg from 'pg';
 import { startChain, type Chain } from '../chain/chain.js';
+import { ChainError } from '../chain/errors.js';
 import { freePort, isPortFree } from '../chain/free-port.js';
 import { identifierForIndex, type OperatorConfig, type PeerConfig, type ReadyLine } from '../operator/config.js';
 import { openLocalCa } from './ca.js';
-import { OperatorProcess } from './operator-process.js';
+import { NetworkLock, NetworkLockedError } from './lock.js';
+import { OperatorProcess, OperatorProcessError } from './operator-process.js';
+import { processRef } from './process-identity.js';
 
 /** The largest network the issue asks for (t-of-n up to 5). */
 export const MAX_OPERATORS = 5;
 
+export type NetworkErrorCode = 'BAD_OPTIONS' | 'DATA_MISMATCH' | 'DATA_DAMAGED' | 'LOCKED' | 'NO_SUCH_OPERATOR';
+
 export class NetworkError extends Error {
-  constructor(readonly code: 'BAD_OPTIONS' | 'DATA_MISMATCH' | 'NO_SUCH_OPERATOR', message: string) {
+  constructor(readonly code: NetworkErrorCode, message: string) {
     super(message);
     this.name = 'NetworkError';
   }
@@ -33,6 +38,8 @@ export interface NetworkOptions {
   databasePrefix?: string;
   /** How long to wait for every operator's READY (the first start runs the DKG and PGlite's initdb). Default 240 s. */
   readyTimeoutMs?: number;
+  /** Progress messages (taking over a stale lock). Default: stderr. */
+  log?: (message: string) => void;
 }
 
 /** Everything a wallet needs, as JSON: the options for SparkWallet.initialize and its environment. */
@@ -55,6 +62,8 @@ export interface RunningNetwork extends WalletConnection {
   killOperator(index: number): Promise<void>;
   restartOperator(index: number): Promise<ReadyLine>;
   stop(): Promise<void>;
+  /** The data directory's lock, held until stop(). */
+  lock: NetworkLock;
 }
 
 interface SavedLayout {
@@ -118,8 +127,43 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
   const temporary = options.dataDir === undefined;
   const dataDir = resolve(options.dataDir ?? mkdtempSync(join(tmpdir(), 'spark-network-')));
   mkdirSync(dataDir, { recursive: true });
+  const log = options.log ?? ((m: string): void => void process.stderr.write(`${m}\n`));
+  let lock: NetworkLock;
+  try {
+    lock = await NetworkLock.acquire(dataDir, log);
+  } catch (e) {
+    if (e instanceof NetworkLockedError) throw new NetworkError('LOCKED', e.message);
+    throw e;
+  }
+  try {
+    return await startLocked(options, n, threshold, dataDir, temporary, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** A damaged part of the data directory: what is wrong, and what the user can do. */
+function damaged(dataDir: string, what: string, cause: string, remedy: string): NetworkError {
+  return new NetworkError('DATA_DAMAGED', `${dataDir}: ${what} is damaged (${cause}). Nothing was started. ${remedy}`);
+}
+
+function readLayout(dataDir: string): SavedLayout | undefined {
   const layoutPath = join(dataDir, 'network.json');
-  const previous = existsSync(layoutPath) ? (JSON.parse(readFileSync(layoutPath, 'utf8')) as SavedLayout) : undefined;
+  if (!existsSync(layoutPath)) return undefined;
+  try {
+    const layout = JSON.parse(readFileSync(layoutPath, 'utf8')) as SavedLayout;
+    if (!Number.isInteger(layout.operators) || !Number.isInteger(layout.threshold) || !Array.isArray(layout.ports)) throw new Error('fields missing');
+    return layout;
+  } catch (e) {
+    throw damaged(dataDir, 'network.json', (e as Error).message,
+      `It records the network's shape (n, t, database) and ports; restore it from a backup, or write it again as {"operators":n,"threshold":t,"database":"pglite"|"postgres","ports":[]}.`);
+  }
+}
+
+async function startLocked(options: NetworkOptions, n: number, threshold: number, dataDir: string, temporary: boolean, lock: NetworkLock): Promise<RunningNetwork> {
+  const layoutPath = join(dataDir, 'network.json');
+  const previous = readLayout(dataDir);
   const database = options.postgresUrl === undefined ? 'pglite' : 'postgres';
   if (previous !== undefined && (previous.operators !== n || previous.threshold !== threshold || previous.database !== database)) {
     throw new NetworkError(
@@ -131,13 +175,32 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
   const ports = await choosePorts(n, previous);
   writeFileSync(layoutPath, JSON.stringify({ operators: n, threshold, ports, database } satisfies SavedLayout, null, 2) + '\n');
 
-  const chain = await startChain({ dataDir: join(dataDir, 'chain') });
+  let chain: Chain;
+  try {
+    chain = await startChain({ dataDir: join(dataDir, 'chain') });
+  } catch (e) {
+    if (e instanceof ChainError && e.code === 'ARCHIVE_DAMAGED') {
+      throw damaged(dataDir, 'the chain archive (chain/blocks.txt)', e.message,
+        'Restore the data directory from a backup. To start a new chain instead, move chain/blocks.txt and chain/mempool.json aside: ' +
+        'the operators keep their keys and leaves, but deposits on the old chain are then unknown to btcd.');
+    }
+    throw e;
+  }
   const operators: OperatorProcess[] = [];
+  let stopped = false;
   const stopAll = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
     await Promise.all(operators.map((o) => o.stop()));
     await chain.stop();
+    lock.release();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
+  const recordChildren = (): void => {
+    const pids = [chain.btcdNode.pid, ...operators.map((o) => o.pid)].filter((p): p is number => p !== undefined);
+    lock.update({ children: pids.map(processRef) });
+  };
+  recordChildren();
 
   try {
     const ca = openLocalCa(join(dataDir, 'tls'));
@@ -173,11 +236,22 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
       };
       const configPath = join(opDir, 'config.json');
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
-      operators.push(new OperatorProcess(i, configPath, join(opDir, 'operator.log')));
+      const op = new OperatorProcess(i, configPath, join(opDir, 'operator.log'));
+      op.onSpawn = recordChildren;
+      operators.push(op);
     }
     const readyTimeout = options.readyTimeoutMs ?? 240_000;
-    // All at once: at first start the DKG needs every peer up.
-    await Promise.all(operators.map((o) => o.start(readyTimeout)));
+    // All at once: at first start the DKG needs every peer up, and at every start each operator
+    // catches up from all its peers before it is READY.
+    try {
+      await Promise.all(operators.map((o) => o.start(readyTimeout)));
+    } catch (e) {
+      if (e instanceof OperatorProcessError && e.code === 'OPERATOR_FATAL' && options.postgresUrl === undefined && /DB_ERROR/.test(e.message)) {
+        throw damaged(dataDir, `an operator's database`, e.message.split('\n')[0] ?? e.message,
+          `See operator-<i>/operator.log. An operator's database holds its key shares: restore it from a backup; it cannot be rebuilt from the other operators.`);
+      }
+      throw e;
+    }
 
     const operatorAt = (index: number): OperatorProcess => {
       const op = operators[index - 1];
@@ -215,6 +289,7 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
       NODE_EXTRA_CA_CERTS: ca.caPath,
     };
     writeFileSync(join(dataDir, 'wallet.json'), JSON.stringify({ walletOptions, env }, null, 2) + '\n');
+    lock.update({ coordinatorAddress: operatorAt(1).ready?.publicAddress ?? '' });
 
     return {
       dataDir,
@@ -233,6 +308,7 @@ export async function startNetwork(options: NetworkOptions = {}): Promise<Runnin
       killOperator: (index) => operatorAt(index).kill(),
       restartOperator: (index) => operatorAt(index).start(readyTimeout),
       stop: stopAll,
+      lock,
     };
   } catch (err) {
     await stopAll();

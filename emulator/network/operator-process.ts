@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { registerChild } from '../chain/child-registry.js';
 import type { ListeningLine, ReadyLine } from '../operator/config.js';
+import { PARENT_PID_ENV } from '../operator/parent-watch.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** C2's operator entry point; the contract is in emulator/operator/config.ts. */
@@ -28,6 +29,8 @@ export class OperatorProcess {
   ready: ReadyLine | undefined;
   /** Called when the process exits without stop()/kill() having been asked (a crash). */
   onUnexpectedExit: ((index: number, code: number | null, signal: string | null) => void) | undefined;
+  /** Called right after the process is spawned (e.g. to record its pid in the network's lock). */
+  onSpawn: (() => void) | undefined;
   private stopping = false;
 
   constructor(
@@ -58,13 +61,15 @@ export class OperatorProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', OPERATOR_MAIN, '--config', this.configPath], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      // The operator exits by itself if this process dies without stopping it (operator/parent-watch.ts).
+      env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
       // Its own process group, so that a terminal Ctrl-C reaches only the launcher, which then
       // stops the operators before the chain they watch.
       detached: true,
     });
     this.child = child;
     registerChild(child);
+    this.onSpawn?.();
     const log = this.log;
     this.exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.once('exit', (code, signal) => {

@@ -4,10 +4,16 @@
  *
  *   npx tsx emulator/network/start.ts [--operators 3] [--threshold 2] [--data .data/network] [--postgres <base-url>]
  *
- * Runs until Ctrl-C or SIGTERM, then stops every part. A second start with the same --data reuses
- * the chain, the keys and the databases. Progress goes to stderr.
+ * Runs until Ctrl-C, SIGTERM or SIGHUP (to this process, to the npx/tsx launcher above it, or to
+ * the process group), then stops every part; the operators and btcd also stop by themselves if
+ * this process is killed outright. One network per --data: a second start while one runs is
+ * refused. A later start with the same --data reuses the chain, the keys and the databases.
+ * `ctl.ts` stops and restarts single operators through <data>/control.sock. Progress goes to stderr.
  */
 import { parseArgs } from 'node:util';
+import type { Server } from 'node:net';
+import { controlSocketPath, serveControl } from './control.js';
+import { watchLauncher } from './launcher-watch.js';
 import { NetworkError, startNetwork, type RunningNetwork } from './network.js';
 
 function intOption(text: string | undefined, name: string): number | undefined {
@@ -29,7 +35,7 @@ async function main(): Promise<void> {
   const threshold = intOption(values.threshold, 'threshold');
   process.stderr.write(`starting the network in ${values.data}…\n`);
   // Set once the network is up; the signal handler may run before that.
-  const state: { network?: RunningNetwork } = {};
+  const state: { network?: RunningNetwork; control?: Server } = {};
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${signal}: stopping…\n`);
     // Still starting: main() stops what it started as soon as startNetwork returns.
     if (state.network === undefined) return;
+    state.control?.close();
     state.network.stop().then(
       () => {
         process.stderr.write('stopped\n');
@@ -50,6 +57,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // `npx` ends on SIGTERM without passing it on: its end is our signal (launcher-watch.ts).
+  watchLauncher((reason) => shutdown(reason));
 
   const network = await startNetwork({
     dataDir: values.data,
@@ -68,6 +78,8 @@ async function main(): Promise<void> {
     process.stderr.write('stopped\n');
     process.exit(0);
   }
+  state.control = await serveControl(network, () => shutdown('stop requested on the control socket'));
+  network.lock.update({ controlSocket: controlSocketPath(network.dataDir) });
   const summary = {
     walletOptions: network.walletOptions,
     env: network.env,
@@ -77,6 +89,7 @@ async function main(): Promise<void> {
       btcdRpc: network.chain.info.btcd,
       fundCommand: `npx tsx emulator/chain/cli.ts fund <address> <sats> --data ${values.data}/chain`,
     },
+    controlCommand: `npx tsx emulator/network/ctl.ts status|stop|stop-operator <i>|restart-operator <i> --data ${values.data}`,
     operators: network.operators.map((o) => ({ ...network.ready(o.index), pid: o.pid })),
     dataDir: network.dataDir,
   };

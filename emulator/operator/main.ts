@@ -1,11 +1,12 @@
 /**
  * The operator process:  npx tsx emulator/operator/main.ts --config <operator.json>
  * Prints LISTENING {…} and READY {…} lines on stdout (see config.ts), logs on stderr, and stops
- * cleanly on SIGTERM / SIGINT.
+ * cleanly on SIGTERM / SIGINT, or when the launcher named in SPARK_PARENT_PID is gone.
  */
 import { ConfigError, loadConfigFile } from './config.js';
 import { OperatorError } from './errors.js';
 import { Operator } from './operator.js';
+import { watchParent } from './parent-watch.js';
 
 function fatal(code: string, message: string): never {
   process.stdout.write(`FATAL ${JSON.stringify({ code, message })}\n`);
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by the network's launcher: stop when it is gone (killed without stopping us).
+  watchParent(() => stop('launcher exited'));
 }
 
 void main();

@@ -27,7 +27,11 @@ import { createInternalHandlers } from './internal/handlers.js';
 import { INTERNAL_SERVICE, PeerClients } from './internal/peers.js';
 import type { HealthResponse, InternalApi } from './internal/types.js';
 import { loadService } from './proto-load.js';
-import { authMiddleware, errorMiddleware } from './public/middleware.js';
+import { authMiddleware, errorMiddleware, servingGate } from './public/middleware.js';
+import { earlyAuthInterceptor, tolerantGrpcJs, tolerantTsProto } from './public/request-guard.js';
+import { recordKinds, Replicator } from './replication/index.js';
+import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
+import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
 import { createSparkService } from './public/spark-service.js';
 import { createTokenService } from './public/token-service.js';
 import { SigningCoordinator } from './signing/coordinator.js';
@@ -54,9 +58,12 @@ export class Operator {
   private watcher: ChainWatcher | undefined;
   private stopped = false;
   private ready = false;
+  /** Set once the DKG keys exist here. */
+  private hasKeys = false;
+  /** Set once every peer's records for this operator are applied (replication catch-up). */
+  private caughtUp = false;
   private readyWaiters: (() => void)[] = [];
-  private pendingNodes: { peer: string; node: TreeNodeRow }[] = [];
-  private retryTimer: NodeJS.Timeout | undefined;
+  private replicator: Replicator | undefined;
   private nonces: NonceStore | undefined;
   publicPort = 0;
   internalPort = 0;
@@ -107,7 +114,9 @@ export class Operator {
     });
     const participants = cfg.peers.map((p) => p.identifier);
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
-    const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.markReady());
+    const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
+    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo), log);
+    this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
 
@@ -131,7 +140,7 @@ export class Operator {
       const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
       return { signatures, verifying_key: key.groupKey, signers };
     };
-    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, signOperators: this.isCoordinator ? signOperators : undefined });
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
     if (cfg.chain !== undefined) {
@@ -147,7 +156,8 @@ export class Operator {
         cfg, repo, keys, coordinator,
         takeKey: () => this.takeKey(dkg, keys),
         replicateAddress: (r) => this.replicateAddress(r),
-        replicateNode: (n) => this.replicateNode(n),
+        storeNode: (n, address) => this.storeNode(n, address),
+        retireKey: (id) => this.retireKey(id),
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
         operators: participants,
       });
@@ -157,20 +167,27 @@ export class Operator {
     const ca = readFileSync(cfg.tls.caPath);
     const keyPair = { private_key: readFileSync(cfg.tls.keyPath), cert_chain: readFileSync(cfg.tls.certPath) };
     const internalServer = createServer({ 'grpc.max_receive_message_length': 64 << 20 }).use(errorMiddleware(log));
-    internalServer.add(INTERNAL_SERVICE(), internal as unknown as Record<string, never>);
+    internalServer.add(tolerantGrpcJs(INTERNAL_SERVICE()), internal as unknown as Record<string, never>);
     this.internalServer = internalServer;
     this.internalPort = await internalServer.listen(`${cfg.host}:${cfg.internalPort}`, ServerCredentials.createSsl(ca, [keyPair], true));
 
     // Public port: TLS (ALPN h2 is grpc-js's default), authn unauthenticated, the rest behind a session.
     const authn = new AuthnService(identity, this.db, { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
-    const publicServer = createServer({ 'grpc.max_receive_message_length': 20 << 20 }).use(errorMiddleware(log));
-    publicServer.add(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService'), {
+    // Size limit and session check before any body is decoded (request-guard.ts says what grpc-js allows).
+    const publicOptions = {
+      'grpc.max_receive_message_length': 20 << 20,
+      interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName])],
+    };
+    const publicServer = createServer(publicOptions as unknown as Parameters<typeof createServer>[0]).use(errorMiddleware(log));
+    publicServer.add(tolerantGrpcJs(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService')), {
       get_challenge: async (req: { public_key: Buffer }) => authn.getChallenge(req),
       verify_challenge: (req: Parameters<AuthnService['verifyChallenge']>[0]) => authn.verifyChallenge(req),
     } as unknown as Record<string, never>);
-    const authed = publicServer.with(authMiddleware(authn.tokens));
-    authed.add(SparkServiceDefinition, createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
-    authed.add(SparkTokenServiceDefinition, createTokenService());
+    // Nothing is served to wallets before this operator has caught up with its peers: a missing
+    // leaf would read as a balance of 0.
+    const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
+    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
 
@@ -184,15 +201,31 @@ export class Operator {
     };
     hooks.onListening?.(listening);
 
-    this.retryTimer = setInterval(() => void this.retryReplication(), 2000);
-    this.retryTimer.unref();
+    if (this.isCoordinator) {
+      // A key taken for an address request that a crash cut short: no request is in flight yet,
+      // so a taken key without an address is one. Retire it everywhere, as a failed request would.
+      for (const id of await repo.listAbandonedKeyshares()) {
+        log(`retiring key ${id}: taken for an address request that did not finish`);
+        await this.retireKeyDurably(replicator, id);
+      }
+    }
+    replicator.start();
     chain?.start();
+    void replicator
+      .catchUp(() => this.stopped, (waiting) => log(`not serving wallets yet: waiting for operator(s) ${waiting.join(', ')} to answer the replication catch-up`))
+      .then(() => {
+        if (this.stopped) return;
+        this.caughtUp = true;
+        this.maybeReady();
+      });
 
     // Learn the peers' identity keys for get_signing_operator_list, lazily.
     void this.learnIdentities(identityKeys);
 
     if ((await repo.firstKeyshare()) !== undefined) {
-      this.markReady();
+      this.keysReady();
+      // A later batch a crash cut short is settled as soon as every operator answers.
+      if (this.isCoordinator) void this.repairDkgWhenAllUp(dkg);
     } else if (this.isCoordinator) {
       void this.firstDkg(dkg);
     }
@@ -209,8 +242,14 @@ export class Operator {
     });
   }
 
-  private markReady(): void {
-    if (this.ready) return;
+  private keysReady(): void {
+    this.hasKeys = true;
+    this.maybeReady();
+  }
+
+  /** READY = the DKG keys exist here AND every peer's records for this operator are applied. */
+  private maybeReady(): void {
+    if (this.ready || !this.hasKeys || !this.caughtUp) return;
     this.ready = true;
     for (const w of this.readyWaiters.splice(0)) w();
   }
@@ -221,7 +260,7 @@ export class Operator {
 
   /** First start: wait until every peer answers, then run the first DKG batch (retrying). */
   private async firstDkg(dkg: DkgService): Promise<void> {
-    while (!this.stopped && !this.ready) {
+    while (!this.stopped && !this.hasKeys) {
       const down: string[] = [];
       await Promise.all([...this.peers.peers].map(async ([id, p]) => {
         try {
@@ -232,6 +271,12 @@ export class Operator {
       }));
       if (down.length === 0) {
         try {
+          // A first batch that a crash cut short may only need its commit (or must go everywhere).
+          await dkg.repair();
+          if ((await this.repo.firstKeyshare()) !== undefined) {
+            this.keysReady();
+            return;
+          }
           await dkg.runBatch(this.cfg.keyPool.batchSize);
           return;
         } catch (e) {
@@ -239,6 +284,17 @@ export class Operator {
         }
       }
       await sleep(300);
+    }
+  }
+
+  private async repairDkgWhenAllUp(dkg: DkgService): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await dkg.repair();
+        return;
+      } catch {
+        await sleep(1000);
+      }
     }
   }
 
@@ -276,39 +332,36 @@ export class Operator {
     return out;
   }
 
-  private nodeRecord(n: TreeNodeRow): Parameters<InternalApi['store_tree_node']>[0] {
-    const b = (h: string): Uint8Array => hexToBytes(h);
-    return {
-      node: {
-        id: n.id, tree_id: n.tree_id, owner_identity_public_key: b(n.owner_identity_public_key), owner_signing_public_key: b(n.owner_signing_public_key),
-        value: n.value, vout: n.vout, verifying_public_key: b(n.verifying_public_key), keyshare_id: n.keyshare_id, node_tx: b(n.node_tx),
-        refund_tx: b(n.refund_tx), direct_from_cpfp_refund_tx: b(n.direct_from_cpfp_refund_tx), deposit_txid: n.deposit_txid,
-        deposit_vout: n.deposit_vout, status: n.status, network: n.network,
-      },
-    };
+  /** Stores a node and, in the same transaction, records it for every peer; then tries to deliver it at once. */
+  private async storeNode(n: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, address: string): Promise<'stored' | 'exists' | 'conflict'> {
+    const replicator = this.replicator;
+    if (replicator === undefined) throw new OperatorError('UNAVAILABLE', 'operator is not started');
+    const res = await this.db.transaction(async (tx) => {
+      const r = await this.repo.insertTreeNodeIn(tx, n, address);
+      if (r !== 'conflict') await replicator.record(tx, TREE_NODE, treeNodeRecordId(n.id), toTreeNodePayload(n));
+      return r;
+    });
+    // Peers that are up get it before the wallet is answered; the others from the delivery loop.
+    await replicator.deliverNow();
+    return res;
   }
 
-  /** Stores the node on every peer; an unreachable peer gets it later from the retry loop. */
-  private async replicateNode(n: TreeNodeRow): Promise<void> {
-    await Promise.all([...this.peers.peers].map(async ([id, p]) => {
-      try {
-        await p.api.store_tree_node(this.nodeRecord(n));
-      } catch (e) {
-        this.log(`node ${n.id} not yet stored on ${id} (will retry): ${(e as Error).message}`);
-        this.pendingNodes.push({ peer: id, node: n });
-      }
-    }));
+  /** Retires a key here and records the retirement for every peer (delivered by the replicator). */
+  private async retireKeyDurably(replicator: Replicator, keyshareId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.repo.retireKeyshareIn(tx, keyshareId);
+      await replicator.record(tx, KEYSHARE_RETIRED, keyshareRetiredRecordId(keyshareId), { keyshare_id: keyshareId });
+    });
   }
 
-  private async retryReplication(): Promise<void> {
-    const todo = this.pendingNodes.splice(0);
-    for (const t of todo) {
-      try {
-        await this.peers.get(t.peer).api.store_tree_node(this.nodeRecord(t.node));
-        this.log(`node ${t.node.id} stored on ${t.peer} on retry`);
-      } catch {
-        this.pendingNodes.push(t);
-      }
+  private async retireKey(keyshareId: string): Promise<void> {
+    const replicator = this.replicator;
+    if (replicator === undefined) return;
+    try {
+      await this.retireKeyDurably(replicator, keyshareId);
+      await replicator.deliverNow();
+    } catch (e) {
+      this.log(`could not retire key ${keyshareId}: ${(e as Error).message}`);
     }
   }
 
@@ -332,7 +385,7 @@ export class Operator {
     if (this.stopped) return;
     this.stopped = true;
     this.watcher?.stop();
-    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.replicator?.stop();
     this.peers.close();
     this.nonces?.close();
     await Promise.all([this.publicServer?.forceShutdown(), this.internalServer?.forceShutdown()]);

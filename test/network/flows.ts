@@ -198,9 +198,14 @@ export function networkFlows(label: string, start: () => Promise<{ network: Runn
 
         // Bytes that do not decode as the request message.
         const raw = await sendRawBytes(libs, coordinator.address, network.caPath, '/spark.SparkService/query_nodes', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), malloryToken);
-        // grpc-js itself rejects it before any handler runs (today as INTERNAL).
-        expect([libs.grpc.status.INVALID_ARGUMENT, libs.grpc.status.INTERNAL]).toContain(raw.code);
-        expect(raw.details).toMatch(/deserializ/i);
+        expect(raw.code).toBe(libs.grpc.status.INVALID_ARGUMENT);
+        expect(raw.details).toMatch(/not a valid protobuf message/);
+        // The same bytes without a session: refused from the metadata, before the body is decoded.
+        const unauthenticated = await sendRawBytes(libs, coordinator.address, network.caPath, '/spark.SparkService/query_nodes', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), 'not-a-token');
+        expect(unauthenticated.code).toBe(libs.grpc.status.UNAUTHENTICATED);
+        // A malformed body for the unauthenticated authn service is INVALID_ARGUMENT too.
+        const badChallenge = await sendRawBytes(libs, coordinator.address, network.caPath, '/spark_authn.SparkAuthnService/get_challenge', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), malloryToken);
+        expect(badChallenge.code).toBe(libs.grpc.status.INVALID_ARGUMENT);
       } finally {
         client.close();
       }

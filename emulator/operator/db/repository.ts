@@ -13,7 +13,7 @@ export interface KeyshareRow {
   public_key: string;
   /** JSON {identifier: hex point} */
   public_shares: string;
-  status: 'AVAILABLE' | 'IN_USE';
+  status: 'PENDING' | 'AVAILABLE' | 'IN_USE' | 'RETIRED';
 }
 
 export interface DepositAddressRow {
@@ -73,6 +73,45 @@ export class Repository {
     });
   }
 
+  /** A DKG batch's keys, stored PENDING (unusable) until the batch is committed on every operator. */
+  async insertPendingBatch(batchId: string, digest: string, rows: Omit<KeyshareRow, 'status'>[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO dkg_batches (batch_id, key_count, digest) VALUES ($1, $2, $3)', [batchId, rows.length, digest]);
+      for (const r of rows) {
+        await tx.execute(
+          `INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares, status)
+           VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')`,
+          [r.id, r.batch_id, r.threshold, r.secret_share, r.public_key, r.public_shares],
+        );
+      }
+    });
+  }
+
+  /** Makes a batch's keys AVAILABLE. False if the batch is unknown here. */
+  async commitBatch(batchId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const found = await tx.execute('UPDATE dkg_batches SET committed = true WHERE batch_id = $1', [batchId]);
+      if (found === 0) return false;
+      await tx.execute("UPDATE signing_keyshares SET status = 'AVAILABLE' WHERE batch_id = $1 AND status = 'PENDING'", [batchId]);
+      return true;
+    });
+  }
+
+  /** Deletes an uncommitted batch and its keys. Refuses a committed one (its keys may be in use). */
+  async discardBatch(batchId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const batch = await tx.query<{ committed: boolean }>('SELECT committed FROM dkg_batches WHERE batch_id = $1 FOR UPDATE', [batchId]);
+      if (batch[0]?.committed === true) throw new Error(`DKG batch ${batchId} is committed; it cannot be discarded`);
+      await tx.execute("DELETE FROM signing_keyshares WHERE batch_id = $1 AND status = 'PENDING'", [batchId]);
+      await tx.execute('DELETE FROM dkg_batches WHERE batch_id = $1', [batchId]);
+    });
+  }
+
+  async listBatches(): Promise<{ batch_id: string; digest: string; key_count: number; committed: boolean }[]> {
+    const rows = await this.db.query<{ batch_id: string; digest: string; key_count: number; committed: boolean }>('SELECT batch_id, digest, key_count, committed FROM dkg_batches ORDER BY created_at, batch_id');
+    return rows.map((r) => ({ ...r, key_count: Number(r.key_count), committed: r.committed === true || String(r.committed) === 'true' }));
+  }
+
   async getKeyshare(id: string, sql: Sql = this.db): Promise<KeyshareRow | undefined> {
     const rows = await sql.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = $1', [id]);
     return rows[0];
@@ -84,7 +123,7 @@ export class Repository {
   }
 
   async firstKeyshare(): Promise<KeyshareRow | undefined> {
-    return (await this.db.query<KeyshareRow>('SELECT * FROM signing_keyshares ORDER BY created_at, id LIMIT 1'))[0];
+    return (await this.db.query<KeyshareRow>("SELECT * FROM signing_keyshares WHERE status <> 'PENDING' ORDER BY created_at, id LIMIT 1"))[0];
   }
 
   /** Takes one AVAILABLE key out of the pool (marks it IN_USE). Coordinator only. */
@@ -100,6 +139,26 @@ export class Repository {
     });
   }
 
+  /**
+   * Takes a key out of use for good on this operator: a deposit-address request that failed after
+   * the coordinator took the key. Any address a peer bound to it before the failure is removed
+   * (no wallet was ever given it, and a key with a tree node is never retired).
+   */
+  async retireKeyshareIn(tx: Sql, keyshareId: string): Promise<void> {
+    const node = await tx.query<{ id: string }>('SELECT id FROM tree_nodes WHERE keyshare_id = $1', [keyshareId]);
+    if (node.length > 0) throw new Error(`key ${keyshareId} backs tree node ${node[0]?.id ?? ''}; it cannot be retired`);
+    await tx.execute('DELETE FROM deposit_addresses WHERE keyshare_id = $1', [keyshareId]);
+    await tx.execute("UPDATE signing_keyshares SET status = 'RETIRED' WHERE id = $1", [keyshareId]);
+  }
+
+  /** Keys taken from the pool (IN_USE) that no deposit address holds: left by a request cut short by a crash. Coordinator only. */
+  async listAbandonedKeyshares(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      "SELECT id FROM signing_keyshares k WHERE status = 'IN_USE' AND NOT EXISTS (SELECT 1 FROM deposit_addresses d WHERE d.keyshare_id = k.id) ORDER BY id",
+    );
+    return rows.map((r) => r.id);
+  }
+
   // ---- deposit addresses ----
   /** Stores the address and binds its key. False if the key is unknown or already bound elsewhere. */
   async insertDepositAddress(r: Omit<DepositAddressRow, 'used'>): Promise<'stored' | 'exists' | 'key-unavailable'> {
@@ -107,7 +166,7 @@ export class Repository {
       const existing = await tx.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE address = $1', [r.address]);
       if (existing[0] !== undefined) return existing[0].keyshare_id === r.keyshare_id && existing[0].leaf_id === r.leaf_id ? 'exists' : 'key-unavailable';
       const key = await tx.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = $1 FOR UPDATE', [r.keyshare_id]);
-      if (key[0] === undefined) return 'key-unavailable';
+      if (key[0] === undefined || key[0].status === 'RETIRED') return 'key-unavailable';
       const bound = await tx.query<{ address: string }>('SELECT address FROM deposit_addresses WHERE keyshare_id = $1 OR leaf_id = $2', [r.keyshare_id, r.leaf_id]);
       if (bound.length > 0) return 'key-unavailable';
       await tx.execute("UPDATE signing_keyshares SET status = 'IN_USE' WHERE id = $1", [r.keyshare_id]);
@@ -125,8 +184,8 @@ export class Repository {
     return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE keyshare_id = $1', [keyshareId]))[0];
   }
 
-  async getDepositAddressByLeaf(leafId: string): Promise<DepositAddressRow | undefined> {
-    return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE leaf_id = $1', [leafId]))[0];
+  async getDepositAddressByLeaf(leafId: string, sql: Sql = this.db): Promise<DepositAddressRow | undefined> {
+    return (await sql.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE leaf_id = $1', [leafId]))[0];
   }
 
   async getDepositAddress(address: string): Promise<DepositAddressRow | undefined> {
@@ -144,7 +203,12 @@ export class Repository {
   // ---- tree nodes ----
   /** Inserts a node and marks its address used, atomically. 'exists' when the same node is there. */
   async insertTreeNode(n: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string): Promise<'stored' | 'exists' | 'conflict'> {
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction((tx) => this.insertTreeNodeIn(tx, n, depositAddress));
+  }
+
+  /** insertTreeNode inside the caller's transaction (which may also record the node for replication). */
+  async insertTreeNodeIn(tx: Sql, n: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string): Promise<'stored' | 'exists' | 'conflict'> {
+    {
       const same = await tx.query<TreeNodeRow>('SELECT * FROM tree_nodes WHERE id = $1 OR (deposit_txid = $2 AND deposit_vout = $3)',
         [n.id, n.deposit_txid, n.deposit_vout]);
       if (same[0] !== undefined) return same[0].id === n.id && same[0].node_tx === n.node_tx ? 'exists' : 'conflict';
@@ -157,7 +221,7 @@ export class Repository {
       );
       await tx.execute('UPDATE deposit_addresses SET used = true WHERE address = $1', [depositAddress]);
       return 'stored';
-    });
+    }
   }
 
   async getTreeNode(id: string): Promise<TreeNodeRow | undefined> {

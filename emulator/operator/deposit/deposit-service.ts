@@ -45,8 +45,11 @@ export interface DepositDeps {
   takeKey: () => Promise<Keyshare>;
   /** Stores the address on every other operator; returns their address signatures (DER hex by identifier). */
   replicateAddress: (row: { address: string; leafId: string; identity: Uint8Array; userKey: Uint8Array; verifyingKey: Uint8Array; keyshareId: string; pop: Uint8Array }) => Promise<Record<string, string>>;
-  /** Stores the node on every other operator (retried in the background for unreachable ones). */
-  replicateNode: (row: TreeNodeRow) => Promise<void>;
+  /** Stores the node here and, in the same transaction, records it for every other operator
+   *  (delivered durably: an operator that is down gets it when it is back). */
+  storeNode: (row: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string) => Promise<'stored' | 'exists' | 'conflict'>;
+  /** Retires a key taken for a request that failed, here and (durably) on every other operator. */
+  retireKey: (keyshareId: string) => Promise<void>;
   /** Whether the deposit tx is confirmed enough; undefined when there is no chain to ask. */
   isConfirmed: ((txid: string) => Promise<boolean>) | undefined;
   operators: string[];
@@ -70,16 +73,27 @@ export class DepositService {
     const key = await this.d.takeKey();
     const verifyingKey = addPublicKeys(key.groupKey, userKey);
     const address = depositAddress(verifyingKey);
-    const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
-    // Every other operator stores and signs first: the address is only listed to the wallet
-    // (query_unused_deposit_addresses) once it carries every signature the SDK checks.
-    const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
-    const stored = await this.d.repo.insertDepositAddress({
-      address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
-      verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
-      proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs),
-    });
-    if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
+    try {
+      const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
+      // Every other operator stores and signs first: the address is only listed to the wallet
+      // (query_unused_deposit_addresses) once it carries every signature the SDK checks.
+      const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
+      const stored = await this.d.repo.insertDepositAddress({
+        address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
+        verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
+        proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs),
+      });
+      if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
+      return this.addressResponse(address, verifyingKey, sigs, pop);
+    } catch (e) {
+      // The key is spent on this operator and maybe bound on some peers: retire it everywhere, so
+      // that every operator's pool keeps the same keys.
+      await this.d.retireKey(key.id);
+      throw e;
+    }
+  }
+
+  private addressResponse(address: string, verifyingKey: Uint8Array, sigs: Record<string, string>, pop: Uint8Array): { depositAddress: { address: string; verifyingKey: Uint8Array; depositAddressProof: { addressSignatures: Record<string, Uint8Array>; proofOfPossessionSignature: Uint8Array }; isStatic: boolean } } {
     return {
       depositAddress: {
         address,
@@ -169,11 +183,10 @@ export class DepositService {
       status: confirmed ? 'AVAILABLE' : 'CREATING',
       network: SPARK_NETWORK_REGTEST,
     };
-    const res = await this.d.repo.insertTreeNode(row, addr.address);
+    const res = await this.d.storeNode(row, addr.address);
     if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `deposit ${deposit.txid}:${utxo.vout} was already claimed`);
     const stored = await this.d.repo.getTreeNode(row.id);
     if (stored === undefined) throw new OperatorError('INTERNAL', 'tree node vanished after insert');
-    await this.d.replicateNode(stored);
     return { rootNode: toTreeNode(stored, key, this.d.operators) };
   }
 

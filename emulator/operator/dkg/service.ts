@@ -2,21 +2,25 @@
  * The DKG over the network. Every operator serves the rounds; the coordinator drives batches:
  * round 1 on all → round 2 on all (each operator then sends its secret shares straight to each
  * peer over mutual TLS, so the coordinator never sees them) → finalize on all, and checks that
- * every operator derived the same group keys. All n operators must take part.
+ * every operator derived the same group keys, then commits the batch on every peer and last on
+ * itself: only committed keys are AVAILABLE. All n operators must take part. A batch that a crash
+ * left half-finished (finalized on some operators, or not committed everywhere) is settled by
+ * `repair()`, which the coordinator runs at start-up and before every new batch.
  */
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes } from '../crypto.js';
+import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
 import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../internal/types.js';
 import { DkgBatch } from './batch.js';
 
-type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize'>;
+type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize' | 'dkg_commit' | 'dkg_batches' | 'dkg_discard'>;
 
 export class DkgService {
   private readonly batches = new Map<string, { batch: DkgBatch; started: number }>();
   private inFlight: Promise<number> | undefined;
+  private lane: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly self: string,
@@ -80,30 +84,105 @@ export class DkgService {
       public_shares: JSON.stringify(Object.fromEntries(Object.entries(r.publicShares).map(([i, p]) => [i, bytesToHex(p)]))),
     }));
     for (const r of results) r.secretShare.fill(0);
-    await this.repo.insertKeyshares(rows);
-    this.onKeys();
     const digest = sha256(concatBytes(...rows.map((r) => new TextEncoder().encode(`${r.id}|${r.public_key}|${r.public_shares};`))));
+    await this.repo.insertPendingBatch(req.batch_id, bytesToHex(digest), rows);
     return { digest, count: rows.length, first_group_key: Buffer.from(rows[0]?.public_key ?? '', 'hex') };
+  }
+
+  async commit(req: { batch_id: string }): Promise<Record<string, never>> {
+    if (!(await this.repo.commitBatch(req.batch_id))) throw new OperatorError('NOT_FOUND', `DKG batch ${req.batch_id} is unknown to operator ${this.self}`);
+    this.onKeys();
+    return {};
+  }
+
+  async listBatches(): Promise<{ batches: { batch_id: string; digest: Uint8Array; key_count: number; committed: boolean }[] }> {
+    return { batches: (await this.repo.listBatches()).map((b) => ({ ...b, digest: hexToBytes(b.digest) })) };
+  }
+
+  async discard(req: { batch_id: string }): Promise<Record<string, never>> {
+    this.batches.get(req.batch_id)?.batch.wipe();
+    this.batches.delete(req.batch_id);
+    try {
+      await this.repo.discardBatch(req.batch_id);
+    } catch (e) {
+      throw new OperatorError('FAILED_PRECONDITION', (e as Error).message);
+    }
+    return {};
+  }
+
+  private local(): DkgApi {
+    return {
+      dkg_round1: async (r) => this.round1(r),
+      dkg_round2: (r) => this.round2(r),
+      dkg_deliver_shares: async (r) => this.deliver(r),
+      dkg_finalize: (r) => this.finalize(r),
+      dkg_commit: (r) => this.commit(r),
+      dkg_batches: () => this.listBatches(),
+      dkg_discard: (r) => this.discard(r),
+    };
+  }
+
+  /**
+   * Settles every uncommitted batch the same way on all operators: committed where every
+   * operator holds it with the same digest (each finalized it, the commit was cut short), else
+   * discarded wherever it is. Needs every operator to answer; throws otherwise (nothing changed).
+   * Returns the number of batches settled.
+   */
+  repair(): Promise<number> {
+    return this.exclusive(() => this.repairNow());
+  }
+
+  /** Batches and repairs one at a time: a repair must never see a batch that is still being run. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn, fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  private async repairNow(): Promise<number> {
+    const all: [string, DkgApi][] = [...this.peers, [this.self, this.local()]];
+    const lists = await Promise.all(all.map(async ([id, api]) => {
+      try {
+        return { id, api, batches: new Map((await api.dkg_batches({})).batches.map((b) => [b.batch_id, b])) };
+      } catch (e) {
+        throw new OperatorError('DKG_FAILED', `DKG repair needs every operator; ${id} did not answer: ${(e as Error).message}`);
+      }
+    }));
+    const open = new Set<string>();
+    for (const l of lists) for (const b of l.batches.values()) if (!b.committed) open.add(b.batch_id);
+    for (const batchId of open) {
+      const held = lists.map((l) => l.batches.get(batchId));
+      const digests = new Set(held.map((b) => (b === undefined ? 'missing' : bytesToHex(Uint8Array.from(b.digest)))));
+      if (digests.size === 1 && !digests.has('missing')) {
+        // Peers first, this operator last: the coordinator uses a batch only once it is committed here.
+        for (const l of lists) if (l.batches.get(batchId)?.committed === false) await l.api.dkg_commit({ batch_id: batchId });
+        this.log(`DKG repair: batch ${batchId} was finalized everywhere but not committed everywhere; committed it`);
+      } else if (held.some((b) => b?.committed === true)) {
+        // Committed means every operator had finalized it: a differing copy is lost or damaged data.
+        this.log(`DKG repair: batch ${batchId} is committed on some operators but missing or different on others; left as it is`);
+        continue;
+      } else {
+        for (const l of lists) if (l.batches.has(batchId)) await l.api.dkg_discard({ batch_id: batchId });
+        this.log(`DKG repair: batch ${batchId} was left half-finished (held by ${lists.filter((l) => l.batches.has(batchId)).length} of ${lists.length} operators); discarded it everywhere`);
+      }
+    }
+    return open.size;
   }
 
   // ---- driven by the coordinator ----
   /** Runs one batch over all operators; resolves with the number of keys made. Single-flight. */
   runBatch(count: number): Promise<number> {
-    this.inFlight ??= this.doRunBatch(count).finally(() => {
+    this.inFlight ??= this.exclusive(() => this.doRunBatch(count)).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
 
   private async doRunBatch(count: number): Promise<number> {
+    // A batch a crash left behind is settled first, so that the pools of all operators agree.
+    await this.repairNow();
     const batchId = randomUUID();
-    const local: DkgApi = {
-      dkg_round1: async (r) => this.round1(r),
-      dkg_round2: (r) => this.round2(r),
-      dkg_deliver_shares: async (r) => this.deliver(r),
-      dkg_finalize: (r) => this.finalize(r),
-    };
-    const all: [string, DkgApi][] = [[this.self, local], ...this.peers];
+    const all: [string, DkgApi][] = [[this.self, this.local()], ...this.peers];
     const started = Date.now();
     try {
       const r1 = await Promise.all(all.map(([, api]) => api.dkg_round1({ batch_id: batchId, count, threshold: this.threshold, participants: this.participants })));
@@ -115,11 +194,15 @@ export class DkgService {
       const fin = await Promise.all(all.map(([, api]) => api.dkg_finalize({ batch_id: batchId })));
       const digests = new Set(fin.map((f) => bytesToHex(f.digest)));
       if (digests.size !== 1) throw new OperatorError('DKG_FAILED', `operators derived different keys in batch ${batchId}`);
+      for (const [, api] of this.peers) await api.dkg_commit({ batch_id: batchId });
+      await this.commit({ batch_id: batchId });
       this.log(`DKG batch ${batchId}: ${count} keys in ${Date.now() - started} ms`);
       return count;
     } catch (e) {
       this.batches.get(batchId)?.batch.wipe();
       this.batches.delete(batchId);
+      // Settle the failed batch now if every operator answers; otherwise at the next start or batch.
+      await this.repairNow().catch((r: unknown) => this.log(`DKG batch ${batchId} failed; repair deferred: ${(r as Error).message}`));
       throw e instanceof OperatorError ? e : new OperatorError('DKG_FAILED', `DKG batch failed: ${(e as Error).message}`);
     }
   }

@@ -16,6 +16,8 @@ import { signDigestDer } from '../identity.js';
 import type { IdentityKey } from '../identity.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import type { NonceStore } from '../signing/nonce-store.js';
+import { applyTreeNode } from '../replication/kinds/tree-node.js';
+import type { Replicator } from '../replication/replicator.js';
 import type { OperatorSigner } from '../signing/operator-signer.js';
 import type { HealthResponse, InternalApi } from './types.js';
 
@@ -30,6 +32,7 @@ export interface InternalDeps {
   keys: KeyshareCache;
   identity: IdentityKey;
   events: EventBus;
+  replicator: Replicator;
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
@@ -42,6 +45,9 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
     dkg_round2: (req) => d.dkg.round2(req),
     dkg_deliver_shares: async (req) => d.dkg.deliver(req),
     dkg_finalize: (req) => d.dkg.finalize(req),
+    dkg_commit: (req) => d.dkg.commit(req),
+    dkg_batches: () => d.dkg.listBatches(),
+    dkg_discard: (req) => d.dkg.discard(req),
     frost_commitments: async (req) => ({ commitments: d.nonces.create(req.count) }),
     frost_sign: async (req) => ({ shares: await d.signer.sign(req.jobs) }),
     async frost_sign_operators(req) {
@@ -72,17 +78,21 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
     async store_tree_node(req) {
       const n = req.node;
       if (n === null) throw bad('node is required');
-      const addr = await d.repo.getDepositAddressByLeaf(n.id);
-      if (addr === undefined) throw new OperatorError('FAILED_PRECONDITION', `no deposit address for leaf ${n.id} on this operator`);
-      if (addr.verifying_public_key !== hex(n.verifying_public_key) || addr.keyshare_id !== n.keyshare_id) throw bad(`node ${n.id} does not match its deposit address`);
-      const res = await d.repo.insertTreeNode({
+      const node = {
         id: n.id, tree_id: n.tree_id, owner_identity_public_key: hex(n.owner_identity_public_key),
         owner_signing_public_key: hex(n.owner_signing_public_key), value: n.value, vout: n.vout,
         verifying_public_key: hex(n.verifying_public_key), keyshare_id: n.keyshare_id, node_tx: hex(n.node_tx),
         refund_tx: hex(n.refund_tx), direct_from_cpfp_refund_tx: hex(n.direct_from_cpfp_refund_tx), deposit_txid: n.deposit_txid,
         deposit_vout: n.deposit_vout, status: n.status, network: n.network,
-      }, addr.address);
-      if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `a different node for leaf ${n.id} or its deposit is already stored`);
+      };
+      await d.repo.db.transaction((tx) => applyTreeNode(d.repo, tx, node));
+      return {};
+    },
+
+    replicate: (req) => d.replicator.applyIncoming(req.origin, req.records),
+    replication_pull: async (req) => ({ records: await d.replicator.pendingFor(req.peer) }),
+    async replication_ack(req) {
+      await d.replicator.acknowledge(req.peer, req.ids);
       return {};
     },
   };

@@ -18,6 +18,10 @@ export interface DkgRound2Request { batch_id: string; packages: DkgPackage[] }
 export interface DkgDeliverSharesRequest { batch_id: string; sender: string; shares: Uint8Array[] }
 export interface DkgFinalizeRequest { batch_id: string }
 export interface DkgFinalizeResponse { digest: Uint8Array; count: number; first_group_key: Uint8Array }
+export interface DkgCommitRequest { batch_id: string }
+export interface DkgBatchInfo { batch_id: string; digest: Uint8Array; key_count: number; committed: boolean }
+export interface DkgBatchesResponse { batches: DkgBatchInfo[] }
+export interface DkgDiscardRequest { batch_id: string }
 export interface Commitment { hiding: Uint8Array; binding: Uint8Array }
 export interface FrostCommitmentsRequest { count: number }
 export interface FrostCommitmentsResponse { commitments: Commitment[] }
@@ -67,6 +71,13 @@ export interface TreeNodeRecord {
 }
 export interface StoreTreeNodeRequest { node: TreeNodeRecord | null }
 
+export interface ReplicationRecord { id: string; kind: string; payload: string }
+export interface ReplicateRequest { origin: string; records: ReplicationRecord[] }
+export interface ReplicateResponse { applied: string[]; errors: Record<string, string> }
+export interface ReplicationPullRequest { peer: string }
+export interface ReplicationPullResponse { records: ReplicationRecord[] }
+export interface ReplicationAckRequest { peer: string; ids: string[] }
+
 type Empty = Record<string, never>;
 
 /** The internal service, as a handler object (server side) and as a client (same signatures). */
@@ -76,9 +87,18 @@ export interface InternalApi {
   dkg_round2(req: DkgRound2Request): Promise<Empty>;
   dkg_deliver_shares(req: DkgDeliverSharesRequest): Promise<Empty>;
   dkg_finalize(req: DkgFinalizeRequest): Promise<DkgFinalizeResponse>;
+  dkg_commit(req: DkgCommitRequest): Promise<Empty>;
+  dkg_batches(req: Empty): Promise<DkgBatchesResponse>;
+  dkg_discard(req: DkgDiscardRequest): Promise<Empty>;
   frost_commitments(req: FrostCommitmentsRequest): Promise<FrostCommitmentsResponse>;
   frost_sign(req: FrostSignRequest): Promise<FrostSignResponse>;
   frost_sign_operators(req: FrostSignOperatorsRequest): Promise<FrostSignOperatorsResponse>;
   store_deposit_address(req: StoreDepositAddressRequest): Promise<StoreDepositAddressResponse>;
   store_tree_node(req: StoreTreeNodeRequest): Promise<Empty>;
+  replicate(req: ReplicateRequest): Promise<ReplicateResponse>;
+  replication_pull(req: ReplicationPullRequest): Promise<ReplicationPullResponse>;
+  replication_ack(req: ReplicationAckRequest): Promise<Empty>;
 }
+
+/** The replication part of the internal service (what a Replicator needs of a peer). */
+export type ReplicationApi = Pick<InternalApi, 'replicate' | 'replication_pull' | 'replication_ack'>;

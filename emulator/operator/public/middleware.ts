@@ -1,15 +1,17 @@
 /**
  * Server middleware for the public port:
- * - errors: OperatorError → gRPC status with its message; anything else → INTERNAL, logged;
- * - time headers: `date` and `x-processing-time-ms`, which the SDK uses for its server clock
- * (docs/sdk-wire.md, "What initialize calls");
- * - auth: `authorization: Bearer <session token>` on every Spark and token call (docs/sdk-wire.md, "What
- * the wallet does to authenticate").
+ * - errors: OperatorError → gRPC status with its message; a body that did not decode
+ *   (request-guard.ts) → INVALID_ARGUMENT; anything else → INTERNAL, logged;
+ * - time headers: `date` and `x-processing-time-ms`, which the SDK uses for its server clock 
+ *   (docs/sdk-wire.md, "What initialize calls");
+ * - auth: `authorization: Bearer <session token>` on every Spark and token call 
+ *   (docs/sdk-wire.md, "What the wallet does to authenticate").
  */
 import { ServerError, Status } from 'nice-grpc';
 import type { CallContext, ServerMiddlewareCall } from 'nice-grpc-common';
 import { OperatorError } from '../errors.js';
 import type { Session, SessionTokens } from '../authn/sessions.js';
+import { authenticate, MalformedRequest } from './request-guard.js';
 
 export interface AuthContext {
   session: Session;
@@ -31,6 +33,7 @@ export function errorMiddleware(log: Log) {
     context.header.set('date', new Date().toUTCString());
     context.header.set('x-processing-time-ms', '0');
     try {
+      if (call.request instanceof MalformedRequest) throw new OperatorError('INVALID_ARGUMENT', `${call.method.path}: the request is not a valid protobuf message (${call.request.reason})`);
       return yield* call.next(call.request, context);
     } catch (e) {
       throw toServerError(e, log, call.method.path);
@@ -40,13 +43,15 @@ export function errorMiddleware(log: Log) {
 
 export function authMiddleware(tokens: SessionTokens) {
   return async function* auth<Req, Res>(call: ServerMiddlewareCall<Req, Res, AuthContext>, context: CallContext): AsyncGenerator<Res, Res | void, undefined> {
-    const header = context.metadata.get('authorization');
-    if (header === undefined || header === '') {
-      throw new OperatorError('UNAUTHENTICATED', 'missing authorization metadata: authenticate with spark_authn first');
-    }
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (m === null || m[1] === undefined) throw new OperatorError('UNAUTHENTICATED', 'authorization must be "Bearer <session token>"');
-    const session = tokens.verify(m[1], Math.floor(Date.now() / 1000));
+    const session = authenticate(context.metadata.get('authorization'), tokens);
     return yield* call.next(call.request, { ...context, session });
+  };
+}
+
+/** Refuses wallet calls with UNAVAILABLE until `serving()` holds (start-up catch-up not done yet). */
+export function servingGate(serving: () => boolean) {
+  return async function* gate<Req, Res>(call: ServerMiddlewareCall<Req, Res>, context: CallContext): AsyncGenerator<Res, Res | void, undefined> {
+    if (!serving()) throw new OperatorError('UNAVAILABLE', 'this operator is starting: it is catching up with its peers and serves wallets once it is READY');
+    return yield* call.next(call.request, context);
   };
 }

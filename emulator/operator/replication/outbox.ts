@@ -1,0 +1,52 @@
+/**
+ * The outbox table (migration 002_replication.sql): one row per (record, peer) until that peer
+ * acknowledges it.
+ */
+import type { Sql } from '../db/database.js';
+
+export interface OutboxRecord {
+  id: string;
+  kind: string;
+  /** JSON text */
+  payload: string;
+}
+
+export interface PendingRow extends OutboxRecord {
+  peer: string;
+  attempts: number;
+}
+
+export const outbox = {
+  /** Writes `record` for every peer, in the caller's transaction. A record id written twice is kept once. */
+  async enqueue(tx: Sql, record: OutboxRecord, peers: readonly string[]): Promise<void> {
+    for (const peer of peers) {
+      await tx.execute(
+        'INSERT INTO replication_outbox (record_id, peer, kind, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (record_id, peer) DO NOTHING',
+        [record.id, peer, record.kind, record.payload],
+      );
+    }
+  },
+
+  /** Undelivered records for `peer`, oldest first. */
+  async pending(sql: Sql, peer: string, limit: number): Promise<PendingRow[]> {
+    const rows = await sql.query<{ record_id: string; peer: string; kind: string; payload: string; attempts: number }>(
+      'SELECT record_id, peer, kind, payload, attempts FROM replication_outbox WHERE peer = $1 AND delivered_at IS NULL ORDER BY seq LIMIT $2',
+      [peer, limit],
+    );
+    return rows.map((r) => ({ id: r.record_id, peer: r.peer, kind: r.kind, payload: r.payload, attempts: Number(r.attempts) }));
+  },
+
+  async markDelivered(sql: Sql, peer: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await sql.execute('UPDATE replication_outbox SET delivered_at = now(), last_error = NULL WHERE peer = $1 AND record_id = ANY($2::text[]) AND delivered_at IS NULL', [peer, [...ids]]);
+  },
+
+  async markFailed(sql: Sql, peer: string, id: string, error: string): Promise<void> {
+    await sql.execute('UPDATE replication_outbox SET attempts = attempts + 1, last_error = $3 WHERE peer = $1 AND record_id = $2', [peer, id, error.slice(0, 2000)]);
+  },
+
+  async countPending(sql: Sql): Promise<Record<string, number>> {
+    const rows = await sql.query<{ peer: string; n: string | number }>('SELECT peer, count(*) AS n FROM replication_outbox WHERE delivered_at IS NULL GROUP BY peer');
+    return Object.fromEntries(rows.map((r) => [r.peer, Number(r.n)]));
+  },
+};

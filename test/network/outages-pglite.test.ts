@@ -1,0 +1,3 @@
+import { outageFlows } from './outages.js';
+
+outageFlows('PGlite', async () => ({ stop: async () => undefined }));
