@@ -5,8 +5,7 @@
 import { Point, publicKeyOf } from '../bytes.js';
 import { runDkgInProcess } from '../dkg.js';
 import { bytesToBigInt } from '../bytes.js';
-import { mulG } from '../ec/base.js';
-import { compress, toAffine } from '../ec/jacobian.js';
+import { addBaseMulPublic } from '../ec/index.js';
 import { operatorIdentifier } from '../frost/identifiers.js';
 import { signFrostOperator, type SignFrostOperatorParams } from '../frost/operator-share.js';
 import type { CommitmentMap, SigningCommitment, SigningNonce } from '../frost/types.js';
@@ -69,13 +68,9 @@ export interface FrostRound {
   adaptorPubKey: Uint8Array | undefined;
 }
 
-/** Commitment of a test nonce via the fast (variable-time) table: fixtures only. */
+/** Commitment of a test nonce via the variable-time base multiplication: fixtures only. */
 function commit(n: SigningNonce): SigningCommitment {
-  const enc = (k: Uint8Array): Uint8Array => {
-    const a = toAffine(mulG(bytesToBigInt(k)));
-    if (a === undefined) throw new Error('zero nonce');
-    return compress(a);
-  };
+  const enc = (k: Uint8Array): Uint8Array => addBaseMulPublic(Point.ZERO, bytesToBigInt(k)).toBytes(true);
   return { hiding: enc(n.hiding), binding: enc(n.binding) };
 }
 
