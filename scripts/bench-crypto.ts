@@ -18,10 +18,8 @@
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { aggregateFrost, bytesToHex, runDkgInProcess, signFrost, signFrostOperator, taprootOutputKey, operatorIdentifier } from '../src/crypto/index.js';
-import { aggregateParams, makeGroup, makeRound, operatorSignParams, userSignParams } from '../src/crypto/testing/frost-fixtures.js';
-import type { FrostRound } from '../src/crypto/testing/frost-fixtures.js';
-import { SeededRandom } from '../src/crypto/testing/prng.js';
-import { sdkFrost, sdkSplitSecretWithProofs, sdkValidateShare } from '../src/crypto/testing/sdk-oracle.js';
+import { SeededRandom, aggregateParams, makeGroup, makeRound, operatorSignParams, sdkFrost, sdkSplitSecretWithProofs, sdkValidateShare, userSignParams } from '../src/crypto/testing/index.js';
+import type { FrostRound } from '../src/crypto/testing/index.js';
 
 const quick = process.argv.includes('--quick');
 const BLOCKS = quick ? 3 : 7;

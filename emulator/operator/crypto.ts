@@ -18,7 +18,6 @@ export {
   taprootOutputKey,
   generateNonce,
   commitmentFromNonce,
-  buildSigningContext,
   signFrostOperator,
   signFrost,
   verifySignatureShare,
@@ -26,16 +25,17 @@ export {
   dkgRound1,
   dkgRound2,
   dkgFinish,
+  decryptEcies,
+  validateShare,
   USER_IDENTIFIER,
   CURVE_ORDER,
 } from '../../src/crypto/index.js';
 export {
+  buildSigningContext,
   operatorShareWithOwnNonce,
   standInShareInContext,
-  verifyShareInContext,
   aggregateInContext,
 } from '../../src/crypto/operator/index.js';
-export type { AggregationShare } from '../../src/crypto/operator/index.js';
 export type {
   CommitmentMap,
   SigningCommitment,
@@ -46,5 +46,5 @@ export type {
   DkgRound1Secret,
   DkgRound2Secret,
   DkgResult,
-  SigningContext,
 } from '../../src/crypto/index.js';
+export type { AggregationShare, SigningContext } from '../../src/crypto/operator/index.js';

@@ -2,10 +2,9 @@
  * The libsecp256k1 curve backend, via the `secp256k1` npm package's N-API addon (its prebuilt
  * binaries ship inside the package: linux-x64 glibc/musl, darwin-arm64, win32-x64).
  *
- * Why native: measured from Node on this project's 2-core machine, a variable-base
- * multiplication costs ≈70 µs here against ≈400 µs in libsecp256k1-as-WASM (tiny-secp256k1 2.x)
- * and over 1 ms in JS bigint code; decompression ≈10 µs against ≈45 µs and ≈200 µs
- * (`scripts/bench-crypto.ts` compares both backends with the SDK's WASM).
+ * Why native: a variable-base multiplication and a decompression are much cheaper here than in
+ * libsecp256k1-as-WASM (tiny-secp256k1 2.x) and far cheaper than in JS bigint code (noble, the
+ * fallback). scripts/bench-crypto.ts measures both backends against the SDK's WASM in the same run.
  *
  * We load the addon's `bindings` entry directly, NOT the package's main entry, because the main
  * entry silently falls back to elliptic when the binary does not load; the fallback here is our

@@ -1,8 +1,8 @@
 /**
  * Everything a Spark FROST signing round derives from public data, shared by the user's share,
- * the operators' shares, share verification and aggregation (FACTS.md "Spark FROST"; RFC 9591
- * §4.4-4.5 for binding factors and the group commitment): the tweaked key, every participant's
- * binding factor ρ_i, the group commitment R = Σ D_i + Σ ρ_i·E_i (+ adaptor point) as one
+ * the operators' shares, share verification and aggregation (docs/keys-and-frost.md, section "Spark
+ * FROST"; RFC 9591 §4.4-4.5 for binding factors and the group commitment): the tweaked key, every
+ * participant's binding factor ρ_i, the group commitment R = Σ D_i + Σ ρ_i·E_i (+ adaptor point) as one
  * multi-scalar sum, its parity, and the challenge c.
  */
 import { assertBytes, concatBytes, hasEvenY, scalarToBytes, xOnly } from '../bytes.js';

@@ -1,8 +1,8 @@
 /**
- * An operator's FROST signature share in Spark's nested signing (FACTS.md "An operator's share,
- * written out"): Lagrange coefficient over the signing operators only; the share is made to fit
- * the even key (negate if P is odd), tweaked (+t: the coefficients sum to 1 so the group adds t
- * once), then negated if Q is odd; nonces negated if R is odd.
+ * An operator's FROST signature share in Spark's nested signing (docs/keys-and-frost.md,
+ * section "An operator's share, written out"): Lagrange coefficient over the signing operators only; the
+ * share is made to fit the even key (negate if P is odd), tweaked (+t: the coefficients sum to 1 so the
+ * group adds t once), then negated if Q is odd; nonces negated if R is odd.
  */
 import { modN, scalarFromBytes, scalarToBytes, secretBaseMul } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';

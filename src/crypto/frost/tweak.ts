@@ -1,6 +1,6 @@
 /**
- * The Taproot view of a verifying key as Spark's FROST uses it (FACTS.md "Spark FROST"):
- * P as given, P' = P made even, t = TapTweak(P'.x) with an empty script tree, Q = P' + t·G.
+ * The Taproot view of a verifying key as Spark's FROST uses it (docs/keys-and-frost.md, section "Spark
+ * FROST"): P as given, P' = P made even, t = TapTweak(P'.x) with an empty script tree, Q = P' + t·G.
  * Cached per key because every signature on a leaf reuses the same verifying key.
  */
 import { assertBytes, bytesToHex, hasEvenY, pointFromBytes, xOnly } from '../bytes.js';

@@ -1,7 +1,7 @@
 /**
  * The user's FROST signature share, exactly as the SDK's WASM `signFrost` computes it
- * (FACTS.md "The user's share, written out"): identifier hid("user"), Lagrange coefficient 1,
- * key negated iff P and Q differ in parity, nonces negated iff R is odd.
+ * (docs/keys-and-frost.md, section "The user's share, written out"): identifier hid("user"), Lagrange
+ * coefficient 1, key negated iff P and Q differ in parity, nonces negated iff R is odd.
  */
 import { modN, scalarFromBytes, scalarToBytes, secretBaseMul } from '../bytes.js';
 import type { Point } from '../bytes.js';

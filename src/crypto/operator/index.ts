@@ -8,6 +8,5 @@ export { buildSigningContext } from '../frost/context.js';
 export type { SigningContext } from '../frost/context.js';
 export { operatorShareWithOwnNonce } from '../frost/operator-share.js';
 export { standInShareInContext } from '../frost/operator-only.js';
-export { verifyShareInContext } from '../frost/verify-share.js';
 export { aggregateInContext } from '../frost/aggregate.js';
 export type { Aggregation, AggregationShare } from '../frost/aggregate.js';

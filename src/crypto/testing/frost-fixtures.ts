@@ -109,11 +109,6 @@ export function makeRound(rng: SeededRandom, group: OperatorGroup, signers: numb
   };
 }
 
-/** Parity facts of a round, for coverage accounting. */
-export function parityOf(point: Uint8Array): 'even' | 'odd' {
-  return point[0] === 0x02 ? 'even' : 'odd';
-}
-
 /** The user's signFrost parameters for a round, in the SDK's shape (ours and the WASM take the same). */
 export function userSignParams(r: FrostRound) {
   return {
