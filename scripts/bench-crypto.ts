@@ -68,7 +68,7 @@ interface Row {
 }
 
 async function compare(name: string, ours: Op, ref: Op, refName: string, ms: number): Promise<Row> {
-  // Warm up both (JIT, the fixed-base table, WASM instantiation).
+  // Warm up both (JIT, noble's precomputed base tables, WASM instantiation).
   await block(ours, ms / 2);
   await block(ref, ms / 2);
   const a: number[] = [];

@@ -5,6 +5,7 @@
  * its secret (user: negated iff P, Q parities differ; operator: ±(±Y_i + t·G)).
  */
 import { modN, scalarFromBytes } from '../bytes.js';
+import type { Point } from '../bytes.js';
 import { addBaseMulPublic, mulPublic, sum } from '../ec/index.js';
 import { buildSigningContext, findOperator, operatorLagrange, parsePublicPoint, participantShare } from './context.js';
 import type { SigningContext, SigningContextInput } from './context.js';
@@ -16,8 +17,8 @@ export type ShareSigner =
 
 /** True if the share z is valid for `signer`, given a prepared context. */
 export function verifyShareInContext(ctx: SigningContext, signer: ShareSigner, z: bigint): boolean {
-  let share;
-  let keyTerm;
+  let share: Point;
+  let keyTerm: Point;
   if (signer.role === 'user') {
     share = participantShare(ctx.user);
     const Y = parsePublicPoint(signer.publicKey, 'user public key');
