@@ -21,7 +21,7 @@
  *  - `mulPublic` / `addBaseMulPublic` (ec_pubkey_tweak_mul / tweak_add → ecmult) and `sum`
  *    (ec_pubkey_combine): variable-time; public data only.
  */
-import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { numberToBytesBE } from '@noble/curves/utils.js';
 import type { EcBackend } from './backend.js';
 import { Point } from './point.js';
 
@@ -55,8 +55,26 @@ function loadAddon(): Secp256k1Addon | Error {
 /** 65-byte encodings of points, remembered for points that came out of the addon. */
 const encodings = new WeakMap<Point, Uint8Array>();
 
+// Coordinates cross the boundary on every call, so they are moved 64 bits at a time rather than
+// through noble's hex-string codecs (several times slower). Validity needs no check here:
+// libsecp256k1 parses every 65-byte input with its on-curve check.
+const M64 = (1n << 64n) - 1n;
+
+function read256(u: Uint8Array, off: number): bigint {
+  const v = new DataView(u.buffer, u.byteOffset + off, 32);
+  return (v.getBigUint64(0) << 192n) | (v.getBigUint64(8) << 128n) | (v.getBigUint64(16) << 64n) | v.getBigUint64(24);
+}
+
+function write256(out: Uint8Array, off: number, x: bigint): void {
+  const v = new DataView(out.buffer, out.byteOffset + off, 32);
+  v.setBigUint64(0, x >> 192n);
+  v.setBigUint64(8, (x >> 128n) & M64);
+  v.setBigUint64(16, (x >> 64n) & M64);
+  v.setBigUint64(24, x & M64);
+}
+
 function fromUncompressed(u: Uint8Array): Point {
-  const p = Point.fromAffine({ x: bytesToNumberBE(u.subarray(1, 33)), y: bytesToNumberBE(u.subarray(33, 65)) });
+  const p = Point.fromAffine({ x: read256(u, 1), y: read256(u, 33) });
   encodings.set(p, u);
   return p;
 }
@@ -65,7 +83,11 @@ function fromUncompressed(u: Uint8Array): Point {
 function uncompressed(p: Point): Uint8Array {
   let u = encodings.get(p);
   if (u === undefined) {
-    u = p.toBytes(false);
+    const a = p.toAffine();
+    u = new Uint8Array(65);
+    u[0] = 4;
+    write256(u, 1, a.x);
+    write256(u, 33, a.y);
     encodings.set(p, u);
   }
   return u;
