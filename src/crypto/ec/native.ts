@@ -9,8 +9,8 @@
  * We load the addon's `bindings` entry directly, NOT the package's main entry, because the main
  * entry silently falls back to elliptic when the binary does not load; the fallback here is our
  * own (ec/noble.ts), chosen visibly by ec/index.ts. Node's module loader is reached through
- * `process.getBuiltinModule`, so this file has no static `node:` import and a browser bundle of
- * the core loads it harmlessly.
+ * `process.getBuiltinModule` (Node ≥ 20.16, hence package.json's engines), so this file has no
+ * static `node:` import and a browser bundle of the core loads it harmlessly.
  *
  * Points cross the boundary as 65-byte uncompressed encodings (04 || x || y), which
  * libsecp256k1 parses with an on-curve check but without a square root; the encoding of a point
