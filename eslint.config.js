@@ -16,4 +16,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The crypto core is sealed: outside src/crypto only its entry points may be imported —
+    // index.js (the library), operator/index.js (operators only), testing/index.js (tests, benchmarks).
+    files: ['**/*.ts'],
+    ignores: ['src/crypto/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)crypto/(?!(index|operator/index|testing/index)\\.js$)',
+          message: 'Import the crypto core through src/crypto/index.js (or its operator/ or testing/ entry), not its internals.',
+        }],
+      }],
+    },
+  },
 );

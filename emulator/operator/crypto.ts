@@ -1,6 +1,6 @@
 /**
- * The one place the operator imports the Spark crypto core (src/crypto, through its public API),
- * so that a change there is a one-file fix here.
+ * The one place the operator imports the Spark crypto core, through its two public entry
+ * points (the library's and the operators'), so that a change there is a one-file fix here.
  */
 export {
   SparkCryptoError,
@@ -18,7 +18,6 @@ export {
   taprootOutputKey,
   generateNonce,
   commitmentFromNonce,
-  buildSigningContext,
   signFrostOperator,
   signFrost,
   verifySignatureShare,
@@ -26,20 +25,26 @@ export {
   dkgRound1,
   dkgRound2,
   dkgFinish,
+  decryptEcies,
+  validateShare,
+  USER_IDENTIFIER,
+  CURVE_ORDER,
 } from '../../src/crypto/index.js';
-// Lower-level pieces of the same core, for the coordinator's single-context hot path.
-export { findOperator } from '../../src/crypto/frost/context.js';
-export { operatorShareInContext } from '../../src/crypto/frost/operator-share.js';
-export { verifyShareInContext } from '../../src/crypto/frost/verify-share.js';
-export { nonceMatchingCommitment } from '../../src/crypto/frost/user-share.js';
+export {
+  buildSigningContext,
+  operatorShareWithOwnNonce,
+  standInShareInContext,
+  aggregateInContext,
+} from '../../src/crypto/operator/index.js';
 export type {
   CommitmentMap,
   SigningCommitment,
   SigningNonce,
+  NonceWithCommitment,
   DkgRound1Package,
   DkgRound2Package,
   DkgRound1Secret,
   DkgRound2Secret,
   DkgResult,
-  SigningContext,
 } from '../../src/crypto/index.js';
+export type { AggregationShare, SigningContext } from '../../src/crypto/operator/index.js';

@@ -2,17 +2,13 @@
  * Byte, scalar and point codecs with validation. Everything that crosses the library boundary
  * is checked here, so the protocol code below can assume well-formed values.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { invert, mod } from '@noble/curves/abstract/modular.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { SparkCryptoError } from './errors.js';
-import { affineOf, baseMulSecret, decompressNative } from './ec/native.js';
+import { baseMulSecret, decompress } from './ec/index.js';
+import { CURVE_ORDER, G, Point } from './ec/point.js';
 
-export type Point = typeof secp256k1.Point.BASE;
-export const Point = secp256k1.Point;
-export const G: Point = secp256k1.Point.BASE;
-/** The secp256k1 group order n. */
-export const CURVE_ORDER: bigint = secp256k1.CURVE.n;
+export { CURVE_ORDER, G, Point };
 
 export function modN(x: bigint): bigint {
   return mod(x, CURVE_ORDER);
@@ -99,25 +95,18 @@ export function pointFromBytes(bytes: Uint8Array, what: string): Point {
   if (prefix !== 0x02 && prefix !== 0x03) {
     throw new SparkCryptoError('INVALID_POINT', `${what} is not a compressed point (prefix ${String(prefix)})`);
   }
-  // The curve check goes through libsecp256k1's parser (ec/native.ts), the fast path the whole core
-  // uses for public points.
-  const u = decompressNative(bytes);
-  if (u === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a point on secp256k1`);
-  return Point.fromAffine(affineOf(u));
+  const p = decompress(bytes);
+  if (p === undefined) throw new SparkCryptoError('INVALID_POINT', `${what} is not a point on secp256k1`);
+  return p;
 }
 
 /**
- * k·G for a SECRET scalar k: libsecp256k1's constant-time ecmult_gen for k in [1, n−1]; anything
- * else goes to noble's G.multiply, which rejects it exactly as before.
+ * k·G for a SECRET scalar k: the curve backend's constant-time base multiplication for k in
+ * [1, n−1]; anything else goes to noble's G.multiply, which rejects it.
  */
 export function secretBaseMul(k: bigint): Point {
   if (k <= 0n || k >= CURVE_ORDER) return G.multiply(k);
-  const kb = numberToBytesBE(k, 32);
-  try {
-    return Point.fromAffine(affineOf(baseMulSecret(kb)));
-  } finally {
-    kb.fill(0);
-  }
+  return baseMulSecret(k);
 }
 
 /** 33-byte compressed encoding; the point at infinity has none. */

@@ -9,12 +9,10 @@
  * Identifiers are the operators' 64-hex scalars. A bad proof or share throws SparkCryptoError
  * naming the sender in `culprit` (and every bad sender in the message).
  */
-import { CURVE_ORDER, Point, assertBytes, secretBaseMul, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
+import { Point, assertBytes, secretBaseMul, bytesToHex, concatBytes, modN, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, wipe } from './bytes.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
-import { mulG } from './ec/base.js';
-import { fromNoble, jadd, jequals } from './ec/jacobian.js';
-import { msm } from './ec/msm.js';
+import { addBaseMulPublic, mulPublic } from './ec/index.js';
 import { hdkg } from './frost/hash.js';
 import { identifierToScalar } from './frost/identifiers.js';
 import { defaultRandom, evaluateCommitments, evaluatePolynomial, randomScalar } from './polynomial.js';
@@ -153,8 +151,7 @@ export function verifyDkgRound1Package(pkg: DkgRound1Package, threshold: number)
   if (a0G === undefined) throw new SparkCryptoError('INVALID_COMMITMENT', 'no commitments', who);
   const c = pokChallenge(who, pkg.commitments[0] ?? new Uint8Array(), pkg.proofOfKnowledge.subarray(0, 33));
   // μ·G − c·φ_0 must equal R (public values: the fast variable-time paths apply).
-  const lhs = jadd(mulG(mu), msm([a0G.toAffine()], [CURVE_ORDER - c]));
-  if (!jequals(lhs, fromNoble(R))) {
+  if (!addBaseMulPublic(mulPublic(a0G, modN(-c)), mu).equals(R)) {
     throw new SparkCryptoError('INVALID_PROOF', 'proof of knowledge of the constant term does not verify', who);
   }
   return commitments;

@@ -1,9 +1,11 @@
 /**
- * ECIES as the SDK's WASM does it (docs/keys-and-frost.md, section "ECIES"): ephemeral key E (65 bytes,
- * uncompressed) || nonce (16) || AES-256-GCM tag (16) || ciphertext, with the key HKDF-SHA256(ikm = E
- * uncompressed || (e·P) uncompressed, no salt, no info, 32 bytes).
+ * ECIES as the SDK's WASM does it (docs/keys-and-frost.md, section "ECIES and VSS formats"): ephemeral key E (65 bytes, uncompressed)
+ * || nonce (16) || AES-256-GCM tag (16) || ciphertext, with the key
+ * HKDF-SHA256(ikm = E uncompressed || (e·P) uncompressed, no salt, no info, 32 bytes).
+ * AES-GCM is @noble/ciphers' (pure JS, so the core also runs in a browser; it takes the SDK's
+ * 16-byte nonce, which GCM hashes into its counter block).
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -55,9 +57,10 @@ export function encryptEcies(msg: Uint8Array, publicKey: Uint8Array, opts: Ecies
   const ephemeral = G.multiply(e).toBytes(false);
   const key = deriveKey(ephemeral, P.multiply(e));
   try {
-    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LEN });
-    const body = Buffer.concat([cipher.update(msg), cipher.final()]);
-    return concatBytes(ephemeral, nonce, new Uint8Array(cipher.getAuthTag()), new Uint8Array(body));
+    // noble returns body || tag; the SDK's layout puts the tag first.
+    const sealed = gcm(key, nonce).encrypt(msg);
+    const body = sealed.subarray(0, sealed.length - TAG_LEN);
+    return concatBytes(ephemeral, nonce, sealed.subarray(sealed.length - TAG_LEN), body);
   } finally {
     wipe(key);
     if (opts.ephemeralSecret === undefined) wipe(eSecret);
@@ -84,9 +87,7 @@ export function decryptEcies(ciphertext: Uint8Array, privateKey: Uint8Array): Ui
   const body = ciphertext.subarray(ECIES_OVERHEAD);
   const key = deriveKey(ephemeral, E.multiply(k));
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LEN });
-    decipher.setAuthTag(tag);
-    return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
+    return gcm(key, nonce).decrypt(concatBytes(body, tag));
   } catch {
     throw new SparkCryptoError('DECRYPTION_FAILED', 'authentication failed (wrong key or tampered ciphertext)');
   } finally {

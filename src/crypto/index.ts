@@ -11,15 +11,21 @@
  * the caller wipes its own secrets (nonces must never be reused). Secret bytes created here are
  * wiped after use; secret bigints cannot be wiped in JS and are kept short-lived.
  *
+ * Curve backend (ec/): libsecp256k1's N-API addon where it loads, pure JS on @noble/curves
+ * elsewhere (browsers, platforms without a prebuilt binary) or when SPARK_CRYPTO_BACKEND=js;
+ * `curveBackend()` says which. Importing the core never fails because the addon is missing.
+ *
  * Timing: secret scalars (keys, shares, nonces, DKG coefficients, ECIES keys) are multiplied
- * only with constant-time routines: noble's, or libsecp256k1's ecmult_gen (ec/native.ts
- * `baseMulSecret`, used for the signing nonces' commitment check and an operator's public-share
- * check). The faster variable-time code — libsecp256k1's ecmult/combine in ec/native.ts (group
- * commitment, aggregation check) and the JS code in ./ec/ (Jacobian formulas, fixed-base table,
- * multi-scalar sums) — only ever sees public data: commitments, binding factors, challenges,
- * public keys, signature shares being verified.
+ * only with constant-time routines (libsecp256k1's ecmult_gen, noble's `multiply`). The
+ * variable-time routines (libsecp256k1's ecmult and combine, noble's `multiplyUnsafe`) only
+ * ever see public data: commitments, binding factors, challenges, public keys, signature shares
+ * being verified.
  * JS bigint arithmetic is not strictly constant-time either way; user secrets belong on the device.
  */
+
+// Curve backend
+export { curveBackend } from './ec/index.js';
+export type { EcBackendName } from './ec/index.js';
 
 // Errors
 export { SparkCryptoError, isSparkCryptoError } from './errors.js';
@@ -53,15 +59,12 @@ export type { SparkKeyKind, SparkKeyPair } from './keys.js';
 
 // Spark FROST
 export type { SigningNonce, SigningCommitment, KeyPackage, CommitmentMap } from './frost/types.js';
-export { CONTEXT_STRING } from './frost/hash.js';
-export { USER_IDENTIFIER, operatorIdentifier, identifierToScalar, scalarToIdentifier } from './frost/identifiers.js';
-export { lagrangeCoefficient } from './frost/lagrange.js';
+export { USER_IDENTIFIER, operatorIdentifier, identifierToScalar } from './frost/identifiers.js';
 export { tweakedKey, taprootOutputKey } from './frost/tweak.js';
 export type { TweakedKey } from './frost/tweak.js';
 export { generateNonce, commitmentFromNonce } from './frost/nonces.js';
 export type { NonceWithCommitment } from './frost/nonces.js';
-export { buildSigningContext } from './frost/context.js';
-export type { SigningContext, SigningContextInput } from './frost/context.js';
+export type { SigningContextInput } from './frost/context.js';
 /** The user's share; same parameters as the SDK's signFrost binding. */
 export { signFrost } from './frost/user-share.js';
 export type { SignFrostParams } from './frost/user-share.js';
@@ -75,7 +78,7 @@ export { aggregateFrost } from './frost/aggregate.js';
 export type { AggregateFrostParams } from './frost/aggregate.js';
 
 // Pedersen DKG (operators)
-export { dkgRound1, dkgRound2, dkgFinish, verifyDkgRound1Package, runDkgInProcess } from './dkg.js';
+export { dkgRound1, dkgRound2, dkgFinish, runDkgInProcess } from './dkg.js';
 export type { DkgRound1Package, DkgRound2Package, DkgRound1Secret, DkgRound2Secret, DkgResult, DkgRound1Params } from './dkg.js';
 
 // Verifiable secret sharing

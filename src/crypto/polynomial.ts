@@ -2,9 +2,10 @@
  * Polynomials over Z_n with Feldman commitments — the common ground of VSS and the DKG.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
-import { CURVE_ORDER, Point, bytesToBigInt, invN, modN, secretBaseMul } from './bytes.js';
+import { CURVE_ORDER, Point, bytesToBigInt, modN, secretBaseMul } from './bytes.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
+import { lagrangeCoefficient } from './frost/lagrange.js';
 
 /** A source of 32 random bytes per call (injectable for reproducible tests). */
 export type RandomSource = () => Uint8Array;
@@ -51,14 +52,8 @@ export function evaluateCommitments(commitments: readonly PointT[], x: bigint): 
 
 /** Lagrange interpolation of f(0) from points (x_i, y_i) with distinct non-zero x_i. */
 export function interpolateAtZero(points: readonly { x: bigint; y: bigint }[]): bigint {
-  let num = 1n;
-  for (const p of points) num = modN(num * p.x);
+  const xs = points.map((p) => p.x);
   let acc = 0n;
-  for (const p of points) {
-    let den = p.x;
-    for (const q of points) if (q.x !== p.x) den = modN(den * (q.x - p.x));
-    // λ_i = Π_{j≠i} x_j / (x_j − x_i) = (Π_j x_j) / (x_i · Π_{j≠i} (x_j − x_i))
-    acc = modN(acc + p.y * modN(num * invN(den)));
-  }
+  for (const p of points) acc = modN(acc + p.y * lagrangeCoefficient(p.x, xs));
   return acc;
 }

@@ -3,7 +3,7 @@
  * secret sharing"; SDK `utils/secret-sharing.ts`): shares at indices 1..n, each carrying the commitments
  * ("proofs") G·a_0 … G·a_{t−1}; a share is valid iff share·G = Σ proofs[j]·index^j.
  */
-import { G, assertBytes, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes } from './bytes.js';
+import { Point, assertBytes, pointFromBytes, pointToBytes, scalarFromBytes, scalarToBytes, secretBaseMul } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
 import { commitPolynomial, defaultRandom, evaluateCommitments, evaluatePolynomial, interpolateAtZero, randomScalar } from './polynomial.js';
 import type { RandomSource } from './polynomial.js';
@@ -66,7 +66,8 @@ export function validateShare(share: VerifiableSecretShare): void {
   }
   const commitments = share.proofs.map((p, j) => pointFromBytes(p, `proof ${j} of share ${share.index}`));
   const y = scalarFromBytes(share.share, `share ${share.index}`, true);
-  if (!G.multiplyUnsafe(y).equals(evaluateCommitments(commitments, x))) {
+  // y is the recipient's secret share: constant-time base multiplication (zero has no such routine and is no secret).
+  if (!(y === 0n ? Point.ZERO : secretBaseMul(y)).equals(evaluateCommitments(commitments, x))) {
     throw new SparkCryptoError('INVALID_SHARE', `share ${share.index} does not match its proofs`);
   }
 }

@@ -6,18 +6,20 @@
  * fails is every share checked, to name the cheater (the wallet or an operator).
  */
 import {
+  CURVE_ORDER,
+  USER_IDENTIFIER,
+  aggregateInContext,
   buildSigningContext,
-  concatBytes,
+  bytesToHex,
+  generateNonce,
   isSparkCryptoError,
   scalarFromBytes,
-  scalarToBytes,
-  verifyShareInContext,
+  standInShareInContext,
 } from '../crypto.js';
-import type { CommitmentMap, SigningCommitment, SigningContext } from '../crypto.js';
+import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { Commitment, FrostJob, InternalApi, TxContext } from '../internal/types.js';
 import type { Keyshare } from './keyshares.js';
-import { freshNonce, signatureVerifiesInContext } from './fast-ec.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
 
@@ -34,8 +36,6 @@ function cryptoInput<T>(what: string, fn: () => T): T {
     throw e;
   }
 }
-
-const N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
 
 /** A job as the coordinator sees it: what every signer needs, plus the user's part. */
 export interface CoordinatedJob {
@@ -151,43 +151,42 @@ export class SigningCoordinator {
     const out: Uint8Array[] = [];
     for (const [i, j] of jobs.entries()) {
       const ctx = contexts[i] as SigningContext;
-      const shares = await this.operatorShares(ctx, wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>);
+      const shares = await this.operatorShares(ctx, wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>, j.keyshare);
       const zUser = cryptoInput(`job ${j.jobId}`, () => scalarFromBytes(j.user.share, 'user signature share', true));
-      let z = zUser;
-      for (const v of shares.values()) z += v;
-      z %= N;
-      if (!signatureVerifiesInContext(ctx, z)) {
-        const userOk = cryptoInput(`job ${j.jobId}`, () => verifyShareInContext(ctx, { role: 'user', publicKey: j.user.publicKey }, zUser));
-        if (!userOk) throw new OperatorError('INVALID_ARGUMENT', `job ${j.jobId}: the user's signature share is invalid`);
-        this.throwCheaters(ctx, j.jobId, shares, j.keyshare);
-      }
-      out.push(concatBytes(ctx.rx, scalarToBytes(z)));
+      shares.push({ who: USER_IDENTIFIER, signer: { role: 'user', publicKey: j.user.publicKey }, z: zUser });
+      out.push(this.aggregate(ctx, j.jobId, shares));
     }
     return out;
   }
 
-  /** Every signing operator's share of one job as a scalar: this operator's computed locally. */
-  private async operatorShares(ctx: SigningContext, job: FrostJob, remote: Map<string, Uint8Array>): Promise<Map<string, bigint>> {
-    const out = new Map<string, bigint>();
+  /**
+   * Every signing operator's share of one job, ready for aggregation: this operator's computed
+   * locally (trusted), the others' checked for shape and against their public shares if the sum fails.
+   */
+  private async operatorShares(ctx: SigningContext, job: FrostJob, remote: Map<string, Uint8Array>, key: Keyshare): Promise<AggregationShare[]> {
+    const out: AggregationShare[] = [];
     for (const id of Object.keys(job.operator_commitments)) {
+      const signer = { role: 'operator' as const, identifier: id, publicShare: key.publicShares[id] as Uint8Array };
       if (id === this.self && this.local !== undefined) {
-        out.set(id, await this.local.shareInContext(ctx, job));
+        out.push({ who: id, signer, z: await this.local.shareInContext(ctx, job) });
         continue;
       }
       const s = remote.get(id);
       if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.job_id}`);
       if (s.length !== 32) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a malformed share for ${job.job_id}`);
-      const z = BigInt('0x' + Buffer.from(s).toString('hex'));
-      if (z >= N) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a share out of range for ${job.job_id}`);
-      out.set(id, z);
+      const z = BigInt('0x' + bytesToHex(s));
+      if (z >= CURVE_ORDER) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a share out of range for ${job.job_id}`);
+      out.push({ who: id, signer, z });
     }
     return out;
   }
 
-  /** Names the operators whose shares fail verification (called once the sum did not verify). */
-  private throwCheaters(ctx: SigningContext, jobId: string, shares: Map<string, bigint>, key: Keyshare): never {
-    const bad = [...shares].filter(([id, z]) => !verifyShareInContext(ctx, { role: 'operator', identifier: id, publicShare: key.publicShares[id] as Uint8Array }, z)).map(([id]) => id);
-    throw new OperatorError('SIGNATURE_SHARE_INVALID', `${jobId}: invalid signature share(s) from ${bad.join(', ') || 'nobody (the public shares do not add up to the key)'}`);
+  /** The core's "sum, verify, blame", with the culprit named as the operator's error. */
+  private aggregate(ctx: SigningContext, jobId: string, shares: AggregationShare[]): Uint8Array {
+    const result = cryptoInput(`job ${jobId}`, () => aggregateInContext(ctx, shares));
+    if (result.ok) return result.signature;
+    if (result.culprits.includes(USER_IDENTIFIER)) throw new OperatorError('INVALID_ARGUMENT', `job ${jobId}: the user's signature share is invalid`);
+    throw new OperatorError('SIGNATURE_SHARE_INVALID', `${jobId}: invalid signature share(s) from ${result.culprits.join(', ') || 'nobody (the public shares do not add up to the key)'}`);
   }
 
   /**
@@ -205,25 +204,20 @@ export class SigningCoordinator {
   async signOperatorsOnlyBatch(keyshare: Keyshare, messages: Uint8Array[], jobPrefix: string): Promise<{ signatures: Uint8Array[]; signers: string[] }> {
     const sets = await this.commitments(messages.length);
     const signers = Object.keys(sets[0] ?? {}).sort();
-    const standIns = messages.map(() => freshNonce(this.hedgeSecret));
+    const standIns: NonceWithCommitment[] = messages.map(() => generateNonce(this.hedgeSecret));
     try {
       const wire: FrostJob[] = messages.map((message, i) => ({
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
-        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as { commitment: SigningCommitment }).commitment,
+        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment,
       }));
       const remote = await this.collectShares(wire);
       const signatures: Uint8Array[] = [];
       for (const [i, job] of wire.entries()) {
-        const standIn = standIns[i] as ReturnType<typeof freshNonce>;
+        const standIn = standIns[i] as NonceWithCommitment;
         const ctx = buildSigningContext({ message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment });
-        const shares = await this.operatorShares(ctx, job, remote[i] as Map<string, Uint8Array>);
-        // The stand-in's share: its nonce part only (its key is zero), with the parity rule on R.
-        const zu = scalarFromBytes(standIn.nonce.hiding, 'nonce') + ctx.user.rho * scalarFromBytes(standIn.nonce.binding, 'nonce');
-        let z = ctx.rEven ? zu : N - (zu % N);
-        for (const v of shares.values()) z += v;
-        z %= N;
-        if (!signatureVerifiesInContext(ctx, z)) this.throwCheaters(ctx, job.job_id, shares, keyshare);
-        signatures.push(concatBytes(ctx.rx, scalarToBytes(z)));
+        const shares = await this.operatorShares(ctx, job, remote[i] as Map<string, Uint8Array>, keyshare);
+        shares.push({ who: USER_IDENTIFIER, signer: undefined, z: standInShareInContext(ctx, standIn.nonce) });
+        signatures.push(this.aggregate(ctx, job.job_id, shares));
       }
       return { signatures, signers };
     } finally {

@@ -7,7 +7,6 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../crypto.js';
 import { NonceStore } from './nonce-store.js';
-import { compressUncompressed } from './fast-ec.js';
 
 const waitFor = async (cond: () => boolean): Promise<void> => {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -26,13 +25,13 @@ describe('NonceStore pool', () => {
     await waitFor(() => store.pooled === 32); // refilled after the requests
     for (const c of [...first, ...second]) {
       const t = store.take(c);
-      // The commitment is exactly d·G, e·G of the pair returned (both encodings).
+      // The commitment is exactly d·G, e·G of the pair returned, and `take` returns it with the pair.
       const dG = secp256k1.Point.BASE.multiply(BigInt('0x' + bytesToHex(t.nonce.hiding)));
       const eG = secp256k1.Point.BASE.multiply(BigInt('0x' + bytesToHex(t.nonce.binding)));
       expect(bytesToHex(c.hiding)).toBe(dG.toHex(true));
       expect(bytesToHex(c.binding)).toBe(eG.toHex(true));
-      expect(bytesToHex(compressUncompressed(t.hidingU))).toBe(dG.toHex(true));
-      expect(bytesToHex(compressUncompressed(t.bindingU))).toBe(eG.toHex(true));
+      expect(bytesToHex(t.commitment.hiding)).toBe(dG.toHex(true));
+      expect(bytesToHex(t.commitment.binding)).toBe(eG.toHex(true));
       expect(() => store.take(c)).toThrow(/already used/);
     }
     expect(store.size).toBe(0);

@@ -10,21 +10,14 @@
  * pre-generation changes when a nonce is computed, never how often it is used. The pool is
  * memory-only too and wiped on close.
  */
-import { bytesToHex } from '../crypto.js';
-import type { SigningCommitment, SigningNonce } from '../crypto.js';
-import type { Uncompressed } from '../../../src/crypto/ec/native.js';
+import { bytesToHex, generateNonce } from '../crypto.js';
+import type { NonceWithCommitment, SigningCommitment, SigningNonce } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import { freshNonce } from './fast-ec.js';
-import type { FreshNonce } from './fast-ec.js';
 
 const key = (c: SigningCommitment): string => bytesToHex(c.hiding) + bytesToHex(c.binding);
 
-/** A published nonce as `take` returns it: the secret pair and its commitment points decoded. */
-export interface TakenNonce {
-  nonce: SigningNonce;
-  hidingU: Uncompressed;
-  bindingU: Uncompressed;
-}
+/** A published nonce as `take` returns it: the secret pair and its commitment. */
+export type TakenNonce = NonceWithCommitment;
 
 interface Entry extends TakenNonce {
   expiresAt: number;
@@ -35,7 +28,7 @@ const REFILL_CHUNK = 8;
 
 export class NonceStore {
   private readonly nonces = new Map<string, Entry>();
-  private readonly pool: FreshNonce[] = [];
+  private readonly pool: NonceWithCommitment[] = [];
   private refilling = false;
   private closed = false;
 
@@ -68,8 +61,8 @@ export class NonceStore {
     const expiresAt = Date.now() + this.ttlMs;
     const out: SigningCommitment[] = [];
     for (let i = 0; i < count; i++) {
-      const n = this.pool.shift() ?? freshNonce(this.hedgeSecret);
-      this.nonces.set(key(n.commitment), { nonce: n.nonce, hidingU: n.hidingU, bindingU: n.bindingU, expiresAt });
+      const n = this.pool.shift() ?? generateNonce(this.hedgeSecret);
+      this.nonces.set(key(n.commitment), { ...n, expiresAt });
       out.push(n.commitment);
     }
     this.scheduleRefill();
@@ -114,7 +107,7 @@ export class NonceStore {
         this.refilling = false;
         return;
       }
-      for (let i = 0; i < REFILL_CHUNK && this.pool.length < this.poolTarget; i++) this.pool.push(freshNonce(this.hedgeSecret));
+      for (let i = 0; i < REFILL_CHUNK && this.pool.length < this.poolTarget; i++) this.pool.push(generateNonce(this.hedgeSecret));
       if (this.pool.length < this.poolTarget) setImmediate(step);
       else this.refilling = false;
     };

@@ -2,7 +2,7 @@
  * FROST round 2 on this operator: a signature share for each job, with the nonce behind this
  * operator's commitment in the job (consumed whatever happens next).
  */
-import { buildSigningContext, bytesToHex, findOperator, isSparkCryptoError, operatorShareInContext, scalarFromBytes, scalarToBytes } from '../crypto.js';
+import { buildSigningContext, bytesToHex, isSparkCryptoError, operatorShareWithOwnNonce, scalarToBytes } from '../crypto.js';
 import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
@@ -72,15 +72,11 @@ export class OperatorSigner {
 
   /**
    * z_i in a built context. The nonce pair is the one the store keeps under exactly this
-   * operator's commitment in the job (it made both and keyed one by the other), so RFC 9591's
-   * "nonce matches its commitment" holds by construction and is not recomputed (two base
-   * multiplications per job).
+   * operator's commitment in the job (it made both and keyed one by the other), so the core
+   * skips RFC 9591's "nonce matches its commitment" recomputation.
    */
   private shareWith(ctx: SigningContext, key: Keyshare, taken: TakenNonce): bigint {
-    const op = findOperator(ctx, this.identifier);
-    const d = scalarFromBytes(taken.nonce.hiding, 'hiding nonce');
-    const e = scalarFromBytes(taken.nonce.binding, 'binding nonce');
-    return operatorShareInContext(ctx, op, scalarFromBytes(key.secretShare, 'secret share'), { d, e });
+    return operatorShareWithOwnNonce(ctx, this.identifier, key.secretShare, taken.nonce);
   }
 
   /**

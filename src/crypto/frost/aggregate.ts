@@ -1,14 +1,15 @@
 /**
  * Aggregation of the user's share and t operator shares into a BIP340 signature (R.x || z) that
  * verifies against the Taproot-tweaked key — or, with an adaptor point T, an adaptor signature
- * that becomes one once T's secret is applied. The sum is checked once (one fixed-base and one
- * variable-base multiplication); only if it fails is every share checked to name the culprit.
+ * that becomes one once T's secret is applied. "Sum, verify, blame": the sum is checked once
+ * against the signature equation; only if it fails is every share checked to name the culprit.
+ * The SDK-shaped `aggregateFrost` and the operators' coordinator both aggregate through
+ * `aggregateInContext`.
  */
-import { CURVE_ORDER, concatBytes, equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
-import { addBaseMulPublic, baseMulSecret, mulPublic, negateNative, sum, uncompressedOf } from '../ec/native.js';
-import type { Uncompressed } from '../ec/native.js';
+import { concatBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
+import { addBaseMulPublic, mulPublic, sum } from '../ec/index.js';
 import { SparkCryptoError } from '../errors.js';
-import { buildSigningContext, parsePublicPointNative } from './context.js';
+import { buildSigningContext, parsePublicPoint } from './context.js';
 import type { SigningContext } from './context.js';
 import { identifierToScalar } from './identifiers.js';
 import type { CommitmentMap, SigningCommitment } from './types.js';
@@ -47,18 +48,39 @@ function normaliseMap<T>(m: Record<string, T> | undefined, what: string): Map<st
 
 /**
  * True if z·G − c·Q_even equals the parity-adjusted (R − T): the signature equation (BIP340's,
- * when there is no adaptor). All of it is public data, so libsecp256k1's variable-time routines apply.
+ * when there is no adaptor). All of it is public data, so the backend's variable-time routines apply.
  */
-function sumVerifies(ctx: SigningContext, z: bigint): boolean {
-  const rMinusT = ctx.adaptorU === undefined ? ctx.Ru : sum([ctx.Ru, negateNative(ctx.adaptorU)]);
-  const expected = rMinusT === null || ctx.rEven ? rMinusT : negateNative(rMinusT);
+export function signatureEquationHolds(ctx: SigningContext, z: bigint): boolean {
+  const rMinusT = ctx.adaptor === undefined ? ctx.R : sum([ctx.R, ctx.adaptor.negate()]);
+  const expected = ctx.rEven ? rMinusT : rMinusT.negate();
   // z·G − c·Q_even = (−c)·Q_even + z·G.
-  const minusCQ = mulPublic(uncompressedOf(ctx.key.qEvenAffine), scalarToBytes(CURVE_ORDER - ctx.c));
-  let lhs: Uncompressed | null;
-  if (z === 0n) lhs = minusCQ;
-  // (c = 0 never happens in practice; then lhs is z·G, by the constant-time routine, harmless on public z.)
-  else lhs = minusCQ === null ? baseMulSecret(scalarToBytes(z)) : addBaseMulPublic(minusCQ, scalarToBytes(z));
-  return lhs === null || expected === null ? lhs === expected : equalBytes(lhs, expected);
+  const lhs = addBaseMulPublic(mulPublic(ctx.key.qEvenPoint, modN(-ctx.c)), modN(z));
+  return lhs.equals(expected);
+}
+
+/** One signer's share for aggregation. */
+export interface AggregationShare {
+  /** The signer's identifier (named as the culprit if the share is bad). */
+  who: string;
+  /** What the share must verify against; undefined for a share computed by the aggregator itself. */
+  signer: ShareSigner | undefined;
+  z: bigint;
+}
+
+export type Aggregation = { ok: true; signature: Uint8Array } | { ok: false; culprits: string[] };
+
+/**
+ * Sums the shares; if the sum satisfies the signature equation, the 64-byte signature; else the
+ * signers whose shares fail verification (none, when every share verifies but the public shares
+ * do not add up to the verifying key).
+ */
+export function aggregateInContext(ctx: SigningContext, shares: readonly AggregationShare[]): Aggregation {
+  let z = 0n;
+  for (const s of shares) z += s.z;
+  z = modN(z);
+  if (signatureEquationHolds(ctx, z)) return { ok: true, signature: concatBytes(ctx.rx, scalarToBytes(z)) };
+  const culprits = shares.filter((s) => s.signer !== undefined && !verifyShareInContext(ctx, s.signer, s.z)).map((s) => s.who);
+  return { ok: false, culprits };
 }
 
 /** Aggregates into a 64-byte signature; throws INVALID_SIGNATURE_SHARE naming a cheating signer. */
@@ -73,7 +95,7 @@ export function aggregateFrost(params: AggregateFrostParams): Uint8Array {
   });
   const sigs = normaliseMap(params.statechainSignatures, 'statechainSignatures');
   const pubs = normaliseMap(params.statechainPublicKeys, 'statechainPublicKeys');
-  const shares: { signer: ShareSigner; z: bigint; who: string }[] = [];
+  const shares: AggregationShare[] = [];
   for (const op of ctx.operators) {
     const sig = sigs.get(op.id);
     if (sig === undefined) throw new SparkCryptoError('MISSING_PARTICIPANT', `no signature share from operator ${op.id}`, op.id);
@@ -92,19 +114,14 @@ export function aggregateFrost(params: AggregateFrostParams): Uint8Array {
     who: ctx.user.id,
   });
   // Public keys are parsed now so that malformed ones are reported even when the sum verifies.
-  parsePublicPointNative(params.selfPublicKey, 'user public key');
-  for (const s of shares) if (s.signer.role === 'operator') parsePublicPointNative(s.signer.publicShare, `public share of ${s.who}`, s.who);
+  parsePublicPoint(params.selfPublicKey, 'user public key');
+  for (const s of shares) if (s.signer?.role === 'operator') parsePublicPoint(s.signer.publicShare, `public share of ${s.who}`, s.who);
 
-  let z = 0n;
-  for (const s of shares) z += s.z;
-  z = modN(z);
-  if (!sumVerifies(ctx, z)) {
-    const bad = shares.filter((s) => !verifyShareInContext(ctx, s.signer, s.z)).map((s) => s.who);
-    const first = bad[0];
-    if (first !== undefined) {
-      throw new SparkCryptoError('INVALID_SIGNATURE_SHARE', `invalid signature share(s) from ${bad.join(', ')}`, first);
-    }
-    throw new SparkCryptoError('INVALID_SIGNATURE', 'every share verifies but the public shares do not add up to the verifying key');
+  const result = aggregateInContext(ctx, shares);
+  if (result.ok) return result.signature;
+  const first = result.culprits[0];
+  if (first !== undefined) {
+    throw new SparkCryptoError('INVALID_SIGNATURE_SHARE', `invalid signature share(s) from ${result.culprits.join(', ')}`, first);
   }
-  return concatBytes(ctx.rx, scalarToBytes(z));
+  throw new SparkCryptoError('INVALID_SIGNATURE', 'every share verifies but the public shares do not add up to the verifying key');
 }

@@ -3,7 +3,7 @@
  * weak RNG alone does not leak the key) and the commitment of a nonce pair.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
-import { G, assertBytes, concatBytes, scalarFromBytes, scalarToBytes, wipe } from '../bytes.js';
+import { assertBytes, concatBytes, scalarFromBytes, scalarToBytes, secretBaseMul, wipe } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
 import { h3 } from './hash.js';
 import type { SigningCommitment, SigningNonce } from './types.js';
@@ -24,7 +24,8 @@ function nonceScalar(secret: Uint8Array, random: Uint8Array): bigint {
 export function commitmentFromNonce(nonce: SigningNonce): SigningCommitment {
   const d = scalarFromBytes(nonce.hiding, 'hiding nonce');
   const e = scalarFromBytes(nonce.binding, 'binding nonce');
-  return { hiding: G.multiply(d).toBytes(true), binding: G.multiply(e).toBytes(true) };
+  // Secret scalars: the backend's constant-time base multiplication.
+  return { hiding: secretBaseMul(d).toBytes(true), binding: secretBaseMul(e).toBytes(true) };
 }
 
 export interface NonceWithCommitment {

@@ -3,11 +3,11 @@
  * FROST"): P as given, P' = P made even, t = TapTweak(P'.x) with an empty script tree, Q = P' + t·G.
  * Cached per key because every signature on a leaf reuses the same verifying key.
  */
-import { G, assertBytes, bytesToHex, hasEvenY, pointFromBytes, xOnly } from '../bytes.js';
+import { assertBytes, bytesToHex, hasEvenY, pointFromBytes, xOnly } from '../bytes.js';
 import type { Point } from '../bytes.js';
+import { addBaseMulPublic } from '../ec/index.js';
 import { SparkCryptoError } from '../errors.js';
 import { tapTweak } from './hash.js';
-import type { Affine } from '../ec/jacobian.js';
 
 export interface TweakedKey {
   /** The verifying key as given (untweaked). */
@@ -15,8 +15,6 @@ export interface TweakedKey {
   readonly pEven: boolean;
   /** The tweak scalar t. */
   readonly t: bigint;
-  /** t·G. */
-  readonly tG: Point;
   /** The tweaked output key Q = even(P) + t·G, with its actual parity. */
   readonly Q: Point;
   readonly qEven: boolean;
@@ -24,9 +22,6 @@ export interface TweakedKey {
   readonly qEvenPoint: Point;
   /** Q.x: the x-only key a BIP340 verifier uses. */
   readonly qx: Uint8Array;
-  /** Affine forms for the Jacobian hot paths. */
-  readonly tGAffine: Affine;
-  readonly qEvenAffine: Affine;
 }
 
 const CACHE_LIMIT = 512;
@@ -37,12 +32,12 @@ function computeTweakedKey(verifyingKey: Uint8Array): TweakedKey {
   const pEven = hasEvenY(P);
   const pPrime = pEven ? P : P.negate();
   const t = tapTweak(xOnly(pPrime));
-  const tG = G.multiply(t);
-  const Q = pPrime.add(tG);
+  // t is public (a hash of the public key).
+  const Q = addBaseMulPublic(pPrime, t);
   if (Q.is0()) throw new SparkCryptoError('INVALID_POINT', 'tweaked verifying key is the point at infinity');
   const qEven = hasEvenY(Q);
   const qEvenPoint = qEven ? Q : Q.negate();
-  return { P, pEven, t, tG, Q, qEven, qEvenPoint, qx: xOnly(Q), tGAffine: tG.toAffine(), qEvenAffine: qEvenPoint.toAffine() };
+  return { P, pEven, t, Q, qEven, qEvenPoint, qx: xOnly(Q) };
 }
 
 /** The tweaked view of a 33-byte verifying key (validated; cached). */

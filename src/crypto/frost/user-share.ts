@@ -3,10 +3,9 @@
  * (docs/keys-and-frost.md, section "The user's share, written out"): identifier hid("user"), Lagrange
  * coefficient 1, key negated iff P and Q differ in parity, nonces negated iff R is odd.
  */
-import { equalBytes, modN, scalarFromBytes, scalarToBytes } from '../bytes.js';
-import { baseMulSecret, uncompressedOf } from '../ec/native.js';
+import { modN, scalarFromBytes, scalarToBytes, secretBaseMul } from '../bytes.js';
+import type { Point } from '../bytes.js';
 import { SparkCryptoError } from '../errors.js';
-import type { Affine } from '../ec/jacobian.js';
 import { buildSigningContext, parsePublicPoint } from './context.js';
 import type { SigningContext } from './context.js';
 import type { CommitmentMap, KeyPackage, SigningCommitment, SigningNonce } from './types.js';
@@ -29,26 +28,33 @@ export interface SignFrostParams {
   adaptorPubKey?: Uint8Array | undefined;
 }
 
+/** A signer's nonce pair as scalars (d hiding, e binding). */
+export interface NonceScalars {
+  d: bigint;
+  e: bigint;
+}
+
+/** Parses a signer's nonce pair (each in [1, n−1]). */
+export function nonceScalars(nonce: SigningNonce, who: string): NonceScalars {
+  if (nonce === null || typeof nonce !== 'object') throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce is missing`);
+  return { d: scalarFromBytes(nonce.hiding, 'hiding nonce'), e: scalarFromBytes(nonce.binding, 'binding nonce') };
+}
+
 /**
  * Parses a signer's nonce pair and checks it against its published (already decoded)
  * commitment, as RFC 9591 §5.2 requires before signing.
  */
-export function nonceMatchingCommitment(nonce: SigningNonce, hiding: Affine, binding: Affine, who: string): { d: bigint; e: bigint } {
-  if (nonce === null || typeof nonce !== 'object') throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce is missing`);
-  const d = scalarFromBytes(nonce.hiding, 'hiding nonce');
-  const e = scalarFromBytes(nonce.binding, 'binding nonce');
-  // Secret scalars go through libsecp256k1's constant-time base multiplication (ecmult_gen),
-  // never the variable-time table in ec/base.ts. The comparison is of public points.
-  const dG = baseMulSecret(nonce.hiding);
-  const eG = baseMulSecret(nonce.binding);
-  if (!equalBytes(dG, uncompressedOf(hiding)) || !equalBytes(eG, uncompressedOf(binding))) {
+export function nonceMatchingCommitment(nonce: SigningNonce, hiding: Point, binding: Point, who: string): NonceScalars {
+  const { d, e } = nonceScalars(nonce, who);
+  // Secret scalars go through the backend's constant-time base multiplication; the comparison is of public points.
+  if (!secretBaseMul(d).equals(hiding) || !secretBaseMul(e).equals(binding)) {
     throw new SparkCryptoError('NONCE_MISMATCH', `${who}'s nonce does not match its commitment`);
   }
   return { d, e };
 }
 
 /** z = d' + ρ·e' + c·s' for the user, given a prepared context and checked nonces. */
-export function userShareInContext(ctx: SigningContext, secretKey: bigint, nonce: { d: bigint; e: bigint }): bigint {
+export function userShareInContext(ctx: SigningContext, secretKey: bigint, nonce: NonceScalars): bigint {
   const sign = ctx.rEven ? 1n : -1n;
   const s = ctx.key.pEven === ctx.key.qEven ? secretKey : -secretKey;
   return modN(sign * (nonce.d + ctx.user.rho * nonce.e) + ctx.c * s);

@@ -4,12 +4,9 @@
  * z_i·G == ±(D_i + ρ_i·E_i) + λ_i·c·Y_i', Y_i' the share's key adjusted as its signer adjusted
  * its secret (user: negated iff P, Q parities differ; operator: ±(±Y_i + t·G)).
  */
-import { scalarFromBytes } from '../bytes.js';
-import { mulG } from '../ec/base.js';
-import { fromAffine, INFINITY, jadd, jaddAffine, jequals, jneg, toAffine } from '../ec/jacobian.js';
-import type { Affine, Jac } from '../ec/jacobian.js';
-import { fneg } from '../ec/field.js';
-import { msm } from '../ec/msm.js';
+import { modN, scalarFromBytes } from '../bytes.js';
+import type { Point } from '../bytes.js';
+import { addBaseMulPublic, mulPublic, sum } from '../ec/index.js';
 import { buildSigningContext, findOperator, operatorLagrange, parsePublicPoint, participantShare } from './context.js';
 import type { SigningContext, SigningContextInput } from './context.js';
 
@@ -18,28 +15,24 @@ export type ShareSigner =
   | { role: 'user'; publicKey: Uint8Array }
   | { role: 'operator'; identifier: string; publicShare: Uint8Array };
 
-function negAffine(a: Affine): Affine {
-  return { x: a.x, y: fneg(a.y) };
-}
-
 /** True if the share z is valid for `signer`, given a prepared context. */
 export function verifyShareInContext(ctx: SigningContext, signer: ShareSigner, z: bigint): boolean {
-  let share: Jac;
-  let keyTerm: Jac;
+  let share: Point;
+  let keyTerm: Point;
   if (signer.role === 'user') {
     share = participantShare(ctx.user);
     const Y = parsePublicPoint(signer.publicKey, 'user public key');
-    keyTerm = msm([ctx.key.pEven === ctx.key.qEven ? Y : negAffine(Y)], [ctx.c]);
+    keyTerm = mulPublic(ctx.key.pEven === ctx.key.qEven ? Y : Y.negate(), ctx.c);
   } else {
     const op = findOperator(ctx, signer.identifier);
     share = participantShare(op);
     const Yi = parsePublicPoint(signer.publicShare, `public share of ${op.id}`, op.id);
-    const tweaked = jaddAffine(fromAffine(ctx.key.pEven ? Yi : negAffine(Yi)), ctx.key.tGAffine.x, ctx.key.tGAffine.y);
-    const K = toAffine(ctx.key.qEven ? tweaked : jneg(tweaked));
-    keyTerm = K === undefined ? INFINITY : msm([K], [operatorLagrange(ctx, op.idScalar) * ctx.c]);
+    const tweaked = addBaseMulPublic(ctx.key.pEven ? Yi : Yi.negate(), ctx.key.t);
+    keyTerm = mulPublic(ctx.key.qEven ? tweaked : tweaked.negate(), modN(operatorLagrange(ctx, op.idScalar) * ctx.c));
   }
-  const expected = jadd(ctx.rEven ? share : jneg(share), keyTerm);
-  return jequals(mulG(z), expected);
+  const expected = sum([ctx.rEven ? share : share.negate(), keyTerm]);
+  // z·G = expected ⇔ −expected + z·G is infinity.
+  return addBaseMulPublic(expected.negate(), z).is0();
 }
 
 export interface VerifySignatureShareParams extends SigningContextInput {

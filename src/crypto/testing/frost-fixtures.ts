@@ -5,8 +5,7 @@
 import { Point, publicKeyOf } from '../bytes.js';
 import { runDkgInProcess } from '../dkg.js';
 import { bytesToBigInt } from '../bytes.js';
-import { mulG } from '../ec/base.js';
-import { compress, toAffine } from '../ec/jacobian.js';
+import { addBaseMulPublic } from '../ec/index.js';
 import { operatorIdentifier } from '../frost/identifiers.js';
 import { signFrostOperator, type SignFrostOperatorParams } from '../frost/operator-share.js';
 import type { CommitmentMap, SigningCommitment, SigningNonce } from '../frost/types.js';
@@ -69,13 +68,9 @@ export interface FrostRound {
   adaptorPubKey: Uint8Array | undefined;
 }
 
-/** Commitment of a test nonce via the fast (variable-time) table: fixtures only. */
+/** Commitment of a test nonce via the variable-time base multiplication: fixtures only. */
 function commit(n: SigningNonce): SigningCommitment {
-  const enc = (k: Uint8Array): Uint8Array => {
-    const a = toAffine(mulG(bytesToBigInt(k)));
-    if (a === undefined) throw new Error('zero nonce');
-    return compress(a);
-  };
+  const enc = (k: Uint8Array): Uint8Array => addBaseMulPublic(Point.ZERO, bytesToBigInt(k)).toBytes(true);
   return { hiding: enc(n.hiding), binding: enc(n.binding) };
 }
 
@@ -112,11 +107,6 @@ export function makeRound(rng: SeededRandom, group: OperatorGroup, signers: numb
     adaptorSecret,
     adaptorPubKey: adaptorSecret === undefined ? undefined : publicKeyOf(adaptorSecret),
   };
-}
-
-/** Parity facts of a round, for coverage accounting. */
-export function parityOf(point: Uint8Array): 'even' | 'odd' {
-  return point[0] === 0x02 ? 'even' : 'odd';
 }
 
 /** The user's signFrost parameters for a round, in the SDK's shape (ours and the WASM take the same). */

@@ -15,6 +15,5 @@ export {
   recoverSecret as sdkRecoverSecret,
   validateShare as sdkValidateShare,
   DefaultSparkSigner,
-  UnsafeStatelessSparkSigner,
   KeyDerivationType,
 } from '@buildonspark/spark-sdk';
