@@ -3,7 +3,7 @@ import { schnorr } from '@noble/curves/secp256k1';
 import { p2tr, Transaction } from '@scure/btc-signer';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../crypto/index.js';
-import { DefaultSparkSigner, KeyDerivationType } from '../crypto/testing/sdk-oracle.js';
+import { DefaultSparkSigner, KeyDerivationType } from '../crypto/testing/index.js';
 import type { RefundKey } from './exit-data.js';
 import { SoftwareSweepSigner, refundKeyPath } from './sweep-signer.js';
 
