@@ -90,7 +90,7 @@ static frost_err_t sorted_participants(frost_commit_ref_t all[FROST_MAX_PARTICIP
  * user's secret is negated). */
 static frost_err_t taproot_output_key(const uint8_t verifying_key[33], uint8_t qx[32],
                                       uint32_t *s_neg) {
-    ge_t P, Q, T;
+    ge_t P, Q, T, G;
     fe_t ax, ay;
     sc_t t;
     uint8_t h[32];
@@ -103,7 +103,11 @@ static frost_err_t taproot_output_key(const uint8_t verifying_key[33], uint8_t q
     }
     tagged_hash("TapTweak", verifying_key + 1, 32u, h);
     (void)sc_from_bytes_reduce(&t, h);
-    ge_mul_gen(&T, &t);
+    /* t is public (a hash of the verifying key): the variable-time multiplication, not the
+     * platform's arithmetic on secrets, whose side-channel protection t does not need and
+     * which costs far more under Speculos (docs/speculos.md, "The OS crypto syscalls") */
+    ge_set_generator(&G);
+    (void)ge_mul_multi_vartime(&T, &t, &G, 1u);
     ge_add(&Q, &P, &T);
     if (!ge_to_affine(&ax, &ay, &Q)) {
         return FROST_ERR_DEGENERATE;
