@@ -1,6 +1,5 @@
 #include "sc.h"
 
-#include <string.h>
 
 #include "portable.h"
 #include "wipe.h"
@@ -32,24 +31,6 @@ uint32_t sc_from_bytes_reduce(sc_t *r, const uint8_t b[32]) {
 uint32_t sc_from_bytes_nonzero(sc_t *r, const uint8_t b[32]) {
     u256_from_be(r, b);
     return u256_lt(r, &SC_MOD.m) & (u256_is_zero(r) ^ 1u);
-}
-
-void sc_from_bytes48(sc_t *r, const uint8_t b[48]) {
-    /* b = hi * 2^256 + lo with hi < 2^128. Montgomery-multiplying hi by R^2 gives hi * R =
-     * hi * 2^256 mod n. */
-    uint8_t hib[32];
-    u256_t hi, lo, t;
-    memset(hib, 0, 16u);
-    memcpy(hib + 16u, b, 16u);
-    u256_from_be(&hi, hib);
-    u256_from_be(&lo, b + 16u);
-    (void)mod_reduce_once(&lo, &lo, &SC_MOD);
-    mod_mont_mul(&t, &hi, &SC_MOD.r2, &SC_MOD);
-    mod_add(r, &t, &lo, &SC_MOD);
-    wipe(hib, sizeof hib);
-    wipe(&hi, sizeof hi);
-    wipe(&lo, sizeof lo);
-    wipe(&t, sizeof t);
 }
 
 void sc_to_bytes(uint8_t b[32], const sc_t *a) { u256_to_be(b, a); }

@@ -1,7 +1,8 @@
 /* sc.h - scalars modulo the secp256k1 group order n, in normal (non-Montgomery) form.
- * Constant time. The arithmetic (add, sub, neg, mul, inv, cond_neg) runs on the platform's
- * implementation (platform.h, "arithmetic on secrets"; secret_arith.c): the OS's cx_bn_*
- * syscalls on the device, the portable C of portable.h on the host. Inputs must be < n. */
+ * Constant time. The arithmetic (add, sub, neg, mul, inv, cond_neg, the 48-byte reduction)
+ * runs on the platform's implementation (platform.h, "arithmetic on secrets";
+ * secret_arith.c): the OS's cx_bn_* syscalls on the device, the portable C of portable.h on
+ * the host. Inputs must be < n. */
 #ifndef SPARK_SC_H
 #define SPARK_SC_H
 #include "mont.h"

@@ -6,6 +6,8 @@
  * 256-bit value >= n) are settled here, the same way on both platforms, with masks instead of
  * branches: the platform is handed a valid input (1 or G in their place) and the result is
  * replaced afterwards. */
+#include <string.h>
+
 #include "ge.h"
 #include "platform.h"
 #include "sc.h"
@@ -27,6 +29,28 @@ static void sc_platform_op(sc_t *r, const sc_t *a, const sc_t *b, plat_sc_op_t o
 void sc_add(sc_t *r, const sc_t *a, const sc_t *b) { sc_platform_op(r, a, b, plat_sc_add); }
 void sc_sub(sc_t *r, const sc_t *a, const sc_t *b) { sc_platform_op(r, a, b, plat_sc_sub); }
 void sc_mul(sc_t *r, const sc_t *a, const sc_t *b) { sc_platform_op(r, a, b, plat_sc_mul); }
+
+/* 2^256 mod n, i.e. 2^256 - n */
+static const sc_t TWO_POW_256_MOD_N = {{0x2fc9bebfu, 0x402da173u, 0x50b75fc4u, 0x45512319u,
+                                        0x00000001u, 0u, 0u, 0u}};
+
+void sc_from_bytes48(sc_t *r, const uint8_t b[48]) {
+    /* b = hi * 2^256 + lo with hi < 2^128 < n: r = hi * (2^256 mod n) + (lo mod n). The nonces
+     * are such reductions of secret bytes (nonce_store.c), so the multiply and add go through
+     * the platform; lo mod n is one masked conditional subtraction. */
+    uint8_t hib[32];
+    sc_t hi, lo, t;
+    memset(hib, 0, 16u);
+    memcpy(hib + 16u, b, 16u);
+    u256_from_be(&hi, hib);
+    (void)sc_from_bytes_reduce(&lo, b + 16u);
+    sc_mul(&t, &hi, &TWO_POW_256_MOD_N);
+    sc_add(r, &t, &lo);
+    wipe(hib, sizeof hib);
+    wipe(&hi, sizeof hi);
+    wipe(&lo, sizeof lo);
+    wipe(&t, sizeof t);
+}
 
 void sc_neg(sc_t *r, const sc_t *a) {
     sc_t zero;
