@@ -1,6 +1,5 @@
 #include "sc.h"
 
-
 #include "portable.h"
 #include "wipe.h"
 
