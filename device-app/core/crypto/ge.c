@@ -103,8 +103,8 @@ void ge_cmov(ge_t *r, const ge_t *a, uint32_t flag) {
     u256_cmov(&r->z, &a->z, flag);
 }
 
-/* Scratch table for ge_mul_portable, static rather than on the stack (1.5 KiB) to keep stack use
- * small on the device; the core is single-threaded and this is not re-entered. */
+/* Scratch table for ge_mul_portable, static rather than on the stack (1.5 KiB); the core is
+ * single-threaded and this is not re-entered. */
 static ge_t g_mul_table[16];
 
 void ge_mul_portable(ge_t *r, const sc_t *k, const ge_t *p) {
