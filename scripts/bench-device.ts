@@ -16,8 +16,16 @@
  * "Device time after approval": the script walks the review to "Approve", holds both buttons,
  * starts the clock, releases them (the app acts on release) and stops when the reply arrives,
  * so the human part of the flow is not counted.
- * The FROST share's instruction count for a real-device estimate comes from the host build
- * (device-app/host `make bench`); it is run and printed at the end.
+ * Two paths for the arithmetic on secrets (device-app/core/platform.h, "arithmetic on secrets"):
+ *   - the device ELF does it through the OS's cx_bn_* / cx_ecpoint_* syscalls
+ *     (device-app/platform/os_crypto.c); under Speculos they run natively in the emulator, so
+ *     "FROST share ...: after approval" (key and nonce derivation, then frost_finish: three
+ *     conditional negations, two multiplications and two additions mod n, each one syscall
+ *     sequence) is the syscall path's cost, and "before review" holds frost_prepare (public
+ *     values, portable C on the device as well);
+ *   - the host build runs the portable C, the reference: its callgrind instruction counts
+ *     (device-app/host `make bench`: "frost" = frost_prepare + frost_finish, "frost-finish" =
+ *     the secret part alone) are run and printed at the end.
  */
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { execFileSync } from 'node:child_process';
@@ -168,13 +176,13 @@ async function main(): Promise<void> {
         String(r.rounds).padStart(5),
     );
   }
-  // The host build's instruction count of one FROST share (device-app/host, `make bench`, under
-  // callgrind) for the real-device estimate. Skipped with --no-host.
+  // The host build's instruction counts (device-app/host, `make bench`, under callgrind): the
+  // portable path of the same operations. Skipped with --no-host.
   let host: string | undefined;
   if (!process.argv.includes('--no-host')) {
     try {
       host = execFileSync('make', ['-s', '-C', 'device-app/host', 'bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      console.log(`\nHost build instruction counts (callgrind, from device-app/host):\n${host.trim()}`);
+      console.log(`\nHost build instruction counts, portable path (callgrind, from device-app/host):\n${host.trim()}`);
     } catch (err) {
       console.log(`\nHost instruction count unavailable (make -C device-app/host bench failed: ${(err as Error).message.split('\n')[0] ?? ''})`);
     }

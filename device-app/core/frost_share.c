@@ -48,28 +48,16 @@ static uint32_t id_valid(const uint8_t id[32]) {
     return sc_from_bytes_nonzero(&s, id);
 }
 
-frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
-                          const frost_commit_ref_t *ops, uint32_t n_ops,
-                          const uint8_t user_hiding[33], const uint8_t user_binding[33],
-                          const uint8_t *adaptor, frost_plan_t *plan) {
-    frost_commit_ref_t all[FROST_MAX_PARTICIPANTS];
-    uint8_t user_id[32];
-    uint8_t qx[32], h[32], prefix[97];
-    ge_t P, Q, R, T;
-    fe_t ax, ay;
-    sc_t t;
-    sha256_ctx_t hc;
-    frost_err_t err = FROST_OK;
-
-    memset(plan, 0, sizeof *plan);
+/* Step 1: the participants (operators and the user) sorted by identifier, numeric =
+ * big-endian byte order. Every operator id must be a valid non-zero scalar; a duplicate (the
+ * user's own id among the operators included) is refused. Public data: a plain insertion sort. */
+static frost_err_t sorted_participants(frost_commit_ref_t all[FROST_MAX_PARTICIPANTS],
+                                       const uint8_t user_id[32], const uint8_t user_hiding[33],
+                                       const uint8_t user_binding[33],
+                                       const frost_commit_ref_t *ops, uint32_t n_ops) {
     if (n_ops == 0u || n_ops + 1u > FROST_MAX_PARTICIPANTS) {
         return FROST_ERR_ID;
     }
-    frost_user_identifier(user_id);
-
-    /* Participants sorted by identifier (numeric = big-endian byte order); public data, so a
-     * plain insertion sort is fine. The user's own id among the operators shows up as a
-     * duplicate. */
     all[0].id = user_id;
     all[0].hiding = user_hiding;
     all[0].binding = user_binding;
@@ -94,8 +82,18 @@ frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33]
             return FROST_ERR_ID;
         }
     }
+    return FROST_OK;
+}
 
-    /* P' = P with even y; Q = P' + t*G, t = TapTweak(P'.x) with an empty merkle root */
+/* Step 2: the taproot output key. P' = P with even y; Q = P' + t*G with t = TapTweak(P'.x)
+ * and an empty merkle root. Writes Q.x and whether P and Q differ in y parity (then the
+ * user's secret is negated). */
+static frost_err_t taproot_output_key(const uint8_t verifying_key[33], uint8_t qx[32],
+                                      uint32_t *s_neg) {
+    ge_t P, Q, T, G;
+    fe_t ax, ay;
+    sc_t t;
+    uint8_t h[32];
     if (!ge_decode(&P, verifying_key)) {
         return FROST_ERR_POINT;
     }
@@ -105,15 +103,24 @@ frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33]
     }
     tagged_hash("TapTweak", verifying_key + 1, 32u, h);
     (void)sc_from_bytes_reduce(&t, h);
-    ge_mul_gen(&T, &t);
+    /* t is public (a hash of the verifying key): the variable-time multiplication, not the
+     * platform's arithmetic on secrets, whose side-channel protection t does not need and
+     * which costs far more under Speculos (docs/speculos.md, "The OS crypto syscalls") */
+    ge_set_generator(&G);
+    (void)ge_mul_multi_vartime(&T, &t, &G, 1u);
     ge_add(&Q, &P, &T);
     if (!ge_to_affine(&ax, &ay, &Q)) {
         return FROST_ERR_DEGENERATE;
     }
-    uint32_t q_odd = fe_is_odd(&ay);
     fe_to_bytes(qx, &ax);
+    *s_neg = p_odd ^ fe_is_odd(&ay);
+    return FROST_OK;
+}
 
-    /* prefix = 0x02 || Q.x || H4(msg) || H5(commitment list) */
+/* Step 3: the binding-factor input prefix = 0x02 || Q.x || H4(msg) || H5(commitment list). */
+static void binding_prefix(uint8_t prefix[97], const uint8_t qx[32], const uint8_t msg[32],
+                           const frost_commit_ref_t *all, uint32_t n_all) {
+    sha256_ctx_t hc;
     prefix[0] = 0x02u;
     memcpy(prefix + 1, qx, 32u);
     hash_ctx_init(&hc, "msg");
@@ -126,62 +133,89 @@ frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33]
         sha256_update(&hc, all[i].binding, 33u);
     }
     sha256_final(&hc, prefix + 65);
+}
 
-    /* R = sum(D_i + rho_i * E_i) (+ adaptor). Binding factors and commitments are public, so
-     * the rho_i * E_i terms go through the variable-time multi-scalar multiplication, in
-     * groups of GE_MULTI_MAX sharing their doublings. */
+/* Step 4: the group commitment R = sum(D_i + rho_i * E_i) (+ adaptor), and the user's binding
+ * factor rho_user. Binding factors and commitments are public, so the rho_i * E_i terms go
+ * through the variable-time multi-scalar multiplication, in groups of GE_MULTI_MAX sharing
+ * their doublings. R at infinity (e.g. an adaptor point that cancels the commitments) has no
+ * BIP340 encoding: refused, not signed. */
+static frost_err_t group_commitment(fe_t *rx, fe_t *ry, sc_t *rho_user, const uint8_t prefix[97],
+                                    const frost_commit_ref_t *all, uint32_t n_all,
+                                    const uint8_t *user_id, const uint8_t *adaptor) {
+    ge_t R;
     ge_set_infinity(&R);
-    for (uint32_t g = 0; g < n_all && err == FROST_OK; g += GE_MULTI_MAX) {
+    for (uint32_t g = 0; g < n_all; g += GE_MULTI_MAX) {
         ge_t E[GE_MULTI_MAX], D, sum;
         sc_t rhos[GE_MULTI_MAX];
         uint32_t m = n_all - g < GE_MULTI_MAX ? n_all - g : GE_MULTI_MAX;
         for (uint32_t j = 0; j < m; j++) {
             const frost_commit_ref_t *pc = &all[g + j];
-            hash_to_scalar_tag(&rhos[j], "rho", prefix, sizeof prefix, pc->id, 32u);
+            hash_to_scalar_tag(&rhos[j], "rho", prefix, 97u, pc->id, 32u);
             if (pc->id == user_id) {
-                plan->rho_user = rhos[j];
+                *rho_user = rhos[j];
             }
             if (!ge_decode(&D, pc->hiding) || !ge_decode(&E[j], pc->binding)) {
-                err = FROST_ERR_POINT;
-                break;
+                return FROST_ERR_POINT;
             }
             ge_add(&R, &R, &D);
         }
-        if (err == FROST_OK) {
-            (void)ge_mul_multi_vartime(&sum, rhos, E, m);
-            ge_add(&R, &R, &sum);
-        }
+        (void)ge_mul_multi_vartime(&sum, rhos, E, m);
+        ge_add(&R, &R, &sum);
     }
-    if (err == FROST_OK && adaptor != NULL) {
+    if (adaptor != NULL) {
         ge_t A;
         if (!ge_decode(&A, adaptor)) {
-            err = FROST_ERR_POINT;
-        } else {
-            ge_add(&R, &R, &A);
+            return FROST_ERR_POINT;
         }
+        ge_add(&R, &R, &A);
     }
-    /* R at infinity (e.g. an adaptor point that cancels the commitments) has no BIP340
-     * encoding: refused, not signed */
-    if (err == FROST_OK && !ge_to_affine(&ax, &ay, &R)) {
-        err = FROST_ERR_DEGENERATE;
+    return ge_to_affine(rx, ry, &R) ? FROST_OK : FROST_ERR_DEGENERATE;
+}
+
+/* Step 5: c = int(tagged "BIP0340/challenge"(R.x || Q.x || msg)) mod n */
+static void bip340_challenge(sc_t *c, const uint8_t rx[32], const uint8_t qx[32],
+                             const uint8_t msg[32]) {
+    sha256_ctx_t hc;
+    uint8_t h[32];
+    tagged_init(&hc, "BIP0340/challenge");
+    sha256_update(&hc, rx, 32u);
+    sha256_update(&hc, qx, 32u);
+    sha256_update(&hc, msg, 32u);
+    sha256_final(&hc, h);
+    (void)sc_from_bytes_reduce(c, h);
+}
+
+frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
+                          const frost_commit_ref_t *ops, uint32_t n_ops,
+                          const uint8_t user_hiding[33], const uint8_t user_binding[33],
+                          const uint8_t *adaptor, frost_plan_t *plan) {
+    frost_commit_ref_t all[FROST_MAX_PARTICIPANTS];
+    uint8_t user_id[32], qx[32], rxb[32], prefix[97];
+    fe_t rx, ry;
+    uint32_t s_neg = 0u;
+
+    memset(plan, 0, sizeof *plan);
+    frost_user_identifier(user_id);
+    frost_err_t err = sorted_participants(all, user_id, user_hiding, user_binding, ops, n_ops);
+    if (err == FROST_OK) {
+        err = taproot_output_key(verifying_key, qx, &s_neg);
+    }
+    if (err == FROST_OK) {
+        binding_prefix(prefix, qx, msg, all, n_ops + 1u);
+        err = group_commitment(&rx, &ry, &plan->rho_user, prefix, all, n_ops + 1u, user_id,
+                               adaptor);
     }
     if (err != FROST_OK) {
         memset(plan, 0, sizeof *plan);
         return err;
     }
-    plan->r_odd = fe_is_odd(&ay);
-    plan->s_neg = p_odd ^ q_odd;
-    fe_to_bytes(h, &ax);
+    plan->r_odd = fe_is_odd(&ry);
+    plan->s_neg = s_neg;
+    fe_to_bytes(rxb, &rx);
     plan->r_enc[0] = (uint8_t)(0x02u | plan->r_odd);
-    memcpy(plan->r_enc + 1, h, 32u);
-
-    /* c = int(tagged "BIP0340/challenge"(R.x || Q.x || msg)) mod n */
-    tagged_init(&hc, "BIP0340/challenge");
-    sha256_update(&hc, h, 32u);
-    sha256_update(&hc, qx, 32u);
-    sha256_update(&hc, msg, 32u);
-    sha256_final(&hc, h);
-    (void)sc_from_bytes_reduce(&plan->c, h);
+    memcpy(plan->r_enc + 1, rxb, 32u);
+    bip340_challenge(&plan->c, rxb, qx, msg);
     return FROST_OK;
 }
 
@@ -204,45 +238,4 @@ void frost_finish(const frost_plan_t *plan, const sc_t *secret, const sc_t *d, c
     wipe(&s, sizeof s);
     wipe(&cs, sizeof cs);
     wipe(&z, sizeof z);
-}
-
-frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
-                             const uint8_t msg[32], const uint8_t verifying_key[33],
-                             const frost_commit_ref_t *ops, uint32_t n_ops,
-                             const uint8_t user_hiding[33], const uint8_t user_binding[33],
-                             const uint8_t *adaptor, uint8_t z_out[32]) {
-    frost_plan_t plan;
-    frost_err_t err = frost_prepare(msg, verifying_key, ops, n_ops, user_hiding, user_binding,
-                                    adaptor, &plan);
-    if (err == FROST_OK) {
-        frost_finish(&plan, secret, d, e, z_out);
-    }
-    return err;
-}
-
-frost_err_t frost_check_package(const uint8_t verifying_key[33], const frost_commit_ref_t *ops,
-                                uint32_t n_ops, const uint8_t *adaptor) {
-    uint8_t user_id[32];
-    ge_t p;
-    if (n_ops == 0u || n_ops + 1u > FROST_MAX_PARTICIPANTS) {
-        return FROST_ERR_ID;
-    }
-    frost_user_identifier(user_id);
-    for (uint32_t i = 0; i < n_ops; i++) {
-        if (!id_valid(ops[i].id) || memcmp(ops[i].id, user_id, 32u) == 0) {
-            return FROST_ERR_ID;
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            if (memcmp(ops[i].id, ops[j].id, 32u) == 0) {
-                return FROST_ERR_ID;
-            }
-        }
-        if (!ge_decode(&p, ops[i].hiding) || !ge_decode(&p, ops[i].binding)) {
-            return FROST_ERR_POINT;
-        }
-    }
-    if (!ge_decode(&p, verifying_key) || (adaptor != NULL && !ge_decode(&p, adaptor))) {
-        return FROST_ERR_POINT;
-    }
-    return FROST_OK;
 }

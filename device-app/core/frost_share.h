@@ -38,24 +38,20 @@ typedef struct {
 /* The user's identifier: HID("user") = hash_to_field with DST context || "id". */
 void frost_user_identifier(uint8_t id[32]);
 
-/* z = d' + rho_user * e' + c * s' (docs/keys-and-frost.md). secret, d, e are the user's key and nonces;
- * user_hiding/binding are their commitments (already checked by the caller). */
-frost_err_t frost_user_share(const sc_t *secret, const sc_t *d, const sc_t *e,
-                             const uint8_t msg[32], const uint8_t verifying_key[33],
-                             const frost_commit_ref_t *ops, uint32_t n_ops,
-                             const uint8_t user_hiding[33], const uint8_t user_binding[33],
-                             const uint8_t *adaptor /* 33 bytes or NULL */, uint8_t z_out[32]);
-/* The public part: validates the package (as frost_check_package) and computes R, rho_user, c
- * and the negation flags. FROST_ERR_DEGENERATE if R or Q is the point at infinity. */
+/* The user's share is computed in two steps, as FROST_SIGN does (handler_frost_sign.c):
+ *
+ * 1. frost_prepare, before the review: everything that involves no secret. It validates the
+ *    package (operator ids valid, distinct and not the user's: FROST_ERR_ID; every point
+ *    decodes: FROST_ERR_POINT) and computes, in order, the sorted participants, the taproot
+ *    output key Q, the binding-factor prefix, the group commitment R with rho_user, and the
+ *    challenge c. FROST_ERR_DEGENERATE if Q or R is the point at infinity. */
 frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
                           const frost_commit_ref_t *ops, uint32_t n_ops,
                           const uint8_t user_hiding[33], const uint8_t user_binding[33],
                           const uint8_t *adaptor /* 33 bytes or NULL */, frost_plan_t *plan);
-/* The secret part: z = d' + rho_user * e' + c * s' from a prepared plan (constant time). */
+/* 2. frost_finish, after the approval: z = d' + rho_user * e' + c * s' from a prepared plan
+ *    (docs/keys-and-frost.md), with secret, d, e the user's key and nonces; constant time,
+ *    on the platform's arithmetic on secrets (platform.h). */
 void frost_finish(const frost_plan_t *plan, const sc_t *secret, const sc_t *d, const sc_t *e,
                   uint8_t z_out[32]);
-/* Check a signing package before the review: operator ids valid, distinct and not the user's,
- * every point decodes (verifying key, operator commitments, adaptor). */
-frost_err_t frost_check_package(const uint8_t verifying_key[33], const frost_commit_ref_t *ops,
-                                uint32_t n_ops, const uint8_t *adaptor);
 #endif

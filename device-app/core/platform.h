@@ -68,6 +68,30 @@ void plat_random(uint8_t *out, size_t len);
  * own Spark key policy. */
 bool plat_derive_secp256k1(const uint32_t *path, size_t depth, uint8_t priv[32]);
 
+/* ---------- arithmetic on secrets ----------
+ *
+ * Curve and scalar arithmetic that may touch a secret (private keys, nonces, the FROST share)
+ * is a platform service: on the device it runs in the OS's crypto library through the cx_bn_*
+ * and cx_ecpoint_* syscalls, which on a real Ledger execute in the secure element with its
+ * side-channel and fault countermeasures; on the host it is the portable constant-time C of
+ * core/crypto (crypto/portable.h), which is the reference both are tested against. The core
+ * calls these only through sc.h (sc_add, sc_sub, sc_mul, sc_inv) and ge.h (ge_mul_gen, ge_mul),
+ * which also handle the zero scalar and the point at infinity, so the preconditions below
+ * always hold. Values are 32 bytes big-endian; n is the secp256k1 group order. A platform that
+ * cannot compute a result stops the app (like plat_random): it never returns a wrong value. */
+
+/* r = a + b mod n, r = a - b mod n, r = a * b mod n; a, b < n. r may alias a or b. */
+void plat_sc_add(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]);
+void plat_sc_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]);
+void plat_sc_mul(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]);
+/* r = a^-1 mod n; 0 < a < n. */
+void plat_sc_inv(uint8_t r[32], const uint8_t a[32]);
+/* (x, y) = k * G in affine coordinates; 0 < k < n (so the result is never infinity). */
+void plat_ec_mul_gen(uint8_t x[32], uint8_t y[32], const uint8_t k[32]);
+/* (x, y) = k * (px, py); 0 < k < n, (px, py) a point on the curve (not infinity). */
+void plat_ec_mul(uint8_t x[32], uint8_t y[32], const uint8_t k[32], const uint8_t px[32],
+                 const uint8_t py[32]);
+
 /* Draw one page (clears the screen first). `page` is only valid during the call. */
 void plat_show(const ux_page_t *page);
 

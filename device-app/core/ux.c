@@ -1,6 +1,7 @@
 #include "ux.h"
 
 #include "nonce_store.h"
+#include "pager.h"
 #include "protocol.h"
 #include "review.h"
 #include "settings.h"
@@ -14,38 +15,41 @@ typedef enum { MENU_HOME = 0, MENU_SETTINGS = 1, MENU_EXITED = 2 } menu_t;
 #define SETTINGS_PAGES 2u
 
 static menu_t g_menu;
-static uint8_t g_page;
+static pager_t g_pager;
+
+static void open_menu(menu_t menu, uint8_t page) {
+    g_menu = menu;
+    pager_open(&g_pager, menu == MENU_HOME ? HOME_PAGES : SETTINGS_PAGES, page);
+}
 
 static void show_menu(void) {
     ux_page_t p;
-    uint8_t count = (g_menu == MENU_HOME) ? HOME_PAGES : SETTINGS_PAGES;
+    uint8_t page = g_pager.index;
     if (g_menu == MENU_HOME) {
-        if (g_page == 0u) {
+        if (page == 0u) {
             page_init(&p, APP_NAME);
             page_add_line(&p, "Version " APP_VERSION_STR);
             page_add_line(&p, "Ready");
-        } else if (g_page == 1u) {
+        } else if (page == 1u) {
             page_init(&p, "Settings");
         } else {
             page_init(&p, "Quit");
         }
     } else {
-        if (g_page == 0u) {
+        if (page == 0u) {
             page_init(&p, "Blind signing");
             page_add_line(&p, settings_blind_signing() ? "Enabled" : "Disabled");
         } else {
             page_init(&p, "Back");
         }
     }
-    p.nav = (uint8_t)((g_page > 0u ? UX_NAV_LEFT : 0u) |
-                      (g_page + 1u < count ? UX_NAV_RIGHT : 0u));
+    p.nav = pager_nav(&g_pager);
     plat_show(&p);
 }
 
 void ux_init(void) {
     review_reset();
-    g_menu = MENU_HOME;
-    g_page = 0u;
+    open_menu(MENU_HOME, 0u);
     show_menu();
 }
 
@@ -53,8 +57,7 @@ void ux_show_home(void) {
     if (g_menu == MENU_EXITED) {
         return;
     }
-    g_menu = MENU_HOME;
-    g_page = 0u;
+    open_menu(MENU_HOME, 0u);
     show_menu();
 }
 
@@ -68,29 +71,21 @@ void ux_on_button(button_t b) {
         review_on_button(b);
         return;
     }
-    uint8_t count = (g_menu == MENU_HOME) ? HOME_PAGES : SETTINGS_PAGES;
-    if (b == BUTTON_LEFT) {
-        if (g_page > 0u) {
-            g_page--;
-        }
-    } else if (b == BUTTON_RIGHT) {
-        if (g_page + 1u < count) {
-            g_page++;
-        }
+    uint8_t page = g_pager.index;
+    if (pager_move(&g_pager, b)) {
+        /* LEFT or RIGHT: the page changed (or stayed at an end); redrawn below */
     } else if (b == BUTTON_BOTH) {
-        if (g_menu == MENU_HOME && g_page == 1u) {
-            g_menu = MENU_SETTINGS;
-            g_page = 0u;
-        } else if (g_menu == MENU_HOME && g_page == 2u) {
+        if (g_menu == MENU_HOME && page == 1u) {
+            open_menu(MENU_SETTINGS, 0u);
+        } else if (g_menu == MENU_HOME && page == 2u) {
             g_menu = MENU_EXITED;
             nonce_store_clear(); /* outstanding commitments die with the app */
             plat_exit();
             return;
-        } else if (g_menu == MENU_SETTINGS && g_page == 0u) {
+        } else if (g_menu == MENU_SETTINGS && page == 0u) {
             settings_toggle_blind_signing();
-        } else if (g_menu == MENU_SETTINGS && g_page == 1u) {
-            g_menu = MENU_HOME;
-            g_page = 1u;
+        } else if (g_menu == MENU_SETTINGS && page == 1u) {
+            open_menu(MENU_HOME, 1u);
         }
     }
     show_menu();

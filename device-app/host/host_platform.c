@@ -6,6 +6,7 @@
 
 #include "ct.h"
 #include "ge.h"
+#include "portable.h"
 #include "sc.h"
 #include "sha256.h"
 #include "sha512.h"
@@ -206,4 +207,72 @@ void host_enable_blind_signing(void) {
     host_press(BUTTON_BOTH);  /* toggle */
     host_press(BUTTON_RIGHT); /* Back */
     host_press(BUTTON_BOTH);
+}
+
+/* ---------- arithmetic on secrets: the portable reference (core/crypto/portable.h) ---------- */
+
+typedef void (*sc_portable_op_t)(sc_t *r, const sc_t *a, const sc_t *b);
+
+static void sc_bytes_op(uint8_t r[32], const uint8_t a[32], const uint8_t b[32],
+                        sc_portable_op_t op) {
+    sc_t x, y, z;
+    u256_from_be(&x, a);
+    u256_from_be(&y, b);
+    op(&z, &x, &y);
+    sc_to_bytes(r, &z);
+    wipe(&x, sizeof x);
+    wipe(&y, sizeof y);
+    wipe(&z, sizeof z);
+}
+
+void plat_sc_add(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]) {
+    sc_bytes_op(r, a, b, sc_add_portable);
+}
+void plat_sc_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]) {
+    sc_bytes_op(r, a, b, sc_sub_portable);
+}
+void plat_sc_mul(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]) {
+    sc_bytes_op(r, a, b, sc_mul_portable);
+}
+
+void plat_sc_inv(uint8_t r[32], const uint8_t a[32]) {
+    sc_t x, z;
+    u256_from_be(&x, a);
+    sc_inv_portable(&z, &x);
+    sc_to_bytes(r, &z);
+    wipe(&x, sizeof x);
+    wipe(&z, sizeof z);
+}
+
+static void point_to_bytes(uint8_t x[32], uint8_t y[32], const ge_t *p) {
+    fe_t ax, ay;
+    (void)ge_to_affine(&ax, &ay, p);
+    fe_to_bytes(x, &ax);
+    fe_to_bytes(y, &ay);
+    wipe(&ax, sizeof ax);
+    wipe(&ay, sizeof ay);
+}
+
+void plat_ec_mul_gen(uint8_t x[32], uint8_t y[32], const uint8_t k[32]) {
+    sc_t s;
+    ge_t p;
+    u256_from_be(&s, k);
+    ge_mul_gen_portable(&p, &s);
+    point_to_bytes(x, y, &p);
+    wipe(&s, sizeof s);
+    wipe(&p, sizeof p);
+}
+
+void plat_ec_mul(uint8_t x[32], uint8_t y[32], const uint8_t k[32], const uint8_t px[32],
+                 const uint8_t py[32]) {
+    sc_t s;
+    ge_t p, q;
+    u256_from_be(&s, k);
+    (void)fe_from_bytes(&p.x, px);
+    (void)fe_from_bytes(&p.y, py);
+    p.z = FE_ONE;
+    ge_mul_portable(&q, &s, &p);
+    point_to_bytes(x, y, &q);
+    wipe(&s, sizeof s);
+    wipe(&q, sizeof q);
 }

@@ -19,6 +19,25 @@
 #define SYSCALL_os_sched_exit 0x0100009au
 #define SYSCALL_cx_get_random_bytes 0x02000107u
 
+/* The OS's big-number and elliptic-curve library (os_crypto.c). Every one returns a cx_err_t
+ * in r0 (0 = CX_OK); argument layouts from speculos src/emulate.c, semantics from
+ * src/bolos/cx_bn.c, cx_mpi.c, cx_ecpoint.c and cx_ec_domain.c (docs/speculos.md, section
+ * "The OS crypto syscalls"). */
+#define SYSCALL_cx_bn_lock 0x02000112u                 /* word size in bytes, flags */
+#define SYSCALL_cx_bn_unlock 0x000000b6u               /* releases and clears every number */
+#define SYSCALL_cx_bn_alloc 0x02000113u                /* &handle, size */
+#define SYSCALL_cx_bn_alloc_init 0x04000114u           /* &handle, size, bytes, length */
+#define SYSCALL_cx_bn_export 0x030000c3u               /* handle, bytes, length (big-endian) */
+#define SYSCALL_cx_bn_mod_add 0x040000d3u              /* r, a, b, n */
+#define SYSCALL_cx_bn_mod_sub 0x040000d4u              /* r, a, b, n */
+#define SYSCALL_cx_bn_mod_mul 0x040000d5u              /* r, a, b, n */
+#define SYSCALL_cx_bn_mod_invert_nprime 0x030000dau    /* r, a, n (n prime) */
+#define SYSCALL_cx_ecpoint_alloc 0x020000f1u           /* &point, curve */
+#define SYSCALL_cx_ecdomain_generator_bn 0x02000133u   /* curve, &point */
+#define SYSCALL_cx_ecpoint_init 0x050000f3u            /* &point, x, x length, y, y length */
+#define SYSCALL_cx_ecpoint_rnd_scalarmul 0x03000127u   /* &point, k, k length */
+#define SYSCALL_cx_ecpoint_export 0x050000f5u          /* &point, x, x length, y, y length */
+
 /* os_io packet types (LedgerHQ/speculos src/bolos/io/sdk/io/include/os_io.h) */
 #define OS_IO_PACKET_TYPE_SEPH 0x01u
 #define OS_IO_PACKET_TYPE_USB_HID_APDU 0x20u

@@ -4,6 +4,7 @@
 
 #include "ct.h"
 #include "ge_gen_table.h"
+#include "portable.h"
 #include "wipe.h"
 
 /* Generator (SEC 2 section 2.4.1) as little-endian limbs; b = 7 and 3b = 21 (curve constant). */
@@ -102,11 +103,11 @@ void ge_cmov(ge_t *r, const ge_t *a, uint32_t flag) {
     u256_cmov(&r->z, &a->z, flag);
 }
 
-/* Scratch table for ge_mul, static rather than on the stack (1.5 KiB) to keep stack use
- * small on the device; the core is single-threaded and ge_mul is not re-entered. */
+/* Scratch table for ge_mul_portable, static rather than on the stack (1.5 KiB); the core is
+ * single-threaded and this is not re-entered. */
 static ge_t g_mul_table[16];
 
-void ge_mul(ge_t *r, const sc_t *k, const ge_t *p) {
+void ge_mul_portable(ge_t *r, const sc_t *k, const ge_t *p) {
     ge_t acc, sel;
     ge_set_infinity(&g_mul_table[0]);
     g_mul_table[1] = *p;
@@ -143,7 +144,7 @@ void ge_mul(ge_t *r, const sc_t *k, const ge_t *p) {
  * final carry, so k = sum d_i 16^i, and k*G = sum (sign_i * |d_i| * 16^i * G): 65 complete
  * additions, each with a table entry chosen by scanning all 8 entries of its row with masks
  * (no secret-dependent branch or index). */
-void ge_mul_gen(ge_t *r, const sc_t *k) {
+void ge_mul_gen_portable(ge_t *r, const sc_t *k) {
     ge_t acc, sel;
     fe_t negy;
     uint32_t carry = 0u;

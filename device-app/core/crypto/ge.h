@@ -18,9 +18,11 @@ void ge_add(ge_t *r, const ge_t *a, const ge_t *b);
 void ge_dbl(ge_t *r, const ge_t *a);
 void ge_neg(ge_t *r, const ge_t *a);
 void ge_cmov(ge_t *r, const ge_t *a, uint32_t flag);
-/* r = k * p, constant time in k and p (fixed 4-bit window, table scanned in full). */
+/* r = k * p and r = k * G for a secret k (any 256-bit value: k is taken mod n), on the
+ * platform's implementation (platform.h, "arithmetic on secrets"; secret_arith.c): the OS's
+ * cx_ecpoint_* syscalls on the device, the portable C of portable.h on the host. The result is
+ * infinity when k = 0 mod n or p is infinity; no branch on k. */
 void ge_mul(ge_t *r, const sc_t *k, const ge_t *p);
-/* r = k * G */
 void ge_mul_gen(ge_t *r, const sc_t *k);
 /* Affine coordinates; returns 0 for infinity. */
 uint32_t ge_to_affine(fe_t *x, fe_t *y, const ge_t *a);

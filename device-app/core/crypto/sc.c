@@ -1,7 +1,6 @@
 #include "sc.h"
 
-#include <string.h>
-
+#include "portable.h"
 #include "wipe.h"
 
 /* n (SEC 2 section 2.4.1), R^2 mod n and -n^-1 mod 2^32, computed offline. */
@@ -33,31 +32,13 @@ uint32_t sc_from_bytes_nonzero(sc_t *r, const uint8_t b[32]) {
     return u256_lt(r, &SC_MOD.m) & (u256_is_zero(r) ^ 1u);
 }
 
-void sc_from_bytes48(sc_t *r, const uint8_t b[48]) {
-    /* b = hi * 2^256 + lo with hi < 2^128. Montgomery-multiplying hi by R^2 gives hi * R =
-     * hi * 2^256 mod n. */
-    uint8_t hib[32];
-    u256_t hi, lo, t;
-    memset(hib, 0, 16u);
-    memcpy(hib + 16u, b, 16u);
-    u256_from_be(&hi, hib);
-    u256_from_be(&lo, b + 16u);
-    (void)mod_reduce_once(&lo, &lo, &SC_MOD);
-    mod_mont_mul(&t, &hi, &SC_MOD.r2, &SC_MOD);
-    mod_add(r, &t, &lo, &SC_MOD);
-    wipe(hib, sizeof hib);
-    wipe(&hi, sizeof hi);
-    wipe(&lo, sizeof lo);
-    wipe(&t, sizeof t);
-}
-
 void sc_to_bytes(uint8_t b[32], const sc_t *a) { u256_to_be(b, a); }
 void sc_set_u32(sc_t *r, uint32_t x) { u256_set_u32(r, x); }
-void sc_add(sc_t *r, const sc_t *a, const sc_t *b) { mod_add(r, a, b, &SC_MOD); }
-void sc_sub(sc_t *r, const sc_t *a, const sc_t *b) { mod_sub(r, a, b, &SC_MOD); }
-void sc_neg(sc_t *r, const sc_t *a) { mod_neg(r, a, &SC_MOD); }
+/* The portable arithmetic (portable.h): the host platform's implementation of plat_sc_*. */
+void sc_add_portable(sc_t *r, const sc_t *a, const sc_t *b) { mod_add(r, a, b, &SC_MOD); }
+void sc_sub_portable(sc_t *r, const sc_t *a, const sc_t *b) { mod_sub(r, a, b, &SC_MOD); }
 
-void sc_mul(sc_t *r, const sc_t *a, const sc_t *b) {
+void sc_mul_portable(sc_t *r, const sc_t *a, const sc_t *b) {
     /* (a*b*R^-1) * R^2 * R^-1 = a*b */
     u256_t t;
     mod_mont_mul(&t, a, b, &SC_MOD);
@@ -65,7 +46,7 @@ void sc_mul(sc_t *r, const sc_t *a, const sc_t *b) {
     wipe(&t, sizeof t);
 }
 
-void sc_inv(sc_t *r, const sc_t *a) {
+void sc_inv_portable(sc_t *r, const sc_t *a) {
     u256_t am, inv_m, one;
     mod_mont_mul(&am, a, &SC_MOD.r2, &SC_MOD); /* to Montgomery form */
     mod_mont_pow(&inv_m, &am, &N_MINUS_2, &SC_ONE_MONT, &SC_MOD);
@@ -73,14 +54,6 @@ void sc_inv(sc_t *r, const sc_t *a) {
     mod_mont_mul(r, &inv_m, &one, &SC_MOD); /* back to normal form */
     wipe(&am, sizeof am);
     wipe(&inv_m, sizeof inv_m);
-}
-
-void sc_cond_neg(sc_t *r, const sc_t *a, uint32_t flag) {
-    sc_t neg;
-    sc_neg(&neg, a);
-    *r = *a;
-    u256_cmov(r, &neg, flag);
-    wipe(&neg, sizeof neg);
 }
 
 uint32_t sc_is_zero(const sc_t *a) { return u256_is_zero(a); }

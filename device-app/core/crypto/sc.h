@@ -1,5 +1,8 @@
 /* sc.h - scalars modulo the secp256k1 group order n, in normal (non-Montgomery) form.
- * Constant time. */
+ * Constant time. The arithmetic (add, sub, neg, mul, inv, cond_neg, the 48-byte reduction)
+ * runs on the platform's implementation (platform.h, "arithmetic on secrets";
+ * secret_arith.c): the OS's cx_bn_* syscalls on the device, the portable C of portable.h on
+ * the host. Inputs must be < n. */
 #ifndef SPARK_SC_H
 #define SPARK_SC_H
 #include "mont.h"
@@ -20,7 +23,7 @@ void sc_add(sc_t *r, const sc_t *a, const sc_t *b);
 void sc_sub(sc_t *r, const sc_t *a, const sc_t *b);
 void sc_neg(sc_t *r, const sc_t *a);
 void sc_mul(sc_t *r, const sc_t *a, const sc_t *b);
-void sc_inv(sc_t *r, const sc_t *a); /* a^(n-2) */
+void sc_inv(sc_t *r, const sc_t *a); /* a^-1 mod n; 0 for a = 0 */
 /* r = flag ? -a : a, flag in {0,1} */
 void sc_cond_neg(sc_t *r, const sc_t *a, uint32_t flag);
 uint32_t sc_is_zero(const sc_t *a);

@@ -113,3 +113,22 @@ void issue_commitments_through(uint32_t upto, uint32_t *next) {
         *next = r + 1u;
     }
 }
+
+frost_err_t tv_frost_share(const tv_frost_t *v, const sc_t *secret, const sc_t *d, const sc_t *e,
+                           const frost_commit_ref_t *ops, uint32_t n_ops, const uint8_t *adaptor,
+                           uint8_t z[32]) {
+    frost_plan_t plan;
+    frost_err_t err =
+        frost_prepare(v->msg, v->vk, ops, n_ops, v->hiding, v->binding, adaptor, &plan);
+    if (err == FROST_OK) {
+        frost_finish(&plan, secret, d, e, z);
+    }
+    return err;
+}
+
+frost_err_t tv_frost_prepare(const tv_frost_t *v, const uint8_t vk[33],
+                             const frost_commit_ref_t *ops, uint32_t n_ops,
+                             const uint8_t *adaptor) {
+    frost_plan_t plan;
+    return frost_prepare(v->msg, vk, ops, n_ops, v->hiding, v->binding, adaptor, &plan);
+}

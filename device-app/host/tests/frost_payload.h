@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frost_share.h"
 #include "vectors/vectors.h"
 
 /* KEYREF for a vector's key */
@@ -21,4 +22,15 @@ uint32_t issue_one_commitment(void);
 /* Issue single commitments until reference `upto` exists; nothing if `*next` > upto already.
  * `*next` tracks the next reference the device will issue (start it at 0 after core_init). */
 void issue_commitments_through(uint32_t upto, uint32_t *next);
+/* frost_prepare's verdict on v's message and user commitments with this verifying key,
+ * operators and adaptor (the checks FROST_SIGN makes before the review). */
+frost_err_t tv_frost_prepare(const tv_frost_t *v, const uint8_t vk[33],
+                             const frost_commit_ref_t *ops, uint32_t n_ops,
+                             const uint8_t *adaptor);
+/* The user's share of v's message, verifying key and user commitments with these operators and
+ * adaptor, computed as FROST_SIGN does: frost_prepare (before the review), then frost_finish
+ * (after the approval). Returns frost_prepare's verdict; z is written only on FROST_OK. */
+frost_err_t tv_frost_share(const tv_frost_t *v, const sc_t *secret, const sc_t *d, const sc_t *e,
+                           const frost_commit_ref_t *ops, uint32_t n_ops, const uint8_t *adaptor,
+                           uint8_t z[32]);
 #endif

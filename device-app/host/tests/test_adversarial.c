@@ -41,9 +41,7 @@ static void test_adaptor_cancelling_r_refused_before_review(void) {
     sc_from_bytes_reduce(&s, v->secret);
     sc_from_bytes_reduce(&d, v->d);
     sc_from_bytes_reduce(&e, v->e);
-    CHECK_EQ_U(frost_user_share(&s, &d, &e, v->msg, v->vk, ops, v->nops, v->hiding, v->binding,
-                                neg_r, z),
-               FROST_ERR_DEGENERATE);
+    CHECK_EQ_U(tv_frost_share(v, &s, &d, &e, ops, v->nops, neg_r, z), FROST_ERR_DEGENERATE);
 
     /* through the APDUs */
     fresh_core();
@@ -270,11 +268,11 @@ static void test_operator_id_n_and_n_minus_1(void) {
     load_ops(v, ops);
     hex_to_bytes(N_HEX, id, 32);
     ops[1].id = id;
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_ID);
     CHECK_EQ_U(frost_prepare(v->msg, v->vk, ops, v->nops, v->hiding, v->binding, NULL, &plan),
                FROST_ERR_ID);
     hex_to_bytes(NM1_HEX, id, 32);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_OK);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_OK);
     CHECK_EQ_U(frost_prepare(v->msg, v->vk, ops, v->nops, v->hiding, v->binding, NULL, &plan),
                FROST_OK);
     /* the user's own identifier among the operators */

@@ -22,8 +22,8 @@ static void test_share_equals_sdk(void) {
         sc_from_bytes_reduce(&d, v->d);
         sc_from_bytes_reduce(&e, v->e);
         load_ops(v, ops);
-        CHECK_EQ_U(frost_user_share(&s, &d, &e, v->msg, v->vk, ops, v->nops, v->hiding,
-                                    v->binding, v->has_adaptor ? v->adaptor : NULL, z),
+        CHECK_EQ_U(tv_frost_share(v, &s, &d, &e, ops, v->nops, v->has_adaptor ? v->adaptor : NULL,
+                                  z),
                    FROST_OK);
         CHECK_BYTES(z, v->z, 32);
         vk_odd += v->vk[0] & 1u;
@@ -77,35 +77,33 @@ static void test_bad_packages(void) {
     sc_t s, d, e;
     uint8_t z[32];
     load_ops(v, ops);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_OK);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_OK);
     /* zero id, id >= n, duplicate id, the user's id */
     memset(bad_id, 0, 32);
     ops[0].id = bad_id;
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_ID);
     memset(bad_id, 0xff, 32);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_ID);
     ops[0].id = v->ops[1].id;
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_ID);
     frost_user_identifier(user_id);
     ops[0].id = user_id;
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_ID);
     sc_from_bytes_reduce(&s, v->secret);
     sc_from_bytes_reduce(&d, v->d);
     sc_from_bytes_reduce(&e, v->e);
-    CHECK_EQ_U(frost_user_share(&s, &d, &e, v->msg, v->vk, ops, v->nops, v->hiding, v->binding,
-                                NULL, z),
-               FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_share(v, &s, &d, &e, ops, v->nops, NULL, z), FROST_ERR_ID);
     /* invalid points: operator commitment, verifying key, adaptor */
     load_ops(v, ops);
     memcpy(bad_pt, v->vk, 33);
     bad_pt[0] = 0x05;
     ops[1].binding = bad_pt;
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, NULL), FROST_ERR_POINT);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, NULL), FROST_ERR_POINT);
     load_ops(v, ops);
-    CHECK_EQ_U(frost_check_package(bad_pt, ops, v->nops, NULL), FROST_ERR_POINT);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, v->nops, bad_pt), FROST_ERR_POINT);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, 0, NULL), FROST_ERR_ID);
-    CHECK_EQ_U(frost_check_package(v->vk, ops, FROST_MAX_PARTICIPANTS, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, bad_pt, ops, v->nops, NULL), FROST_ERR_POINT);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, v->nops, bad_pt), FROST_ERR_POINT);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, 0, NULL), FROST_ERR_ID);
+    CHECK_EQ_U(tv_frost_prepare(v, v->vk, ops, FROST_MAX_PARTICIPANTS, NULL), FROST_ERR_ID);
 }
 
 /* Whole flow through APDUs: commitments from the device, payload in chunks, approval on

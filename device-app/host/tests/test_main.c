@@ -18,6 +18,7 @@ void run_test(const char *name, test_fn_t fn) {
 
 int main(void) {
     suite_crypto();
+    suite_secret_arith();
     suite_frost();
     suite_nonce();
     suite_policy();
