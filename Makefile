@@ -1,5 +1,5 @@
 # The two entry points of the README's Quick start. Both install what they need first.
-.PHONY: setup demo test device-app device-app-check bench
+.PHONY: setup demo test test-device-host test-suites device-app device-app-check bench
 
 setup:
 	@scripts/setup.sh
@@ -9,10 +9,18 @@ demo: setup
 
 # Every test: lint, type-check, the device app's host build under sanitizers, then the vitest
 # suites (crypto oracle, device app under Speculos, operator network on btcd).
+# The host C build (compile, sanitizers, fuzzers: CPU-bound) runs beside the vitest suites (mostly
+# waiting on btcd, operators and Speculos), so the two share the machine's cores; --output-sync
+# keeps each one's output in one piece.
 test: setup
 	npm run lint
 	npm run typecheck
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-device-host test-suites
+
+test-device-host:
 	$(MAKE) -C device-app/host test
+
+test-suites:
 	npx vitest run
 
 bench: setup
