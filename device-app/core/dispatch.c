@@ -70,6 +70,12 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     case INS_FROST_SIGN:
         handle_frost_sign(&a);
         break;
+    case INS_HTLC_HMAC:
+        handle_htlc_hmac(&a);
+        break;
+    case INS_EXPORT_STATIC_KEY:
+        handle_export_static_key(&a);
+        break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);
         break;

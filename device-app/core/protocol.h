@@ -15,6 +15,8 @@
 #define INS_SIGN_IDENTITY 0x20u
 #define INS_FROST_COMMIT 0x30u
 #define INS_FROST_SIGN 0x31u
+#define INS_HTLC_HMAC 0x40u
+#define INS_EXPORT_STATIC_KEY 0x50u
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u

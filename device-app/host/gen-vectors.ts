@@ -15,7 +15,7 @@ import { sha512 } from '@noble/hashes/sha512';
 import { hmac } from '@noble/hashes/hmac';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { HDKey } from '@scure/bip32';
-import { getSparkFrost } from '@buildonspark/spark-sdk';
+import { DefaultSparkSigner, getSparkFrost } from '@buildonspark/spark-sdk';
 
 const N = secp256k1.CURVE.n;
 
@@ -107,6 +107,39 @@ for (const k of keyCases) {
   out.push(`    {${k.kind}, ${k.account}u, ${k.index}u, ${cStr(k.leaf)}, {${Array.from(p).join(',')}}},`);
 }
 out.push('};\n#define TV_KEYS_N (sizeof TV_KEYS / sizeof TV_KEYS[0])\n');
+
+/* ---- htlcHMAC and the static deposit secret, from the SDK's own DefaultSparkSigner ---- */
+{
+  const cases: { account: number; id: string }[] = [
+    { account: 0, id: '0197a2b45c6d7e8f9a0b1c2d3e4f5a6b' },
+    { account: 0, id: 'x' },
+    { account: 1, id: 'a'.repeat(64) },
+    { account: 255, id: '0197a2b45c6d7e8f9a0b1c2d3e4f5a6b' },
+  ];
+  out.push('typedef struct { uint32_t account; const char *id; uint8_t mac[32]; } tv_htlc_t;');
+  out.push('static const tv_htlc_t TV_HTLC[] = {');
+  for (const c of cases) {
+    const signer = new DefaultSparkSigner();
+    await signer.createSparkWalletFromSeed(SEED, c.account);
+    const mac = await signer.htlcHMAC(c.id);
+    out.push(`    {${c.account}u, ${cStr(c.id)}, {${Array.from(mac).join(',')}}},`);
+  }
+  out.push('};\n#define TV_HTLC_N (sizeof TV_HTLC / sizeof TV_HTLC[0])\n');
+  const exports: { account: number; index: number }[] = [
+    { account: 0, index: 0 },
+    { account: 1, index: 7 },
+    { account: 255, index: 0x7fffffff },
+  ];
+  out.push('typedef struct { uint32_t account; uint32_t index; uint8_t priv[32]; } tv_static_t;');
+  out.push('static const tv_static_t TV_STATIC[] = {');
+  for (const c of exports) {
+    const signer = new DefaultSparkSigner();
+    await signer.createSparkWalletFromSeed(SEED, c.account);
+    const priv = await signer.getStaticDepositSecretKey(c.index);
+    out.push(`    {${c.account}u, ${c.index}u, {${Array.from(priv).join(',')}}},`);
+  }
+  out.push('};\n#define TV_STATIC_N (sizeof TV_STATIC / sizeof TV_STATIC[0])\n');
+}
 
 /* ---- HMAC-SHA512 / SHA-512 (host BIP32) ---- */
 {

@@ -123,6 +123,16 @@ static void handlers(void) {
     n = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SHOW, 0, sref, sizeof sref);
     expect(host_exchange(apdu, n) == 0, "pubkey review");
     expect(host_decide(true) == SW_OK, "pubkey approved");
+    /* HTLC_HMAC (keyed by a poisoned key) and EXPORT_STATIC_KEY (public key shown, then the
+     * key derived again after Approve and replied) */
+    uint8_t hreq[37] = {0, 0, 0, 0, 32};
+    memcpy(hreq + 5, "0197a2b45c6d7e8f9a0b1c2d3e4f5a6b", 32);
+    n = mk_apdu(apdu, INS_HTLC_HMAC, 0, 0, hreq, sizeof hreq);
+    expect(host_exchange(apdu, n) == SW_OK, "htlc hmac");
+    uint8_t xreq[8] = {0, 0, 0, 1, 0, 0, 0, 7};
+    n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, 0, 0, xreq, sizeof xreq);
+    expect(host_exchange(apdu, n) == 0, "export review");
+    expect(host_decide(true) == SW_OK, "export approved");
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_BOTH); /* Quit: the session secret is wiped */
