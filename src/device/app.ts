@@ -6,6 +6,8 @@ import {
   decodeCommitments,
   decodeVersion,
   encodeFrostSign,
+  encodeExportStaticKey,
+  encodeHtlcHmac,
   encodeSignIdentity,
   type AppVersion,
   type DeviceCommitment,
@@ -101,5 +103,29 @@ export class SparkLedgerApp {
       throw malformedResponse(`FROST share must be 32 bytes, got ${last.length}`);
     }
     return last;
+  }
+
+  /**
+   * HMAC-SHA256 of the transfer id under the HTLC preimage base key (the SDK's htlcHMAC; no
+   * screen). The id is the text the SDK passes: lowercase, dashes removed.
+   */
+  async htlcHmac(transferId: string, account = 0): Promise<Uint8Array> {
+    const mac = await this.send(Ins.HTLC_HMAC, 0, 0, encodeHtlcHmac(account, transferId));
+    if (mac.length !== 32) {
+      throw malformedResponse(`HTLC HMAC must be 32 bytes, got ${mac.length}`);
+    }
+    return mac;
+  }
+
+  /**
+   * The static deposit private key m/8797555'/A'/3'/I' — the only key the device exports, and
+   * only after the user approved the export on screen (UserRejectedError otherwise).
+   */
+  async exportStaticDepositKey(index: number, account = 0): Promise<Uint8Array> {
+    const key = await this.send(Ins.EXPORT_STATIC_KEY, 0, 0, encodeExportStaticKey(account, index));
+    if (key.length !== 32) {
+      throw malformedResponse(`exported key must be 32 bytes, got ${key.length}`);
+    }
+    return key;
   }
 }

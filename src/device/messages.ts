@@ -120,3 +120,17 @@ export function encodeFrostSign(req: FrostSignRequest): Uint8Array {
     adaptor,
   );
 }
+
+/** HTLC_HMAC request: account || len || transfer id (device-app/PROTOCOL.md, 0x40). */
+export function encodeHtlcHmac(account: number, transferId: string): Uint8Array {
+  const id = new TextEncoder().encode(transferId);
+  if (id.length < 1 || id.length > 64) {
+    throw invalidArgument(`HTLC transfer id must be 1..64 bytes, got ${id.length}`);
+  }
+  return concatBytes(u32be(account), new Uint8Array([id.length]), id);
+}
+
+/** EXPORT_STATIC_KEY request: account || index (device-app/PROTOCOL.md, 0x50). */
+export function encodeExportStaticKey(account: number, index: number): Uint8Array {
+  return concatBytes(u32be(account), u32be(index));
+}
