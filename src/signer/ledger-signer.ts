@@ -112,15 +112,15 @@ export class LedgerSparkSigner implements SparkSigner {
 
   // ---- identity-key signatures (blind signing on the device) ----
 
-  signSchnorrWithIdentityKey(message: Uint8Array): Promise<Uint8Array> {
+  async signSchnorrWithIdentityKey(message: Uint8Array): Promise<Uint8Array> {
     const digest = this.digest(message, 'signSchnorrWithIdentityKey');
-    return this.device((app) => app.signIdentity(digest, 'schnorr', this.account));
+    return await this.device((app) => app.signIdentity(digest, 'schnorr', this.account));
   }
 
   /** ECDSA over a 32-byte hash (every SDK call site passes a SHA-256), DER or compact r||s. */
-  signMessageWithIdentityKey(message: Uint8Array, compact?: boolean): Promise<Uint8Array> {
+  async signMessageWithIdentityKey(message: Uint8Array, compact?: boolean): Promise<Uint8Array> {
     const digest = this.digest(message, 'signMessageWithIdentityKey');
-    return this.device((app) => app.signIdentity(digest, compact === true ? 'ecdsa-compact' : 'ecdsa-der', this.account));
+    return await this.device((app) => app.signIdentity(digest, compact === true ? 'ecdsa-compact' : 'ecdsa-der', this.account));
   }
 
   async validateMessageWithIdentityKey(message: Uint8Array, signature: Uint8Array): Promise<boolean> {
