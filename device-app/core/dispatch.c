@@ -70,6 +70,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     case INS_FROST_SIGN:
         handle_frost_sign(&a);
         break;
+    case INS_ECIES_PUBLIC_KEY:
+        handle_ecies_pubkey(&a);
+        break;
     case INS_HTLC_HMAC:
         handle_htlc_hmac(&a);
         break;

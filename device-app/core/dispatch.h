@@ -17,6 +17,7 @@ void handle_get_pubkey(const apdu_t *a);
 void handle_sign_identity(const apdu_t *a);
 void handle_frost_commit(const apdu_t *a);
 void handle_frost_sign(const apdu_t *a);
+void handle_ecies_pubkey(const apdu_t *a);
 void handle_htlc_hmac(const apdu_t *a);
 void handle_export_static_key(const apdu_t *a);
 /* Forget a partial FROST_SIGN payload (any other command arrived). */

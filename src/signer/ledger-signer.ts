@@ -178,7 +178,8 @@ export class LedgerSparkSigner implements SparkSigner {
         verifyingKey: params.verifyingKey,
         userCommitment,
         operators,
-        ...(params.adaptorPubKey === undefined ? {} : { adaptorPublicKey: params.adaptorPubKey }),
+        // The SDK passes an empty array when there is no adaptor point.
+        ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
       }),
     );
   }

@@ -49,13 +49,15 @@ static void length_block(uint8_t b[16], uint64_t aad_bits, uint64_t data_bits) {
     }
 }
 
+/* The low 32 bits of the counter block + 1, branch-free: for a non-96-bit nonce J0 comes from
+ * GHASH under the secret H, so the counter is secret too. */
 static void inc32(uint8_t ctr[16]) {
-    for (int i = 15; i >= 12; i--) {
-        ctr[i] = (uint8_t)(ctr[i] + 1u);
-        if (ctr[i] != 0u) {
-            break; /* the counter is public */
-        }
-    }
+    uint32_t c = ((uint32_t)ctr[12] << 24) | ((uint32_t)ctr[13] << 16) | ((uint32_t)ctr[14] << 8) | ctr[15];
+    c += 1u;
+    ctr[12] = (uint8_t)(c >> 24);
+    ctr[13] = (uint8_t)(c >> 16);
+    ctr[14] = (uint8_t)(c >> 8);
+    ctr[15] = (uint8_t)c;
 }
 
 typedef struct {

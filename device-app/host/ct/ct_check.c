@@ -129,6 +129,15 @@ static void handlers(void) {
     memcpy(hreq + 5, "0197a2b45c6d7e8f9a0b1c2d3e4f5a6b", 32);
     n = mk_apdu(apdu, INS_HTLC_HMAC, 0, 0, hreq, sizeof hreq);
     expect(host_exchange(apdu, n) == SW_OK, "htlc hmac");
+    /* ECIES_PUBLIC_KEY: ECDH with the poisoned identity key, HKDF, AES-GCM, the tag check */
+    uint8_t ereq[133];
+    memcpy(ereq, (const uint8_t[4]){0, 0, 0, 0}, 4);
+    memcpy(ereq + 4, TV_ECIES[0].ct, 129);
+    n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, 0, 0, ereq, sizeof ereq);
+    expect(host_exchange(apdu, n) == SW_OK, "ecies public key");
+    ereq[4 + 128] ^= 1u;
+    n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, 0, 0, ereq, sizeof ereq);
+    expect(host_exchange(apdu, n) == SW_BAD_DATA, "ecies tampered");
     uint8_t xreq[8] = {0, 0, 0, 1, 0, 0, 0, 7};
     n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, 0, 0, xreq, sizeof xreq);
     expect(host_exchange(apdu, n) == 0, "export review");

@@ -89,7 +89,70 @@ static void test_ecies_malformed(void) {
     CHECK_EQ_U(ecies_encrypt(bad_pub, v->secret, 32, v->eph, v->nonce, ct), 0);
 }
 
+static uint16_t ecies_pub(uint8_t p1, uint32_t account, const uint8_t *ct, size_t ct_len) {
+    uint8_t data[200], apdu[220];
+    data[0] = (uint8_t)(account >> 24);
+    data[1] = (uint8_t)(account >> 16);
+    data[2] = (uint8_t)(account >> 8);
+    data[3] = (uint8_t)account;
+    memcpy(data + 4, ct, ct_len);
+    size_t n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, p1, 0, data, 4 + ct_len);
+    return host_exchange(apdu, n);
+}
+
+static void test_ecies_pubkey_command(void) {
+    fresh_core();
+    unsigned pages = g_host_pages;
+    for (unsigned i = 0; i < TV_ECIES_N; i++) {
+        const tv_ecies_t *v = &TV_ECIES[i];
+        uint8_t pub[33];
+        sc_t k;
+        ge_t p;
+        sc_from_bytes_nonzero(&k, v->secret);
+        ge_mul_gen(&p, &k);
+        ge_encode(pub, &p);
+        CHECK_EQ_U(ecies_pub(0, v->account, v->ct, sizeof v->ct), SW_OK);
+        CHECK_EQ_U(g_host_reply.len, 33);
+        CHECK_BYTES(g_host_reply.data, pub, 33);
+        /* to another account's identity: the tag fails */
+        CHECK_EQ_U(ecies_pub(0, v->account + 1u, v->ct, sizeof v->ct), SW_BAD_DATA);
+        CHECK_EQ_U(g_host_reply.len, 0);
+    }
+    const tv_ecies_t *v = &TV_ECIES[0];
+    uint8_t ct[130];
+    memcpy(ct, v->ct, 129);
+    ct[128] ^= 1u;
+    CHECK_EQ_U(ecies_pub(0, v->account, ct, 129), SW_BAD_DATA);
+    CHECK_EQ_U(ecies_pub(0, v->account, v->ct, 128), SW_WRONG_LENGTH);
+    memcpy(ct, v->ct, 129);
+    ct[129] = 0;
+    CHECK_EQ_U(ecies_pub(0, v->account, ct, 130), SW_WRONG_LENGTH);
+    CHECK_EQ_U(ecies_pub(0, 256, v->ct, 129), SW_PATH_REFUSED);
+    CHECK_EQ_U(ecies_pub(1, 0, v->ct, 129), SW_BAD_P1_P2);
+    CHECK_EQ_U(g_host_pages, pages); /* never a screen */
+}
+
+/* A plaintext that is not a key (here n itself) is refused, though it decrypts. */
+static void test_ecies_pubkey_not_a_key(void) {
+    static const uint8_t n_bytes[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+                                        0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+    const tv_ecies_t *v = &TV_ECIES[0];
+    uint8_t priv[32], pub[33], ct[129];
+    identity_priv(v->account, priv);
+    sc_t k;
+    ge_t p;
+    sc_from_bytes_nonzero(&k, priv);
+    ge_mul_gen(&p, &k);
+    ge_encode(pub, &p);
+    CHECK_EQ_U(ecies_encrypt(pub, n_bytes, 32, v->eph, v->nonce, ct), 1);
+    fresh_core();
+    CHECK_EQ_U(ecies_pub(0, v->account, ct, 129), SW_BAD_DATA);
+}
+
 void suite_ecies(void) {
+    RUN(test_ecies_pubkey_command);
+    RUN(test_ecies_pubkey_not_a_key);
     RUN(test_aes256_block);
     RUN(test_gcm_vectors);
     RUN(test_ecies_decrypts_and_encrypts_like_the_sdk);
