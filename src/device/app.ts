@@ -6,6 +6,7 @@ import {
   decodeCommitments,
   decodeVersion,
   encodeFrostSign,
+  encodeEciesPublicKey,
   encodeExportStaticKey,
   encodeHtlcHmac,
   encodeSignIdentity,
@@ -127,5 +128,18 @@ export class SparkLedgerApp {
       throw malformedResponse(`exported key must be 32 bytes, got ${key.length}`);
     }
     return key;
+  }
+
+  /**
+   * The public key of the scalar an ECIES ciphertext (129 bytes, to the identity key) carries;
+   * the scalar stays on the device. BadDataError if it was not encrypted to this identity key,
+   * was tampered with, or does not hold a key.
+   */
+  async eciesPublicKey(ciphertext: Uint8Array, account = 0): Promise<Uint8Array> {
+    const pub = await this.send(Ins.ECIES_PUBLIC_KEY, 0, 0, encodeEciesPublicKey(account, ciphertext));
+    if (pub.length !== 33) {
+      throw malformedResponse(`public key must be 33 bytes, got ${pub.length}`);
+    }
+    return pub;
   }
 }

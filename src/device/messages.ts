@@ -134,3 +134,14 @@ export function encodeHtlcHmac(account: number, transferId: string): Uint8Array 
 export function encodeExportStaticKey(account: number, index: number): Uint8Array {
   return concatBytes(u32be(account), u32be(index));
 }
+
+/** Length of an ECIES ciphertext of a 32-byte key: 65 + 16 + 16 + 32 (docs/keys-and-frost.md, "ECIES"). */
+export const ECIES_KEY_CIPHERTEXT_LEN = 129;
+
+/** ECIES_PUBLIC_KEY request: account || ciphertext (device-app/PROTOCOL.md, 0x33). */
+export function encodeEciesPublicKey(account: number, ciphertext: Uint8Array): Uint8Array {
+  if (ciphertext.length !== ECIES_KEY_CIPHERTEXT_LEN) {
+    throw invalidArgument(`an ECIES ciphertext of a key is ${ECIES_KEY_CIPHERTEXT_LEN} bytes, got ${ciphertext.length}`);
+  }
+  return concatBytes(u32be(account), ciphertext);
+}

@@ -5,8 +5,9 @@ import { LedgerSignerError } from './errors.js';
 /**
  * The device key a SparkSigner KeyDerivation names. LEAF, DEPOSIT and STATIC_DEPOSIT are device
  * keys; ECIES (a key the operators sent encrypted to the identity key) and RANDOM (a fresh key)
- * exist on the device only inside the key-split command of a claim or a transfer
- * (device-app/PROTOCOL.md, KEY_SPLIT), which is not implemented yet.
+ * are used on the device only inside the key-split command of a claim or a transfer
+ * (device-app/PROTOCOL.md, KEY_SPLIT), which is not implemented yet; the public key of an ECIES
+ * key is served by ECIES_PUBLIC_KEY (LedgerSparkSigner.decryptEcies).
  */
 export function keyRefForDerivation(derivation: KeyDerivation, account: number): KeyRef {
   switch (derivation.type) {
@@ -19,7 +20,7 @@ export function keyRefForDerivation(derivation: KeyDerivation, account: number):
     case KeyDerivationType.ECIES:
       throw new LedgerSignerError(
         'NOT_ON_DEVICE_YET',
-        'a key given as an ECIES ciphertext (a received transfer) is decrypted only on the device, by ECIES_PUBLIC_KEY / KEY_SPLIT, which this app version does not have yet: claiming transfers is not supported on the device yet',
+        'a key given as an ECIES ciphertext (a received transfer) can only give its public key (ECIES_PUBLIC_KEY); signing or splitting with it needs KEY_SPLIT, which this app version does not have yet: claiming transfers is not supported on the device yet',
       );
     case KeyDerivationType.RANDOM:
       throw new LedgerSignerError(

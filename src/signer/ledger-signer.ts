@@ -1,5 +1,6 @@
 import {
   DefaultSparkSigner,
+  KeyDerivationType,
   getSparkFrost,
   type AggregateFrostParams,
   type KeyDerivation,
@@ -82,7 +83,10 @@ export class LedgerSparkSigner implements SparkSigner {
     if (keyDerivation === undefined) {
       throw new LedgerSignerError('INVALID_REQUEST', 'getPublicKeyFromDerivation needs a key derivation');
     }
-    return this.publicKey(keyRefForDerivation(keyDerivation, this.account));
+    if (keyDerivation.type === KeyDerivationType.ECIES) {
+      return await this.decryptEcies(keyDerivation.path);
+    }
+    return await this.publicKey(keyRefForDerivation(keyDerivation, this.account));
   }
 
   /**
@@ -219,13 +223,9 @@ export class LedgerSparkSigner implements SparkSigner {
     );
   }
 
-  decryptEcies(_ciphertext: Uint8Array): Promise<Uint8Array> {
-    return Promise.reject(
-      new LedgerSignerError(
-        'NOT_ON_DEVICE_YET',
-        'transfer ciphertexts are decrypted only on the device (ECIES_PUBLIC_KEY, device-app/PROTOCOL.md), which this app version does not have yet: claiming transfers is not available on the device yet',
-      ),
-    );
+  /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */
+  decryptEcies(ciphertext: Uint8Array): Promise<Uint8Array> {
+    return this.device((app) => app.eciesPublicKey(ciphertext, this.account));
   }
 
   /**

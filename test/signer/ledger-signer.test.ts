@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
-import { KeyDerivationType, type KeyDerivation } from '@buildonspark/spark-sdk';
+import { KeyDerivationType, getSparkFrost, type KeyDerivation } from '@buildonspark/spark-sdk';
 import { Transaction } from '@scure/btc-signer';
 import { SparkLedgerApp } from '../../src/device/app.js';
-import { UserRejectedError } from '../../src/device/errors.js';
+import { BadDataError, UserRejectedError } from '../../src/device/errors.js';
 import { LedgerSignerError, LedgerSparkSigner } from '../../src/signer/index.js';
 import { taprootOutputKey } from '../../src/crypto/index.js';
 import { deviceForSuite } from '../device/fixture.js';
 import { makeOperatorGroup, operatorCommitmentMap, operatorNonces, operatorPublicShares, operatorShares, verifyingKeyFor } from '../device/frost-operators.js';
 import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
-import { accountSecrets, referenceSigner } from './seed-keys.js';
+import { referenceSigner } from './reference-signer.js';
+import { accountSecrets } from './seed-keys.js';
 
 const LEAF_A = '0197a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b';
 const LEAF_B = 'b6a5f4e3-d2c1-4b0a-9f8e-7d6c5b4a3f21';
@@ -70,9 +71,8 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
 
   it('refuses, with a typed reason, what the device does not serve', async () => {
     const ecies: KeyDerivation = { type: KeyDerivationType.ECIES, path: new Uint8Array(129) };
-    expect((await refusal(signer.getPublicKeyFromDerivation(ecies))).code).toBe('NOT_ON_DEVICE_YET');
     expect((await refusal(signer.getPublicKeyFromDerivation({ type: KeyDerivationType.RANDOM }))).code).toBe('NOT_ON_DEVICE_YET');
-    expect((await refusal(signer.decryptEcies(new Uint8Array(129)))).code).toBe('NOT_ON_DEVICE_YET');
+    expect((await refusal(signer.signFrost({ message: new Uint8Array(32), keyDerivation: ecies, publicKey: new Uint8Array(33), verifyingKey: new Uint8Array(33), selfCommitment: { commitment: { hiding: new Uint8Array(33), binding: new Uint8Array(33) } } }))).code).toBe('NOT_ON_DEVICE_YET');
     const split = { curveOrder: secp256k1.CURVE.n, threshold: 2, numShares: 3 };
     expect(
       (await refusal(signer.subtractSplitAndEncrypt({ ...split, first: { type: KeyDerivationType.LEAF, path: LEAF_A }, second: { type: KeyDerivationType.RANDOM }, receiverPublicKey: new Uint8Array(33) }))).code,
@@ -90,6 +90,27 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     }
     expect((await refusal(signer.signMessageWithIdentityKey(new Uint8Array(31)))).code).toBe('INVALID_REQUEST');
     expect(signer.getNonceForSelfCommitment()).toBeUndefined();
+  });
+
+  it('decryptEcies: the SDK’s own encryptEcies to the identity key decrypts on the device to the public key of the secret; the secret never comes back', async () => {
+    const frost = getSparkFrost();
+    const identity = await signer.getIdentityPublicKey();
+    for (let i = 0; i < 3; i++) {
+      const secret = secp256k1.utils.randomPrivateKey();
+      const ct = await frost.encryptEcies(secret, identity);
+      expect(ct).toHaveLength(129);
+      const expected = bytesToHex(secp256k1.getPublicKey(secret, true));
+      expect(bytesToHex(await signer.decryptEcies(ct))).toBe(expected);
+      expect(bytesToHex(await signer.getPublicKeyFromDerivation({ type: KeyDerivationType.ECIES, path: ct }))).toBe(expected);
+    }
+    // encrypted to another key, or tampered: refused with BAD_DATA, nothing released
+    const other = await frost.encryptEcies(secp256k1.utils.randomPrivateKey(), secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true));
+    await expect(signer.decryptEcies(other)).rejects.toBeInstanceOf(BadDataError);
+    const tampered = await frost.encryptEcies(secp256k1.utils.randomPrivateKey(), identity);
+    tampered[100] = (tampered[100] ?? 0) ^ 1;
+    await expect(signer.decryptEcies(tampered)).rejects.toBeInstanceOf(BadDataError);
+    await expect(signer.decryptEcies(new Uint8Array(128))).rejects.toThrow(/129 bytes/);
+    expect(await waitHome(dev.screen)).toContain('Ready');
   });
 
   it('identity signatures: blind signing on with the buttons, then DER and compact ECDSA equal the SDK’s, Schnorr verifies', async () => {

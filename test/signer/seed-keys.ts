@@ -1,17 +1,9 @@
 import { mnemonicToSeedSync } from '@scure/bip39';
-import { DefaultSparkSigner } from '@buildonspark/spark-sdk';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { SparkAccountKeys } from '../../src/crypto/index.js';
 
 /** The BIP39 seed of the mnemonic Speculos runs with: the test knows it, so it can look for leaks. */
 export const TEST_SEED = mnemonicToSeedSync(TEST_MNEMONIC);
-
-/** The SDK's own software signer on the same seed: the oracle for everything deterministic. */
-export async function referenceSigner(account = 0): Promise<DefaultSparkSigner> {
-  const signer = new DefaultSparkSigner();
-  await signer.createSparkWalletFromSeed(TEST_SEED, account);
-  return signer;
-}
 
 /**
  * Every private key of the account the host must never hold: identity, signing base (parent of

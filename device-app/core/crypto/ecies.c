@@ -9,6 +9,7 @@
 /* 65-byte uncompressed SEC1 (public input): 04 || x || y, x, y < p, on the curve. */
 static uint32_t decode_uncompressed(ge_t *r, const uint8_t in[65]) {
     fe_t x, y, lhs, rhs, seven;
+    ge_set_infinity(r);
     if (in[0] != 0x04u) {
         return 0u;
     }
