@@ -1,4 +1,5 @@
-import { CLA, Ins, chunkPayload, encodeApdu, expectOk } from './apdu.js';
+import { CLA, Ins, MAX_APDU_DATA, chunkPayload, encodeApdu, expectOk } from './apdu.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
 import {
@@ -6,7 +7,12 @@ import {
   decodeCommitments,
   decodeVersion,
   encodeFrostSign,
+  decodeKeySplit,
   encodeEciesPublicKey,
+  encodeKeySplit,
+  keySplitResultLength,
+  type KeySplitRequest,
+  type KeySplitResult,
   encodeExportStaticKey,
   encodeHtlcHmac,
   encodeSignIdentity,
@@ -141,5 +147,19 @@ export class SparkLedgerApp {
       throw malformedResponse(`public key must be 33 bytes, got ${pub.length}`);
     }
     return pub;
+  }
+
+  /**
+   * KEY_SPLIT: a transfer's key tweak (a fresh key made on the device, the difference split,
+   * the new key ECIES-encrypted to the receiver — the user approves the receiver on screen) or a
+   * claim's (the ciphertext decrypted again on the device, no screen). Reads every result page.
+   */
+  async keySplit(req: KeySplitRequest): Promise<KeySplitResult> {
+    const total = keySplitResultLength(req);
+    const pages = [await this.send(Ins.KEY_SPLIT, 0x00, 0, encodeKeySplit(req))];
+    for (let page = 1; page * MAX_APDU_DATA < total; page++) {
+      pages.push(await this.send(Ins.KEY_SPLIT, 0x01, page));
+    }
+    return decodeKeySplit(req, concatBytes(...pages));
   }
 }

@@ -5,8 +5,8 @@
 export type LedgerSignerErrorCode =
   /** The seed never leaves the device: mnemonic and seed methods cannot be served. */
   | 'SEED_ON_DEVICE'
-  /** The device app has no command for this yet (device-app/PROTOCOL.md marks it "specified"). */
-  | 'NOT_ON_DEVICE_YET'
+  /** The derivation names a key that exists on the device only inside a key split (ECIES, RANDOM). */
+  | 'NOT_A_DEVICE_KEY'
   /** The SDK declares the method synchronous; a device answers asynchronously. */
   | 'SYNCHRONOUS_METHOD'
   /** The call would put a device key's secret on the host outside the approved export. */

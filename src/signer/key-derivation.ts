@@ -5,9 +5,9 @@ import { LedgerSignerError } from './errors.js';
 /**
  * The device key a SparkSigner KeyDerivation names. LEAF, DEPOSIT and STATIC_DEPOSIT are device
  * keys; ECIES (a key the operators sent encrypted to the identity key) and RANDOM (a fresh key)
- * are used on the device only inside the key-split command of a claim or a transfer
- * (device-app/PROTOCOL.md, KEY_SPLIT), which is not implemented yet; the public key of an ECIES
- * key is served by ECIES_PUBLIC_KEY (LedgerSparkSigner.decryptEcies).
+ * are used on the device only inside the key split of a claim or a transfer
+ * (device-app/PROTOCOL.md, KEY_SPLIT); the public key of an ECIES key is served by
+ * ECIES_PUBLIC_KEY (LedgerSparkSigner.decryptEcies).
  */
 export function keyRefForDerivation(derivation: KeyDerivation, account: number): KeyRef {
   switch (derivation.type) {
@@ -19,13 +19,13 @@ export function keyRefForDerivation(derivation: KeyDerivation, account: number):
       return { kind: 'staticDeposit', account, index: derivation.path };
     case KeyDerivationType.ECIES:
       throw new LedgerSignerError(
-        'NOT_ON_DEVICE_YET',
-        'a key given as an ECIES ciphertext (a received transfer) can only give its public key (ECIES_PUBLIC_KEY); signing or splitting with it needs KEY_SPLIT, which this app version does not have yet: claiming transfers is not supported on the device yet',
+        'NOT_A_DEVICE_KEY',
+        'a key given as an ECIES ciphertext (a received transfer) is used on the device only to give its public key (decryptEcies) and in the claim key split; it never signs: claim the transfer first, then sign with the leaf key',
       );
     case KeyDerivationType.RANDOM:
       throw new LedgerSignerError(
-        'NOT_ON_DEVICE_YET',
-        'a RANDOM key is drawn on the device only inside KEY_SPLIT (transfer), which this app version does not have yet: sending, swapping and withdrawing are not supported on the device yet',
+        'NOT_A_DEVICE_KEY',
+        'a RANDOM key exists only inside the device, drawn by the transfer key split (subtractSplitAndEncrypt); it has no public key to ask for and never signs',
       );
   }
 }

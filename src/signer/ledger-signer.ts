@@ -16,7 +16,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import type { SparkLedgerApp } from '../device/app.js';
 import type { KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, OperatorCommitment } from '../device/messages.js';
+import type { DeviceCommitment, KeySplitResult, OperatorCommitment } from '../device/messages.js';
 import { LedgerSignerError } from './errors.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
@@ -201,32 +201,54 @@ export class LedgerSparkSigner implements SparkSigner {
     return getSparkFrost().splitSecretWithProofs(secret, threshold, numShares);
   }
 
-  // ---- refused ----
-
-  subtractAndSplitSecretWithProofsGivenDerivations(
-    _params: Omit<SplitSecretWithProofsParams, 'secret'> & { first: KeyDerivation; second?: KeyDerivation | undefined },
+  /**
+   * The claim's key tweak: first = ECIES(ciphertext of the transfer), second = LEAF(the
+   * receiving leaf). The device decrypts the ciphertext again, subtracts its leaf key and splits
+   * the difference; no other combination is served (device-app/PROTOCOL.md, "Why each command
+   * accepts the keys it does").
+   */
+  async subtractAndSplitSecretWithProofsGivenDerivations(
+    params: Omit<SplitSecretWithProofsParams, 'secret'> & { first: KeyDerivation; second?: KeyDerivation | undefined },
   ): Promise<VerifiableSecretShare[]> {
-    return Promise.reject(
-      new LedgerSignerError(
-        'NOT_ON_DEVICE_YET',
-        'claiming a transfer splits a key difference on the device (KEY_SPLIT claim, device-app/PROTOCOL.md), which this app version does not have yet: claim transfers with a software wallet for now',
-      ),
-    );
+    const { first, second, threshold, numShares } = params;
+    if (first.type !== KeyDerivationType.ECIES || second?.type !== KeyDerivationType.LEAF) {
+      throw new LedgerSignerError(
+        'SECRET_WOULD_LEAVE_DEVICE',
+        `the device splits a key difference only for a claim (first = ECIES ciphertext, second = LEAF), got first = ${first.type}, second = ${second?.type ?? 'none'}: any other pair would give the host the difference of device keys`,
+      );
+    }
+    const leaf = keyRefForDerivation(second, this.account);
+    const result = await this.device((app) => app.keySplit({ mode: 'claim', account: this.account, ciphertext: first.path, leaf, threshold, numShares }));
+    return toVerifiableShares(result, threshold);
   }
 
-  subtractSplitAndEncrypt(_params: SubtractSplitAndEncryptParams): Promise<SubtractSplitAndEncryptResult> {
-    return Promise.reject(
-      new LedgerSignerError(
-        'NOT_ON_DEVICE_YET',
-        'sending a leaf makes the new key and its shares on the device (KEY_SPLIT transfer, device-app/PROTOCOL.md), which this app version does not have yet: transfers, swaps and withdrawals are not available on the device yet',
-      ),
-    );
+  /**
+   * The transfer's key tweak: first = LEAF(leaf being sent), second = RANDOM. The new key is
+   * drawn on the device and leaves only ECIES-encrypted to receiverPublicKey, which the user
+   * approves on screen (UserRejectedError otherwise).
+   */
+  async subtractSplitAndEncrypt(params: SubtractSplitAndEncryptParams): Promise<SubtractSplitAndEncryptResult> {
+    const { first, second, threshold, numShares, receiverPublicKey } = params;
+    if (first.type !== KeyDerivationType.LEAF || second.type !== KeyDerivationType.RANDOM) {
+      throw new LedgerSignerError(
+        'SECRET_WOULD_LEAVE_DEVICE',
+        `the device makes a transfer's key tweak only from a leaf key to a fresh random key (first = LEAF, second = RANDOM), got first = ${first.type}, second = ${second.type}: encrypting any other key to a receiver could hand a device key to whoever holds that receiver key`,
+      );
+    }
+    const leaf = keyRefForDerivation(first, this.account);
+    const result = await this.device((app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold, numShares }));
+    if (result.ciphertext === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
+    }
+    return { shares: toVerifiableShares(result, threshold), secretCipher: result.ciphertext };
   }
 
   /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */
   decryptEcies(ciphertext: Uint8Array): Promise<Uint8Array> {
     return this.device((app) => app.eciesPublicKey(ciphertext, this.account));
   }
+
+  // ---- refused ----
 
   /**
    * Synchronous in the SDK's interface, so no device can serve it. SDK 0.8.8 calls it only to
@@ -258,6 +280,11 @@ function seedOnDevice(method: string): LedgerSignerError {
     'SEED_ON_DEVICE',
     `${method}: the seed lives on the Ledger and never reaches the host; start the wallet with SparkWallet.initialize({ signer, options: { signerWithPreExistingKeys: true } }) and no mnemonic`,
   );
+}
+
+/** The SDK's share shape: index i (1-based), the same t proofs on every share. */
+function toVerifiableShares(result: KeySplitResult, threshold: number): VerifiableSecretShare[] {
+  return result.shares.map((share, i) => ({ threshold, index: i + 1, share, proofs: result.proofs.map((p) => p.slice()) }));
 }
 
 function commitmentKey(c: { hiding: Uint8Array; binding: Uint8Array }): string {
