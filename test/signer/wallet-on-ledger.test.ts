@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
-import { setBlindSigning } from '../../emulator/speculos/flows.js';
+import { pageBody, setBlindSigning } from '../../emulator/speculos/flows.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
@@ -80,7 +80,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(shown.every((pages) => pages[0]?.includes('Identity key') === true && pages[0]?.includes('ECDSA') === true)).toBe(true);
   });
 
-  it('deposit and claim: the root and refunds are FROST-signed with the device’s deposit key, approved on screen', async () => {
+  it('deposit and claim: the root and refunds are FROST-signed with the device’s key for the new leaf, approved on screen', async () => {
     const { network } = running();
     const wallet = wallets[0];
     if (wallet === undefined) throw new Error('no wallet');
@@ -96,7 +96,12 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(leafIds).toEqual([claimed[0]?.id]);
     const frost = (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
     expect(frost.length).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
-    expect(frost.every((pages) => pages[0]?.includes('Deposit') === true)).toBe(true);
+    // SDK 0.8.8 signs a single-use deposit with the key of the leaf it creates (LEAF(leafId)):
+    // the screen names the leaf by its id.
+    for (const pages of frost) {
+      expect(pages[0]).toContain('Leaf');
+      expect(pageBody(pages, 'Leaf id').join('')).toBe(leafIds[0]);
+    }
   });
 
   it('a wallet restarted from the same device sees its balance and leaves', async () => {
