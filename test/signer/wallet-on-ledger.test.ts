@@ -85,6 +85,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const wallet = wallets[0];
     if (wallet === undefined) throw new Error('no wallet');
     const before = approver?.reviews.length ?? 0;
+    const sentBefore = recorders[0]?.sent.length ?? 0;
     const address = await wallet.getSingleUseDepositAddress();
     expect(address).toMatch(/^bcrt1p/);
     const funded = await network.chain.fund(address, DEPOSIT_SATS);
@@ -94,8 +95,13 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     leafIds = (await wallet.getLeaves()).map((l) => l.id);
     expect(leafIds).toEqual([claimed[0]?.id]);
-    const frost = (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
-    expect(frost.length).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
+    // Every FROST_SIGN the signer completed (last chunk: INS 0x31, P2 = 0) was a review approved on screen.
+    const signs = (recorders[0]?.sent ?? []).slice(sentBefore).filter((apdu) => apdu[1] === 0x31 && apdu[3] === 0x00).length;
+    expect(signs).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
+    const frostReviews = (): string[][][] => (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
+    // the approver records a review once its last press returned, which may be after the reply
+    const frost = await waitFor(async () => frostReviews(), (r) => r.length >= signs, 10_000, 'every FROST review recorded');
+    expect(frost).toHaveLength(signs);
     // SDK 0.8.8 signs a single-use deposit with the key of the leaf it creates (LEAF(leafId)):
     // the screen names the leaf by its id.
     for (const pages of frost) {
