@@ -16,8 +16,10 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import type { SparkLedgerApp } from '../device/app.js';
 import type { KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, KeySplitResult, OperatorCommitment } from '../device/messages.js';
+import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
+import type { Transaction } from '@scure/btc-signer';
 import { LedgerSignerError } from './errors.js';
+import { exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 
@@ -246,6 +248,20 @@ export class LedgerSparkSigner implements SparkSigner {
   /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */
   decryptEcies(ciphertext: Uint8Array): Promise<Uint8Array> {
     return this.device((app) => app.eciesPublicKey(ciphertext, this.account));
+  }
+
+  // ---- unilateral exit (not part of SparkSigner: the SDK has no method for it) ----
+
+  /**
+   * Signs the sweep of a leaf's exit output (a key-path spend by the tweaked leaf key) on the
+   * device, after the user checked fee, amount and address there; sets the input's witness.
+   * `tx` has one input (witnessUtxo = the leaf's P2TR exit output) and one output.
+   */
+  async signExitSweep(tx: Transaction, leafId: string, network: SweepNetwork): Promise<void> {
+    const leaf: KeyRef = { kind: 'leaf', account: this.account, leafId };
+    const request = exitSweepRequest(tx, leaf, await this.publicKey(leaf), network);
+    const signature = await this.device((app) => app.signExitSweep(request));
+    tx.updateInput(0, { finalScriptWitness: [signature] });
   }
 
   // ---- refused ----
