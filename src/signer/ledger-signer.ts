@@ -23,6 +23,9 @@ import { exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 
+/** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
+const NONCE_WINDOW = 1024;
+
 /** What SparkSigner.signTransactionIndex takes (a @scure/btc-signer Transaction); never used here. */
 type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
 
@@ -152,6 +155,11 @@ export class LedgerSparkSigner implements SparkSigner {
       throw new LedgerSignerError('INVALID_REQUEST', 'the device issued no commitment');
     }
     this.issued.set(commitmentKey(c), c);
+    // The device keeps at most NONCE_WINDOW references outstanding; older ones are dead there.
+    for (const [key] of this.issued) {
+      if (this.issued.size <= NONCE_WINDOW) break;
+      this.issued.delete(key);
+    }
     return { commitment: { hiding: c.hiding.slice(), binding: c.binding.slice() } };
   }
 

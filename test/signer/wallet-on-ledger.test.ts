@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
@@ -119,6 +120,20 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const balance = await waitFor(() => again.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 60_000, 'the balance after restart');
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     expect((await again.getLeaves()).map((l) => l.id)).toEqual(leafIds);
+  });
+
+  it('wallet-level identity message signatures and the HTLC preimage come from the device, equal to the SDK signer’s', async () => {
+    const wallet = wallets[1];
+    if (wallet === undefined) throw new Error('no wallet');
+    const { referenceSigner } = await import('./reference-signer.js');
+    const ref = await referenceSigner();
+    const signature = await wallet.signMessageWithIdentityKey('ledger e2e message');
+    expect(await wallet.validateMessageWithIdentityKey('ledger e2e message', signature)).toBe(true);
+    const hash = sha256(new TextEncoder().encode('ledger e2e message'));
+    expect(signature).toBe(Buffer.from(await ref.signMessageWithIdentityKey(hash)).toString('hex'));
+    const transferId = '0197A2B4-5C6D-7E8F-9A0B-1C2D3E4F5A6B';
+    const preimage = await wallet.getHTLCPreimage(transferId);
+    expect(Buffer.from(preimage).toString('hex')).toBe(Buffer.from(await ref.htlcHMAC('0197a2b45c6d7e8f9a0b1c2d3e4f5a6b')).toString('hex'));
   });
 
   it('the host never held a private key: no leaf, identity or deposit secret in any APDU, reply, signer or wallet memory', () => {
