@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
@@ -44,7 +46,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     dev = await startDevice();
     // Identity signatures and FROST shares are blind-signing requests: the user turns it on.
     await setBlindSigning(dev.screen, true);
-    approver = startApprover(dev.screen, ['Blind signing']);
+    approver = startApprover(dev.screen, ['Blind signing', 'Exit sweep']);
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -134,6 +136,33 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const transferId = '0197A2B4-5C6D-7E8F-9A0B-1C2D3E4F5A6B';
     const preimage = await wallet.getHTLCPreimage(transferId);
     expect(Buffer.from(preimage).toString('hex')).toBe(Buffer.from(await ref.htlcHMAC('0197a2b45c6d7e8f9a0b1c2d3e4f5a6b')).toString('hex'));
+  });
+
+  it('exit sweep: an output locked to the wallet leaf’s taproot key is swept with a device signature that btcd accepts', async () => {
+    const { network } = running();
+    const signer = signers[1];
+    const leafId = leafIds[0];
+    if (signer === undefined || leafId === undefined) throw new Error('no signer or leaf');
+    const regtest = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
+    const leafPub = await signer.getPublicKeyFromDerivation({ type: sdk.KeyDerivationType.LEAF, path: leafId });
+    const exit = p2tr(leafPub.slice(1), undefined, regtest);
+    if (exit.address === undefined) throw new Error('no P2TR address');
+    const funded = await network.chain.fund(exit.address, 40_000n);
+    const dest = p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true), regtest);
+    const tx = new Transaction({ version: 2, lockTime: 0 });
+    tx.addInput({ txid: funded.txid, index: funded.vout, sequence: 0xfffffffd, witnessUtxo: { script: exit.script, amount: 40_000n } });
+    tx.addOutput({ script: dest.script, amount: 39_000n });
+    const before = approver?.reviews.length ?? 0;
+    await signer.signExitSweep(tx, leafId, 'regtest');
+    const txid = await network.chain.sendRawTransaction(tx.hex);
+    expect(txid).toBe(tx.id);
+    await network.chain.mine(1);
+    expect((await network.chain.getRawTransaction(txid)).confirmations).toBe(1);
+    const sweeps = (): string[][][] => (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('Exit sweep') === true);
+    const [shown] = await waitFor(async () => sweeps(), (r) => r.length === 1, 10_000, 'the sweep review');
+    expect(pageBody(shown ?? [], 'Exit sweep')).toEqual(['Leaf', 'Account 0', 'Fee 1000 sats']);
+    expect(pageBody(shown ?? [], 'Amount')).toEqual(['39000 sats']);
+    expect(pageBody(shown ?? [], 'To').join('')).toBe(dest.address);
   });
 
   it('the host never held a private key: no leaf, identity or deposit secret in any APDU, reply, signer or wallet memory', () => {
