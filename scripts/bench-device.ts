@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     const receiverPublicKey = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
     const leafPub = await app.getPublicKey(leaf);
     const sweep: ExitSweepRequest = {
-      leaf,
+      refundKey: leaf,
       network: 'regtest',
       version: 2,
       locktime: 0,

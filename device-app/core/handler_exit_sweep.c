@@ -1,8 +1,9 @@
 /* handler_exit_sweep.c - SIGN_EXIT_SWEEP (PROTOCOL.md 0x51): the unilateral-exit sweep, a BIP341
- * key-path signature by a leaf key over a one-input, one-output transaction the device hashes
- * itself. The spent output is taken to be P2TR of the leaf key's own taproot key (empty script
- * tree), so the signature is good only for the leaf's exit output; the destination and the
- * amounts are shown before anything is signed (clear signing: no blind-signing setting). */
+ * key-path signature by the key a refund pays (a leaf key, or the identity key for a received,
+ * unclaimed transfer) over a one-input, one-output transaction the device hashes itself. The
+ * spent output is taken to be P2TR of that key's own taproot key (empty script tree), so the
+ * signature is good only for that exit output; the destination and the amounts are shown
+ * before anything is signed (clear signing: no blind-signing setting). */
 #include <string.h>
 
 #include "bech32.h"
@@ -28,7 +29,7 @@ static const char *const HRP[] = {"bc", "tb", "bcrt"};
 
 /* The request waiting for approval (public) and its sighash. */
 static struct {
-    spark_key_t leaf;
+    spark_key_t leaf; /* the refund key: a leaf key or the identity key */
     uint8_t tweak[32];  /* TapTweak(P'.x) */
     uint8_t p_odd;      /* the leaf key's public key had odd y (the secret is negated) */
     uint8_t qx[32];     /* x of the tweaked output key */
@@ -147,8 +148,10 @@ void handle_exit_sweep(const apdu_t *a) {
         core_reply_sw(SW_BAD_DATA);
         return;
     }
-    if (g_req.leaf.kind != KEY_LEAF) {
-        core_reply_sw(SW_PATH_REFUSED); /* only a leaf's own exit output */
+    if (g_req.leaf.kind != KEY_LEAF && g_req.leaf.kind != KEY_IDENTITY) {
+        /* the keys Spark refunds pay: a leaf key (owned leaf), the identity key (a received,
+         * unclaimed transfer's intermediate refund) */
+        core_reply_sw(SW_PATH_REFUSED);
         return;
     }
     if (!tweak_key()) {

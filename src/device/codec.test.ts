@@ -229,7 +229,7 @@ describe('signer command payloads (device-app/PROTOCOL.md 0x32, 0x33, 0x40, 0x50
 
   it('SIGN_EXIT_SWEEP: big-endian fields, the txid reversed to its serialized order', () => {
     const txid = new Uint8Array(32).map((_, i) => i);
-    const req = { leaf, network: 'regtest', version: 2, locktime: 0, prevout: { txid, vout: 1, amount: 50_000n }, sequence: 2000, output: { script: fill(22, 9), amount: 49_000n } } as const;
+    const req = { refundKey: leaf, network: 'regtest', version: 2, locktime: 0, prevout: { txid, vout: 1, amount: 50_000n }, sequence: 2000, output: { script: fill(22, 9), amount: 49_000n } } as const;
     const out = encodeExitSweep(req);
     const ref = encodeKeyRef(leaf);
     expect(hex(out.slice(0, ref.length))).toBe(hex(ref));

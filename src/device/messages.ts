@@ -199,7 +199,8 @@ const SWEEP_NETWORK_BYTE: Record<SweepNetwork, number> = { bitcoin: 0, testnet: 
  * output (P2TR of the tweaked leaf key, which the device derives itself).
  */
 export interface ExitSweepRequest {
-  leaf: KeyRef;
+  /** The key the exit output pays: a leaf key, or the identity key (unclaimed transfer). */
+  refundKey: KeyRef;
   network: SweepNetwork;
   version: number;
   locktime: number;
@@ -224,7 +225,7 @@ export function encodeExitSweep(req: ExitSweepRequest): Uint8Array {
     throw invalidArgument(`output script must be 1..255 bytes, got ${req.output.script.length}`);
   }
   return concatBytes(
-    encodeKeyRef(req.leaf),
+    encodeKeyRef(req.refundKey),
     new Uint8Array([SWEEP_NETWORK_BYTE[req.network]]),
     u32be(req.version),
     u32be(req.locktime),

@@ -19,7 +19,7 @@ import type { KeyRef } from '../device/keyref.js';
 import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import { LedgerSignerError } from './errors.js';
-import { exitSweepRequest } from './exit-sweep.js';
+import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 
@@ -270,6 +270,15 @@ export class LedgerSparkSigner implements SparkSigner {
     const request = exitSweepRequest(tx, leaf, await this.publicKey(leaf), network);
     const signature = await this.device((app) => app.signExitSweep(request));
     tx.updateInput(0, { finalScriptWitness: [signature] });
+  }
+
+  /** The exit command's sweep signer on this device (shares this signer's APDU queue). */
+  exitSweepSigner(network: SweepNetwork): LedgerExitSweepSigner {
+    return new LedgerExitSweepSigner(
+      (key) => this.publicKey(key),
+      (request) => this.device((app) => app.signExitSweep(request)),
+      network,
+    );
   }
 
   // ---- refused ----

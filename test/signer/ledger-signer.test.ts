@@ -192,6 +192,27 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     await waitHome(dev.screen);
   });
 
+  it('exit sweep signer interface: the identity key sweeps an unclaimed transfer’s refund output (unsigned tx + prevouts in, signature out)', async () => {
+    const sweeper = signer.exitSweepSigner('regtest');
+    const identity = await sweeper.publicKey({ kind: 'identity', account: 0 });
+    expect(bytesToHex(identity)).toBe(bytesToHex(await signer.getIdentityPublicKey()));
+    const exit = p2tr(identity.slice(1));
+    const tx = new Transaction({ version: 2, lockTime: 0 });
+    tx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 2160 });
+    tx.addOutput({ script: p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).slice(1)).script, amount: 20_000n });
+    const prevouts = [{ script: exit.script, amount: 21_500n }];
+    const pending = sweeper.signKeyPath({ key: { kind: 'identity', account: 0 }, tx: tx.unsignedTx, inputIndex: 0, prevouts });
+    const pages = await review(dev.screen, 'Exit sweep', 'approve');
+    const sig = await pending;
+    expect(pageBody(pages, 'Exit sweep')).toEqual(['Identity', 'Account 0', 'Fee 1500 sats']);
+    const digest = tx.preimageWitnessV1(0, [exit.script], SigHash.DEFAULT, [21_500n]);
+    expect(schnorr.verify(sig, digest, exit.script.slice(2))).toBe(true);
+    // a prevout that does not pay the named key, or a second input, is refused on the host
+    await expect(sweeper.signKeyPath({ key: { kind: 'leaf', account: 0, leafId: LEAF_A }, tx: tx.unsignedTx, inputIndex: 0, prevouts })).rejects.toBeInstanceOf(LedgerSignerError);
+    await expect(sweeper.signKeyPath({ key: { kind: 'identity', account: 0 }, tx: tx.unsignedTx, inputIndex: 1, prevouts })).rejects.toThrow(/one-input/);
+    await waitHome(dev.screen);
+  });
+
   it('identity signatures: blind signing on with the buttons, then DER and compact ECDSA equal the SDK’s, Schnorr verifies', async () => {
     await setBlindSigning(dev.screen, true);
     const ref = await referenceSigner();

@@ -88,7 +88,7 @@ static void test_sweep_refusals(void) {
     CHECK_EQ_U(send_sweep(d, n - 1), SW_WRONG_LENGTH);
     d[n] = 0;
     CHECK_EQ_U(send_sweep(d, n + 1), SW_BAD_DATA); /* trailing byte */
-    /* the deposit key (or any non-leaf key) cannot sign a sweep */
+    /* the deposit key (any key but a leaf or the identity key) cannot sign a sweep */
     uint8_t dep[200];
     dep[0] = KEY_DEPOSIT;
     memset(dep + 1, 0, 4);
@@ -102,7 +102,29 @@ static void test_sweep_refusals(void) {
     CHECK_EQ_U(g_host_reply.len, 0);
 }
 
+/* The identity key sweeps too (a received, unclaimed transfer's refund pays it): the signature
+ * verifies under the identity key's taproot key for the same sighash construction. */
+static void test_sweep_identity_key(void) {
+    uint8_t d[200], id[200];
+    fresh_core();
+    size_t n = sweep_request(d, 2, TV_SWEEP_OUT_AMOUNT, TV_SWEEP_DEST, sizeof TV_SWEEP_DEST);
+    size_t l = 6 + strlen(TV_SWEEP_LEAF);
+    id[0] = KEY_IDENTITY;
+    memset(id + 1, 0, 4);
+    memcpy(id + 5, d + l, n - l);
+    CHECK_EQ_U(send_sweep(id, 5 + n - l), 0);
+    CHECK(host_screen_has("Exit sweep"));
+    CHECK(host_screen_has("Identity"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Amount")); /* no leaf id page */
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 64);
+    /* a signature by the identity taproot key does not verify under the leaf's */
+    CHECK_EQ_U(bip340_verify(TV_SWEEP_QX, TV_SWEEP_DIGEST, g_host_reply.data), 0);
+}
+
 void suite_exit_sweep(void) {
+    RUN(test_sweep_identity_key);
     RUN(test_sweep_signs_btc_signer_sighash);
     RUN(test_sweep_refusals);
 }
