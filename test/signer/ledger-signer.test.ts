@@ -14,6 +14,12 @@ import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/spec
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { referenceSigner } from './reference-signer.js';
 import { accountSecrets } from './seed-keys.js';
+import { runUnilateralExit } from '../../src/exit/exit-runner.js';
+import { blockClock } from '../../src/exit/exit-chain.js';
+import { checkExitData } from '../../src/exit/exit-data.js';
+import { refundKeyPath, type ExitSweepSigner } from '../../src/exit/sweep-signer.js';
+import { FakeChain } from '../../src/exit/testing/fake-chain.js';
+import { exitData, leafFixture } from '../../src/exit/testing/fixture.js';
 
 const LEAF_A = '0197a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b';
 const LEAF_B = 'b6a5f4e3-d2c1-4b0a-9f8e-7d6c5b4a3f21';
@@ -210,6 +216,34 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     // a prevout that does not pay the named key, or a second input, is refused on the host
     await expect(sweeper.signKeyPath({ key: { kind: 'leaf', account: 0, leafId: LEAF_A }, tx: tx.unsignedTx, inputIndex: 0, prevouts })).rejects.toBeInstanceOf(LedgerSignerError);
     await expect(sweeper.signKeyPath({ key: { kind: 'identity', account: 0 }, tx: tx.unsignedTx, inputIndex: 1, prevouts })).rejects.toThrow(/one-input/);
+    await waitHome(dev.screen);
+  });
+
+  it('the exit runner sweeps a leaf’s refund with the device as its ExitSweepSigner: the sweep is approved on the screen and verifies', async () => {
+    const sweeper: ExitSweepSigner = signer.exitSweepSigner('regtest');
+    const leafId = 'node-0'; // leafFixture names a depth-1 leaf after its one node
+    const leafPub = await signer.getPublicKeyFromDerivation({ type: KeyDerivationType.LEAF, path: leafId });
+    // the refunds pay the device's leaf key (the fixture's stand-in operators sign node and refund txs)
+    const refunded = leafFixture({ depth: 1, withDirect: true, timelock: 1900, refundKey: { priv: new Uint8Array(32), pub: leafPub } });
+    expect(refunded.leaf.leafId).toBe(leafId);
+    const refundKey = { kind: 'leaf' as const, account: 0, leafId: refunded.leaf.leafId, path: '', publicKey: bytesToHex(leafPub) };
+    refunded.leaf.refundKey = { ...refundKey, path: refundKeyPath(refundKey) };
+    const chain = new FakeChain();
+    chain.addConfirmed(refunded.depositTxid);
+    const to = 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk';
+    const run = runUnilateralExit({
+      data: checkExitData(exitData([refunded.leaf])), leafId: refunded.leaf.leafId, variant: 'direct', to, chain, signer: sweeper, clock: blockClock(chain, { mine: true }),
+    });
+    const pages = await review(dev.screen, 'Exit sweep', 'approve');
+    const result = await run;
+    // the runner verified the device's signature against the refund output before broadcasting it
+    expect(chain.broadcasts).toHaveLength(3);
+    expect(chain.broadcasts[2]).toBe(result.sweep.txid);
+    expect(pageBody(pages, 'Amount')).toEqual([`${result.sweep.amount} sats`]);
+    expect(pageBody(pages, 'Exit sweep')).toEqual(['Leaf', 'Account 0', `Fee ${result.sweep.fee} sats`]);
+    expect(pageBody(pages, 'To').join('')).toBe(to);
+    // a refund key whose path is not its kind's Spark path is refused before the device is asked
+    await expect(sweeper.publicKey({ ...refunded.leaf.refundKey, path: "m/8797555'/0'/1'" })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     await waitHome(dev.screen);
   });
 
