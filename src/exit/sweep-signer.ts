@@ -36,7 +36,7 @@ export interface ExitSweepSigner {
 }
 
 /** The expected BIP32 path of a refund key, from its kind (the file's `path` must agree). */
-export function refundKeyPath(key: RefundKey): string {
+export function refundKeyPath(key: { kind: 'leaf'; account: number; leafId: string } | { kind: 'identity'; account: number }): string {
   return sparkKeyPathString(key.kind === 'leaf' ? sparkKeyPath(key.account, 'signing', key.leafId) : sparkKeyPath(key.account, 'identity'));
 }
 
