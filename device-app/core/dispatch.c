@@ -26,6 +26,7 @@ void core_init(void) {
     settings_init();
     nonce_store_init();
     frost_sign_reset();
+    key_split_reset();
     ux_init();
 }
 
@@ -43,16 +44,21 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     uint16_t sw = apdu_parse(buf, len, &a);
     if (sw != SW_OK) {
         frost_sign_reset();
+        key_split_reset();
         core_reply_sw(sw);
         return;
     }
     if (a.cla != CLA_SPARK) {
         frost_sign_reset();
+        key_split_reset();
         core_reply_sw(SW_CLA_NOT_SUPPORTED);
         return;
     }
     if (a.ins != INS_FROST_SIGN) {
         frost_sign_reset();
+    }
+    if (a.ins != INS_KEY_SPLIT) {
+        key_split_reset();
     }
     switch (a.ins) {
     case INS_GET_VERSION:
@@ -69,6 +75,18 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_FROST_SIGN:
         handle_frost_sign(&a);
+        break;
+    case INS_KEY_SPLIT:
+        handle_key_split(&a);
+        break;
+    case INS_ECIES_PUBLIC_KEY:
+        handle_ecies_pubkey(&a);
+        break;
+    case INS_HTLC_HMAC:
+        handle_htlc_hmac(&a);
+        break;
+    case INS_EXPORT_STATIC_KEY:
+        handle_export_static_key(&a);
         break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);

@@ -17,6 +17,12 @@ void handle_get_pubkey(const apdu_t *a);
 void handle_sign_identity(const apdu_t *a);
 void handle_frost_commit(const apdu_t *a);
 void handle_frost_sign(const apdu_t *a);
+void handle_ecies_pubkey(const apdu_t *a);
+void handle_key_split(const apdu_t *a);
+/* Wipe a KEY_SPLIT result not read yet (any other command arrived). */
+void key_split_reset(void);
+void handle_htlc_hmac(const apdu_t *a);
+void handle_export_static_key(const apdu_t *a);
 /* Forget a partial FROST_SIGN payload (any other command arrived). */
 void frost_sign_reset(void);
 #endif

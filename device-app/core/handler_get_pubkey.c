@@ -3,39 +3,16 @@
 #include <string.h>
 
 #include "dispatch.h"
-#include "ge.h"
 #include "key_policy.h"
+#include "key_public.h"
 #include "platform.h"
 #include "protocol.h"
 #include "review.h"
 #include "review_key.h"
 #include "ux_text.h"
-#include "ct.h"
-#include "wipe.h"
 
 /* The key waiting for the user's confirmation (public data). */
 static uint8_t g_pending_pub[33];
-
-/* Derive the compressed public key of a policy-checked Spark key. */
-static bool derive_pub(const spark_key_t *key, uint8_t pub[33]) {
-    uint8_t priv[32];
-    sc_t k;
-    ge_t p;
-    bool ok = plat_derive_secp256k1(key->path, key->depth, priv);
-    uint32_t key_ok = sc_from_bytes_nonzero(&k, priv);
-    CT_DECLASSIFY(&key_ok, sizeof key_ok);
-    ok = ok && key_ok;
-    if (ok) {
-        ge_mul_gen(&p, &k);
-        uint32_t enc_ok = ge_encode(pub, &p);
-        CT_DECLASSIFY(pub, 33u); /* the public key is public */
-        CT_DECLASSIFY(&enc_ok, sizeof enc_ok);
-        ok = enc_ok != 0u;
-    }
-    wipe(priv, sizeof priv);
-    wipe(&k, sizeof k);
-    return ok;
-}
 
 static void on_decision(bool approved) {
     if (approved) {
@@ -61,7 +38,7 @@ void handle_get_pubkey(const apdu_t *a) {
         core_reply_sw(sw);
         return;
     }
-    if (!derive_pub(&key, g_pending_pub)) {
+    if (!key_public_of(&key, g_pending_pub)) {
         core_reply_sw(SW_INTERNAL);
         return;
     }

@@ -5,9 +5,8 @@
 
 #include "bip340.h"
 #include "dispatch.h"
-#include "ct.h"
 #include "ecdsa.h"
-#include "ge.h"
+#include "key_public.h"
 #include "platform.h"
 #include "protocol.h"
 #include "review.h"
@@ -23,26 +22,12 @@ static struct {
     uint8_t digest[32];
 } g_req;
 
-/* The compressed public key of priv (public: declassified). False for an invalid key. */
-static bool public_key(const uint8_t priv[32], uint8_t pub[33]) {
-    sc_t d;
-    ge_t p;
-    uint32_t ok = sc_from_bytes_nonzero(&d, priv);
-    ge_mul_gen(&p, &d);
-    ok &= ge_encode(pub, &p);
-    CT_DECLASSIFY(pub, 33u);
-    CT_DECLASSIFY(&ok, sizeof ok);
-    wipe(&d, sizeof d);
-    wipe(&p, sizeof p);
-    return ok != 0u;
-}
-
 /* Fault-attack protection: the signature is verified against the key before it
  * leaves the device. With deterministic nonces (RFC 6979), a glitched signature and a correct
  * one over the same digest would give away the identity key. */
 static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr) {
     uint8_t pub[33];
-    if (!public_key(priv, pub)) {
+    if (!key_public_from_private(priv, pub)) {
         return false;
     }
     return schnorr ? bip340_verify(pub + 1, g_req.digest, sig) != 0u

@@ -56,7 +56,7 @@ uint16_t key_policy_check_path(const uint32_t *path, uint32_t depth, spark_key_t
     return SW_OK;
 }
 
-static bool leaf_id_ok(const uint8_t *id, uint32_t len) {
+bool key_policy_id_text_ok(const uint8_t *id, uint32_t len) {
     if (len == 0u || len > SPARK_LEAF_ID_MAX) {
         return false;
     }
@@ -105,7 +105,7 @@ uint16_t keyref_parse(reader_t *r, spark_key_t *key) {
         if (r->err) {
             return SW_WRONG_LENGTH;
         }
-        if (!leaf_id_ok(id, len)) {
+        if (!key_policy_id_text_ok(id, len)) {
             return SW_BAD_DATA;
         }
         memcpy(key->leaf_id, id, len);

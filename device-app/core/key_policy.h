@@ -3,6 +3,7 @@
  * m/8797555'/A'/3'/x' (static deposit), all hardened, A <= 255. */
 #ifndef SPARK_KEY_POLICY_H
 #define SPARK_KEY_POLICY_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "apdu_reader.h"
@@ -13,6 +14,9 @@
 uint16_t keyref_parse(reader_t *r, spark_key_t *key);
 /* Classify an explicit path; SW_OK fills key (kind, account, index, path). */
 uint16_t key_policy_check_path(const uint32_t *path, uint32_t depth, spark_key_t *key);
+/* Ids the host names keys or values by (leaf ids, HTLC transfer ids): 1..SPARK_LEAF_ID_MAX bytes of
+ * printable ASCII without space, so they can be shown on screen as they are. */
+bool key_policy_id_text_ok(const uint8_t *id, uint32_t len);
 /* 1 if this key may sign FROST shares (leaf, deposit, static deposit). */
 uint32_t key_policy_frost_allowed(const spark_key_t *key);
 #endif

@@ -15,6 +15,10 @@
 #define INS_SIGN_IDENTITY 0x20u
 #define INS_FROST_COMMIT 0x30u
 #define INS_FROST_SIGN 0x31u
+#define INS_KEY_SPLIT 0x32u
+#define INS_ECIES_PUBLIC_KEY 0x33u
+#define INS_HTLC_HMAC 0x40u
+#define INS_EXPORT_STATIC_KEY 0x50u
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u
@@ -44,6 +48,12 @@
 #define P1_CHUNK_NEXT 0x01u
 #define P2_CHUNK_LAST 0x00u
 #define P2_CHUNK_MORE 0x01u
+
+/* KEY_SPLIT P1 and modes */
+#define P1_KEY_SPLIT_RUN 0x00u
+#define P1_KEY_SPLIT_READ 0x01u
+#define KEY_SPLIT_TRANSFER 0x00u
+#define KEY_SPLIT_CLAIM 0x01u
 
 #define FROST_MAX_COMMIT_BATCH 3u
 #define FROST_MAX_OPERATORS 8u

@@ -5,6 +5,7 @@
  * Deterministic: every input comes from a SHA-256 counter stream, so re-running reproduces the
  * committed file byte for byte.
  */
+import { createCipheriv } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,8 @@ import { sha512 } from '@noble/hashes/sha512';
 import { hmac } from '@noble/hashes/hmac';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { HDKey } from '@scure/bip32';
-import { getSparkFrost } from '@buildonspark/spark-sdk';
+import { encryptEcies } from '../../src/crypto/ecies.js';
+import { DefaultSparkSigner, getSparkFrost } from '@buildonspark/spark-sdk';
 
 const N = secp256k1.CURVE.n;
 
@@ -61,6 +63,7 @@ function cArray(name: string, bytes: Uint8Array): string {
   for (let i = 0; i < parts.length; i += 12) lines.push('    ' + parts.slice(i, i + 12).join(', '));
   return `static const uint8_t ${name}[${bytes.length}] = {\n${lines.join(',\n')}};\n`;
 }
+const list = (b: Uint8Array): string => `{${Array.from(b).join(',')}}`;
 function cStr(s: string): string {
   return JSON.stringify(s);
 }
@@ -107,6 +110,78 @@ for (const k of keyCases) {
   out.push(`    {${k.kind}, ${k.account}u, ${k.index}u, ${cStr(k.leaf)}, {${Array.from(p).join(',')}}},`);
 }
 out.push('};\n#define TV_KEYS_N (sizeof TV_KEYS / sizeof TV_KEYS[0])\n');
+
+/* ---- htlcHMAC and the static deposit secret, from the SDK's own DefaultSparkSigner ---- */
+{
+  const cases: { account: number; id: string }[] = [
+    { account: 0, id: '0197a2b45c6d7e8f9a0b1c2d3e4f5a6b' },
+    { account: 0, id: 'x' },
+    { account: 1, id: 'a'.repeat(64) },
+    { account: 255, id: '0197a2b45c6d7e8f9a0b1c2d3e4f5a6b' },
+  ];
+  out.push('typedef struct { uint32_t account; const char *id; uint8_t mac[32]; } tv_htlc_t;');
+  out.push('static const tv_htlc_t TV_HTLC[] = {');
+  for (const c of cases) {
+    const signer = new DefaultSparkSigner();
+    await signer.createSparkWalletFromSeed(SEED, c.account);
+    const mac = await signer.htlcHMAC(c.id);
+    out.push(`    {${c.account}u, ${cStr(c.id)}, {${Array.from(mac).join(',')}}},`);
+  }
+  out.push('};\n#define TV_HTLC_N (sizeof TV_HTLC / sizeof TV_HTLC[0])\n');
+  const exports: { account: number; index: number }[] = [
+    { account: 0, index: 0 },
+    { account: 1, index: 7 },
+    { account: 255, index: 0x7fffffff },
+  ];
+  out.push('typedef struct { uint32_t account; uint32_t index; uint8_t priv[32]; } tv_static_t;');
+  out.push('static const tv_static_t TV_STATIC[] = {');
+  for (const c of exports) {
+    const signer = new DefaultSparkSigner();
+    await signer.createSparkWalletFromSeed(SEED, c.account);
+    const priv = await signer.getStaticDepositSecretKey(c.index);
+    out.push(`    {${c.account}u, ${c.index}u, {${Array.from(priv).join(',')}}},`);
+  }
+  out.push('};\n#define TV_STATIC_N (sizeof TV_STATIC / sizeof TV_STATIC[0])\n');
+}
+
+/* ---- AES-256, AES-256-GCM (16-byte nonce) from node's OpenSSL; ECIES from src/crypto, each
+ * ciphertext checked to decrypt with the SDK's own decryptEcies ---- */
+{
+  const s = new Stream('aes');
+  const key = s.bytes(32);
+  const block = s.bytes(16);
+  const ecb = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+  out.push(cArray('TV_AES_KEY', key));
+  out.push(cArray('TV_AES_IN', block));
+  out.push(cArray('TV_AES_OUT', new Uint8Array(Buffer.concat([ecb.update(block), ecb.final()]))));
+  out.push('typedef struct { uint8_t key[32]; uint8_t nonce[16]; uint8_t len; uint8_t pt[80]; uint8_t ct[80]; uint8_t tag[16]; } tv_gcm_t;');
+  out.push('static const tv_gcm_t TV_GCM[] = {');
+  for (const len of [0, 1, 16, 32, 33, 80]) {
+    const k = s.bytes(32);
+    const nonce = s.bytes(16);
+    const pt = s.bytes(len);
+    const c = createCipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 });
+    const ct = Buffer.concat([c.update(pt), c.final()]);
+    const pad = (b: Uint8Array): Uint8Array => concatBytes(b, new Uint8Array(80 - b.length));
+    out.push(`    {${list(k)}, ${list(nonce)}, ${len}, ${list(pad(pt))}, ${list(pad(new Uint8Array(ct)))}, ${list(new Uint8Array(c.getAuthTag()))}},`);
+  }
+  out.push('};\n#define TV_GCM_N (sizeof TV_GCM / sizeof TV_GCM[0])\n');
+
+  const frost = getSparkFrost();
+  out.push('typedef struct { uint32_t account; uint8_t secret[32]; uint8_t eph[32]; uint8_t nonce[16]; uint8_t ct[129]; } tv_ecies_t;');
+  out.push('static const tv_ecies_t TV_ECIES[] = {');
+  for (const account of [0, 1]) {
+    const idPriv = derive([PURPOSE + H, account + H, 0 + H]);
+    const secret = s.scalar();
+    const eph = s.scalar();
+    const nonce = s.bytes(16);
+    const ct = encryptEcies(secret, pub(idPriv), { ephemeralSecret: eph, nonce });
+    const back = await frost.decryptEcies(ct, idPriv);
+    if (bytesToHex(back) !== bytesToHex(secret)) throw new Error('the SDK does not decrypt the ECIES vector');
+    out.push(`    {${account}u, ${list(secret)}, ${list(eph)}, ${list(nonce)}, ${list(ct)}},`);
+  }
+  out.push('};\n#define TV_ECIES_N (sizeof TV_ECIES / sizeof TV_ECIES[0])\n');
+}
 
 /* ---- HMAC-SHA512 / SHA-512 (host BIP32) ---- */
 {
@@ -195,7 +270,6 @@ out.push('    uint8_t secret[32]; uint32_t ref; uint8_t d[32]; uint8_t e[32]; ui
 out.push('    uint8_t msg[32]; uint8_t vk[33]; uint8_t nops; tv_op_t ops[TV_MAX_OPS]; uint8_t has_adaptor; uint8_t adaptor[33];');
 out.push('    uint8_t z[32]; } tv_frost_t;');
 out.push('static const tv_frost_t TV_FROST[] = {');
-const list = (b: Uint8Array): string => `{${Array.from(b).join(',')}}`;
 for (const c of cases) {
   const [d, e] = deviceNonces(c.ref);
   const userPub = pub(c.secret);

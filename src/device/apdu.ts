@@ -9,6 +9,10 @@ export const Ins = {
   SIGN_IDENTITY: 0x20,
   FROST_COMMIT: 0x30,
   FROST_SIGN: 0x31,
+  KEY_SPLIT: 0x32,
+  ECIES_PUBLIC_KEY: 0x33,
+  HTLC_HMAC: 0x40,
+  EXPORT_STATIC_KEY: 0x50,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -1,4 +1,5 @@
-import { CLA, Ins, chunkPayload, encodeApdu, expectOk } from './apdu.js';
+import { CLA, Ins, MAX_APDU_DATA, chunkPayload, encodeApdu, expectOk } from './apdu.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
 import {
@@ -6,6 +7,14 @@ import {
   decodeCommitments,
   decodeVersion,
   encodeFrostSign,
+  decodeKeySplit,
+  encodeEciesPublicKey,
+  encodeKeySplit,
+  keySplitResultLength,
+  type KeySplitRequest,
+  type KeySplitResult,
+  encodeExportStaticKey,
+  encodeHtlcHmac,
   encodeSignIdentity,
   type AppVersion,
   type DeviceCommitment,
@@ -101,5 +110,56 @@ export class SparkLedgerApp {
       throw malformedResponse(`FROST share must be 32 bytes, got ${last.length}`);
     }
     return last;
+  }
+
+  /**
+   * HMAC-SHA256 of the transfer id under the HTLC preimage base key (the SDK's htlcHMAC; no
+   * screen). The id is the text the SDK passes: lowercase, dashes removed.
+   */
+  async htlcHmac(transferId: string, account = 0): Promise<Uint8Array> {
+    const mac = await this.send(Ins.HTLC_HMAC, 0, 0, encodeHtlcHmac(account, transferId));
+    if (mac.length !== 32) {
+      throw malformedResponse(`HTLC HMAC must be 32 bytes, got ${mac.length}`);
+    }
+    return mac;
+  }
+
+  /**
+   * The static deposit private key m/8797555'/A'/3'/I' — the only key the device exports, and
+   * only after the user approved the export on screen (UserRejectedError otherwise).
+   */
+  async exportStaticDepositKey(index: number, account = 0): Promise<Uint8Array> {
+    const key = await this.send(Ins.EXPORT_STATIC_KEY, 0, 0, encodeExportStaticKey(account, index));
+    if (key.length !== 32) {
+      throw malformedResponse(`exported key must be 32 bytes, got ${key.length}`);
+    }
+    return key;
+  }
+
+  /**
+   * The public key of the scalar an ECIES ciphertext (129 bytes, to the identity key) carries;
+   * the scalar stays on the device. BadDataError if it was not encrypted to this identity key,
+   * was tampered with, or does not hold a key.
+   */
+  async eciesPublicKey(ciphertext: Uint8Array, account = 0): Promise<Uint8Array> {
+    const pub = await this.send(Ins.ECIES_PUBLIC_KEY, 0, 0, encodeEciesPublicKey(account, ciphertext));
+    if (pub.length !== 33) {
+      throw malformedResponse(`public key must be 33 bytes, got ${pub.length}`);
+    }
+    return pub;
+  }
+
+  /**
+   * KEY_SPLIT: a transfer's key tweak (a fresh key made on the device, the difference split,
+   * the new key ECIES-encrypted to the receiver — the user approves the receiver on screen) or a
+   * claim's (the ciphertext decrypted again on the device, no screen). Reads every result page.
+   */
+  async keySplit(req: KeySplitRequest): Promise<KeySplitResult> {
+    const total = keySplitResultLength(req);
+    const pages = [await this.send(Ins.KEY_SPLIT, 0x00, 0, encodeKeySplit(req))];
+    for (let page = 1; page * MAX_APDU_DATA < total; page++) {
+      pages.push(await this.send(Ins.KEY_SPLIT, 0x01, page));
+    }
+    return decodeKeySplit(req, concatBytes(...pages));
   }
 }

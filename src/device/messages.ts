@@ -120,3 +120,72 @@ export function encodeFrostSign(req: FrostSignRequest): Uint8Array {
     adaptor,
   );
 }
+
+/** HTLC_HMAC request: account || len || transfer id (device-app/PROTOCOL.md, 0x40). */
+export function encodeHtlcHmac(account: number, transferId: string): Uint8Array {
+  const id = new TextEncoder().encode(transferId);
+  if (id.length < 1 || id.length > 64) {
+    throw invalidArgument(`HTLC transfer id must be 1..64 bytes, got ${id.length}`);
+  }
+  return concatBytes(u32be(account), new Uint8Array([id.length]), id);
+}
+
+/** EXPORT_STATIC_KEY request: account || index (device-app/PROTOCOL.md, 0x50). */
+export function encodeExportStaticKey(account: number, index: number): Uint8Array {
+  return concatBytes(u32be(account), u32be(index));
+}
+
+/** Length of an ECIES ciphertext of a 32-byte key: 65 + 16 + 16 + 32 (docs/keys-and-frost.md, "ECIES"). */
+export const ECIES_KEY_CIPHERTEXT_LEN = 129;
+
+/** ECIES_PUBLIC_KEY request: account || ciphertext (device-app/PROTOCOL.md, 0x33). */
+export function encodeEciesPublicKey(account: number, ciphertext: Uint8Array): Uint8Array {
+  if (ciphertext.length !== ECIES_KEY_CIPHERTEXT_LEN) {
+    throw invalidArgument(`an ECIES ciphertext of a key is ${ECIES_KEY_CIPHERTEXT_LEN} bytes, got ${ciphertext.length}`);
+  }
+  return concatBytes(u32be(account), ciphertext);
+}
+
+/** KEY_SPLIT (device-app/PROTOCOL.md, 0x32): the key tweak of a transfer or of a claim. */
+export type KeySplitRequest =
+  | { mode: 'transfer'; leaf: KeyRef; receiverPublicKey: Uint8Array; threshold: number; numShares: number }
+  | { mode: 'claim'; account: number; ciphertext: Uint8Array; leaf: KeyRef; threshold: number; numShares: number };
+
+/** Feldman VSS of the difference: t proofs (a_j·G), shares for indices 1..n; the transfer's ciphertext. */
+export interface KeySplitResult {
+  proofs: Uint8Array[];
+  shares: Uint8Array[];
+  ciphertext?: Uint8Array;
+}
+
+export const KEY_SPLIT_MAX_SHARES = 8;
+
+export function encodeKeySplit(req: KeySplitRequest): Uint8Array {
+  const { threshold: t, numShares: n } = req;
+  if (!Number.isInteger(t) || !Number.isInteger(n) || t < 1 || t > n || n > KEY_SPLIT_MAX_SHARES) {
+    throw invalidArgument(`key split needs 1 <= threshold <= shares <= ${KEY_SPLIT_MAX_SHARES}, got threshold ${t}, shares ${n}`);
+  }
+  if (req.mode === 'transfer') {
+    checkLen('receiver public key', req.receiverPublicKey, 33);
+    return concatBytes(new Uint8Array([0x00, t, n]), encodeKeyRef(req.leaf), req.receiverPublicKey);
+  }
+  checkLen('ECIES ciphertext', req.ciphertext, ECIES_KEY_CIPHERTEXT_LEN);
+  return concatBytes(new Uint8Array([0x01, t, n]), u32be(req.account), req.ciphertext, encodeKeyRef(req.leaf));
+}
+
+/** Length of the KEY_SPLIT result for a request. */
+export function keySplitResultLength(req: KeySplitRequest): number {
+  return 33 * req.threshold + 32 * req.numShares + (req.mode === 'transfer' ? ECIES_KEY_CIPHERTEXT_LEN : 0);
+}
+
+export function decodeKeySplit(req: KeySplitRequest, data: Uint8Array): KeySplitResult {
+  const expected = keySplitResultLength(req);
+  if (data.length !== expected) {
+    throw malformedResponse(`KEY_SPLIT result must be ${expected} bytes, got ${data.length}`);
+  }
+  const proofs = Array.from({ length: req.threshold }, (_, j) => data.slice(33 * j, 33 * j + 33));
+  const base = 33 * req.threshold;
+  const shares = Array.from({ length: req.numShares }, (_, i) => data.slice(base + 32 * i, base + 32 * i + 32));
+  const end = base + 32 * req.numShares;
+  return req.mode === 'transfer' ? { proofs, shares, ciphertext: data.slice(end, end + ECIES_KEY_CIPHERTEXT_LEN) } : { proofs, shares };
+}

@@ -123,6 +123,51 @@ static void handlers(void) {
     n = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SHOW, 0, sref, sizeof sref);
     expect(host_exchange(apdu, n) == 0, "pubkey review");
     expect(host_decide(true) == SW_OK, "pubkey approved");
+    /* HTLC_HMAC (keyed by a poisoned key) and EXPORT_STATIC_KEY (public key shown, then the
+     * key derived again after Approve and replied) */
+    uint8_t hreq[37] = {0, 0, 0, 0, 32};
+    memcpy(hreq + 5, "0197a2b45c6d7e8f9a0b1c2d3e4f5a6b", 32);
+    n = mk_apdu(apdu, INS_HTLC_HMAC, 0, 0, hreq, sizeof hreq);
+    expect(host_exchange(apdu, n) == SW_OK, "htlc hmac");
+    /* ECIES_PUBLIC_KEY: ECDH with the poisoned identity key, HKDF, AES-GCM, the tag check */
+    uint8_t ereq[133];
+    memcpy(ereq, (const uint8_t[4]){0, 0, 0, 0}, 4);
+    memcpy(ereq + 4, TV_ECIES[0].ct, 129);
+    n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, 0, 0, ereq, sizeof ereq);
+    expect(host_exchange(apdu, n) == SW_OK, "ecies public key");
+    ereq[4 + 128] ^= 1u;
+    n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, 0, 0, ereq, sizeof ereq);
+    expect(host_exchange(apdu, n) == SW_BAD_DATA, "ecies tampered");
+    /* KEY_SPLIT claim (decrypt, subtract the poisoned leaf key, VSS) and transfer (approved) */
+    uint8_t kreq[250];
+    size_t kn = 0;
+    kreq[kn++] = KEY_SPLIT_CLAIM;
+    kreq[kn++] = 2;
+    kreq[kn++] = 3;
+    memset(kreq + kn, 0, 4);
+    kn += 4;
+    memcpy(kreq + kn, TV_ECIES[0].ct, 129);
+    kn += 129;
+    const uint8_t leaf_ref[7] = {KEY_LEAF, 0, 0, 0, 0, 1, 'x'};
+    memcpy(kreq + kn, leaf_ref, sizeof leaf_ref);
+    kn += sizeof leaf_ref;
+    n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
+    expect(host_exchange(apdu, n) == SW_OK, "key split claim");
+    kn = 0;
+    kreq[kn++] = KEY_SPLIT_TRANSFER;
+    kreq[kn++] = 2;
+    kreq[kn++] = 3;
+    memcpy(kreq + kn, leaf_ref, sizeof leaf_ref);
+    kn += sizeof leaf_ref;
+    memcpy(kreq + kn, TV_KEYS[0].pub, 33);
+    kn += 33;
+    n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
+    expect(host_exchange(apdu, n) == 0, "key split transfer review");
+    expect(host_decide(true) == SW_OK, "key split transfer");
+    uint8_t xreq[8] = {0, 0, 0, 1, 0, 0, 0, 7};
+    n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, 0, 0, xreq, sizeof xreq);
+    expect(host_exchange(apdu, n) == 0, "export review");
+    expect(host_decide(true) == SW_OK, "export approved");
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_BOTH); /* Quit: the session secret is wiped */

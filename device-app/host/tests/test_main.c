@@ -26,6 +26,9 @@ int main(void) {
     suite_adversarial();
     suite_nonce_whitebox();
     suite_adaptor_rule();
+    suite_signer_cmds();
+    suite_ecies();
+    suite_key_split();
     printf("%u passed, %u failed\n", g_passed, g_failed);
     return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,0 +1,51 @@
+/* handler_ecies_pubkey.c - ECIES_PUBLIC_KEY (PROTOCOL.md 0x33): decrypts a transfer's key
+ * ciphertext with the identity key and returns only the public key of the scalar inside. The
+ * scalar is not kept: KEY_SPLIT decrypts the same ciphertext again when the claim needs it. */
+#include <string.h>
+
+#include "dispatch.h"
+#include "ecies.h"
+#include "key_public.h"
+#include "platform.h"
+#include "protocol.h"
+#include "spark_keys.h"
+#include "wipe.h"
+
+#define ECIES_KEY_CIPHERTEXT_LEN (ECIES_OVERHEAD + 32u)
+
+void handle_ecies_pubkey(const apdu_t *a) {
+    reader_t r;
+    spark_key_t key;
+    uint8_t priv[32], secret[32], pub[33];
+
+    if (a->p1 != 0u || a->p2 != 0u) {
+        core_reply_sw(SW_BAD_P1_P2);
+        return;
+    }
+    rd_init(&r, a->data, a->lc);
+    uint32_t account = rd_u32(&r);
+    const uint8_t *ct = rd_bytes(&r, ECIES_KEY_CIPHERTEXT_LEN);
+    if (ct == NULL || !rd_finished(&r)) {
+        core_reply_sw(SW_WRONG_LENGTH);
+        return;
+    }
+    if (account > SPARK_MAX_ACCOUNT) {
+        core_reply_sw(SW_PATH_REFUSED);
+        return;
+    }
+    memset(&key, 0, sizeof key);
+    key.kind = KEY_IDENTITY;
+    key.account = account;
+    spark_key_build_path(&key);
+    uint16_t sw = SW_OK;
+    if (!plat_derive_secp256k1(key.path, key.depth, priv)) {
+        sw = SW_INTERNAL;
+    } else if (ecies_decrypt(priv, ct, ECIES_KEY_CIPHERTEXT_LEN, secret) == 0u) {
+        sw = SW_BAD_DATA; /* not encrypted to this identity key, or tampered */
+    } else if (!key_public_from_private(secret, pub)) {
+        sw = SW_BAD_DATA; /* the plaintext is not a key (0 or >= n) */
+    }
+    wipe(priv, sizeof priv);
+    wipe(secret, sizeof secret);
+    core_reply(pub, sw == SW_OK ? sizeof pub : 0u, sw);
+}

@@ -1,0 +1,14 @@
+/* key_public.h - compressed public keys of device keys, computed in constant time and then
+ * declassified (a public key is public). Shared by every command that shows or returns one. */
+#ifndef SPARK_KEY_PUBLIC_H
+#define SPARK_KEY_PUBLIC_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spark_keys.h"
+
+/* pub = priv·G, compressed. False (pub unspecified) if priv is 0 or >= n. */
+bool key_public_from_private(const uint8_t priv[32], uint8_t pub[33]);
+/* Derives the policy-checked key and returns its public key; the private key is wiped. */
+bool key_public_of(const spark_key_t *key, uint8_t pub[33]);
+#endif

@@ -1,0 +1,275 @@
+/* KEY_SPLIT: the shares verify against their proofs, t of them reconstruct the right difference
+ * (the test knows the seed), the transfer's ciphertext decrypts to the key that was subtracted,
+ * the receiver is shown before anything is computed, and every malformed or out-of-policy
+ * request is refused. */
+#include "core_includes.h"
+#include "ecies.h"
+#include "test.h"
+#include "vectors/vectors.h"
+
+#define RESULT_CAP 700u
+
+static uint8_t g_out[RESULT_CAP];
+static size_t g_out_len;
+
+static size_t put_leaf_ref(uint8_t *o, const char *leaf) {
+    size_t l = strlen(leaf);
+    o[0] = KEY_LEAF;
+    memset(o + 1, 0, 4);
+    o[5] = (uint8_t)l;
+    memcpy(o + 6, leaf, l);
+    return 6 + l;
+}
+
+static uint16_t send_split(const uint8_t *data, size_t len) {
+    uint8_t apdu[300];
+    size_t n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, data, len);
+    return host_exchange(apdu, n);
+}
+
+static uint16_t read_page(uint8_t page) {
+    uint8_t apdu[8];
+    size_t n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_READ, page, NULL, 0);
+    return host_exchange(apdu, n);
+}
+
+/* Collects the first page (in g_host_reply) and the rest, expecting `total` bytes. */
+static void collect(size_t total) {
+    g_out_len = 0;
+    memcpy(g_out, g_host_reply.data, g_host_reply.len);
+    g_out_len = g_host_reply.len;
+    for (uint8_t page = 1; g_out_len < total; page++) {
+        CHECK_EQ_U(read_page(page), SW_OK);
+        if (g_host_reply.len == 0) {
+            return;
+        }
+        memcpy(g_out + g_out_len, g_host_reply.data, g_host_reply.len);
+        g_out_len += g_host_reply.len;
+    }
+    CHECK_EQ_U(g_out_len, total);
+    CHECK_EQ_U(read_page((uint8_t)(total / CORE_MAX_REPLY + 1u)), SW_CHUNK_SEQUENCE); /* past the end */
+}
+
+static void scalar_of(const uint8_t b[32], sc_t *s) { CHECK(sc_from_bytes_nonzero(s, b)); }
+
+static void priv_of_path(const uint32_t *path, size_t depth, sc_t *s) {
+    uint8_t priv[32];
+    CHECK(host_bip32_derive(TV_SEED, sizeof TV_SEED, path, depth, priv));
+    scalar_of(priv, s);
+}
+
+static void leaf_scalar(const char *leaf, sc_t *s) {
+    uint32_t path[4] = {SPARK_PURPOSE | HARDENED, HARDENED, 1u | HARDENED,
+                        spark_leaf_index((const uint8_t *)leaf, strlen(leaf)) | HARDENED};
+    priv_of_path(path, 4, s);
+}
+
+/* share_i·G == Σ_j proofs_j · i^j for every share, and proofs[0] == expected·G. */
+static void check_proofs(const uint8_t *proofs, const uint8_t *shares, uint32_t t, uint32_t n, const sc_t *expected) {
+    ge_t lhs, rhs, pj, term;
+    sc_t s, x, xp;
+    uint8_t enc[33];
+    ge_mul_gen(&lhs, expected);
+    ge_encode(enc, &lhs);
+    CHECK_BYTES(enc, proofs, 33);
+    for (uint32_t i = 1; i <= n; i++) {
+        sc_from_bytes_reduce(&s, shares + 32u * (i - 1u));
+        ge_mul_gen(&lhs, &s);
+        ge_set_infinity(&rhs);
+        sc_set_u32(&x, i);
+        sc_set_u32(&xp, 1);
+        for (uint32_t j = 0; j < t; j++) {
+            CHECK(ge_decode(&pj, proofs + 33u * j));
+            ge_mul(&term, &xp, &pj);
+            ge_add(&rhs, &rhs, &term);
+            sc_mul(&xp, &xp, &x);
+        }
+        CHECK(ge_eq(&lhs, &rhs));
+    }
+}
+
+/* Lagrange interpolation at 0 from the shares with the given 1-based indices. */
+static void reconstruct(const uint8_t *shares, const uint32_t *idx, uint32_t k, sc_t *out) {
+    sc_t acc, num, den, tmp, si, xi, xj;
+    sc_set_u32(&acc, 0);
+    for (uint32_t a = 0; a < k; a++) {
+        sc_set_u32(&num, 1);
+        sc_set_u32(&den, 1);
+        sc_set_u32(&xi, idx[a]);
+        for (uint32_t b = 0; b < k; b++) {
+            if (a == b) continue;
+            sc_set_u32(&xj, idx[b]);
+            sc_mul(&num, &num, &xj);
+            sc_sub(&tmp, &xj, &xi);
+            sc_mul(&den, &den, &tmp);
+        }
+        sc_inv(&den, &den);
+        sc_mul(&num, &num, &den);
+        sc_from_bytes_reduce(&si, shares + 32u * (idx[a] - 1u));
+        sc_mul(&tmp, &si, &num);
+        sc_add(&acc, &acc, &tmp);
+    }
+    *out = acc;
+}
+
+static void test_transfer_split(void) {
+    const char *leaf = "leaf-1";
+    const uint8_t *recv_priv = TV_ECIES[1].secret; /* any key the test holds */
+    uint8_t data[200], recv_pub[33];
+    sc_t r, a_old, a_new, diff, rec;
+    ge_t p;
+    scalar_of(recv_priv, &r);
+    ge_mul_gen(&p, &r);
+    ge_encode(recv_pub, &p);
+    fresh_core();
+    size_t n = 0;
+    data[n++] = KEY_SPLIT_TRANSFER;
+    data[n++] = 2;
+    data[n++] = 3;
+    n += put_leaf_ref(data + n, leaf);
+    memcpy(data + n, recv_pub, 33);
+    n += 33;
+    CHECK_EQ_U(send_split(data, n), 0); /* waits for the user */
+    CHECK(host_screen_has("Send leaf"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Leaf id"));
+    CHECK(host_screen_has(leaf));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Receiver"));
+    char hex[18];
+    for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", recv_pub[i]);
+    hex[16] = '\0';
+    CHECK(host_screen_has(hex));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    collect(2u * 33u + 3u * 32u + 129u);
+    const uint8_t *proofs = g_out, *shares = g_out + 66, *ct = g_out + 66 + 96;
+    uint8_t a_new_bytes[32];
+    CHECK_EQ_U(ecies_decrypt(recv_priv, ct, 129, a_new_bytes), 1);
+    scalar_of(a_new_bytes, &a_new);
+    leaf_scalar(leaf, &a_old);
+    sc_sub(&diff, &a_old, &a_new);
+    check_proofs(proofs, shares, 2, 3, &diff);
+    const uint32_t pairs[3][2] = {{1, 2}, {1, 3}, {2, 3}};
+    for (int i = 0; i < 3; i++) {
+        reconstruct(shares, pairs[i], 2, &rec);
+        CHECK(memcmp(&rec, &diff, sizeof rec) == 0);
+    }
+    /* a second run draws a different key */
+    CHECK_EQ_U(send_split(data, n), 0);
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK(memcmp(g_host_reply.data, g_out, 66) != 0);
+}
+
+static void test_transfer_rejected(void) {
+    uint8_t data[200], recv_pub[33];
+    fresh_core();
+    memcpy(recv_pub, TV_KEYS[0].pub, 33);
+    size_t n = 0;
+    data[n++] = KEY_SPLIT_TRANSFER;
+    data[n++] = 1;
+    data[n++] = 1;
+    n += put_leaf_ref(data + n, "x");
+    memcpy(data + n, recv_pub, 33);
+    n += 33;
+    CHECK_EQ_U(send_split(data, n), 0);
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK_EQ_U(read_page(1), SW_CHUNK_SEQUENCE);
+}
+
+static void test_claim_split(void) {
+    const tv_ecies_t *v = &TV_ECIES[0]; /* account 0 */
+    const char *leaf = "x";
+    uint8_t data[250];
+    sc_t a_new, b, diff, rec;
+    fresh_core();
+    unsigned pages = g_host_pages;
+    size_t n = 0;
+    data[n++] = KEY_SPLIT_CLAIM;
+    data[n++] = 3;
+    data[n++] = 5;
+    memset(data + n, 0, 4);
+    n += 4;
+    memcpy(data + n, v->ct, 129);
+    n += 129;
+    n += put_leaf_ref(data + n, leaf);
+    CHECK_EQ_U(send_split(data, n), SW_OK);
+    CHECK_EQ_U(g_host_pages, pages); /* nothing shown */
+    collect(3u * 33u + 5u * 32u);
+    scalar_of(v->secret, &a_new);
+    leaf_scalar(leaf, &b);
+    sc_sub(&diff, &a_new, &b);
+    check_proofs(g_out, g_out + 99, 3, 5, &diff);
+    const uint32_t idx[3] = {1, 3, 5};
+    reconstruct(g_out + 99, idx, 3, &rec);
+    CHECK(memcmp(&rec, &diff, sizeof rec) == 0);
+    /* two shares do not give it */
+    reconstruct(g_out + 99, idx, 2, &rec);
+    CHECK(memcmp(&rec, &diff, sizeof rec) != 0);
+    /* another command wipes the result */
+    uint8_t apdu[8];
+    size_t an = mk_apdu(apdu, INS_GET_VERSION, 0, 0, NULL, 0);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_OK);
+    CHECK_EQ_U(read_page(1), SW_CHUNK_SEQUENCE);
+    /* a tampered ciphertext */
+    data[3 + 4 + 128] ^= 1u;
+    CHECK_EQ_U(send_split(data, n), SW_BAD_DATA);
+    CHECK_EQ_U(read_page(1), SW_CHUNK_SEQUENCE);
+}
+
+static void test_split_refusals(void) {
+    uint8_t data[250];
+    fresh_core();
+    unsigned pages = g_host_pages;
+    /* header problems */
+    const uint8_t bad_headers[][3] = {{0, 0, 3}, {0, 4, 3}, {0, 2, 9}, {2, 2, 3}};
+    for (int i = 0; i < 4; i++) {
+        memcpy(data, bad_headers[i], 3);
+        size_t n = 3 + put_leaf_ref(data + 3, "x");
+        memcpy(data + n, TV_KEYS[0].pub, 33);
+        CHECK_EQ_U(send_split(data, n + 33), SW_BAD_DATA);
+    }
+    CHECK_EQ_U(send_split(data, 2), SW_WRONG_LENGTH);
+    /* transfer with a deposit key / identity key: only leaf keys */
+    data[0] = KEY_SPLIT_TRANSFER;
+    data[1] = 2;
+    data[2] = 3;
+    const uint8_t deposit_ref[5] = {KEY_DEPOSIT, 0, 0, 0, 0};
+    memcpy(data + 3, deposit_ref, 5);
+    memcpy(data + 8, TV_KEYS[0].pub, 33);
+    CHECK_EQ_U(send_split(data, 41), SW_PATH_REFUSED);
+    /* a receiver that is not a point; a missing receiver; a trailing byte */
+    size_t n = 3 + put_leaf_ref(data + 3, "x");
+    memset(data + n, 0x05, 33);
+    CHECK_EQ_U(send_split(data, n + 33), SW_BAD_DATA);
+    CHECK_EQ_U(send_split(data, n + 10), SW_WRONG_LENGTH);
+    memcpy(data + n, TV_KEYS[0].pub, 33);
+    data[n + 33] = 0;
+    CHECK_EQ_U(send_split(data, n + 34), SW_BAD_DATA);
+    /* claim into the identity key; claim for account 256 */
+    data[0] = KEY_SPLIT_CLAIM;
+    memset(data + 3, 0, 4);
+    memcpy(data + 7, TV_ECIES[0].ct, 129);
+    const uint8_t identity_ref[5] = {KEY_IDENTITY, 0, 0, 0, 0};
+    memcpy(data + 136, identity_ref, 5);
+    CHECK_EQ_U(send_split(data, 141), SW_PATH_REFUSED);
+    n = 136 + put_leaf_ref(data + 136, "x");
+    data[5] = 1; /* account 256 */
+    CHECK_EQ_U(send_split(data, n), SW_PATH_REFUSED);
+    data[5] = 0;
+    CHECK_EQ_U(send_split(data, 100), SW_WRONG_LENGTH);
+    /* P1/P2 */
+    uint8_t apdu[300];
+    size_t an = mk_apdu(apdu, INS_KEY_SPLIT, 2, 0, data, n);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_BAD_P1_P2);
+    an = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 1, data, n);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_BAD_P1_P2);
+    CHECK_EQ_U(read_page(0), SW_CHUNK_SEQUENCE);
+    CHECK_EQ_U(g_host_pages, pages); /* nothing was shown */
+}
+
+void suite_key_split(void) {
+    RUN(test_transfer_split);
+    RUN(test_transfer_rejected);
+    RUN(test_claim_split);
+    RUN(test_split_refusals);
+}

@@ -1,0 +1,43 @@
+import type { SpeculosDriver } from './driver.js';
+import { review } from './flows.js';
+
+/** What one approved review showed: the text of every page, in order. */
+export type ReviewPages = string[][];
+
+export interface Approver {
+  /** Every review approved so far. */
+  readonly reviews: ReviewPages[];
+  /** Stops watching; resolves once the loop has ended (a review in progress is finished first). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Approves, with the buttons, every review that starts with one of `titles`, as a user at the
+ * device would while the wallet runs (the SDK asks for many signatures per flow). Each review is
+ * walked page by page to "Approve" (flows.review), and its pages are recorded for the test to
+ * check what was shown.
+ */
+export function startApprover(screen: SpeculosDriver, titles: readonly string[]): Approver {
+  const reviews: ReviewPages[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      let texts: string[];
+      try {
+        texts = await screen.waitForScreen((t) => titles.some((title) => t.includes(title)), { timeoutMs: 1_000, pollMs: 100 });
+      } catch {
+        continue; // nothing to approve yet
+      }
+      const title = titles.find((x) => texts.includes(x));
+      if (title === undefined) continue;
+      reviews.push(await review(screen, title, 'approve'));
+    }
+  })();
+  return {
+    reviews,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { LedgerSparkSigner, type LedgerSparkSignerOptions } from './ledger-signer.js';
+export { LedgerSignerError, type LedgerSignerErrorCode } from './errors.js';
+export { keyRefForDerivation } from './key-derivation.js';

@@ -1,0 +1,292 @@
+import {
+  DefaultSparkSigner,
+  KeyDerivationType,
+  getSparkFrost,
+  type AggregateFrostParams,
+  type KeyDerivation,
+  type SignFrostParams,
+  type SigningCommitmentWithOptionalNonce,
+  type SparkSigner,
+  type SplitSecretWithProofsParams,
+  type SubtractSplitAndEncryptParams,
+  type SubtractSplitAndEncryptResult,
+  type VerifiableSecretShare,
+} from '@buildonspark/spark-sdk';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import type { SparkLedgerApp } from '../device/app.js';
+import type { KeyRef } from '../device/keyref.js';
+import type { DeviceCommitment, KeySplitResult, OperatorCommitment } from '../device/messages.js';
+import { LedgerSignerError } from './errors.js';
+import { keyRefForDerivation } from './key-derivation.js';
+import { SerialQueue } from './serial.js';
+
+/** What SparkSigner.signTransactionIndex takes (a @scure/btc-signer Transaction); never used here. */
+type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
+
+export interface LedgerSparkSignerOptions {
+  /** Spark account A of m/8797555'/A'/… (0..255, the device's policy). Default 0. */
+  account?: number;
+}
+
+/**
+ * The SDK's SparkSigner served by the Spark Signer Ledger app. Every private key, nonce and
+ * secret stays on the device; the host sees public keys, commitments, FROST shares and
+ * signatures. Start the wallet with
+ * `SparkWallet.initialize({ signer, options: { signerWithPreExistingKeys: true, ... } })`.
+ *
+ * Signatures (identity ECDSA/Schnorr, FROST shares) are blind-signing requests today: the user
+ * turns blind signing on in the app's Settings and approves each one on screen. Methods the
+ * device cannot serve throw LedgerSignerError with the reason and what to do instead.
+ */
+export class LedgerSparkSigner implements SparkSigner {
+  private readonly app: SparkLedgerApp;
+  private readonly account: number;
+  private readonly queue = new SerialQueue();
+  /** Device commitments handed to the SDK, by hex(hiding || binding): their nonces stay on the device. */
+  private readonly issued = new Map<string, DeviceCommitment>();
+  private identityPublicKey: Uint8Array | undefined;
+
+  constructor(app: SparkLedgerApp, options: LedgerSparkSignerOptions = {}) {
+    const account = options.account ?? 0;
+    if (!Number.isInteger(account) || account < 0 || account > 255) {
+      throw new LedgerSignerError('INVALID_REQUEST', `Spark account must be 0..255 (the device's key policy), got ${account}`);
+    }
+    this.app = app;
+    this.account = account;
+  }
+
+  private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
+    return this.queue.run(() => task(this.app));
+  }
+
+  private publicKey(key: KeyRef): Promise<Uint8Array> {
+    return this.device((app) => app.getPublicKey(key));
+  }
+
+  // ---- public keys ----
+
+  async getIdentityPublicKey(): Promise<Uint8Array> {
+    this.identityPublicKey ??= await this.publicKey({ kind: 'identity', account: this.account });
+    return this.identityPublicKey.slice();
+  }
+
+  getDepositSigningKey(): Promise<Uint8Array> {
+    return this.publicKey({ kind: 'deposit', account: this.account });
+  }
+
+  getStaticDepositSigningKey(idx: number): Promise<Uint8Array> {
+    return this.publicKey({ kind: 'staticDeposit', account: this.account, index: idx });
+  }
+
+  async getPublicKeyFromDerivation(keyDerivation?: KeyDerivation): Promise<Uint8Array> {
+    if (keyDerivation === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'getPublicKeyFromDerivation needs a key derivation');
+    }
+    if (keyDerivation.type === KeyDerivationType.ECIES) {
+      return await this.decryptEcies(keyDerivation.path);
+    }
+    return await this.publicKey(keyRefForDerivation(keyDerivation, this.account));
+  }
+
+  /**
+   * pub(leaf(first) − leaf(second)) = pub(first) − pub(second): served from the two public keys,
+   * so no difference of device keys is ever computed for the host.
+   */
+  async subtractPrivateKeysGivenDerivationPaths(first: string, second: string): Promise<Uint8Array> {
+    const a = await this.publicKey({ kind: 'leaf', account: this.account, leafId: first });
+    const b = await this.publicKey({ kind: 'leaf', account: this.account, leafId: second });
+    const diff = secp256k1.ProjectivePoint.fromHex(a).subtract(secp256k1.ProjectivePoint.fromHex(b));
+    if (diff.equals(secp256k1.ProjectivePoint.ZERO)) {
+      throw new LedgerSignerError('INVALID_REQUEST', `leaf keys "${first}" and "${second}" are equal: their difference is not a key`);
+    }
+    return diff.toRawBytes(true);
+  }
+
+  // ---- secrets that stay on the device, or leave only with approval ----
+
+  /** Exported only after the user approved "Export key" on the device (UserRejectedError otherwise). */
+  getStaticDepositSecretKey(idx: number): Promise<Uint8Array> {
+    return this.device((app) => app.exportStaticDepositKey(idx, this.account));
+  }
+
+  htlcHMAC(transferID: string): Promise<Uint8Array> {
+    return this.device((app) => app.htlcHmac(transferID, this.account));
+  }
+
+  // ---- identity-key signatures (blind signing on the device) ----
+
+  async signSchnorrWithIdentityKey(message: Uint8Array): Promise<Uint8Array> {
+    const digest = this.digest(message, 'signSchnorrWithIdentityKey');
+    return await this.device((app) => app.signIdentity(digest, 'schnorr', this.account));
+  }
+
+  /** ECDSA over a 32-byte hash (every SDK call site passes a SHA-256), DER or compact r||s. */
+  async signMessageWithIdentityKey(message: Uint8Array, compact?: boolean): Promise<Uint8Array> {
+    const digest = this.digest(message, 'signMessageWithIdentityKey');
+    return await this.device((app) => app.signIdentity(digest, compact === true ? 'ecdsa-compact' : 'ecdsa-der', this.account));
+  }
+
+  async validateMessageWithIdentityKey(message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    return secp256k1.verify(signature, message, await this.getIdentityPublicKey());
+  }
+
+  private digest(message: Uint8Array, method: string): Uint8Array {
+    if (message.length !== 32) {
+      throw new LedgerSignerError(
+        'INVALID_REQUEST',
+        `${method}: the device signs 32-byte hashes only, got ${message.length} bytes; hash the message (SHA-256) first`,
+      );
+    }
+    return message.slice();
+  }
+
+  // ---- FROST ----
+
+  /** A commitment whose nonces live only on the device (FROST_COMMIT); no nonce is returned. */
+  async getRandomSigningCommitment(): Promise<SigningCommitmentWithOptionalNonce> {
+    const [c] = await this.device((app) => app.frostCommit(1));
+    if (c === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'the device issued no commitment');
+    }
+    this.issued.set(commitmentKey(c), c);
+    return { commitment: { hiding: c.hiding.slice(), binding: c.binding.slice() } };
+  }
+
+  /** Nonces never leave the device; only the SDK's own signer calls this, and this signer does not. */
+  getNonceForSelfCommitment(): undefined {
+    return undefined;
+  }
+
+  async signFrost(params: SignFrostParams): Promise<Uint8Array> {
+    const key = keyRefForDerivation(params.keyDerivation, this.account);
+    const id = commitmentKey(params.selfCommitment.commitment);
+    const userCommitment = this.issued.get(id);
+    if (userCommitment === undefined) {
+      throw new LedgerSignerError(
+        'INVALID_REQUEST',
+        'signFrost: the self commitment was not issued by this device session (or was already used); get a fresh one with getRandomSigningCommitment',
+      );
+    }
+    // The device consumes the reference whatever happens next; never offer it again.
+    this.issued.delete(id);
+    const operators: OperatorCommitment[] = Object.entries(params.statechainCommitments ?? {}).map(([identifier, c]) => ({
+      identifier: hexToBytes(identifier),
+      hiding: c.hiding,
+      binding: c.binding,
+    }));
+    return await this.device((app) =>
+      app.frostSign({
+        key,
+        message: params.message,
+        verifyingKey: params.verifyingKey,
+        userCommitment,
+        operators,
+        // The SDK passes an empty array when there is no adaptor point.
+        ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
+      }),
+    );
+  }
+
+  /** Aggregation uses only public values: the SDK's own implementation does it on the host. */
+  aggregateFrost(params: AggregateFrostParams): Promise<Uint8Array> {
+    return new DefaultSparkSigner().aggregateFrost(params);
+  }
+
+  /**
+   * Splits a secret the host already holds (the SDK passes a Lightning preimage it drew itself,
+   * never a device key), with the SDK's own Feldman VSS.
+   */
+  splitSecretWithProofs({ secret, threshold, numShares }: SplitSecretWithProofsParams): Promise<VerifiableSecretShare[]> {
+    return getSparkFrost().splitSecretWithProofs(secret, threshold, numShares);
+  }
+
+  /**
+   * The claim's key tweak: first = ECIES(ciphertext of the transfer), second = LEAF(the
+   * receiving leaf). The device decrypts the ciphertext again, subtracts its leaf key and splits
+   * the difference; no other combination is served (device-app/PROTOCOL.md, "Why each command
+   * accepts the keys it does").
+   */
+  async subtractAndSplitSecretWithProofsGivenDerivations(
+    params: Omit<SplitSecretWithProofsParams, 'secret'> & { first: KeyDerivation; second?: KeyDerivation | undefined },
+  ): Promise<VerifiableSecretShare[]> {
+    const { first, second, threshold, numShares } = params;
+    if (first.type !== KeyDerivationType.ECIES || second?.type !== KeyDerivationType.LEAF) {
+      throw new LedgerSignerError(
+        'SECRET_WOULD_LEAVE_DEVICE',
+        `the device splits a key difference only for a claim (first = ECIES ciphertext, second = LEAF), got first = ${first.type}, second = ${second?.type ?? 'none'}: any other pair would give the host the difference of device keys`,
+      );
+    }
+    const leaf = keyRefForDerivation(second, this.account);
+    const result = await this.device((app) => app.keySplit({ mode: 'claim', account: this.account, ciphertext: first.path, leaf, threshold, numShares }));
+    return toVerifiableShares(result, threshold);
+  }
+
+  /**
+   * The transfer's key tweak: first = LEAF(leaf being sent), second = RANDOM. The new key is
+   * drawn on the device and leaves only ECIES-encrypted to receiverPublicKey, which the user
+   * approves on screen (UserRejectedError otherwise).
+   */
+  async subtractSplitAndEncrypt(params: SubtractSplitAndEncryptParams): Promise<SubtractSplitAndEncryptResult> {
+    const { first, second, threshold, numShares, receiverPublicKey } = params;
+    if (first.type !== KeyDerivationType.LEAF || second.type !== KeyDerivationType.RANDOM) {
+      throw new LedgerSignerError(
+        'SECRET_WOULD_LEAVE_DEVICE',
+        `the device makes a transfer's key tweak only from a leaf key to a fresh random key (first = LEAF, second = RANDOM), got first = ${first.type}, second = ${second.type}: encrypting any other key to a receiver could hand a device key to whoever holds that receiver key`,
+      );
+    }
+    const leaf = keyRefForDerivation(first, this.account);
+    const result = await this.device((app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold, numShares }));
+    if (result.ciphertext === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
+    }
+    return { shares: toVerifiableShares(result, threshold), secretCipher: result.ciphertext };
+  }
+
+  /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */
+  decryptEcies(ciphertext: Uint8Array): Promise<Uint8Array> {
+    return this.device((app) => app.eciesPublicKey(ciphertext, this.account));
+  }
+
+  // ---- refused ----
+
+  /**
+   * Synchronous in the SDK's interface, so no device can serve it. SDK 0.8.8 calls it only to
+   * sign HTLC spends (createHTLCSenderSpendTx / createHTLCReceiverSpendTx) and in
+   * SparkWallet.signTransaction, all with the identity or deposit key on a host Transaction.
+   */
+  signTransactionIndex(_tx: SdkTransaction, index: number, publicKey: Uint8Array): void {
+    throw new LedgerSignerError(
+      'SYNCHRONOUS_METHOD',
+      `signTransactionIndex(input ${index}, key ${bytesToHex(publicKey)}) is synchronous in the SparkSigner interface and a device answers asynchronously: on-chain HTLC spends and signTransaction are not available with a hardware signer`,
+    );
+  }
+
+  generateMnemonic(): Promise<string> {
+    return Promise.reject(seedOnDevice('generateMnemonic'));
+  }
+
+  mnemonicToSeed(_mnemonic: string): Promise<Uint8Array> {
+    return Promise.reject(seedOnDevice('mnemonicToSeed'));
+  }
+
+  createSparkWalletFromSeed(_seed: Uint8Array | string, _accountNumber?: number): Promise<string> {
+    return Promise.reject(seedOnDevice('createSparkWalletFromSeed'));
+  }
+}
+
+function seedOnDevice(method: string): LedgerSignerError {
+  return new LedgerSignerError(
+    'SEED_ON_DEVICE',
+    `${method}: the seed lives on the Ledger and never reaches the host; start the wallet with SparkWallet.initialize({ signer, options: { signerWithPreExistingKeys: true } }) and no mnemonic`,
+  );
+}
+
+/** The SDK's share shape: index i (1-based), the same t proofs on every share. */
+function toVerifiableShares(result: KeySplitResult, threshold: number): VerifiableSecretShare[] {
+  return result.shares.map((share, i) => ({ threshold, index: i + 1, share, proofs: result.proofs.map((p) => p.slice()) }));
+}
+
+function commitmentKey(c: { hiding: Uint8Array; binding: Uint8Array }): string {
+  return bytesToHex(c.hiding) + bytesToHex(c.binding);
+}
