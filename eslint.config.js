@@ -16,4 +16,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The bridge UI: plain ES modules run in a browser (or Electron's sandboxed renderer).
+    files: ['bridge/ui/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', performance: 'readonly', btoa: 'readonly', console: 'readonly' },
+    },
+  },
 );

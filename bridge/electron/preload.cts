@@ -2,8 +2,10 @@
  * Preload of the bridge window (sandboxed, context-isolated): exposes only `sparkBridge.op` and
  * `sparkBridge.onEvent`, never ipcRenderer itself. Sandboxed preloads are CommonJS and may
  * require nothing but 'electron', so the channel names are repeated from ipc-contract.ts
- * (checked equal by preload.test.ts).
+ * (checked equal by shell.test.ts).
  */
+// A sandboxed preload is CommonJS: this is how TypeScript writes its require of 'electron'.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import electron = require('electron');
 import type { IpcOpResult, SparkBridgePreloadApi } from './ipc-contract.js';
 

@@ -94,7 +94,7 @@ export class PairingRegistry extends TypedEmitter<PairingEvents> {
   /** An app asks to pair. Returns what the app needs: the code to show and how to collect. */
   request(name: string, origin: string): { requestId: string; code: string; pollSecret: string; expiresAt: number } {
     const clean = name.trim();
-    if (clean.length === 0 || clean.length > 64 || /[\u0000-\u001f<>]/.test(clean)) {
+    if (clean.length === 0 || clean.length > 64 || /[\p{Cc}<>]/u.test(clean)) {
       throw new ApiError('BAD_REQUEST', 400, 'name must be 1..64 printable characters without < or >');
     }
     this.expire();
