@@ -113,7 +113,7 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
       try {
         await s.open();
         this.walletError = undefined;
-        this.emit('event', { type: 'wallet', account: s.account, state: 'open', message: 'Wallet open' });
+        this.emit('event', { type: 'wallet', account: s.account, state: 'open', message: 'open' });
         this.emit('event', { type: 'progress', progress: { task, state: 'done', message: 'signed in' } });
       } catch (err) {
         this.walletError = err instanceof BridgeError ? err : new BridgeError('WALLET_FAILED', messageOf(err));

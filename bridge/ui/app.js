@@ -234,7 +234,7 @@ function App() {
     void client.op('pairings').then((p) => dispatch({ type: 'pairings', ...p }));
     void client.op('status').then((s) => {
       dispatch({ type: 'device', status: s.device });
-      if (s.wallet.open) dispatch({ type: 'wallet', state: 'open', message: 'Wallet open' });
+      if (s.wallet.open) dispatch({ type: 'wallet', state: 'open', message: 'open' });
       else if (s.wallet.error) dispatch({ type: 'wallet', state: 'failed', message: s.wallet.error });
     });
     return off;
@@ -267,4 +267,6 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the static "Loading…" placeholder
+render(html`<${App} />`, root);

@@ -175,8 +175,9 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     const before = (await shownRounds(page)).length;
     await page.fill('[data-testid="claim-txid"]', funded.txid);
     await page.click('[data-testid="claim"]');
-    await page.waitForSelector('[data-testid="device-prompt"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="device-prompt"], [data-testid="error"]', { timeout: 120_000 });
     await screenshot(page, '7-device-prompt');
+    if (await page.isVisible('[data-testid="error"]')) throw new Error(`the claim failed before reaching the device: ${await page.textContent('[data-testid="error"]')}`);
     await e.device.stop();
 
     await page.waitForSelector('[data-testid="error"][data-code="DEVICE_DISCONNECTED"]', { timeout: 60_000 });

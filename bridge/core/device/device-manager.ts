@@ -2,6 +2,7 @@ import { CLA, Ins, encodeApdu } from '../../../src/device/apdu.js';
 import type { ApduTransport } from '../../../src/device/app.js';
 import { decodeVersion } from '../../../src/device/messages.js';
 import type { LedgerTransport } from '../../../src/device/transports.js';
+import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { DeviceSource } from './device-source.js';
@@ -51,7 +52,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     super();
     this.source = source;
     this.pollMs = options.pollMs ?? 1000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? preciseNow;
     this.current = { state: 'no-device', source: source.description, message: STATE_MESSAGES['no-device'], since: this.now() };
   }
 

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { AggregateFrostParams, SignFrostParams, SparkSigner } from '@buildonspark/spark-sdk';
 import { ChunkP1, ChunkP2, Ins } from '../../../src/device/apdu.js';
 import { UserRejectedError } from '../../../src/device/errors.js';
+import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { ExchangeEvent } from '../device/device-manager.js';
@@ -16,10 +16,7 @@ export interface RoundRecorderEvents extends Record<string, unknown> {
   event: RoundStreamEvent;
 }
 
-/** Epoch milliseconds with sub-millisecond precision (Date.now() has 1 ms steps). */
-export function preciseNow(): number {
-  return performance.timeOrigin + performance.now();
-}
+export { preciseNow };
 
 function commitmentKey(c: { hiding: Uint8Array; binding: Uint8Array }): string {
   return Buffer.from(c.hiding).toString('hex') + Buffer.from(c.binding).toString('hex');
