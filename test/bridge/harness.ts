@@ -81,8 +81,10 @@ export async function startBridgeE2e(): Promise<BridgeE2e> {
   try {
     const network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
     stops.push(() => network.stop());
-    const device = await startUserDevice();
-    stops.push(() => device.stop());
+    // Whichever device is current at the end is stopped (a test may replace it with a restarted one).
+    const current = { device: await startUserDevice() };
+    stops.push(() => current.device.stop());
+    const device = current.device;
     device.approve();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-e2e-'));
     const bridge = await startHeadlessBridge({
@@ -97,9 +99,14 @@ export async function startBridgeE2e(): Promise<BridgeE2e> {
     stops.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
     await page.goto(bridge.server.url);
-    return {
+    const e2e: BridgeE2e = {
       network,
-      device,
+      get device() {
+        return current.device;
+      },
+      set device(d: UserDevice) {
+        current.device = d;
+      },
       bridge,
       browser,
       page,
@@ -108,6 +115,7 @@ export async function startBridgeE2e(): Promise<BridgeE2e> {
         for (const stop of stops.reverse()) await stop().catch(() => undefined);
       },
     };
+    return e2e;
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
