@@ -116,6 +116,7 @@ function Receive({ run, busy, identity }) {
       <code data-testid="deposit-address">${deposit.address}</code></div>`}
     <form onSubmit=${(ev) => {
       ev.preventDefault();
+      setClaimed(null);
       void run(async () => setClaimed(await client.op('claimDeposit', { txid: txid.trim() })));
     }}>
       <label>Claim a confirmed deposit (transaction id)
@@ -134,6 +135,7 @@ function Send({ run, busy }) {
     <h2>Send</h2>
     <form onSubmit=${(ev) => {
       ev.preventDefault();
+      setSent(null);
       void run(async () => setSent(await client.op('send', { receiverSparkAddress: to.trim(), amountSats: amount.trim() })));
     }}>
       <label>Spark address <input data-testid="send-to" value=${to} onInput=${(ev) => setTo(ev.currentTarget.value)} placeholder="spark1…" /></label>
