@@ -19,9 +19,11 @@ const STEP_LABELS = {
   aborted: 'aborted',
 };
 
-// When each round step was drawn on screen (epoch ms): read by the benchmark and the e2e test
-// to measure the UI's time to show a step after it happened.
+// When each round step reached the page and when it was drawn (epoch ms): read by the benchmark
+// and the e2e test to measure the UI's time to show a step after it happened.
 window.bridgeStepsShown = [];
+const stepReceivedAt = new Map();
+const nowMs = () => performance.timeOrigin + performance.now();
 
 const initial = { device: null, connected: false, rounds: new Map(), operations: new Map(), progress: new Map(), pairings: { pending: [], apps: [] }, wallet: null, changes: 0 };
 
@@ -160,11 +162,12 @@ function DevicePrompt({ rounds }) {
 function Timeline({ rounds, operations }) {
   const list = [...rounds.values()].sort((a, b) => b.startedAt - a.startedAt).slice(0, 30);
   useEffect(() => {
-    const at = performance.timeOrigin + performance.now();
+    const at = nowMs();
     for (const r of list) {
       for (const s of r.steps) {
         const key = `${r.id}/${s.name}`;
-        if (!window.bridgeStepsShown.some((x) => x.key === key)) window.bridgeStepsShown.push({ key, roundId: r.id, step: s.name, happenedAt: s.at, shownAt: at });
+        if (!stepReceivedAt.has(key) || window.bridgeStepsShown.some((x) => x.key === key)) continue;
+        window.bridgeStepsShown.push({ key, roundId: r.id, step: s.name, happenedAt: s.at, receivedAt: stepReceivedAt.get(key), shownAt: at });
       }
     }
   });
@@ -231,7 +234,10 @@ function App() {
   const [transfers, setTransfers] = useState([]);
 
   useEffect(() => {
-    const off = client.onEvent(dispatch);
+    const off = client.onEvent((e) => {
+      if (e.type === 'round-step') stepReceivedAt.set(`${e.round.id}/${e.step.name}`, nowMs());
+      dispatch(e);
+    });
     void client.op('rounds').then((s) => dispatch({ type: 'snapshot', ...s }));
     void client.op('pairings').then((p) => dispatch({ type: 'pairings', ...p }));
     void client.op('status').then((s) => {
