@@ -215,6 +215,17 @@ function Pairings({ pairings, run }) {
   </section>`;
 }
 
+/** Unilateral exit: take the funds to Bitcoin without the operators, from the stored exit data. */
+function Exit({ run, busy }) {
+  const [result, setResult] = useState(null);
+  return html`<section class="card wide" data-testid="exit">
+    <h2>Leave Spark without the operators</h2>
+    <p class="muted">If the Spark operators stop answering, your funds can still be taken back to Bitcoin with the exit data this computer keeps. This takes blocks of waiting and on-chain fees.</p>
+    <button data-testid="exit-now" disabled=${busy} onClick=${() => run(async () => setResult(await client.op('exitNow')))}>Exit now</button>
+    ${result && html`<p data-testid="exit-result">Broadcast ${result.broadcastTxids.length} transactions; ${result.blocksToWait} blocks to wait.</p>`}
+  </section>`;
+}
+
 function Developer({ device, run }) {
   const [address, setAddress] = useState('');
   return html`<details class="card wide"><summary>Developer: device source</summary>
@@ -270,6 +281,7 @@ function App() {
       <${Timeline} rounds=${state.rounds} operations=${state.operations} />
       <${History} transfers=${transfers} />
       <${Pairings} pairings=${state.pairings} run=${run} />
+      <${Exit} run=${run} busy=${busy || !walletOpen} />
       <${Developer} device=${state.device} run=${run} />
     </div>
   </div>`;
