@@ -94,7 +94,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   }
 
   identityInfo(): { account: number; identityPublicKey: string; sparkAddress: string } {
-    this.open_();
+    this.requireWallet();
     return { account: this.account, identityPublicKey: this.identity ?? '', sparkAddress: this.sparkAddress ?? '' };
   }
 
@@ -134,13 +134,13 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     return transfers.map(transferView);
   }
 
-  private open_(): SparkWallet {
+  private requireWallet(): SparkWallet {
     if (this.wallet === undefined) throw new BridgeError('WALLET_NOT_OPEN', 'the wallet is not open: connect your Ledger and open the Spark Signer app');
     return this.wallet;
   }
 
   private async call<T>(work: (w: SparkWallet) => Promise<T>): Promise<T> {
-    const wallet = this.open_();
+    const wallet = this.requireWallet();
     try {
       return await work(wallet);
     } catch (err) {
