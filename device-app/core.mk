@@ -14,7 +14,8 @@ CORE_APP_SRCS := apdu_reader.c dispatch.c key_policy.c spark_keys.c nonce_store.
                  frost_share.c settings.c ux.c ux_text.c review.c review_key.c key_public.c \
                  handler_get_version.c handler_get_pubkey.c handler_sign_identity.c \
                  handler_frost_commit.c handler_frost_sign.c \
-                 handler_htlc_hmac.c handler_export_static_key.c handler_ecies_pubkey.c handler_key_split.c
+                 handler_htlc_hmac.c handler_export_static_key.c handler_ecies_pubkey.c handler_key_split.c \
+                 handler_exit_sweep.c bech32.c
 
 CORE_SRCS := $(addprefix $(CORE_DIR)/crypto/,$(CORE_CRYPTO_SRCS)) \
              $(addprefix $(CORE_DIR)/,$(CORE_APP_SRCS))

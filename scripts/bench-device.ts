@@ -8,6 +8,9 @@
  *   - per identity signature (ECDSA DER and BIP340), device time after the user's approval
  *   - per FROST share, device time after the user's approval
  *   - per batch of 100 commitments (FROST_COMMIT, as many exchanges as needed)
+ *   - per HTLC HMAC, per ECIES_PUBLIC_KEY (decrypt a transfer's key ciphertext), per claim key
+ *     split (decrypt + VSS, 2 of 3 and 3 of 5), silent; per transfer key split (fresh key, VSS
+ *     3 of 5, ECIES to the receiver) and per exit sweep signature, device time after approval
  *   - APDU exchanges per operation
  * Every figure is also given as a ratio to a reference measured in the same run: the round trip
  * of GET_VERSION (no crypto: pure Speculos + IO cost). Ratios travel between machines; the
@@ -26,8 +29,11 @@ import { buildDeviceApp } from '../emulator/speculos/build.js';
 import { SpeculosDriver } from '../emulator/speculos/driver.js';
 import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
 import { startSpeculos } from '../emulator/speculos/runner.js';
+import { encryptEcies } from '../src/crypto/ecies.js';
 import { SparkLedgerApp } from '../src/device/app.js';
 import type { KeyRef } from '../src/device/keyref.js';
+import type { ExitSweepRequest } from '../src/device/messages.js';
+import { p2tr } from '@scure/btc-signer';
 import { openSpeculosTransport } from '../src/device/transports.js';
 import { expectedPublicKey } from '../test/device/expected-keys.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
@@ -123,6 +129,27 @@ async function main(): Promise<void> {
     await measure('public key (identity)', ROUNDS, () => app.getPublicKey({ kind: 'identity', account: 0 }));
     await measure('public key (leaf)', ROUNDS, () => app.getPublicKey({ kind: 'leaf', account: 0, leafId: 'bench-leaf-0001' }));
     await measure('100 FROST commitments', Math.max(2, Math.floor(ROUNDS / 3)), () => app.frostCommitBatch(100, 3));
+
+    await measure('HTLC HMAC', ROUNDS, () => app.htlcHmac('0197a2b45c6d7e8f9a0b1c2d3e4f5a6b'));
+    const identity = await app.getPublicKey({ kind: 'identity', account: 0 });
+    const ciphertext = encryptEcies(secp256k1.utils.randomPrivateKey(), identity);
+    await measure('ECIES_PUBLIC_KEY (decrypt, public key)', ROUNDS, () => app.eciesPublicKey(ciphertext));
+    const leaf: KeyRef = { kind: 'leaf', account: 0, leafId: 'bench-leaf-0001' };
+    await measure('claim key split, 2 of 3', ROUNDS, () => app.keySplit({ mode: 'claim', account: 0, ciphertext, leaf, threshold: 2, numShares: 3 }));
+    await measure('claim key split, 3 of 5', ROUNDS, () => app.keySplit({ mode: 'claim', account: 0, ciphertext, leaf, threshold: 3, numShares: 5 }));
+    const receiverPublicKey = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
+    const leafPub = await app.getPublicKey(leaf);
+    const sweep: ExitSweepRequest = {
+      refundKey: leaf,
+      network: 'regtest',
+      version: 2,
+      locktime: 0,
+      prevout: { txid: secp256k1.utils.randomPrivateKey(), vout: 0, amount: 50_000n },
+      sequence: 2000,
+      output: { script: p2tr(leafPub.slice(1)).script, amount: 49_000n },
+    };
+    await measureApproved('exit sweep (BIP341 sighash + sign)', ROUNDS, () => app.signExitSweep(sweep), 'Exit sweep');
+    await measureApproved('transfer key split, 3 of 5', ROUNDS, () => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold: 3, numShares: 5 }), 'Send leaf');
 
     const digest = secp256k1.utils.randomPrivateKey();
     await measureApproved('identity signature ECDSA', ROUNDS, () => app.signIdentity(digest, 'ecdsa-der'), 'Blind signing');

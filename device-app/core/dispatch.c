@@ -88,6 +88,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     case INS_EXPORT_STATIC_KEY:
         handle_export_static_key(&a);
         break;
+    case INS_SIGN_EXIT_SWEEP:
+        handle_exit_sweep(&a);
+        break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);
         break;

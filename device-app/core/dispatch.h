@@ -23,6 +23,7 @@ void handle_key_split(const apdu_t *a);
 void key_split_reset(void);
 void handle_htlc_hmac(const apdu_t *a);
 void handle_export_static_key(const apdu_t *a);
+void handle_exit_sweep(const apdu_t *a);
 /* Forget a partial FROST_SIGN payload (any other command arrived). */
 void frost_sign_reset(void);
 #endif

@@ -19,6 +19,7 @@
 #define INS_ECIES_PUBLIC_KEY 0x33u
 #define INS_HTLC_HMAC 0x40u
 #define INS_EXPORT_STATIC_KEY 0x50u
+#define INS_SIGN_EXIT_SWEEP 0x51u
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u

@@ -34,9 +34,10 @@ void page_add_line(ux_page_t *p, const char *text) {
     }
 }
 
-void page_add_number(ux_page_t *p, const char *prefix, uint32_t value) {
+/* "<prefix><decimal value><suffix>" as one line. */
+static void add_decimal(ux_page_t *p, const char *prefix, uint64_t value, const char *suffix) {
     char buf[UX_LINE_CHARS + 1u];
-    char digits[11];
+    char digits[21];
     size_t nd = 0, n = 0;
     do {
         digits[nd++] = (char)('0' + (value % 10u));
@@ -49,9 +50,16 @@ void page_add_number(ux_page_t *p, const char *prefix, uint32_t value) {
     while (nd > 0u && n < UX_LINE_CHARS) {
         buf[n++] = digits[--nd];
     }
+    for (size_t i = 0; suffix[i] != '\0' && n < UX_LINE_CHARS; i++) {
+        buf[n++] = suffix[i];
+    }
     buf[n] = '\0';
     page_add_line(p, buf);
 }
+
+void page_add_number(ux_page_t *p, const char *prefix, uint32_t value) { add_decimal(p, prefix, value, ""); }
+
+void page_add_sats(ux_page_t *p, const char *prefix, uint64_t sats) { add_decimal(p, prefix, sats, " sats"); }
 
 void page_add_hex(ux_page_t *p, const uint8_t *data, size_t len, size_t per_line) {
     static const char HEX[] = "0123456789abcdef";

@@ -11,6 +11,9 @@ void page_init(ux_page_t *p, const char *title);
 void page_add_line(ux_page_t *p, const char *text);
 /* Append "<prefix><decimal value>" as one line. */
 void page_add_number(ux_page_t *p, const char *prefix, uint32_t value);
+/* Append "<prefix><sats> sats" as one line (amounts up to 21e14 sats fit 18 characters with a
+ * prefix of at most 2). */
+void page_add_sats(ux_page_t *p, const char *prefix, uint64_t sats);
 /* Append bytes as lowercase hex, `per_line` characters per line, as many lines as fit. */
 void page_add_hex(ux_page_t *p, const uint8_t *data, size_t len, size_t per_line);
 /* Append text split into lines of `per_line` characters (for leaf ids). */

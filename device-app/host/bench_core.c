@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ecdsa.h"
+#include "ecies.h"
+#include "vss.h"
 #include "bip340.h"
 #include "frost_share.h"
 #include "ge.h"
@@ -14,7 +16,7 @@
 #include "nonce_store.h"
 #include "vectors/vectors.h"
 
-static uint8_t g_out[64];
+static uint8_t g_out[700];
 
 __attribute__((noinline)) static void bench_once(const char *op) {
     const tv_frost_t *v = &TV_FROST[2]; /* 4 operators */
@@ -43,6 +45,19 @@ __attribute__((noinline)) static void bench_once(const char *op) {
         (void)ge_encode(g_out, &p);
     } else if (strcmp(op, "commit") == 0) {
         (void)nonce_store_commitments(0, g_out, g_out + 33);
+    } else if (strcmp(op, "ecies") == 0) {
+        /* decrypt one transfer key ciphertext (ECDH, HKDF, AES-256-GCM) */
+        uint8_t priv[32];
+        const uint32_t path[3] = {0x80863D73u, 0x80000000u, 0x80000000u};
+        (void)host_bip32_derive(TV_SEED, sizeof TV_SEED, path, 3, priv);
+        (void)ecies_decrypt(priv, TV_ECIES[0].ct, sizeof TV_ECIES[0].ct, g_out);
+    } else if (strcmp(op, "vss") == 0) {
+        /* Feldman VSS 3 of 5: 3 proofs (k*G) and 5 shares */
+        sc_t coeffs[3];
+        sc_from_bytes_reduce(&coeffs[0], v->secret);
+        sc_from_bytes_reduce(&coeffs[1], v->d);
+        sc_from_bytes_reduce(&coeffs[2], v->e);
+        (void)vss_split(coeffs, 3, 5, g_out, g_out + 99);
     }
 }
 

@@ -16,6 +16,7 @@ import { sha512 } from '@noble/hashes/sha512';
 import { hmac } from '@noble/hashes/hmac';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { HDKey } from '@scure/bip32';
+import { Address, SigHash, Transaction, p2tr } from '@scure/btc-signer';
 import { encryptEcies } from '../../src/crypto/ecies.js';
 import { DefaultSparkSigner, getSparkFrost } from '@buildonspark/spark-sdk';
 
@@ -181,6 +182,29 @@ out.push('};\n#define TV_KEYS_N (sizeof TV_KEYS / sizeof TV_KEYS[0])\n');
     out.push(`    {${account}u, ${list(secret)}, ${list(eph)}, ${list(nonce)}, ${list(ct)}},`);
   }
   out.push('};\n#define TV_ECIES_N (sizeof TV_ECIES / sizeof TV_ECIES[0])\n');
+}
+
+/* ---- exit sweep: BIP341 SIGHASH_DEFAULT of a one-input sweep by @scure/btc-signer ---- */
+{
+  const s = new Stream('sweep');
+  const leaf = 'leaf-1';
+  const leafPriv = derive([PURPOSE + H, 0 + H, 1 + H, leafIndex(leaf) + H]);
+  const taproot = p2tr(pub(leafPriv).slice(1));
+  const txid = s.bytes(32); // display order (as btc-signer takes it)
+  const amount = 100_000n;
+  const outAmount = 99_000n;
+  const dest = concatBytes(new Uint8Array([0x00, 0x14]), s.bytes(20)); // P2WPKH
+  const tx = new Transaction({ version: 2, lockTime: 0 });
+  tx.addInput({ txid, index: 1, sequence: 0x00000096, witnessUtxo: { script: taproot.script, amount } });
+  tx.addOutput({ script: dest, amount: outAmount });
+  const digest = tx.preimageWitnessV1(0, [taproot.script], SigHash.DEFAULT, [amount]);
+  const regtest = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
+  const addr = Address(regtest).encode({ type: 'wpkh', hash: dest.slice(2) });
+  out.push(cArray('TV_SWEEP_TXID_LE', txid.slice().reverse()));
+  out.push(cArray('TV_SWEEP_DEST', dest));
+  out.push(cArray('TV_SWEEP_QX', taproot.script.slice(2)));
+  out.push(cArray('TV_SWEEP_DIGEST', digest));
+  out.push(`#define TV_SWEEP_LEAF ${cStr(leaf)}\n#define TV_SWEEP_ADDR ${cStr(addr)}\n#define TV_SWEEP_AMOUNT ${amount}ull\n#define TV_SWEEP_OUT_AMOUNT ${outAmount}ull\n#define TV_SWEEP_SEQUENCE 0x00000096u\n`);
 }
 
 /* ---- HMAC-SHA512 / SHA-512 (host BIP32) ---- */

@@ -13,6 +13,7 @@ export const Ins = {
   ECIES_PUBLIC_KEY: 0x33,
   HTLC_HMAC: 0x40,
   EXPORT_STATIC_KEY: 0x50,
+  SIGN_EXIT_SWEEP: 0x51,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -9,6 +9,8 @@ import {
   encodeFrostSign,
   decodeKeySplit,
   encodeEciesPublicKey,
+  encodeExitSweep,
+  type ExitSweepRequest,
   encodeKeySplit,
   keySplitResultLength,
   type KeySplitRequest,
@@ -161,5 +163,17 @@ export class SparkLedgerApp {
       pages.push(await this.send(Ins.KEY_SPLIT, 0x01, page));
     }
     return decodeKeySplit(req, concatBytes(...pages));
+  }
+
+  /**
+   * BIP340 signature of the exit sweep by the tweaked leaf key, after the user checked fee,
+   * amount and destination address on screen. The device computes the BIP341 sighash itself.
+   */
+  async signExitSweep(req: ExitSweepRequest): Promise<Uint8Array> {
+    const sig = await this.send(Ins.SIGN_EXIT_SWEEP, 0, 0, encodeExitSweep(req));
+    if (sig.length !== 64) {
+      throw malformedResponse(`sweep signature must be 64 bytes, got ${sig.length}`);
+    }
+    return sig;
   }
 }

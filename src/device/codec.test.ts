@@ -12,7 +12,19 @@ import {
   errorForStatus,
 } from './errors.js';
 import { encodeKeyRef } from './keyref.js';
-import { decodeCommitments, decodeVersion, encodeFrostSign, encodeSignIdentity } from './messages.js';
+import {
+  decodeCommitments,
+  decodeKeySplit,
+  decodeVersion,
+  encodeEciesPublicKey,
+  encodeExitSweep,
+  encodeExportStaticKey,
+  encodeFrostSign,
+  encodeHtlcHmac,
+  encodeKeySplit,
+  encodeSignIdentity,
+  keySplitResultLength,
+} from './messages.js';
 import { StatusWord } from './status.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -179,5 +191,52 @@ describe('messages', () => {
     expect(payload[payload.length - 1]).toBe(0);
     expect(() => encodeFrostSign({ ...base, message: fill(31, 1) })).toThrow(/message must be 32 bytes/);
     expect(() => encodeFrostSign({ ...base, operators: [] })).toThrow(/operator count/);
+  });
+});
+
+describe('signer command payloads (device-app/PROTOCOL.md 0x32, 0x33, 0x40, 0x50, 0x51)', () => {
+  const leaf = { kind: 'leaf', account: 0, leafId: 'ab' } as const;
+
+  it('HTLC_HMAC and EXPORT_STATIC_KEY: account || len || id, account || index', () => {
+    expect(hex(encodeHtlcHmac(1, 'abc'))).toBe('0000000103616263');
+    expect(() => encodeHtlcHmac(0, '')).toThrow(/1..64 bytes/);
+    expect(() => encodeHtlcHmac(0, 'a'.repeat(65))).toThrow(/1..64 bytes/);
+    expect(hex(encodeExportStaticKey(2, 7))).toBe('0000000200000007');
+  });
+
+  it('ECIES_PUBLIC_KEY takes exactly a 129-byte ciphertext', () => {
+    expect(encodeEciesPublicKey(0, fill(129, 1))).toHaveLength(133);
+    expect(() => encodeEciesPublicKey(0, fill(128, 1))).toThrow(/129 bytes/);
+  });
+
+  it('KEY_SPLIT: header, mode fields, result length and decoding', () => {
+    const transfer = { mode: 'transfer', leaf, receiverPublicKey: fill(33, 2), threshold: 2, numShares: 3 } as const;
+    expect(hex(encodeKeySplit(transfer))).toBe(`000203${hex(encodeKeyRef(leaf))}${'02'.repeat(33)}`);
+    const claim = { mode: 'claim', account: 1, ciphertext: fill(129, 3), leaf, threshold: 3, numShares: 5 } as const;
+    expect(hex(encodeKeySplit(claim))).toBe(`01030500000001${'03'.repeat(129)}${hex(encodeKeyRef(leaf))}`);
+    expect(keySplitResultLength(transfer)).toBe(66 + 96 + 129);
+    expect(keySplitResultLength(claim)).toBe(99 + 160);
+    for (const [t, n] of [[0, 3], [4, 3], [2, 9]]) {
+      expect(() => encodeKeySplit({ ...claim, threshold: t ?? 0, numShares: n ?? 0 })).toThrow(/threshold/);
+    }
+    const data = new Uint8Array(keySplitResultLength(transfer)).map((_, i) => i % 251);
+    const r = decodeKeySplit(transfer, data);
+    expect(r.proofs.map(hex)).toEqual([hex(data.slice(0, 33)), hex(data.slice(33, 66))]);
+    expect(r.shares[2]).toEqual(data.slice(66 + 64, 66 + 96));
+    expect(r.ciphertext).toEqual(data.slice(162));
+    expect(() => decodeKeySplit(claim, data)).toThrow(/259 bytes/);
+  });
+
+  it('SIGN_EXIT_SWEEP: big-endian fields, the txid reversed to its serialized order', () => {
+    const txid = new Uint8Array(32).map((_, i) => i);
+    const req = { refundKey: leaf, network: 'regtest', version: 2, locktime: 0, prevout: { txid, vout: 1, amount: 50_000n }, sequence: 2000, output: { script: fill(22, 9), amount: 49_000n } } as const;
+    const out = encodeExitSweep(req);
+    const ref = encodeKeyRef(leaf);
+    expect(hex(out.slice(0, ref.length))).toBe(hex(ref));
+    const rest = hex(out.slice(ref.length));
+    expect(rest).toBe(
+      '02' + '00000002' + '00000000' + hex(txid.slice().reverse()) + '00000001' + (50_000).toString(16).padStart(16, '0') + '000007d0' + (49_000).toString(16).padStart(16, '0') + '16' + '09'.repeat(22),
+    );
+    expect(() => encodeExitSweep({ ...req, output: { script: fill(22, 9), amount: -1n } })).toThrow(/u64/);
   });
 });

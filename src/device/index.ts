@@ -3,9 +3,22 @@ export { CLA, Ins, chunkPayload, decodeResponse, encodeApdu, expectOk, type Chun
 export * from './errors.js';
 export { encodeKeyRef, HARDENED, SPARK_PURPOSE, type KeyRef } from './keyref.js';
 export {
+  ECIES_KEY_CIPHERTEXT_LEN,
+  KEY_SPLIT_MAX_SHARES,
   decodeCommitments,
+  decodeKeySplit,
   decodeVersion,
+  encodeEciesPublicKey,
+  encodeExitSweep,
+  encodeExportStaticKey,
   encodeFrostSign,
+  encodeHtlcHmac,
+  encodeKeySplit,
+  keySplitResultLength,
+  type ExitSweepRequest,
+  type KeySplitRequest,
+  type KeySplitResult,
+  type SweepNetwork,
   type AppVersion,
   type DeviceCommitment,
   type FrostSignRequest,

@@ -189,3 +189,52 @@ export function decodeKeySplit(req: KeySplitRequest, data: Uint8Array): KeySplit
   const end = base + 32 * req.numShares;
   return req.mode === 'transfer' ? { proofs, shares, ciphertext: data.slice(end, end + ECIES_KEY_CIPHERTEXT_LEN) } : { proofs, shares };
 }
+
+/** Address prefix the device shows for the sweep's destination (SIGN_EXIT_SWEEP network byte). */
+export type SweepNetwork = 'bitcoin' | 'testnet' | 'regtest';
+const SWEEP_NETWORK_BYTE: Record<SweepNetwork, number> = { bitcoin: 0, testnet: 1, regtest: 2 };
+
+/**
+ * SIGN_EXIT_SWEEP (device-app/PROTOCOL.md, 0x51): a one-input, one-output sweep of a leaf's exit
+ * output (P2TR of the tweaked leaf key, which the device derives itself).
+ */
+export interface ExitSweepRequest {
+  /** The key the exit output pays: a leaf key, or the identity key (unclaimed transfer). */
+  refundKey: KeyRef;
+  network: SweepNetwork;
+  version: number;
+  locktime: number;
+  /** The spent output: txid as displayed (big-endian hex order), vout, amount in sats. */
+  prevout: { txid: Uint8Array; vout: number; amount: bigint };
+  sequence: number;
+  output: { script: Uint8Array; amount: bigint };
+}
+
+function u64be(v: bigint, name: string): Uint8Array {
+  if (v < 0n || v >= 1n << 64n) {
+    throw invalidArgument(`${name} must be a u64, got ${v}`);
+  }
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, v, false);
+  return out;
+}
+
+export function encodeExitSweep(req: ExitSweepRequest): Uint8Array {
+  checkLen('prevout txid', req.prevout.txid, 32);
+  if (req.output.script.length < 1 || req.output.script.length > 255) {
+    throw invalidArgument(`output script must be 1..255 bytes, got ${req.output.script.length}`);
+  }
+  return concatBytes(
+    encodeKeyRef(req.refundKey),
+    new Uint8Array([SWEEP_NETWORK_BYTE[req.network]]),
+    u32be(req.version),
+    u32be(req.locktime),
+    req.prevout.txid.slice().reverse(), // serialized order on the wire
+    u32be(req.prevout.vout),
+    u64be(req.prevout.amount, 'prevout amount'),
+    u32be(req.sequence),
+    u64be(req.output.amount, 'output amount'),
+    new Uint8Array([req.output.script.length]),
+    req.output.script,
+  );
+}

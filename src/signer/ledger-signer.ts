@@ -16,10 +16,15 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import type { SparkLedgerApp } from '../device/app.js';
 import type { KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, KeySplitResult, OperatorCommitment } from '../device/messages.js';
+import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
+import type { Transaction } from '@scure/btc-signer';
 import { LedgerSignerError } from './errors.js';
+import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
+
+/** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
+const NONCE_WINDOW = 1024;
 
 /** What SparkSigner.signTransactionIndex takes (a @scure/btc-signer Transaction); never used here. */
 type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
@@ -150,6 +155,11 @@ export class LedgerSparkSigner implements SparkSigner {
       throw new LedgerSignerError('INVALID_REQUEST', 'the device issued no commitment');
     }
     this.issued.set(commitmentKey(c), c);
+    // The device keeps at most NONCE_WINDOW references outstanding; older ones are dead there.
+    for (const [key] of this.issued) {
+      if (this.issued.size <= NONCE_WINDOW) break;
+      this.issued.delete(key);
+    }
     return { commitment: { hiding: c.hiding.slice(), binding: c.binding.slice() } };
   }
 
@@ -246,6 +256,29 @@ export class LedgerSparkSigner implements SparkSigner {
   /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */
   decryptEcies(ciphertext: Uint8Array): Promise<Uint8Array> {
     return this.device((app) => app.eciesPublicKey(ciphertext, this.account));
+  }
+
+  // ---- unilateral exit (not part of SparkSigner: the SDK has no method for it) ----
+
+  /**
+   * Signs the sweep of a leaf's exit output (a key-path spend by the tweaked leaf key) on the
+   * device, after the user checked fee, amount and address there; sets the input's witness.
+   * `tx` has one input (witnessUtxo = the leaf's P2TR exit output) and one output.
+   */
+  async signExitSweep(tx: Transaction, leafId: string, network: SweepNetwork): Promise<void> {
+    const leaf: KeyRef = { kind: 'leaf', account: this.account, leafId };
+    const request = exitSweepRequest(tx, leaf, await this.publicKey(leaf), network);
+    const signature = await this.device((app) => app.signExitSweep(request));
+    tx.updateInput(0, { finalScriptWitness: [signature] });
+  }
+
+  /** The exit command's sweep signer on this device (shares this signer's APDU queue). */
+  exitSweepSigner(network: SweepNetwork): LedgerExitSweepSigner {
+    return new LedgerExitSweepSigner(
+      (key) => this.publicKey(key),
+      (request) => this.device((app) => app.signExitSweep(request)),
+      network,
+    );
   }
 
   // ---- refused ----

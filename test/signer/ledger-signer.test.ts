@@ -3,7 +3,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 import { KeyDerivationType, getSparkFrost, type KeyDerivation } from '@buildonspark/spark-sdk';
-import { Transaction } from '@scure/btc-signer';
+import { SigHash, Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { BadDataError, UserRejectedError } from '../../src/device/errors.js';
 import { LedgerSignerError, LedgerSparkSigner } from '../../src/signer/index.js';
@@ -163,6 +163,54 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     expect(fromDevice).toBe(fromSdk);
     expect(fromDevice).toBe(mod(big(x) - big(accountSecrets({ leafIds: [LEAF_B] })[`leaf ${LEAF_B}`] ?? new Uint8Array())));
     expect(await waitHome(dev.screen)).toContain('Ready');
+  });
+
+  it('exit sweep: fee, amount and address on screen, then a signature valid for the BIP341 sighash (btc-signer) under the leaf’s taproot key', async () => {
+    const regtest = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
+    const leafPub = await signer.getPublicKeyFromDerivation({ type: KeyDerivationType.LEAF, path: LEAF_A });
+    const exit = p2tr(leafPub.slice(1));
+    const dest = p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true), regtest);
+    const sweep = (script: Uint8Array): Transaction => {
+      const tx = new Transaction({ version: 2, lockTime: 0 });
+      tx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 1, sequence: 2000, witnessUtxo: { script, amount: 50_000n } });
+      tx.addOutput({ script: dest.script, amount: 49_000n });
+      return tx;
+    };
+    const tx = sweep(exit.script);
+    const pending = signer.signExitSweep(tx, LEAF_A, 'regtest');
+    const pages = await review(dev.screen, 'Exit sweep', 'approve');
+    await pending;
+    expect(pageBody(pages, 'Exit sweep')).toEqual(['Leaf', 'Account 0', 'Fee 1000 sats']);
+    expect(pageBody(pages, 'Amount')).toEqual(['49000 sats']);
+    expect(pageBody(pages, 'To').join('')).toBe(dest.address);
+    const sig = tx.getInput(0).finalScriptWitness?.[0] ?? new Uint8Array();
+    const digest = tx.preimageWitnessV1(0, [exit.script], SigHash.DEFAULT, [50_000n]);
+    expect(schnorr.verify(sig, digest, exit.script.slice(2))).toBe(true);
+    // an input that is not this leaf's exit output is refused before the device is asked
+    const foreign = sweep(p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).slice(1)).script);
+    expect((await refusal(signer.signExitSweep(foreign, LEAF_A, 'regtest'))).code).toBe('INVALID_REQUEST');
+    await waitHome(dev.screen);
+  });
+
+  it('exit sweep signer interface: the identity key sweeps an unclaimed transfer’s refund output (unsigned tx + prevouts in, signature out)', async () => {
+    const sweeper = signer.exitSweepSigner('regtest');
+    const identity = await sweeper.publicKey({ kind: 'identity', account: 0 });
+    expect(bytesToHex(identity)).toBe(bytesToHex(await signer.getIdentityPublicKey()));
+    const exit = p2tr(identity.slice(1));
+    const tx = new Transaction({ version: 2, lockTime: 0 });
+    tx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 2160 });
+    tx.addOutput({ script: p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).slice(1)).script, amount: 20_000n });
+    const prevouts = [{ script: exit.script, amount: 21_500n }];
+    const pending = sweeper.signKeyPath({ key: { kind: 'identity', account: 0 }, tx: tx.unsignedTx, inputIndex: 0, prevouts });
+    const pages = await review(dev.screen, 'Exit sweep', 'approve');
+    const sig = await pending;
+    expect(pageBody(pages, 'Exit sweep')).toEqual(['Identity', 'Account 0', 'Fee 1500 sats']);
+    const digest = tx.preimageWitnessV1(0, [exit.script], SigHash.DEFAULT, [21_500n]);
+    expect(schnorr.verify(sig, digest, exit.script.slice(2))).toBe(true);
+    // a prevout that does not pay the named key, or a second input, is refused on the host
+    await expect(sweeper.signKeyPath({ key: { kind: 'leaf', account: 0, leafId: LEAF_A }, tx: tx.unsignedTx, inputIndex: 0, prevouts })).rejects.toBeInstanceOf(LedgerSignerError);
+    await expect(sweeper.signKeyPath({ key: { kind: 'identity', account: 0 }, tx: tx.unsignedTx, inputIndex: 1, prevouts })).rejects.toThrow(/one-input/);
+    await waitHome(dev.screen);
   });
 
   it('identity signatures: blind signing on with the buttons, then DER and compact ECDSA equal the SDK’s, Schnorr verifies', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
-import { setBlindSigning } from '../../emulator/speculos/flows.js';
+import { pageBody, setBlindSigning } from '../../emulator/speculos/flows.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
@@ -43,7 +46,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     dev = await startDevice();
     // Identity signatures and FROST shares are blind-signing requests: the user turns it on.
     await setBlindSigning(dev.screen, true);
-    approver = startApprover(dev.screen, ['Blind signing']);
+    approver = startApprover(dev.screen, ['Blind signing', 'Exit sweep']);
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -80,11 +83,12 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(shown.every((pages) => pages[0]?.includes('Identity key') === true && pages[0]?.includes('ECDSA') === true)).toBe(true);
   });
 
-  it('deposit and claim: the root and refunds are FROST-signed with the device’s deposit key, approved on screen', async () => {
+  it('deposit and claim: the root and refunds are FROST-signed with the device’s key for the new leaf, approved on screen', async () => {
     const { network } = running();
     const wallet = wallets[0];
     if (wallet === undefined) throw new Error('no wallet');
     const before = approver?.reviews.length ?? 0;
+    const sentBefore = recorders[0]?.sent.length ?? 0;
     const address = await wallet.getSingleUseDepositAddress();
     expect(address).toMatch(/^bcrt1p/);
     const funded = await network.chain.fund(address, DEPOSIT_SATS);
@@ -94,9 +98,19 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     leafIds = (await wallet.getLeaves()).map((l) => l.id);
     expect(leafIds).toEqual([claimed[0]?.id]);
-    const frost = (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
-    expect(frost.length).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
-    expect(frost.every((pages) => pages[0]?.includes('Deposit') === true)).toBe(true);
+    // Every FROST_SIGN the signer completed (last chunk: INS 0x31, P2 = 0) was a review approved on screen.
+    const signs = (recorders[0]?.sent ?? []).slice(sentBefore).filter((apdu) => apdu[1] === 0x31 && apdu[3] === 0x00).length;
+    expect(signs).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
+    const frostReviews = (): string[][][] => (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
+    // the approver records a review once its last press returned, which may be after the reply
+    const frost = await waitFor(async () => frostReviews(), (r) => r.length >= signs, 10_000, 'every FROST review recorded');
+    expect(frost).toHaveLength(signs);
+    // SDK 0.8.8 signs a single-use deposit with the key of the leaf it creates (LEAF(leafId)):
+    // the screen names the leaf by its id.
+    for (const pages of frost) {
+      expect(pages[0]).toContain('Leaf');
+      expect(pageBody(pages, 'Leaf id').join('')).toBe(leafIds[0]);
+    }
   });
 
   it('a wallet restarted from the same device sees its balance and leaves', async () => {
@@ -108,6 +122,47 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const balance = await waitFor(() => again.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 60_000, 'the balance after restart');
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     expect((await again.getLeaves()).map((l) => l.id)).toEqual(leafIds);
+  });
+
+  it('wallet-level identity message signatures and the HTLC preimage come from the device, equal to the SDK signer’s', async () => {
+    const wallet = wallets[1];
+    if (wallet === undefined) throw new Error('no wallet');
+    const { referenceSigner } = await import('./reference-signer.js');
+    const ref = await referenceSigner();
+    const signature = await wallet.signMessageWithIdentityKey('ledger e2e message');
+    expect(await wallet.validateMessageWithIdentityKey('ledger e2e message', signature)).toBe(true);
+    const hash = sha256(new TextEncoder().encode('ledger e2e message'));
+    expect(signature).toBe(Buffer.from(await ref.signMessageWithIdentityKey(hash)).toString('hex'));
+    const transferId = '0197A2B4-5C6D-7E8F-9A0B-1C2D3E4F5A6B';
+    const preimage = await wallet.getHTLCPreimage(transferId);
+    expect(Buffer.from(preimage).toString('hex')).toBe(Buffer.from(await ref.htlcHMAC('0197a2b45c6d7e8f9a0b1c2d3e4f5a6b')).toString('hex'));
+  });
+
+  it('exit sweep: an output locked to the wallet leaf’s taproot key is swept with a device signature that btcd accepts', async () => {
+    const { network } = running();
+    const signer = signers[1];
+    const leafId = leafIds[0];
+    if (signer === undefined || leafId === undefined) throw new Error('no signer or leaf');
+    const regtest = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
+    const leafPub = await signer.getPublicKeyFromDerivation({ type: sdk.KeyDerivationType.LEAF, path: leafId });
+    const exit = p2tr(leafPub.slice(1), undefined, regtest);
+    if (exit.address === undefined) throw new Error('no P2TR address');
+    const funded = await network.chain.fund(exit.address, 40_000n);
+    const dest = p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true), regtest);
+    const tx = new Transaction({ version: 2, lockTime: 0 });
+    tx.addInput({ txid: funded.txid, index: funded.vout, sequence: 0xfffffffd, witnessUtxo: { script: exit.script, amount: 40_000n } });
+    tx.addOutput({ script: dest.script, amount: 39_000n });
+    const before = approver?.reviews.length ?? 0;
+    await signer.signExitSweep(tx, leafId, 'regtest');
+    const txid = await network.chain.sendRawTransaction(tx.hex);
+    expect(txid).toBe(tx.id);
+    await network.chain.mine(1);
+    expect((await network.chain.getRawTransaction(txid)).confirmations).toBe(1);
+    const sweeps = (): string[][][] => (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('Exit sweep') === true);
+    const [shown] = await waitFor(async () => sweeps(), (r) => r.length === 1, 10_000, 'the sweep review');
+    expect(pageBody(shown ?? [], 'Exit sweep')).toEqual(['Leaf', 'Account 0', 'Fee 1000 sats']);
+    expect(pageBody(shown ?? [], 'Amount')).toEqual(['39000 sats']);
+    expect(pageBody(shown ?? [], 'To').join('')).toBe(dest.address);
   });
 
   it('the host never held a private key: no leaf, identity or deposit secret in any APDU, reply, signer or wallet memory', () => {

@@ -164,6 +164,29 @@ static void handlers(void) {
     n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
     expect(host_exchange(apdu, n) == 0, "key split transfer review");
     expect(host_decide(true) == SW_OK, "key split transfer");
+    /* SIGN_EXIT_SWEEP: tweak the poisoned leaf key and sign (approved) */
+    uint8_t sreq[200];
+    size_t sn = 0;
+    memcpy(sreq, leaf_ref, sizeof leaf_ref);
+    sn += sizeof leaf_ref;
+    sreq[sn++] = 2; /* regtest */
+    memset(sreq + sn, 0, 4 + 4 + 32 + 4);
+    sreq[sn + 3] = 2; /* version 2 */
+    sn += 44;
+    memset(sreq + sn, 0, 8);
+    sreq[sn + 5] = 1; /* 65536 sats in */
+    sn += 8;
+    memset(sreq + sn, 0xff, 4);
+    sn += 4;
+    memset(sreq + sn, 0, 8);
+    sreq[sn + 6] = 1; /* 256 sats out */
+    sn += 8;
+    sreq[sn++] = sizeof TV_SWEEP_DEST;
+    memcpy(sreq + sn, TV_SWEEP_DEST, sizeof TV_SWEEP_DEST);
+    sn += sizeof TV_SWEEP_DEST;
+    n = mk_apdu(apdu, INS_SIGN_EXIT_SWEEP, 0, 0, sreq, sn);
+    expect(host_exchange(apdu, n) == 0, "exit sweep review");
+    expect(host_decide(true) == SW_OK, "exit sweep signed");
     uint8_t xreq[8] = {0, 0, 0, 1, 0, 0, 0, 7};
     n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, 0, 0, xreq, sizeof xreq);
     expect(host_exchange(apdu, n) == 0, "export review");
