@@ -28,3 +28,4 @@ bench: setup
 	$(MAKE) -C device-app/host bench
 	npx tsx scripts/bench-device.ts
 	npx tsx scripts/bench-network.ts
+	npx tsx scripts/bench-bridge.ts

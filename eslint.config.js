@@ -30,4 +30,11 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The bridge UI: plain ES modules run in a browser (or Electron's sandboxed renderer).
+    files: ['bridge/ui/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', performance: 'readonly', btoa: 'readonly', console: 'readonly' },
+    },
+  },
 );

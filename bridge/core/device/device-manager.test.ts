@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerTransport } from '../../../src/device/transports.js';
+import { BridgeError } from '../errors.js';
+import { DeviceManager } from './device-manager.js';
+import { nodeHidSource, type DeviceSource } from './device-source.js';
+import type { DeviceStatus } from './device-status.js';
+
+/** GET_VERSION reply of the Spark Signer app: version 0.1.0, blind signing flag, 4 commitments per call. */
+function versionReply(blindSigning: boolean): Buffer {
+  return Buffer.from([0, 1, 0, blindSigning ? 1 : 0, 4, 0, 0, 0, 0x90, 0x00]);
+}
+
+/** A device the test controls: plugged or not, and what it answers. */
+class FakeDevice {
+  plugged = false;
+  answer: (apdu: Buffer) => Promise<Buffer> = () => Promise.resolve(versionReply(true));
+  opened = 0;
+  closed = 0;
+
+  source(): DeviceSource {
+    return {
+      description: 'fake',
+      open: () => {
+        if (!this.plugged) return Promise.reject(new Error('ECONNREFUSED'));
+        this.opened++;
+        const transport: LedgerTransport = {
+          exchange: (apdu) => (this.plugged ? this.answer(apdu) : Promise.reject(new Error('tcp closed'))),
+          close: () => {
+            this.closed++;
+            return Promise.resolve();
+          },
+        };
+        return Promise.resolve(transport);
+      },
+    };
+  }
+}
+
+function sw(code: number): Buffer {
+  return Buffer.from([code >> 8, code & 0xff]);
+}
+
+describe('DeviceManager', () => {
+  it('reports no device, then ready with the app version when it is plugged in (hot-plug by polling)', async () => {
+    const dev = new FakeDevice();
+    const manager = new DeviceManager(dev.source(), { pollMs: 20 });
+    const seen: DeviceStatus[] = [];
+    manager.on('status', (s) => seen.push(s));
+    expect((await manager.refresh()).state).toBe('no-device');
+    manager.start();
+    dev.plugged = true;
+    await waitUntil(() => manager.status().state === 'ready');
+    expect(manager.status()).toMatchObject({ state: 'ready', appVersion: '0.1.0', blindSigning: true, source: 'fake' });
+    dev.plugged = false;
+    await waitUntil(() => manager.status().state === 'no-device');
+    await manager.stop();
+    expect(seen.map((s) => s.state)).toEqual(['ready', 'no-device']);
+  });
+
+  it('tells the dashboard or another app (INS/CLA not supported) from a locked device (0x5515)', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source());
+    dev.answer = () => Promise.resolve(sw(0x6e00));
+    expect((await manager.refresh()).state).toBe('app-not-open');
+    dev.answer = () => Promise.resolve(sw(0x6d00));
+    expect((await manager.refresh()).state).toBe('app-not-open');
+    dev.answer = () => Promise.resolve(sw(0x5515));
+    const locked = await manager.refresh();
+    expect(locked.state).toBe('locked');
+    expect(locked.message).toMatch(/PIN/);
+    // An app that accepts our class byte but answers something that is not our version record.
+    dev.answer = () => Promise.resolve(Buffer.from([1, 2, 0x90, 0x00]));
+    expect((await manager.refresh()).state).toBe('app-not-open');
+    dev.answer = () => Promise.resolve(versionReply(false));
+    const noBlind = await manager.refresh();
+    expect(noBlind.state).toBe('ready');
+    expect(noBlind.message).toMatch(/blind signing is off/);
+  });
+
+  it('refuses exchanges with a typed error while the device is not ready, and forwards them when it is', async () => {
+    const dev = new FakeDevice();
+    const manager = new DeviceManager(dev.source());
+    await manager.refresh();
+    await expect(manager.transport.exchange(Buffer.from([0xe0, 0x10, 0, 0, 0]))).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE' });
+    dev.plugged = true;
+    dev.answer = () => Promise.resolve(sw(0x5515));
+    await manager.refresh();
+    await expect(manager.transport.exchange(Buffer.from([0xe0, 0x10, 0, 0, 0]))).rejects.toMatchObject({ code: 'DEVICE_LOCKED' });
+    dev.answer = (apdu) => Promise.resolve(apdu[1] === 0x01 ? versionReply(true) : Buffer.from([0xab, 0x90, 0x00]));
+    await manager.refresh();
+    expect([...(await manager.transport.exchange(Buffer.from([0xe0, 0x10, 0, 0, 0])))]).toEqual([0xab, 0x90, 0x00]);
+  });
+
+  it('a device that disappears mid-request fails that request as DEVICE_DISCONNECTED, drops the transport, and is found again', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source(), { pollMs: 20 });
+    await manager.refresh();
+    let unplug: () => void = () => undefined;
+    dev.answer = (apdu) =>
+      apdu[1] === 0x31
+        ? new Promise((_resolve, reject) => {
+            unplug = () => reject(new Error('tcp closed'));
+          })
+        : Promise.resolve(versionReply(true));
+    manager.start();
+    const pending = manager.transport.exchange(Buffer.from([0xe0, 0x31, 0, 0, 0]));
+    await new Promise((r) => setTimeout(r, 80));
+    // While the request waits on the device, the poll does not probe (it would queue behind it).
+    expect(dev.opened).toBe(1);
+    dev.plugged = false;
+    unplug();
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BridgeError);
+    expect((err as BridgeError).code).toBe('DEVICE_DISCONNECTED');
+    expect(manager.status().state).toBe('no-device');
+    expect(dev.closed).toBe(1);
+    dev.plugged = true;
+    await waitUntil(() => manager.status().state === 'ready');
+    expect(dev.opened).toBe(2);
+    await manager.stop();
+  });
+
+  it('setSource points at another device (a Speculos restarted on another port)', async () => {
+    const a = new FakeDevice();
+    const b = new FakeDevice();
+    b.plugged = true;
+    const manager = new DeviceManager(a.source());
+    expect((await manager.refresh()).state).toBe('no-device');
+    const status = await manager.setSource({ ...b.source(), description: 'fake b' });
+    expect(status).toMatchObject({ state: 'ready', source: 'fake b' });
+  });
+});
+
+describe('nodeHidSource', () => {
+  it('enumerates before opening: nothing listed is "no Ledger", a listed device is opened by its path', async () => {
+    const opened: string[] = [];
+    let paths: string[] = [];
+    const source = nodeHidSource(() => ({
+      list: () => Promise.resolve(paths),
+      open: (p) => {
+        opened.push(p);
+        return Promise.resolve({ exchange: () => Promise.resolve(Buffer.alloc(0)), close: () => Promise.resolve() });
+      },
+    }));
+    await expect(source.open()).rejects.toThrow(/no Ledger is plugged in/);
+    paths = ['/dev/hidraw3', '/dev/hidraw4'];
+    await source.open();
+    expect(opened).toEqual(['/dev/hidraw3']);
+  });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,200 @@
+import { CLA, Ins, encodeApdu } from '../../../src/device/apdu.js';
+import type { ApduTransport } from '../../../src/device/app.js';
+import { decodeVersion } from '../../../src/device/messages.js';
+import type { LedgerTransport } from '../../../src/device/transports.js';
+import { preciseNow } from '../clock.js';
+import { BridgeError, messageOf } from '../errors.js';
+import { TypedEmitter } from '../events.js';
+import type { DeviceSource } from './device-source.js';
+import { BLIND_SIGNING_OFF_MESSAGE, STATE_MESSAGES, stateForStatusWord, type DeviceState, type DeviceStatus } from './device-status.js';
+
+/** One APDU exchange as the device manager saw it, for the round recorder. */
+export interface ExchangeEvent {
+  ins: number;
+  p1: number;
+  p2: number;
+  phase: 'sent' | 'answered' | 'failed';
+  at: number;
+}
+
+export interface DeviceManagerEvents extends Record<string, unknown> {
+  status: DeviceStatus;
+  exchange: ExchangeEvent;
+}
+
+export interface DeviceManagerOptions {
+  /** How often to look for the device (hot-plug, app opened, unlocked). Default 1000 ms. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Owns the connection to the device: finds it (polling its source, since neither USB nor
+ * Speculos tells us when a device appears), says in which state it is, and lends the signer a
+ * transport that stays the same object across unplug and replug. Every exchange — the signer's
+ * and the manager's own probes — runs one at a time, so a probe never lands in the middle of a
+ * request the user is reviewing.
+ */
+export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
+  private source: DeviceSource;
+  private readonly pollMs: number;
+  private readonly now: () => number;
+  private open: LedgerTransport | undefined;
+  private current: DeviceStatus;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+
+  /** The transport the signer uses: forwards to whatever device is connected now. */
+  readonly transport: ApduTransport = { exchange: (apdu) => this.exchange(apdu) };
+
+  constructor(source: DeviceSource, options: DeviceManagerOptions = {}) {
+    super();
+    this.source = source;
+    this.pollMs = options.pollMs ?? 1000;
+    this.now = options.now ?? preciseNow;
+    this.current = { state: 'no-device', source: source.description, message: STATE_MESSAGES['no-device'], since: this.now() };
+  }
+
+  status(): DeviceStatus {
+    return { ...this.current };
+  }
+
+  /** Starts polling; the first probe runs at once. */
+  start(): void {
+    if (this.timer !== undefined) return;
+    const tick = (): void => {
+      // A request in flight (e.g. waiting for the user's approval) already proves the device
+      // is there; probing would only queue behind it.
+      if (this.inFlight === 0) void this.refresh().catch(() => undefined);
+    };
+    this.timer = setInterval(tick, this.pollMs);
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.serial(async () => {
+      await this.closeTransport();
+    });
+  }
+
+  /** Points the manager at another source (e.g. a Speculos restarted on another port). */
+  async setSource(source: DeviceSource): Promise<DeviceStatus> {
+    await this.serial(async () => {
+      await this.closeTransport();
+      this.source = source;
+      this.setState('no-device');
+    });
+    return await this.refresh();
+  }
+
+  /** Looks at the device now and returns its state. */
+  refresh(): Promise<DeviceStatus> {
+    return this.serial(() => this.probe());
+  }
+
+  private async probe(): Promise<DeviceStatus> {
+    if (this.open === undefined) {
+      try {
+        this.open = await this.source.open();
+      } catch {
+        this.setState('no-device');
+        return this.status();
+      }
+    }
+    const transport = this.open;
+    let response: Buffer;
+    try {
+      response = await transport.exchange(Buffer.from(encodeApdu({ cla: CLA, ins: Ins.GET_VERSION, p1: 0, p2: 0, data: new Uint8Array() })));
+    } catch {
+      await this.closeTransport();
+      this.setState('no-device');
+      return this.status();
+    }
+    const sw = response.length >= 2 ? response.readUInt16BE(response.length - 2) : -1;
+    const state = stateForStatusWord(sw) ?? 'app-not-open';
+    if (state !== 'ready') {
+      this.setState(state);
+      return this.status();
+    }
+    try {
+      const version = decodeVersion(new Uint8Array(response.subarray(0, response.length - 2)));
+      this.setState('ready', `${version.major}.${version.minor}.${version.patch}`, version.blindSigningEnabled);
+    } catch {
+      // Another app that happens to accept our class byte: its answer is not our version record.
+      this.setState('app-not-open');
+    }
+    return this.status();
+  }
+
+  private async exchange(apdu: Buffer): Promise<Buffer> {
+    this.inFlight++;
+    try {
+      return await this.serial(async () => {
+        const transport = this.open;
+        if (transport === undefined || this.current.state !== 'ready') {
+          throw this.unavailable();
+        }
+        const ins = apdu[1] ?? 0;
+        const p1 = apdu[2] ?? 0;
+        const p2 = apdu[3] ?? 0;
+        this.emit('exchange', { ins, p1, p2, phase: 'sent', at: this.now() });
+        try {
+          const response = await transport.exchange(apdu);
+          this.emit('exchange', { ins, p1, p2, phase: 'answered', at: this.now() });
+          return response;
+        } catch (err) {
+          this.emit('exchange', { ins, p1, p2, phase: 'failed', at: this.now() });
+          // A transport that fails (socket closed, USB unplugged) is gone: forget it so the next
+          // poll opens a fresh one when the device is back.
+          await this.closeTransport();
+          this.setState('no-device');
+          throw new BridgeError('DEVICE_DISCONNECTED', `the device disconnected during the request (${messageOf(err)}); nothing was signed — reconnect it and try again`, {
+            cause: err,
+          });
+        }
+      });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private unavailable(): BridgeError {
+    switch (this.current.state) {
+      case 'locked':
+        return new BridgeError('DEVICE_LOCKED', STATE_MESSAGES.locked);
+      case 'app-not-open':
+        return new BridgeError('APP_NOT_OPEN', STATE_MESSAGES['app-not-open']);
+      default:
+        return new BridgeError('DEVICE_UNAVAILABLE', STATE_MESSAGES['no-device']);
+    }
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async closeTransport(): Promise<void> {
+    const t = this.open;
+    this.open = undefined;
+    await t?.close().catch(() => undefined);
+  }
+
+  private setState(state: DeviceState, appVersion?: string, blindSigning?: boolean): void {
+    const c = this.current;
+    if (state === c.state && appVersion === c.appVersion && blindSigning === c.blindSigning && c.source === this.source.description) return;
+    this.current = {
+      state,
+      source: this.source.description,
+      message: state === 'ready' && blindSigning === false ? BLIND_SIGNING_OFF_MESSAGE : STATE_MESSAGES[state],
+      since: this.now(),
+      ...(appVersion === undefined ? {} : { appVersion }),
+      ...(blindSigning === undefined ? {} : { blindSigning }),
+    };
+    this.emit('status', this.status());
+  }
+}

@@ -1,0 +1,201 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { AggregateFrostParams, SignFrostParams, SparkSigner } from '@buildonspark/spark-sdk';
+import { ChunkP1, ChunkP2, Ins } from '../../../src/device/apdu.js';
+import { UserRejectedError } from '../../../src/device/errors.js';
+import { preciseNow } from '../clock.js';
+import { BridgeError, messageOf } from '../errors.js';
+import { TypedEmitter } from '../events.js';
+import type { ExchangeEvent } from '../device/device-manager.js';
+import type { Operation, OperationKind, RoundStep, RoundStepName, RoundStreamEvent, SigningRound } from './round-model.js';
+
+const KEPT_ROUNDS = 500;
+const KEPT_OPERATIONS = 100;
+
+export interface RoundRecorderEvents extends Record<string, unknown> {
+  event: RoundStreamEvent;
+}
+
+export { preciseNow };
+
+function commitmentKey(c: { hiding: Uint8Array; binding: Uint8Array }): string {
+  return Buffer.from(c.hiding).toString('hex') + Buffer.from(c.binding).toString('hex');
+}
+
+/**
+ * Records signing rounds as they happen, from two vantage points: the SparkSigner calls the SDK
+ * wallet makes (wrapSigner) and the APDU exchanges the device manager carries (onExchange).
+ * Operations are attributed through AsyncLocalStorage, so signer calls the SDK makes inside
+ * wallet.claimDeposit belong to that claim and those it makes on its own are "background".
+ */
+export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
+  private readonly roundsById = new Map<string, SigningRound>();
+  private readonly roundByCommitment = new Map<string, SigningRound>();
+  private readonly operationsById = new Map<string, Operation>();
+  private readonly context = new AsyncLocalStorage<Operation>();
+  /**
+   * Rounds whose signFrost was called but whose request has not reached the device yet, in call
+   * order. LedgerSparkSigner runs device calls through a FIFO queue, so the next FROST_SIGN that
+   * starts on the wire belongs to the first round here.
+   */
+  private readonly queued: SigningRound[] = [];
+  private atDevice: SigningRound | undefined;
+  private readonly now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    super();
+    this.now = options.now ?? preciseNow;
+  }
+
+  rounds(): SigningRound[] {
+    return [...this.roundsById.values()].map(cloneRound);
+  }
+
+  operations(): Operation[] {
+    return [...this.operationsById.values()].map((o) => ({ ...o, roundIds: [...o.roundIds] }));
+  }
+
+  /** Runs a wallet operation; the rounds its signer calls make are grouped under it. */
+  async runOperation<T>(kind: OperationKind, label: string, work: () => Promise<T>): Promise<T> {
+    const op = this.newOperation(kind, label);
+    try {
+      const result = await this.context.run(op, work);
+      this.endOperation(op, undefined);
+      return result;
+    } catch (err) {
+      this.endOperation(op, err);
+      throw err;
+    }
+  }
+
+  /** The same signer, reporting each FROST signature it contributes as a round. */
+  wrapSigner(signer: SparkSigner): SparkSigner {
+    const signFrost = (params: SignFrostParams): Promise<Uint8Array> => this.signFrost(signer, params);
+    const aggregateFrost = (params: AggregateFrostParams): Promise<Uint8Array> => this.aggregateFrost(signer, params);
+    return new Proxy(signer, {
+      get(target, prop, receiver) {
+        if (prop === 'signFrost') return signFrost;
+        if (prop === 'aggregateFrost') return aggregateFrost;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  /** Feeds the device manager's exchanges: when a request reaches the device and its screen. */
+  onExchange(e: ExchangeEvent): void {
+    if (e.ins !== Ins.FROST_SIGN || e.phase !== 'sent') return;
+    if (e.p1 === ChunkP1.FIRST) {
+      const round = this.queued.shift();
+      if (round === undefined) return;
+      this.atDevice = round;
+      this.step(round, 'device-asked', undefined, e.at);
+    }
+    if (e.p2 === ChunkP2.LAST && this.atDevice !== undefined) {
+      this.step(this.atDevice, 'waiting-for-user', undefined, e.at);
+    }
+  }
+
+  private async signFrost(signer: SparkSigner, params: SignFrostParams): Promise<Uint8Array> {
+    const op = this.context.getStore() ?? this.newOperation('background', 'background work by the wallet');
+    const round = this.newRound(op, params);
+    this.queued.push(round);
+    try {
+      const share = await signer.signFrost(params);
+      this.step(round, 'approved');
+      return share;
+    } catch (err) {
+      const rejected = err instanceof UserRejectedError;
+      this.step(round, rejected ? 'rejected' : 'aborted', rejected ? 'rejected on the device' : messageOf(err));
+      throw err;
+    } finally {
+      const i = this.queued.indexOf(round);
+      if (i >= 0) this.queued.splice(i, 1);
+      if (this.atDevice === round) this.atDevice = undefined;
+      // Work the SDK starts by itself (e.g. claiming an incoming transfer) has no operation
+      // boundary the bridge sees: its round ends with the device's answer, and no "shares sent"
+      // step is claimed for it.
+      if (op.kind === 'background') {
+        if (round.outcome === 'in-progress') round.outcome = 'completed';
+        op.endedAt = this.now();
+        op.outcome = round.outcome === 'completed' ? 'succeeded' : 'failed';
+        this.publish({ type: 'operation', operation: { ...op, roundIds: [...op.roundIds] } });
+      }
+    }
+  }
+
+  private async aggregateFrost(signer: SparkSigner, params: AggregateFrostParams): Promise<Uint8Array> {
+    const signature = await signer.aggregateFrost(params);
+    const round = this.roundByCommitment.get(commitmentKey(params.selfCommitment.commitment));
+    if (round !== undefined) this.step(round, 'aggregated');
+    return signature;
+  }
+
+  private newOperation(kind: OperationKind, label: string): Operation {
+    const op: Operation = { id: randomUUID(), kind, label, startedAt: this.now(), outcome: 'running', roundIds: [] };
+    this.operationsById.set(op.id, op);
+    trim(this.operationsById, KEPT_OPERATIONS);
+    this.publish({ type: 'operation', operation: { ...op, roundIds: [] } });
+    return op;
+  }
+
+  private endOperation(op: Operation, err: unknown): void {
+    op.endedAt = this.now();
+    op.outcome = err === undefined ? 'succeeded' : 'failed';
+    if (err !== undefined) {
+      op.error = { code: err instanceof BridgeError ? err.code : 'WALLET_FAILED', message: messageOf(err) };
+    }
+    for (const id of op.roundIds) {
+      const round = this.roundsById.get(id);
+      if (round === undefined || round.outcome !== 'in-progress') continue;
+      if (err === undefined) this.step(round, 'shares-sent');
+      else this.step(round, 'aborted', `the ${op.label} failed: ${messageOf(err)}`);
+    }
+    this.publish({ type: 'operation', operation: { ...op, roundIds: [...op.roundIds] } });
+  }
+
+  private newRound(op: Operation, params: SignFrostParams): SigningRound {
+    const round: SigningRound = {
+      id: randomUUID(),
+      operationId: op.id,
+      operationKind: op.kind,
+      keyKind: String(params.keyDerivation.type).toLowerCase(),
+      operatorCount: Object.keys(params.statechainCommitments ?? {}).length,
+      startedAt: this.now(),
+      steps: [],
+      outcome: 'in-progress',
+    };
+    op.roundIds.push(round.id);
+    this.roundsById.set(round.id, round);
+    this.roundByCommitment.set(commitmentKey(params.selfCommitment.commitment), round);
+    trim(this.roundsById, KEPT_ROUNDS);
+    trim(this.roundByCommitment, KEPT_ROUNDS);
+    this.step(round, 'commitments-fetched', `${round.operatorCount} operator commitments`, round.startedAt);
+    return round;
+  }
+
+  private step(round: SigningRound, name: RoundStepName, detail?: string, at: number = this.now()): void {
+    const step: RoundStep = { name, at, elapsedMs: at - round.startedAt, ...(detail === undefined ? {} : { detail }) };
+    round.steps.push(step);
+    if (name === 'shares-sent') round.outcome = 'completed';
+    else if (name === 'rejected') round.outcome = 'rejected';
+    else if (name === 'aborted') round.outcome = 'aborted';
+    this.publish({ type: 'round-step', round: cloneRound(round), step: { ...step } });
+  }
+
+  private publish(event: RoundStreamEvent): void {
+    this.emit('event', event);
+  }
+}
+
+function cloneRound(r: SigningRound): SigningRound {
+  return { ...r, steps: r.steps.map((s) => ({ ...s })) };
+}
+
+function trim<K, V>(map: Map<K, V>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done === true) return;
+    map.delete(oldest.value);
+  }
+}

@@ -1,0 +1,163 @@
+import type { SparkSigner, SparkWallet } from '@buildonspark/spark-sdk';
+import type { ApduTransport } from '../../../src/device/app.js';
+import { BridgeError } from '../errors.js';
+import { TypedEmitter } from '../events.js';
+import type { RoundRecorder } from '../rounds/round-recorder.js';
+import type { AccountStore } from '../storage/account-store.js';
+import { classifyWalletError } from './classify-error.js';
+
+/** Makes the SparkSigner of one account over the device's transport (LedgerSparkSigner in the app). */
+export type SignerFactory = (transport: ApduTransport, account: number) => SparkSigner;
+/** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options). */
+export type WalletOpener = (signer: SparkSigner) => Promise<SparkWallet>;
+
+export interface Balance {
+  availableSats: string;
+  ownedSats: string;
+  incomingSats: string;
+}
+
+/** A transfer as the UI and the API show it (amounts as decimal strings: JSON has no bigint). */
+export interface TransferView {
+  id: string;
+  direction: 'INCOMING' | 'OUTGOING' | string;
+  status: string;
+  amountSats: string;
+  counterparty: string;
+  createdAt: string | null;
+  type: string;
+}
+
+export interface AccountSessionEvents extends Record<string, unknown> {
+  /** The balance or the transfers changed (deposit claimed, transfer sent or received). */
+  changed: { account: number; reason: string };
+}
+
+/** Spark addresses (bech32m, prefixes per network) as the SDK encodes them. */
+const SPARK_ADDRESS = /^(spark|sparkrt|sparkt|sparks|sparkl)1[02-9ac-hj-np-z]{20,}$/;
+
+/**
+ * One Spark account: one unmodified SDK SparkWallet on the device's signer, wrapped so that every
+ * FROST signature it asks for is a recorded round, plus the account's local record.
+ */
+export class AccountSession extends TypedEmitter<AccountSessionEvents> {
+  private wallet: SparkWallet | undefined;
+  private identity: string | undefined;
+  private sparkAddress: string | undefined;
+
+  constructor(
+    readonly account: number,
+    private readonly deps: {
+      transport: ApduTransport;
+      signerFactory: SignerFactory;
+      openWallet: WalletOpener;
+      recorder: RoundRecorder;
+      store: AccountStore;
+    },
+  ) {
+    super();
+  }
+
+  get isOpen(): boolean {
+    return this.wallet !== undefined;
+  }
+
+  /** Initializes the wallet (the operators authenticate the device's identity key: approvals). */
+  async open(): Promise<void> {
+    if (this.wallet !== undefined) return;
+    const signer = this.deps.recorder.wrapSigner(this.deps.signerFactory(this.deps.transport, this.account));
+    let wallet: SparkWallet;
+    try {
+      wallet = await this.deps.openWallet(signer);
+    } catch (err) {
+      throw classifyWalletError(err);
+    }
+    try {
+      this.identity = await wallet.getIdentityPublicKey();
+      await this.deps.store.open(this.identity);
+      this.sparkAddress = await wallet.getSparkAddress();
+    } catch (err) {
+      await wallet.cleanup().catch(() => undefined);
+      throw err instanceof BridgeError ? err : classifyWalletError(err);
+    }
+    const changed = (reason: string) => () => this.emit('changed', { account: this.account, reason });
+    wallet.on('balance:update', changed('balance'));
+    wallet.on('transfer:claimed', changed('transfer claimed'));
+    wallet.on('deposit:confirmed', changed('deposit confirmed'));
+    this.wallet = wallet;
+  }
+
+  async close(): Promise<void> {
+    const w = this.wallet;
+    this.wallet = undefined;
+    await w?.cleanup().catch(() => undefined);
+  }
+
+  identityInfo(): { account: number; identityPublicKey: string; sparkAddress: string } {
+    this.requireWallet();
+    return { account: this.account, identityPublicKey: this.identity ?? '', sparkAddress: this.sparkAddress ?? '' };
+  }
+
+  async balance(): Promise<Balance> {
+    const b = await this.call((w) => w.getBalance());
+    return { availableSats: b.satsBalance.available.toString(), ownedSats: b.satsBalance.owned.toString(), incomingSats: b.satsBalance.incoming.toString() };
+  }
+
+  /** A new single-use deposit address, recorded before it is shown so a restart cannot lose it. */
+  async depositAddress(): Promise<string> {
+    const address = await this.call((w) => w.getSingleUseDepositAddress());
+    await this.deps.store.addDepositAddress(address);
+    return address;
+  }
+
+  async claimDeposit(txid: string): Promise<{ claimedSats: string }> {
+    if (!/^[0-9a-f]{64}$/.test(txid)) throw new BridgeError('INVALID_REQUEST', 'a transaction id is 64 lowercase hex characters');
+    const leaves = await this.deps.recorder.runOperation('claim-deposit', 'deposit claim', () => this.call((w) => w.claimDeposit(txid)));
+    const total = leaves.reduce((sum, l) => sum + BigInt(l.value), 0n);
+    this.emit('changed', { account: this.account, reason: 'deposit claimed' });
+    return { claimedSats: total.toString() };
+  }
+
+  async send(receiverSparkAddress: string, amountSats: bigint): Promise<TransferView> {
+    if (!SPARK_ADDRESS.test(receiverSparkAddress)) throw new BridgeError('INVALID_REQUEST', `not a Spark address: ${receiverSparkAddress.slice(0, 24)}`);
+    if (amountSats <= 0n) throw new BridgeError('INVALID_REQUEST', 'the amount must be a positive number of sats');
+    if (amountSats > BigInt(Number.MAX_SAFE_INTEGER)) throw new BridgeError('INVALID_REQUEST', 'the amount is too large');
+    const transfer = await this.deps.recorder.runOperation('send', `send of ${amountSats} sats`, () =>
+      this.call((w) => w.transfer({ receiverSparkAddress, amountSats: Number(amountSats) })),
+    );
+    this.emit('changed', { account: this.account, reason: 'transfer sent' });
+    return transferView(transfer);
+  }
+
+  async transfers(limit = 50): Promise<TransferView[]> {
+    const { transfers } = await this.call((w) => w.getTransfers(limit, 0));
+    return transfers.map(transferView);
+  }
+
+  private requireWallet(): SparkWallet {
+    if (this.wallet === undefined) throw new BridgeError('WALLET_NOT_OPEN', 'the wallet is not open: connect your Ledger and open the Spark Signer app');
+    return this.wallet;
+  }
+
+  private async call<T>(work: (w: SparkWallet) => Promise<T>): Promise<T> {
+    const wallet = this.requireWallet();
+    try {
+      return await work(wallet);
+    } catch (err) {
+      throw classifyWalletError(err);
+    }
+  }
+}
+
+function transferView(t: Awaited<ReturnType<SparkWallet['transfer']>>): TransferView {
+  const outgoing = t.transferDirection === 'OUTGOING';
+  return {
+    id: t.id,
+    direction: t.transferDirection,
+    status: t.status,
+    amountSats: String(t.totalValue),
+    counterparty: outgoing ? t.receiverIdentityPublicKey : t.senderIdentityPublicKey,
+    createdAt: t.createdTime?.toISOString() ?? null,
+    type: t.type,
+  };
+}
