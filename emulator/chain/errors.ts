@@ -1,3 +1,5 @@
+import { CodedError } from '../../src/errors/coded-error.js';
+
 /** Error codes raised by the chain emulator (btcd runner, RPC client, endpoints, funding wallet). */
 export type ChainErrorCode =
   | 'BTCD_NOT_FOUND'
@@ -14,15 +16,15 @@ export type ChainErrorCode =
   | 'TIMEOUT';
 
 /** A failure in the chain emulator, with a machine-readable code. */
-export class ChainError extends Error {
-  readonly code: ChainErrorCode;
-  /** The JSON-RPC error code when the failure came from btcd (e.g. -5, -26). */
-  readonly rpcCode: number | undefined;
+export class ChainError extends CodedError<ChainErrorCode> {
+  override readonly name = 'ChainError';
 
-  constructor(code: ChainErrorCode, message: string, rpcCode?: number) {
-    super(message);
-    this.name = 'ChainError';
-    this.code = code;
-    this.rpcCode = rpcCode;
+  constructor(
+    code: ChainErrorCode,
+    message: string,
+    /** The JSON-RPC error code when the failure came from btcd (e.g. -5, -26). */
+    readonly rpcCode?: number,
+  ) {
+    super(code, message);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodedError } from '../../src/errors/coded-error.js';
 import * as der from './der.js';
 
 /** Object identifiers used below (RFC 5280, RFC 5758, RFC 5480). */
@@ -18,11 +19,11 @@ const OID = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
 };
 
-export class CertificateError extends Error {
-  readonly code = 'CERTIFICATE_INVALID';
+/** A certificate or key file of the local CA that is not what it must be, or a bad certificate name. */
+export class CertificateError extends CodedError<'CERTIFICATE_INVALID'> {
+  override readonly name = 'CertificateError';
   constructor(message: string) {
-    super(message);
-    this.name = 'CertificateError';
+    super('CERTIFICATE_INVALID', message);
   }
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { CodedError } from '../../src/errors/coded-error.js';
 import { freePort } from '../chain/free-port.js';
 
 const run = promisify(execFile);
@@ -11,11 +12,11 @@ const run = promisify(execFile);
 /** Debian's PostgreSQL 15 server binaries (scripts/setup.sh installs the `postgresql` package). */
 export const PG_BIN_DIR = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
 
-export class PostgresServerError extends Error {
-  readonly code = 'POSTGRES_SERVER_FAILED';
+/** The test PostgreSQL server could not be set up, started or used (missing binaries, a failed command). */
+export class PostgresServerError extends CodedError<'POSTGRES_SERVER_FAILED'> {
+  override readonly name = 'PostgresServerError';
   constructor(message: string) {
-    super(message);
-    this.name = 'PostgresServerError';
+    super('POSTGRES_SERVER_FAILED', message);
   }
 }
 

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CURVE_ORDER, G, bytesToHex, hexToBytes, publicKeyOf, scalarToBytes } from './bytes.js';
-import { SparkCryptoError } from './errors.js';
 import type { SparkCryptoErrorCode } from './errors.js';
 import { aggregateFrost } from './frost/aggregate.js';
 import { buildSigningContext } from './frost/context.js';
@@ -19,19 +18,10 @@ import type { FrostRound } from './testing/frost-fixtures.js';
 import { SeededRandom } from './testing/prng.js';
 import { recoverSecret, splitSecretWithProofs, validateShare } from './vss.js';
 
-function expectError(fn: () => unknown, code: SparkCryptoErrorCode, culprit?: string): SparkCryptoError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${code}`).toBeInstanceOf(SparkCryptoError);
-  const e = caught as SparkCryptoError;
-  expect(e.code, e.message).toBe(code);
-  if (culprit !== undefined) expect(e.culprit).toBe(culprit);
-  expect(e.message).toContain(code);
-  return e;
+/** `fn` throws a SparkCryptoError with `code` (named in its message too) and, when given, `culprit`. */
+function expectError(fn: () => unknown, code: SparkCryptoErrorCode, culprit?: string): void {
+  const expected = { name: 'SparkCryptoError', code, message: expect.stringContaining(code), ...(culprit === undefined ? {} : { culprit }) };
+  expect(fn, `expected ${code}`).toThrow(expect.objectContaining(expected));
 }
 
 const rng = new SeededRandom('errors-1');

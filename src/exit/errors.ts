@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /** Error codes of the unilateral-exit library (exit data, exit runs, the watchtower). */
 export type ExitErrorCode =
   /** The exit-data file does not exist or cannot be read. */
@@ -30,14 +32,8 @@ export type ExitErrorCode =
   | 'TIMEOUT';
 
 /** A failure of the exit library, with a machine-readable code. */
-export class ExitError extends Error {
-  readonly code: ExitErrorCode;
-
-  constructor(code: ExitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ExitError';
-    this.code = code;
-  }
+export class ExitError extends CodedError<ExitErrorCode> {
+  override readonly name = 'ExitError';
 }
 
 export function isExitError(e: unknown, code?: ExitErrorCode): e is ExitError {

@@ -4,37 +4,18 @@
  * new one, never half of one. Pre-signed exit transactions are worth the coins they exit: the file
  * is created readable by its owner only.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { ExitError } from './errors.js';
 import { checkExitData, type ExitData } from './exit-data.js';
 
 /** Writes `data` to `path` atomically (after checking it, so a bad object never replaces a good file). */
 export function writeExitDataFile(path: string, data: ExitData): void {
   const checked = checkExitData(JSON.parse(JSON.stringify(data)) as unknown);
-  const text = JSON.stringify(checked, null, 2) + '\n';
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'wx', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(checked, null, 2) + '\n', 0o600);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new ExitError('FILE_UNREADABLE', `cannot write exit data to ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  // The rename is durable only once the directory entry is.
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
   }
 }
 

@@ -7,15 +7,10 @@ import { readExitDataFile, writeExitDataFile } from './exit-data-file.js';
 import { exitData, keyPair, leafFixture } from './testing/fixture.js';
 import { bytesToHex } from '../crypto/index.js';
 
+/** `f` throws an ExitError with `code` and, when given, a message matching `message`. */
 function expectCode(f: () => unknown, code: string, message?: RegExp): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected ExitError ${code}`).toMatchObject({ name: 'ExitError', code });
-  if (message !== undefined) expect((err as Error).message).toMatch(message);
+  const expected = { name: 'ExitError', code, ...(message === undefined ? {} : { message: expect.stringMatching(message) }) };
+  expect(f, `expected ExitError ${code}`).toThrow(expect.objectContaining(expected));
 }
 
 const clone = (d: ExitData): ExitData => JSON.parse(JSON.stringify(d)) as ExitData;

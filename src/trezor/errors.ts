@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /**
  * Every failure of the Trezor tier, as one typed error. `code` says what went wrong in a way a UI
  * can act on; `connectCode` keeps the code @trezor/connect reported, when there was one.
@@ -28,13 +30,14 @@ export type TrezorErrorCode =
   /** Any other failure reported by @trezor/connect or the firmware. */
   | 'FAILED';
 
-export class TrezorError extends Error {
+export class TrezorError extends CodedError<TrezorErrorCode> {
+  override readonly name = 'TrezorError';
+
   constructor(
-    readonly code: TrezorErrorCode,
+    code: TrezorErrorCode,
     message: string,
     readonly connectCode?: string,
   ) {
-    super(message);
-    this.name = 'TrezorError';
+    super(code, message);
   }
 }

@@ -1,39 +1,15 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { TrezorError } from './errors.js';
 import { parseSealedSeed, serializeSealedSeed, type SealedSeed } from './sealed-seed.js';
 
 /**
- * Writes the sealed seed atomically: a new file, owner-only (0600), fsynced, renamed over the old
- * one, and the directory fsynced, so a crash leaves either the old file or the new one, whole.
+ * Writes the sealed seed atomically (see writeFileAtomic), owner-only (0600), so a crash leaves
+ * either the old file or the new one, whole. File-system failures are thrown as Node reports them.
  * The blob holds nothing secret in the clear; the permissions only keep it from other users.
  */
 export function writeSealedSeedFile(path: string, blob: SealedSeed): void {
-  const text = serializeSealedSeed(blob);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  try {
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeFileAtomic(path, serializeSealedSeed(blob), 0o600);
 }
 
 /** Reads and validates a sealed seed file. A missing file is BAD_INPUT; a bad one is MALFORMED. */

@@ -61,6 +61,28 @@ describe('TrezorSealedSeedSigner: sealed by the Trezor, signing on this computer
     signer.lock();
   });
 
+  it('locked, every SparkSigner call it forwards fails LOCKED: the asynchronous ones reject, never throw', async () => {
+    const { signer } = await sealed();
+    // The SDK signer's methods, less its own helpers (which are not SparkSigner calls) and the refused seed call.
+    const calls = Object.getOwnPropertyNames(DefaultSparkSigner.prototype).filter((n) => n in signer && n !== 'constructor' && n !== 'createSparkWalletFromSeed');
+    expect(calls).toHaveLength(21);
+    const synchronous: string[] = [];
+    for (const name of calls) {
+      const method = (signer as unknown as Record<string, unknown>)[name];
+      expect(method, name).toBeTypeOf('function');
+      let result: unknown;
+      try {
+        result = (method as () => unknown).call(signer);
+      } catch (err) {
+        synchronous.push(name);
+        expect(err, name).toMatchObject({ name: 'TrezorError', code: 'LOCKED' });
+        continue;
+      }
+      await expect(result, name).rejects.toMatchObject({ name: 'TrezorError', code: 'LOCKED' });
+    }
+    expect(synchronous.sort()).toEqual(['getNonceForSelfCommitment', 'signTransactionIndex']);
+  });
+
   it('refuses a seed from the wallet: the keys come only from the sealed file', async () => {
     const { signer } = await sealed();
     await signer.unlock();

@@ -32,6 +32,46 @@ export interface TrezorSealedSeedSignerOptions {
 
 type Inner = SparkSigner;
 
+/** The SparkSigner calls that return a promise. */
+type AsyncCall = { [K in keyof Inner]: Inner[K] extends (...args: never[]) => Promise<unknown> ? K : never }[keyof Inner];
+
+/**
+ * The asynchronous SparkSigner calls forwarded to the unlocked keys; locked, they reject with
+ * LOCKED. createSparkWalletFromSeed is not among them: it is refused (see the class).
+ */
+const ASYNC_CALLS = [
+  'getIdentityPublicKey',
+  'getDepositSigningKey',
+  'getStaticDepositSigningKey',
+  'getStaticDepositSecretKey',
+  'generateMnemonic',
+  'mnemonicToSeed',
+  'signSchnorrWithIdentityKey',
+  'signFrost',
+  'aggregateFrost',
+  'decryptEcies',
+  'getRandomSigningCommitment',
+  'getPublicKeyFromDerivation',
+  'subtractPrivateKeysGivenDerivationPaths',
+  'subtractAndSplitSecretWithProofsGivenDerivations',
+  'subtractSplitAndEncrypt',
+  'splitSecretWithProofs',
+  'signMessageWithIdentityKey',
+  'validateMessageWithIdentityKey',
+  'htlcHMAC',
+] as const satisfies readonly AsyncCall[];
+
+/** The two synchronous SparkSigner calls, forwarded too; locked, they throw LOCKED. */
+const SYNC_CALLS = ['getNonceForSelfCommitment', 'signTransactionIndex'] as const satisfies readonly Exclude<keyof Inner, AsyncCall>[];
+
+type ForwardedCall = (typeof ASYNC_CALLS)[number] | (typeof SYNC_CALLS)[number];
+
+// The forwarded calls are installed on the prototype by the class's static block; this merged
+// interface gives them their SparkSigner types, and `implements SparkSigner` fails to compile if
+// a SparkSigner call is neither forwarded nor written in the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface TrezorSealedSeedSigner extends Pick<Inner, ForwardedCall> {}
+
 /**
  * A Spark signer for Trezor users: the Spark seed is created on the host and sealed by the Trezor
  * (see sealed-seed.ts); `unlock()` asks the Trezor to unseal it (PIN and a button press on the
@@ -42,6 +82,7 @@ type Inner = SparkSigner;
  * Give it to the SDK wallet with `signerWithPreExistingKeys: true`, so the wallet takes the keys
  * from this signer instead of asking for a seed.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TrezorSealedSeedSigner implements SparkSigner {
   /** The honest label of this tier; never "signs on the device". */
   static readonly tierLabel = TREZOR_TIER_LABEL;
@@ -140,29 +181,26 @@ export class TrezorSealedSeedSigner implements SparkSigner {
     return Promise.reject(new TrezorError('BAD_INPUT', 'the seed of a Trezor-sealed signer comes from its sealed file: initialize the SDK wallet with signerWithPreExistingKeys: true and no seed'));
   }
 
-  // Everything below runs in software on this computer, with the unsealed keys. The two
-  // synchronous methods of SparkSigner throw LOCKED; the others reject with it.
-  getIdentityPublicKey(...a: Parameters<SparkSigner['getIdentityPublicKey']>): ReturnType<SparkSigner['getIdentityPublicKey']> { return this.run((s) => s.getIdentityPublicKey(...a)); }
-  getDepositSigningKey(...a: Parameters<SparkSigner['getDepositSigningKey']>): ReturnType<SparkSigner['getDepositSigningKey']> { return this.run((s) => s.getDepositSigningKey(...a)); }
-  getStaticDepositSigningKey(...a: Parameters<SparkSigner['getStaticDepositSigningKey']>): ReturnType<SparkSigner['getStaticDepositSigningKey']> { return this.run((s) => s.getStaticDepositSigningKey(...a)); }
-  getStaticDepositSecretKey(...a: Parameters<SparkSigner['getStaticDepositSecretKey']>): ReturnType<SparkSigner['getStaticDepositSecretKey']> { return this.run((s) => s.getStaticDepositSecretKey(...a)); }
-  generateMnemonic(...a: Parameters<SparkSigner['generateMnemonic']>): ReturnType<SparkSigner['generateMnemonic']> { return this.run((s) => s.generateMnemonic(...a)); }
-  mnemonicToSeed(...a: Parameters<SparkSigner['mnemonicToSeed']>): ReturnType<SparkSigner['mnemonicToSeed']> { return this.run((s) => s.mnemonicToSeed(...a)); }
-  signSchnorrWithIdentityKey(...a: Parameters<SparkSigner['signSchnorrWithIdentityKey']>): ReturnType<SparkSigner['signSchnorrWithIdentityKey']> { return this.run((s) => s.signSchnorrWithIdentityKey(...a)); }
-  signFrost(...a: Parameters<SparkSigner['signFrost']>): ReturnType<SparkSigner['signFrost']> { return this.run((s) => s.signFrost(...a)); }
-  aggregateFrost(...a: Parameters<SparkSigner['aggregateFrost']>): ReturnType<SparkSigner['aggregateFrost']> { return this.run((s) => s.aggregateFrost(...a)); }
-  decryptEcies(...a: Parameters<SparkSigner['decryptEcies']>): ReturnType<SparkSigner['decryptEcies']> { return this.run((s) => s.decryptEcies(...a)); }
-  getRandomSigningCommitment(...a: Parameters<SparkSigner['getRandomSigningCommitment']>): ReturnType<SparkSigner['getRandomSigningCommitment']> { return this.run((s) => s.getRandomSigningCommitment(...a)); }
-  getNonceForSelfCommitment(...a: Parameters<SparkSigner['getNonceForSelfCommitment']>): ReturnType<SparkSigner['getNonceForSelfCommitment']> { return this.active().getNonceForSelfCommitment(...a); }
-  getPublicKeyFromDerivation(...a: Parameters<SparkSigner['getPublicKeyFromDerivation']>): ReturnType<SparkSigner['getPublicKeyFromDerivation']> { return this.run((s) => s.getPublicKeyFromDerivation(...a)); }
-  subtractPrivateKeysGivenDerivationPaths(...a: Parameters<SparkSigner['subtractPrivateKeysGivenDerivationPaths']>): ReturnType<SparkSigner['subtractPrivateKeysGivenDerivationPaths']> { return this.run((s) => s.subtractPrivateKeysGivenDerivationPaths(...a)); }
-  subtractAndSplitSecretWithProofsGivenDerivations(...a: Parameters<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']>): ReturnType<SparkSigner['subtractAndSplitSecretWithProofsGivenDerivations']> { return this.run((s) => s.subtractAndSplitSecretWithProofsGivenDerivations(...a)); }
-  subtractSplitAndEncrypt(...a: Parameters<SparkSigner['subtractSplitAndEncrypt']>): ReturnType<SparkSigner['subtractSplitAndEncrypt']> { return this.run((s) => s.subtractSplitAndEncrypt(...a)); }
-  splitSecretWithProofs(...a: Parameters<SparkSigner['splitSecretWithProofs']>): ReturnType<SparkSigner['splitSecretWithProofs']> { return this.run((s) => s.splitSecretWithProofs(...a)); }
-  signMessageWithIdentityKey(...a: Parameters<SparkSigner['signMessageWithIdentityKey']>): ReturnType<SparkSigner['signMessageWithIdentityKey']> { return this.run((s) => s.signMessageWithIdentityKey(...a)); }
-  validateMessageWithIdentityKey(...a: Parameters<SparkSigner['validateMessageWithIdentityKey']>): ReturnType<SparkSigner['validateMessageWithIdentityKey']> { return this.run((s) => s.validateMessageWithIdentityKey(...a)); }
-  signTransactionIndex(...a: Parameters<SparkSigner['signTransactionIndex']>): ReturnType<SparkSigner['signTransactionIndex']> { return this.active().signTransactionIndex(...a); }
-  htlcHMAC(...a: Parameters<SparkSigner['htlcHMAC']>): ReturnType<SparkSigner['htlcHMAC']> { return this.run((s) => s.htlcHMAC(...a)); }
+  // Every other SparkSigner call runs in software on this computer, with the unlocked keys: one
+  // forwarding rule installs them all, so none can skip the lock check.
+  static {
+    for (const name of ASYNC_CALLS) {
+      define(this.prototype, name, function (this: TrezorSealedSeedSigner, ...args: unknown[]) {
+        return this.run((inner) => Reflect.apply(inner[name], inner, args) as Promise<unknown>);
+      });
+    }
+    for (const name of SYNC_CALLS) {
+      define(this.prototype, name, function (this: TrezorSealedSeedSigner, ...args: unknown[]) {
+        const inner = this.active();
+        return Reflect.apply(inner[name], inner, args) as unknown;
+      });
+    }
+  }
+}
+
+/** Installs `fn` as a method (writable, configurable, not enumerable, as a class method is). */
+function define(prototype: object, name: string, fn: (...args: unknown[]) => unknown): void {
+  Object.defineProperty(prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
 }
 
 /** The secret buffers a DefaultSparkSigner holds, found by shape (it keeps them in private fields). */

@@ -3,12 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { p2tr } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FundingWallet } from '../../emulator/chain/funding-wallet.js';
-import { REGTEST } from '../../emulator/chain/regtest.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { hexToBytes } from '../../src/crypto/index.js';
 import { blockClock, rpcExitChain } from '../../src/exit/exit-chain.js';
@@ -21,6 +18,7 @@ import { keepExitData } from '../../src/exit/keeper.js';
 import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { freshAddress } from './fresh-address.js';
 
 const execFileAsync = promisify(execFile);
 /** The exit command line, run as a user would (tsx in this repo's node). */
@@ -33,12 +31,6 @@ const DIRECT_TIMELOCK_OFFSET = 50;
 const DIRECT_FEE_SATS = 955n;
 const FLOW_TIMEOUT_MS = 300_000;
 const START_TIMEOUT_MS = 300_000;
-
-function freshAddress(): string {
-  const address = p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).subarray(1), undefined, REGTEST).address;
-  if (address === undefined) throw new Error('no address');
-  return address;
-}
 
 /** Leaf id → its signed CPFP refund, in id order. */
 function byLeaf(d: ExitData): [string, string][] {

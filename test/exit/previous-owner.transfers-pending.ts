@@ -14,12 +14,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { p2tr } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FundingWallet } from '../../emulator/chain/funding-wallet.js';
-import { REGTEST } from '../../emulator/chain/regtest.js';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { hexToBytes } from '../../src/crypto/index.js';
 import { blockClock, rpcExitChain } from '../../src/exit/exit-chain.js';
@@ -30,16 +27,11 @@ import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js'
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { freshAddress } from './fresh-address.js';
 
 const DEPOSIT_SATS = 100_000n;
 const INITIAL_TIMELOCK = 2000;
 const TIME_LOCK_INTERVAL = 100;
-
-function freshAddress(): string {
-  const address = p2tr(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).subarray(1), undefined, REGTEST).address;
-  if (address === undefined) throw new Error('no address');
-  return address;
-}
 
 describe('the previous owner of a leaf cannot win its unilateral exit', { timeout: 600_000 }, () => {
   let network: RunningNetwork;

@@ -75,6 +75,29 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       if (pid === undefined || pid === null) throw new Error(`operator ${index} is not running`);
       return pid;
     };
+    /** Deposits DEPOSIT_SATS and claims them with operator 3 killed (SIGKILL) before the deposit confirms. */
+    const claimWithOperator3Killed = async (): Promise<Awaited<ReturnType<SparkWallet['claimDeposit']>>> => {
+      const wallet = await freshWallet();
+      try {
+        const { fund } = await deposit(dataDir, wallet);
+        process.kill(await operatorPid(3), 'SIGKILL');
+        const leaves = await wallet.claimDeposit(await fund());
+        claimed.push(...leaves.map((l) => l.id));
+        return leaves;
+      } finally {
+        await wallet.cleanupConnections();
+      }
+    };
+    /** A wallet restored from the seed holds `sats`, in exactly the leaves claimed so far. */
+    const expectRestoredWallet = async (sats: bigint): Promise<void> => {
+      const wallet = await freshWallet();
+      try {
+        expect((await wallet.getBalance()).satsBalance.available).toBe(sats);
+        expect((await wallet.getLeaves()).map((l) => l.id).sort()).toEqual([...claimed].sort());
+      } finally {
+        await wallet.cleanupConnections();
+      }
+    };
 
     beforeAll(async () => {
       const db = await database();
@@ -95,14 +118,8 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     }, STEP_TIMEOUT_MS);
 
     it('a deposit claimed while operator 3 is killed is on every operator after SIGTERM and a new start', async () => {
-      const wallet = await freshWallet();
-      const { fund } = await deposit(dataDir, wallet);
-      process.kill(await operatorPid(3), 'SIGKILL');
-      const txid = await fund();
-      const leaves = await wallet.claimDeposit(txid);
+      const leaves = await claimWithOperator3Killed();
       expect(leaves.map((l) => BigInt(l.value))).toEqual([DEPOSIT_SATS]);
-      claimed.push(...leaves.map((l) => l.id));
-      await wallet.cleanupConnections();
 
       if (cmd === undefined) throw new Error('no network');
       cmd.signal('SIGTERM');
@@ -110,14 +127,8 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       expect(await waitForNoProcesses(dataDir, 30_000)).toEqual([]);
 
       await start();
-      const again = await freshWallet();
-      try {
-        // READY means caught up: the balance is right at once, not eventually.
-        expect((await again.getBalance()).satsBalance.available).toBe(DEPOSIT_SATS);
-        expect((await again.getLeaves()).map((l) => l.id).sort()).toEqual([...claimed].sort());
-      } finally {
-        await again.cleanupConnections();
-      }
+      // READY means caught up: the balance is right at once, not eventually.
+      await expectRestoredWallet(DEPOSIT_SATS);
     });
 
     it('a second start on the same data directory is refused, naming the running network, and changes nothing', async () => {
@@ -171,14 +182,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
     });
 
     it('a deposit claimed while operator 3 is killed survives SIGKILL of every process of the network', async () => {
-      const wallet = await freshWallet();
-      const { fund } = await deposit(dataDir, wallet);
-      process.kill(await operatorPid(3), 'SIGKILL');
-      const txid = await fund();
-      const leaves = await wallet.claimDeposit(txid);
-      expect(leaves).toHaveLength(1);
-      claimed.push(...leaves.map((l) => l.id));
-      await wallet.cleanupConnections();
+      expect(await claimWithOperator3Killed()).toHaveLength(1);
 
       expect(killEverything(dataDir)).toBeGreaterThan(3);
       expect(await waitForNoProcesses(dataDir, 30_000)).toEqual([]);
@@ -188,13 +192,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       await start();
       if (cmd === undefined) throw new Error('no network');
       expect(cmd.stderr).toMatch(/taking over the stale lock/);
-      const again = await freshWallet();
-      try {
-        expect((await again.getBalance()).satsBalance.available).toBe(2n * DEPOSIT_SATS);
-        expect((await again.getLeaves()).map((l) => l.id).sort()).toEqual([...claimed].sort());
-      } finally {
-        await again.cleanupConnections();
-      }
+      await expectRestoredWallet(2n * DEPOSIT_SATS);
     });
   });
 }
