@@ -26,6 +26,8 @@ export {
   dkgRound1,
   dkgRound2,
   dkgFinish,
+  decryptEcies,
+  validateShare,
 } from '../../src/crypto/index.js';
 // Lower-level pieces of the same core, for the coordinator's single-context hot path.
 export { findOperator } from '../../src/crypto/frost/context.js';

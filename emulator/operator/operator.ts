@@ -36,6 +36,9 @@ import { KeyshareCache } from './signing/keyshares.js';
 import type { Keyshare } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
+import { TransferRepository } from './db/transfer-repository.js';
+import { TransferParticipant } from './transfer/participant.js';
+import { TransferService } from './transfer/transfer-service.js';
 
 export interface OperatorHooks {
   log?: (msg: string) => void;
@@ -58,6 +61,7 @@ export class Operator {
   private pendingNodes: { peer: string; node: TreeNodeRow }[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private nonces: NonceStore | undefined;
+  private transfers: TransferService | undefined;
   publicPort = 0;
   internalPort = 0;
 
@@ -95,17 +99,13 @@ export class Operator {
     // A pool of nonce pairs made ahead of demand, so a commitment request only hands them out.
     const nonces = new NonceStore(identity.privateKey, undefined, undefined, NONCE_POOL);
     this.nonces = nonces;
-    // Bindings never change once written: cache them (the hot signing path asks per job).
-    const bindings = new Map<string, string>();
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, async (keyshareId) => {
-      let vk = bindings.get(keyshareId);
-      if (vk === undefined) {
-        vk = (await repo.getDepositAddressByKeyshare(keyshareId))?.verifying_public_key;
-        if (vk !== undefined) bindings.set(keyshareId, vk);
-      }
-      return vk;
-    });
     const participants = cfg.peers.map((p) => p.identifier);
+    const transferRows = new TransferRepository(this.db);
+    const transferParticipant = new TransferParticipant({
+      self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
+    });
+    // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.markReady());
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
@@ -131,7 +131,7 @@ export class Operator {
       const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
       return { signatures, verifying_key: key.groupKey, signers };
     };
-    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, signOperators: this.isCoordinator ? signOperators : undefined });
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, transfers: transferParticipant, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
     if (cfg.chain !== undefined) {
@@ -140,6 +140,7 @@ export class Operator {
     this.watcher = chain;
 
     let deposits: DepositService | undefined;
+    let transfers: TransferService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
@@ -151,6 +152,12 @@ export class Operator {
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
         operators: participants,
       });
+      transfers = new TransferService({
+        self: cfg.identifier, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+      });
+      // Before serving: a transfer left undecided by a stop is returned to its sender.
+      await transfers.recover();
+      this.transfers = transfers;
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -169,7 +176,7 @@ export class Operator {
       verify_challenge: (req: Parameters<AuthnService['verifyChallenge']>[0]) => authn.verifyChallenge(req),
     } as unknown as Record<string, never>);
     const authed = publicServer.with(authMiddleware(authn.tokens));
-    authed.add(SparkServiceDefinition, createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(SparkServiceDefinition, createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
     authed.add(SparkTokenServiceDefinition, createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
@@ -301,6 +308,7 @@ export class Operator {
   }
 
   private async retryReplication(): Promise<void> {
+    await this.transfers?.deliverPending().catch((e: unknown) => this.log(`transfer deliveries: ${(e as Error).message}`));
     const todo = this.pendingNodes.splice(0);
     for (const t of todo) {
       try {

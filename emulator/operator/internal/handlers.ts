@@ -17,7 +17,9 @@ import type { IdentityKey } from '../identity.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import type { NonceStore } from '../signing/nonce-store.js';
 import type { OperatorSigner } from '../signing/operator-signer.js';
-import type { HealthResponse, InternalApi } from './types.js';
+import type { TransferParticipant } from '../transfer/participant.js';
+import type { Decision, LeafRefundTxs } from '../transfer/types.js';
+import type { HealthResponse, InternalApi, LeafRefunds, TransferDecision } from './types.js';
 
 export interface InternalDeps {
   /** Coordinator only. */
@@ -30,10 +32,14 @@ export interface InternalDeps {
   keys: KeyshareCache;
   identity: IdentityKey;
   events: EventBus;
+  transfers: TransferParticipant;
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
+const refunds = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx) });
+const decision = (r: TransferDecision): Decision => ({ transferId: r.transfer_id, tweakDigest: Uint8Array.from(r.tweak_digest), signed: r.signed.map(refunds) });
+const bytesMap = (m: Record<string, Uint8Array>): Record<string, Uint8Array> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Uint8Array.from(v)]));
 
 export function createInternalHandlers(d: InternalDeps): InternalApi {
   return {
@@ -83,6 +89,34 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
         deposit_vout: n.deposit_vout, status: n.status, network: n.network,
       }, addr.address);
       if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `a different node for leaf ${n.id} or its deposit is already stored`);
+      return {};
+    },
+
+    async transfer_prepare(req) {
+      const digest = await d.transfers.prepareSend({
+        transferId: req.transfer_id, sender: Uint8Array.from(req.sender_identity_public_key), receiver: Uint8Array.from(req.receiver_identity_public_key),
+        expiry: req.expiry_unix_ms > 0 ? new Date(req.expiry_unix_ms) : undefined, leaves: req.leaves.map(refunds),
+        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
+      });
+      return { tweak_digest: digest };
+    },
+    async transfer_commit(req) {
+      await d.transfers.commitSend(decision(req));
+      return {};
+    },
+    async transfer_abort(req) {
+      await d.transfers.abort(req.transfer_id);
+      return {};
+    },
+    async claim_prepare(req) {
+      const digest = await d.transfers.prepareClaim({
+        transferId: req.transfer_id, receiver: Uint8Array.from(req.receiver_identity_public_key), leaves: req.leaves.map(refunds),
+        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
+      });
+      return { tweak_digest: digest };
+    },
+    async claim_commit(req) {
+      await d.transfers.commitClaim(decision(req));
       return {};
     },
   };

@@ -30,7 +30,7 @@ export interface FrostJob {
   user_commitment: Commitment | null;
   tx?: TxContext | null;
 }
-export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number }
+export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number; transfer_id?: string }
 export interface FrostSignRequest { jobs: FrostJob[] }
 export interface FrostShare { job_id: string; share: Uint8Array }
 export interface FrostSignResponse { shares: FrostShare[] }
@@ -67,6 +67,26 @@ export interface TreeNodeRecord {
 }
 export interface StoreTreeNodeRequest { node: TreeNodeRecord | null }
 
+export interface LeafRefunds { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array }
+export interface TransferPrepareRequest {
+  transfer_id: string;
+  sender_identity_public_key: Uint8Array;
+  receiver_identity_public_key: Uint8Array;
+  expiry_unix_ms: number;
+  leaves: LeafRefunds[];
+  key_tweak_package: Record<string, Uint8Array>;
+  user_signature: Uint8Array;
+}
+export interface ClaimPrepareRequest {
+  transfer_id: string;
+  receiver_identity_public_key: Uint8Array;
+  leaves: LeafRefunds[];
+  key_tweak_package: Record<string, Uint8Array>;
+  user_signature: Uint8Array;
+}
+export interface TweakPrepared { tweak_digest: Uint8Array }
+export interface TransferDecision { transfer_id: string; tweak_digest: Uint8Array; signed: LeafRefunds[] }
+
 type Empty = Record<string, never>;
 
 /** The internal service, as a handler object (server side) and as a client (same signatures). */
@@ -81,4 +101,9 @@ export interface InternalApi {
   frost_sign_operators(req: FrostSignOperatorsRequest): Promise<FrostSignOperatorsResponse>;
   store_deposit_address(req: StoreDepositAddressRequest): Promise<StoreDepositAddressResponse>;
   store_tree_node(req: StoreTreeNodeRequest): Promise<Empty>;
+  transfer_prepare(req: TransferPrepareRequest): Promise<TweakPrepared>;
+  transfer_commit(req: TransferDecision): Promise<Empty>;
+  transfer_abort(req: TransferDecision): Promise<Empty>;
+  claim_prepare(req: ClaimPrepareRequest): Promise<TweakPrepared>;
+  claim_commit(req: TransferDecision): Promise<Empty>;
 }
