@@ -16,7 +16,7 @@ import type { TransferLeafRecord, TransferRecord, TransferRepository } from '../
 import { output, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import type { FrostJob } from '../internal/types.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
@@ -90,6 +90,10 @@ export class TransferParticipant {
       }
     }
 
+    // Keys are read before the transaction (PGlite runs one statement stream at a time); the
+    // transaction then checks that each leaf still has the key read here.
+    const keysBefore = await this.currentKeys(leafIds);
+
     return d.transfers.transaction(async (sql) => {
       const existing = await d.transfers.get(req.transferId, sql, true);
       if (existing !== undefined) {
@@ -118,7 +122,10 @@ export class TransferParticipant {
         requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
         const tweak = byLeaf.get(l.leafId) as (typeof tweaks)[number];
         const digest = leafDigest(tweak, d.operators);
-        const senderKeyshareId = await this.storeTweakedKey(sql, node, tweak, `${req.transferId}/${l.leafId}/send`);
+        const key = keysBefore.get(l.leafId);
+        if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the transfer; retry`);
+        const senderKeyshareId = `${req.transferId}/${l.leafId}/send`;
+        await this.storeTweakedKey(sql, key, tweak, senderKeyshareId);
         leaves.push({
           leafId: l.leafId, position,
           previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
@@ -136,15 +143,23 @@ export class TransferParticipant {
     });
   }
 
-  private async storeTweakedKey(sql: Sql, node: TreeNodeRow, tweak: LeafTweak, id: string): Promise<string> {
-    const key = await this.d.keys.get(node.keyshare_id);
+  /** Each leaf's current keyshare, read outside any transaction. */
+  private async currentKeys(leafIds: string[]): Promise<Map<string, Keyshare>> {
+    const nodes = await this.d.transfers.lockNodes(this.d.transfers.db, leafIds, false);
+    const out = new Map<string, Keyshare>();
+    for (const [id, n] of nodes) out.set(id, await this.d.keys.get(n.keyshare_id));
+    return out;
+  }
+
+  /** Stores the tweaked keyshare under `id`, unused; returns its group key. */
+  private async storeTweakedKey(sql: Sql, key: Keyshare, tweak: LeafTweak, id: string): Promise<Uint8Array> {
     const t = applyTweak(key, tweak);
     await this.d.transfers.insertKeyshare(sql, {
       id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
       publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
     });
     t.secretShare.fill(0);
-    return id;
+    return t.groupKey;
   }
 
   /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
@@ -168,6 +183,9 @@ export class TransferParticipant {
   /** Applies the sender's tweak: the leaf takes the tweaked key and the signed refunds to the receiver. */
   async commitSend(decision: Decision, deliveries: { peers: string[] } | undefined = undefined): Promise<TransferRecord> {
     const { d } = this;
+    const before = await d.transfers.get(decision.transferId);
+    const groupKeys = new Map<string, Uint8Array>();
+    for (const l of before?.leaves ?? []) groupKeys.set(l.senderKeyshareId, (await d.keys.get(l.senderKeyshareId)).groupKey);
     return d.transfers.transaction(async (sql) => {
       const t = await d.transfers.get(decision.transferId, sql, true);
       if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
@@ -185,11 +203,12 @@ export class TransferParticipant {
         const s = this.signedFor(decision, l.leafId);
         const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
         const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-        const key = await d.keys.get(l.senderKeyshareId);
+        const groupKey = groupKeys.get(l.senderKeyshareId);
+        if (groupKey === undefined) throw new OperatorError('ABORTED', `transfer ${t.id} changed during its commit; retry`);
         await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
         await d.transfers.setNodeKey(sql, l.leafId, {
           keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-          ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), key.groupKey)),
+          ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
           refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
         });
       }
@@ -245,6 +264,7 @@ export class TransferParticipant {
     if (!sameSet(tweaks.map((t) => t.leafId), leafIds)) throw bad(`the key tweaks for operator ${d.self} are not for exactly the transfer's leaves`);
     for (const t of tweaks) checkTweak(t, d.self, d.threshold, d.operators);
     const byLeaf = new Map(tweaks.map((t) => [t.leafId, t]));
+    const keysBefore = await this.currentKeys(leafIds);
 
     return d.transfers.transaction(async (sql) => {
       const t = await d.transfers.get(req.transferId, sql, true);
@@ -258,9 +278,9 @@ export class TransferParticipant {
         const given = req.leaves.find((x) => x.leafId === l.leafId) as LeafRefundTxs;
         const digest = leafDigest(tweak, d.operators);
         const keyshareId = `${t.id}/${l.leafId}/claim/${digest.slice(0, 16)}`;
-        await this.storeTweakedKey(sql, node, tweak, keyshareId);
-        const newKey = await d.keys.get(keyshareId);
-        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), newKey.groupKey);
+        const key = keysBefore.get(l.leafId);
+        if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the claim; retry`);
+        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), await this.storeTweakedKey(sql, key, tweak, keyshareId));
         // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
         const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
         const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
