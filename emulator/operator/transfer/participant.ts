@@ -33,6 +33,11 @@ export function combinedDigest(leafDigests: string[]): Uint8Array {
   return sha256(concatBytes(...leafDigests.map((d) => hexToBytes(d))));
 }
 
+function checkSendable(node: TreeNodeRow, sender: string): void {
+  if (node.owner_identity_public_key !== sender) throw new OperatorError('PERMISSION_DENIED', `leaf ${node.id} is not owned by the sender`);
+  if (node.status !== 'AVAILABLE') throw new OperatorError('FAILED_PRECONDITION', `leaf ${node.id} is ${node.status}, not AVAILABLE (in another transfer, or not confirmed yet)`);
+}
+
 export interface ParticipantDeps {
   self: string;
   isCoordinator: boolean;
@@ -75,6 +80,10 @@ export class TransferParticipant {
     const receiver = hex(req.receiver);
     const leafIds = checkLeafSet(req.leaves, 'the transfer');
     if (req.expiry !== undefined && req.expiry.getTime() <= Date.now()) throw bad('expiry_time is in the past');
+    // Ownership and status first (read again, locked, in the transaction below). Keys are read
+    // here, outside the transaction (PGlite runs one statement stream at a time); the
+    // transaction checks that each leaf still has the key read here.
+    const keysBefore = await this.currentKeys(leafIds, sender);
     this.checkPackageKeys(req.keyTweakPackage);
     if (!verifiesDigest(req.userSignature, transferPackagePayload(req.transferId, req.keyTweakPackage), req.sender, 'der')) {
       throw bad('user_signature is not the sender identity key\'s signature of the transfer package');
@@ -89,10 +98,6 @@ export class TransferParticipant {
         throw bad(`leaf ${t.leafId}: the key tweak signature is not the sender identity key's`);
       }
     }
-
-    // Keys are read before the transaction (PGlite runs one statement stream at a time); the
-    // transaction then checks that each leaf still has the key read here.
-    const keysBefore = await this.currentKeys(leafIds);
 
     return d.transfers.transaction(async (sql) => {
       const existing = await d.transfers.get(req.transferId, sql, true);
@@ -110,8 +115,7 @@ export class TransferParticipant {
       for (const [position, l] of req.leaves.entries()) {
         const node = nodes.get(l.leafId);
         if (node === undefined) throw new OperatorError('NOT_FOUND', `leaf ${l.leafId} does not exist`);
-        if (node.owner_identity_public_key !== sender) throw new OperatorError('PERMISSION_DENIED', `leaf ${l.leafId} is not owned by the sender`);
-        if (node.status !== 'AVAILABLE') throw new OperatorError('FAILED_PRECONDITION', `leaf ${l.leafId} is ${node.status}, not AVAILABLE (in another transfer, or not confirmed yet)`);
+        checkSendable(node, sender);
         if (network !== undefined && node.network !== network) throw bad('the leaves are on different networks');
         network = node.network;
         total += node.value;
@@ -143,11 +147,16 @@ export class TransferParticipant {
     });
   }
 
-  /** Each leaf's current keyshare, read outside any transaction. */
-  private async currentKeys(leafIds: string[]): Promise<Map<string, Keyshare>> {
+  /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
+  private async currentKeys(leafIds: string[], owner?: string): Promise<Map<string, Keyshare>> {
     const nodes = await this.d.transfers.lockNodes(this.d.transfers.db, leafIds, false);
     const out = new Map<string, Keyshare>();
-    for (const [id, n] of nodes) out.set(id, await this.d.keys.get(n.keyshare_id));
+    for (const id of leafIds) {
+      const n = nodes.get(id);
+      if (n === undefined) throw new OperatorError('NOT_FOUND', `leaf ${id} does not exist`);
+      if (owner !== undefined) checkSendable(n, owner);
+      out.set(id, await this.d.keys.get(n.keyshare_id));
+    }
     return out;
   }
 
