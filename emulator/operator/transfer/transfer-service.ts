@@ -70,6 +70,8 @@ const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
 export class TransferService {
   private delivering = false;
+  /** Transfers with a claim under way here: a second claim of one waits its turn (upstream locks the row NOWAIT). */
+  private readonly claiming = new Set<string>();
 
   constructor(private readonly d: TransferServiceDeps) {}
 
@@ -118,6 +120,16 @@ export class TransferService {
   }
 
   async claimTransfer(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    if (this.claiming.has(req.transferId)) throw new OperatorError('ABORTED', `transfer ${req.transferId} is being claimed by another request; retry`);
+    this.claiming.add(req.transferId);
+    try {
+      return await this.claimOnce(req, jobs);
+    } finally {
+      this.claiming.delete(req.transferId);
+    }
+  }
+
+  private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareClaim(req);
     let record: TransferRecord;
