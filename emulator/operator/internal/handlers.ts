@@ -17,6 +17,7 @@ import type { IdentityKey } from '../identity.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import type { NonceStore } from '../signing/nonce-store.js';
 import type { OperatorSigner } from '../signing/operator-signer.js';
+import { crashPoint } from '../faults.js';
 import type { TransferParticipant } from '../transfer/participant.js';
 import type { Decision, LeafRefundTxs } from '../transfer/types.js';
 import type { HealthResponse, InternalApi, LeafRefunds, TransferDecision } from './types.js';
@@ -33,6 +34,8 @@ export interface InternalDeps {
   identity: IdentityKey;
   events: EventBus;
   transfers: TransferParticipant;
+  /** this operator's 1-based index (for crash points in fault tests) */
+  index: number;
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
@@ -98,6 +101,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
         expiry: req.expiry_unix_ms > 0 ? new Date(req.expiry_unix_ms) : undefined, leaves: req.leaves.map(refunds),
         keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
       });
+      crashPoint(d.index, 'send:peer-prepared');
       return { tweak_digest: digest };
     },
     async transfer_commit(req) {

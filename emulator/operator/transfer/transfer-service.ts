@@ -23,6 +23,7 @@ import type { Repository } from '../db/repository.js';
 import type { TransferParticipant } from './participant.js';
 import { combinedDigest } from './participant.js';
 import type { ClaimPrepare, Decision, LeafRefundTxs, SendPrepare } from './types.js';
+import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
 export interface UserRefundJob {
@@ -40,6 +41,8 @@ export interface LeafJobs {
 
 export interface TransferServiceDeps {
   self: string;
+  /** this operator's 1-based index (for crash points in fault tests) */
+  index: number;
   participant: TransferParticipant;
   /** the other operators */
   peers: Map<string, InternalApi>;
@@ -105,6 +108,7 @@ export class TransferService {
       if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
         throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
       }
+      crashPoint(d.index, 'send:prepared');
       const prepared = await d.transfers.get(req.transferId);
       if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
       const signed = await this.signRefunds(prepared, jobs, 'transfer_refund');
@@ -113,6 +117,7 @@ export class TransferService {
       await this.abortEverywhere(req.transferId);
       throw e;
     }
+    crashPoint(d.index, 'send:decided');
     await this.deliverAll(record.id, 'commit');
     d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
@@ -141,6 +146,7 @@ export class TransferService {
       if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
         throw new OperatorError('INVALID_ARGUMENT', 'the claim package gives the operators shares of different tweaks');
       }
+      crashPoint(d.index, 'claim:prepared');
       const prepared = await d.transfers.get(req.transferId);
       if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
       const signed = await this.signRefunds(prepared, jobs, 'claim_refund');
@@ -151,6 +157,7 @@ export class TransferService {
       await Promise.allSettled([...d.peers.values()].map((api) => api.transfer_abort({ transfer_id: req.transferId, tweak_digest: new Uint8Array(0), signed: [] })));
       throw e;
     }
+    crashPoint(d.index, 'claim:decided');
     await this.deliverAll(record.id, 'claim_commit');
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
