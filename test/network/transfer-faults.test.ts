@@ -18,13 +18,20 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 300_000;
 const SETTLE_MS = 120_000;
-const UNAVAILABLE = 14;
+const FAILED_PRECONDITION = 9;
 
 describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', { timeout: FLOW_TIMEOUT_MS }, () => {
   let network: RunningNetwork;
   let sdk: SdkModule;
   let coordinatorAddress: string;
   const wallets: SparkWallet[] = [];
+  /** Senders, funded before any operator is stopped: one whole leaf each. */
+  const senders: { seed: string; sats: bigint }[] = [];
+  const fundedSender = (sats: bigint): string => {
+    const s = senders.find((x) => x.sats === sats);
+    if (s === undefined) throw new Error(`no sender funded with ${sats}`);
+    return s.seed;
+  };
 
   async function open(seed: string): Promise<SparkWallet> {
     const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: network.walletOptions });
@@ -70,17 +77,38 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
   /** Waits for operator `index` to have crashed, then starts it again (unarmed). */
   async function restartAfterCrash(index: number): Promise<void> {
     const op = network.operators[index - 1];
-    await waitFor(async () => op?.running, (r) => r === false, 60_000, `operator ${index} to crash`);
-    await network.stopOperator(index);
-    await network.restartOperator(index);
+    try {
+      await waitFor(async () => op?.running, (r) => r === false, 60_000, `operator ${index} to crash`);
+    } finally {
+      await network.stopOperator(index);
+      await network.restartOperator(index);
+    }
   }
 
-  /** `from` sends its whole balance to `to`; resolves with the gRPC code of start_transfer_v2's failure, or 'sent'. */
-  async function send(from: string, to: string, sats: number): Promise<number | 'sent'> {
-    const sender = await open(from);
+  /** Runs `fn` with operator `index` armed to crash at `step`, then restarts it whatever happened. */
+  async function withCrash<T>(index: number, step: CrashStep, fn: () => Promise<T>): Promise<T> {
+    await armCrash(index, step);
+    try {
+      return await fn();
+    } finally {
+      await restartAfterCrash(index);
+    }
+  }
+
+  /** A wallet of `from` and the Spark address of `to`, opened while every operator is up. */
+  async function sender(from: string, to: string): Promise<{ wallet: SparkWallet; address: string }> {
     const receiver = await open(to);
     const address = await receiver.getSparkAddress();
     await receiver.cleanupConnections();
+    return { wallet: await open(from), address };
+  }
+
+  /**
+   * Sends `sats` (a whole leaf); resolves with the gRPC code of start_transfer_v2's first
+   * failure, or 'sent'.
+   */
+  async function send(s: { wallet: SparkWallet; address: string }, sats: number): Promise<number | 'sent'> {
+    const { wallet: sender, address } = s;
     const tap = tapWallet(sender, coordinatorAddress);
     try {
       await sender.transfer({ receiverSparkAddress: address, amountSats: sats });
@@ -97,6 +125,7 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
     sdk = await loadSdk(network.env);
     coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
+    for (const sats of [50_000n, 40_000n, 30_000n, 20_000n, 15_000n, 12_000n]) senders.push({ seed: await funded(sats), sats });
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -106,67 +135,71 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
   });
 
   it('one of three operators stopped: the transfer fails cleanly, and succeeds once it is back', async () => {
-    const a = await funded(50_000n);
+    const a = fundedSender(50_000n);
     const b = randomSeed();
+    const s = await sender(a, b);
     await network.stopOperator(3);
     try {
       // Every operator must apply the key tweak, so none does.
-      expect(await send(a, b, 50_000)).toBe(UNAVAILABLE);
+      expect(await send(s, 50_000)).toBe(FAILED_PRECONDITION);
     } finally {
       await network.restartOperator(3);
     }
     await settlesTo(a, 50_000n, b, 0n, 'the leaf back with the sender on every operator');
-    expect(await send(a, b, 50_000)).toBe('sent');
+    expect(await send(await sender(a, b), 50_000)).toBe('sent');
     await settlesTo(a, 0n, b, 50_000n, 'the receiver\'s claim');
   });
 
   it('coordinator killed after every operator prepared: the transfer is RETURNED on restart', async () => {
-    const a = await funded(40_000n);
+    const a = fundedSender(40_000n);
     const b = randomSeed();
-    await armCrash(1, 'send:prepared');
-    expect(await send(a, b, 40_000)).not.toBe('sent');
-    await restartAfterCrash(1);
+    await withCrash(1, 'send:prepared', async () => {
+      expect(await send(await sender(a, b), 40_000)).not.toBe('sent');
+    });
     await settlesTo(a, 40_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('a peer killed after its prepare: the transfer is RETURNED, and the peer unlocks the leaf once back', async () => {
-    const a = await funded(30_000n);
+    const a = fundedSender(30_000n);
     const b = randomSeed();
-    await armCrash(3, 'send:peer-prepared');
-    expect(await send(a, b, 30_000)).toBe(UNAVAILABLE);
-    await restartAfterCrash(3);
+    await withCrash(3, 'send:peer-prepared', async () => {
+      expect(await send(await sender(a, b), 30_000)).toBe(FAILED_PRECONDITION);
+    });
     await settlesTo(a, 30_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('coordinator killed after deciding, before telling the peers: the decision survives, the receiver claims', async () => {
-    const a = await funded(20_000n);
+    const a = fundedSender(20_000n);
     const b = randomSeed();
-    await armCrash(1, 'send:decided');
-    expect(await send(a, b, 20_000)).not.toBe('sent');
-    await restartAfterCrash(1);
+    await withCrash(1, 'send:decided', async () => {
+      expect(await send(await sender(a, b), 20_000)).not.toBe('sent');
+    });
     // A fresh wallet of B claims pending transfers when its event stream connects.
     await settlesTo(a, 0n, b, 20_000n, 'the receiver\'s claim after the restart');
   });
 
   it('coordinator killed after every operator prepared a claim: the transfer stays claimable and is claimed', async () => {
-    const a = await funded(15_000n);
+    const a = fundedSender(15_000n);
     const b = randomSeed();
-    const receiver = await open(b);
-    await armCrash(1, 'claim:prepared');
-    expect(await send(a, b, 15_000)).toBe('sent');
-    await restartAfterCrash(1);
-    await receiver.cleanupConnections();
+    await withCrash(1, 'claim:prepared', async () => {
+      // The receiver's wallet is open: it claims at once, from its event stream.
+      const s = await sender(a, b);
+      const receiver = await open(b);
+      expect(await send(s, 15_000)).toBe('sent');
+      await receiver.cleanupConnections();
+    });
     await settlesTo(a, 0n, b, 15_000n, 'the claim after the restart');
   });
 
   it('coordinator killed after deciding a claim: the peers get the decision and agree', async () => {
-    const a = await funded(12_000n);
+    const a = fundedSender(12_000n);
     const b = randomSeed();
-    const receiver = await open(b);
-    await armCrash(1, 'claim:decided');
-    expect(await send(a, b, 12_000)).toBe('sent');
-    await restartAfterCrash(1);
-    await receiver.cleanupConnections();
+    await withCrash(1, 'claim:decided', async () => {
+      const s = await sender(a, b);
+      const receiver = await open(b);
+      expect(await send(s, 12_000)).toBe('sent');
+      await receiver.cleanupConnections();
+    });
     await settlesTo(a, 0n, b, 12_000n, 'the claim on every operator');
   });
 });

@@ -12,7 +12,7 @@ type Method = (req: AnyRequest, opts?: unknown) => Promise<unknown>;
 export interface WireTap {
   /** Requests seen per method, in order. */
   requests: Map<string, AnyRequest[]>;
-  /** The last error an operator answered, per method. */
+  /** The first error an operator answered, per method (a wallet may retry and see later ones). */
   errors: Map<string, unknown>;
   /** A rewrite applied to the next request of `method` only. */
   rewriteNext(method: string, fn: (req: AnyRequest) => AnyRequest | Promise<AnyRequest>): void;
@@ -40,7 +40,7 @@ export function tapWallet(wallet: SparkWallet, coordinatorAddress: string): Wire
           try {
             return await f.call(target, sent, opts);
           } catch (e) {
-            errors.set(name, e);
+            if (!errors.has(name)) errors.set(name, e);
             throw e;
           }
         };

@@ -68,6 +68,17 @@ function peerError(peer: string, e: unknown): OperatorError {
   return new OperatorError('UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${(e as Error).message}`);
 }
 
+/**
+ * A transfer that failed for want of an operator is RETURNED, so repeating the same request
+ * (same transfer id) cannot succeed: not UNAVAILABLE, which a client retries as it is.
+ */
+function finalForThisId(e: unknown): unknown {
+  if (e instanceof OperatorError && e.code === 'UNAVAILABLE') {
+    return new OperatorError('FAILED_PRECONDITION', `every operator must apply the key tweak and one did not answer (${e.message}); the transfer was returned to the sender, send again later`);
+  }
+  return e;
+}
+
 const wireRefunds = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
@@ -82,13 +93,23 @@ export class TransferService {
     return [...this.d.peers.keys()];
   }
 
-  /** Runs `fn` on every peer at once; throws the first peer's error (as the wallet should see it). */
+  /**
+   * Runs an idempotent `fn` (a prepare) on every peer at once; throws the first peer's error (as
+   * the wallet should see it). A peer that just restarted can fail the first call on a channel
+   * still reconnecting: such transport failures are retried briefly.
+   */
   private async onPeers<T>(fn: (api: InternalApi) => Promise<T>): Promise<T[]> {
     const results = await Promise.allSettled([...this.d.peers].map(async ([id, api]) => {
-      try {
-        return await fn(api);
-      } catch (e) {
-        throw peerError(id, e);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(api);
+        } catch (e) {
+          if (attempt < 4 && e instanceof ClientError && e.code === Status.UNAVAILABLE) {
+            await new Promise((r) => setTimeout(r, 250 * attempt));
+            continue;
+          }
+          throw peerError(id, e);
+        }
       }
     }));
     const failed = results.find((r) => r.status === 'rejected');
@@ -115,7 +136,7 @@ export class TransferService {
       record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, { peers: this.peerIds });
     } catch (e) {
       await this.abortEverywhere(req.transferId);
-      throw e;
+      throw finalForThisId(e);
     }
     crashPoint(d.index, 'send:decided');
     await this.deliverAll(record.id, 'commit');
