@@ -1,14 +1,13 @@
 /**
  * Transfers and claims between unmodified SDK wallets (DefaultSparkSigner) on a 2-of-3 network
- * on btcd regtest with PGlite (docs/transfers.md). One network is shared by the tests of this
- * file, in order: each starts from the balances the previous one left.
+ * on btcd regtest (docs/transfers.md), run on PGlite and on a PostgreSQL server. One network is
+ * shared by the tests of a run, in order: each starts from the balances the previous one left.
  */
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { hexToBytes } from '@noble/hashes/utils';
 import { Transaction, p2tr } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetwork } from '../../emulator/network/network.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
@@ -45,7 +44,9 @@ function grpcFailure(e: unknown): { code: number; details: string } {
 
 const Status = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, ABORTED: 10 } as const;
 
-describe('transfers between SDK wallets on a 2-of-3 network (PGlite)', { timeout: FLOW_TIMEOUT_MS }, () => {
+export function transferFlows(label: string, start: () => Promise<{ network: RunningNetwork; cleanup: () => Promise<void> }>): void {
+describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeout: FLOW_TIMEOUT_MS }, () => {
+  let cleanup: () => Promise<void> = async () => undefined;
   let network: RunningNetwork;
   let sdk: SdkModule;
   let alice: SparkWallet;
@@ -84,7 +85,7 @@ describe('transfers between SDK wallets on a 2-of-3 network (PGlite)', { timeout
   }
 
   beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
+    ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
     coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
     ({ wallet: alice, seed: aliceSeed } = await openWallet(sdk, network.walletOptions));
@@ -95,7 +96,7 @@ describe('transfers between SDK wallets on a 2-of-3 network (PGlite)', { timeout
 
   afterAll(async () => {
     for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
-    await network?.stop();
+    await cleanup();
   });
 
   it('A sends a whole leaf to B; B\'s wallet claims it by itself from its event stream', async () => {
@@ -267,3 +268,4 @@ describe('transfers between SDK wallets on a 2-of-3 network (PGlite)', { timeout
     await expectState({ alice: 20_000n, bob: 130_000n, bobLeaves: [leaves.first as string, leaves.second as string] });
   });
 });
+}
