@@ -167,6 +167,42 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     await expectState({ alice: 0n, bob: 150_000n });
   });
 
+  it('query_all_transfers and query_pending_transfers honour their filters and paging', async () => {
+    const client = await bobTap.coordinatorClient();
+    const me = hexToBytes(await bob.getIdentityPublicKey());
+    type Page = { transfers: { id: string; status: number; type: number; createdTime?: Date; receiverIdentityPublicKey: Uint8Array }[]; offset: number };
+    const query = async (method: 'query_all_transfers' | 'query_pending_transfers', f: Record<string, unknown>): Promise<Page> =>
+      (await client[method]!({ participant: { $case: 'senderOrReceiverIdentityPublicKey', senderOrReceiverIdentityPublicKey: me }, transferIds: [], limit: 0, offset: 0, types: [], network: 0, statuses: [], order: 0, ...f })) as Page;
+    // B took part in three transfers so far: A→B, B→A, A→B (three leaves); all COMPLETED.
+    const all = await query('query_all_transfers', {});
+    expect(all.transfers).toHaveLength(3);
+    expect(all.offset).toBe(-1);
+    expect(all.transfers.every((t) => t.status === COMPLETED && t.type === 2)).toBe(true);
+    const times = all.transfers.map((t) => t.createdTime?.getTime() ?? 0);
+    expect([...times].sort((x, y) => y - x)).toEqual(times); // newest first by default
+    const ascending = await query('query_all_transfers', { order: 1 });
+    expect(ascending.transfers.map((t) => t.id)).toEqual([...all.transfers.map((t) => t.id)].reverse());
+    const page1 = await query('query_all_transfers', { limit: 2 });
+    expect(page1.transfers.map((t) => t.id)).toEqual(all.transfers.slice(0, 2).map((t) => t.id));
+    expect(page1.offset).toBe(2);
+    const page2 = await query('query_all_transfers', { limit: 2, offset: 2 });
+    expect(page2.transfers.map((t) => t.id)).toEqual(all.transfers.slice(2).map((t) => t.id));
+    expect(page2.offset).toBe(-1);
+    expect((await query('query_all_transfers', { transferIds: [all.transfers[1]?.id] })).transfers.map((t) => t.id)).toEqual([all.transfers[1]?.id]);
+    expect((await query('query_all_transfers', { types: [0] })).transfers).toEqual([]); // PREIMAGE_SWAP: none here
+    expect((await query('query_all_transfers', { statuses: [7] })).transfers).toEqual([]); // RETURNED: none
+    const received = await query('query_all_transfers', { participant: { $case: 'receiverIdentityPublicKey', receiverIdentityPublicKey: me } });
+    expect(received.transfers).toHaveLength(2);
+    expect(received.transfers.every((t) => Buffer.from(t.receiverIdentityPublicKey).equals(Buffer.from(me)))).toBe(true);
+    expect((await query('query_all_transfers', { timeFilter: { $case: 'createdAfter', createdAfter: new Date(Date.now() + 60_000) } })).transfers).toEqual([]);
+    // Everything is claimed: nothing pending for B.
+    expect((await query('query_pending_transfers', { participant: { $case: 'receiverIdentityPublicKey', receiverIdentityPublicKey: me } })).transfers).toEqual([]);
+    // Another identity's transfers are not B's to read.
+    const other = hexToBytes(await alice.getIdentityPublicKey());
+    const f = grpcFailure(await query('query_all_transfers', { participant: { $case: 'senderIdentityPublicKey', senderIdentityPublicKey: other } }).then(() => undefined, (e: unknown) => e));
+    expect(f.code).toBe(Status.PERMISSION_DENIED);
+  });
+
   describe('a lying sender gets a clear gRPC error and nothing changes', () => {
     /** B tries to send its 20 000-sat leaf to A with `lie` applied to what its wallet sends. */
     async function lyingTransfer(sender: SparkWallet, lie: (req: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<{ code: number; details: string }> {
