@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresServer } from '../../network/postgres-server.js';
 import type { PostgresServer } from '../../network/postgres-server.js';
 import type { Database } from './database.js';
+import { listMigrations } from './migrate.js';
 import { openDatabase } from './open.js';
 import { Repository } from './repository.js';
 
@@ -81,8 +82,8 @@ describe('repository on a PostgreSQL server', () => {
     db = await openDatabase({ kind: 'postgres', url });
     try {
       expect(await new Repository(db).countAvailableKeyshares()).toBe(1);
-      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => Number(r.version))).toEqual([1]);
+      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => Number(r.version))).toEqual(listMigrations().map((m) => m.version));
     } finally {
       await db.close();
     }
