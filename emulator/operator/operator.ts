@@ -40,6 +40,9 @@ import { KeyshareCache } from './signing/keyshares.js';
 import type { Keyshare } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
+import { TransferRepository } from './db/transfer-repository.js';
+import { TransferParticipant } from './transfer/participant.js';
+import { TransferService } from './transfer/transfer-service.js';
 
 export interface OperatorHooks {
   log?: (msg: string) => void;
@@ -65,6 +68,8 @@ export class Operator {
   private readyWaiters: (() => void)[] = [];
   private replicator: Replicator | undefined;
   private nonces: NonceStore | undefined;
+  private transfers: TransferService | undefined;
+  private transferTimer: NodeJS.Timeout | undefined;
   publicPort = 0;
   internalPort = 0;
 
@@ -102,17 +107,13 @@ export class Operator {
     // A pool of nonce pairs made ahead of demand, so a commitment request only hands them out.
     const nonces = new NonceStore(identity.privateKey, undefined, undefined, NONCE_POOL);
     this.nonces = nonces;
-    // Bindings never change once written: cache them (the hot signing path asks per job).
-    const bindings = new Map<string, string>();
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, async (keyshareId) => {
-      let vk = bindings.get(keyshareId);
-      if (vk === undefined) {
-        vk = (await repo.getDepositAddressByKeyshare(keyshareId))?.verifying_public_key;
-        if (vk !== undefined) bindings.set(keyshareId, vk);
-      }
-      return vk;
-    });
     const participants = cfg.peers.map((p) => p.identifier);
+    const transferRows = new TransferRepository(this.db);
+    const transferParticipant = new TransferParticipant({
+      self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
+    });
+    // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
     const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo), log);
@@ -140,7 +141,7 @@ export class Operator {
       const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
       return { signatures, verifying_key: key.groupKey, signers };
     };
-    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, signOperators: this.isCoordinator ? signOperators : undefined });
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
     if (cfg.chain !== undefined) {
@@ -149,6 +150,7 @@ export class Operator {
     this.watcher = chain;
 
     let deposits: DepositService | undefined;
+    let transfers: TransferService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
@@ -161,6 +163,12 @@ export class Operator {
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
         operators: participants,
       });
+      transfers = new TransferService({
+        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+      });
+      // Before serving: a transfer left undecided by a stop is returned to its sender.
+      await transfers.recover();
+      this.transfers = transfers;
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -186,7 +194,7 @@ export class Operator {
     // Nothing is served to wallets before this operator has caught up with its peers: a missing
     // leaf would read as a balance of 0.
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
-    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
     authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
@@ -210,6 +218,7 @@ export class Operator {
       }
     }
     replicator.start();
+    if (this.transfers !== undefined) this.transferDeliveryLoop();
     chain?.start();
     void replicator
       .catchUp(() => this.stopped, (waiting) => log(`not serving wallets yet: waiting for operator(s) ${waiting.join(', ')} to answer the replication catch-up`))
@@ -365,6 +374,14 @@ export class Operator {
     }
   }
 
+  private transferDeliveryLoop(): void {
+    const tick = async (): Promise<void> => {
+      await this.transfers?.deliverPending().catch((e: unknown) => this.log(`transfer deliveries: ${(e as Error).message}`));
+      if (!this.stopped) this.transferTimer = setTimeout(() => void tick(), 1000);
+    };
+    this.transferTimer = setTimeout(() => void tick(), 1000);
+  }
+
   private async learnIdentities(keys: Record<string, Uint8Array>): Promise<void> {
     for (let attempt = 0; attempt < 50 && !this.stopped; attempt++) {
       let missing = 0;
@@ -386,6 +403,7 @@ export class Operator {
     this.stopped = true;
     this.watcher?.stop();
     this.replicator?.stop();
+    if (this.transferTimer !== undefined) clearTimeout(this.transferTimer);
     this.peers.close();
     this.nonces?.close();
     await Promise.all([this.publicServer?.forceShutdown(), this.internalServer?.forceShutdown()]);
