@@ -6,10 +6,11 @@
  */
 export type CrashStep =
   | 'send:prepared' // the coordinator: every operator prepared, refunds not signed
-  | 'send:decided' // the coordinator: commit written with its deliveries, none delivered
+  | 'send:decided' // the coordinator: commit written with its replication records, none delivered
   | 'send:peer-prepared' // a peer: its prepare committed, not answered
   | 'claim:prepared' // the coordinator: every operator prepared the claim
-  | 'claim:decided'; // the coordinator: claim commit written with its deliveries, none delivered
+  | 'claim:decided' // the coordinator: claim commit written with its replication records, none delivered
+  | 'decision:peer-apply'; // a peer: a replicated transfer decision arrived, not applied
 
 export function crashPoint(operatorIndex: number, step: CrashStep): void {
   if (process.env.SPARK_OPERATOR_CRASH_AT === `${operatorIndex}:${step}`) process.kill(process.pid, 'SIGKILL');

@@ -32,6 +32,7 @@ import { earlyAuthInterceptor, tolerantGrpcJs, tolerantTsProto } from './public/
 import { recordKinds, Replicator } from './replication/index.js';
 import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
 import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
+import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
 import { createSparkService } from './public/spark-service.js';
 import { createTokenService } from './public/token-service.js';
 import { SigningCoordinator } from './signing/coordinator.js';
@@ -68,8 +69,6 @@ export class Operator {
   private readyWaiters: (() => void)[] = [];
   private replicator: Replicator | undefined;
   private nonces: NonceStore | undefined;
-  private transfers: TransferService | undefined;
-  private transferTimer: NodeJS.Timeout | undefined;
   publicPort = 0;
   internalPort = 0;
 
@@ -116,7 +115,7 @@ export class Operator {
     const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
-    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo), log);
+    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index), log);
     this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
@@ -141,7 +140,7 @@ export class Operator {
       const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
       return { signatures, verifying_key: key.groupKey, signers };
     };
-    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, caughtUp: () => this.caughtUp, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
     if (cfg.chain !== undefined) {
@@ -165,10 +164,11 @@ export class Operator {
       });
       transfers = new TransferService({
         self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+        recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
+        deliverNow: () => replicator.deliverNow(),
       });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
       await transfers.recover();
-      this.transfers = transfers;
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -218,7 +218,6 @@ export class Operator {
       }
     }
     replicator.start();
-    if (this.transfers !== undefined) this.transferDeliveryLoop();
     chain?.start();
     void replicator
       .catchUp(() => this.stopped, (waiting) => log(`not serving wallets yet: waiting for operator(s) ${waiting.join(', ')} to answer the replication catch-up`))
@@ -374,14 +373,6 @@ export class Operator {
     }
   }
 
-  private transferDeliveryLoop(): void {
-    const tick = async (): Promise<void> => {
-      await this.transfers?.deliverPending().catch((e: unknown) => this.log(`transfer deliveries: ${(e as Error).message}`));
-      if (!this.stopped) this.transferTimer = setTimeout(() => void tick(), 1000);
-    };
-    this.transferTimer = setTimeout(() => void tick(), 1000);
-  }
-
   private async learnIdentities(keys: Record<string, Uint8Array>): Promise<void> {
     for (let attempt = 0; attempt < 50 && !this.stopped; attempt++) {
       let missing = 0;
@@ -403,7 +394,6 @@ export class Operator {
     this.stopped = true;
     this.watcher?.stop();
     this.replicator?.stop();
-    if (this.transferTimer !== undefined) clearTimeout(this.transferTimer);
     this.peers.close();
     this.nonces?.close();
     await Promise.all([this.publicServer?.forceShutdown(), this.internalServer?.forceShutdown()]);

@@ -202,4 +202,26 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     });
     await settlesTo(a, 0n, b, 12_000n, 'the claim on every operator');
   });
+
+  it('a peer killed before it applies a decision, the coordinator restarted meanwhile: the peer applies it from the outbox before it serves', async () => {
+    const a = await funded(25_000n);
+    const b = randomSeed();
+    await armCrash(3, 'decision:peer-apply');
+    try {
+      // The coordinator applied the commit and recorded it for both peers before answering;
+      // operator 3 dies on receiving it, so the record stays in the coordinator's outbox.
+      expect(await send(await sender(a, b), 25_000)).toBe('sent');
+      const op3 = network.operators[2];
+      await waitFor(async () => op3?.running, (r) => r === false, 60_000, 'operator 3 to crash on the decision');
+      // The outbox survives a restart of its owner too.
+      await network.stopOperator(1);
+    } finally {
+      await network.stopOperator(3);
+      // Each waits for the other at start-up (catch-up), so both start together.
+      await Promise.all([network.restartOperator(1), network.restartOperator(3)]);
+    }
+    // The claim needs every operator to hold the sender's tweaked key: operator 3 applied the
+    // decision at start-up, before it served.
+    await settlesTo(a, 0n, b, 25_000n, 'the receiver\'s claim after both restarts');
+  });
 });

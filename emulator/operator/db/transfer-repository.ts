@@ -5,6 +5,7 @@
  */
 import type { Database, Sql } from './database.js';
 import type { TreeNodeRow } from './repository.js';
+import { hexToBytes } from '../crypto.js';
 
 /** spark.TransferStatus names (without the TRANSFER_STATUS_ prefix), in enum order. */
 export const TRANSFER_STATUSES = [
@@ -289,19 +290,9 @@ export class TransferRepository {
     );
   }
 
-  // ---- the coordinator's decisions still owed to peers ----
-  async addDeliveries(sql: Sql, transferId: string, peers: string[], action: 'commit' | 'abort' | 'claim_commit'): Promise<void> {
-    for (const peer of peers) {
-      await sql.execute('INSERT INTO transfer_deliveries (transfer_id, peer, action) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING', [transferId, peer, action]);
-    }
-  }
-
-  async listDeliveries(): Promise<{ transferId: string; peer: string; action: 'commit' | 'abort' | 'claim_commit' }[]> {
-    const rows = await this.db.query<{ transfer_id: string; peer: string; action: string }>('SELECT * FROM transfer_deliveries ORDER BY created_at');
-    return rows.map((r) => ({ transferId: r.transfer_id, peer: r.peer, action: r.action as 'commit' | 'abort' | 'claim_commit' }));
-  }
-
-  async deleteDelivery(transferId: string, peer: string, action: string): Promise<void> {
-    await this.db.execute('DELETE FROM transfer_deliveries WHERE transfer_id = $1 AND peer = $2 AND action = $3', [transferId, peer, action]);
+  /** A keyshare's group key, read in the caller's transaction. */
+  async keyshareGroupKey(sql: Sql, id: string): Promise<Uint8Array | undefined> {
+    const row = (await sql.query<{ public_key: string }>('SELECT public_key FROM signing_keyshares WHERE id = $1', [id]))[0];
+    return row === undefined ? undefined : hexToBytes(row.public_key);
   }
 }

@@ -96,7 +96,7 @@ export interface ClaimPrepareRequest {
   user_signature: Uint8Array;
 }
 export interface TweakPrepared { tweak_digest: Uint8Array }
-export interface TransferDecision { transfer_id: string; tweak_digest: Uint8Array; signed: LeafRefunds[] }
+export interface TransferAbortRequest { transfer_id: string }
 
 type Empty = Record<string, never>;
 
@@ -120,10 +120,8 @@ export interface InternalApi {
   replication_ack(req: ReplicationAckRequest): Promise<Empty>;
 
   transfer_prepare(req: TransferPrepareRequest): Promise<TweakPrepared>;
-  transfer_commit(req: TransferDecision): Promise<Empty>;
-  transfer_abort(req: TransferDecision): Promise<Empty>;
+  transfer_abort(req: TransferAbortRequest): Promise<Empty>;
   claim_prepare(req: ClaimPrepareRequest): Promise<TweakPrepared>;
-  claim_commit(req: TransferDecision): Promise<Empty>;
 }
 
 /** The replication part of the internal service (what a Replicator needs of a peer). */

@@ -23,7 +23,7 @@ import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
 import { buildRefunds, currentSequence, decrementedSequence, requireSameTx, timelockOf } from './refunds.js';
 import { TRANSFER_ID } from './types.js';
-import type { ClaimPrepare, Decision, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -189,42 +189,50 @@ export class TransferParticipant {
     return s;
   }
 
-  /** Applies the sender's tweak: the leaf takes the tweaked key and the signed refunds to the receiver. */
-  async commitSend(decision: Decision, deliveries: { peers: string[] } | undefined = undefined): Promise<TransferRecord> {
-    const { d } = this;
-    const before = await d.transfers.get(decision.transferId);
-    const groupKeys = new Map<string, Uint8Array>();
-    for (const l of before?.leaves ?? []) groupKeys.set(l.senderKeyshareId, (await d.keys.get(l.senderKeyshareId)).groupKey);
-    return d.transfers.transaction(async (sql) => {
-      const t = await d.transfers.get(decision.transferId, sql, true);
-      if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
-      if (!SENDER_PREPARED.includes(t.status)) {
-        if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
-        return t; // already committed (a repeated decision)
-      }
-      if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
-        throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
-      }
-      const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
-      for (const l of t.leaves) {
-        const node = nodes.get(l.leafId) as TreeNodeRow;
-        if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
-        const s = this.signedFor(decision, l.leafId);
-        const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
-        const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-        const groupKey = groupKeys.get(l.senderKeyshareId);
-        if (groupKey === undefined) throw new OperatorError('ABORTED', `transfer ${t.id} changed during its commit; retry`);
-        await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
-        await d.transfers.setNodeKey(sql, l.leafId, {
-          keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-          ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
-          refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
-        });
-      }
-      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
-      if (deliveries !== undefined) await d.transfers.addDeliveries(sql, t.id, deliveries.peers, 'commit');
-      return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  /**
+   * Applies the sender's tweak: the leaf takes the tweaked key and the signed refunds to the
+   * receiver. With `record` (the coordinator), the decision is recorded for every peer in the same
+   * transaction.
+   */
+  async commitSend(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.d.transfers.transaction(async (sql) => {
+      const t = await this.applyCommitSend(sql, decision);
+      await record?.(sql, 'commit', decision);
+      return t;
     });
+  }
+
+  /** commitSend's change, in the caller's transaction (also how a peer applies the coordinator's replicated decision). */
+  async applyCommitSend(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
+    if (!SENDER_PREPARED.includes(t.status)) {
+      if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
+      return t; // already committed (a repeated decision)
+    }
+    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
+    }
+    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
+      const s = this.signedFor(decision, l.leafId);
+      const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
+      const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
+      // Read with the transaction's own connection: the keyshare cache would read outside it.
+      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
+      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
+      await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
+        refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   /**
@@ -232,28 +240,33 @@ export class TransferParticipant {
    * old key; a prepared claim goes back to SENDER_KEY_TWEAKED. An abort for a transfer this
    * operator never saw leaves a RETURNED tombstone, so a late prepare cannot lock leaves after it.
    */
-  async abort(transferId: string, deliveries: { peers: string[] } | undefined = undefined): Promise<void> {
-    const { d } = this;
-    await d.transfers.transaction(async (sql) => {
-      const t = await d.transfers.get(transferId, sql, true);
-      if (t === undefined) {
-        await d.transfers.insertTombstone(sql, transferId);
-      } else if (SENDER_PREPARED.includes(t.status)) {
-        const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
-        for (const l of t.leaves) {
-          const node = nodes.get(l.leafId);
-          if (node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId) await d.transfers.setNodeStatus(sql, l.leafId, 'AVAILABLE');
-        }
-        await d.transfers.setStatus(sql, t.id, 'RETURNED');
-      } else if (t.status === 'RECEIVER_KEY_TWEAK_LOCKED') {
-        for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
-        await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
-      } else if (t.status === 'COMPLETED') {
-        throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is COMPLETED; it cannot be aborted`);
-      }
-      // RETURNED, or SENDER_KEY_TWEAKED (a claim abort with no claim prepared here): nothing to undo.
-      if (deliveries !== undefined) await d.transfers.addDeliveries(sql, transferId, deliveries.peers, 'abort');
+  async abort(transferId: string, record?: DecisionRecorder): Promise<void> {
+    await this.d.transfers.transaction(async (sql) => {
+      await this.applyAbort(sql, transferId);
+      await record?.(sql, 'abort', { transferId, tweakDigest: new Uint8Array(0), signed: [] });
     });
+  }
+
+  /** abort's change, in the caller's transaction. */
+  async applyAbort(sql: Sql, transferId: string): Promise<void> {
+    const { d } = this;
+    const t = await d.transfers.get(transferId, sql, true);
+    if (t === undefined) {
+      await d.transfers.insertTombstone(sql, transferId);
+    } else if (SENDER_PREPARED.includes(t.status)) {
+      const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+      for (const l of t.leaves) {
+        const node = nodes.get(l.leafId);
+        if (node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId) await d.transfers.setNodeStatus(sql, l.leafId, 'AVAILABLE');
+      }
+      await d.transfers.setStatus(sql, t.id, 'RETURNED');
+    } else if (t.status === 'RECEIVER_KEY_TWEAK_LOCKED') {
+      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    } else if (t.status === 'COMPLETED') {
+      throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is COMPLETED; it cannot be aborted`);
+    }
+    // RETURNED, or SENDER_KEY_TWEAKED (a claim abort with no claim prepared here): nothing to undo.
   }
 
   // ------------------------------------------------------------------ receiver side
@@ -315,35 +328,45 @@ export class TransferParticipant {
     return t;
   }
 
-  /** Applies the receiver's tweak: new owner, new key, the receiver's signed refunds; leaf AVAILABLE. */
-  async commitClaim(decision: Decision, deliveries: { peers: string[] } | undefined = undefined): Promise<TransferRecord> {
-    const { d } = this;
-    return d.transfers.transaction(async (sql) => {
-      const t = await d.transfers.get(decision.transferId, sql, true);
-      if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is unknown to operator ${d.self}`);
-      if (t.status === 'COMPLETED') return t;
-      if (t.status !== 'RECEIVER_KEY_TWEAK_LOCKED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is ${t.status} on operator ${d.self}; no claim is prepared`);
-      if (hex(combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? ''))) !== hex(decision.tweakDigest)) {
-        throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
-      }
-      const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
-      for (const l of t.leaves) {
-        const c = l.claim;
-        const node = nodes.get(l.leafId) as TreeNodeRow;
-        if (c === undefined || node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not in the prepared claim state`);
-        const s = this.signedFor(decision, l.leafId);
-        const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
-        const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
-        await d.transfers.setSignedClaim(sql, t.id, l.leafId, refund, direct);
-        await d.transfers.setNodeKey(sql, l.leafId, {
-          keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
-          refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
-        });
-      }
-      await d.transfers.setStatus(sql, t.id, 'COMPLETED');
-      if (deliveries !== undefined) await d.transfers.addDeliveries(sql, t.id, deliveries.peers, 'claim_commit');
-      return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  /**
+   * Applies the receiver's tweak: new owner, new key, the receiver's signed refunds; leaf
+   * AVAILABLE. With `record` (the coordinator), the decision is recorded for every peer in the
+   * same transaction.
+   */
+  async commitClaim(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.d.transfers.transaction(async (sql) => {
+      const t = await this.applyCommitClaim(sql, decision);
+      await record?.(sql, 'claim_commit', decision);
+      return t;
     });
+  }
+
+  /** commitClaim's change, in the caller's transaction. */
+  async applyCommitClaim(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is unknown to operator ${d.self}`);
+    if (t.status === 'COMPLETED') return t;
+    if (t.status !== 'RECEIVER_KEY_TWEAK_LOCKED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is ${t.status} on operator ${d.self}; no claim is prepared`);
+    if (hex(combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? ''))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
+    }
+    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const c = l.claim;
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      if (c === undefined || node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not in the prepared claim state`);
+      const s = this.signedFor(decision, l.leafId);
+      const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
+      const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
+      await d.transfers.setSignedClaim(sql, t.id, l.leafId, refund, direct);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
+        refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'COMPLETED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   // ------------------------------------------------------------------ signing

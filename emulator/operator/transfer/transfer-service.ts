@@ -5,8 +5,10 @@
  *   1. prepare on this operator, then on every peer (each checks its own slice and the refunds);
  *   2. the tweak digests must agree (the wallet gave everyone shares of the same tweak);
  *   3. the refunds are FROST-signed with the wallet's shares by t operators;
- *   4. the decision is written here together with one delivery row per peer, then delivered;
- *      a peer that does not answer gets it from the retry loop, which survives restarts.
+ *   4. the decision is applied here and, in the same transaction, recorded for every peer in the
+ *      replication outbox (replication/kinds/transfer-decision.ts); peers that are up get it
+ *      before the wallet is answered, the others from the outbox's delivery loop or when they
+ *      pull at start-up, before they serve. A restart of either side loses no decision.
  * A failure before the decision aborts everywhere (the leaves are back with the sender).
  */
 import { ClientError, Status } from 'nice-grpc';
@@ -21,8 +23,7 @@ import type { KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { Repository } from '../db/repository.js';
 import type { TransferParticipant } from './participant.js';
-import { combinedDigest } from './participant.js';
-import type { ClaimPrepare, Decision, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
@@ -46,6 +47,10 @@ export interface TransferServiceDeps {
   participant: TransferParticipant;
   /** the other operators */
   peers: Map<string, InternalApi>;
+  /** records a decision for every peer in the transaction that applies it here */
+  recordDecision: DecisionRecorder;
+  /** one delivery attempt of the outbox to every peer; never throws */
+  deliverNow: () => Promise<void>;
   signing: SigningCoordinator;
   keys: KeyshareCache;
   transfers: TransferRepository;
@@ -83,15 +88,10 @@ const wireRefunds = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, ref
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
 export class TransferService {
-  private delivering = false;
   /** Transfers with a claim under way here: a second claim of one waits its turn (upstream locks the row NOWAIT). */
   private readonly claiming = new Set<string>();
 
   constructor(private readonly d: TransferServiceDeps) {}
-
-  private get peerIds(): string[] {
-    return [...this.d.peers.keys()];
-  }
 
   /**
    * Runs an idempotent `fn` (a prepare) on every peer at once; throws the first peer's error (as
@@ -133,13 +133,13 @@ export class TransferService {
       const prepared = await d.transfers.get(req.transferId);
       if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
       const signed = await this.signRefunds(prepared, jobs, 'transfer_refund');
-      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, { peers: this.peerIds });
+      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
       await this.abortEverywhere(req.transferId);
       throw finalForThisId(e);
     }
     crashPoint(d.index, 'send:decided');
-    await this.deliverAll(record.id, 'commit');
+    await d.deliverNow();
     d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
@@ -171,15 +171,15 @@ export class TransferService {
       const prepared = await d.transfers.get(req.transferId);
       if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
       const signed = await this.signRefunds(prepared, jobs, 'claim_refund');
-      record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, { peers: this.peerIds });
+      record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
       // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
       await d.participant.abort(req.transferId).catch(() => undefined);
-      await Promise.allSettled([...d.peers.values()].map((api) => api.transfer_abort({ transfer_id: req.transferId, tweak_digest: new Uint8Array(0), signed: [] })));
+      await Promise.allSettled([...d.peers.values()].map((api) => api.transfer_abort({ transfer_id: req.transferId })));
       throw e;
     }
     crashPoint(d.index, 'claim:decided');
-    await this.deliverAll(record.id, 'claim_commit');
+    await d.deliverNow();
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
@@ -231,80 +231,23 @@ export class TransferService {
 
   private async abortEverywhere(transferId: string): Promise<void> {
     try {
-      await this.d.participant.abort(transferId, { peers: this.peerIds });
+      await this.d.participant.abort(transferId, this.d.recordDecision);
     } catch (e) {
       this.d.log(`transfer ${transferId}: local abort failed: ${(e as Error).message}`);
       return;
     }
-    await this.deliverAll(transferId, 'abort');
-  }
-
-  /** The decision as sent to a peer, rebuilt from this operator's rows. */
-  private async decision(transferId: string, action: 'commit' | 'abort' | 'claim_commit'): Promise<Decision> {
-    if (action === 'abort') return { transferId, tweakDigest: new Uint8Array(0), signed: [] };
-    const t = await this.d.transfers.get(transferId);
-    if (t === undefined) throw new OperatorError('INTERNAL', `transfer ${transferId} vanished`);
-    if (action === 'commit') {
-      return {
-        transferId,
-        tweakDigest: combinedDigest(t.leaves.map((l) => l.senderTweakDigest)),
-        signed: t.leaves.map((l) => ({ leafId: l.leafId, refundTx: hexToBytes(l.intermediateRefundTx), directFromCpfpRefundTx: hexToBytes(l.intermediateDirectFromCpfpRefundTx) })),
-      };
-    }
-    return {
-      transferId,
-      tweakDigest: combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? '')),
-      signed: t.leaves.map((l) => ({ leafId: l.leafId, refundTx: hexToBytes(l.claim?.refundTx ?? ''), directFromCpfpRefundTx: hexToBytes(l.claim?.directFromCpfpRefundTx ?? '') })),
-    };
-  }
-
-  /**
-   * Delivers one decision to one peer and forgets it once acknowledged. The only place a
-   * transfer decision is replicated: it can move to a shared durable outbox as it is.
-   */
-  async deliver(peer: string, action: 'commit' | 'abort' | 'claim_commit', transferId: string): Promise<boolean> {
-    const api = this.d.peers.get(peer);
-    if (api === undefined) {
-      await this.d.transfers.deleteDelivery(transferId, peer, action);
-      return true;
-    }
-    try {
-      const dec = await this.decision(transferId, action);
-      const wire = { transfer_id: dec.transferId, tweak_digest: dec.tweakDigest, signed: dec.signed.map(wireRefunds) };
-      if (action === 'commit') await api.transfer_commit(wire);
-      else if (action === 'claim_commit') await api.claim_commit(wire);
-      else await api.transfer_abort(wire);
-    } catch (e) {
-      this.d.log(`transfer ${transferId}: ${action} not yet delivered to ${peer} (will retry): ${(e as Error).message}`);
-      return false;
-    }
-    await this.d.transfers.deleteDelivery(transferId, peer, action);
-    return true;
-  }
-
-  private async deliverAll(transferId: string, action: 'commit' | 'abort' | 'claim_commit'): Promise<void> {
-    await Promise.all(this.peerIds.map((p) => this.deliver(p, action, transferId)));
-  }
-
-  /** The retry loop's body: every decision some peer has not acknowledged yet. */
-  async deliverPending(): Promise<void> {
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      for (const x of await this.d.transfers.listDeliveries()) await this.deliver(x.peer, x.action, x.transferId);
-    } finally {
-      this.delivering = false;
-    }
+    await this.d.deliverNow();
   }
 
   /**
    * At start: a transfer prepared here but never decided (the coordinator stopped in between)
-   * is aborted everywhere, its leaves back with the sender. Decided ones are in the deliveries.
+   * is aborted everywhere, its leaves back with the sender. Decided ones are in the replication
+   * outbox already.
    */
   async recover(): Promise<void> {
     for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR'])) {
       this.d.log(`transfer ${id} was prepared but not decided before a restart: returning it to the sender`);
-      await this.d.participant.abort(id, { peers: this.peerIds });
+      await this.d.participant.abort(id, this.d.recordDecision);
     }
   }
 }

@@ -1,4 +1,6 @@
 /** Domain types of a transfer, independent of the public and internal wire formats. */
+import type { Sql } from '../db/database.js';
+
 export interface LeafRefundTxs {
   leafId: string;
   refundTx: Uint8Array;
@@ -32,5 +34,14 @@ export interface Decision {
   tweakDigest: Uint8Array;
   signed: LeafRefundTxs[];
 }
+
+/** A decision's kind: the sender's tweak applied, the receiver's tweak applied, or the transfer returned. */
+export type DecisionAction = 'commit' | 'abort' | 'claim_commit';
+
+/**
+ * Writes a decision for every peer in `sql`, the transaction that applies it here (the
+ * coordinator's durable replication outbox): both commit, or neither.
+ */
+export type DecisionRecorder = (sql: Sql, action: DecisionAction, decision: Decision) => Promise<void>;
 
 export const TRANSFER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

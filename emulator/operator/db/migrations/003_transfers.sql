@@ -47,13 +47,5 @@ CREATE INDEX transfer_leaves_leaf ON transfer_leaves (leaf_id);
 -- A leaf's key moves to a new keyshare row at each tweak: look nodes up by their key.
 CREATE INDEX tree_nodes_keyshare ON tree_nodes (keyshare_id);
 
--- Coordinator only: decisions (commit or abort) still to be delivered to a peer. A row is
--- written in the same transaction as the coordinator's own decision and deleted once the peer
--- acknowledged, so a restart of either side loses no decision.
-CREATE TABLE transfer_deliveries (
-  transfer_id text NOT NULL REFERENCES transfers (id),
-  peer text NOT NULL,
-  action text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (transfer_id, peer, action)
-);
+-- The coordinator's decisions (commit, claim commit, abort) reach the other operators as
+-- replication records (kind transfer_decision) in replication_outbox, migration 002.
