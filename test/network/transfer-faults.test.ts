@@ -85,6 +85,18 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     }
   }
 
+  /**
+   * Keeps the receiver's wallet open until the coordinator has crashed in its claim: the wallet
+   * claims from its event stream after `send` returns, and closing it at once races that claim.
+   */
+  async function coordinatorCrashed(receiver: SparkWallet): Promise<void> {
+    try {
+      await waitFor(async () => network.operators[0]?.running, (r) => r === false, 60_000, 'the coordinator to crash in the receiver\'s claim');
+    } finally {
+      await receiver.cleanupConnections();
+    }
+  }
+
   /** Runs `fn` with operator `index` armed to crash at `step`, then restarts it whatever happened. */
   async function withCrash<T>(index: number, step: CrashStep, fn: () => Promise<T>): Promise<T> {
     await armCrash(index, step);
@@ -186,7 +198,7 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
       const s = await sender(a, b);
       const receiver = await open(b);
       expect(await send(s, 15_000)).toBe('sent');
-      await receiver.cleanupConnections();
+      await coordinatorCrashed(receiver);
     });
     await settlesTo(a, 0n, b, 15_000n, 'the claim after the restart');
   });
@@ -198,7 +210,7 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
       const s = await sender(a, b);
       const receiver = await open(b);
       expect(await send(s, 12_000)).toBe('sent');
-      await receiver.cleanupConnections();
+      await coordinatorCrashed(receiver);
     });
     await settlesTo(a, 0n, b, 12_000n, 'the claim on every operator');
   });
