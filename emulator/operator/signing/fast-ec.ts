@@ -70,3 +70,8 @@ export function signatureVerifiesInContext(ctx: SigningContext, z: bigint): bool
   const expected = ctx.rEven ? R : jneg(R);
   return jequals(jadd(mulG(z), msm([ctx.key.qEvenAffine], [CURVE_ORDER - ctx.c])), expected);
 }
+
+/** A BIP340 signature check on libsecp256k1 (public data only): 64-byte sig, 32-byte message, x-only key. */
+export function verifiesBip340(signature: Uint8Array, message: Uint8Array, xOnlyKey: Uint8Array): boolean {
+  return signature.length === 64 && message.length === 32 && verifyBip340(message, xOnlyKey, signature);
+}

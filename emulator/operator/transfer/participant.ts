@@ -6,7 +6,6 @@
  * commit and abort are each one database transaction and idempotent, so the coordinator can
  * repeat them after any crash.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
 import type { Sql } from '../db/database.js';
@@ -18,6 +17,7 @@ import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import type { FrostJob } from '../internal/types.js';
+import { verifiesBip340 } from '../signing/fast-ec.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
@@ -179,7 +179,7 @@ export class TransferParticipant {
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
     const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
-    if (!schnorr.verify(sig, sighash(tx, spent), tweakedKey(hexToBytes(node.verifying_public_key)).qx)) throw bad(`${what}: the signature does not verify`);
+    if (!verifiesBip340(sig, sighash(tx, spent), tweakedKey(hexToBytes(node.verifying_public_key)).qx)) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
 
