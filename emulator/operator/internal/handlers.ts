@@ -123,8 +123,8 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
       crashPoint(d.index, 'send:peer-prepared');
       return { tweak_digest: digest };
     },
-    async transfer_abort(req) {
-      await d.transfers.abort(req.transfer_id);
+    async claim_abort(req) {
+      await d.transfers.abortClaim(req.transfer_id);
       return {};
     },
     async claim_prepare(req) {

@@ -96,7 +96,7 @@ export interface ClaimPrepareRequest {
   user_signature: Uint8Array;
 }
 export interface TweakPrepared { tweak_digest: Uint8Array }
-export interface TransferAbortRequest { transfer_id: string }
+export interface ClaimAbortRequest { transfer_id: string }
 
 type Empty = Record<string, never>;
 
@@ -120,7 +120,7 @@ export interface InternalApi {
   replication_ack(req: ReplicationAckRequest): Promise<Empty>;
 
   transfer_prepare(req: TransferPrepareRequest): Promise<TweakPrepared>;
-  transfer_abort(req: TransferAbortRequest): Promise<Empty>;
+  claim_abort(req: ClaimAbortRequest): Promise<Empty>;
   claim_prepare(req: ClaimPrepareRequest): Promise<TweakPrepared>;
 }
 

@@ -247,6 +247,22 @@ export class TransferParticipant {
     });
   }
 
+  /**
+   * Undoes a claim prepared here that failed before its decision: the transfer goes back to
+   * SENDER_KEY_TWEAKED, claimable again. Any other state is left as it is; in particular a send
+   * this operator has not committed yet (its decision still on the way) is never returned by a
+   * failed claim: only the coordinator's replicated decision settles a send.
+   */
+  async abortClaim(transferId: string): Promise<void> {
+    const { d } = this;
+    await d.transfers.transaction(async (sql) => {
+      const t = await d.transfers.get(transferId, sql, true);
+      if (t?.status !== 'RECEIVER_KEY_TWEAK_LOCKED') return;
+      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    });
+  }
+
   /** abort's change, in the caller's transaction. */
   async applyAbort(sql: Sql, transferId: string): Promise<void> {
     const { d } = this;

@@ -174,8 +174,8 @@ export class TransferService {
       record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
       // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
-      await d.participant.abort(req.transferId).catch(() => undefined);
-      await Promise.allSettled([...d.peers.values()].map((api) => api.transfer_abort({ transfer_id: req.transferId })));
+      await d.participant.abortClaim(req.transferId).catch(() => undefined);
+      await Promise.allSettled([...d.peers.values()].map((api) => api.claim_abort({ transfer_id: req.transferId })));
       throw e;
     }
     crashPoint(d.index, 'claim:decided');
