@@ -9,11 +9,16 @@
  *   - deposits claimed per second with 1, 2 and 4 concurrent unmodified SDK wallets
  *     (claimDeposit: chain read, get_signing_commitments, three FROST jobs with the user's share,
  *     tree storage on every operator);
+ *   - transfers sent and claimed per second between 1, 4 and 16 pairs of unmodified SDK wallets
+ *     (each round trip: the sender's start_transfer_v2, prepared and committed on every operator,
+ *     and the receiver's claim from its own event stream), and the cost per leaf of one
+ *     transfer of 1, 8 and 64 leaves;
  *   - the cost of a 5-operator job relative to a 3-operator job;
  *   - a reference measured in the same run (BIP340 sign+verify in this process), so that the
  *     figures compare across machines as ratios.
  *
  *   npx tsx scripts/bench-network.ts [--seconds 3] [--deposits 3] [--callers 1,4,16] [--wallets 1,2,4] [--batch 20]
+ *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--only signing,deposits,transfers]
  *
  * Prints a JSON report on stdout. Each network runs in its own child process, because the SDK and
  * grpc-js read the network's CA and chain URL from the environment once per process.
@@ -36,8 +41,16 @@ const { values } = parseArgs({
     callers: { type: 'string', default: '1,4,16' },
     wallets: { type: 'string', default: '1,2,4' },
     batch: { type: 'string', default: '20' },
+    pairs: { type: 'string', default: '1,4,16' },
+    transfers: { type: 'string', default: '3' },
+    leaves: { type: 'string', default: '1,8,64' },
+    only: { type: 'string', default: 'signing,deposits,transfers' },
   },
 });
+const pairLevels = values.pairs.split(',').map(Number);
+const transfersPerPair = Number(values.transfers);
+const leafLevels = values.leaves.split(',').map(Number);
+const parts = new Set(values.only.split(','));
 const seconds = Number(values.seconds);
 const depositsPerWallet = Number(values.deposits);
 const callerLevels = values.callers.split(',').map(Number);
@@ -56,11 +69,25 @@ interface DepositRun {
   /** Three FROST jobs per claimed deposit (root, refund, direct-from-CPFP refund). */
   signingJobsPerSecond: number;
 }
+interface TransferRun {
+  pairs: number;
+  transfers: number;
+  /** Transfers sent and claimed (receiver's balance updated) per second. */
+  roundTripsPerSecond: number;
+}
+interface LeafCostRun {
+  leaves: number;
+  /** One transfer of all the leaves, sent and claimed. */
+  ms: number;
+  msPerLeaf: number;
+}
 interface NetworkReport {
   operators: number;
   threshold: number;
   signing: SigningRun[];
   deposits: DepositRun[];
+  transfers: TransferRun[];
+  leafCost: LeafCostRun[];
 }
 
 /** The same-run reference: BIP340 sign + verify per second, single-threaded, in this process. */
@@ -164,6 +191,83 @@ async function measureDeposits(network: RunningNetwork): Promise<DepositRun[]> {
   return runs;
 }
 
+type Sdk = typeof import('@buildonspark/spark-sdk');
+type Wallet = Awaited<ReturnType<Sdk['SparkWallet']['initialize']>>['wallet'];
+
+/** A wallet holding one whole leaf per amount (funded unconfirmed, one block, then claimed). */
+async function fundedWallet(sdk: Sdk, network: RunningNetwork, amounts: bigint[]): Promise<Wallet> {
+  const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
+  const txids: string[] = [];
+  for (const sats of amounts) txids.push((await network.chain.fund(await wallet.getSingleUseDepositAddress(), sats, { confirmations: 0 })).txid);
+  await network.chain.mine(1);
+  for (const txid of txids) await wallet.claimDeposit(txid);
+  return wallet;
+}
+
+/** Resolves once `wallet` has claimed incoming transfers worth `sats` in all (its own event stream claims). */
+function claimedTotal(sdk: Sdk, wallet: Wallet, sats: bigint): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`receiver did not claim ${sats} sat within 10 min`)), 600_000);
+    const check = async (): Promise<void> => {
+      if ((await wallet.getBalance()).satsBalance.available >= sats) {
+        clearTimeout(timer);
+        wallet.off(sdk.SparkWalletEvent.TransferClaimed, onClaim);
+        resolve();
+      }
+    };
+    const onClaim = (): void => void check().catch(reject);
+    wallet.on(sdk.SparkWalletEvent.TransferClaimed, onClaim);
+    void check().catch(reject);
+  });
+}
+
+async function measureTransfers(network: RunningNetwork): Promise<{ transfers: TransferRun[]; leafCost: LeafCostRun[] }> {
+  const sdk = await import('@buildonspark/spark-sdk');
+  const opened: Wallet[] = [];
+  const transfers: TransferRun[] = [];
+  const leafCost: LeafCostRun[] = [];
+  try {
+    for (const pairs of pairLevels) {
+      // Distinct leaf values, so that the wallet's greedy selection sends exactly one leaf each time.
+      const amounts = Array.from({ length: transfersPerPair }, (_, i) => 10_000n + BigInt(i) * 1_000n);
+      const plans = await Promise.all(Array.from({ length: pairs }, async () => {
+        const sender = await fundedWallet(sdk, network, amounts);
+        const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
+        opened.push(sender, receiver);
+        return { sender, receiver, address: await receiver.getSparkAddress() };
+      }));
+      const total = amounts.reduce((a, b) => a + b, 0n);
+      const started = performance.now();
+      await Promise.all(plans.map(async (p) => {
+        const claimed = claimedTotal(sdk, p.receiver, total);
+        for (const sats of amounts) await p.sender.transfer({ receiverSparkAddress: p.address, amountSats: Number(sats) });
+        await claimed;
+      }));
+      const elapsed = (performance.now() - started) / 1000;
+      const n = pairs * transfersPerPair;
+      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed) });
+    }
+    for (const leaves of leafLevels) {
+      const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
+      const sender = await fundedWallet(sdk, network, amounts);
+      const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
+      opened.push(sender, receiver);
+      const address = await receiver.getSparkAddress();
+      const total = amounts.reduce((a, b) => a + b, 0n);
+      const started = performance.now();
+      const claimed = claimedTotal(sdk, receiver, total);
+      const t = await sender.transfer({ receiverSparkAddress: address, amountSats: Number(total) });
+      if (t.leaves.length !== leaves) throw new Error(`the transfer carried ${t.leaves.length} leaves, expected ${leaves}`);
+      await claimed;
+      const ms = performance.now() - started;
+      leafCost.push({ leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves) });
+    }
+  } finally {
+    await Promise.all(opened.map((w) => w.cleanupConnections().catch(() => undefined)));
+  }
+  return { transfers, leafCost };
+}
+
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -176,9 +280,10 @@ async function child(spec: string): Promise<void> {
   // "Chain access" and "TLS").
   Object.assign(process.env, network.env);
   try {
-    const signing = await measureSigning(network);
-    const deposits = await measureDeposits(network);
-    const report: NetworkReport = { operators: n, threshold: t, signing, deposits };
+    const signing = parts.has('signing') ? await measureSigning(network) : [];
+    const deposits = parts.has('deposits') ? await measureDeposits(network) : [];
+    const moved = parts.has('transfers') ? await measureTransfers(network) : { transfers: [], leafCost: [] };
+    const report: NetworkReport = { operators: n, threshold: t, signing, deposits, ...moved };
     process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
   } finally {
     await network.stop();
@@ -187,7 +292,8 @@ async function child(spec: string): Promise<void> {
 
 async function runChild(n: number, t: number): Promise<NetworkReport> {
   const self = fileURLToPath(import.meta.url);
-  const args = ['--import', 'tsx', self, '--child', `${n}/${t}`, '--seconds', values.seconds, '--deposits', values.deposits, '--callers', values.callers, '--wallets', values.wallets, '--batch', values.batch];
+  const args = ['--import', 'tsx', self, '--child', `${n}/${t}`, '--seconds', values.seconds, '--deposits', values.deposits, '--callers', values.callers, '--wallets', values.wallets, '--batch', values.batch,
+    '--pairs', values.pairs, '--transfers', values.transfers, '--leaves', values.leaves, '--only', values.only];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -206,10 +312,15 @@ async function main(): Promise<void> {
   const three = await runChild(3, 2);
   const five = await runChild(5, 3);
   const reference = (referenceBefore + referenceOpsPerSecond()) / 2;
-  const best = (r: NetworkReport): number => Math.max(...r.signing.map((s) => s.jobsPerSecond));
-  const costRatio = best(three) / best(five);
+  const best = (r: NetworkReport): number => Math.max(0, ...r.signing.map((s) => s.jobsPerSecond));
+  const costRatio = best(five) === 0 ? 0 : best(three) / best(five);
+  const roundTrips = (r: NetworkReport, pairs: number): number => r.transfers.find((x) => x.pairs === pairs)?.roundTripsPerSecond ?? 0;
+  const bestRoundTrips = (r: NetworkReport): number => Math.max(0, ...r.transfers.map((x) => x.roundTripsPerSecond));
+  const perLeaf = three.leafCost.map((x) => x.msPerLeaf);
+  const leafSpread = perLeaf.length === 0 ? 0 : Math.max(...perLeaf) / Math.min(...perLeaf);
+  const transferCostRatio = bestRoundTrips(five) === 0 ? 0 : bestRoundTrips(three) / bestRoundTrips(five);
   const report = {
-    settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch },
+    settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch, transfersPerPair, pairLevels, leafLevels },
     reference: { what: 'BIP340 sign+verify per second, one thread, same run', opsPerSecond: Math.round(reference) },
     networks: [three, five].map((r) => ({
       ...r,
@@ -217,7 +328,10 @@ async function main(): Promise<void> {
     })),
     targets: {
       signingJobsPerSecondThreeOperators: { measured: best(three), target: 200, met: best(three) >= 200 },
-      costOfFiveOperatorJobOverThree: { measured: round2(costRatio), target: 1.7, met: costRatio <= 1.7 },
+      costOfFiveOperatorJobOverThree: { measured: round2(costRatio), target: 1.7, met: costRatio > 0 && costRatio <= 1.7 },
+      transferRoundTripsPerSecondThreeOperatorsFourPairs: { measured: roundTrips(three, 4), target: 10, met: roundTrips(three, 4) >= 10 },
+      transferCostPerLeafMaxOverMin: { measured: round2(leafSpread), target: 1.3, met: leafSpread > 0 && leafSpread <= 1.3 },
+      costOfFiveOperatorTransferOverThree: { measured: round2(transferCostRatio), target: 1.7, met: transferCostRatio > 0 && transferCostRatio <= 1.7 },
     },
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');

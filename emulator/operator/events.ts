@@ -1,7 +1,10 @@
-/** In-process fan-out of wallet events (deposit confirmations) to open subscribe_to_events streams. */
+/** In-process fan-out of wallet events (deposit confirmations, transfers) to open subscribe_to_events streams. */
 import type { TreeNodeRow } from './db/repository.js';
+import type { TransferRecord } from './db/transfer-repository.js';
 
-export type WalletEvent = { kind: 'deposit'; node: TreeNodeRow };
+export type WalletEvent =
+  | { kind: 'deposit'; node: TreeNodeRow }
+  | { kind: 'receiver_transfer' | 'sender_transfer'; transfer: TransferRecord };
 
 export class EventBus {
   private readonly listeners = new Map<string, Set<(e: WalletEvent) => void>>();

@@ -92,8 +92,11 @@ describe('operator: authentication and bad input', () => {
     expect(e.code).toBe(Status.NOT_FOUND);
     expect(e.details).toMatch(/no-such-leaf/);
     e = await grpcError(spark.start_transfer_v2({}));
+    expect(e.code).toBe(Status.INVALID_ARGUMENT);
+    expect(e.details).toMatch(/owner_identity_public_key is required/);
+    e = await grpcError(spark.renew_leaf({}));
     expect(e.code).toBe(Status.UNIMPLEMENTED);
-    expect(e.details).toMatch(/start_transfer_v2/);
+    expect(e.details).toMatch(/renew_leaf/);
     const none = await spark.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: ['no-such-leaf'] } } });
     expect(none.nodes).toEqual({});
     expect(await counts()).toBe(before);

@@ -32,6 +32,7 @@ import { earlyAuthInterceptor, tolerantGrpcJs, tolerantTsProto } from './public/
 import { recordKinds, Replicator } from './replication/index.js';
 import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
 import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
+import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
 import { createSparkService } from './public/spark-service.js';
 import { createTokenService } from './public/token-service.js';
 import { SigningCoordinator } from './signing/coordinator.js';
@@ -40,6 +41,9 @@ import { KeyshareCache } from './signing/keyshares.js';
 import type { Keyshare } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
+import { TransferRepository } from './db/transfer-repository.js';
+import { TransferParticipant } from './transfer/participant.js';
+import { TransferService } from './transfer/transfer-service.js';
 
 export interface OperatorHooks {
   log?: (msg: string) => void;
@@ -102,20 +106,16 @@ export class Operator {
     // A pool of nonce pairs made ahead of demand, so a commitment request only hands them out.
     const nonces = new NonceStore(identity.privateKey, undefined, undefined, NONCE_POOL);
     this.nonces = nonces;
-    // Bindings never change once written: cache them (the hot signing path asks per job).
-    const bindings = new Map<string, string>();
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, async (keyshareId) => {
-      let vk = bindings.get(keyshareId);
-      if (vk === undefined) {
-        vk = (await repo.getDepositAddressByKeyshare(keyshareId))?.verifying_public_key;
-        if (vk !== undefined) bindings.set(keyshareId, vk);
-      }
-      return vk;
-    });
     const participants = cfg.peers.map((p) => p.identifier);
+    const transferRows = new TransferRepository(this.db);
+    const transferParticipant = new TransferParticipant({
+      self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
+    });
+    // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
-    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo), log);
+    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index), log);
     this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
@@ -140,7 +140,7 @@ export class Operator {
       const { signatures, signers } = await coordinator.signOperatorsOnlyBatch(key, messages, 'ops');
       return { signatures, verifying_key: key.groupKey, signers };
     };
-    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, signOperators: this.isCoordinator ? signOperators : undefined });
+    const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, caughtUp: () => this.caughtUp, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
     if (cfg.chain !== undefined) {
@@ -149,6 +149,7 @@ export class Operator {
     this.watcher = chain;
 
     let deposits: DepositService | undefined;
+    let transfers: TransferService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
@@ -161,6 +162,13 @@ export class Operator {
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
         operators: participants,
       });
+      transfers = new TransferService({
+        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+        recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
+        deliverNow: () => replicator.deliverNow(),
+      });
+      // Before serving: a transfer left undecided by a stop is returned to its sender.
+      await transfers.recover();
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -186,7 +194,7 @@ export class Operator {
     // Nothing is served to wallets before this operator has caught up with its peers: a missing
     // leaf would read as a balance of 0.
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
-    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
     authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));

@@ -82,8 +82,8 @@ describe('repository on a PostgreSQL server', () => {
     db = await openDatabase({ kind: 'postgres', url });
     try {
       expect(await new Repository(db).countAvailableKeyshares()).toBe(1);
-      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(listMigrations().map((m) => m.version));
+      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => Number(r.version))).toEqual(listMigrations().map((m) => m.version));
     } finally {
       await db.close();
     }

@@ -184,6 +184,22 @@ export class Repository {
     return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE keyshare_id = $1', [keyshareId]))[0];
   }
 
+  /**
+   * The verifying key a DKG key may sign wallet jobs for: its unspent deposit address's (before
+   * the tree exists), or the AVAILABLE leaf that holds it now. A key a leaf moved away from (by a
+   * transfer's tweak) is bound to nothing: its old owner can no longer sign with it.
+   */
+  async boundVerifyingKey(keyshareId: string): Promise<string | undefined> {
+    const rows = await this.db.query<{ verifying_public_key: string }>(
+      `SELECT verifying_public_key FROM tree_nodes WHERE keyshare_id = $1 AND status = 'AVAILABLE'
+       UNION ALL
+       SELECT a.verifying_public_key FROM deposit_addresses a
+        WHERE a.keyshare_id = $1 AND NOT EXISTS (SELECT 1 FROM tree_nodes n WHERE n.id = a.leaf_id)`,
+      [keyshareId],
+    );
+    return rows[0]?.verifying_public_key;
+  }
+
   async getDepositAddressByLeaf(leafId: string, sql: Sql = this.db): Promise<DepositAddressRow | undefined> {
     return (await sql.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE leaf_id = $1', [leafId]))[0];
   }

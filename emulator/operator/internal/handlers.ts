@@ -19,7 +19,10 @@ import type { NonceStore } from '../signing/nonce-store.js';
 import { applyTreeNode } from '../replication/kinds/tree-node.js';
 import type { Replicator } from '../replication/replicator.js';
 import type { OperatorSigner } from '../signing/operator-signer.js';
-import type { HealthResponse, InternalApi } from './types.js';
+import { crashPoint } from '../faults.js';
+import type { TransferParticipant } from '../transfer/participant.js';
+import type { LeafRefundTxs } from '../transfer/types.js';
+import type { HealthResponse, InternalApi, LeafRefunds } from './types.js';
 
 export interface InternalDeps {
   /** Coordinator only. */
@@ -33,12 +36,26 @@ export interface InternalDeps {
   identity: IdentityKey;
   events: EventBus;
   replicator: Replicator;
+  transfers: TransferParticipant;
+  /**
+   * True once this operator has applied every record its peers hold for it (start-up catch-up).
+   * Before that it may lack a decision on a leaf (a key tweak applied elsewhere while it was
+   * down), so it prepares no transfer or claim: it never takes part with a stale key share.
+   */
+  caughtUp: () => boolean;
+  /** this operator's 1-based index (for crash points in fault tests) */
+  index: number;
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
+const refunds = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx) });
+const bytesMap = (m: Record<string, Uint8Array>): Record<string, Uint8Array> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Uint8Array.from(v)]));
 
 export function createInternalHandlers(d: InternalDeps): InternalApi {
+  const requireCaughtUp = (what: string): void => {
+    if (!d.caughtUp()) throw new OperatorError('UNAVAILABLE', `${what}: this operator is still applying its peers' replicated changes after a restart; retry`);
+  };
   return {
     health: () => d.health(),
     dkg_round1: async (req) => d.dkg.round1(req),
@@ -94,6 +111,29 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
     async replication_ack(req) {
       await d.replicator.acknowledge(req.peer, req.ids);
       return {};
+    },
+
+    async transfer_prepare(req) {
+      requireCaughtUp('transfer_prepare');
+      const digest = await d.transfers.prepareSend({
+        transferId: req.transfer_id, sender: Uint8Array.from(req.sender_identity_public_key), receiver: Uint8Array.from(req.receiver_identity_public_key),
+        expiry: req.expiry_unix_ms > 0 ? new Date(req.expiry_unix_ms) : undefined, leaves: req.leaves.map(refunds),
+        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
+      });
+      crashPoint(d.index, 'send:peer-prepared');
+      return { tweak_digest: digest };
+    },
+    async claim_abort(req) {
+      await d.transfers.abortClaim(req.transfer_id);
+      return {};
+    },
+    async claim_prepare(req) {
+      requireCaughtUp('claim_prepare');
+      const digest = await d.transfers.prepareClaim({
+        transferId: req.transfer_id, receiver: Uint8Array.from(req.receiver_identity_public_key), leaves: req.leaves.map(refunds),
+        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
+      });
+      return { tweak_digest: digest };
     },
   };
 }

@@ -34,7 +34,7 @@ export interface FrostJob {
   user_commitment: Commitment | null;
   tx?: TxContext | null;
 }
-export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number }
+export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number; transfer_id?: string }
 export interface FrostSignRequest { jobs: FrostJob[] }
 export interface FrostShare { job_id: string; share: Uint8Array }
 export interface FrostSignResponse { shares: FrostShare[] }
@@ -78,6 +78,26 @@ export interface ReplicationPullRequest { peer: string }
 export interface ReplicationPullResponse { records: ReplicationRecord[] }
 export interface ReplicationAckRequest { peer: string; ids: string[] }
 
+export interface LeafRefunds { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array }
+export interface TransferPrepareRequest {
+  transfer_id: string;
+  sender_identity_public_key: Uint8Array;
+  receiver_identity_public_key: Uint8Array;
+  expiry_unix_ms: number;
+  leaves: LeafRefunds[];
+  key_tweak_package: Record<string, Uint8Array>;
+  user_signature: Uint8Array;
+}
+export interface ClaimPrepareRequest {
+  transfer_id: string;
+  receiver_identity_public_key: Uint8Array;
+  leaves: LeafRefunds[];
+  key_tweak_package: Record<string, Uint8Array>;
+  user_signature: Uint8Array;
+}
+export interface TweakPrepared { tweak_digest: Uint8Array }
+export interface ClaimAbortRequest { transfer_id: string }
+
 type Empty = Record<string, never>;
 
 /** The internal service, as a handler object (server side) and as a client (same signatures). */
@@ -98,6 +118,10 @@ export interface InternalApi {
   replicate(req: ReplicateRequest): Promise<ReplicateResponse>;
   replication_pull(req: ReplicationPullRequest): Promise<ReplicationPullResponse>;
   replication_ack(req: ReplicationAckRequest): Promise<Empty>;
+
+  transfer_prepare(req: TransferPrepareRequest): Promise<TweakPrepared>;
+  claim_abort(req: ClaimAbortRequest): Promise<Empty>;
+  claim_prepare(req: ClaimPrepareRequest): Promise<TweakPrepared>;
 }
 
 /** The replication part of the internal service (what a Replicator needs of a peer). */

@@ -1,14 +1,18 @@
 /**
  * spark.SparkService, the public API the SDK wallet calls. Implemented: what initialization,
- * sync, deposits and balance need (docs/sdk-wire.md, sections "Empty-network answers", "claimDeposit"
- * and "query_nodes and the balance"). Everything else answers UNIMPLEMENTED with a message naming the
- * method.
+ * sync, deposits, balance, transfers and claims need (docs/sdk-wire.md, sections "Empty-network
+ * answers", "claimDeposit" and "query_nodes and the balance"; docs/transfers.md, sections
+ * "start_transfer_v2 on the operators" and "claim_transfer on the operators"). Everything else
+ * answers UNIMPLEMENTED with a message naming the method.
  */
 import type {
   SparkServiceImplementation,
   QueryNodesRequest,
   TransferFilter,
   QueryUnusedDepositAddressesRequest,
+  StartTransferRequest,
+  ClaimTransferRequest,
+  Transfer,
   SubscribeToEventsRequest,
   SubscribeToEventsResponse,
   TreeNode,
@@ -16,6 +20,9 @@ import type {
 } from '@buildonspark/spark-sdk/proto/spark';
 import { bytesToHex, hexToBytes } from '../crypto.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
+import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
+import type { TransferService } from '../transfer/transfer-service.js';
+import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../deposit/deposit-service.js';
 import { OperatorError } from '../errors.js';
 import type { EventBus, WalletEvent } from '../events.js';
@@ -33,6 +40,9 @@ export interface SparkServiceDeps {
   events: EventBus;
   /** Present on the coordinator only. */
   deposits: DepositService | undefined;
+  /** Present on the coordinator only. */
+  transfers: TransferService | undefined;
+  transferRows: TransferRepository;
   peers: PeerConfig[];
   identityPublicKeys: () => Record<string, Uint8Array>;
 }
@@ -58,6 +68,25 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     return d.deposits;
   };
   const toNode = async (row: TreeNodeRow): Promise<TreeNode> => toTreeNode(row, await d.keys.get(row.keyshare_id), operators);
+  const transferService = (): TransferService => {
+    if (d.transfers === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send transfer calls to the coordinator');
+    return d.transfers;
+  };
+  const toTransfer = async (t: TransferRecord): Promise<Transfer> => {
+    const rows = await d.repo.listTreeNodesByIds(t.leaves.map((l) => l.leafId), []);
+    const nodes = new Map<string, TreeNode>();
+    for (const r of rows) nodes.set(r.id, await toNode(r));
+    return transferToWire(t, nodes);
+  };
+  const queryTransfers = async (req: TransferFilter, ctx: Ctx, pending: boolean): Promise<{ transfers: Transfer[]; offset: number }> => {
+    const identity = checkTransferFilter(req, ctx);
+    const q = queryFromWire(req, identity, pending);
+    if (q === undefined) return { transfers: [], offset: -1 };
+    const rows = await d.transferRows.list(q);
+    const transfers: Transfer[] = [];
+    for (const t of rows) transfers.push(await toTransfer(t));
+    return { transfers, offset: rows.length === q.limit ? q.offset + rows.length : -1 };
+  };
 
   const impl: Partial<SparkServiceImplementation<AuthContext>> = {
     async generate_deposit_address(req, ctx: Ctx) {
@@ -119,14 +148,23 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const rows = await d.repo.listTreeNodesByOwner(owner, ['AVAILABLE'], undefined, 100_000, 0);
       return { balance: rows.reduce((a, r) => a + r.value, 0), nodeBalances: Object.fromEntries(rows.map((r) => [r.id, r.value])) };
     },
-    // Transfers are not implemented by this network yet: truthfully, there are none.
     async query_all_transfers(req: TransferFilter, ctx: Ctx) {
-      checkTransferFilter(req, ctx);
-      return { transfers: [], offset: -1 };
+      return queryTransfers(req, ctx, false);
     },
     async query_pending_transfers(req: TransferFilter, ctx: Ctx) {
-      checkTransferFilter(req, ctx);
-      return { transfers: [], offset: -1 };
+      return queryTransfers(req, ctx, true);
+    },
+    async start_transfer_v2(req: StartTransferRequest, ctx: Ctx) {
+      sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');
+      const { prepare, jobs } = startTransferFromWire(req);
+      const t = await transferService().startTransfer(prepare, jobs);
+      return { transfer: await toTransfer(t), signingResults: [] };
+    },
+    async claim_transfer(req: ClaimTransferRequest, ctx: Ctx) {
+      sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');
+      const { prepare, jobs } = claimFromWire(req);
+      const t = await transferService().claimTransfer(prepare, jobs);
+      return { transfer: await toTransfer(t) };
     },
     async get_signing_operator_list() {
       const keys = d.identityPublicKeys();
@@ -138,7 +176,7 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     },
     subscribe_to_events(req: SubscribeToEventsRequest, ctx: Ctx) {
       const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
-      return eventStream(identity, ctx, d, toNode);
+      return eventStream(identity, ctx, d, toNode, toTransfer);
     },
   };
 
@@ -153,17 +191,18 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
   }) as SparkServiceImplementation<AuthContext>;
 }
 
-function checkTransferFilter(req: TransferFilter, ctx: Ctx): void {
+/** The filter's identity, which must be the session's. */
+function checkTransferFilter(req: TransferFilter, ctx: Ctx): string {
   const p = req.participant;
   if (p === undefined) throw new OperatorError('INVALID_ARGUMENT', 'transfer filter needs a participant');
   const key = p.$case === 'receiverIdentityPublicKey' ? p.receiverIdentityPublicKey
     : p.$case === 'senderIdentityPublicKey' ? p.senderIdentityPublicKey : p.senderOrReceiverIdentityPublicKey;
-  sameIdentity(ctx, key, p.$case);
+  return sameIdentity(ctx, key, p.$case);
 }
 
-/** `connected` first, then deposit events, until the wallet hangs up (docs/sdk-wire.md, "Empty-network
- * answers"). */
-async function* eventStream(identity: string, ctx: Ctx, d: SparkServiceDeps, toNode: (r: TreeNodeRow) => Promise<TreeNode>): AsyncGenerator<DeepPartial<SubscribeToEventsResponse>> {
+/** `connected` first, then deposit and transfer events, until the wallet hangs up (docs/sdk-wire.md,
+ * "Empty-network answers"). */
+async function* eventStream(identity: string, ctx: Ctx, d: SparkServiceDeps, toNode: (r: TreeNodeRow) => Promise<TreeNode>, toTransfer: (t: TransferRecord) => Promise<Transfer>): AsyncGenerator<DeepPartial<SubscribeToEventsResponse>> {
   const queue: WalletEvent[] = [];
   let wake: (() => void) | undefined;
   const unsubscribe = d.events.subscribe(identity, (e) => {
@@ -180,7 +219,9 @@ async function* eventStream(identity: string, ctx: Ctx, d: SparkServiceDeps, toN
         wake = undefined;
         continue;
       }
-      yield { event: { $case: 'deposit', deposit: { deposit: await toNode(e.node), traceId: '' } } };
+      if (e.kind === 'deposit') yield { event: { $case: 'deposit', deposit: { deposit: await toNode(e.node), traceId: '' } } };
+      else if (e.kind === 'receiver_transfer') yield { event: { $case: 'receiverTransfer', receiverTransfer: { transfer: await toTransfer(e.transfer), traceId: '' } } };
+      else yield { event: { $case: 'senderTransfer', senderTransfer: { transfer: await toTransfer(e.transfer), traceId: '' } } };
     }
   } finally {
     unsubscribe();

@@ -34,12 +34,19 @@
 import type { Repository } from '../db/repository.js';
 import { RecordKinds } from './kinds.js';
 import { keyshareRetiredKind } from './kinds/keyshare-retired.js';
+import { transferDecisionKind, type DecisionApplier } from './kinds/transfer-decision.js';
 import { treeNodeKind } from './kinds/tree-node.js';
 
 export { RecordKinds, type RecordKind } from './kinds.js';
 export { Replicator } from './replicator.js';
 
-/** Every kind this operator applies. */
-export function recordKinds(repo: Repository): RecordKinds {
-  return new RecordKinds().register(treeNodeKind(repo)).register(keyshareRetiredKind(repo));
+/**
+ * Every kind this operator applies. `coordinator` is the identifier of the operator that decides
+ * transfers; `operatorIndex` this operator's 1-based index (for fault tests' crash points).
+ */
+export function recordKinds(repo: Repository, transfers: DecisionApplier, coordinator: string, operatorIndex: number): RecordKinds {
+  return new RecordKinds()
+    .register(treeNodeKind(repo))
+    .register(keyshareRetiredKind(repo))
+    .register(transferDecisionKind(transfers, coordinator, operatorIndex));
 }

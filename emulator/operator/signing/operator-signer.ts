@@ -22,6 +22,10 @@ export class OperatorSigner {
      * key serves only the wallet it was given to.
      */
     private readonly boundVerifyingKey: (keyshareId: string) => Promise<string | undefined> = async () => undefined,
+    /** Checks a transfer's or a claim's refund job against what this operator prepared (transfer/participant.ts). */
+    private readonly checkTransferJob: (job: FrostJob) => Promise<void> = async () => {
+      throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign transfer refunds');
+    },
   ) {}
 
   /** Checks signer count and, for a job with a wallet share, that the key is this wallet's. */
@@ -32,6 +36,10 @@ export class OperatorSigner {
     }
     const vk = bytesToHex(Uint8Array.from(job.verifying_key));
     if (vk === key.groupKeyHex) return;
+    if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') {
+      await this.checkTransferJob(job);
+      return;
+    }
     const bound = await this.boundVerifyingKey(key.id);
     if (bound !== vk) {
       throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: key ${key.id} is not bound to verifying key ${vk} on operator ${this.identifier}`);

@@ -1,0 +1,419 @@
+/**
+ * One operator's part in transfers and claims (docs/transfers.md, "Operator side"): it checks
+ * everything a sender or receiver could lie about with its OWN slice of the wallet's package,
+ * prepares (stores the transfer, locks the leaves, stores the tweaked keyshare unused), and
+ * later commits (the leaf takes the tweaked key and the signed refunds) or aborts. Prepare,
+ * commit and abort are each one database transaction and idempotent, so the coordinator can
+ * repeat them after any crash.
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
+import type { Sql } from '../db/database.js';
+import type { TreeNodeRow } from '../db/repository.js';
+import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
+import type { TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
+import { output, parseTx, sighash } from '../deposit/transactions.js';
+import { OperatorError } from '../errors.js';
+import type { IdentityKey } from '../identity.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
+import type { FrostJob } from '../internal/types.js';
+import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
+import type { LeafTweak } from './key-tweak.js';
+import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
+import { buildRefunds, currentSequence, decrementedSequence, requireSameTx, timelockOf } from './refunds.js';
+import { TRANSFER_ID } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+
+const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
+const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
+
+/** The digest of a whole transfer: SHA-256 over its leaves' tweak digests in order. */
+export function combinedDigest(leafDigests: string[]): Uint8Array {
+  return sha256(concatBytes(...leafDigests.map((d) => hexToBytes(d))));
+}
+
+function checkSendable(node: TreeNodeRow, sender: string): void {
+  if (node.owner_identity_public_key !== sender) throw new OperatorError('PERMISSION_DENIED', `leaf ${node.id} is not owned by the sender`);
+  if (node.status !== 'AVAILABLE') throw new OperatorError('FAILED_PRECONDITION', `leaf ${node.id} is ${node.status}, not AVAILABLE (in another transfer, or not confirmed yet)`);
+}
+
+export interface ParticipantDeps {
+  self: string;
+  isCoordinator: boolean;
+  threshold: number;
+  /** every operator's identifier, this one included */
+  operators: string[];
+  identity: IdentityKey;
+  transfers: TransferRepository;
+  keys: KeyshareCache;
+}
+
+function checkLeafSet(given: { leafId: string }[], what: string): string[] {
+  const ids = given.map((l) => l.leafId);
+  if (ids.length === 0) throw bad(`${what} names no leaves`);
+  if (ids.length > 1000) throw bad(`${what} names ${ids.length} leaves; at most 1000 per transfer`);
+  if (new Set(ids).size !== ids.length) throw bad(`${what} names a leaf twice`);
+  return ids;
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+}
+
+export class TransferParticipant {
+  constructor(private readonly d: ParticipantDeps) {}
+
+  private checkPackageKeys(pkg: Record<string, Uint8Array>): void {
+    if (!sameSet(Object.keys(pkg), this.d.operators)) {
+      throw bad(`key_tweak_package must hold exactly one entry per operator (${this.d.operators.length}), has ${Object.keys(pkg).length}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ sender side
+
+  /** Checks the transfer with this operator's slice and stores it prepared; returns the tweak digest. */
+  async prepareSend(req: SendPrepare): Promise<Uint8Array> {
+    const { d } = this;
+    if (!TRANSFER_ID.test(req.transferId)) throw bad(`transfer_id ${JSON.stringify(req.transferId)} is not a lowercase UUID`);
+    const sender = hex(req.sender);
+    const receiver = hex(req.receiver);
+    const leafIds = checkLeafSet(req.leaves, 'the transfer');
+    if (req.expiry !== undefined && req.expiry.getTime() <= Date.now()) throw bad('expiry_time is in the past');
+    // Ownership and status first (read again, locked, in the transaction below). Keys are read
+    // here, outside the transaction (PGlite runs one statement stream at a time); the
+    // transaction checks that each leaf still has the key read here.
+    const keysBefore = await this.currentKeys(leafIds, sender);
+    this.checkPackageKeys(req.keyTweakPackage);
+    if (!verifiesDigest(req.userSignature, transferPackagePayload(req.transferId, req.keyTweakPackage), req.sender, 'der')) {
+      throw bad('user_signature is not the sender identity key\'s signature of the transfer package');
+    }
+    const tweaks = openSendTweaks(req.keyTweakPackage[d.self], d.identity.privateKey, d.self);
+    if (!sameSet(tweaks.map((t) => t.leafId), leafIds)) throw bad(`the key tweaks for operator ${d.self} are not for exactly the transfer's leaves`);
+    const byLeaf = new Map(tweaks.map((t) => [t.leafId, t]));
+    for (const t of tweaks) {
+      checkTweak(t, d.self, d.threshold, d.operators);
+      if (t.secretCipher.length === 0) throw bad(`leaf ${t.leafId}: secret_cipher is empty`);
+      if (!verifiesDigest(t.signature, leafTweakDigest(t.leafId, req.transferId, t.secretCipher), req.sender, 'compact')) {
+        throw bad(`leaf ${t.leafId}: the key tweak signature is not the sender identity key's`);
+      }
+    }
+
+    return d.transfers.transaction(async (sql) => {
+      const existing = await d.transfers.get(req.transferId, sql, true);
+      if (existing !== undefined) {
+        // The same request again (a retried prepare): answer as before; anything else is a reused id.
+        if (SENDER_PREPARED.includes(existing.status) && existing.sender === sender && sameSet(existing.leaves.map((l) => l.leafId), leafIds)) {
+          return combinedDigest(existing.leaves.map((l) => l.senderTweakDigest));
+        }
+        throw new OperatorError('ALREADY_EXISTS', `transfer ${req.transferId} already exists (${existing.status})`);
+      }
+      const nodes = await d.transfers.lockNodes(sql, leafIds);
+      const leaves: TransferLeafRecord[] = [];
+      let total = 0;
+      let network: number | undefined;
+      for (const [position, l] of req.leaves.entries()) {
+        const node = nodes.get(l.leafId);
+        if (node === undefined) throw new OperatorError('NOT_FOUND', `leaf ${l.leafId} does not exist`);
+        checkSendable(node, sender);
+        if (network !== undefined && node.network !== network) throw bad('the leaves are on different networks');
+        network = node.network;
+        total += node.value;
+        // Rebuilt from what this operator stores: spends the node tx, one interval lower, to the receiver.
+        const sequence = decrementedSequence(timelockOf(hexToBytes(node.refund_tx), 'stored refund tx').sequence);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver);
+        requireSameTx(l.refundTx, expected.cpfp, `leaf ${l.leafId}: refund tx`);
+        requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+        const tweak = byLeaf.get(l.leafId) as (typeof tweaks)[number];
+        const digest = leafDigest(tweak, d.operators);
+        const key = keysBefore.get(l.leafId);
+        if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the transfer; retry`);
+        const senderKeyshareId = `${req.transferId}/${l.leafId}/send`;
+        await this.storeTweakedKey(sql, key, tweak, senderKeyshareId);
+        leaves.push({
+          leafId: l.leafId, position,
+          previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
+          intermediateRefundTx: hex(expected.cpfp), intermediateDirectFromCpfpRefundTx: hex(expected.directFromCpfp),
+          secretCipher: hex(tweak.secretCipher), signature: hex(tweak.signature),
+          senderKeyshareId, senderTweakDigest: digest, claim: undefined,
+        });
+      }
+      await d.transfers.insert(sql, {
+        id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
+        type: 'TRANSFER', totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
+      });
+      for (const id of leafIds) await d.transfers.setNodeStatus(sql, id, 'TRANSFER_LOCKED');
+      return combinedDigest(leaves.map((l) => l.senderTweakDigest));
+    });
+  }
+
+  /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
+  private async currentKeys(leafIds: string[], owner?: string): Promise<Map<string, Keyshare>> {
+    const nodes = await this.d.transfers.lockNodes(this.d.transfers.db, leafIds, false);
+    const out = new Map<string, Keyshare>();
+    for (const id of leafIds) {
+      const n = nodes.get(id);
+      if (n === undefined) throw new OperatorError('NOT_FOUND', `leaf ${id} does not exist`);
+      if (owner !== undefined) checkSendable(n, owner);
+      out.set(id, await this.d.keys.get(n.keyshare_id));
+    }
+    return out;
+  }
+
+  /** Stores the tweaked keyshare under `id`, unused; returns its group key. */
+  private async storeTweakedKey(sql: Sql, key: Keyshare, tweak: LeafTweak, id: string): Promise<Uint8Array> {
+    const t = applyTweak(key, tweak);
+    await this.d.transfers.insertKeyshare(sql, {
+      id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
+      publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
+    });
+    t.secretShare.fill(0);
+    return t.groupKey;
+  }
+
+  /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
+  private checkSigned(node: TreeNodeRow, storedUnsigned: string, signed: Uint8Array, what: string): string {
+    const tx = parseTx(signed, what);
+    if (hex(tx.raw) !== storedUnsigned) throw bad(`${what} is not the refund prepared for this transfer`);
+    const witness = tx.tx.getInput(0).finalScriptWitness;
+    const sig = witness?.[0];
+    if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
+    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    if (!schnorr.verify(sig, sighash(tx, spent), tweakedKey(hexToBytes(node.verifying_public_key)).qx)) throw bad(`${what}: the signature does not verify`);
+    return hex(signed);
+  }
+
+  private signedFor(decision: Decision, leafId: string): LeafRefundTxs {
+    const s = decision.signed.find((x) => x.leafId === leafId);
+    if (s === undefined) throw bad(`the decision has no signed refunds for leaf ${leafId}`);
+    return s;
+  }
+
+  /**
+   * Applies the sender's tweak: the leaf takes the tweaked key and the signed refunds to the
+   * receiver. With `record` (the coordinator), the decision is recorded for every peer in the same
+   * transaction.
+   */
+  async commitSend(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.d.transfers.transaction(async (sql) => {
+      const t = await this.applyCommitSend(sql, decision);
+      await record?.(sql, 'commit', decision);
+      return t;
+    });
+  }
+
+  /** commitSend's change, in the caller's transaction (also how a peer applies the coordinator's replicated decision). */
+  async applyCommitSend(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
+    if (!SENDER_PREPARED.includes(t.status)) {
+      if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
+      return t; // already committed (a repeated decision)
+    }
+    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
+    }
+    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
+      const s = this.signedFor(decision, l.leafId);
+      const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
+      const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
+      // Read with the transaction's own connection: the keyshare cache would read outside it.
+      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
+      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
+      await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
+        refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  /**
+   * Undoes a prepare: a prepared transfer is RETURNED and its leaves AVAILABLE again with their
+   * old key; a prepared claim goes back to SENDER_KEY_TWEAKED. An abort for a transfer this
+   * operator never saw leaves a RETURNED tombstone, so a late prepare cannot lock leaves after it.
+   */
+  async abort(transferId: string, record?: DecisionRecorder): Promise<void> {
+    await this.d.transfers.transaction(async (sql) => {
+      await this.applyAbort(sql, transferId);
+      await record?.(sql, 'abort', { transferId, tweakDigest: new Uint8Array(0), signed: [] });
+    });
+  }
+
+  /**
+   * Undoes a claim prepared here that failed before its decision: the transfer goes back to
+   * SENDER_KEY_TWEAKED, claimable again. Any other state is left as it is; in particular a send
+   * this operator has not committed yet (its decision still on the way) is never returned by a
+   * failed claim: only the coordinator's replicated decision settles a send.
+   */
+  async abortClaim(transferId: string): Promise<void> {
+    const { d } = this;
+    await d.transfers.transaction(async (sql) => {
+      const t = await d.transfers.get(transferId, sql, true);
+      if (t?.status !== 'RECEIVER_KEY_TWEAK_LOCKED') return;
+      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    });
+  }
+
+  /** abort's change, in the caller's transaction. */
+  async applyAbort(sql: Sql, transferId: string): Promise<void> {
+    const { d } = this;
+    const t = await d.transfers.get(transferId, sql, true);
+    if (t === undefined) {
+      await d.transfers.insertTombstone(sql, transferId);
+    } else if (SENDER_PREPARED.includes(t.status)) {
+      const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+      for (const l of t.leaves) {
+        const node = nodes.get(l.leafId);
+        if (node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId) await d.transfers.setNodeStatus(sql, l.leafId, 'AVAILABLE');
+      }
+      await d.transfers.setStatus(sql, t.id, 'RETURNED');
+    } else if (t.status === 'RECEIVER_KEY_TWEAK_LOCKED') {
+      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    } else if (t.status === 'COMPLETED') {
+      throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is COMPLETED; it cannot be aborted`);
+    }
+    // RETURNED, or SENDER_KEY_TWEAKED (a claim abort with no claim prepared here): nothing to undo.
+  }
+
+  // ------------------------------------------------------------------ receiver side
+
+  /** Checks a claim with this operator's slice and stores it prepared; returns the tweak digest. */
+  async prepareClaim(req: ClaimPrepare): Promise<Uint8Array> {
+    const { d } = this;
+    const receiver = hex(req.receiver);
+    const leafIds = checkLeafSet(req.leaves, 'the claim');
+    const t0 = await this.claimable(req.transferId, receiver);
+    if (!sameSet(t0.leaves.map((l) => l.leafId), leafIds)) throw bad(`the claim must sign refunds for exactly the transfer's ${t0.leaves.length} leaves`);
+    this.checkPackageKeys(req.keyTweakPackage);
+    if (!verifiesDigest(req.userSignature, claimPackagePayload(req.transferId, req.keyTweakPackage), req.receiver, 'der')) {
+      throw bad('user_signature is not the receiver identity key\'s signature of the claim package');
+    }
+    const tweaks = openClaimTweaks(req.keyTweakPackage[d.self], d.identity.privateKey, d.self);
+    if (!sameSet(tweaks.map((t) => t.leafId), leafIds)) throw bad(`the key tweaks for operator ${d.self} are not for exactly the transfer's leaves`);
+    for (const t of tweaks) checkTweak(t, d.self, d.threshold, d.operators);
+    const byLeaf = new Map(tweaks.map((t) => [t.leafId, t]));
+    const keysBefore = await this.currentKeys(leafIds);
+
+    return d.transfers.transaction(async (sql) => {
+      const t = await d.transfers.get(req.transferId, sql, true);
+      if (t === undefined || t.status !== t0.status) throw new OperatorError('ABORTED', `transfer ${req.transferId} changed during the claim; retry`);
+      const nodes = await d.transfers.lockNodes(sql, leafIds);
+      const digests: string[] = [];
+      for (const l of t.leaves) {
+        const node = nodes.get(l.leafId) as TreeNodeRow;
+        if (node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('FAILED_PRECONDITION', `leaf ${l.leafId} does not carry the sender's tweaked key on operator ${d.self}`);
+        const tweak = byLeaf.get(l.leafId) as LeafTweak;
+        const given = req.leaves.find((x) => x.leafId === l.leafId) as LeafRefundTxs;
+        const digest = leafDigest(tweak, d.operators);
+        const keyshareId = `${t.id}/${l.leafId}/claim/${digest.slice(0, 16)}`;
+        const key = keysBefore.get(l.leafId);
+        if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the claim; retry`);
+        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), await this.storeTweakedKey(sql, key, tweak, keyshareId));
+        // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
+        const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
+        requireSameTx(given.refundTx, expected.cpfp, `leaf ${l.leafId}: claim refund tx`);
+        requireSameTx(given.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: claim direct-from-CPFP refund tx`);
+        await d.transfers.setClaim(sql, t.id, l.leafId, {
+          keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
+        });
+        digests.push(digest);
+      }
+      await d.transfers.setStatus(sql, t.id, 'RECEIVER_KEY_TWEAK_LOCKED');
+      return combinedDigest(digests);
+    });
+  }
+
+  /** The transfer, if `receiver` may claim it now; a clear error otherwise. */
+  async claimable(transferId: string, receiver: string): Promise<TransferRecord> {
+    const t = await this.d.transfers.get(transferId);
+    if (t === undefined || t.sender === '') throw new OperatorError('NOT_FOUND', `transfer ${transferId} not found`);
+    if (t.receiver !== receiver) throw new OperatorError('PERMISSION_DENIED', `transfer ${transferId} is not addressed to this identity`);
+    if (t.status === 'COMPLETED') throw new OperatorError('ALREADY_EXISTS', `transfer ${transferId} is already claimed`);
+    if (!CLAIMABLE.includes(t.status)) throw new OperatorError('FAILED_PRECONDITION', `transfer ${transferId} is ${t.status} on operator ${this.d.self}, not claimable`);
+    return t;
+  }
+
+  /**
+   * Applies the receiver's tweak: new owner, new key, the receiver's signed refunds; leaf
+   * AVAILABLE. With `record` (the coordinator), the decision is recorded for every peer in the
+   * same transaction.
+   */
+  async commitClaim(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.d.transfers.transaction(async (sql) => {
+      const t = await this.applyCommitClaim(sql, decision);
+      await record?.(sql, 'claim_commit', decision);
+      return t;
+    });
+  }
+
+  /** commitClaim's change, in the caller's transaction. */
+  async applyCommitClaim(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is unknown to operator ${d.self}`);
+    if (t.status === 'COMPLETED') return t;
+    if (t.status !== 'RECEIVER_KEY_TWEAK_LOCKED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is ${t.status} on operator ${d.self}; no claim is prepared`);
+    if (hex(combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? ''))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
+    }
+    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const c = l.claim;
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      if (c === undefined || node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not in the prepared claim state`);
+      const s = this.signedFor(decision, l.leafId);
+      const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
+      const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
+      await d.transfers.setSignedClaim(sql, t.id, l.leafId, refund, direct);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
+        refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'COMPLETED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  // ------------------------------------------------------------------ signing
+
+  /**
+   * An operator signs a transfer's refund only if it is byte for byte a refund it prepared
+   * itself, with the key that refund is to be signed with: the leaf's current key for the
+   * sender's refunds, the prepared tweaked key for the receiver's.
+   */
+  async checkSigningJob(job: FrostJob): Promise<void> {
+    const tx = job.tx;
+    if (tx === undefined || tx === null) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
+    const t = await this.d.transfers.get(tx.transfer_id ?? '');
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${String(tx.transfer_id)} is unknown to operator ${this.d.self}`);
+    const raw = hex(tx.tx);
+    const claim = tx.kind === 'claim_refund';
+    if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {
+      throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: transfer ${t.id} is ${t.status}; nothing to sign`);
+    }
+    const leaf = t.leaves.find((l) => claim
+      ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw)
+      : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw);
+    if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
+    const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
+    if (job.keyshare_id !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: wrong key for this refund`);
+    const node = (await this.d.transfers.lockNodes(this.d.transfers.db, [leaf.leafId], false)).get(leaf.leafId) as TreeNodeRow;
+    if (node.verifying_public_key !== hex(job.verifying_key)) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the leaf's verifying key`);
+    if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
+      throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: leaf ${leaf.leafId} no longer has the key of this step`);
+    }
+    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.job_id}: message is not the refund's sighash`);
+  }
+}

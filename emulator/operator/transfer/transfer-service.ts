@@ -1,0 +1,253 @@
+/**
+ * Transfers and claims on the coordinator (docs/transfers.md, "Operator side"; upstream
+ * so/handler/transfer_handler.go, claim_transfer_flow_handler.go). The key tweak needs every
+ * operator, so it is applied on all n or on none:
+ *   1. prepare on this operator, then on every peer (each checks its own slice and the refunds);
+ *   2. the tweak digests must agree (the wallet gave everyone shares of the same tweak);
+ *   3. the refunds are FROST-signed with the wallet's shares by t operators;
+ *   4. the decision is applied here and, in the same transaction, recorded for every peer in the
+ *      replication outbox (replication/kinds/transfer-decision.ts); peers that are up get it
+ *      before the wallet is answered, the others from the outbox's delivery loop or when they
+ *      pull at start-up, before they serve. A restart of either side loses no decision.
+ * A failure before the decision aborts everywhere (the leaves are back with the sender).
+ */
+import { ClientError, Status } from 'nice-grpc';
+import { bytesToHex, hexToBytes } from '../crypto.js';
+import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
+import { OperatorError } from '../errors.js';
+import type { OperatorErrorCode } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Commitment, InternalApi, LeafRefunds } from '../internal/types.js';
+import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
+import type { KeyshareCache } from '../signing/keyshares.js';
+import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import type { Repository } from '../db/repository.js';
+import type { TransferParticipant } from './participant.js';
+import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import { crashPoint } from '../faults.js';
+
+/** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
+export interface UserRefundJob {
+  signingPublicKey: Uint8Array;
+  userCommitment: Commitment;
+  userShare: Uint8Array;
+  operatorCommitments: Record<string, Commitment>;
+}
+
+export interface LeafJobs {
+  leafId: string;
+  refund: UserRefundJob;
+  directFromCpfpRefund: UserRefundJob;
+}
+
+export interface TransferServiceDeps {
+  self: string;
+  /** this operator's 1-based index (for crash points in fault tests) */
+  index: number;
+  participant: TransferParticipant;
+  /** the other operators */
+  peers: Map<string, InternalApi>;
+  /** records a decision for every peer in the transaction that applies it here */
+  recordDecision: DecisionRecorder;
+  /** one delivery attempt of the outbox to every peer; never throws */
+  deliverNow: () => Promise<void>;
+  signing: SigningCoordinator;
+  keys: KeyshareCache;
+  transfers: TransferRepository;
+  nodes: Repository;
+  events: EventBus;
+  log: (m: string) => void;
+}
+
+const GRPC_TO_CODE: Partial<Record<Status, OperatorErrorCode>> = {
+  [Status.INVALID_ARGUMENT]: 'INVALID_ARGUMENT', [Status.PERMISSION_DENIED]: 'PERMISSION_DENIED', [Status.NOT_FOUND]: 'NOT_FOUND',
+  [Status.ALREADY_EXISTS]: 'ALREADY_EXISTS', [Status.FAILED_PRECONDITION]: 'FAILED_PRECONDITION', [Status.ABORTED]: 'ABORTED',
+};
+
+/** A peer's error as the wallet should see it: the peer's code when it judged the request, else UNAVAILABLE. */
+function peerError(peer: string, e: unknown): OperatorError {
+  if (e instanceof ClientError) {
+    const code = GRPC_TO_CODE[e.code];
+    return new OperatorError(code ?? 'UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${e.details}`);
+  }
+  return new OperatorError('UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${(e as Error).message}`);
+}
+
+/**
+ * A transfer that failed for want of an operator is RETURNED, so repeating the same request
+ * (same transfer id) cannot succeed: not UNAVAILABLE, which a client retries as it is.
+ */
+function finalForThisId(e: unknown): unknown {
+  if (e instanceof OperatorError && e.code === 'UNAVAILABLE') {
+    return new OperatorError('FAILED_PRECONDITION', `every operator must apply the key tweak and one did not answer (${e.message}); the transfer was returned to the sender, send again later`);
+  }
+  return e;
+}
+
+const wireRefunds = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
+const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
+
+export class TransferService {
+  /** Transfers with a claim under way here: a second claim of one waits its turn (upstream locks the row NOWAIT). */
+  private readonly claiming = new Set<string>();
+
+  constructor(private readonly d: TransferServiceDeps) {}
+
+  /**
+   * Runs an idempotent `fn` (a prepare) on every peer at once; throws the first peer's error (as
+   * the wallet should see it). A peer that just restarted can fail the first call on a channel
+   * still reconnecting: such transport failures are retried briefly.
+   */
+  private async onPeers<T>(fn: (api: InternalApi) => Promise<T>): Promise<T[]> {
+    const results = await Promise.allSettled([...this.d.peers].map(async ([id, api]) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(api);
+        } catch (e) {
+          if (attempt < 4 && e instanceof ClientError && e.code === Status.UNAVAILABLE) {
+            await new Promise((r) => setTimeout(r, 250 * attempt));
+            continue;
+          }
+          throw peerError(id, e);
+        }
+      }
+    }));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+  }
+
+  async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const { d } = this;
+    const digest = await d.participant.prepareSend(req);
+    let record: TransferRecord;
+    try {
+      const digests = await this.onPeers((api) => api.transfer_prepare({
+        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
+        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+      }));
+      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+        throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
+      }
+      crashPoint(d.index, 'send:prepared');
+      const prepared = await d.transfers.get(req.transferId);
+      if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
+      const signed = await this.signRefunds(prepared, jobs, 'transfer_refund');
+      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
+    } catch (e) {
+      await this.abortEverywhere(req.transferId);
+      throw finalForThisId(e);
+    }
+    crashPoint(d.index, 'send:decided');
+    await d.deliverNow();
+    d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
+    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  async claimTransfer(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    if (this.claiming.has(req.transferId)) throw new OperatorError('ABORTED', `transfer ${req.transferId} is being claimed by another request; retry`);
+    this.claiming.add(req.transferId);
+    try {
+      return await this.claimOnce(req, jobs);
+    } finally {
+      this.claiming.delete(req.transferId);
+    }
+  }
+
+  private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const { d } = this;
+    const digest = await d.participant.prepareClaim(req);
+    let record: TransferRecord;
+    try {
+      const digests = await this.onPeers((api) => api.claim_prepare({
+        transfer_id: req.transferId, receiver_identity_public_key: req.receiver, leaves: req.leaves.map(wireRefunds),
+        key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+      }));
+      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+        throw new OperatorError('INVALID_ARGUMENT', 'the claim package gives the operators shares of different tweaks');
+      }
+      crashPoint(d.index, 'claim:prepared');
+      const prepared = await d.transfers.get(req.transferId);
+      if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
+      const signed = await this.signRefunds(prepared, jobs, 'claim_refund');
+      record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
+    } catch (e) {
+      // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
+      await d.participant.abortClaim(req.transferId).catch(() => undefined);
+      await Promise.allSettled([...d.peers.values()].map((api) => api.claim_abort({ transfer_id: req.transferId })));
+      throw e;
+    }
+    crashPoint(d.index, 'claim:decided');
+    await d.deliverNow();
+    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /** FROST-signs each leaf's two refunds with the wallet's shares, as prepared on this operator. */
+  private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
+    const { d } = this;
+    const coordinated: CoordinatedJob[] = [];
+    for (const l of t.leaves) {
+      const j = jobs.find((x) => x.leafId === l.leafId);
+      if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing jobs for leaf ${l.leafId}`);
+      const node = await d.nodes.getTreeNode(l.leafId);
+      if (node === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} vanished`);
+      const claim = kind === 'claim_refund';
+      const keyshareId = claim ? l.claim?.keyshareId : l.previousKeyshareId;
+      const userKey = claim ? l.claim?.ownerSigningPublicKey : node.owner_signing_public_key;
+      if (keyshareId === undefined || userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not prepared`);
+      const key = await d.keys.get(keyshareId);
+      const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+      const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
+      for (const [i, user] of [j.refund, j.directFromCpfpRefund].entries()) {
+        const what = `leaf ${l.leafId} ${i === 0 ? 'refund' : 'direct-from-CPFP refund'}`;
+        if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
+        if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
+        if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
+        const tx = parseTx(hexToBytes(txs[i] as string), what);
+        coordinated.push({
+          jobId: `${l.leafId}/${i}`,
+          keyshare: key,
+          message: sighash(tx, spent),
+          verifyingKey: hexToBytes(node.verifying_public_key),
+          operatorCommitments: user.operatorCommitments,
+          user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
+          tx: { kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id },
+        });
+      }
+    }
+    const sigs = await d.signing.sign(coordinated);
+    return t.leaves.map((l, i) => {
+      const claim = kind === 'claim_refund';
+      const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
+      return {
+        leafId: l.leafId,
+        refundTx: withKeyPathWitness(parseTx(hexToBytes(txs[0] as string), 'refund'), sigs[2 * i] as Uint8Array),
+        directFromCpfpRefundTx: withKeyPathWitness(parseTx(hexToBytes(txs[1] as string), 'refund'), sigs[2 * i + 1] as Uint8Array),
+      };
+    });
+  }
+
+  private async abortEverywhere(transferId: string): Promise<void> {
+    try {
+      await this.d.participant.abort(transferId, this.d.recordDecision);
+    } catch (e) {
+      this.d.log(`transfer ${transferId}: local abort failed: ${(e as Error).message}`);
+      return;
+    }
+    await this.d.deliverNow();
+  }
+
+  /**
+   * At start: a transfer prepared here but never decided (the coordinator stopped in between)
+   * is aborted everywhere, its leaves back with the sender. Decided ones are in the replication
+   * outbox already.
+   */
+  async recover(): Promise<void> {
+    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR'])) {
+      this.d.log(`transfer ${id} was prepared but not decided before a restart: returning it to the sender`);
+      await this.d.participant.abort(id, this.d.recordDecision);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** Domain types of a transfer, independent of the public and internal wire formats. */
+import type { Sql } from '../db/database.js';
+
+export interface LeafRefundTxs {
+  leafId: string;
+  refundTx: Uint8Array;
+  directFromCpfpRefundTx: Uint8Array;
+}
+
+/** What every operator checks and stores at the start of a transfer. */
+export interface SendPrepare {
+  transferId: string;
+  sender: Uint8Array;
+  receiver: Uint8Array;
+  expiry: Date | undefined;
+  /** unsigned refunds to the receiver, as the wallet built and signed them */
+  leaves: LeafRefundTxs[];
+  keyTweakPackage: Record<string, Uint8Array>;
+  userSignature: Uint8Array;
+}
+
+export interface ClaimPrepare {
+  transferId: string;
+  receiver: Uint8Array;
+  /** unsigned refunds to the receiver's new leaf key */
+  leaves: LeafRefundTxs[];
+  keyTweakPackage: Record<string, Uint8Array>;
+  userSignature: Uint8Array;
+}
+
+/** The coordinator's decision: the digest all operators answered and the signed refunds. */
+export interface Decision {
+  transferId: string;
+  tweakDigest: Uint8Array;
+  signed: LeafRefundTxs[];
+}
+
+/** A decision's kind: the sender's tweak applied, the receiver's tweak applied, or the transfer returned. */
+export type DecisionAction = 'commit' | 'abort' | 'claim_commit';
+
+/**
+ * Writes a decision for every peer in `sql`, the transaction that applies it here (the
+ * coordinator's durable replication outbox): both commit, or neither.
+ */
+export type DecisionRecorder = (sql: Sql, action: DecisionAction, decision: Decision) => Promise<void>;
+
+export const TRANSFER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
