@@ -110,6 +110,23 @@ function sentSince(d: Device, mark: number[]): Uint8Array[] {
 }
 const markOf = (d: Device): number[] => d.recorders.map((r) => r.sent.length);
 
+/** Text as the device lays it out on a review page: `perLine` characters a line (device-app/core/ux_text.c). */
+function screenLines(text: string, perLine: number): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += perLine) lines.push(text.slice(i, i + perLine));
+  return lines;
+}
+/** The receiver's identity key is shown in hex, 17 characters a line; a leaf id 16 a line. */
+const RECEIVER_CHARS_PER_LINE = 17;
+const LEAF_ID_CHARS_PER_LINE = 16;
+
+/** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
+async function transferStatus(w: SparkWallet, id: string): Promise<number | undefined> {
+  const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;
+  return (await service.queryTransfer(id))?.status;
+}
+const COMPLETED = 5;
+
 /** KEY_SPLIT run commands of a mode (APDU: CLA INS P1 P2 Lc, then the mode byte). */
 const keySplits = (apdus: Uint8Array[], mode: number): number => apdus.filter((a) => a[1] === INS_KEY_SPLIT && a[2] === 0x00 && a[5] === mode).length;
 /** FROST_SIGN requests the device completed (last chunk: P2 = 0). */
@@ -202,18 +219,21 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     // The transfer's key tweak was split on the device, after the user saw the leaf and the receiver.
     expect(keySplits(sentSince(d, mark), KEY_SPLIT_TRANSFER)).toBe(1);
     const [shown] = await sendReviews(d, reviewsBefore, 1);
-    expect(pageBody(shown ?? [], 'Leaf id').join('')).toBe(leaves.second);
-    expect(pageBody(shown ?? [], 'Receiver').join('')).toBe(receiver);
+    expect(shown?.[0]).toEqual(expect.arrayContaining(['Send leaf', 'Leaf', 'Account 0']));
+    expect(pageBody(shown ?? [], 'Leaf id')).toEqual(screenLines(leaves.second ?? '', LEAF_ID_CHARS_PER_LINE));
+    expect(pageBody(shown ?? [], 'Receiver')).toEqual(screenLines(receiver, RECEIVER_CHARS_PER_LINE));
 
     await waitFor(() => available(software), (b) => b === SECOND_SATS, SETTLE_MS, 'the software wallet\'s claim');
     expect(await leafIds(software)).toEqual([leaves.second]);
     expect(await waitFor(() => available(ledger), (b) => b === FIRST_SATS, 30_000, 'the sender\'s balance')).toBe(FIRST_SATS);
     expect(await leafIds(ledger)).toEqual([leaves.first]);
+    expect(await waitFor(() => transferStatus(ledger, transfer.id), (st) => st === COMPLETED, 30_000, 'the transfer COMPLETED')).toBe(COMPLETED);
   });
 
   it('receives a leaf back and claims it by itself: every claim key split and FROST share on the device', async () => {
     const d = dev(first);
     const mark = markOf(d);
+    const reviewsBefore = d.approver.reviews.length;
     const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
     expect(back.leaves.map((l) => l.leaf?.id)).toEqual([leaves.second]);
 
@@ -225,7 +245,14 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     // One claim key split per received leaf, and the claim's refunds signed with device shares.
     expect(keySplits(sent, KEY_SPLIT_CLAIM)).toBe(1);
     expect(keySplits(sent, KEY_SPLIT_TRANSFER)).toBe(0);
-    expect(frostSigns(sent)).toBeGreaterThanOrEqual(1);
+    const signs = frostSigns(sent);
+    expect(signs).toBeGreaterThanOrEqual(1);
+    // Each FROST share was a review approved on screen, naming the received leaf.
+    const frostReviews = (): ReviewPages[] => d.approver.reviews.slice(reviewsBefore).filter((pages) => pages[0]?.includes('FROST share') === true);
+    const frost = await waitFor(async () => frostReviews(), (r) => r.length >= signs, 10_000, 'every FROST review recorded');
+    expect(frost).toHaveLength(signs);
+    for (const pages of frost) expect(pageBody(pages, 'Leaf id').join('')).toBe(leaves.second);
+    expect(await waitFor(() => transferStatus(ledger, back.id), (st) => st === COMPLETED, 30_000, 'the transfer COMPLETED')).toBe(COMPLETED);
     // The received leaf is now under the device's key for that leaf id.
     const signer = d.signers[0];
     if (signer === undefined) throw new Error('no signer');
@@ -249,14 +276,15 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     const transfer = await ledger.transfer({ receiverSparkAddress: await ledger2.getSparkAddress(), amountSats: Number(FIRST_SATS) });
     expect(transfer.leaves.map((l) => l.leaf?.id)).toEqual([leaves.first]);
     const [shown] = await sendReviews(d1, reviewsBefore, 1);
-    expect(pageBody(shown ?? [], 'Leaf id').join('')).toBe(leaves.first);
-    expect(pageBody(shown ?? [], 'Receiver').join('')).toBe(receiver);
+    expect(pageBody(shown ?? [], 'Leaf id')).toEqual(screenLines(leaves.first ?? '', LEAF_ID_CHARS_PER_LINE));
+    expect(pageBody(shown ?? [], 'Receiver')).toEqual(screenLines(receiver, RECEIVER_CHARS_PER_LINE));
 
     await waitFor(() => available(ledger2), (b) => b === FIRST_SATS, SETTLE_MS, 'the second Ledger wallet\'s claim');
     expect(await leafIds(ledger2)).toEqual([leaves.first]);
     expect(await waitFor(() => available(ledger), (b) => b === SECOND_SATS, 30_000, 'the first wallet\'s balance')).toBe(SECOND_SATS);
     expect(keySplits(sentSince(d2, mark2), KEY_SPLIT_CLAIM)).toBe(1);
     expect(frostSigns(sentSince(d2, mark2))).toBeGreaterThanOrEqual(1);
+    expect(await waitFor(() => transferStatus(ledger2, transfer.id), (st) => st === COMPLETED, 30_000, 'the transfer COMPLETED')).toBe(COMPLETED);
   });
 
   it('a wallet restarted from the same device sees its balance and leaves', async () => {
