@@ -1,50 +1,52 @@
 /**
- * The end-to-end demo, on embedded defaults (PGlite, btcd regtest, Speculos):
+ * The end-to-end demo, on embedded defaults (PGlite, btcd regtest, Speculos): the hardware story.
  *
  *   1. A 2-of-3 Spark operator network starts on a fresh btcd regtest chain; its operators run a
  *      Pedersen DKG among themselves.
- *   2. The unmodified Spark SDK wallet initializes against it, gets a deposit address, the chain
- *      funds it, and the wallet claims the deposit into a leaf FROST-signed by the user and two
- *      operators. btcd mines the signed root transaction.
- *   3. The Spark app for Ledger runs under Speculos (Nano S Plus). Its keys match the same seed's
- *      derivation on the host; the user turns blind signing on with the buttons, approves a FROST
- *      signing request on the screen, and the device's share aggregates (the SDK's own
- *      aggregateFrost) with two operators' shares into a BIP340 signature for the taproot key.
+ *   2. The Spark app for Ledger runs under Speculos (Nano S Plus) with a fixed demo seed. Its keys
+ *      match the same seed's derivation on the host; the user turns blind signing on with the
+ *      buttons.
+ *   3. The unmodified Spark SDK wallet runs on LedgerSparkSigner: every key, nonce and FROST share
+ *      stays on the device, and every signature is approved on its screen (the buttons are
+ *      pressed through Speculos's API, as a user would; each review's screens are printed).
+ *      The wallet deposits two leaves from the chain, sends one to a software wallet
+ *      (DefaultSparkSigner), which claims it, receives it back and claims it itself.
  *
  * Run with `make demo`. Everything it starts is stopped at the end, or on Ctrl-C.
  */
 import { mnemonicToSeedSync } from '@scure/bip39';
-import { schnorr } from '@noble/curves/secp256k1';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { randomBytes } from 'node:crypto';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
+import { startApprover, type Approver } from '../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../emulator/speculos/build.js';
 import { SpeculosDriver } from '../emulator/speculos/driver.js';
-import { review, setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
-import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
+import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
 import { startSpeculos, type SpeculosProcess } from '../emulator/speculos/runner.js';
-import {
-  SparkAccountKeys,
-  bytesToHex,
-  generateNonce,
-  operatorIdentifier,
-  pointFromBytes,
-  pointToBytes,
-  runDkgInProcess,
-  signFrostOperator,
-  taprootOutputKey,
-  verifySignatureShare,
-} from '../src/crypto/index.js';
+import { SparkAccountKeys, bytesToHex } from '../src/crypto/index.js';
 import { SparkLedgerApp } from '../src/device/app.js';
-import { openSpeculosTransport } from '../src/device/transports.js';
+import { openSpeculosTransport, type LedgerTransport } from '../src/device/transports.js';
 
-const DEPOSIT_SATS = 100_000n;
+/** The demo device's seed: a standard BIP39 test vector, never a real wallet's. */
+const DEMO_MNEMONIC = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
+const FIRST_SATS = 60_000n;
+const SECOND_SATS = 40_000n;
+/** How long a receiving wallet gets to claim from its event stream (with device approvals). */
+const CLAIM_TIMEOUT_MS = 240_000;
+
 const log = (s = ''): void => console.log(s);
 const step = (s: string): void => console.log(`\n== ${s}`);
 
 let network: RunningNetwork | undefined;
 let speculos: SpeculosProcess | undefined;
+let transport: LedgerTransport | undefined;
+let approver: Approver | undefined;
+const wallets: SparkWallet[] = [];
 
 async function shutdown(): Promise<void> {
+  for (const w of wallets) await w.cleanup().catch(() => undefined);
+  await approver?.stop().catch(() => undefined);
+  await transport?.close().catch(() => undefined);
   await speculos?.stop().catch(() => undefined);
   await network?.stop().catch(() => undefined);
 }
@@ -52,116 +54,127 @@ async function shutdown(): Promise<void> {
 process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
 process.once('SIGTERM', () => void shutdown().finally(() => process.exit(143)));
 
-async function networkPart(): Promise<typeof import('@buildonspark/spark-sdk')> {
+/**
+ * Prints the reviews the user approved since the last call: one line per review, its pages in
+ * order. Called when the wallet is idle: it first waits for the device's home screen and for the
+ * approver to have recorded the last review (it records one once its last press returned).
+ */
+let printed = 0;
+async function printApprovals(screen: SpeculosDriver): Promise<void> {
+  await waitHome(screen);
+  let count = -1;
+  while (count !== (approver?.reviews.length ?? 0)) {
+    count = approver?.reviews.length ?? 0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const reviews = approver?.reviews ?? [];
+  for (const pages of reviews.slice(printed)) {
+    const shown = pages.map((page) => `[${page.filter((t) => t !== '<' && t !== '>').join(' ')}]`).join(' ');
+    log(`  approved on the device: ${shown}`);
+  }
+  log(`  (${reviews.length - printed} approval${reviews.length - printed === 1 ? '' : 's'} on the device in this step)`);
+  printed = reviews.length;
+}
+
+/** Polls `read` until `done` holds; fails with `what` after `timeoutMs`. */
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(v)})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function available(w: SparkWallet): Promise<bigint> {
+  return (await w.getBalance()).satsBalance.available;
+}
+
+async function balances(ledger: SparkWallet, software: SparkWallet): Promise<void> {
+  log(`balances: Ledger wallet ${await available(ledger)} sats, software wallet ${await available(software)} sats`);
+}
+
+async function main(): Promise<void> {
   step('Spark operator network: 3 operators, threshold 2, on btcd regtest, PGlite databases');
   network = await startNetwork({ operators: 3, threshold: 2 });
-  for (const op of network.operators) {
-    const ready = network.ready(op.index);
-    log(`operator ${op.index}: identity ${ready.identityPublicKey}`);
-  }
+  for (const op of network.operators) log(`operator ${op.index}: identity ${network.ready(op.index).identityPublicKey}`);
   log(`group key from the operators' DKG: ${network.ready(1).groupPublicKey}`);
-
   // The SDK (and grpc-js under it) must load after the network's environment is in place: it
-  // reads the local CA and the chain endpoint once.
+  // reads the local CA and the chain endpoint once. The Ledger signer imports the SDK too.
   Object.assign(process.env, network.env);
   const sdk = await import('@buildonspark/spark-sdk');
+  const { LedgerSparkSigner } = await import('../src/signer/index.js');
 
-  step('The unmodified Spark SDK wallet (DefaultSparkSigner): initialize, deposit, claim');
-  const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
-  log(`wallet identity: ${await wallet.getIdentityPublicKey()}`);
-  const address = await wallet.getSingleUseDepositAddress();
-  log(`deposit address (operator proofs checked by the SDK): ${address}`);
-  const funded = await network.chain.fund(address, DEPOSIT_SATS);
-  log(`funded on btcd: ${funded.txid}:${funded.vout}, ${DEPOSIT_SATS} sats`);
-  const leaves = await wallet.claimDeposit(funded.txid);
-  log(`claimed into leaf ${leaves[0]?.id} (root and refund FROST-signed by the user and 2 operators)`);
-  const balance = await wallet.getBalance();
-  log(`balance: ${balance.satsBalance.available} sats available`);
-  if (balance.satsBalance.available !== DEPOSIT_SATS) throw new Error(`expected ${DEPOSIT_SATS} sats, got ${balance.satsBalance.available}`);
-  await wallet.cleanupConnections();
-  return sdk;
-}
-
-async function devicePart(sdk: typeof import('@buildonspark/spark-sdk')): Promise<void> {
-  step('The Spark app for Ledger under Speculos (Nano S Plus), seed: the test mnemonic');
+  step('The Spark app for Ledger under Speculos (Nano S Plus), with the demo seed');
   const elf = await buildDeviceApp('nanosp');
-  speculos = await startSpeculos({ elfPath: elf, model: 'nanosp', seed: TEST_MNEMONIC });
+  speculos = await startSpeculos({ elfPath: elf, model: 'nanosp', seed: DEMO_MNEMONIC });
   const screen = new SpeculosDriver(speculos.baseUrl);
   log(`screen: ${(await waitHome(screen)).join(' | ')}`);
-  const app = new SparkLedgerApp(await openSpeculosTransport(speculos.apduPort));
+  transport = await openSpeculosTransport(speculos.apduPort);
+  const app = new SparkLedgerApp(transport);
   const version = await app.getVersion();
-  log(`app version ${version.major}.${version.minor}.${version.patch}, blind signing ${version.blindSigningEnabled ? 'on' : 'off'}`);
-
-  const account = 0;
-  const host = SparkAccountKeys.fromSeed(mnemonicToSeedSync(TEST_MNEMONIC), account);
-  const identity = await app.getPublicKey({ kind: 'identity', account });
-  const deposit = await app.getPublicKey({ kind: 'deposit', account });
-  log(`device identity key: ${bytesToHex(identity)} (host derivation ${bytesToHex(identity) === bytesToHex(host.identityKey().publicKey) ? 'agrees' : 'DISAGREES'})`);
-  if (bytesToHex(deposit) !== bytesToHex(host.depositKey().publicKey)) throw new Error('deposit key differs from the host derivation');
-
-  step('A FROST signature between the device and 2 of 3 operators');
-  const operatorIds = [1, 2, 3].map(operatorIdentifier);
-  const dkg = runDkgInProcess(operatorIds, 2);
-  const group = dkg[0]?.groupPublicKey;
-  if (group === undefined) throw new Error('DKG produced nothing');
-  const verifyingKey = pointToBytes(pointFromBytes(deposit, 'deposit key').add(pointFromBytes(group, 'group key')));
-  const message = randomBytes(32);
-  const signers = dkg.slice(0, 2);
-  const nonces = signers.map((s) => generateNonce(s.secretShare));
-  const operatorCommitments = Object.fromEntries(signers.map((s, i) => [s.identifier, nonces[i]!.commitment]));
-  const [userCommitment] = await app.frostCommit(1);
-  if (userCommitment === undefined) throw new Error('the device returned no commitment');
-  log(`device commitment #${userCommitment.ref}: ${bytesToHex(userCommitment.hiding).slice(0, 16)}…`);
-
+  log(`app version ${version.major}.${version.minor}.${version.patch}`);
+  const host = SparkAccountKeys.fromSeed(mnemonicToSeedSync(DEMO_MNEMONIC), 0);
+  for (const [kind, expected] of [['identity', host.identityKey().publicKey], ['deposit', host.depositKey().publicKey]] as const) {
+    const onDevice = bytesToHex(await app.getPublicKey({ kind, account: 0 }));
+    log(`device ${kind} key: ${onDevice} (the host's derivation of the same seed ${onDevice === bytesToHex(expected) ? 'agrees' : 'DISAGREES'})`);
+    if (onDevice !== bytesToHex(expected)) throw new Error(`the device's ${kind} key differs from the host derivation`);
+  }
   log('turning blind signing on in the app settings (buttons, as a user would)');
   await setBlindSigning(screen, true);
-  const pending = app.frostSign({
-    key: { kind: 'deposit', account },
-    message,
-    verifyingKey,
-    userCommitment,
-    operators: signers.map((s, i) => ({ identifier: pointToScalarId(s.identifier), ...nonces[i]!.commitment })),
-  });
-  const pages = await review(screen, 'Blind signing', 'approve');
-  for (const page of pages) log(`  screen: ${page.join(' | ')}`);
-  const userShare = await pending;
-  log(`device share: ${bytesToHex(userShare)}`);
+  // From here on the "user" approves every review the wallet causes, reading each screen.
+  approver = startApprover(screen, ['Blind signing', 'Send leaf']);
 
-  const userCommit = { hiding: userCommitment.hiding, binding: userCommitment.binding };
-  if (!verifySignatureShare({ message, verifyingKey, operatorCommitments, userCommitment: userCommit, signer: { role: 'user', publicKey: deposit }, share: userShare })) {
-    throw new Error('the device share does not verify');
+  step('The unmodified SDK wallet on LedgerSparkSigner: initialize (each operator authenticates the device identity)');
+  const signer = new LedgerSparkSigner(app);
+  const { wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
+  wallets.push(ledger);
+  log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
+  await printApprovals(screen);
+
+  step(`Deposit: two leaves of ${FIRST_SATS} and ${SECOND_SATS} sats, each root and refund FROST-signed by the device and 2 operators`);
+  const leafIds: string[] = [];
+  for (const sats of [FIRST_SATS, SECOND_SATS]) {
+    const address = await ledger.getSingleUseDepositAddress();
+    const funded = await network.chain.fund(address, sats);
+    log(`deposit address ${address} funded on btcd: ${funded.txid}:${funded.vout}, ${sats} sats`);
+    const claimed = await ledger.claimDeposit(funded.txid);
+    const id = claimed[0]?.id;
+    if (id === undefined) throw new Error('the deposit was not claimed');
+    leafIds.push(id);
+    log(`claimed into leaf ${id}`);
+    await printApprovals(screen);
   }
-  const operatorShares = Object.fromEntries(
-    signers.map((s, i) => [
-      s.identifier,
-      signFrostOperator({ message, identifier: s.identifier, secretShare: s.secretShare, nonce: nonces[i]!.nonce, verifyingKey, operatorCommitments, userCommitment: userCommit }),
-    ]),
-  );
-  const signature = await sdk.getSparkFrost().aggregateFrost({
-    message,
-    statechainSignatures: operatorShares,
-    statechainPublicKeys: Object.fromEntries(signers.map((s) => [s.identifier, s.publicShare])),
-    verifyingKey,
-    statechainCommitments: operatorCommitments,
-    selfCommitment: userCommit,
-    selfPublicKey: deposit,
-    selfSignature: userShare,
-  });
-  const outputKey = taprootOutputKey(verifyingKey);
-  const valid = schnorr.verify(signature, message, outputKey);
-  log(`aggregated by the SDK's aggregateFrost: ${bytesToHex(signature)}`);
-  log(`BIP340 verification against the taproot output key ${bytesToHex(outputKey)}: ${valid ? 'valid' : 'INVALID'}`);
-  if (!valid) throw new Error('the aggregated signature does not verify');
-}
+  await until(() => available(ledger), (b) => b === FIRST_SATS + SECOND_SATS, 60_000, 'the deposits in the balance');
 
-/** Operators' identifiers are 64-hex strings in the crypto core, 32 bytes on the device's wire. */
-function pointToScalarId(identifier: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(identifier, 'hex'));
+  step('A software wallet (DefaultSparkSigner, random seed) to trade with');
+  const { wallet: software } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
+  wallets.push(software);
+  log(`software wallet identity: ${await software.getIdentityPublicKey()}`);
+  await balances(ledger, software);
+
+  step(`Send: the Ledger wallet sends its ${SECOND_SATS}-sat leaf to the software wallet (the device shows the leaf and the receiver)`);
+  const sent = await ledger.transfer({ receiverSparkAddress: await software.getSparkAddress(), amountSats: Number(SECOND_SATS) });
+  log(`transfer ${sent.id}: ${sent.totalValue} sats, leaf ${sent.leaves.map((l) => l.leaf?.id).join(', ')}, ${sent.status}`);
+  await printApprovals(screen);
+  await until(() => available(software), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the software wallet to claim');
+  log('the software wallet claimed it from its event stream');
+  await balances(ledger, software);
+
+  step('Receive: the software wallet sends the leaf back; the Ledger wallet claims it by itself (key tweak and FROST shares on the device)');
+  const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
+  log(`transfer ${back.id}: ${back.totalValue} sats, ${back.status}`);
+  await until(() => available(ledger), (b) => b === FIRST_SATS + SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');
+  log('the Ledger wallet claimed it from its event stream');
+  await printApprovals(screen);
+  await balances(ledger, software);
+  const held = (await ledger.getLeaves()).map((l) => `${l.id} (${l.value} sats)`);
+  log(`Ledger wallet leaves: ${held.join(', ')}`);
 }
 
 try {
-  const sdk = await networkPart();
-  await devicePart(sdk);
+  await main();
   step('Demo complete');
 } catch (err) {
   console.error(`\ndemo failed: ${(err as Error).stack ?? String(err)}`);
