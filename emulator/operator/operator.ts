@@ -328,16 +328,21 @@ export class Operator {
       address: r.address, leaf_id: r.leafId, identity_public_key: r.identity, user_signing_public_key: r.userKey,
       verifying_public_key: r.verifyingKey, keyshare_id: r.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: r.pop,
     };
-    const out: Record<string, string> = {};
-    await Promise.all([...this.peers.peers].map(async ([id, p]) => {
+    // Every peer answers before this fails: the caller then retires the key everywhere, and that
+    // retirement should follow every store this request sent rather than race one still running
+    // on a slower peer (retireKeyshareIn orders the two correctly either way, as it must for a
+    // store that outlives its deadline).
+    const results = await Promise.allSettled([...this.peers.peers].map(async ([id, p]): Promise<[string, string]> => {
       try {
         const res = await p.api.store_deposit_address({ record });
-        out[id] = Buffer.from(res.address_signature).toString('hex');
+        return [id, Buffer.from(res.address_signature).toString('hex')];
       } catch (e) {
-        throw new OperatorError('UNAVAILABLE', `operator ${id} could not store the deposit address (every operator must sign it): ${(e as Error).message}`);
+        throw new Error(`operator ${id} could not store the deposit address (every operator must sign it): ${(e as Error).message}`, { cause: e });
       }
     }));
-    return out;
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (failures.length > 0) throw new OperatorError('UNAVAILABLE', failures.join('; '));
+    return Object.fromEntries(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
   }
 
   /** Stores a node and, in the same transaction, records it for every peer; then tries to deliver it at once. */

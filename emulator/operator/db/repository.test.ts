@@ -88,4 +88,75 @@ describe('repository on a PostgreSQL server', () => {
       await db.close();
     }
   });
+
+  /**
+   * A peer binding a key (store_deposit_address) while the coordinator's retirement of the same
+   * key arrives: the coordinator retires as soon as one peer fails, while another peer's store
+   * may still be in flight. Both run as real concurrent transactions; a third one holds the key
+   * row so that both queue on it in a chosen order, which makes the interleaving deterministic.
+   */
+  describe('binding and retiring the same key concurrently', () => {
+    let db: Database;
+    let repo: Repository;
+    const addr = (keyshareId: string, leaf: string): Parameters<Repository['insertDepositAddress']>[0] => ({
+      address: `bcrt1p-${leaf}`, leaf_id: leaf, identity_public_key: 'aa', user_signing_public_key: 'bb', verifying_public_key: 'cc',
+      keyshare_id: keyshareId, network: 2, proof_of_possession: 'dd', address_signatures: '{}' });
+    /** Sessions of this database waiting on a lock. */
+    const lockWaiters = async (): Promise<number> => Number((await db.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0]?.n ?? 0);
+    const untilLockWaiters = async (n: number): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while ((await lockWaiters()) < n) {
+        if (Date.now() > deadline) throw new Error(`fewer than ${n} sessions ever waited on the key row`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    /** Runs `first` then `second`, each queued on the key row held by another transaction, then releases it. */
+    const queuedOnKey = async <A, B>(keyshareId: string, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> => {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((r) => { release = r; });
+      let locked: () => void = () => undefined;
+      const isLocked = new Promise<void>((r) => { locked = r; });
+      const holder = db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM signing_keyshares WHERE id = $1 FOR UPDATE', [keyshareId]);
+        locked();
+        await released;
+      });
+      await isLocked;
+      const a = first();
+      await untilLockWaiters(1);
+      const b = second();
+      await untilLockWaiters(2);
+      release();
+      await holder;
+      return Promise.all([a, b]);
+    };
+    const retire = (keyshareId: string): Promise<void> => db.transaction((tx) => repo.retireKeyshareIn(tx, keyshareId));
+    const status = async (keyshareId: string): Promise<string | undefined> => (await repo.getKeyshare(keyshareId))?.status;
+
+    beforeAll(async () => {
+      db = await openDatabase({ kind: 'postgres', url: await pg.createDatabase('op_bind_retire') });
+      repo = new Repository(db);
+      await repo.insertKeyshares([key('r1'), key('r2')]);
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('a retirement that arrives while the binding is in flight removes the binding', async () => {
+      const [bound] = await queuedOnKey('r1', () => repo.insertDepositAddress(addr('r1', 'leaf-r1')), () => retire('r1'));
+      expect(bound).toBe('stored');
+      expect(await status('r1')).toBe('RETIRED');
+      // Neither the key nor the request's leaf stays bound: the wallet's retry with the same leaf can succeed.
+      expect(await repo.getDepositAddressByKeyshare('r1')).toBeUndefined();
+      expect(await repo.getDepositAddressByLeaf('leaf-r1')).toBeUndefined();
+    });
+
+    it('a binding that arrives after the retirement is refused', async () => {
+      const [, bound] = await queuedOnKey('r2', () => retire('r2'), () => repo.insertDepositAddress(addr('r2', 'leaf-r2')));
+      expect(bound).toBe('key-unavailable');
+      expect(await status('r2')).toBe('RETIRED');
+      expect(await repo.getDepositAddressByLeaf('leaf-r2')).toBeUndefined();
+    });
+  });
 });

@@ -145,6 +145,14 @@ export class Repository {
    * (no wallet was ever given it, and a key with a tree node is never retired).
    */
   async retireKeyshareIn(tx: Sql, keyshareId: string): Promise<void> {
+    // The key row is locked first, as insertDepositAddress locks it before binding. A peer can be
+    // binding this key (a store_deposit_address of the failed request still in flight) while the
+    // retirement arrives: without the lock first, the DELETE below would run before that binding
+    // commits and miss it, and the key would end RETIRED with an address (and its leaf) still
+    // bound. With it, whichever comes second sees the first one's commit: a binding after the
+    // retirement finds the key RETIRED; a retirement after the binding deletes it (a READ
+    // COMMITTED statement sees what committed before it started).
+    await tx.query('SELECT id FROM signing_keyshares WHERE id = $1 FOR UPDATE', [keyshareId]);
     const node = await tx.query<{ id: string }>('SELECT id FROM tree_nodes WHERE keyshare_id = $1', [keyshareId]);
     if (node.length > 0) throw new Error(`key ${keyshareId} backs tree node ${node[0]?.id ?? ''}; it cannot be retired`);
     await tx.execute('DELETE FROM deposit_addresses WHERE keyshare_id = $1', [keyshareId]);
