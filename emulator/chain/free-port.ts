@@ -1,25 +1,43 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
- * Asks the kernel for a free TCP port on 127.0.0.1. Tests run in parallel, so nothing here uses a
- * fixed port; the small window between closing this probe and the real bind is accepted.
+ * Listening ports for the local network's processes, picked below the kernel's ephemeral range.
+ *
+ * Why not `listen(0)`: the kernel hands those ports from the ephemeral range, the same range it
+ * draws the local port of every outgoing connection from. Between a probe and the real bind (an
+ * operator binds seconds later) the many client connections of a test run (gRPC channels, the SDK,
+ * RPC) could take the port, and the start failed with EADDRINUSE. Below the range only another
+ * listener can take it; the port is drawn at random and each one is handed out once per process, so
+ * parallel test processes rarely draw the same one, and a port already bound is skipped.
  */
+const RANGE_SIZE = 12_000;
+
+function listeningRange(): { low: number; high: number } {
+  let ephemeralLow = 32_768;
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low !== undefined && Number.isInteger(low) && low > RANGE_SIZE + 1024) ephemeralLow = low;
+  } catch {
+    // Not Linux: keep the IANA-style default below 32768.
+  }
+  return { low: ephemeralLow - RANGE_SIZE, high: ephemeralLow - 1 };
+}
+
+const RANGE = listeningRange();
+const handedOut = new Set<number>();
+
+/** A TCP port on 127.0.0.1 that is free now and has not been handed out before in this process. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the probe socket address'));
-        return;
-      }
-      const { port } = address;
-      server.close(() => resolve(port));
-    });
-  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = RANGE.low + Math.floor(Math.random() * (RANGE.high - RANGE.low + 1));
+    if (handedOut.has(port)) continue;
+    if (await isPortFree(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free TCP port found in ${RANGE.low}-${RANGE.high} on 127.0.0.1`);
 }
 
 /** Whether nothing listens on 127.0.0.1:port right now. */
