@@ -1,9 +1,5 @@
 /**
- * Issue 8 point 5, end to end: "the previous owner tries, the current owner's coins land".
- *
- * NOT IN THE SUITE YET (the file name does not end in .test.ts, so vitest does not collect it):
- * it needs transfers and claims in the operators, which are on another branch. When they land,
- * rename it to previous-owner.test.ts (and a PostgreSQL twin like exit-postgres.test.ts).
+ * The older owner cannot win: "the previous owner tries, the current owner's coins land".
  *
  * Wallet A deposits and saves its exit data; A transfers the leaf to wallet B, which claims it
  * and saves its own exit data (refund timelock 1900 against A's 2000). Every operator is
