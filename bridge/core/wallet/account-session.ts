@@ -5,6 +5,7 @@ import { TypedEmitter } from '../events.js';
 import type { RoundRecorder } from '../rounds/round-recorder.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { classifyWalletError } from './classify-error.js';
+import { operatorTransfers } from './operator-transfers.js';
 import { wholeLeavesFor } from './whole-leaves.js';
 
 /** Makes the SparkSigner of one account over the device's transport (LedgerSparkSigner in the app). */
@@ -153,6 +154,8 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   }
 
   async transfers(limit = 50): Promise<TransferView[]> {
+    // SparkWallet.getTransfers needs the service provider (see operator-transfers.ts).
+    if (!this.deps.serviceProvider) return await this.call((w) => operatorTransfers(w, this.identity ?? '', limit));
     const { transfers } = await this.call((w) => w.getTransfers(limit, 0));
     return transfers.map(transferView);
   }
