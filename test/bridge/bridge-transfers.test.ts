@@ -33,6 +33,15 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     if (receiver === undefined) throw new Error('no receiver wallet');
     return receiver;
   };
+  /** "Send leaf" reviews (a transfer's key tweak, split on the device) approved since review index `from`. */
+  const sendLeafReviews = async (from: number): Promise<number> => {
+    const approver = run().device.approver;
+    if (approver === undefined) throw new Error('nobody is approving on the device');
+    const count = (): number => approver.reviews.slice(from).filter((pages) => pages[0]?.includes('Send leaf') === true).length;
+    // the approver records a review once its last press returned, which may be after the reply
+    return await waitFor(async () => count(), (n) => n >= 1, 10_000, 'the "Send leaf" review recorded');
+  };
+  const reviewCount = (): number => run().device.approver?.reviews.length ?? 0;
   const available = async (w: SparkWallet): Promise<bigint> => (await w.getBalance()).satsBalance.available;
   const uiBalance = async (sats: bigint): Promise<void> => {
     await run().page.waitForFunction((want) => document.querySelector('[data-testid="balance"]')?.textContent?.trim() === want, balanceText(sats), {
@@ -64,6 +73,7 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
   it('refuses in the UI an amount that would need a leaf split, saying what to send; nothing is signed', async () => {
     const { page, bridge } = run();
     const roundsBefore = bridge.core.recorder.rounds().length;
+    const reviewsBefore = reviewCount();
     await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
     await page.fill('[data-testid="send-amount"]', '10000');
     await page.click('[data-testid="send-button"]');
@@ -73,8 +83,9 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     expect(text).toContain('service provider');
     expect(text).toContain(`for example ${LEAF_SATS} sats`);
     await screenshot(page, 't0-needs-service-provider');
-    // No signing round was started and the balance is whole.
+    // No signing round was started, nothing was shown on the device, and the balance is whole.
     expect(bridge.core.recorder.rounds()).toHaveLength(roundsBefore);
+    expect(reviewCount()).toBe(reviewsBefore);
     expect(await page.$('[data-testid="sent"]')).toBeNull();
     expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
     await page.click('[data-testid="error"] button');
@@ -82,6 +93,7 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
 
   it('sends a whole leaf from the UI to another wallet, approving on the device; the rounds appear live', async () => {
     const { page } = run();
+    const reviewsBefore = reviewCount();
     await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
     await page.fill('[data-testid="send-amount"]', LEAF_SATS.toString());
     await page.click('[data-testid="send-button"]');
@@ -90,6 +102,8 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     const sent = await page.waitForSelector('[data-testid="sent"]', { timeout: STEP_TIMEOUT_MS - 120_000 });
     expect(await sent.textContent()).toContain(`Sent ${LEAF_SATS} sats`);
     expect(await page.$('[data-testid="error"]')).toBeNull();
+    // The leaf's key tweak was approved on the device's own "Send leaf" review.
+    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim');
     await page.waitForSelector('[data-testid="transfer"][data-direction="OUTGOING"]', { timeout: 60_000 });
     await uiBalance(0n);
@@ -125,9 +139,11 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     expect((refused as BridgeApiError).httpStatus).toBe(422);
     expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
 
+    const reviewsBefore = reviewCount();
     const sent = (await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: LEAF_SATS.toString() })) as { amountSats: string; direction: string };
     expect(sent.amountSats).toBe(LEAF_SATS.toString());
     expect(sent.direction).toBe('OUTGOING');
+    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim after the API send');
     await uiBalance(0n);
     await screenshot(page, 't3-api-sent');
