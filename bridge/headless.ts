@@ -25,6 +25,8 @@ export interface HeadlessOptions {
   dataDir: string;
   port?: number;
   pollMs?: number;
+  /** A Spark service provider serves the network (BridgeCoreOptions.serviceProvider). */
+  serviceProvider?: boolean;
 }
 
 export interface RunningHeadlessBridge {
@@ -37,7 +39,13 @@ export interface RunningHeadlessBridge {
 /** Starts the core and the server; used by the command below, the Electron shell and the tests. */
 export async function startHeadlessBridge(o: HeadlessOptions): Promise<RunningHeadlessBridge> {
   const factories = await ledgerWalletFactories(o.walletOptions, o.env);
-  const core = new BridgeCore({ source: o.source, dataDir: o.dataDir, ...factories, ...(o.pollMs === undefined ? {} : { pollMs: o.pollMs }) });
+  const core = new BridgeCore({
+    source: o.source,
+    dataDir: o.dataDir,
+    ...factories,
+    ...(o.pollMs === undefined ? {} : { pollMs: o.pollMs }),
+    serviceProvider: o.serviceProvider ?? false,
+  });
   const pairing = new PairingRegistry(o.dataDir);
   await pairing.load();
   const server = await startBridgeServer({ core, pairing, ...(o.port === undefined ? {} : { port: o.port }) });
@@ -67,6 +75,8 @@ async function main(): Promise<void> {
       speculos: { type: 'string' },
       port: { type: 'string', default: '7777' },
       data: { type: 'string', default: path.join(os.homedir(), '.spark-bridge') },
+      // Only when a Spark service provider serves the network: sends may then split leaves.
+      'service-provider': { type: 'boolean', default: false },
     },
   });
   if (values.network === undefined) throw new Error('--network <file> is required (walletOptions and env, as emulator/network/start.ts prints them)');
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
     source: parseDeviceAddress(values.speculos),
     dataDir: values.data,
     port: Number(values.port),
+    serviceProvider: values['service-provider'],
   });
   console.log(`Spark bridge: UI and API on ${bridge.server.url} (device: ${bridge.core.device.status().source})`);
   const stop = (): void => {

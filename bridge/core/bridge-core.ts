@@ -37,6 +37,12 @@ export interface BridgeCoreOptions {
   accounts?: number[];
   pollMs?: number;
   exitExecutor?: ExitExecutor;
+  /**
+   * A Spark service provider serves the network, so a send may need a leaf swap. Default false:
+   * the bridge then sends only sums of whole leaves and refuses other amounts with
+   * NEEDS_SERVICE_PROVIDER before anything is signed.
+   */
+  serviceProvider?: boolean;
 }
 
 /**
@@ -70,6 +76,7 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
         openWallet: options.openWallet,
         recorder: this.recorder,
         store: new AccountStore(options.dataDir, account),
+        serviceProvider: options.serviceProvider ?? false,
       });
       session.on('changed', (c) => this.emit('event', { type: 'changed', ...c }));
       this.sessions.set(account, session);

@@ -21,6 +21,11 @@ export type BridgeErrorCode =
   | 'INVALID_REQUEST'
   /** The action exists but what it needs has not landed (e.g. unilateral exit data). */
   | 'NOT_AVAILABLE'
+  /**
+   * The amount is not a sum of whole leaves and no service provider serves the network to split
+   * them (a swap would transfer a leaf to a provider nobody runs). Send a sum of whole leaves.
+   */
+  | 'NEEDS_SERVICE_PROVIDER'
   /** Local storage is unreadable or from a newer bridge. */
   | 'STORAGE'
   /** The wallet call failed for another reason; the message carries the SDK's. */

@@ -264,7 +264,8 @@ function App() {
     if (!walletOpen) return;
     client.op('identity').then(setIdentity, () => undefined);
     client.op('balance').then(setBalance, (err) => setError({ code: err.code, message: err.message }));
-    client.op('transfers').then(setTransfers, () => undefined);
+    // A failure here is shown, not hidden behind "No transfers yet".
+    client.op('transfers').then(setTransfers, (err) => setError({ code: err.code, message: err.message }));
   }, [walletOpen, state.changes]);
 
   const retry = () => run(() => client.op('retryWallet'));

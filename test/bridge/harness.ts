@@ -29,7 +29,7 @@ export interface UserDevice {
   speculos: SpeculosProcess;
   screen: SpeculosDriver;
   approver: Approver | undefined;
-  /** Starts approving every "Blind signing" review with the buttons. */
+  /** Starts approving, with the buttons, every "Blind signing" review and every transfer's "Send leaf" review. */
   approve(): void;
   stopApproving(): Promise<void>;
   stop(): Promise<void>;
@@ -46,7 +46,7 @@ export async function startUserDevice(): Promise<UserDevice> {
     screen,
     approver: undefined,
     approve() {
-      device.approver ??= startApprover(screen, ['Blind signing']);
+      device.approver ??= startApprover(screen, ['Blind signing', 'Send leaf']);
     },
     async stopApproving() {
       const a = device.approver;

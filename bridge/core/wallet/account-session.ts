@@ -5,6 +5,8 @@ import { TypedEmitter } from '../events.js';
 import type { RoundRecorder } from '../rounds/round-recorder.js';
 import type { AccountStore } from '../storage/account-store.js';
 import { classifyWalletError } from './classify-error.js';
+import { operatorTransfers } from './operator-transfers.js';
+import { wholeLeavesFor } from './whole-leaves.js';
 
 /** Makes the SparkSigner of one account over the device's transport (LedgerSparkSigner in the app). */
 export type SignerFactory = (transport: ApduTransport, account: number) => SparkSigner;
@@ -53,6 +55,12 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
       openWallet: WalletOpener;
       recorder: RoundRecorder;
       store: AccountStore;
+      /**
+       * A service provider (SSP) serves the network and may split leaves for a send. When false,
+       * a send the wallet's available whole leaves cannot pay exactly is refused before anything
+       * is signed (see whole-leaves.ts).
+       */
+      serviceProvider: boolean;
     },
   ) {
     super();
@@ -122,6 +130,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     if (!SPARK_ADDRESS.test(receiverSparkAddress)) throw new BridgeError('INVALID_REQUEST', `not a Spark address: ${receiverSparkAddress.slice(0, 24)}`);
     if (amountSats <= 0n) throw new BridgeError('INVALID_REQUEST', 'the amount must be a positive number of sats');
     if (amountSats > BigInt(Number.MAX_SAFE_INTEGER)) throw new BridgeError('INVALID_REQUEST', 'the amount is too large');
+    if (!this.deps.serviceProvider) await this.requireWholeLeaves(amountSats);
     const transfer = await this.deps.recorder.runOperation('send', `send of ${amountSats} sats`, () =>
       this.call((w) => w.transfer({ receiverSparkAddress, amountSats: Number(amountSats) })),
     );
@@ -129,7 +138,24 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     return transferView(transfer);
   }
 
+  /** Refuses, with what the user can send instead, an amount that would need a leaf split. */
+  private async requireWholeLeaves(amountSats: bigint): Promise<void> {
+    const values = (await this.call((w) => w.getLeaves())).map((l) => l.value);
+    const total = values.reduce((sum, v) => sum + BigInt(v), 0n);
+    if (amountSats > total) {
+      throw new BridgeError('INVALID_REQUEST', `the amount ${amountSats} sats is more than the ${total} sats available`);
+    }
+    if (wholeLeavesFor(values, Number(amountSats)) !== undefined) return;
+    const sizes = [...values].sort((a, b) => b - a).join(', ');
+    throw new BridgeError(
+      'NEEDS_SERVICE_PROVIDER',
+      `${amountSats} sats cannot be sent: your balance is held in whole leaves of ${sizes} sats, and splitting a leaf needs a Spark service provider, which this network does not have. Send the value of whole leaves instead (for example ${values.length > 0 ? Math.max(...values) : 0} sats); nothing was signed.`,
+    );
+  }
+
   async transfers(limit = 50): Promise<TransferView[]> {
+    // SparkWallet.getTransfers needs the service provider (see operator-transfers.ts).
+    if (!this.deps.serviceProvider) return await this.call((w) => operatorTransfers(w, this.identity ?? '', limit));
     const { transfers } = await this.call((w) => w.getTransfers(limit, 0));
     return transfers.map(transferView);
   }

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
+
+/**
+ * Send and receive through the bridge UI and its API, on the 2-of-3 operator network with the app
+ * under Speculos, a software SDK wallet on the other side. The network has no service provider,
+ * so the wallet can pay only sums of whole leaves (docs/transfers.md, section "Leaf selection and
+ * the SSP"): the bridge's one deposit is one leaf, it moves whole between the two wallets, and an
+ * amount that would need a split is refused with a clear error before anything is signed. One
+ * network serves the file, in order: each test starts from the balances the previous one left.
+ */
+const LEAF_SATS = 60_000n;
+/** Network (btcd, three operators, DKG) and Speculos start on a loaded 2-core machine. */
+const START_TIMEOUT_MS = 420_000;
+/** Each step waits for the device: every signature is approved with the buttons through Speculos. */
+const STEP_TIMEOUT_MS = 420_000;
+/** A receiving wallet claims from its own event stream; with the device, on a loaded machine, it takes a while. */
+const SETTLE_MS = 240_000;
+
+const balanceText = (sats: bigint): string => `${sats.toLocaleString('en-US')} sats`;
+
+describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () => {
+  let e2e: BridgeE2e | undefined;
+  let receiver: SparkWallet | undefined;
+  const run = (): BridgeE2e => {
+    if (e2e === undefined) throw new Error('the e2e setup did not start');
+    return e2e;
+  };
+  const other = (): SparkWallet => {
+    if (receiver === undefined) throw new Error('no receiver wallet');
+    return receiver;
+  };
+  /** "Send leaf" reviews (a transfer's key tweak, split on the device) approved since review index `from`. */
+  const sendLeafReviews = async (from: number): Promise<number> => {
+    const approver = run().device.approver;
+    if (approver === undefined) throw new Error('nobody is approving on the device');
+    const count = (): number => approver.reviews.slice(from).filter((pages) => pages[0]?.includes('Send leaf') === true).length;
+    // the approver records a review once its last press returned, which may be after the reply
+    return await waitFor(async () => count(), (n) => n >= 1, 10_000, 'the "Send leaf" review recorded');
+  };
+  const reviewCount = (): number => run().device.approver?.reviews.length ?? 0;
+  const available = async (w: SparkWallet): Promise<bigint> => (await w.getBalance()).satsBalance.available;
+  const uiBalance = async (sats: bigint): Promise<void> => {
+    await run().page.waitForFunction((want) => document.querySelector('[data-testid="balance"]')?.textContent?.trim() === want, balanceText(sats), {
+      timeout: SETTLE_MS,
+    });
+  };
+
+  beforeAll(async () => {
+    e2e = await startBridgeE2e();
+    const sdk = await loadSdk(e2e.network.env);
+    ({ wallet: receiver } = await openWallet(sdk, e2e.network.walletOptions));
+    const { page, network } = e2e;
+    await page.waitForSelector('[data-testid="wallet-state"][data-state="open"]', { timeout: STEP_TIMEOUT_MS });
+    // The bridge's wallet starts empty: one deposit, claimed from the UI, is its one leaf.
+    await page.click('[data-testid="new-deposit"]');
+    const address = await (await page.waitForSelector('[data-testid="deposit-address"]')).textContent();
+    const funded = await network.chain.fund(address ?? '', LEAF_SATS);
+    await page.fill('[data-testid="claim-txid"]', funded.txid);
+    await page.click('[data-testid="claim"]');
+    await page.waitForSelector('[data-testid="claimed"]', { timeout: STEP_TIMEOUT_MS });
+    await uiBalance(LEAF_SATS);
+  }, START_TIMEOUT_MS + STEP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await receiver?.cleanup().catch(() => undefined);
+    await e2e?.stop();
+  }, 120_000);
+
+  it('refuses in the UI an amount that would need a leaf split, saying what to send; nothing is signed', async () => {
+    const { page, bridge } = run();
+    const roundsBefore = bridge.core.recorder.rounds().length;
+    const reviewsBefore = reviewCount();
+    await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
+    await page.fill('[data-testid="send-amount"]', '10000');
+    await page.click('[data-testid="send-button"]');
+    const error = await page.waitForSelector('[data-testid="error"][data-code="NEEDS_SERVICE_PROVIDER"]', { timeout: 60_000 });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain('10000 sats cannot be sent');
+    expect(text).toContain('service provider');
+    expect(text).toContain(`for example ${LEAF_SATS} sats`);
+    await screenshot(page, 't0-needs-service-provider');
+    // No signing round was started, nothing was shown on the device, and the balance is whole.
+    expect(bridge.core.recorder.rounds()).toHaveLength(roundsBefore);
+    expect(reviewCount()).toBe(reviewsBefore);
+    expect(await page.$('[data-testid="sent"]')).toBeNull();
+    expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
+    await page.click('[data-testid="error"] button');
+  });
+
+  it('sends a whole leaf from the UI to another wallet, approving on the device; the rounds appear live', async () => {
+    const { page } = run();
+    const reviewsBefore = reviewCount();
+    await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
+    await page.fill('[data-testid="send-amount"]', LEAF_SATS.toString());
+    await page.click('[data-testid="send-button"]');
+    // The device prompt is mirrored on the page while a signature waits on the device's screen.
+    await page.waitForSelector('[data-testid="device-prompt"]', { timeout: 120_000 });
+    const sent = await page.waitForSelector('[data-testid="sent"]', { timeout: STEP_TIMEOUT_MS - 120_000 });
+    expect(await sent.textContent()).toContain(`Sent ${LEAF_SATS} sats`);
+    expect(await page.$('[data-testid="error"]')).toBeNull();
+    // The leaf's key tweak was approved on the device's own "Send leaf" review.
+    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
+    await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim');
+    await page.waitForSelector('[data-testid="transfer"][data-direction="OUTGOING"]', { timeout: 60_000 });
+    await uiBalance(0n);
+    await screenshot(page, 't1-sent');
+  });
+
+  it('receives from another wallet: the claim is a background round, the balance and history update', async () => {
+    const { page, bridge } = run();
+    await other().transfer({ receiverSparkAddress: bridge.core.session().identityInfo().sparkAddress, amountSats: Number(LEAF_SATS) });
+    await page.waitForSelector('[data-testid="transfer"][data-direction="INCOMING"]', { timeout: SETTLE_MS });
+    await uiBalance(LEAF_SATS);
+    expect(bridge.core.recorder.rounds().some((x) => x.operationKind === 'background')).toBe(true);
+    expect(await available(other())).toBe(0n);
+    await screenshot(page, 't2-received');
+  });
+
+  it('a paired application sends through the API; the user approves on the device', async () => {
+    const { page, bridge } = run();
+    const client = new BridgeApiClient(bridge.server.url);
+    const ticket = await client.requestPairing('Example CLI wallet');
+    await page.waitForSelector('[data-testid="pairing-request"]');
+    await page.click('[data-testid="pairing-approve"]');
+    const creds = await client.waitForPairing(ticket, 30_000);
+    const to = await other().getSparkAddress();
+
+    // An amount that needs a split: refused with its code, nothing signed.
+    const refused = await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: '1000' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(BridgeApiError);
+    expect((refused as BridgeApiError).code).toBe('NEEDS_SERVICE_PROVIDER');
+    expect((refused as BridgeApiError).httpStatus).toBe(422);
+    expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
+
+    const reviewsBefore = reviewCount();
+    const sent = (await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: LEAF_SATS.toString() })) as { amountSats: string; direction: string };
+    expect(sent.amountSats).toBe(LEAF_SATS.toString());
+    expect(sent.direction).toBe('OUTGOING');
+    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
+    await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim after the API send');
+    await uiBalance(0n);
+    await screenshot(page, 't3-api-sent');
+  });
+});
