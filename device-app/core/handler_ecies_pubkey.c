@@ -15,7 +15,6 @@
 
 void handle_ecies_pubkey(const apdu_t *a) {
     reader_t r;
-    spark_key_t key;
     uint8_t priv[32], secret[32], pub[33];
 
     if (a->p1 != 0u || a->p2 != 0u) {
@@ -33,12 +32,8 @@ void handle_ecies_pubkey(const apdu_t *a) {
         core_reply_sw(SW_PATH_REFUSED);
         return;
     }
-    memset(&key, 0, sizeof key);
-    key.kind = KEY_IDENTITY;
-    key.account = account;
-    spark_key_build_path(&key);
     uint16_t sw = SW_OK;
-    if (!plat_derive_secp256k1(key.path, key.depth, priv)) {
+    if (!spark_key_derive_account_key(KEY_IDENTITY, account, priv)) {
         sw = SW_INTERNAL;
     } else if (ecies_decrypt(priv, ct, ECIES_KEY_CIPHERTEXT_LEN, secret) == 0u) {
         sw = SW_BAD_DATA; /* not encrypted to this identity key, or tampered */

@@ -13,7 +13,6 @@
 
 void handle_htlc_hmac(const apdu_t *a) {
     reader_t r;
-    spark_key_t key;
     uint8_t priv[32], mac[32];
 
     if (a->p1 != 0u || a->p2 != 0u) {
@@ -36,11 +35,7 @@ void handle_htlc_hmac(const apdu_t *a) {
         core_reply_sw(SW_PATH_REFUSED);
         return;
     }
-    memset(&key, 0, sizeof key);
-    key.kind = KEY_HTLC_BASE;
-    key.account = account;
-    spark_key_build_path(&key);
-    if (!plat_derive_secp256k1(key.path, key.depth, priv)) {
+    if (!spark_key_derive_account_key(KEY_HTLC_BASE, account, priv)) {
         wipe(priv, sizeof priv);
         core_reply_sw(SW_INTERNAL);
         return;

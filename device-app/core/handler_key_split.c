@@ -107,15 +107,10 @@ static uint16_t compute_transfer(sc_t coeffs[VSS_MAX_SHARES]) {
 }
 
 static uint16_t compute_claim(sc_t coeffs[VSS_MAX_SHARES]) {
-    spark_key_t id;
     uint8_t priv[32], a_new_bytes[32];
     sc_t b;
     uint16_t sw = SW_OK;
-    memset(&id, 0, sizeof id);
-    id.kind = KEY_IDENTITY;
-    id.account = g_req.account;
-    spark_key_build_path(&id);
-    if (!plat_derive_secp256k1(id.path, id.depth, priv)) {
+    if (!spark_key_derive_account_key(KEY_IDENTITY, g_req.account, priv)) {
         sw = SW_INTERNAL;
     } else if (ecies_decrypt(priv, g_req.ciphertext, KEY_CIPHERTEXT_LEN, a_new_bytes) == 0u) {
         sw = SW_BAD_DATA; /* not encrypted to this identity key, or tampered */

@@ -35,16 +35,11 @@ static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr
 }
 
 static void sign_now(void) {
-    spark_key_t key;
     uint8_t priv[32], sig[64], out[72];
     size_t out_len = 0u;
     uint16_t sw = SW_OK;
 
-    memset(&key, 0, sizeof key);
-    key.kind = KEY_IDENTITY;
-    key.account = g_req.account;
-    spark_key_build_path(&key);
-    if (!plat_derive_secp256k1(key.path, key.depth, priv)) {
+    if (!spark_key_derive_account_key(KEY_IDENTITY, g_req.account, priv)) {
         sw = SW_INTERNAL;
     } else if (g_req.mode == P1_SCHNORR) {
         uint8_t aux[32];

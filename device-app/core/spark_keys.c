@@ -1,5 +1,8 @@
 #include "spark_keys.h"
 
+#include <string.h>
+
+#include "platform.h"
 #include "sha256.h"
 
 uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len) {
@@ -60,4 +63,13 @@ const char *spark_key_name(key_kind_t kind) {
     default:
         return "Key";
     }
+}
+
+bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]) {
+    spark_key_t key;
+    memset(&key, 0, sizeof key);
+    key.kind = kind;
+    key.account = account;
+    spark_key_build_path(&key);
+    return plat_derive_secp256k1(key.path, key.depth, priv);
 }

@@ -2,6 +2,7 @@
  * purpose 8797555' = last 3 bytes of sha256("spark"); SDK src/signer/signer.ts). */
 #ifndef SPARK_SPARK_KEYS_H
 #define SPARK_SPARK_KEYS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ typedef struct {
 uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len);
 /* Fill key->path/depth from kind, account and index. */
 void spark_key_build_path(spark_key_t *key);
+/* Derives the private key of a kind that has one key per account (identity, signing base,
+ * deposit, HTLC base) into priv; false if the platform's derivation failed. */
+bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]);
 /* Short display name, e.g. "Identity". */
 const char *spark_key_name(key_kind_t kind);
 #endif
