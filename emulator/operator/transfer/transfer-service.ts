@@ -126,13 +126,7 @@ export class TransferService {
         transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
         expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
       }));
-      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
-        throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
-      }
-      crashPoint(d.index, 'send:prepared');
-      const prepared = await d.transfers.get(req.transferId);
-      if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
-      const signed = await this.signRefunds(prepared, jobs, 'transfer_refund');
+      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
       record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
       await this.abortEverywhere(req.transferId);
@@ -164,13 +158,7 @@ export class TransferService {
         transfer_id: req.transferId, receiver_identity_public_key: req.receiver, leaves: req.leaves.map(wireRefunds),
         key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
       }));
-      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
-        throw new OperatorError('INVALID_ARGUMENT', 'the claim package gives the operators shares of different tweaks');
-      }
-      crashPoint(d.index, 'claim:prepared');
-      const prepared = await d.transfers.get(req.transferId);
-      if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
-      const signed = await this.signRefunds(prepared, jobs, 'claim_refund');
+      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'claim_refund');
       record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
       // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
@@ -185,6 +173,29 @@ export class TransferService {
   }
 
   /** FROST-signs each leaf's two refunds with the wallet's shares, as prepared on this operator. */
+  /**
+   * The step a send and a claim share once every operator has prepared: all must hold shares of
+   * the same tweak (else the package lied to some of them), then the prepared leaves' refunds are
+   * FROST-signed.
+   */
+  private async agreeAndSign(
+    transferId: string,
+    digest: Uint8Array,
+    peerDigests: { tweak_digest: Uint8Array }[],
+    jobs: LeafJobs[],
+    kind: 'transfer_refund' | 'claim_refund',
+  ): Promise<LeafRefundTxs[]> {
+    const { d } = this;
+    const what = kind === 'transfer_refund' ? 'key tweak' : 'claim';
+    if (peerDigests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+      throw new OperatorError('INVALID_ARGUMENT', `the ${what} package gives the operators shares of different tweaks`);
+    }
+    crashPoint(d.index, kind === 'transfer_refund' ? 'send:prepared' : 'claim:prepared');
+    const prepared = await d.transfers.get(transferId);
+    if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
+    return this.signRefunds(prepared, jobs, kind);
+  }
+
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
     const { d } = this;
     const coordinated: CoordinatedJob[] = [];
