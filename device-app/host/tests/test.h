@@ -54,6 +54,13 @@ void suite_key_kinds(void);
 size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
                size_t len);
 void hex_to_bytes(const char *hex, uint8_t *out, size_t n);
+/* Big-endian u32 at o; returns 4. */
+size_t put_be32(uint8_t *o, uint32_t v);
+/* A KEYREF of a kind (PROTOCOL.md "Key references"): the account, then the index of a static
+ * deposit key or the id of a leaf key (other kinds ignore index and leaf). Returns its length. */
+size_t put_keyref(uint8_t *o, uint8_t kind, uint32_t account, uint32_t index, const char *leaf);
+/* An explicit-path KEYREF (kind 0x06). Returns its length. */
+size_t put_path_ref(uint8_t *o, const uint32_t *path, uint8_t depth);
 /* fresh core with the vectors' test seed; session secret = TV_SESSION_SECRET */
 void fresh_core(void);
 #endif

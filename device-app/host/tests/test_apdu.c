@@ -62,10 +62,7 @@ static void test_get_version(void) {
 
 static size_t identity_req(uint8_t *apdu, uint8_t mode, uint32_t account, const uint8_t *dg) {
     uint8_t data[36];
-    data[0] = (uint8_t)(account >> 24);
-    data[1] = (uint8_t)(account >> 16);
-    data[2] = (uint8_t)(account >> 8);
-    data[3] = (uint8_t)account;
+    put_be32(data, account);
     memcpy(data + 4, dg, 32);
     return mk_apdu(apdu, INS_SIGN_IDENTITY, mode, 0, data, sizeof data);
 }
@@ -151,13 +148,7 @@ static void test_show_pubkey(void) {
     if (k == NULL) {
         return;
     }
-    size_t l = strlen(k->leaf), n = 0;
-    ref[n++] = KEY_LEAF;
-    memset(ref + n, 0, 4);
-    n += 4;
-    ref[n++] = (uint8_t)l;
-    memcpy(ref + n, k->leaf, l);
-    n += l;
+    size_t n = put_keyref(ref, KEY_LEAF, 0, 0, k->leaf);
     size_t a = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SHOW, 0, ref, n);
     CHECK_EQ_U(host_exchange(apdu, a), 0);
     CHECK(host_screen_has("Verify key"));

@@ -12,14 +12,7 @@
 static uint8_t g_out[RESULT_CAP];
 static size_t g_out_len;
 
-static size_t put_leaf_ref(uint8_t *o, const char *leaf) {
-    size_t l = strlen(leaf);
-    o[0] = KEY_LEAF;
-    memset(o + 1, 0, 4);
-    o[5] = (uint8_t)l;
-    memcpy(o + 6, leaf, l);
-    return 6 + l;
-}
+static size_t put_leaf_ref(uint8_t *o, const char *leaf) { return put_keyref(o, KEY_LEAF, 0, 0, leaf); }
 
 static uint16_t send_split(const uint8_t *data, size_t len) {
     uint8_t apdu[300];

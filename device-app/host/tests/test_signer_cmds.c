@@ -5,17 +5,10 @@
 #include "test.h"
 #include "vectors/vectors.h"
 
-static void put_u32(uint8_t *o, uint32_t v) {
-    o[0] = (uint8_t)(v >> 24);
-    o[1] = (uint8_t)(v >> 16);
-    o[2] = (uint8_t)(v >> 8);
-    o[3] = (uint8_t)v;
-}
-
 static uint16_t htlc(uint8_t p1, uint32_t account, const char *id, size_t id_len, size_t extra) {
     uint8_t data[300], apdu[320];
     memset(data, 0, sizeof data);
-    put_u32(data, account);
+    put_be32(data, account);
     data[4] = (uint8_t)id_len;
     memcpy(data + 5, id, id_len);
     size_t n = mk_apdu(apdu, INS_HTLC_HMAC, p1, 0, data, 5 + id_len + extra);
@@ -59,8 +52,8 @@ static void test_htlc_hmac_refusals(void) {
 static uint16_t export_key(uint8_t p1, uint32_t account, uint32_t index, size_t len) {
     uint8_t data[16], apdu[32];
     memset(data, 0, sizeof data);
-    put_u32(data, account);
-    put_u32(data + 4, index);
+    put_be32(data, account);
+    put_be32(data + 4, index);
     size_t n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, p1, 0, data, len);
     return host_exchange(apdu, n);
 }

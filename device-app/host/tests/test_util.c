@@ -18,6 +18,39 @@ size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t 
     return 5 + len;
 }
 
+size_t put_be32(uint8_t *o, uint32_t v) {
+    o[0] = (uint8_t)(v >> 24);
+    o[1] = (uint8_t)(v >> 16);
+    o[2] = (uint8_t)(v >> 8);
+    o[3] = (uint8_t)v;
+    return 4;
+}
+
+size_t put_keyref(uint8_t *o, uint8_t kind, uint32_t account, uint32_t index, const char *leaf) {
+    size_t n = 0;
+    o[n++] = kind;
+    n += put_be32(o + n, account);
+    if (kind == KEY_STATIC_DEPOSIT) {
+        n += put_be32(o + n, index);
+    } else if (kind == KEY_LEAF) {
+        size_t l = strlen(leaf);
+        o[n++] = (uint8_t)l;
+        memcpy(o + n, leaf, l);
+        n += l;
+    }
+    return n;
+}
+
+size_t put_path_ref(uint8_t *o, const uint32_t *path, uint8_t depth) {
+    size_t n = 0;
+    o[n++] = KEY_EXPLICIT_PATH;
+    o[n++] = depth;
+    for (unsigned i = 0; i < depth; i++) {
+        n += put_be32(o + n, path[i]);
+    }
+    return n;
+}
+
 void hex_to_bytes(const char *hex, uint8_t *out, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned v = 0;
