@@ -117,11 +117,7 @@ static void test_identity_reject_and_errors(void) {
     CHECK_EQ_U(host_exchange(apdu, a), 0);
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Message hash"));
-    char hex[17];
-    for (int i = 0; i < 8; i++) {
-        sprintf(hex + 2 * i, "%02x", TV_SIGS[0].digest[i]);
-    }
-    CHECK(host_screen_has(hex));
+    CHECK(screen_has_hex(TV_SIGS[0].digest, 16));
     CHECK_EQ_U(host_decide(false), SW_DENIED);
     CHECK_EQ_U(g_host_reply.len, 0);
     a = identity_req(apdu, 3, 0, TV_SIGS[0].digest);
@@ -162,11 +158,7 @@ static void test_show_pubkey(void) {
     CHECK(host_screen_has(part));
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Public key"));
-    char hex[18];
-    for (int i = 0; i < 8; i++) {
-        sprintf(hex + 2 * i, "%02x", k->pub[i]);
-    }
-    CHECK(host_screen_has(hex));
+    CHECK(screen_has_hex(k->pub, 16));
     CHECK_EQ_U(host_decide(true), SW_OK);
     CHECK_BYTES(g_host_reply.data, k->pub, 33);
     /* rejected */

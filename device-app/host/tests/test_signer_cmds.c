@@ -60,7 +60,6 @@ static uint16_t export_key(uint8_t p1, uint32_t account, uint32_t index, size_t 
 
 /* The export is shown even with blind signing off, and approval returns the SDK's key. */
 static void test_export_approved_equals_sdk(void) {
-    char pub_hex[67];
     for (unsigned i = 0; i < TV_STATIC_N; i++) {
         const tv_static_t *v = &TV_STATIC[i];
         uint8_t pub[33];
@@ -75,11 +74,7 @@ static void test_export_approved_equals_sdk(void) {
         host_press(BUTTON_RIGHT);
         CHECK(host_screen_has("Public key"));
         CHECK(key_public_from_private(v->priv, pub));
-        for (unsigned j = 0; j < 33; j++) {
-            snprintf(pub_hex + 2 * j, 3, "%02x", pub[j]);
-        }
-        pub_hex[17] = '\0';
-        CHECK(host_screen_has(pub_hex)); /* the first line of the public key */
+        CHECK(screen_has_hex(pub, 17)); /* the first line of the public key */
         CHECK_EQ_U(host_decide(true), SW_OK);
         CHECK_EQ_U(g_host_reply.len, 32);
         CHECK_BYTES(g_host_reply.data, v->priv, 32);
