@@ -50,6 +50,21 @@ size_t frost_sign_chunk_apdu(uint8_t *apdu, const uint8_t *payload, size_t len, 
     return n;
 }
 
+bool frost_sign_approved_is(const uint8_t *payload, size_t len, size_t chunk, const uint8_t z[32]) {
+    uint16_t sw = send_frost_sign(payload, len, chunk);
+    if (sw != 0u) {
+        fprintf(stderr, "  FROST_SIGN answered 0x%04x instead of waiting for the review\n", sw);
+        return false;
+    }
+    sw = host_decide(true);
+    if (sw != SW_OK || g_host_reply.len != 32u || memcmp(g_host_reply.data, z, 32) != 0) {
+        fprintf(stderr, "  approved FROST_SIGN: 0x%04x with %u bytes, not the expected share\n", sw,
+                (unsigned)g_host_reply.len);
+        return false;
+    }
+    return true;
+}
+
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk) {
     uint8_t apdu[300];
     size_t off = 0, take;
