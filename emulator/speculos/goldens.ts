@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SpeculosDriver } from './driver.js';
 import { SpeculosError } from './errors.js';
+import { pageTitle, type PageHook } from './flows.js';
 import { REPO_ROOT } from './paths.js';
 import type { SpeculosModel } from './runner.js';
 import { bitmapFromPng, bitmapToPng, diffPng, differingPixels, sameBitmap, type ScreenBitmap } from './screen-image.js';
@@ -79,6 +80,14 @@ export class GoldenFlowRecorder {
   /** Captures the current screen under `title` (the page title, usually the first text line). */
   async capture(screen: SpeculosDriver, title: string): Promise<void> {
     this.add(await stableScreen(screen), title);
+  }
+
+  /**
+   * A page hook for flows.review and startApprover: each page a walk shows is captured under its
+   * title, e.g. `startApprover(screen, titles, { onPage: recorder.pageHook(screen) })`.
+   */
+  pageHook(screen: SpeculosDriver): PageHook {
+    return async (texts) => this.capture(screen, pageTitle(texts));
   }
 
   add(bitmap: ScreenBitmap, title: string): void {

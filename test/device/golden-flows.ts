@@ -5,7 +5,7 @@ import type { SparkLedgerApp } from '../../src/device/app.js';
 import { UserRejectedError } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 import type { ExitSweepRequest, FrostSignRequest } from '../../src/device/messages.js';
-import { has, pageTitle, type PageHook, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { has, type PageHook, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 import { GoldenFlowRecorder } from '../../emulator/speculos/goldens.js';
 import type { SpeculosModel } from '../../emulator/speculos/runner.js';
 import type { SpeculosDriver } from '../../emulator/speculos/driver.js';
@@ -163,7 +163,7 @@ export function describeGoldens(model: SpeculosModel, flows: readonly GoldenFlow
       it(flow.name, async () => {
         const recorder = new GoldenFlowRecorder(model, flow.name);
         const shot = async (title: string): Promise<void> => recorder.capture(dev.screen, title);
-        await flow.walk({ dev, shot, onPage: async (texts) => shot(pageTitle(texts)) });
+        await flow.walk({ dev, shot, onPage: recorder.pageHook(dev.screen) });
         recorder.verify();
       });
     }
