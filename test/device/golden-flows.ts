@@ -114,8 +114,11 @@ async function frostSign(app: SparkLedgerApp, key: KeyRef): Promise<Uint8Array> 
   return await app.frostSign(req);
 }
 
-/** A sweep of a 100,000-sat exit output to a fixed regtest P2WPKH address, fee 1,000 sats. */
-function exitSweep(refundKey: KeyRef): ExitSweepRequest {
+const P2WPKH = Uint8Array.from([0x00, 0x14, ...fixed('destination').slice(0, 20)]);
+const P2TR = Uint8Array.from([0x51, 0x20, ...fixed('taproot destination')]); // the longest address (bech32m)
+
+/** A sweep of a 100,000-sat exit output to a fixed regtest address, fee 1,000 sats. */
+function exitSweep(refundKey: KeyRef, script = P2WPKH): ExitSweepRequest {
   return {
     refundKey,
     network: 'regtest',
@@ -123,7 +126,7 @@ function exitSweep(refundKey: KeyRef): ExitSweepRequest {
     locktime: 0,
     prevout: { txid: fixed('prevout'), vout: 1, amount: 100_000n },
     sequence: 2000,
-    output: { script: Uint8Array.from([0x00, 0x14, ...fixed('destination').slice(0, 20)]), amount: 99_000n },
+    output: { script, amount: 99_000n },
   };
 }
 
@@ -137,6 +140,8 @@ const receiver = secp256k1.getPublicKey(fixed('receiver'), true);
 export const GOLDEN_FLOWS: readonly GoldenFlow[] = [
   menus,
   reviewFlow('verify-key-identity', 'Verify key', (app) => app.getPublicKey({ kind: 'identity', account: 0 }, { display: true })),
+  reviewFlow('verify-key-signing-base', 'Verify key', (app) => app.getPublicKey({ kind: 'signingBase', account: 0 }, { display: true })),
+  reviewFlow('verify-key-htlc-base', 'Verify key', (app) => app.getPublicKey({ kind: 'htlcPreimage', account: 255 }, { display: true })),
   reviewFlow('verify-key-static-deposit', 'Verify key', (app) => app.getPublicKey({ kind: 'staticDeposit', account: 2, index: 7 }, { display: true })),
   reviewFlow('verify-key-leaf-id', 'Verify key', (app) => app.getPublicKey(leaf, { display: true })),
   reviewFlow('verify-key-leaf-path', 'Verify key', (app) => app.getPublicKey({ kind: 'path', path: [8797555 + H, H, 1 + H, 12345 + H] }, { display: true })),
@@ -149,6 +154,7 @@ export const GOLDEN_FLOWS: readonly GoldenFlow[] = [
   reviewFlow('export-static-key', 'Export key', (app) => app.exportStaticDepositKey(0)),
   reviewFlow('key-split-send-leaf', 'Send leaf', (app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey: receiver, threshold: 2, numShares: 3 })),
   reviewFlow('exit-sweep-leaf', 'Exit sweep', (app) => app.signExitSweep(exitSweep(leaf))),
+  reviewFlow('exit-sweep-leaf-p2tr', 'Exit sweep', (app) => app.signExitSweep(exitSweep(leaf, P2TR))),
   reviewFlow('exit-sweep-identity', 'Exit sweep', (app) => app.signExitSweep(exitSweep({ kind: 'identity', account: 0 }))),
 ];
 
