@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "bip340.h"
 #include "ge.h"
 #include "ge_multi.h"
 #include "h2f.h"
@@ -173,19 +174,6 @@ static frost_err_t group_commitment(fe_t *rx, fe_t *ry, sc_t *rho_user, const ui
     return ge_to_affine(rx, ry, &R) ? FROST_OK : FROST_ERR_DEGENERATE;
 }
 
-/* Step 5: c = int(tagged "BIP0340/challenge"(R.x || Q.x || msg)) mod n */
-static void bip340_challenge(sc_t *c, const uint8_t rx[32], const uint8_t qx[32],
-                             const uint8_t msg[32]) {
-    sha256_ctx_t hc;
-    uint8_t h[32];
-    tagged_init(&hc, "BIP0340/challenge");
-    sha256_update(&hc, rx, 32u);
-    sha256_update(&hc, qx, 32u);
-    sha256_update(&hc, msg, 32u);
-    sha256_final(&hc, h);
-    (void)sc_from_bytes_reduce(c, h);
-}
-
 frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33],
                           const frost_commit_ref_t *ops, uint32_t n_ops,
                           const uint8_t user_hiding[33], const uint8_t user_binding[33],
@@ -215,7 +203,7 @@ frost_err_t frost_prepare(const uint8_t msg[32], const uint8_t verifying_key[33]
     fe_to_bytes(rxb, &rx);
     plan->r_enc[0] = (uint8_t)(0x02u | plan->r_odd);
     memcpy(plan->r_enc + 1, rxb, 32u);
-    bip340_challenge(&plan->c, rxb, qx, msg);
+    bip340_challenge(&plan->c, rxb, qx, msg); /* step 5: c over R.x, Q.x and the message */
     return FROST_OK;
 }
 

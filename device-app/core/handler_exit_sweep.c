@@ -148,7 +148,7 @@ void handle_exit_sweep(const apdu_t *a) {
         core_reply_sw(SW_BAD_DATA);
         return;
     }
-    if (g_req.leaf.kind != KEY_LEAF && g_req.leaf.kind != KEY_IDENTITY) {
+    if (key_policy_named_by(&g_req.leaf, KEY_USE_SIGN_EXIT_SWEEP) != SW_OK) {
         /* the keys Spark refunds pay: a leaf key (owned leaf), the identity key (a received,
          * unclaimed transfer's intermediate refund) */
         core_reply_sw(SW_PATH_REFUSED);

@@ -34,6 +34,9 @@ void handle_get_pubkey(const apdu_t *a) {
     if (sw == SW_OK && !rd_finished(&r)) {
         sw = r.err ? SW_WRONG_LENGTH : SW_BAD_DATA;
     }
+    if (sw == SW_OK) {
+        sw = key_policy_named_by(&key, KEY_USE_GET_PUBLIC_KEY); /* every kind, by the table */
+    }
     if (sw != SW_OK) {
         core_reply_sw(sw);
         return;

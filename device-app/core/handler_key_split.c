@@ -158,8 +158,8 @@ static void on_decision(bool approved) {
  * derive (PROTOCOL.md, "Why each command accepts the keys it does"). */
 static uint16_t parse_leaf(reader_t *r) {
     uint16_t sw = keyref_parse(r, &g_req.leaf);
-    if (sw == SW_OK && g_req.leaf.kind != KEY_LEAF) {
-        sw = SW_PATH_REFUSED;
+    if (sw == SW_OK) {
+        sw = key_policy_named_by(&g_req.leaf, KEY_USE_KEY_SPLIT);
     }
     return sw;
 }

@@ -25,31 +25,12 @@ uint16_t key_policy_check_path(const uint32_t *path, uint32_t depth, spark_key_t
         return SW_PATH_REFUSED;
     }
     key->account = account;
-    if (depth == 3u) {
-        switch (branch) {
-        case 0u:
-            key->kind = KEY_IDENTITY;
-            break;
-        case 1u:
-            key->kind = KEY_SIGNING_BASE;
-            break;
-        case 2u:
-            key->kind = KEY_DEPOSIT;
-            break;
-        case 4u:
-            key->kind = KEY_HTLC_BASE;
-            break;
-        default:
-            return SW_PATH_REFUSED;
-        }
-    } else {
-        if (branch == 1u) {
-            key->kind = KEY_LEAF;
-        } else if (branch == 3u) {
-            key->kind = KEY_STATIC_DEPOSIT;
-        } else {
-            return SW_PATH_REFUSED;
-        }
+    const key_kind_info_t *info = key_kind_by_path(depth, branch);
+    if (info == NULL) {
+        return SW_PATH_REFUSED;
+    }
+    key->kind = info->kind;
+    if (depth == 4u) {
         key->index = path[3] & ~HARDENED;
     }
     spark_key_build_path(key);
@@ -92,14 +73,15 @@ uint16_t keyref_parse(reader_t *r, spark_key_t *key) {
         }
         return key_policy_check_path(path, depth, key);
     }
-    if (kind > (uint8_t)KEY_LEAF) {
+    const key_kind_info_t *info = key_kind_by_tag(kind);
+    if (info == NULL) {
         return SW_BAD_DATA;
     }
-    key->kind = (key_kind_t)kind;
+    key->kind = info->kind;
     key->account = rd_u32(r);
-    if (kind == (uint8_t)KEY_STATIC_DEPOSIT) {
+    if (info->fields == KEYREF_ACCOUNT_INDEX) {
         key->index = rd_u32(r);
-    } else if (kind == (uint8_t)KEY_LEAF) {
+    } else if (info->fields == KEYREF_ACCOUNT_LEAF_ID) {
         uint8_t len = rd_u8(r);
         const uint8_t *id = rd_bytes(r, len);
         if (r->err) {
@@ -124,7 +106,9 @@ uint16_t keyref_parse(reader_t *r, spark_key_t *key) {
 }
 
 uint32_t key_policy_frost_allowed(const spark_key_t *key) {
-    return (key->kind == KEY_LEAF || key->kind == KEY_DEPOSIT || key->kind == KEY_STATIC_DEPOSIT)
-               ? 1u
-               : 0u;
+    return key_kind_named_by(key->kind, KEY_USE_FROST_SIGN) ? 1u : 0u;
+}
+
+uint16_t key_policy_named_by(const spark_key_t *key, uint8_t command) {
+    return key_kind_named_by(key->kind, command) ? SW_OK : SW_PATH_REFUSED;
 }

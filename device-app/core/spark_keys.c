@@ -13,56 +13,22 @@ uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len) {
 }
 
 void spark_key_build_path(spark_key_t *key) {
+    const key_kind_info_t *info = key_kind_by_tag((uint8_t)key->kind);
+    if (info == NULL) {
+        info = &KEY_KINDS[KEY_LEAF]; /* an unresolved kind builds a leaf path, as it always did */
+    }
     key->path[0] = SPARK_PURPOSE | HARDENED;
     key->path[1] = key->account | HARDENED;
-    key->depth = 3u;
-    switch (key->kind) {
-    case KEY_IDENTITY:
-        key->path[2] = 0u | HARDENED;
-        break;
-    case KEY_SIGNING_BASE:
-        key->path[2] = 1u | HARDENED;
-        break;
-    case KEY_DEPOSIT:
-        key->path[2] = 2u | HARDENED;
-        break;
-    case KEY_STATIC_DEPOSIT:
-        key->path[2] = 3u | HARDENED;
+    key->path[2] = (uint32_t)info->branch | HARDENED;
+    key->depth = info->depth;
+    if (info->depth == 4u) {
         key->path[3] = key->index | HARDENED;
-        key->depth = 4u;
-        break;
-    case KEY_HTLC_BASE:
-        key->path[2] = 4u | HARDENED;
-        break;
-    case KEY_LEAF:
-    case KEY_EXPLICIT_PATH:
-    default:
-        /* leaf keys are children of the signing base */
-        key->path[2] = 1u | HARDENED;
-        key->path[3] = key->index | HARDENED;
-        key->depth = 4u;
-        break;
     }
 }
 
 const char *spark_key_name(key_kind_t kind) {
-    switch (kind) {
-    case KEY_IDENTITY:
-        return "Identity";
-    case KEY_SIGNING_BASE:
-        return "Signing base";
-    case KEY_DEPOSIT:
-        return "Deposit";
-    case KEY_STATIC_DEPOSIT:
-        return "Static deposit";
-    case KEY_HTLC_BASE:
-        return "HTLC base";
-    case KEY_LEAF:
-        return "Leaf";
-    case KEY_EXPLICIT_PATH:
-    default:
-        return "Key";
-    }
+    const key_kind_info_t *info = key_kind_by_tag((uint8_t)kind);
+    return info != NULL ? info->name : "Key";
 }
 
 bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]) {

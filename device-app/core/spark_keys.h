@@ -1,4 +1,4 @@
-/* spark_keys.h - Spark key kinds and their BIP32 paths (docs/keys-and-frost.md, section "Spark keys":
+/* spark_keys.h - resolved Spark keys and their BIP32 paths (the kinds: key_kinds.h) (docs/keys-and-frost.md, section "Spark keys":
  * purpose 8797555' = last 3 bytes of sha256("spark"); SDK src/signer/signer.ts). */
 #ifndef SPARK_SPARK_KEYS_H
 #define SPARK_SPARK_KEYS_H
@@ -6,21 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "key_kinds.h"
+
 #define SPARK_PURPOSE 8797555u
 #define HARDENED 0x80000000u
 #define SPARK_MAX_ACCOUNT 255u
 #define SPARK_LEAF_ID_MAX 64u
 #define SPARK_MAX_DEPTH 4u
-
-typedef enum {
-    KEY_IDENTITY = 0,
-    KEY_SIGNING_BASE = 1,
-    KEY_DEPOSIT = 2,
-    KEY_STATIC_DEPOSIT = 3,
-    KEY_HTLC_BASE = 4,
-    KEY_LEAF = 5,
-    KEY_EXPLICIT_PATH = 6 /* wire kind only: resolved to one of the above, or refused */
-} key_kind_t;
 
 /* A resolved, policy-checked Spark key. */
 typedef struct {
@@ -35,11 +27,11 @@ typedef struct {
 
 /* Leaf index: u32_be(sha256(leafId)[0..4]) mod 2^31 (hardened bit added by the path). */
 uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len);
-/* Fill key->path/depth from kind, account and index. */
+/* Fill key->path/depth from kind, account and index (the kind's path shape in key_kinds.c). */
 void spark_key_build_path(spark_key_t *key);
 /* Derives the private key of a kind that has one key per account (identity, signing base,
  * deposit, HTLC base) into priv; false if the platform's derivation failed. */
 bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]);
-/* Short display name, e.g. "Identity". */
+/* Short display name, e.g. "Identity" (key_kinds.c); "Key" for a kind that is not one. */
 const char *spark_key_name(key_kind_t kind);
 #endif

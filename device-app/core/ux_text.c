@@ -63,22 +63,14 @@ void page_add_sats(ux_page_t *p, const char *prefix, uint64_t sats) { add_decima
 
 void page_add_hex(ux_page_t *p, const uint8_t *data, size_t len, size_t per_line) {
     static const char HEX[] = "0123456789abcdef";
-    size_t total = 2u * len, done = 0;
-    if (per_line == 0u || per_line > UX_LINE_CHARS) {
-        per_line = UX_LINE_CHARS;
+    char text[UX_MAX_LINES * UX_LINE_CHARS + 1u]; /* more hex digits would not fit a page */
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 2u < sizeof text; i++) {
+        text[n++] = HEX[data[i] >> 4];
+        text[n++] = HEX[data[i] & 15u];
     }
-    while (done < total) {
-        char *l = next_line(p);
-        if (l == NULL) {
-            return;
-        }
-        size_t k = 0;
-        for (; k < per_line && done < total; k++, done++) {
-            uint8_t b = data[done / 2u];
-            l[k] = HEX[(done % 2u) == 0u ? (b >> 4) : (b & 15u)];
-        }
-        l[k] = '\0';
-    }
+    text[n] = '\0';
+    page_add_wrapped(p, text, per_line);
 }
 
 void page_add_wrapped(ux_page_t *p, const char *text, size_t per_line) {

@@ -1,5 +1,5 @@
 import type { SpeculosDriver } from './driver.js';
-import { review } from './flows.js';
+import { review, type WalkOptions } from './flows.js';
 
 /** What one approved review showed: the text of every page, in order. */
 export type ReviewPages = string[][];
@@ -15,9 +15,9 @@ export interface Approver {
  * Approves, with the buttons, every review that starts with one of `titles`, as a user at the
  * device would while the wallet runs (the SDK asks for many signatures per flow). Each review is
  * walked page by page to "Approve" (flows.review), and its pages are recorded for the test to
- * check what was shown.
+ * check what was shown; `opts.onPage` sees every page as it is shown (e.g. to capture goldens).
  */
-export function startApprover(screen: SpeculosDriver, titles: readonly string[]): Approver {
+export function startApprover(screen: SpeculosDriver, titles: readonly string[], opts: WalkOptions = {}): Approver {
   const reviews: ReviewPages[] = [];
   let stopped = false;
   const loop = (async () => {
@@ -30,7 +30,7 @@ export function startApprover(screen: SpeculosDriver, titles: readonly string[])
       }
       const title = titles.find((x) => texts.includes(x));
       if (title === undefined) continue;
-      reviews.push(await review(screen, title, 'approve'));
+      reviews.push(await review(screen, title, 'approve', opts));
     }
   })();
   return {

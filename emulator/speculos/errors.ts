@@ -7,7 +7,9 @@ export type SpeculosErrorCode =
   | 'EXITED'
   | 'HTTP_ERROR'
   | 'SCREEN_TIMEOUT'
-  | 'BUILD_FAILED';
+  | 'BUILD_FAILED'
+  | 'BAD_IMAGE'
+  | 'GOLDEN_MISMATCH';
 
 export class SpeculosError extends Error {
   readonly code: SpeculosErrorCode;

@@ -4,7 +4,8 @@ import type { SpeculosDriver } from './driver.js';
  * Screen flows as a user walks them (device-app/PROTOCOL.md, "Screens"). Each step waits for the
  * screen it expects before pressing, so button presses never race the app's redraw.
  */
-const has =
+/** A screen condition: every one of `words` is a text line on screen. */
+export const has =
   (...words: string[]) =>
   (texts: string[]): boolean =>
     words.every((w) => texts.includes(w));
@@ -46,18 +47,35 @@ export async function quitApp(screen: SpeculosDriver): Promise<void> {
 }
 
 /**
+ * Called with the text of each page a walk shows, while that page is on screen (before the next
+ * press): e.g. a golden recorder capturing it (emulator/speculos/goldens.ts).
+ */
+export type PageHook = (texts: string[]) => Promise<void>;
+
+export interface WalkOptions {
+  onPage?: PageHook;
+}
+
+/**
  * Walks a review that starts with `firstTitle` page by page to "Approve" (or on to "Reject") and
  * confirms with both buttons. Returns the text of every page seen, for the caller to check what
  * the user was shown.
  */
-export async function review(screen: SpeculosDriver, firstTitle: string, decision: 'approve' | 'reject'): Promise<string[][]> {
+export async function review(
+  screen: SpeculosDriver,
+  firstTitle: string,
+  decision: 'approve' | 'reject',
+  opts: WalkOptions = {},
+): Promise<string[][]> {
   const target = decision === 'approve' ? 'Approve' : 'Reject';
   let texts = await screen.waitForScreen(has(firstTitle));
+  await opts.onPage?.(texts);
   const pages: string[][] = [texts];
   for (let i = 0; i < 12 && !texts.includes(target); i++) {
     const before = JSON.stringify(texts);
     await screen.press('right');
     texts = await screen.waitForScreen((t) => t.length > 0 && JSON.stringify(t) !== before);
+    await opts.onPage?.(texts);
     pages.push(texts);
   }
   if (!texts.includes(target)) {
@@ -67,11 +85,18 @@ export async function review(screen: SpeculosDriver, firstTitle: string, decisio
   return pages;
 }
 
+const NAV_HINTS = new Set(['<', '>']);
+
+/** A page's title: its first text that is not a "<" / ">" navigation hint. */
+export function pageTitle(texts: string[]): string {
+  return texts.find((t) => !NAV_HINTS.has(t)) ?? '';
+}
+
 /** The body text of the page titled `title` (nav hints removed). */
 export function pageBody(pages: string[][], title: string): string[] {
   const page = pages.find((p) => p.includes(title));
   if (page === undefined) {
     throw new Error(`no page titled "${title}" among ${JSON.stringify(pages)}`);
   }
-  return page.filter((t) => t !== title && t !== '<' && t !== '>');
+  return page.filter((t) => t !== title && !NAV_HINTS.has(t));
 }

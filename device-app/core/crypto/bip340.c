@@ -8,13 +8,32 @@
 #include "ct.h"
 #include "wipe.h"
 
+/* int(tagged_hash(tag, a || b || m)) mod n: the nonce and the challenge of BIP340 alike. The
+ * digest is wiped: for the nonce it is secret. */
+static void hash3_reduce(sc_t *out, const char *tag, const uint8_t a[32], const uint8_t b[32],
+                         const uint8_t m[32]) {
+    sha256_ctx_t c;
+    uint8_t h[32];
+    tagged_init(&c, tag);
+    sha256_update(&c, a, 32u);
+    sha256_update(&c, b, 32u);
+    sha256_update(&c, m, 32u);
+    sha256_final(&c, h);
+    (void)sc_from_bytes_reduce(out, h);
+    wipe(h, sizeof h);
+    wipe(&c, sizeof c);
+}
+
+void bip340_challenge(sc_t *e, const uint8_t rx[32], const uint8_t px[32], const uint8_t msg[32]) {
+    hash3_reduce(e, "BIP0340/challenge", rx, px, msg);
+}
+
 uint32_t bip340_sign(const uint8_t priv[32], const uint8_t msg[32], const uint8_t aux[32],
                      uint8_t sig[64]) {
     sc_t d, k, e, s;
     ge_t P, R;
     fe_t px, py, rx, ry;
     uint8_t pxb[32], rxb[32], t[32], h[32];
-    sha256_ctx_t c;
     uint32_t ok;
 
     ok = sc_from_bytes_nonzero(&d, priv);
@@ -30,12 +49,7 @@ uint32_t bip340_sign(const uint8_t priv[32], const uint8_t msg[32], const uint8_
         t[i] = (uint8_t)(t[i] ^ h[i]);
     }
     /* k' = int(hash_nonce(t || P.x || m)) mod n */
-    tagged_init(&c, "BIP0340/nonce");
-    sha256_update(&c, t, 32u);
-    sha256_update(&c, pxb, 32u);
-    sha256_update(&c, msg, 32u);
-    sha256_final(&c, h);
-    (void)sc_from_bytes_reduce(&k, h);
+    hash3_reduce(&k, "BIP0340/nonce", t, pxb, msg);
     ok &= sc_is_zero(&k) ^ 1u;
 
     ge_mul_gen(&R, &k);
@@ -43,13 +57,7 @@ uint32_t bip340_sign(const uint8_t priv[32], const uint8_t msg[32], const uint8_
     sc_cond_neg(&k, &k, fe_is_odd(&ry));
     fe_to_bytes(rxb, &rx);
 
-    /* e = int(hash_challenge(R.x || P.x || m)) mod n */
-    tagged_init(&c, "BIP0340/challenge");
-    sha256_update(&c, rxb, 32u);
-    sha256_update(&c, pxb, 32u);
-    sha256_update(&c, msg, 32u);
-    sha256_final(&c, h);
-    (void)sc_from_bytes_reduce(&e, h);
+    bip340_challenge(&e, rxb, pxb, msg);
 
     sc_mul(&s, &e, &d);
     sc_add(&s, &s, &k);
@@ -73,19 +81,12 @@ uint32_t bip340_verify(const uint8_t pkx[32], const uint8_t msg[32], const uint8
     ge_t pts[2], R;
     sc_t k[2];
     fe_t r, x, y;
-    uint8_t h[32];
-    sha256_ctx_t c;
     if (!ge_lift_x(&pts[1], pkx) || !fe_from_bytes(&r, sig) ||
         sc_from_bytes_reduce(&k[0], sig + 32)) {
         return 0u; /* bad key, r >= p or s >= n */
     }
-    /* e = int(hash_challenge(r || P.x || m)) mod n; R = s G - e P */
-    tagged_init(&c, "BIP0340/challenge");
-    sha256_update(&c, sig, 32u);
-    sha256_update(&c, pkx, 32u);
-    sha256_update(&c, msg, 32u);
-    sha256_final(&c, h);
-    (void)sc_from_bytes_reduce(&k[1], h);
+    /* R = s G - e P */
+    bip340_challenge(&k[1], sig, pkx, msg);
     sc_neg(&k[1], &k[1]);
     ge_set_generator(&pts[0]);
     if (!ge_mul_multi_vartime(&R, k, pts, 2u) || !ge_to_affine(&x, &y, &R)) {

@@ -140,35 +140,16 @@ static void handlers(void) {
     expect(host_exchange(apdu, n) == SW_BAD_DATA, "ecies tampered");
     /* KEY_SPLIT claim (decrypt, subtract the poisoned leaf key, VSS) and transfer (approved) */
     uint8_t kreq[250];
-    size_t kn = 0;
-    kreq[kn++] = KEY_SPLIT_CLAIM;
-    kreq[kn++] = 2;
-    kreq[kn++] = 3;
-    memset(kreq + kn, 0, 4);
-    kn += 4;
-    memcpy(kreq + kn, TV_ECIES[0].ct, 129);
-    kn += 129;
-    const uint8_t leaf_ref[7] = {KEY_LEAF, 0, 0, 0, 0, 1, 'x'};
-    memcpy(kreq + kn, leaf_ref, sizeof leaf_ref);
-    kn += sizeof leaf_ref;
+    size_t kn = put_key_split_claim(kreq, 2, 3, 0, TV_ECIES[0].ct, "x");
     n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
     expect(host_exchange(apdu, n) == SW_OK, "key split claim");
-    kn = 0;
-    kreq[kn++] = KEY_SPLIT_TRANSFER;
-    kreq[kn++] = 2;
-    kreq[kn++] = 3;
-    memcpy(kreq + kn, leaf_ref, sizeof leaf_ref);
-    kn += sizeof leaf_ref;
-    memcpy(kreq + kn, TV_KEYS[0].pub, 33);
-    kn += 33;
+    kn = put_key_split_transfer(kreq, 2, 3, "x", TV_KEYS[0].pub);
     n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
     expect(host_exchange(apdu, n) == 0, "key split transfer review");
     expect(host_decide(true) == SW_OK, "key split transfer");
     /* SIGN_EXIT_SWEEP: tweak the poisoned leaf key and sign (approved) */
     uint8_t sreq[200];
-    size_t sn = 0;
-    memcpy(sreq, leaf_ref, sizeof leaf_ref);
-    sn += sizeof leaf_ref;
+    size_t sn = put_keyref(sreq, KEY_LEAF, 0, 0, "x");
     sreq[sn++] = 2; /* regtest */
     memset(sreq + sn, 0, 4 + 4 + 32 + 4);
     sreq[sn + 3] = 2; /* version 2 */

@@ -84,17 +84,11 @@ static uint16_t exchange(const uint8_t *apdu, size_t len, bool raw) {
 static void send_sign(const uint8_t *payload, size_t n, size_t chunk, unsigned max_chunks,
                       size_t ref_off, bool exact, const tv_frost_t *v) {
     uint8_t apdu[300];
-    size_t off = 0;
+    size_t off = 0, take;
     unsigned sent = 0;
     do {
-        size_t take = n - off < chunk ? n - off : chunk;
+        size_t a = frost_sign_chunk_apdu(apdu, payload, n, off, chunk, &take);
         bool last = off + take == n;
-        size_t a = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
-                           last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, take);
-        if (take == 0) {
-            apdu[4] = 0;
-            a = 5;
-        }
         uint16_t sw = exchange(apdu, a, false);
         off += take;
         sent++;

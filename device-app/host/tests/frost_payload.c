@@ -5,27 +5,8 @@
 #include "core_includes.h"
 #include "test.h"
 
-static size_t put_u32(uint8_t *o, uint32_t v) {
-    o[0] = (uint8_t)(v >> 24);
-    o[1] = (uint8_t)(v >> 16);
-    o[2] = (uint8_t)(v >> 8);
-    o[3] = (uint8_t)v;
-    return 4;
-}
-
 size_t tv_keyref(const tv_frost_t *v, uint8_t *out) {
-    size_t n = 0;
-    out[n++] = v->kind;
-    n += put_u32(out + n, v->account);
-    if (v->kind == KEY_STATIC_DEPOSIT) {
-        n += put_u32(out + n, v->index);
-    } else if (v->kind == KEY_LEAF) {
-        size_t l = strlen(v->leaf);
-        out[n++] = (uint8_t)l;
-        memcpy(out + n, v->leaf, l);
-        n += l;
-    }
-    return n;
+    return put_keyref(out, v->kind, v->account, v->index, v->leaf);
 }
 
 size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
@@ -34,7 +15,7 @@ size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
     n += 32;
     memcpy(out + n, v->vk, 33);
     n += 33;
-    n += put_u32(out + n, ref);
+    n += put_be32(out + n, ref);
     memcpy(out + n, v->hiding, 33);
     n += 33;
     memcpy(out + n, v->binding, 33);
@@ -56,22 +37,43 @@ size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
     return n;
 }
 
+size_t frost_sign_chunk_apdu(uint8_t *apdu, const uint8_t *payload, size_t len, size_t off, size_t chunk,
+                             size_t *take) {
+    *take = len - off < chunk ? len - off : chunk;
+    bool last = off + *take == len;
+    size_t n = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
+                       last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, *take);
+    if (*take == 0) {
+        apdu[4] = 0;
+        n = 5;
+    }
+    return n;
+}
+
+bool frost_sign_approved_is(const uint8_t *payload, size_t len, size_t chunk, const uint8_t z[32]) {
+    uint16_t sw = send_frost_sign(payload, len, chunk);
+    if (sw != 0u) {
+        fprintf(stderr, "  FROST_SIGN answered 0x%04x instead of waiting for the review\n", sw);
+        return false;
+    }
+    sw = host_decide(true);
+    if (sw != SW_OK || g_host_reply.len != 32u || memcmp(g_host_reply.data, z, 32) != 0) {
+        fprintf(stderr, "  approved FROST_SIGN: 0x%04x with %u bytes, not the expected share\n", sw,
+                (unsigned)g_host_reply.len);
+        return false;
+    }
+    return true;
+}
+
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk) {
     uint8_t apdu[300];
-    size_t off = 0;
+    size_t off = 0, take;
     uint16_t sw = 0;
     do {
-        size_t take = len - off < chunk ? len - off : chunk;
-        bool last = off + take == len;
-        size_t n = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
-                           last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, take);
-        if (take == 0) {
-            apdu[4] = 0;
-            n = 5;
-        }
+        size_t n = frost_sign_chunk_apdu(apdu, payload, len, off, chunk, &take);
         sw = host_exchange(apdu, n);
         off += take;
-        if (!last && sw != SW_OK) {
+        if (off < len && sw != SW_OK) {
             return sw;
         }
     } while (off < len);

@@ -48,11 +48,27 @@ void suite_signer_cmds(void);
 void suite_ecies(void);
 void suite_key_split(void);
 void suite_exit_sweep(void);
+void suite_key_kinds(void);
 
 /* helpers (test_util.c) */
 size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
                size_t len);
 void hex_to_bytes(const char *hex, uint8_t *out, size_t n);
+/* The screen shows the first `digits` lowercase hex digits of data on one line. */
+bool screen_has_hex(const uint8_t *data, size_t digits);
+/* Big-endian u32 at o; returns 4. */
+size_t put_be32(uint8_t *o, uint32_t v);
+/* A KEYREF of a kind (PROTOCOL.md "Key references"): the account, then the index of a static
+ * deposit key or the id of a leaf key (other kinds ignore index and leaf). Returns its length. */
+size_t put_keyref(uint8_t *o, uint8_t kind, uint32_t account, uint32_t index, const char *leaf);
+/* An explicit-path KEYREF (kind 0x06). Returns its length. */
+size_t put_path_ref(uint8_t *o, const uint32_t *path, uint8_t depth);
+/* KEY_SPLIT requests (PROTOCOL.md 0x32) for the leaf key of account 0 with id `leaf`: a transfer
+ * to `receiver`, a claim of the 129-byte ECIES ciphertext ct to `account`'s identity key.
+ * Return their length. */
+size_t put_key_split_transfer(uint8_t *o, uint8_t t, uint8_t n, const char *leaf, const uint8_t receiver[33]);
+size_t put_key_split_claim(uint8_t *o, uint8_t t, uint8_t n, uint32_t account, const uint8_t ct[129],
+                           const char *leaf);
 /* fresh core with the vectors' test seed; session secret = TV_SESSION_SECRET */
 void fresh_core(void);
 #endif

@@ -46,10 +46,7 @@ static void test_adaptor_sign_spends_all_earlier(void) {
     host_enable_blind_signing();
     issue_commitments_until(5); /* references 0..5 outstanding */
     size_t n = tv_frost_payload(a, a->ref, payload);
-    CHECK_EQ_U(send_frost_sign(payload, n, 200), 0);
-    CHECK_EQ_U(host_decide(true), SW_OK);
-    CHECK_EQ_U(g_host_reply.len, 32);
-    CHECK_BYTES(g_host_reply.data, a->z, 32); /* byte for byte the SDK's signFrost */
+    CHECK(frost_sign_approved_is(payload, n, 200, a->z)); /* byte for byte the SDK's signFrost */
     /* the exact SDK packages of the non-adaptor vectors: refused before anything else */
     n = tv_frost_payload(&TV_FROST[0], TV_FROST[0].ref, payload);
     CHECK_EQ_U(send_frost_sign(payload, n, 255), SW_NONCE_UNKNOWN);
@@ -112,9 +109,7 @@ static void test_non_adaptor_keeps_others(void) {
     }
     CHECK_EQ_U(probe(5), SW_NONCE_MISMATCH); /* still outstanding */
     size_t n = tv_frost_payload(a, a->ref, payload);
-    CHECK_EQ_U(send_frost_sign(payload, n, 255), 0);
-    CHECK_EQ_U(host_decide(true), SW_OK);
-    CHECK_BYTES(g_host_reply.data, a->z, 32);
+    CHECK(frost_sign_approved_is(payload, n, 255, a->z));
     check_all_unknown(2, 4, 99); /* now the adaptor sign spent 2 and 4 (3 was rejected) */
 }
 
@@ -134,9 +129,7 @@ static void test_adaptor_without_consume_spends_nothing(void) {
         CHECK_EQ_U(probe(r), SW_NONCE_MISMATCH);
     }
     n = tv_frost_payload(a, a->ref, payload);
-    CHECK_EQ_U(send_frost_sign(payload, n, 200), 0);
-    CHECK_EQ_U(host_decide(true), SW_OK);
-    CHECK_BYTES(g_host_reply.data, a->z, 32);
+    CHECK(frost_sign_approved_is(payload, n, 200, a->z));
 }
 
 void suite_adaptor_rule(void) {

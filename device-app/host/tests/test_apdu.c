@@ -62,10 +62,7 @@ static void test_get_version(void) {
 
 static size_t identity_req(uint8_t *apdu, uint8_t mode, uint32_t account, const uint8_t *dg) {
     uint8_t data[36];
-    data[0] = (uint8_t)(account >> 24);
-    data[1] = (uint8_t)(account >> 16);
-    data[2] = (uint8_t)(account >> 8);
-    data[3] = (uint8_t)account;
+    put_be32(data, account);
     memcpy(data + 4, dg, 32);
     return mk_apdu(apdu, INS_SIGN_IDENTITY, mode, 0, data, sizeof data);
 }
@@ -85,30 +82,30 @@ static void test_identity_signatures(void) {
     host_enable_blind_signing();
     for (unsigned i = 0; i < TV_SIGS_N; i++) {
         const tv_sig_t *v = &TV_SIGS[i];
-        size_t a = identity_req(apdu, P1_ECDSA_DER, 0, v->digest);
-        CHECK_EQ_U(host_exchange(apdu, a), 0);
-        CHECK(host_screen_has("Blind signing"));
-        CHECK(host_screen_has("Identity key"));
-        CHECK(host_screen_has("ECDSA"));
-        CHECK_EQ_U(host_decide(true), SW_OK);
-        CHECK_EQ_U(g_host_reply.len, v->der_len);
-        CHECK_BYTES(g_host_reply.data, v->der, v->der_len);
-
-        a = identity_req(apdu, P1_ECDSA_COMPACT, 0, v->digest);
-        CHECK_EQ_U(host_exchange(apdu, a), 0);
-        CHECK(host_screen_has("ECDSA compact"));
-        CHECK_EQ_U(host_decide(true), SW_OK);
-        CHECK_EQ_U(g_host_reply.len, 64);
-        CHECK_BYTES(g_host_reply.data, v->compact, 64);
-
-        /* the device draws BIP340 aux randomness from its RNG: script it */
-        host_queue_random(v->aux, 32);
-        a = identity_req(apdu, P1_SCHNORR, 0, v->digest);
-        CHECK_EQ_U(host_exchange(apdu, a), 0);
-        CHECK(host_screen_has("Schnorr"));
-        CHECK_EQ_U(host_decide(true), SW_OK);
-        CHECK_EQ_U(g_host_reply.len, 64);
-        CHECK_BYTES(g_host_reply.data, v->schnorr, 64);
+        const struct {
+            uint8_t p1;
+            const char *scheme; /* as the review names it */
+            const uint8_t *sig;
+            size_t len;
+        } modes[] = {
+            {P1_ECDSA_DER, "ECDSA", v->der, v->der_len},
+            {P1_ECDSA_COMPACT, "ECDSA compact", v->compact, 64},
+            {P1_SCHNORR, "Schnorr", v->schnorr, 64},
+        };
+        for (unsigned m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+            if (modes[m].p1 == P1_SCHNORR) {
+                /* the device draws BIP340 aux randomness from its RNG: script it */
+                host_queue_random(v->aux, 32);
+            }
+            size_t a = identity_req(apdu, modes[m].p1, 0, v->digest);
+            CHECK_EQ_U(host_exchange(apdu, a), 0);
+            CHECK(host_screen_has("Blind signing"));
+            CHECK(host_screen_has("Identity key"));
+            CHECK(host_screen_has(modes[m].scheme));
+            CHECK_EQ_U(host_decide(true), SW_OK);
+            CHECK_EQ_U(g_host_reply.len, modes[m].len);
+            CHECK_BYTES(g_host_reply.data, modes[m].sig, modes[m].len);
+        }
     }
 }
 
@@ -120,11 +117,7 @@ static void test_identity_reject_and_errors(void) {
     CHECK_EQ_U(host_exchange(apdu, a), 0);
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Message hash"));
-    char hex[17];
-    for (int i = 0; i < 8; i++) {
-        sprintf(hex + 2 * i, "%02x", TV_SIGS[0].digest[i]);
-    }
-    CHECK(host_screen_has(hex));
+    CHECK(screen_has_hex(TV_SIGS[0].digest, 16));
     CHECK_EQ_U(host_decide(false), SW_DENIED);
     CHECK_EQ_U(g_host_reply.len, 0);
     a = identity_req(apdu, 3, 0, TV_SIGS[0].digest);
@@ -151,13 +144,7 @@ static void test_show_pubkey(void) {
     if (k == NULL) {
         return;
     }
-    size_t l = strlen(k->leaf), n = 0;
-    ref[n++] = KEY_LEAF;
-    memset(ref + n, 0, 4);
-    n += 4;
-    ref[n++] = (uint8_t)l;
-    memcpy(ref + n, k->leaf, l);
-    n += l;
+    size_t n = put_keyref(ref, KEY_LEAF, 0, 0, k->leaf);
     size_t a = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SHOW, 0, ref, n);
     CHECK_EQ_U(host_exchange(apdu, a), 0);
     CHECK(host_screen_has("Verify key"));
@@ -171,11 +158,7 @@ static void test_show_pubkey(void) {
     CHECK(host_screen_has(part));
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Public key"));
-    char hex[18];
-    for (int i = 0; i < 8; i++) {
-        sprintf(hex + 2 * i, "%02x", k->pub[i]);
-    }
-    CHECK(host_screen_has(hex));
+    CHECK(screen_has_hex(k->pub, 16));
     CHECK_EQ_U(host_decide(true), SW_OK);
     CHECK_BYTES(g_host_reply.data, k->pub, 33);
     /* rejected */

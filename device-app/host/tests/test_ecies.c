@@ -91,10 +91,7 @@ static void test_ecies_malformed(void) {
 
 static uint16_t ecies_pub(uint8_t p1, uint32_t account, const uint8_t *ct, size_t ct_len) {
     uint8_t data[200], apdu[220];
-    data[0] = (uint8_t)(account >> 24);
-    data[1] = (uint8_t)(account >> 16);
-    data[2] = (uint8_t)(account >> 8);
-    data[3] = (uint8_t)account;
+    put_be32(data, account);
     memcpy(data + 4, ct, ct_len);
     size_t n = mk_apdu(apdu, INS_ECIES_PUBLIC_KEY, p1, 0, data, 4 + ct_len);
     return host_exchange(apdu, n);

@@ -6,10 +6,6 @@
 #include "test.h"
 #include "vectors/vectors.h"
 
-static void be32(uint8_t *o, uint32_t v) {
-    for (int i = 0; i < 4; i++) o[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
 static void be64(uint8_t *o, uint64_t v) {
     for (int i = 0; i < 8; i++) o[i] = (uint8_t)(v >> (56 - 8 * i));
 }
@@ -17,25 +13,19 @@ static void be64(uint8_t *o, uint64_t v) {
 /* leaf KEYREF || network || version || locktime || txid || vout || amount || sequence ||
  * out amount || script len || script */
 static size_t sweep_request(uint8_t *d, uint8_t network, uint64_t out_amount, const uint8_t *script, uint8_t script_len) {
-    size_t n = 0, l = strlen(TV_SWEEP_LEAF);
-    d[n++] = KEY_LEAF;
-    memset(d + n, 0, 4);
-    n += 4;
-    d[n++] = (uint8_t)l;
-    memcpy(d + n, TV_SWEEP_LEAF, l);
-    n += l;
+    size_t n = put_keyref(d, KEY_LEAF, 0, 0, TV_SWEEP_LEAF);
     d[n++] = network;
-    be32(d + n, 2);
+    put_be32(d + n, 2);
     n += 4;
-    be32(d + n, 0);
+    put_be32(d + n, 0);
     n += 4;
     memcpy(d + n, TV_SWEEP_TXID_LE, 32);
     n += 32;
-    be32(d + n, 1);
+    put_be32(d + n, 1);
     n += 4;
     be64(d + n, TV_SWEEP_AMOUNT);
     n += 8;
-    be32(d + n, TV_SWEEP_SEQUENCE);
+    put_be32(d + n, TV_SWEEP_SEQUENCE);
     n += 4;
     be64(d + n, out_amount);
     n += 8;

@@ -12,14 +12,7 @@
 static uint8_t g_out[RESULT_CAP];
 static size_t g_out_len;
 
-static size_t put_leaf_ref(uint8_t *o, const char *leaf) {
-    size_t l = strlen(leaf);
-    o[0] = KEY_LEAF;
-    memset(o + 1, 0, 4);
-    o[5] = (uint8_t)l;
-    memcpy(o + 6, leaf, l);
-    return 6 + l;
-}
+static size_t put_leaf_ref(uint8_t *o, const char *leaf) { return put_keyref(o, KEY_LEAF, 0, 0, leaf); }
 
 static uint16_t send_split(const uint8_t *data, size_t len) {
     uint8_t apdu[300];
@@ -122,13 +115,7 @@ static void test_transfer_split(void) {
     ge_mul_gen(&p, &r);
     ge_encode(recv_pub, &p);
     fresh_core();
-    size_t n = 0;
-    data[n++] = KEY_SPLIT_TRANSFER;
-    data[n++] = 2;
-    data[n++] = 3;
-    n += put_leaf_ref(data + n, leaf);
-    memcpy(data + n, recv_pub, 33);
-    n += 33;
+    size_t n = put_key_split_transfer(data, 2, 3, leaf, recv_pub);
     CHECK_EQ_U(send_split(data, n), 0); /* waits for the user */
     CHECK(host_screen_has("Send leaf"));
     host_press(BUTTON_RIGHT);
@@ -136,10 +123,7 @@ static void test_transfer_split(void) {
     CHECK(host_screen_has(leaf));
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Receiver"));
-    char hex[18];
-    for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", recv_pub[i]);
-    hex[16] = '\0';
-    CHECK(host_screen_has(hex));
+    CHECK(screen_has_hex(recv_pub, 16));
     CHECK_EQ_U(host_decide(true), SW_OK);
     collect(2u * 33u + 3u * 32u + 129u);
     const uint8_t *proofs = g_out, *shares = g_out + 66, *ct = g_out + 66 + 96;
@@ -164,13 +148,7 @@ static void test_transfer_rejected(void) {
     uint8_t data[200], recv_pub[33];
     fresh_core();
     memcpy(recv_pub, TV_KEYS[0].pub, 33);
-    size_t n = 0;
-    data[n++] = KEY_SPLIT_TRANSFER;
-    data[n++] = 1;
-    data[n++] = 1;
-    n += put_leaf_ref(data + n, "x");
-    memcpy(data + n, recv_pub, 33);
-    n += 33;
+    size_t n = put_key_split_transfer(data, 1, 1, "x", recv_pub);
     CHECK_EQ_U(send_split(data, n), 0);
     CHECK_EQ_U(host_decide(false), SW_DENIED);
     CHECK_EQ_U(read_page(1), SW_CHUNK_SEQUENCE);
@@ -183,15 +161,7 @@ static void test_claim_split(void) {
     sc_t a_new, b, diff, rec;
     fresh_core();
     unsigned pages = g_host_pages;
-    size_t n = 0;
-    data[n++] = KEY_SPLIT_CLAIM;
-    data[n++] = 3;
-    data[n++] = 5;
-    memset(data + n, 0, 4);
-    n += 4;
-    memcpy(data + n, v->ct, 129);
-    n += 129;
-    n += put_leaf_ref(data + n, leaf);
+    size_t n = put_key_split_claim(data, 3, 5, 0, v->ct, leaf);
     CHECK_EQ_U(send_split(data, n), SW_OK);
     CHECK_EQ_U(g_host_pages, pages); /* nothing shown */
     collect(3u * 33u + 5u * 32u);

@@ -3,37 +3,7 @@
 #include "vectors/vectors.h"
 
 static size_t keyref_of(const tv_key_t *k, uint8_t *o) {
-    size_t n = 0;
-    o[n++] = k->kind;
-    o[n++] = (uint8_t)(k->account >> 24);
-    o[n++] = (uint8_t)(k->account >> 16);
-    o[n++] = (uint8_t)(k->account >> 8);
-    o[n++] = (uint8_t)k->account;
-    if (k->kind == KEY_STATIC_DEPOSIT) {
-        o[n++] = (uint8_t)(k->index >> 24);
-        o[n++] = (uint8_t)(k->index >> 16);
-        o[n++] = (uint8_t)(k->index >> 8);
-        o[n++] = (uint8_t)k->index;
-    } else if (k->kind == KEY_LEAF) {
-        size_t l = strlen(k->leaf);
-        o[n++] = (uint8_t)l;
-        memcpy(o + n, k->leaf, l);
-        n += l;
-    }
-    return n;
-}
-
-static size_t path_ref(uint8_t *o, const uint32_t *path, uint8_t depth) {
-    size_t n = 0;
-    o[n++] = KEY_EXPLICIT_PATH;
-    o[n++] = depth;
-    for (unsigned i = 0; i < depth; i++) {
-        o[n++] = (uint8_t)(path[i] >> 24);
-        o[n++] = (uint8_t)(path[i] >> 16);
-        o[n++] = (uint8_t)(path[i] >> 8);
-        o[n++] = (uint8_t)path[i];
-    }
-    return n;
+    return put_keyref(o, k->kind, k->account, k->index, k->leaf);
 }
 
 static uint16_t get_pub(const uint8_t *ref, size_t len) {
@@ -59,7 +29,7 @@ static void test_pubkeys_match_ts(void) {
         sk.account = k->account;
         sk.index = k->index;
         spark_key_build_path(&sk);
-        n = path_ref(ref, sk.path, sk.depth);
+        n = put_path_ref(ref, sk.path, sk.depth);
         CHECK_EQ_U(get_pub(ref, n), SW_OK);
         CHECK_BYTES(g_host_reply.data, k->pub, 33);
     }
@@ -98,7 +68,7 @@ static void test_non_spark_paths_refused(void) {
     };
     fresh_core();
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        size_t n = path_ref(ref, bad[i].path, bad[i].depth);
+        size_t n = put_path_ref(ref, bad[i].path, bad[i].depth);
         CHECK_EQ_U(get_pub(ref, n), SW_PATH_REFUSED);
         CHECK_EQ_U(g_host_reply.len, 0);
     }

@@ -5,17 +5,10 @@
 #include "test.h"
 #include "vectors/vectors.h"
 
-static void put_u32(uint8_t *o, uint32_t v) {
-    o[0] = (uint8_t)(v >> 24);
-    o[1] = (uint8_t)(v >> 16);
-    o[2] = (uint8_t)(v >> 8);
-    o[3] = (uint8_t)v;
-}
-
 static uint16_t htlc(uint8_t p1, uint32_t account, const char *id, size_t id_len, size_t extra) {
     uint8_t data[300], apdu[320];
     memset(data, 0, sizeof data);
-    put_u32(data, account);
+    put_be32(data, account);
     data[4] = (uint8_t)id_len;
     memcpy(data + 5, id, id_len);
     size_t n = mk_apdu(apdu, INS_HTLC_HMAC, p1, 0, data, 5 + id_len + extra);
@@ -59,15 +52,14 @@ static void test_htlc_hmac_refusals(void) {
 static uint16_t export_key(uint8_t p1, uint32_t account, uint32_t index, size_t len) {
     uint8_t data[16], apdu[32];
     memset(data, 0, sizeof data);
-    put_u32(data, account);
-    put_u32(data + 4, index);
+    put_be32(data, account);
+    put_be32(data + 4, index);
     size_t n = mk_apdu(apdu, INS_EXPORT_STATIC_KEY, p1, 0, data, len);
     return host_exchange(apdu, n);
 }
 
 /* The export is shown even with blind signing off, and approval returns the SDK's key. */
 static void test_export_approved_equals_sdk(void) {
-    char pub_hex[67];
     for (unsigned i = 0; i < TV_STATIC_N; i++) {
         const tv_static_t *v = &TV_STATIC[i];
         uint8_t pub[33];
@@ -82,11 +74,7 @@ static void test_export_approved_equals_sdk(void) {
         host_press(BUTTON_RIGHT);
         CHECK(host_screen_has("Public key"));
         CHECK(key_public_from_private(v->priv, pub));
-        for (unsigned j = 0; j < 33; j++) {
-            snprintf(pub_hex + 2 * j, 3, "%02x", pub[j]);
-        }
-        pub_hex[17] = '\0';
-        CHECK(host_screen_has(pub_hex)); /* the first line of the public key */
+        CHECK(screen_has_hex(pub, 17)); /* the first line of the public key */
         CHECK_EQ_U(host_decide(true), SW_OK);
         CHECK_EQ_U(g_host_reply.len, 32);
         CHECK_BYTES(g_host_reply.data, v->priv, 32);
