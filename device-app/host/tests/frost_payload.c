@@ -57,13 +57,17 @@ size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
 }
 
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk) {
+    return send_chunked(INS_FROST_SIGN, payload, len, chunk);
+}
+
+uint16_t send_chunked(uint8_t ins, const uint8_t *payload, size_t len, size_t chunk) {
     uint8_t apdu[300];
     size_t off = 0;
     uint16_t sw = 0;
     do {
         size_t take = len - off < chunk ? len - off : chunk;
         bool last = off + take == len;
-        size_t n = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
+        size_t n = mk_apdu(apdu, ins, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
                            last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, take);
         if (take == 0) {
             apdu[4] = 0;

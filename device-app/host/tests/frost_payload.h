@@ -13,6 +13,8 @@ size_t tv_keyref(const tv_frost_t *v, uint8_t *out);
 size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out);
 /* Send payload in chunks of `chunk` bytes. Returns the SW of the last chunk (0 = deferred). */
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk);
+/* The same for any chunked command (PROTOCOL.md "Chunked payloads"). */
+uint16_t send_chunked(uint8_t ins, const uint8_t *payload, size_t len, size_t chunk);
 /* Issue commitments until reference `upto` exists (FROST_COMMIT batches of 3). */
 void issue_commitments_until(uint32_t upto);
 /* Issue one commitment (FROST_COMMIT k = 1) and return its reference (UINT32_MAX on error).
