@@ -246,6 +246,7 @@ void handle_key_split(const apdu_t *a) {
         compute_and_reply();
         return;
     }
+    intent_end_if_all_split();
     if (intent_active()) {
         /* covered by the approved transfer (PROTOCOL.md "TRANSFER_INTENT"), or refused */
         sw = intent_check_split(&g_req.leaf, g_req.receiver);

@@ -46,6 +46,18 @@ static intent_leaf_t *find_leaf(const spark_key_t *key) {
     return NULL;
 }
 
+void intent_end_if_all_split(void) {
+    if (!g_active) {
+        return;
+    }
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (!g_intent.leaves[i].split) {
+            return;
+        }
+    }
+    intent_clear();
+}
+
 uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33]) {
     intent_leaf_t *l = find_leaf(leaf);
     if (l == NULL || l->split || memcmp(receiver, g_intent.receiver, 33u) != 0) {

@@ -41,6 +41,9 @@ bool intent_active(void);
 /* Counts one APDU against the budget; wipes the intent when it is used up. */
 void intent_on_apdu(void);
 
+/* Ends the intent if every one of its leaves was split already: a further key split cannot
+ * belong to this transfer, so it is treated as outside any intent (reviewed on its own). */
+void intent_end_if_all_split(void);
 /* KEY_SPLIT transfer under the intent: SW_OK if the leaf is in it, not yet split, and the
  * receiver is the intent's; SW_INTENT_MISMATCH otherwise. Changes nothing. */
 uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33]);

@@ -361,6 +361,17 @@ static void test_adversarial_replayed_approval(void) {
     CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), 0);
     CHECK(host_screen_has("Send leaf"));
     CHECK_EQ_U(host_decide(false), SW_DENIED);
+    /* once every leaf was split, a further split ends the intent and is reviewed on its own */
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), 0);
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK(!intent_active());
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), 0); /* no intent: a refund to the receiver is reviewed */
+    CHECK(host_screen_has("Pay"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
     /* a new intent replaces the old one: its leaves are not carried over */
     approved_intent(100000);
     CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
