@@ -69,8 +69,8 @@ function refund(l: Leaf, dest: Uint8Array, sequence: number, amount = l.value): 
 const sighashOf = (tx: Transaction, l: Leaf, amount = l.value): Uint8Array =>
   tx.preimageWitnessV1(0, [l.nodeScript], SigHash.DEFAULT, [amount]);
 
-describe('clear signing under Speculos', () => {
-  const dev = deviceForSuite();
+describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)', (model) => {
+  const dev = deviceForSuite({ model });
   const one = leaf('cs-1', 100_000n);
   const two = leaf('cs-2', 50_000n);
   const intentLeaves: IntentLeaf[] = [

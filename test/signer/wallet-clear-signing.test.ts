@@ -12,7 +12,8 @@ import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
-import { RecordingTransport } from './secret-scan.js';
+import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { accountSecrets } from './seed-keys.js';
 
 /**
  * Clear signing end to end: the unmodified SDK wallet on LedgerSparkSigner (clear signing on)
@@ -53,6 +54,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   let ledger: SparkWallet;
   let software: SparkWallet;
   const wallets: SparkWallet[] = [];
+  const leafIds: string[] = [];
 
   beforeAll(async () => {
     network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
@@ -96,6 +98,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const claimed = await ledger.claimDeposit(funded.txid);
     const id = claimed[0]?.id;
     if (id === undefined) throw new Error('deposit not claimed');
+    leafIds.push(id);
     return id;
   }
 
@@ -145,5 +148,14 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
     expect(completed(sent, INS_FROST_SIGN)).toBe(0);
     expect(shownSince(before, 'FROST share')).toEqual([]);
+  });
+
+  it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {
+    expect(leafIds).toHaveLength(2);
+    const secrets = accountSecrets({ leafIds });
+    expect(recorder.sent.length).toBeGreaterThan(10);
+    expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
+    expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
+    expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
   });
 });
