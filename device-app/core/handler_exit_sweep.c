@@ -33,11 +33,6 @@ static struct {
     uint8_t digest[32]; /* BIP341 SIGHASH_DEFAULT */
 } g_req;
 
-static uint64_t rd_u64(reader_t *r) {
-    uint64_t hi = rd_u32(r);
-    return (hi << 32) | rd_u32(r);
-}
-
 static void on_decision(bool approved) {
     uint8_t priv[32], sig[64], aux[32];
     sc_t d, t;

@@ -33,16 +33,6 @@ static struct {
 } g_req;
 static frost_plan_t g_plan;
 
-static uint64_t rd_u64(reader_t *r) {
-    uint64_t hi = rd_u32(r);
-    return (hi << 32) | rd_u32(r);
-}
-
-static uint16_t rd_u16(reader_t *r) {
-    uint16_t hi = rd_u8(r);
-    return (uint16_t)((hi << 8) | rd_u8(r));
-}
-
 /* Structure only: nothing is consumed when this fails. */
 static uint16_t parse(uint16_t *key_sw) {
     reader_t r;

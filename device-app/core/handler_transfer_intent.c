@@ -19,11 +19,6 @@
 
 static intent_t g_pending;
 
-static uint64_t rd_u64(reader_t *r) {
-    uint64_t hi = rd_u32(r);
-    return (hi << 32) | rd_u32(r);
-}
-
 static uint16_t parse(uint64_t *total) {
     reader_t r;
     ge_t p;
@@ -50,8 +45,7 @@ static uint16_t parse(uint64_t *total) {
         uint8_t len = rd_u8(&r);
         const uint8_t *id = rd_bytes(&r, len);
         l->value = rd_u64(&r);
-        l->timelock = (uint16_t)(rd_u8(&r) << 8);
-        l->timelock = (uint16_t)(l->timelock | rd_u8(&r));
+        l->timelock = rd_u16(&r);
         if (r.err) {
             return SW_WRONG_LENGTH;
         }

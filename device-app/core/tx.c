@@ -1,29 +1,15 @@
-/* tx.c - see tx.h. Little-endian as Bitcoin serializes; every read is bounds-checked. */
+/* tx.c - see tx.h. Little-endian as Bitcoin serializes; every read goes through the bounds-checked
+ * payload reader (apdu_reader.h). */
 #include "tx.h"
 
 #include <string.h>
 
+#include "apdu_reader.h"
 #include "sha256.h"
 #include "tagged.h"
 
-typedef struct {
-    const uint8_t *p;
-    size_t len, off;
-    bool err;
-} le_reader_t;
-
-static const uint8_t *take(le_reader_t *r, size_t n) {
-    if (r->err || n > r->len - r->off) {
-        r->err = true;
-        return NULL;
-    }
-    const uint8_t *q = r->p + r->off;
-    r->off += n;
-    return q;
-}
-
-static uint64_t le(le_reader_t *r, size_t n) {
-    const uint8_t *q = take(r, n);
+static uint64_t le(reader_t *r, size_t n) {
+    const uint8_t *q = rd_bytes(r, n);
     uint64_t v = 0;
     for (size_t i = 0; q != NULL && i < n; i++) {
         v |= (uint64_t)q[i] << (8u * i);
@@ -32,7 +18,7 @@ static uint64_t le(le_reader_t *r, size_t n) {
 }
 
 /* CompactSize; only the one-byte form is accepted (every count and script here is < 0xfd). */
-static uint32_t count(le_reader_t *r, bool *unsupported) {
+static uint32_t count(reader_t *r, bool *unsupported) {
     uint64_t v = le(r, 1u);
     if (v >= 0xfdu) {
         *unsupported = true;
@@ -41,8 +27,9 @@ static uint32_t count(le_reader_t *r, bool *unsupported) {
 }
 
 tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
-    le_reader_t r = {raw, len, 0u, false};
+    reader_t r;
     bool unsupported = false;
+    rd_init(&r, raw, len);
     memset(tx, 0, sizeof *tx);
     tx->version = (uint32_t)le(&r, 4u);
     tx->n_in = count(&r, &unsupported);
@@ -54,7 +41,7 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
         return TX_UNSUPPORTED;
     }
     for (uint32_t i = 0; i < tx->n_in; i++) {
-        tx->in[i].outpoint = take(&r, 36u);
+        tx->in[i].outpoint = rd_bytes(&r, 36u);
         uint32_t script_sig = count(&r, &unsupported);
         if (script_sig != 0u) {
             unsupported = true; /* taproot key-path inputs have an empty scriptSig */
@@ -85,7 +72,7 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
             return TX_UNSUPPORTED;
         }
         tx->out[i].script_len = (uint8_t)sl;
-        tx->out[i].script = take(&r, sl);
+        tx->out[i].script = rd_bytes(&r, sl);
         if (r.err) {
             return TX_MALFORMED;
         }

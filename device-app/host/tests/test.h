@@ -56,4 +56,6 @@ size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t 
 void hex_to_bytes(const char *hex, uint8_t *out, size_t n);
 /* fresh core with the vectors' test seed; session secret = TV_SESSION_SECRET */
 void fresh_core(void);
+/* KEYREF of a leaf key of account 0 named by its id */
+size_t put_leaf_ref(uint8_t *o, const char *leaf);
 #endif

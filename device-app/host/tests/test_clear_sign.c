@@ -16,15 +16,6 @@ static void be_put(uint8_t *o, uint64_t v, size_t n) {
     for (size_t i = 0; i < n; i++) o[i] = (uint8_t)(v >> (8u * (n - 1u - i)));
 }
 
-static size_t put_leaf_ref(uint8_t *o, const char *leaf) {
-    size_t l = strlen(leaf);
-    o[0] = KEY_LEAF;
-    memset(o + 1, 0, 4);
-    o[5] = (uint8_t)l;
-    memcpy(o + 6, leaf, l);
-    return 6 + l;
-}
-
 /* The FROST_SIGN_TX payload of vector v; `prev_amount` and `raw` may be altered by the caller. */
 static size_t cs_payload(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, uint64_t prev_amount,
                          const uint8_t *prev_script, uint8_t *o) {

@@ -12,15 +12,6 @@
 static uint8_t g_out[RESULT_CAP];
 static size_t g_out_len;
 
-static size_t put_leaf_ref(uint8_t *o, const char *leaf) {
-    size_t l = strlen(leaf);
-    o[0] = KEY_LEAF;
-    memset(o + 1, 0, 4);
-    o[5] = (uint8_t)l;
-    memcpy(o + 6, leaf, l);
-    return 6 + l;
-}
-
 static uint16_t send_split(const uint8_t *data, size_t len) {
     uint8_t apdu[300];
     size_t n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, data, len);

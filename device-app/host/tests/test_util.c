@@ -31,3 +31,12 @@ void fresh_core(void) {
     host_queue_random(TV_SESSION_SECRET, sizeof TV_SESSION_SECRET);
     core_init();
 }
+
+size_t put_leaf_ref(uint8_t *o, const char *leaf) {
+    size_t l = strlen(leaf);
+    o[0] = KEY_LEAF;
+    memset(o + 1, 0, 4);
+    o[5] = (uint8_t)l;
+    memcpy(o + 6, leaf, l);
+    return 6 + l;
+}
