@@ -20,7 +20,7 @@ import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { SparkNetwork } from '../device/clear-sign.js';
-import { TxUnsupportedError } from '../device/errors.js';
+import { InsNotSupportedError, TxUnsupportedError } from '../device/errors.js';
 import { LedgerSignerError } from './errors.js';
 import { TransferBatcher, intentLeaf } from './transfer-batch.js';
 import { TxCatalog } from './tx-catalog.js';
@@ -238,8 +238,9 @@ export class LedgerSparkSigner implements SparkSigner {
       try {
         return await this.device((app) => app.frostSignTx({ ...request, ...signable, network }));
       } catch (e) {
-        // Outside what the device classifies: nothing was consumed; the blind path decides.
-        if (!(e instanceof TxUnsupportedError)) throw e;
+        // Outside what the device classifies (nothing was consumed), or an app without clear
+        // signing: the blind path decides.
+        if (!(e instanceof TxUnsupportedError) && !(e instanceof InsNotSupportedError)) throw e;
       }
     }
     return await this.device((app) => app.frostSign({ ...request, message: params.message }));

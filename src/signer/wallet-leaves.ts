@@ -12,7 +12,9 @@ import type { ClearSigningOptions } from './ledger-signer.js';
 export function walletLeafSource(wallet: SparkWallet): ClearSigningOptions['leaves'] {
   return async (ids) => {
     const want = new Set(ids);
-    const own = (await wallet.getLeaves()).filter((l) => want.has(l.id));
+    // The coordinator's view is enough: the node transactions only pick which transaction is
+    // sent; the device checks what it signs and the operators refuse anything else.
+    const own = (await wallet.getLeaves(true)).filter((l) => want.has(l.id));
     if (own.length === want.size) return own;
     const incoming: TreeNode[] = [];
     for (const transfer of await pendingTransfersOf(wallet)) {
