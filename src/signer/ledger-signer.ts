@@ -271,7 +271,13 @@ export class LedgerSparkSigner implements SparkSigner {
       }
       return intentLeaf(node);
     });
-    await this.device((app) => app.transferIntent({ account: this.account, network: clear.options.network, receiver, leaves }));
+    try {
+      await this.device((app) => app.transferIntent({ account: this.account, network: clear.options.network, receiver, leaves }));
+    } catch (e) {
+      // an app without TRANSFER_INTENT reviews each key split on its own ("Send leaf")
+      if (e instanceof InsNotSupportedError) return;
+      throw e;
+    }
     clear.receivers.push(receiver.slice());
   }
 
