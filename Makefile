@@ -27,5 +27,6 @@ bench: setup
 	npx tsx scripts/bench-crypto.ts
 	$(MAKE) -C device-app/host bench
 	npx tsx scripts/bench-device.ts
+	npx tsx scripts/bench-clear-sign.ts
 	npx tsx scripts/bench-network.ts
 	npx tsx scripts/bench-bridge.ts

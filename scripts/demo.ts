@@ -6,11 +6,14 @@
  *   2. The Spark app for Ledger runs under Speculos (Nano S Plus) with a fixed demo seed. Its keys
  *      match the same seed's derivation on the host; the user turns blind signing on with the
  *      buttons.
- *   3. The unmodified Spark SDK wallet runs on LedgerSparkSigner: every key, nonce and FROST share
- *      stays on the device, and every signature is approved on its screen (the buttons are
- *      pressed through Speculos's API, as a user would; each review's screens are printed).
- *      The wallet deposits two leaves from the chain, sends one to a software wallet
- *      (DefaultSparkSigner), which claims it, receives it back and claims it itself.
+ *   3. The unmodified Spark SDK wallet runs on LedgerSparkSigner with clear signing: every key,
+ *      nonce and FROST share stays on the device; what stays with the user (deposit roots and
+ *      refunds, claim refunds) is signed with its transaction attached and no prompt; a transfer
+ *      is approved once, on a screen that shows the total and the receiver's Spark address; the
+ *      identity-key signatures are still blind-signing reviews (the buttons are pressed through
+ *      Speculos's API, as a user would; each review's screens are printed).
+ *      The wallet deposits two leaves from the chain, sends both in one transfer to a software
+ *      wallet (DefaultSparkSigner), which claims them, receives one back and claims it itself.
  *
  * Run with `make demo`. Everything it starts is stopped at the end, or on Ctrl-C.
  */
@@ -18,7 +21,8 @@ import { mnemonicToSeedSync } from '@scure/bip39';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { randomBytes } from 'node:crypto';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
-import { startApprover, type Approver } from '../emulator/speculos/approver.js';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../emulator/speculos/approver.js';
+import { hexToBytes } from '@noble/hashes/utils';
 import { buildDeviceApp } from '../emulator/speculos/build.js';
 import { SpeculosDriver } from '../emulator/speculos/driver.js';
 import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   // reads the local CA and the chain endpoint once. The Ledger signer imports the SDK too.
   Object.assign(process.env, network.env);
   const sdk = await import('@buildonspark/spark-sdk');
-  const { LedgerSparkSigner } = await import('../src/signer/index.js');
+  const { LedgerSparkSigner, walletLeafSource } = await import('../src/signer/index.js');
 
   step('The Spark app for Ledger under Speculos (Nano S Plus), with the demo seed');
   const elf = await buildDeviceApp('nanosp');
@@ -124,21 +128,24 @@ async function main(): Promise<void> {
   log('turning blind signing on in the app settings (buttons, as a user would)');
   await setBlindSigning(screen, true);
   // From here on the "user" approves every review the wallet causes, reading each screen.
-  approver = startApprover(screen, ['Blind signing', 'Send leaf']);
+  approver = startApprover(screen, WALLET_REVIEW_TITLES);
 
   step('The unmodified SDK wallet on LedgerSparkSigner: initialize (each operator authenticates the device identity)');
   const signer = new LedgerSparkSigner(app);
   const { wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
   wallets.push(ledger);
+  // Clear signing: the signer finds each sighash's transaction in the wallet's leaves.
+  signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger) });
   log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
   await printApprovals(screen);
 
-  step(`Deposit: two leaves of ${FIRST_SATS} and ${SECOND_SATS} sats, each root and refund FROST-signed by the device and 2 operators`);
+  step(`Deposit: two leaves of ${FIRST_SATS} and ${SECOND_SATS} sats, each root and refund FROST-signed by the device (transaction attached: no prompt) and 2 operators`);
   const leafIds: string[] = [];
   for (const sats of [FIRST_SATS, SECOND_SATS]) {
     const address = await ledger.getSingleUseDepositAddress();
     const funded = await network.chain.fund(address, sats);
     log(`deposit address ${address} funded on btcd: ${funded.txid}:${funded.vout}, ${sats} sats`);
+    signer.expectDeposit(hexToBytes(funded.hex));
     const claimed = await ledger.claimDeposit(funded.txid);
     const id = claimed[0]?.id;
     if (id === undefined) throw new Error('the deposit was not claimed');
@@ -154,18 +161,18 @@ async function main(): Promise<void> {
   log(`software wallet identity: ${await software.getIdentityPublicKey()}`);
   await balances(ledger, software);
 
-  step(`Send: the Ledger wallet sends its ${SECOND_SATS}-sat leaf to the software wallet (the device shows the leaf and the receiver)`);
-  const sent = await ledger.transfer({ receiverSparkAddress: await software.getSparkAddress(), amountSats: Number(SECOND_SATS) });
-  log(`transfer ${sent.id}: ${sent.totalValue} sats, leaf ${sent.leaves.map((l) => l.leaf?.id).join(', ')}, ${sent.status}`);
+  step(`Send: the Ledger wallet sends both leaves (${FIRST_SATS + SECOND_SATS} sats) to the software wallet, approved once (the device shows the total and the Spark address)`);
+  const sent = await ledger.transfer({ receiverSparkAddress: await software.getSparkAddress(), amountSats: Number(FIRST_SATS + SECOND_SATS) });
+  log(`transfer ${sent.id}: ${sent.totalValue} sats, leaves ${sent.leaves.map((l) => l.leaf?.id).join(', ')}, ${sent.status}`);
   await printApprovals(screen);
-  await until(() => available(software), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the software wallet to claim');
+  await until(() => available(software), (b) => b === FIRST_SATS + SECOND_SATS, CLAIM_TIMEOUT_MS, 'the software wallet to claim');
   log('the software wallet claimed it from its event stream');
   await balances(ledger, software);
 
-  step('Receive: the software wallet sends the leaf back; the Ledger wallet claims it by itself (key tweak and FROST shares on the device)');
+  step(`Receive: the software wallet sends the ${SECOND_SATS}-sat leaf back; the Ledger wallet claims it by itself (key tweak and FROST shares on the device, no prompt)`);
   const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
   log(`transfer ${back.id}: ${back.totalValue} sats, ${back.status}`);
-  await until(() => available(ledger), (b) => b === FIRST_SATS + SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');
+  await until(() => available(ledger), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');
   log('the Ledger wallet claimed it from its event stream');
   await printApprovals(screen);
   await balances(ledger, software);

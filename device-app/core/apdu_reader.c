@@ -54,4 +54,14 @@ uint32_t rd_u32(reader_t *r) {
     return ((uint32_t)q[0] << 24) | ((uint32_t)q[1] << 16) | ((uint32_t)q[2] << 8) | q[3];
 }
 
+uint16_t rd_u16(reader_t *r) {
+    const uint8_t *q = rd_bytes(r, 2u);
+    return q == NULL ? 0u : (uint16_t)(((uint32_t)q[0] << 8) | q[1]);
+}
+
+uint64_t rd_u64(reader_t *r) {
+    uint64_t hi = rd_u32(r);
+    return (hi << 32) | rd_u32(r);
+}
+
 bool rd_finished(const reader_t *r) { return !r->err && r->off == r->len; }

@@ -25,6 +25,8 @@ typedef struct {
 void rd_init(reader_t *r, const uint8_t *p, size_t len);
 uint8_t rd_u8(reader_t *r);
 uint32_t rd_u32(reader_t *r); /* big-endian */
+uint16_t rd_u16(reader_t *r); /* big-endian */
+uint64_t rd_u64(reader_t *r); /* big-endian */
 /* Pointer to the next n bytes, or NULL (and error) if fewer remain. */
 const uint8_t *rd_bytes(reader_t *r, size_t n);
 /* true if no read failed and every byte was consumed */

@@ -1,6 +1,8 @@
 /* dispatch.c - core entry points: APDU framing checks, routing by INS, the reply-once rule. */
 #include "dispatch.h"
 
+#include "chunked.h"
+#include "intent.h"
 #include "nonce_store.h"
 #include "platform.h"
 #include "protocol.h"
@@ -27,6 +29,7 @@ void core_init(void) {
     nonce_store_init();
     frost_sign_reset();
     key_split_reset();
+    intent_clear();
     ux_init();
 }
 
@@ -54,9 +57,10 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         core_reply_sw(SW_CLA_NOT_SUPPORTED);
         return;
     }
-    if (a.ins != INS_FROST_SIGN) {
-        frost_sign_reset();
+    if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT) {
+        chunked_reset();
     }
+    intent_on_apdu();
     if (a.ins != INS_KEY_SPLIT) {
         key_split_reset();
     }
@@ -90,6 +94,12 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_SIGN_EXIT_SWEEP:
         handle_exit_sweep(&a);
+        break;
+    case INS_FROST_SIGN_TX:
+        handle_frost_sign_tx(&a);
+        break;
+    case INS_TRANSFER_INTENT:
+        handle_transfer_intent(&a);
         break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);

@@ -24,6 +24,8 @@ void key_split_reset(void);
 void handle_htlc_hmac(const apdu_t *a);
 void handle_export_static_key(const apdu_t *a);
 void handle_exit_sweep(const apdu_t *a);
+void handle_frost_sign_tx(const apdu_t *a);
+void handle_transfer_intent(const apdu_t *a);
 /* Forget a partial FROST_SIGN payload (any other command arrived). */
 void frost_sign_reset(void);
 #endif

@@ -18,69 +18,20 @@
 #include "review.h"
 #include "review_key.h"
 #include "sc.h"
-#include "sha256.h"
-#include "tagged.h"
+#include "taproot.h"
+#include "tx.h"
 #include "ux_text.h"
 #include "wipe.h"
 
-#define MAX_SCRIPT 42u
 
 static const char *const HRP[] = {"bc", "tb", "bcrt"};
 
 /* The request waiting for approval (public) and its sighash. */
 static struct {
-    spark_key_t leaf; /* the refund key: a leaf key or the identity key */
-    uint8_t tweak[32];  /* TapTweak(P'.x) */
-    uint8_t p_odd;      /* the leaf key's public key had odd y (the secret is negated) */
-    uint8_t qx[32];     /* x of the tweaked output key */
+    spark_key_t leaf;   /* the refund key: a leaf key or the identity key */
+    taproot_key_t q;    /* its taproot output key (empty script tree) */
     uint8_t digest[32]; /* BIP341 SIGHASH_DEFAULT */
 } g_req;
-
-static void le32(uint8_t *o, uint32_t v) {
-    for (int i = 0; i < 4; i++) o[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void le64(uint8_t *o, uint64_t v) {
-    for (int i = 0; i < 8; i++) o[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t rd_u64(reader_t *r) {
-    uint64_t hi = rd_u32(r);
-    return (hi << 32) | rd_u32(r);
-}
-
-/* Q = P' + TapTweak(P'.x)·G for the leaf key's public key P (P' = P made even). */
-static bool tweak_key(void) {
-    uint8_t pub[33], q[33];
-    ge_t p, t, sum;
-    sc_t tw;
-    if (!key_public_of(&g_req.leaf, pub) || ge_decode(&p, pub) == 0u) {
-        return false;
-    }
-    g_req.p_odd = (uint8_t)(pub[0] == 0x03u);
-    if (g_req.p_odd) {
-        ge_neg(&p, &p);
-    }
-    tagged_hash("TapTweak", pub + 1, 32u, g_req.tweak);
-    if (sc_from_bytes_reduce(&tw, g_req.tweak) != 0u) {
-        return false; /* t >= n: BIP341 fails the tweak */
-    }
-    ge_mul_gen(&t, &tw);
-    ge_add(&sum, &p, &t);
-    if (ge_encode(q, &sum) == 0u) {
-        return false;
-    }
-    memcpy(g_req.qx, q + 1, 32u);
-    return true;
-}
-
-static void sha_of(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, uint8_t out[32]) {
-    sha256_ctx_t c;
-    sha256_init(&c);
-    sha256_update(&c, a, alen);
-    sha256_update(&c, b, blen);
-    sha256_final(&c, out);
-}
 
 static void on_decision(bool approved) {
     uint8_t priv[32], sig[64], aux[32];
@@ -95,8 +46,8 @@ static void on_decision(bool approved) {
     } else {
         /* d' = ±d + t: the secret of Q (BIP341 taproot_tweak_seckey) */
         uint32_t ok = sc_from_bytes_nonzero(&d, priv);
-        sc_cond_neg(&d, &d, g_req.p_odd);
-        sc_from_bytes_reduce(&t, g_req.tweak);
+        sc_cond_neg(&d, &d, g_req.q.p_odd);
+        sc_from_bytes_reduce(&t, g_req.q.tweak);
         sc_add(&d, &d, &t);
         sc_to_bytes(priv, &d);
         plat_random(aux, sizeof aux);
@@ -104,7 +55,7 @@ static void on_decision(bool approved) {
         CT_DECLASSIFY(&ok, sizeof ok);
         CT_DECLASSIFY(sig, sizeof sig);
         /* never send a signature that does not verify (a fault would leak the key) */
-        if (ok == 0u || bip340_verify(g_req.qx, g_req.digest, sig) == 0u) {
+        if (ok == 0u || bip340_verify(g_req.q.qx, g_req.digest, sig) == 0u) {
             sw = SW_INTERNAL;
         }
     }
@@ -116,7 +67,6 @@ static void on_decision(bool approved) {
 
 void handle_exit_sweep(const apdu_t *a) {
     reader_t r;
-    uint8_t buf[36 + 8 + 1 + MAX_SCRIPT], h[5][32], msg[1 + 1 + 4 + 4 + 5 * 32 + 1 + 4];
     char addr[SEGWIT_ADDR_MAX + 1u];
 
     if (a->p1 != 0u || a->p2 != 0u) {
@@ -154,41 +104,24 @@ void handle_exit_sweep(const apdu_t *a) {
         core_reply_sw(SW_PATH_REFUSED);
         return;
     }
-    if (!tweak_key()) {
+    uint8_t pub[33];
+    if (!key_public_of(&g_req.leaf, pub) || !taproot_output_key(pub, &g_req.q)) {
         core_reply_sw(SW_INTERNAL);
         return;
     }
-    /* BIP341 SigMsg for SIGHASH_DEFAULT, key path, no annex, input 0 */
-    memcpy(buf, txid, 32u);
-    le32(buf + 32, vout);
-    sha256(buf, 36u, h[0]); /* sha_prevouts */
-    le64(buf, in_amount);
-    sha256(buf, 8u, h[1]); /* sha_amounts */
-    buf[0] = 34u;
-    buf[1] = 0x51u;
-    buf[2] = 0x20u;
-    memcpy(buf + 3, g_req.qx, 32u);
-    sha256(buf, 35u, h[2]); /* sha_scriptpubkeys: P2TR(Q) */
-    le32(buf, sequence);
-    sha256(buf, 4u, h[3]); /* sha_sequences */
-    le64(buf, out_amount);
-    buf[8] = script_len;
-    sha_of(buf, 9u, script, script_len, h[4]); /* sha_outputs */
-    size_t n = 0;
-    msg[n++] = 0x00u; /* epoch */
-    msg[n++] = 0x00u; /* SIGHASH_DEFAULT */
-    le32(msg + n, version);
-    n += 4u;
-    le32(msg + n, locktime);
-    n += 4u;
-    for (int i = 0; i < 5; i++) {
-        memcpy(msg + n, h[i], 32u);
-        n += 32u;
-    }
-    msg[n++] = 0x00u; /* spend type: key path, no annex */
-    le32(msg + n, 0u); /* input index */
-    n += 4u;
-    tagged_hash("TapSighash", msg, n, g_req.digest);
+    /* one input spending P2TR(Q) (the spent script is not sent: the device's own), one output */
+    uint8_t outpoint[36], spent[TAPROOT_SCRIPT_LEN];
+    memcpy(outpoint, txid, 32u);
+    for (int i = 0; i < 4; i++) outpoint[32 + i] = (uint8_t)(vout >> (8 * i));
+    spent[0] = 0x51u;
+    spent[1] = 0x20u;
+    memcpy(spent + 2, g_req.q.qx, 32u);
+    tx_t tx = {.version = version, .locktime = locktime, .n_in = 1u, .n_out = 1u};
+    tx.in[0].outpoint = outpoint;
+    tx.in[0].sequence = sequence;
+    tx.out[0] = (tx_out_t){.value = out_amount, .script = script, .script_len = script_len};
+    tx_prevout_t prevout = {.value = in_amount, .script = spent, .script_len = TAPROOT_SCRIPT_LEN};
+    tx_sighash_taproot(&tx, &prevout, 0u, g_req.digest);
 
     review_reset();
     ux_page_t *p = review_add_page("Exit sweep");

@@ -10,6 +10,7 @@
 #include "dispatch.h"
 #include "ecies.h"
 #include "ge.h"
+#include "intent.h"
 #include "key_policy.h"
 #include "platform.h"
 #include "protocol.h"
@@ -143,6 +144,9 @@ static void compute_and_reply(void) {
         core_reply_sw(sw);
         return;
     }
+    if (g_req.mode == KEY_SPLIT_TRANSFER && intent_active()) {
+        intent_commit_split(&g_req.leaf);
+    }
     core_reply(g_result, g_result_len < CORE_MAX_REPLY ? g_result_len : CORE_MAX_REPLY, SW_OK);
 }
 
@@ -239,6 +243,17 @@ void handle_key_split(const apdu_t *a) {
         return;
     }
     if (g_req.mode == KEY_SPLIT_CLAIM) {
+        compute_and_reply();
+        return;
+    }
+    intent_end_if_all_split();
+    if (intent_active()) {
+        /* covered by the approved transfer (PROTOCOL.md "TRANSFER_INTENT"), or refused */
+        sw = intent_check_split(&g_req.leaf, g_req.receiver);
+        if (sw != SW_OK) {
+            core_reply_sw(sw);
+            return;
+        }
         compute_and_reply();
         return;
     }

@@ -18,7 +18,7 @@ import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { HDKey } from '@scure/bip32';
 import { Address, SigHash, Transaction, p2tr } from '@scure/btc-signer';
 import { encryptEcies } from '../../src/crypto/index.js';
-import { DefaultSparkSigner, getSparkFrost } from '@buildonspark/spark-sdk';
+import { DefaultSparkSigner, encodeSparkAddress, getSparkFrost } from '@buildonspark/spark-sdk';
 
 const N = secp256k1.CURVE.n;
 
@@ -327,6 +327,70 @@ for (const c of cases) {
   out.push(`     ${list(z)}},`);
 }
 out.push('};\n#define TV_FROST_N (sizeof TV_FROST / sizeof TV_FROST[0])\n');
+
+/* ---- clear signing: Spark-shaped transactions (docs/transfers.md, "Transaction shapes") built
+ * with @scure/btc-signer, their BIP341 sighash, and the SDK's signFrost share over it ---- */
+{
+  const s = new Stream('clearsign');
+  const receiverPub = pub(s.scalar());
+  const P2A = new Uint8Array([0x51, 0x02, 0x4e, 0x73]);
+  out.push(cArray('TV_CS_RECEIVER', receiverPub));
+  out.push(`#define TV_CS_RECEIVER_SPARKRT ${cStr(encodeSparkAddress({ identityPublicKey: bytesToHex(receiverPub), network: 'REGTEST' }))}`);
+  out.push(`#define TV_CS_RECEIVER_SPARKL ${cStr(encodeSparkAddress({ identityPublicKey: bytesToHex(receiverPub), network: 'LOCAL' }))}`);
+  out.push(`#define TV_CS_RECEIVER_SPARK ${cStr(encodeSparkAddress({ identityPublicKey: bytesToHex(receiverPub), network: 'MAINNET' }))}`);
+  out.push('typedef struct { const char *leaf; uint32_t ref; uint8_t vk[33]; uint8_t ops[2][98];');
+  out.push('    uint16_t raw_len; uint8_t raw[200]; uint64_t prev_amount; uint8_t prev_script[34]; uint8_t sighash[32]; uint8_t z[32]; } tv_cs_t;');
+  out.push('static const tv_cs_t TV_CS[] = {');
+  // [leaf, value, sequence, destination kind] — refunds to the receiver (CPFP 1900, direct 1950),
+  // a claim-style refund to the leaf's own key, a node tx to P, a refund paying a stranger.
+  const shapes: [string, bigint, number, 'receiver' | 'own' | 'node' | 'stranger'][] = [
+    ['cs-leaf-1', 100_000n, 1900, 'receiver'],
+    ['cs-leaf-1', 100_000n, 1950, 'receiver'],
+    ['cs-leaf-2', 50_000n, 1900, 'receiver'],
+    ['cs-leaf-1', 100_000n, 2000, 'own'],
+    ['cs-leaf-1', 100_000n, 0, 'node'],
+    ['cs-leaf-2', 50_000n, 1900, 'stranger'],
+    ['cs-leaf-2', 50_000n, 2100, 'receiver'],
+  ];
+  let ref = 0;
+  for (const [leaf, value, sequence, dest] of shapes) {
+    const secret = derive([PURPOSE + H, 0 + H, 1 + H, leafIndex(leaf) + H]);
+    const groupSk = s.scalar();
+    const vk = secp256k1.ProjectivePoint.fromHex(pub(secret)).add(secp256k1.ProjectivePoint.fromHex(pub(groupSk))).toRawBytes(true);
+    const spent = p2tr(vk.slice(1)).script;
+    const outScript =
+      dest === 'receiver' ? p2tr(receiverPub.slice(1)).script
+      : dest === 'own' ? p2tr(pub(secret).slice(1)).script
+      : dest === 'node' ? spent
+      : p2tr(pub(s.scalar()).slice(1)).script;
+    const tx = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+    tx.addInput({ txid: s.bytes(32), index: 0, sequence, witnessUtxo: { script: spent, amount: value } });
+    tx.addOutput({ script: outScript, amount: value });
+    tx.addOutput({ script: P2A, amount: 0n });
+    const raw = tx.toBytes(true, false);
+    const sighash = tx.preimageWitnessV1(0, [spent], SigHash.DEFAULT, [value]);
+    const [d, e] = deviceNonces(ref);
+    const statechainCommitments: Record<string, { hiding: Uint8Array; binding: Uint8Array }> = {};
+    const ops: Uint8Array[] = [];
+    for (let j = 0; j < 2; j++) {
+      const id = be32(BigInt(j + 1));
+      const op = { hiding: pub(s.scalar()), binding: pub(s.scalar()) };
+      statechainCommitments[bytesToHex(id)] = op;
+      ops.push(concatBytes(id, op.hiding, op.binding));
+    }
+    const z = await frost.signFrost({
+      message: sighash,
+      keyPackage: { secretKey: secret, publicKey: pub(secret), verifyingKey: vk },
+      nonce: { hiding: d, binding: e },
+      selfCommitment: { hiding: pub(d), binding: pub(e) },
+      statechainCommitments,
+    });
+    out.push(`    {${cStr(leaf)}, ${ref}u, ${list(vk)}, {${ops.map(list).join(', ')}}, ${raw.length}, ${list(raw)}, ${value}ull, ${list(spent)}, ${list(sighash)}, ${list(z)}},`);
+    ref++;
+  }
+  out.push('};\n#define TV_CS_N (sizeof TV_CS / sizeof TV_CS[0])');
+  out.push('enum { TV_CS_REFUND_1 = 0, TV_CS_DIRECT_1 = 1, TV_CS_REFUND_2 = 2, TV_CS_OWN_1 = 3, TV_CS_NODE_1 = 4, TV_CS_STRANGER_2 = 5, TV_CS_LONGER_2 = 6 };\n');
+}
 out.push('#endif');
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,13 @@
 import type { SpeculosDriver } from './driver.js';
 import { review, type WalkOptions } from './flows.js';
 
+/**
+ * The first titles of every review a wallet flow can raise (device-app/PROTOCOL.md): blind
+ * signatures, the per-leaf transfer review, and clear signing's transfer approval ("Send") and
+ * payment review ("Pay").
+ */
+export const WALLET_REVIEW_TITLES: readonly string[] = ['Blind signing', 'Send leaf', 'Send', 'Pay'];
+
 /** What one approved review showed: the text of every page, in order. */
 export type ReviewPages = string[][];
 

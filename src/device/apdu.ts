@@ -14,6 +14,8 @@ export const Ins = {
   HTLC_HMAC: 0x40,
   EXPORT_STATIC_KEY: 0x50,
   SIGN_EXIT_SWEEP: 0x51,
+  FROST_SIGN_TX: 0x34,
+  TRANSFER_INTENT: 0x35,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -2,6 +2,7 @@ import { CLA, Ins, MAX_APDU_DATA, chunkPayload, encodeApdu, expectOk } from './a
 import { concatBytes } from '@noble/hashes/utils.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
+import { encodeFrostSignTx, encodeTransferIntent, type FrostSignTxRequest, type TransferIntent } from './clear-sign.js';
 import {
   SIGN_SCHEME_P1,
   decodeCommitments,
@@ -101,17 +102,39 @@ export class SparkLedgerApp {
     return out;
   }
 
-  /** The user's 32-byte FROST signature share, sent in chunks; resolves after the user approved. */
-  async frostSign(req: FrostSignRequest): Promise<Uint8Array> {
-    const chunks = chunkPayload(encodeFrostSign(req));
+  /** Sends a chunked payload (device-app/PROTOCOL.md, "Chunked payloads"); the last chunk's reply. */
+  private async sendChunked(ins: number, payload: Uint8Array): Promise<Uint8Array> {
     let last: Uint8Array = new Uint8Array();
-    for (const c of chunks) {
-      last = await this.send(Ins.FROST_SIGN, c.p1, c.p2, c.data);
-    }
-    if (last.length !== 32) {
-      throw malformedResponse(`FROST share must be 32 bytes, got ${last.length}`);
+    for (const c of chunkPayload(payload)) {
+      last = await this.send(ins, c.p1, c.p2, c.data);
     }
     return last;
+  }
+
+  /** The user's 32-byte FROST signature share, sent in chunks; resolves after the user approved. */
+  async frostSign(req: FrostSignRequest): Promise<Uint8Array> {
+    return share(await this.sendChunked(Ins.FROST_SIGN, encodeFrostSign(req)));
+  }
+
+  /**
+   * The same share over the BIP341 sighash the device computes from the transaction and its
+   * prevouts: no screen when every output stays with the user, none under an approved transfer
+   * it fits (IntentMismatchError if it does not), else a review naming amount and address.
+   * TxUnsupportedError for a transaction the device does not classify (nothing consumed).
+   */
+  async frostSignTx(req: FrostSignTxRequest): Promise<Uint8Array> {
+    return share(await this.sendChunked(Ins.FROST_SIGN_TX, encodeFrostSignTx(req)));
+  }
+
+  /**
+   * Shows the transfer (total of its leaves, receiver as a Spark address) and resolves once the
+   * user approved it; the key splits and refunds that fit it then run without a screen.
+   */
+  async transferIntent(intent: TransferIntent): Promise<void> {
+    const reply = await this.sendChunked(Ins.TRANSFER_INTENT, encodeTransferIntent(intent));
+    if (reply.length !== 0) {
+      throw malformedResponse(`TRANSFER_INTENT replies with no data, got ${reply.length} bytes`);
+    }
   }
 
   /**
@@ -176,4 +199,11 @@ export class SparkLedgerApp {
     }
     return sig;
   }
+}
+
+function share(reply: Uint8Array): Uint8Array {
+  if (reply.length !== 32) {
+    throw malformedResponse(`FROST share must be 32 bytes, got ${reply.length}`);
+  }
+  return reply;
 }

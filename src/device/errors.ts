@@ -116,6 +116,26 @@ export class DeviceInternalError extends SparkDeviceError {
   }
 }
 
+/**
+ * A transfer key split or a refund does not fit the transfer the user approved (0x6a87): another
+ * receiver, a leaf not in it or already used, another value or timelock, an extra output. The
+ * device computed nothing and the approved transfer is unchanged.
+ */
+export class IntentMismatchError extends SparkDeviceError {
+  constructor() {
+    super('INTENT_MISMATCH', 'the request does not fit the transfer approved on the device (receiver, leaves, values or timelocks)', StatusWord.INTENT_MISMATCH);
+    this.name = 'IntentMismatchError';
+  }
+}
+
+/** FROST_SIGN_TX: the transaction is outside what the device parses and classifies (0x6a88); nothing was consumed. */
+export class TxUnsupportedError extends SparkDeviceError {
+  constructor() {
+    super('TX_UNSUPPORTED', 'the device cannot classify this transaction (shape, counts, or a prevout that is not the package key\'s taproot output)', StatusWord.TX_UNSUPPORTED);
+    this.name = 'TxUnsupportedError';
+  }
+}
+
 /** A status word the protocol does not define (e.g. from the OS or another app). */
 export class UnknownStatusError extends SparkDeviceError {
   constructor(sw: number) {
@@ -151,6 +171,10 @@ export function errorForStatus(sw: number): SparkDeviceError {
       return new ClaNotSupportedError();
     case 'INTERNAL':
       return new DeviceInternalError();
+    case 'INTENT_MISMATCH':
+      return new IntentMismatchError();
+    case 'TX_UNSUPPORTED':
+      return new TxUnsupportedError();
     case 'OK':
     case undefined:
       return new UnknownStatusError(sw);

@@ -25,5 +25,16 @@ export {
   type IdentitySignatureScheme,
   type OperatorCommitment,
 } from './messages.js';
+export {
+  FROST_SIGN_TX_MAX_TX,
+  INTENT_MAX_LEAVES,
+  encodeFrostSignTx,
+  encodeTransferIntent,
+  type FrostSignTxRequest,
+  type IntentLeaf,
+  type Prevout,
+  type SparkNetwork,
+  type TransferIntent,
+} from './clear-sign.js';
 export { StatusWord, statusName } from './status.js';
 export { openNodeHidTransport, openSpeculosTransport, openWebHidTransport, type LedgerTransport } from './transports.js';

@@ -84,7 +84,7 @@ export interface FrostSignRequest {
   adaptorPublicKey?: Uint8Array;
 }
 
-function checkLen(name: string, b: Uint8Array, n: number): void {
+export function checkLen(name: string, b: Uint8Array, n: number): void {
   if (b.length !== n) {
     throw invalidArgument(`${name} must be ${n} bytes, got ${b.length}`);
   }
@@ -92,6 +92,11 @@ function checkLen(name: string, b: Uint8Array, n: number): void {
 
 export function encodeFrostSign(req: FrostSignRequest): Uint8Array {
   checkLen('message', req.message, 32);
+  return encodeFrostPackage(req, req.message);
+}
+
+/** The signing package of FROST_SIGN, with the message field (FROST_SIGN) or without (FROST_SIGN_TX). */
+export function encodeFrostPackage(req: Omit<FrostSignRequest, 'message'>, message?: Uint8Array): Uint8Array {
   checkLen('verifying key', req.verifyingKey, 33);
   checkLen('user hiding commitment', req.userCommitment.hiding, 33);
   checkLen('user binding commitment', req.userCommitment.binding, 33);
@@ -110,7 +115,7 @@ export function encodeFrostSign(req: FrostSignRequest): Uint8Array {
       : (checkLen('adaptor public key', req.adaptorPublicKey, 33), concatBytes(new Uint8Array([1]), req.adaptorPublicKey));
   return concatBytes(
     encodeKeyRef(req.key),
-    req.message,
+    message ?? new Uint8Array(),
     req.verifyingKey,
     u32be(req.userCommitment.ref),
     req.userCommitment.hiding,
@@ -210,7 +215,7 @@ export interface ExitSweepRequest {
   output: { script: Uint8Array; amount: bigint };
 }
 
-function u64be(v: bigint, name: string): Uint8Array {
+export function u64be(v: bigint, name: string): Uint8Array {
   if (v < 0n || v >= 1n << 64n) {
     throw invalidArgument(`${name} must be a u64, got ${v}`);
   }

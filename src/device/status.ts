@@ -13,6 +13,8 @@ export const StatusWord = {
   INS_NOT_SUPPORTED: 0x6d00,
   CLA_NOT_SUPPORTED: 0x6e00,
   INTERNAL: 0x6f00,
+  INTENT_MISMATCH: 0x6a87,
+  TX_UNSUPPORTED: 0x6a88,
 } as const;
 
 export type StatusName = keyof typeof StatusWord;

@@ -26,6 +26,11 @@ function internals(wallet: SparkWallet): WalletInternals {
   return w as WalletInternals;
 }
 
+/** The wallet's unclaimed incoming transfers, from the operators (their leaves carry the signed intermediate refunds). */
+export async function pendingTransfersOf(wallet: SparkWallet): Promise<Transfer[]> {
+  return (await internals(wallet).transferService.queryPendingTransfers()).transfers;
+}
+
 export interface WalletCollectOptions {
   network: SparkNetworkName;
   /** Default: the SDK's own default for the network. */
@@ -37,7 +42,7 @@ export interface WalletCollectOptions {
 export async function collectFromWallet(wallet: SparkWallet, o: WalletCollectOptions): Promise<ExitData> {
   const inner = internals(wallet);
   const sparkClient = await inner.connectionManager.createSparkClient(inner.config.getCoordinatorAddress());
-  const pending = o.includePending === false ? [] : (await inner.transferService.queryPendingTransfers()).transfers;
+  const pending = o.includePending === false ? [] : await pendingTransfersOf(wallet);
   return collectExitData({
     network: o.network,
     identityPublicKey: await wallet.getIdentityPublicKey(),

@@ -18,7 +18,12 @@ import type { SparkLedgerApp } from '../device/app.js';
 import type { KeyRef } from '../device/keyref.js';
 import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import type { SparkNetwork } from '../device/clear-sign.js';
+import { InsNotSupportedError, TxUnsupportedError } from '../device/errors.js';
 import { LedgerSignerError } from './errors.js';
+import { TransferBatcher, intentLeaf } from './transfer-batch.js';
+import { TxCatalog } from './tx-catalog.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
@@ -32,6 +37,21 @@ type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
 export interface LedgerSparkSignerOptions {
   /** Spark account A of m/8797555'/A'/… (0..255, the device's policy). Default 0. */
   account?: number;
+}
+
+/**
+ * Clear signing (device-app/PROTOCOL.md, "FROST_SIGN_TX", "TRANSFER_INTENT"): the signer finds
+ * the transaction behind each sighash and sends it, and approves each transfer once.
+ */
+export interface ClearSigningOptions {
+  /** The network the wallet runs on: the device shows its address prefixes. */
+  network: SparkNetwork;
+  /**
+   * The tree nodes (TreeNode, with node and refund transactions) behind leaf ids: the wallet's
+   * leaves and the leaves of its pending incoming transfers (with the intermediate refunds as
+   * refunds). See walletLeafSource.
+   */
+  leaves(ids: readonly string[]): Promise<TreeNode[]>;
 }
 
 /**
@@ -51,6 +71,8 @@ export class LedgerSparkSigner implements SparkSigner {
   /** Device commitments handed to the SDK, by hex(hiding || binding): their nonces stay on the device. */
   private readonly issued = new Map<string, DeviceCommitment>();
   private identityPublicKey: Uint8Array | undefined;
+  private clear: { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[] } | undefined;
+  private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
 
   constructor(app: SparkLedgerApp, options: LedgerSparkSignerOptions = {}) {
     const account = options.account ?? 0;
@@ -59,6 +81,23 @@ export class LedgerSparkSigner implements SparkSigner {
     }
     this.app = app;
     this.account = account;
+  }
+
+  /**
+   * Turns clear signing on: from now on each FROST share is sent with its transaction when the
+   * signer can find it (no blind-signing prompt for what stays with the user), and the key
+   * splits of a transfer are approved once as a whole (amount and receiver on the device).
+   */
+  enableClearSigning(options: ClearSigningOptions): void {
+    this.clear = { options, catalog: new TxCatalog(options.network), receivers: [] };
+  }
+
+  /** The raw transaction of a deposit the wallet is about to claim: its root and refunds are then signed clearly. */
+  expectDeposit(rawTx: Uint8Array): void {
+    if (this.clear === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'expectDeposit needs clear signing: call enableClearSigning first');
+    }
+    this.clear.catalog.addDeposit(rawTx);
   }
 
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
@@ -185,17 +224,61 @@ export class LedgerSparkSigner implements SparkSigner {
       hiding: c.hiding,
       binding: c.binding,
     }));
-    return await this.device((app) =>
-      app.frostSign({
-        key,
-        message: params.message,
-        verifyingKey: params.verifyingKey,
-        userCommitment,
-        operators,
-        // The SDK passes an empty array when there is no adaptor point.
-        ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
-      }),
-    );
+    const request = {
+      key,
+      verifyingKey: params.verifyingKey,
+      userCommitment,
+      operators,
+      // The SDK passes an empty array when there is no adaptor point.
+      ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
+    };
+    const signable = await this.findTransaction(params, key);
+    if (signable !== undefined && this.clear !== undefined) {
+      const network = this.clear.options.network;
+      try {
+        return await this.device((app) => app.frostSignTx({ ...request, ...signable, network }));
+      } catch (e) {
+        // Outside what the device classifies (nothing was consumed), or an app without clear
+        // signing: the blind path decides.
+        if (!(e instanceof TxUnsupportedError) && !(e instanceof InsNotSupportedError)) throw e;
+      }
+    }
+    return await this.device((app) => app.frostSign({ ...request, message: params.message }));
+  }
+
+  /** The transaction behind a FROST sighash (clear signing), or undefined (the blind path). */
+  private async findTransaction(params: SignFrostParams, key: KeyRef) {
+    if (this.clear === undefined || (key.kind !== 'leaf' && key.kind !== 'deposit')) return undefined;
+    const nodes = key.kind === 'leaf' ? await this.clear.options.leaves([key.leafId]) : [];
+    return await this.clear.catalog.find({
+      message: params.message,
+      verifyingKey: params.verifyingKey,
+      signingPublicKey: await this.publicKey(key),
+      nodes: nodes.filter((n) => key.kind !== 'leaf' || n.id === key.leafId),
+      receivers: this.clear.receivers,
+    });
+  }
+
+  /** TRANSFER_INTENT for the leaves of one transfer: the user approves total and receiver once. */
+  private async approveTransfer(receiver: Uint8Array, leafIds: string[]): Promise<void> {
+    const clear = this.clear;
+    if (clear === undefined) return;
+    const nodes = await clear.options.leaves(leafIds);
+    const leaves = leafIds.map((id) => {
+      const node = nodes.find((n) => n.id === id);
+      if (node === undefined) {
+        throw new LedgerSignerError('INVALID_REQUEST', `transfer of leaf ${id}: the leaf source does not know it, so its value cannot be shown`);
+      }
+      return intentLeaf(node);
+    });
+    try {
+      await this.device((app) => app.transferIntent({ account: this.account, network: clear.options.network, receiver, leaves }));
+    } catch (e) {
+      // an app without TRANSFER_INTENT reviews each key split on its own ("Send leaf")
+      if (e instanceof InsNotSupportedError) return;
+      throw e;
+    }
+    clear.receivers.push(receiver.slice());
   }
 
   /** Aggregation uses only public values: the SDK's own implementation does it on the host. */
@@ -246,11 +329,16 @@ export class LedgerSparkSigner implements SparkSigner {
       );
     }
     const leaf = keyRefForDerivation(first, this.account);
-    const result = await this.device((app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold, numShares }));
-    if (result.ciphertext === undefined) {
-      throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
-    }
-    return { shares: toVerifiableShares(result, threshold), secretCipher: result.ciphertext };
+    const run = async (): Promise<SubtractSplitAndEncryptResult> => {
+      const result = await this.device((app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold, numShares }));
+      if (result.ciphertext === undefined) {
+        throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
+      }
+      return { shares: toVerifiableShares(result, threshold), secretCipher: result.ciphertext };
+    };
+    if (this.clear === undefined || leaf.kind !== 'leaf') return await run();
+    // one approval for all the splits of this transfer (TransferBatcher)
+    return await this.transfers.submit({ leafId: leaf.leafId, receiver: receiverPublicKey, run });
   }
 
   /** Only the public key of the decrypted scalar comes back (as the SDK's signer returns); the scalar stays on the device. */

@@ -5,6 +5,7 @@ import type { SparkLedgerApp } from '../../src/device/app.js';
 import { UserRejectedError } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 import type { ExitSweepRequest, FrostSignRequest } from '../../src/device/messages.js';
+import { Transaction, p2tr } from '@scure/btc-signer';
 import { has, type PageHook, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 import { GoldenFlowRecorder } from '../../emulator/speculos/goldens.js';
 import type { SpeculosModel } from '../../emulator/speculos/runner.js';
@@ -132,6 +133,31 @@ function exitSweep(refundKey: KeyRef, script = P2WPKH): ExitSweepRequest {
 
 const receiver = secp256k1.getPublicKey(fixed('receiver'), true);
 
+/** A FROST_SIGN_TX of a leaf's refund that pays a fixed stranger 100,000 sats, fee 0 (no intent: the "Pay" review). */
+async function frostSignTxToStranger(app: SparkLedgerApp, key: KeyRef): Promise<Uint8Array> {
+  const group = makeOperatorGroup(2, 3);
+  const [userCommitment] = await app.frostCommit(1);
+  if (userCommitment === undefined) {
+    throw new Error('FROST_COMMIT returned no commitment');
+  }
+  const verifyingKey = verifyingKeyFor(expectedPublicKey(key), group);
+  const nodeScript = p2tr(verifyingKey.slice(1)).script;
+  const tx = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+  tx.addInput({ txid: fixed('node tx'), index: 0, sequence: 1900 });
+  tx.addOutput({ script: p2tr(secp256k1.getPublicKey(fixed('stranger'), true).slice(1)).script, amount: 100_000n });
+  tx.addOutput({ script: Uint8Array.from([0x51, 0x02, 0x4e, 0x73]), amount: 0n });
+  return await app.frostSignTx({
+    key,
+    verifyingKey,
+    userCommitment,
+    operators: operatorNonces(group.operators.slice(0, 2)).map((o) => o.commitment),
+    network: 'REGTEST',
+    inputIndex: 0,
+    tx: tx.toBytes(true, false),
+    prevouts: [{ amount: 100_000n, script: nodeScript }],
+  });
+}
+
 /**
  * Every screen the app shows today. Commands that show nothing (GET_VERSION, FROST_COMMIT,
  * HTLC_HMAC, ECIES_PUBLIC_KEY, a KEY_SPLIT claim, GET_PUBLIC_KEY without display) and refusals
@@ -156,6 +182,10 @@ export const GOLDEN_FLOWS: readonly GoldenFlow[] = [
   reviewFlow('exit-sweep-leaf', 'Exit sweep', (app) => app.signExitSweep(exitSweep(leaf))),
   reviewFlow('exit-sweep-leaf-p2tr', 'Exit sweep', (app) => app.signExitSweep(exitSweep(leaf, P2TR))),
   reviewFlow('exit-sweep-identity', 'Exit sweep', (app) => app.signExitSweep(exitSweep({ kind: 'identity', account: 0 }))),
+  reviewFlow('transfer-intent', 'Send', (app) =>
+    app.transferIntent({ account: 0, network: 'REGTEST', receiver, leaves: [{ id: 'golden-leaf-1', value: 100_000n, refundTimelock: 2000 }, { id: 'golden-leaf-2', value: 50_000n, refundTimelock: 2000 }] }),
+  ),
+  reviewFlow('frost-sign-tx-pay', 'Pay', (app) => frostSignTxToStranger(app, leaf)),
 ];
 
 /**

@@ -87,7 +87,7 @@ static void send_sign(const uint8_t *payload, size_t n, size_t chunk, unsigned m
     size_t off = 0, take;
     unsigned sent = 0;
     do {
-        size_t a = frost_sign_chunk_apdu(apdu, payload, n, off, chunk, &take);
+        size_t a = chunk_apdu(INS_FROST_SIGN, apdu, payload, n, off, chunk, &take);
         bool last = off + take == n;
         uint16_t sw = exchange(apdu, a, false);
         off += take;

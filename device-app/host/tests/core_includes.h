@@ -26,4 +26,10 @@
 #include "tagged.h"
 #include "ux.h"
 #include "wipe.h"
+#include "bech32.h"
+#include "intent.h"
+#include "network.h"
+#include "taproot.h"
+#include "tx.h"
+#include "tx_classify.h"
 #endif

@@ -37,11 +37,11 @@ size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out) {
     return n;
 }
 
-size_t frost_sign_chunk_apdu(uint8_t *apdu, const uint8_t *payload, size_t len, size_t off, size_t chunk,
+size_t chunk_apdu(uint8_t ins, uint8_t *apdu, const uint8_t *payload, size_t len, size_t off, size_t chunk,
                              size_t *take) {
     *take = len - off < chunk ? len - off : chunk;
     bool last = off + *take == len;
-    size_t n = mk_apdu(apdu, INS_FROST_SIGN, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
+    size_t n = mk_apdu(apdu, ins, off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT,
                        last ? P2_CHUNK_LAST : P2_CHUNK_MORE, payload + off, *take);
     if (*take == 0) {
         apdu[4] = 0;
@@ -66,11 +66,15 @@ bool frost_sign_approved_is(const uint8_t *payload, size_t len, size_t chunk, co
 }
 
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk) {
+    return send_chunked(INS_FROST_SIGN, payload, len, chunk);
+}
+
+uint16_t send_chunked(uint8_t ins, const uint8_t *payload, size_t len, size_t chunk) {
     uint8_t apdu[300];
     size_t off = 0, take;
     uint16_t sw = 0;
     do {
-        size_t n = frost_sign_chunk_apdu(apdu, payload, len, off, chunk, &take);
+        size_t n = chunk_apdu(ins, apdu, payload, len, off, chunk, &take);
         sw = host_exchange(apdu, n);
         off += take;
         if (off < len && sw != SW_OK) {

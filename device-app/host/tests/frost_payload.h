@@ -12,16 +12,18 @@
 size_t tv_keyref(const tv_frost_t *v, uint8_t *out);
 /* The whole FROST_SIGN payload for v, with the given reference. */
 size_t tv_frost_payload(const tv_frost_t *v, uint32_t ref, uint8_t *out);
-/* The FROST_SIGN APDU (into apdu, at least 5 + chunk bytes) for the chunk of payload that starts
+/* The APDU of chunked command `ins` (into apdu, at least 5 + chunk bytes) for the chunk of payload that starts
  * at `off`: at most `chunk` bytes (*take), P1 first/next, P2 last when it ends the payload.
  * Returns the APDU's length. */
-size_t frost_sign_chunk_apdu(uint8_t *apdu, const uint8_t *payload, size_t len, size_t off, size_t chunk,
+size_t chunk_apdu(uint8_t ins, uint8_t *apdu, const uint8_t *payload, size_t len, size_t off, size_t chunk,
                              size_t *take);
 /* Send payload in chunks of `chunk` bytes. Returns the SW of the last chunk (0 = deferred). */
 uint16_t send_frost_sign(const uint8_t *payload, size_t len, size_t chunk);
 /* Sends payload (chunks of `chunk` bytes), approves the review, and tells whether the reply is
  * the 32-byte share z (reasons for a false go to stderr). */
 bool frost_sign_approved_is(const uint8_t *payload, size_t len, size_t chunk, const uint8_t z[32]);
+/* The same for any chunked command (PROTOCOL.md "Chunked payloads"). */
+uint16_t send_chunked(uint8_t ins, const uint8_t *payload, size_t len, size_t chunk);
 /* Issue commitments until reference `upto` exists (FROST_COMMIT batches of 3). */
 void issue_commitments_until(uint32_t upto);
 /* Issue one commitment (FROST_COMMIT k = 1) and return its reference (UINT32_MAX on error).

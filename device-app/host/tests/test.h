@@ -49,6 +49,7 @@ void suite_ecies(void);
 void suite_key_split(void);
 void suite_exit_sweep(void);
 void suite_key_kinds(void);
+void suite_clear_sign(void);
 
 /* helpers (test_util.c) */
 size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
@@ -71,4 +72,6 @@ size_t put_key_split_claim(uint8_t *o, uint8_t t, uint8_t n, uint32_t account, c
                            const char *leaf);
 /* fresh core with the vectors' test seed; session secret = TV_SESSION_SECRET */
 void fresh_core(void);
+/* KEYREF of a leaf key of account 0 named by its id */
+size_t put_leaf_ref(uint8_t *o, const char *leaf);
 #endif

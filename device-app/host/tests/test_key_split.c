@@ -12,8 +12,6 @@
 static uint8_t g_out[RESULT_CAP];
 static size_t g_out_len;
 
-static size_t put_leaf_ref(uint8_t *o, const char *leaf) { return put_keyref(o, KEY_LEAF, 0, 0, leaf); }
-
 static uint16_t send_split(const uint8_t *data, size_t len) {
     uint8_t apdu[300];
     size_t n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, data, len);

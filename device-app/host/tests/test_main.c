@@ -32,6 +32,7 @@ int main(void) {
     suite_key_split();
     suite_exit_sweep();
     suite_key_kinds();
+    suite_clear_sign();
     printf("%u passed, %u failed\n", g_passed, g_failed);
     return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

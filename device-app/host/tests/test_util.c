@@ -98,3 +98,5 @@ void fresh_core(void) {
     host_queue_random(TV_SESSION_SECRET, sizeof TV_SESSION_SECRET);
     core_init();
 }
+
+size_t put_leaf_ref(uint8_t *o, const char *leaf) { return put_keyref(o, KEY_LEAF, 0, 0, leaf); }

@@ -1,0 +1,123 @@
+/* intent.c - see intent.h. */
+#include "intent.h"
+
+#include <string.h>
+
+#include "protocol.h"
+#include "sha256.h"
+#include "tx_classify.h"
+#include "wipe.h"
+
+static intent_t g_intent;
+static bool g_active;
+static uint32_t g_budget;
+
+void intent_clear(void) {
+    wipe(&g_intent, sizeof g_intent);
+    g_active = false;
+    g_budget = 0u;
+}
+
+void intent_activate(const intent_t *in) {
+    g_intent = *in;
+    g_active = true;
+    g_budget = INTENT_APDU_BUDGET_BASE + INTENT_APDU_BUDGET_PER_LEAF * in->n;
+}
+
+bool intent_active(void) { return g_active; }
+
+void intent_on_apdu(void) {
+    if (g_active && --g_budget == 0u) {
+        intent_clear();
+    }
+}
+
+static intent_leaf_t *find_leaf(const spark_key_t *key) {
+    uint8_t h[32];
+    if (!g_active || key->kind != KEY_LEAF || key->leaf_id_len == 0u || key->account != g_intent.account) {
+        return NULL;
+    }
+    sha256((const uint8_t *)key->leaf_id, key->leaf_id_len, h);
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (memcmp(g_intent.leaves[i].id_hash, h, 32u) == 0) {
+            return &g_intent.leaves[i];
+        }
+    }
+    return NULL;
+}
+
+void intent_end_if_all_split(void) {
+    if (!g_active) {
+        return;
+    }
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (!g_intent.leaves[i].split) {
+            return;
+        }
+    }
+    intent_clear();
+}
+
+uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33]) {
+    intent_leaf_t *l = find_leaf(leaf);
+    if (l == NULL || l->split || memcmp(receiver, g_intent.receiver, 33u) != 0) {
+        return SW_INTENT_MISMATCH;
+    }
+    return SW_OK;
+}
+
+void intent_commit_split(const spark_key_t *leaf) {
+    intent_leaf_t *l = find_leaf(leaf);
+    if (l != NULL) {
+        l->split = 1u;
+    }
+}
+
+uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index) {
+    intent_leaf_t *l = find_leaf(key);
+    if (l == NULL || !l->split || l->refunds >= INTENT_MAX_REFUNDS_PER_LEAF || tx->n_in != 1u || index != 0u) {
+        return SW_INTENT_MISMATCH;
+    }
+    /* timelock: exactly one hop below the leaf's current one (CPFP), or that + 50 (direct) */
+    uint32_t seq = tx->in[0].sequence;
+    uint32_t base = (uint32_t)(l->timelock / TIMELOCK_INTERVAL) * TIMELOCK_INTERVAL;
+    if (base <= TIMELOCK_INTERVAL || (seq & 0x80400000u) != 0u) {
+        return SW_INTENT_MISMATCH;
+    }
+    uint32_t cpfp = base - TIMELOCK_INTERVAL, lock = seq & 0xFFFFu;
+    bool direct = lock == cpfp + DIRECT_TIMELOCK_OFFSET;
+    if (lock != cpfp && !direct) {
+        return SW_INTENT_MISMATCH;
+    }
+    /* value: the node output carries the leaf's value; a direct node tx paid the direct fee */
+    uint64_t in = prevouts[0].value;
+    if (in != l->value && !(direct && l->value > DIRECT_FEE_SATS && in == l->value - DIRECT_FEE_SATS)) {
+        return SW_INTENT_MISMATCH;
+    }
+    /* outputs: 0 pays the receiver (no more than is spent), the rest are anchors */
+    const tx_out_t *o = &tx->out[0];
+    if (o->script_len != TAPROOT_SCRIPT_LEN || memcmp(o->script, g_intent.receiver_script, TAPROOT_SCRIPT_LEN) != 0 ||
+        o->value > in) {
+        return SW_INTENT_MISMATCH;
+    }
+    for (uint32_t i = 1; i < tx->n_out; i++) {
+        if (!tx_is_anchor(&tx->out[i])) {
+            return SW_INTENT_MISMATCH;
+        }
+    }
+    return SW_OK;
+}
+
+void intent_commit_refund(const spark_key_t *key) {
+    intent_leaf_t *l = find_leaf(key);
+    if (l == NULL) {
+        return;
+    }
+    l->refunds++;
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (g_intent.leaves[i].refunds < INTENT_MAX_REFUNDS_PER_LEAF) {
+            return;
+        }
+    }
+    intent_clear(); /* every leaf fully used */
+}

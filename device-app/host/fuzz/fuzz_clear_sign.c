@@ -1,0 +1,124 @@
+/* fuzz_clear_sign.c - libFuzzer target for clear signing (PROTOCOL.md FROST_SIGN_TX,
+ * TRANSFER_INTENT). Byte 0 picks the target:
+ *   0: the transaction parser on the rest; a parsed transaction is hashed (BIP341), classified
+ *      and checked against a fixed approved intent (the refund rules), as FROST_SIGN_TX does;
+ *   1: TRANSFER_INTENT with the rest as payload (chunked), approved or rejected by byte 1, then
+ *      a KEY_SPLIT transfer and a FROST_SIGN_TX whose payloads follow in the input;
+ *   2: FROST_SIGN_TX with the rest as payload (chunked).
+ * Besides the sanitizers: one reply per APDU, a deferred reply always has a review on screen. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "host_platform.h"
+#include "intent.h"
+#include "protocol.h"
+#include "sha256.h"
+#include "review.h"
+#include "tx.h"
+#include "tx_classify.h"
+
+static const uint8_t SEED[64] = {7, 7, 7};
+
+/* Sends payload in 255-byte chunks of `ins`; approves (or rejects) a review. */
+static void send(uint8_t ins, const uint8_t *p, size_t len, bool approve) {
+    uint8_t apdu[CORE_MAX_APDU];
+    size_t off = 0;
+    uint16_t sw;
+    do {
+        size_t take = len - off > 255u ? 255u : len - off;
+        bool last = off + take == len;
+        apdu[0] = CLA_SPARK;
+        apdu[1] = ins;
+        apdu[2] = off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT;
+        apdu[3] = last ? P2_CHUNK_LAST : P2_CHUNK_MORE;
+        apdu[4] = (uint8_t)take;
+        memcpy(apdu + 5, p + off, take);
+        sw = host_exchange(apdu, 5 + take);
+        off += take;
+    } while (off < len && sw == SW_OK);
+    if (sw == 0) {
+        if (!review_active()) {
+            abort();
+        }
+        if (host_decide(approve) == 0) {
+            abort(); /* a decision always answers */
+        }
+    }
+}
+
+static void parse_and_check(const uint8_t *data, size_t size) {
+    tx_t tx;
+    uint8_t h[32];
+    static const uint8_t script[34] = {0x51, 0x20, 1, 2, 3};
+    tx_prevout_t prev[TX_MAX_INPUTS];
+    if (tx_parse(data, size, &tx) != TX_OK) {
+        return;
+    }
+    for (uint32_t i = 0; i < tx.n_in; i++) {
+        prev[i] = (tx_prevout_t){.value = 100000u, .script = script, .script_len = sizeof script};
+    }
+    tx_sighash_taproot(&tx, prev, 0, h);
+    uint8_t own[1][TAPROOT_SCRIPT_LEN];
+    memcpy(own[0], script, sizeof script);
+    (void)tx_classify(&tx, tx_out_total(&tx), (const uint8_t(*)[TAPROOT_SCRIPT_LEN])own, 1);
+    /* the intent's refund rules on this transaction */
+    intent_t in;
+    memset(&in, 0, sizeof in);
+    in.n = 1;
+    in.leaves[0].value = 100000u;
+    in.leaves[0].timelock = 2000u;
+    in.leaves[0].split = 1u;
+    memcpy(in.receiver_script, script, sizeof script);
+    static const char leaf[] = "leaf";
+    spark_key_t key;
+    memset(&key, 0, sizeof key);
+    key.kind = KEY_LEAF;
+    key.leaf_id_len = 4;
+    memcpy(key.leaf_id, leaf, 4);
+    sha256((const uint8_t *)leaf, 4, in.leaves[0].id_hash);
+    intent_activate(&in);
+    (void)intent_check_refund(&key, &tx, prev, 0);
+    intent_clear();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size < 2) {
+        return 0;
+    }
+    host_reset(SEED, sizeof SEED);
+    core_init();
+    const uint8_t *p = data + 2;
+    size_t len = size - 2;
+    switch (data[0] % 3u) {
+    case 0:
+        parse_and_check(data + 1, size - 1);
+        break;
+    case 1: {
+        /* byte 1: intent payload length (then split, then sign_tx payloads split at half) */
+        size_t il = data[1] < len ? data[1] : len;
+        send(INS_TRANSFER_INTENT, p, il, true);
+        size_t rest = len - il, half = rest / 2u;
+        uint8_t apdu[CORE_MAX_APDU];
+        size_t kl = half > 255u ? 255u : half;
+        apdu[0] = CLA_SPARK;
+        apdu[1] = INS_KEY_SPLIT;
+        apdu[2] = P1_KEY_SPLIT_RUN;
+        apdu[3] = 0;
+        apdu[4] = (uint8_t)kl;
+        memcpy(apdu + 5, p + il, kl);
+        if (host_exchange(apdu, 5 + kl) == 0) {
+            if (!review_active() || host_decide(true) == 0) {
+                abort();
+            }
+        }
+        send(INS_FROST_SIGN_TX, p + il + half, rest - half, true);
+        break;
+    }
+    default:
+        send(INS_FROST_SIGN_TX, p, len, (data[1] & 1u) == 0u);
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,399 @@
+/* Clear signing (PROTOCOL.md "FROST_SIGN_TX", "TRANSFER_INTENT", "Security: what a lying host
+ * can and cannot do with clear signing"): the device's sighash equals @scure/btc-signer's, its
+ * share over it equals the SDK's signFrost, the classifier lets the user's own transactions
+ * through without a screen, the intent is approved once on a screen that names the total and
+ * the Spark address (byte-equal to the SDK's encodeSparkAddress), and every lie of the host is
+ * refused with a typed status word and no state change. */
+#include "core_includes.h"
+#include "frost_payload.h"
+#include "test.h"
+#include "vectors/vectors.h"
+
+#define NET_REGTEST 3u
+#define CHUNK 200u
+
+static void be_put(uint8_t *o, uint64_t v, size_t n) {
+    for (size_t i = 0; i < n; i++) o[i] = (uint8_t)(v >> (8u * (n - 1u - i)));
+}
+
+/* The FROST_SIGN_TX payload of vector v; `prev_amount` and `raw` may be altered by the caller. */
+static size_t cs_payload(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, uint64_t prev_amount,
+                         const uint8_t *prev_script, uint8_t *o) {
+    uint8_t hiding[33], binding[33];
+    size_t n = put_leaf_ref(o, v->leaf);
+    memcpy(o + n, v->vk, 33);
+    n += 33;
+    be_put(o + n, v->ref, 4);
+    n += 4;
+    nonce_store_commitments(v->ref, hiding, binding);
+    memcpy(o + n, hiding, 33);
+    memcpy(o + n + 33, binding, 33);
+    n += 66;
+    o[n++] = 2;
+    memcpy(o + n, v->ops, sizeof v->ops);
+    n += sizeof v->ops;
+    o[n++] = 0; /* no adaptor */
+    o[n++] = NET_REGTEST;
+    o[n++] = 0; /* input index */
+    be_put(o + n, raw_len, 2);
+    n += 2;
+    memcpy(o + n, raw, raw_len);
+    n += raw_len;
+    be_put(o + n, prev_amount, 8);
+    n += 8;
+    o[n++] = 34;
+    memcpy(o + n, prev_script, 34);
+    return n + 34;
+}
+
+static uint16_t sign_tx(const tv_cs_t *v) {
+    uint8_t p[1200];
+    size_t n = cs_payload(v, v->raw, v->raw_len, v->prev_amount, v->prev_script, p);
+    return send_chunked(INS_FROST_SIGN_TX, p, n, CHUNK);
+}
+
+static bool reply_is_share(const tv_cs_t *v) {
+    return g_host_reply.len == 32 && memcmp(g_host_reply.data, v->z, 32) == 0;
+}
+
+/* fresh core with every vector's reference outstanding */
+static void cs_core(void) {
+    fresh_core();
+    issue_commitments_until(TV_CS_N);
+}
+
+typedef struct {
+    const char *leaf;
+    uint64_t value;
+    uint16_t timelock;
+} cs_leaf_t;
+
+static size_t intent_payload(const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n_leaves, uint8_t *o) {
+    size_t n = 0;
+    be_put(o, 0, 4); /* account 0 */
+    n = 4;
+    o[n++] = NET_REGTEST;
+    memcpy(o + n, receiver, 33);
+    n += 33;
+    o[n++] = (uint8_t)n_leaves;
+    for (size_t i = 0; i < n_leaves; i++) {
+        size_t l = strlen(leaves[i].leaf);
+        o[n++] = (uint8_t)l;
+        memcpy(o + n, leaves[i].leaf, l);
+        n += l;
+        be_put(o + n, leaves[i].value, 8);
+        n += 8;
+        be_put(o + n, leaves[i].timelock, 2);
+        n += 2;
+    }
+    return n;
+}
+
+static const cs_leaf_t TWO_LEAVES[] = {{"cs-leaf-1", 100000, 2000}, {"cs-leaf-2", 50000, 2000}};
+
+/* Sends an intent and checks its screen; approves or rejects. */
+static uint16_t send_intent(const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n, bool approve) {
+    uint8_t p[600];
+    size_t len = intent_payload(receiver, leaves, n, p);
+    uint16_t sw = send_chunked(INS_TRANSFER_INTENT, p, len, CHUNK);
+    if (sw != 0) {
+        return sw;
+    }
+    return host_decide(approve);
+}
+
+static uint16_t split_to(const char *leaf, const uint8_t receiver[33]) {
+    uint8_t d[120], apdu[300];
+    size_t n = 0;
+    d[n++] = KEY_SPLIT_TRANSFER;
+    d[n++] = 2;
+    d[n++] = 3;
+    n += put_leaf_ref(d + n, leaf);
+    memcpy(d + n, receiver, 33);
+    n += 33;
+    size_t a = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, d, n);
+    return host_exchange(apdu, a);
+}
+
+/* ---- parser, sighash, classifier, address ---- */
+
+static void test_sighash_equals_btc_signer(void) {
+    for (size_t i = 0; i < TV_CS_N; i++) {
+        const tv_cs_t *v = &TV_CS[i];
+        tx_t tx;
+        uint8_t h[32];
+        CHECK_EQ_U(tx_parse(v->raw, v->raw_len, &tx), TX_OK);
+        CHECK_EQ_U(tx.version, 3);
+        CHECK_EQ_U(tx.n_in, 1);
+        CHECK_EQ_U(tx.n_out, 2);
+        tx_prevout_t prev = {.value = v->prev_amount, .script = v->prev_script, .script_len = 34};
+        tx_sighash_taproot(&tx, &prev, 0, h);
+        CHECK_BYTES(h, v->sighash, 32);
+    }
+}
+
+static void test_parser_refusals(void) {
+    const tv_cs_t *v = &TV_CS[TV_CS_REFUND_1];
+    uint8_t raw[220];
+    tx_t tx;
+    for (size_t cut = 0; cut < v->raw_len; cut++) {
+        CHECK(tx_parse(v->raw, cut, &tx) != TX_OK); /* every truncation */
+    }
+    memcpy(raw, v->raw, v->raw_len);
+    raw[v->raw_len] = 0;
+    CHECK_EQ_U(tx_parse(raw, v->raw_len + 1u, &tx), TX_MALFORMED); /* trailing byte */
+    memcpy(raw, v->raw, v->raw_len);
+    raw[4] = 0; /* BIP144 marker: a witness serialization */
+    CHECK_EQ_U(tx_parse(raw, v->raw_len, &tx), TX_UNSUPPORTED);
+    memcpy(raw, v->raw, v->raw_len);
+    raw[4] = 5; /* 5 inputs */
+    CHECK_EQ_U(tx_parse(raw, v->raw_len, &tx), TX_UNSUPPORTED);
+    memcpy(raw, v->raw, v->raw_len);
+    raw[4 + 1 + 36] = 1; /* a scriptSig */
+    CHECK(tx_parse(raw, v->raw_len, &tx) != TX_OK);
+    memcpy(raw, v->raw, v->raw_len);
+    /* output 0's value above 21e14 sats (its 8 LE bytes follow the output count) */
+    memset(raw + 4 + 1 + 41 + 1, 0xff, 8);
+    CHECK_EQ_U(tx_parse(raw, v->raw_len, &tx), TX_MALFORMED);
+}
+
+static void test_classifier(void) {
+    const tv_cs_t *own = &TV_CS[TV_CS_OWN_1], *node = &TV_CS[TV_CS_NODE_1], *pay = &TV_CS[TV_CS_REFUND_1];
+    uint8_t scripts[2][TAPROOT_SCRIPT_LEN];
+    tx_t tx;
+    /* the user's scripts for cs-leaf-1: P2TR(leaf key) is the OWN vector's output 0 */
+    CHECK_EQ_U(tx_parse(own->raw, own->raw_len, &tx), TX_OK);
+    memcpy(scripts[0], tx.out[0].script, TAPROOT_SCRIPT_LEN);
+    memcpy(scripts[1], own->prev_script, TAPROOT_SCRIPT_LEN);
+    CHECK_EQ_U(tx_classify(&tx, own->prev_amount, (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), TX_STAYS);
+    CHECK_EQ_U(tx_output_class(&tx.out[1], (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), OUT_ANCHOR);
+    /* a large fee is value leaving the user's keys */
+    CHECK_EQ_U(tx_classify(&tx, own->prev_amount + TX_STAYS_MAX_FEE + 1u, (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), TX_PAYS);
+    CHECK_EQ_U(tx_parse(node->raw, node->raw_len, &tx), TX_OK);
+    memcpy(scripts[1], node->prev_script, TAPROOT_SCRIPT_LEN);
+    CHECK_EQ_U(tx_classify(&tx, node->prev_amount, (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), TX_STAYS);
+    CHECK_EQ_U(tx_parse(pay->raw, pay->raw_len, &tx), TX_OK);
+    CHECK_EQ_U(tx_classify(&tx, pay->prev_amount, (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), TX_PAYS);
+    /* only the anchor left: nothing stays with the user */
+    tx.n_out = 1;
+    tx.out[0] = tx.out[1];
+    CHECK_EQ_U(tx_classify(&tx, 0, (const uint8_t(*)[TAPROOT_SCRIPT_LEN])scripts, 2), TX_PAYS);
+}
+
+static void test_spark_address_equals_sdk(void) {
+    char addr[SPARK_ADDR_MAX + 1u];
+    CHECK(spark_address(network_spark_hrp(3), TV_CS_RECEIVER, addr));
+    CHECK(strcmp(addr, TV_CS_RECEIVER_SPARKRT) == 0);
+    CHECK(spark_address(network_spark_hrp(4), TV_CS_RECEIVER, addr));
+    CHECK(strcmp(addr, TV_CS_RECEIVER_SPARKL) == 0);
+    CHECK(spark_address(network_spark_hrp(0), TV_CS_RECEIVER, addr));
+    CHECK(strcmp(addr, TV_CS_RECEIVER_SPARK) == 0);
+    CHECK(network_spark_hrp(NETWORK_COUNT) == NULL);
+}
+
+/* ---- FROST_SIGN_TX ---- */
+
+static void test_stays_with_user_no_screen(void) {
+    cs_core(); /* blind signing stays off */
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_OWN_1]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_OWN_1])); /* the SDK's share over btc-signer's sighash */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_NODE_1]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_NODE_1]));
+    CHECK_EQ_U(g_host_pages, pages); /* nothing shown */
+}
+
+static void test_payment_without_intent_is_reviewed(void) {
+    cs_core();
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), 0); /* waits for the user */
+    CHECK(host_screen_has("Pay"));
+    CHECK(host_screen_has("100000 sats"));
+    CHECK(host_screen_has("Fee 0 sats"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("To"));
+    CHECK(host_screen_has("bcrt1p"));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_1]));
+    /* rejected: no share */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_2]), 0);
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK_EQ_U(g_host_reply.len, 0);
+}
+
+static void test_unsupported_consumes_nothing(void) {
+    const tv_cs_t *v = &TV_CS[TV_CS_OWN_1];
+    uint8_t p[1200], other[34];
+    cs_core();
+    memcpy(other, v->prev_script, 34);
+    other[5] ^= 1; /* the signed input does not spend P2TR(P) */
+    size_t n = cs_payload(v, v->raw, v->raw_len, v->prev_amount, other, p);
+    CHECK_EQ_U(send_chunked(INS_FROST_SIGN_TX, p, n, CHUNK), SW_TX_UNSUPPORTED);
+    /* outputs above the prevout: not a transaction */
+    n = cs_payload(v, v->raw, v->raw_len, v->prev_amount - 1u, v->prev_script, p);
+    CHECK_EQ_U(send_chunked(INS_FROST_SIGN_TX, p, n, CHUNK), SW_BAD_DATA);
+    /* the reference is still good */
+    CHECK_EQ_U(sign_tx(v), SW_OK);
+    CHECK(reply_is_share(v));
+    /* and now spent */
+    CHECK_EQ_U(sign_tx(v), SW_NONCE_UNKNOWN);
+}
+
+/* ---- TRANSFER_INTENT ---- */
+
+static void test_intent_screen_and_one_approval(void) {
+    cs_core();
+    uint8_t p[600];
+    size_t len = intent_payload(TV_CS_RECEIVER, TWO_LEAVES, 2, p);
+    CHECK_EQ_U(send_chunked(INS_TRANSFER_INTENT, p, len, 40), 0); /* several chunks */
+    CHECK(host_screen_has("Send"));
+    CHECK(host_screen_has("150000 sats"));
+    CHECK(host_screen_has("Leaves 2"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("To"));
+    char line[19];
+    memcpy(line, TV_CS_RECEIVER_SPARKRT, 18);
+    line[18] = '\0';
+    CHECK(host_screen_has(line));
+    memcpy(line, &TV_CS_RECEIVER_SPARKRT[54], 16);
+    line[16] = '\0';
+    CHECK(host_screen_has(line)); /* the last line: the whole address is shown */
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    unsigned pages = g_host_pages;
+    /* both leaves' key splits and refunds run without a screen */
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_1]));
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_DIRECT_1]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_DIRECT_1]));
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_2]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_2]));
+    CHECK_EQ_U(g_host_pages, pages);
+}
+
+static void test_intent_rejected_or_malformed_leaves_none(void) {
+    cs_core();
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, TWO_LEAVES, 2, false), SW_DENIED);
+    CHECK(!intent_active());
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), 0); /* the per-leaf review, not silent */
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    /* a leaf listed twice, a receiver that is not a point */
+    const cs_leaf_t twice[] = {{"cs-leaf-1", 1, 2000}, {"cs-leaf-1", 1, 2000}};
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, twice, 2, true), SW_BAD_DATA);
+    uint8_t bad[33];
+    memcpy(bad, TV_CS_RECEIVER, 33);
+    bad[0] = 0x05;
+    CHECK_EQ_U(send_intent(bad, TWO_LEAVES, 2, true), SW_BAD_DATA);
+    CHECK(!intent_active());
+}
+
+/* Approves the two-leaf intent with leaf 1 at `value1`. */
+static void approved_intent(uint64_t value1) {
+    cs_leaf_t leaves[2] = {TWO_LEAVES[0], TWO_LEAVES[1]};
+    leaves[0].value = value1;
+    cs_core();
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, leaves, 2, true), SW_OK);
+}
+
+static void test_adversarial_smaller_amount_shown(void) {
+    approved_intent(10000); /* the screen said 60000 sats; leaf 1 really holds 100000 */
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_reply.len, 0);
+    /* a refund claiming the lied amount is signed over that amount: its sighash is not the
+     * operators' (the real prevout is 100000), so the aggregate fails there */
+    const tv_cs_t *v = &TV_CS[TV_CS_DIRECT_1];
+    uint8_t p[1200];
+    size_t n = cs_payload(v, v->raw, v->raw_len, 10000 + 100000, v->prev_script, p);
+    CHECK_EQ_U(send_chunked(INS_FROST_SIGN_TX, p, n, CHUNK), SW_INTENT_MISMATCH);
+}
+
+static void test_adversarial_other_receiver(void) {
+    approved_intent(100000);
+    uint8_t other[33];
+    memcpy(other, TV_CS[TV_CS_REFUND_1].vk, 33); /* any valid point that is not the receiver */
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(split_to("cs-leaf-1", other), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_pages, pages);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK); /* no state change: still usable */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_STRANGER_2]), SW_INTENT_MISMATCH); /* a refund to a stranger */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_2]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_2]));
+}
+
+static void test_adversarial_extra_leaf(void) {
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), SW_INTENT_MISMATCH);
+    /* a refund of an approved leaf whose key split did not run under the intent */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_INTENT_MISMATCH);
+}
+
+static void test_adversarial_longer_timelock(void) {
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_LONGER_2]), SW_INTENT_MISMATCH); /* 2100 > 1900 */
+}
+
+static void test_adversarial_replayed_approval(void) {
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_INTENT_MISMATCH); /* second transfer, same leaf */
+    /* refunds per leaf are bounded */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_DIRECT_1]), SW_OK);
+    /* the budget runs out: the intent is gone, a key split is reviewed again */
+    uint8_t apdu[8];
+    size_t a = mk_apdu(apdu, INS_GET_VERSION, 0, 0, NULL, 0);
+    for (unsigned i = 0; i < INTENT_APDU_BUDGET_BASE + 2u * INTENT_APDU_BUDGET_PER_LEAF && intent_active(); i++) {
+        host_exchange(apdu, a);
+    }
+    CHECK(!intent_active());
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), 0);
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    /* once every leaf was split, a further split ends the intent and is reviewed on its own */
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), 0);
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK(!intent_active());
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), 0); /* no intent: a refund to the receiver is reviewed */
+    CHECK(host_screen_has("Pay"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    /* a new intent replaces the old one: its leaves are not carried over */
+    approved_intent(100000);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    const cs_leaf_t one[] = {{"cs-leaf-2", 50000, 2000}};
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, one, 1, true), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_INTENT_MISMATCH);
+}
+
+static void test_adversarial_stays_but_pays(void) {
+    /* a "stays with the user" transaction whose output pays a stranger: shown, never silent */
+    cs_core();
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_STRANGER_2]), 0);
+    CHECK(host_screen_has("Pay"));
+    CHECK(host_screen_has("50000 sats"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+}
+
+void suite_clear_sign(void) {
+    RUN(test_sighash_equals_btc_signer);
+    RUN(test_parser_refusals);
+    RUN(test_classifier);
+    RUN(test_spark_address_equals_sdk);
+    RUN(test_stays_with_user_no_screen);
+    RUN(test_payment_without_intent_is_reviewed);
+    RUN(test_unsupported_consumes_nothing);
+    RUN(test_intent_screen_and_one_approval);
+    RUN(test_intent_rejected_or_malformed_leaves_none);
+    RUN(test_adversarial_smaller_amount_shown);
+    RUN(test_adversarial_other_receiver);
+    RUN(test_adversarial_extra_leaf);
+    RUN(test_adversarial_longer_timelock);
+    RUN(test_adversarial_replayed_approval);
+    RUN(test_adversarial_stays_but_pays);
+}

@@ -1,0 +1,91 @@
+import { concatBytes } from '@noble/hashes/utils.js';
+import { u32be } from './bytes.js';
+import { invalidArgument } from './errors.js';
+import { checkLen, encodeFrostPackage, u64be, type FrostSignRequest } from './messages.js';
+
+/**
+ * Clear signing (device-app/PROTOCOL.md, "FROST_SIGN_TX" and "TRANSFER_INTENT"): the device is
+ * given the transaction a FROST share signs and the outputs it spends, or the whole transfer the
+ * user approves once.
+ */
+
+/** The SDK's network names; the device shows their address prefixes. */
+export type SparkNetwork = 'MAINNET' | 'TESTNET' | 'SIGNET' | 'REGTEST' | 'LOCAL';
+const NETWORK_BYTE: Record<SparkNetwork, number> = { MAINNET: 0, TESTNET: 1, SIGNET: 2, REGTEST: 3, LOCAL: 4 };
+
+/** An output an input spends: what BIP341 signs besides the transaction. */
+export interface Prevout {
+  amount: bigint;
+  script: Uint8Array;
+}
+
+/** FROST_SIGN_TX: FROST_SIGN's package without the message, plus the transaction and its prevouts. */
+export interface FrostSignTxRequest extends Omit<FrostSignRequest, 'message'> {
+  network: SparkNetwork;
+  /** The input the share signs. */
+  inputIndex: number;
+  /** The transaction without witness (Bitcoin serialization). */
+  tx: Uint8Array;
+  /** One per input, in order. */
+  prevouts: readonly Prevout[];
+}
+
+/** The most a FROST_SIGN_TX transaction may take (the device's limit). */
+export const FROST_SIGN_TX_MAX_TX = 1200;
+
+export function encodeFrostSignTx(req: FrostSignTxRequest): Uint8Array {
+  if (!Number.isInteger(req.inputIndex) || req.inputIndex < 0 || req.inputIndex >= req.prevouts.length) {
+    throw invalidArgument(`input index ${req.inputIndex} is not one of the ${req.prevouts.length} prevouts`);
+  }
+  if (req.tx.length < 1 || req.tx.length > FROST_SIGN_TX_MAX_TX) {
+    throw invalidArgument(`transaction must be 1..${FROST_SIGN_TX_MAX_TX} bytes, got ${req.tx.length}`);
+  }
+  const prevouts = req.prevouts.map((p, i) => {
+    if (p.script.length > 42) {
+      throw invalidArgument(`prevouts[${i}].script must be at most 42 bytes, got ${p.script.length}`);
+    }
+    return concatBytes(u64be(p.amount, `prevouts[${i}].amount`), new Uint8Array([p.script.length]), p.script);
+  });
+  return concatBytes(
+    encodeFrostPackage(req),
+    new Uint8Array([NETWORK_BYTE[req.network], req.inputIndex, req.tx.length >> 8, req.tx.length & 0xff]),
+    req.tx,
+    ...prevouts,
+  );
+}
+
+/** One leaf of a transfer: its id, value, and the timelock of its current refund (low 16 bits of nSequence). */
+export interface IntentLeaf {
+  id: string;
+  value: bigint;
+  refundTimelock: number;
+}
+
+/** TRANSFER_INTENT: the whole transfer the user approves once. */
+export interface TransferIntent {
+  account: number;
+  network: SparkNetwork;
+  /** The receiver's identity public key (33 bytes). */
+  receiver: Uint8Array;
+  leaves: readonly IntentLeaf[];
+}
+
+export const INTENT_MAX_LEAVES = 16;
+
+export function encodeTransferIntent(intent: TransferIntent): Uint8Array {
+  checkLen('receiver identity key', intent.receiver, 33);
+  if (intent.leaves.length < 1 || intent.leaves.length > INTENT_MAX_LEAVES) {
+    throw invalidArgument(`a transfer intent names 1..${INTENT_MAX_LEAVES} leaves, got ${intent.leaves.length}`);
+  }
+  const leaves = intent.leaves.map((l, i) => {
+    const id = new TextEncoder().encode(l.id);
+    if (id.length < 1 || id.length > 64) {
+      throw invalidArgument(`leaves[${i}].id must be 1..64 bytes, got ${id.length}`);
+    }
+    if (!Number.isInteger(l.refundTimelock) || l.refundTimelock < 0 || l.refundTimelock > 0xffff) {
+      throw invalidArgument(`leaves[${i}].refundTimelock must be a u16, got ${l.refundTimelock}`);
+    }
+    return concatBytes(new Uint8Array([id.length]), id, u64be(l.value, `leaves[${i}].value`), new Uint8Array([l.refundTimelock >> 8, l.refundTimelock & 0xff]));
+  });
+  return concatBytes(u32be(intent.account), new Uint8Array([NETWORK_BYTE[intent.network]]), intent.receiver, new Uint8Array([intent.leaves.length]), ...leaves);
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { Network, createDecrementedTimelockRefundTxs, getSigHashFromTx } from '@buildonspark/spark-sdk';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { Transaction, p2tr } from '@scure/btc-signer';
+import { LedgerSignerError } from './errors.js';
+import { TxCatalog, assertSighash } from './tx-catalog.js';
+
+const pub = (): Uint8Array => secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
+const P2A = new Uint8Array([0x51, 0x02, 0x4e, 0x73]);
+
+/** A zero-timelock leaf as the operators store it: node tx paying P2TR(P), refund at 2000 paying the owner. */
+function leaf(verifyingKey: Uint8Array, owner: Uint8Array, value: bigint): { node: TreeNode; nodeTx: Transaction } {
+  const nodeTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+  nodeTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 0 });
+  nodeTx.addOutput({ script: p2tr(verifyingKey.slice(1)).script, amount: value });
+  nodeTx.addOutput({ script: P2A, amount: 0n });
+  const refundTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+  refundTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 2000 }); // only its sequence is read
+  refundTx.addOutput({ script: p2tr(owner.slice(1)).script, amount: value });
+  refundTx.addOutput({ script: P2A, amount: 0n });
+  const node = { id: 'leaf-1', nodeTx: nodeTx.toBytes(true, false), refundTx: refundTx.toBytes(true, false), directTx: new Uint8Array() } as unknown as TreeNode;
+  return { node, nodeTx };
+}
+
+describe('TxCatalog: the transaction behind a sighash, rebuilt with the SDK’s builders', () => {
+  const verifyingKey = pub();
+  const owner = pub();
+  const receiver = pub();
+  const { node, nodeTx } = leaf(verifyingKey, owner, 70_000n);
+
+  it('finds a transfer refund to an approved receiver, one hop down, and the bytes it sends hash to the sighash', async () => {
+    const { cpfpRefundTx } = await createDecrementedTimelockRefundTxs({ nodeTx, receivingPubkey: receiver, network: Network.LOCAL, sequence: 2000 });
+    const message = getSigHashFromTx(cpfpRefundTx, 0, nodeTx.getOutput(0));
+    const catalog = new TxCatalog('LOCAL');
+    const found = await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [receiver] });
+    expect(found).toBeDefined();
+    expect(Buffer.from(found?.tx ?? []).toString('hex')).toBe(Buffer.from(cpfpRefundTx.toBytes(true, false)).toString('hex'));
+    expect(found?.prevouts).toEqual([{ amount: 70_000n, script: p2tr(verifyingKey.slice(1)).script }]);
+    expect(getTxSequence(found?.tx)).toBe(1900);
+    // without the receiver approved, the same sighash is not found: the blind path decides
+    expect(await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [] })).toBeUndefined();
+  });
+
+  it('a sighash of no known transaction is not found', async () => {
+    const catalog = new TxCatalog('LOCAL');
+    expect(await catalog.find({ message: new Uint8Array(32).fill(7), verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [receiver] })).toBeUndefined();
+  });
+
+  it('the host check refuses bytes that do not hash to the requested sighash (a lied prevout amount)', async () => {
+    const { cpfpRefundTx } = await createDecrementedTimelockRefundTxs({ nodeTx, receivingPubkey: receiver, network: Network.LOCAL, sequence: 2000 });
+    const message = getSigHashFromTx(cpfpRefundTx, 0, nodeTx.getOutput(0));
+    const script = p2tr(verifyingKey.slice(1)).script;
+    const signable = { tx: cpfpRefundTx.toBytes(true, false), prevouts: [{ amount: 70_000n, script }], inputIndex: 0 };
+    expect(() => assertSighash(signable, message)).not.toThrow();
+    expect(() => assertSighash({ ...signable, prevouts: [{ amount: 69_999n, script }] }, message)).toThrow(LedgerSignerError);
+  });
+});
+
+function getTxSequence(raw: Uint8Array | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  return Transaction.fromRaw(raw, { allowUnknownOutputs: true }).getInput(0).sequence;
+}

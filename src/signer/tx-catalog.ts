@@ -1,0 +1,143 @@
+import {
+  Network,
+  createCurrentTimelockRefundTxs,
+  createDecrementedTimelockRefundTxs,
+  createInitialTimelockRefundTxs,
+  createRootNodeTx,
+  getSigHashFromTx,
+  getTxFromRawTxBytes,
+} from '@buildonspark/spark-sdk';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
+import { bytesToHex, equalBytes } from '../crypto/index.js';
+import type { Prevout, SparkNetwork } from '../device/clear-sign.js';
+import { LedgerSignerError } from './errors.js';
+
+/**
+ * Which transaction a sighash belongs to. The SDK hands its signer only the 32-byte BIP341
+ * sighash; the device signs clearly only if it is given the transaction and its prevouts
+ * (device-app/PROTOCOL.md, "FROST_SIGN_TX"). The SDK builds every transaction a leaf's owner
+ * signs from public data — the leaf's node and refund transactions, the destination key and the
+ * timelock rule (docs/transfers.md, "Transaction shapes" and "Constants and timelock scheme") —
+ * so this rebuilds them the same way, with the SDK's own exported builders, and keeps the one
+ * whose sighash is the one asked for.
+ */
+
+/** A transaction the device can be sent instead of its sighash. */
+export interface SignableTx {
+  tx: Uint8Array;
+  prevouts: Prevout[];
+  inputIndex: number;
+}
+
+/** What a signature request says about the transaction it signs. */
+export interface SignRequestContext {
+  /** The sighash the SDK asks to sign. */
+  message: Uint8Array;
+  /** The statechain key P of the package (user key + operators' key). */
+  verifyingKey: Uint8Array;
+  /** The public key of the signing key (leaf or deposit key). */
+  signingPublicKey: Uint8Array;
+  /** The leaves whose transactions this may be (the signing key's leaf, as the wallet knows it). */
+  nodes: readonly TreeNode[];
+  /** Receivers of transfers approved on the device (their refunds pay these keys). */
+  receivers: readonly Uint8Array[];
+}
+
+type RefundBuilder = typeof createDecrementedTimelockRefundTxs;
+
+export class TxCatalog {
+  private readonly deposits: Transaction[] = [];
+  private readonly network: Network;
+
+  constructor(network: SparkNetwork) {
+    this.network = Network[network];
+  }
+
+  /** A deposit transaction the wallet is about to claim (its root and refunds are signed next). */
+  addDeposit(rawTx: Uint8Array): void {
+    this.deposits.push(getTxFromRawTxBytes(rawTx));
+  }
+
+  /**
+   * The transaction (with prevouts) whose BIP341 sighash is `ctx.message`, or undefined. The
+   * answer is checked: the sighash recomputed by @scure/btc-signer from the very bytes that will
+   * be sent equals the message, byte for byte.
+   */
+  async find(ctx: SignRequestContext): Promise<SignableTx | undefined> {
+    for await (const c of this.candidates(ctx)) {
+      const sighash = getSigHashFromTx(c.tx, 0, { script: c.prevout.script, amount: c.prevout.amount });
+      if (!equalBytes(sighash, ctx.message)) continue;
+      const signable: SignableTx = { tx: c.tx.toBytes(true, false), prevouts: [c.prevout], inputIndex: 0 };
+      assertSighash(signable, ctx.message);
+      return signable;
+    }
+    return undefined;
+  }
+
+  private async *candidates(ctx: SignRequestContext): AsyncGenerator<{ tx: Transaction; prevout: Prevout }> {
+    const stateScript = p2tr(ctx.verifyingKey.slice(1)).script;
+    // A deposit: the root node tx spends the deposit output (P2TR of P), its refunds pay the signing key.
+    for (const deposit of this.deposits) {
+      for (let vout = 0; vout < deposit.outputsLength; vout++) {
+        const out = deposit.getOutput(vout);
+        if (out.script === undefined || out.amount === undefined || !equalBytes(out.script, stateScript)) continue;
+        const { nodeTx } = await createRootNodeTx(deposit, vout, this.network);
+        yield { tx: nodeTx, prevout: { amount: out.amount, script: out.script } };
+        const refunds = await createInitialTimelockRefundTxs({ nodeTx, receivingPubkey: ctx.signingPublicKey, network: this.network });
+        yield* refundCandidates(refunds, nodeTx, undefined);
+      }
+    }
+    // A leaf's refunds: to a receiver one hop down (a transfer), to the owner at the same
+    // timelock (a claim), or one hop down (the owner's renewal of a refund).
+    const destinations = [ctx.signingPublicKey, ...ctx.receivers];
+    const builders: RefundBuilder[] = [createDecrementedTimelockRefundTxs, createCurrentTimelockRefundTxs];
+    for (const node of ctx.nodes) {
+      const nodeTx = getTxFromRawTxBytes(node.nodeTx);
+      const directTx = node.directTx.length > 0 ? getTxFromRawTxBytes(node.directTx) : undefined;
+      const sequence = getTxFromRawTxBytes(node.refundTx).getInput(0).sequence;
+      if (sequence === undefined) continue;
+      for (const receivingPubkey of destinations) {
+        for (const build of builders) {
+          const refunds = await build({ nodeTx, ...(directTx === undefined ? {} : { directNodeTx: directTx }), receivingPubkey, network: this.network, sequence }).catch(
+            () => undefined, // a timelock that cannot go lower: the SDK would not build it either
+          );
+          if (refunds !== undefined) yield* refundCandidates(refunds, nodeTx, directTx);
+        }
+      }
+    }
+  }
+}
+
+function* refundCandidates(
+  refunds: Awaited<ReturnType<RefundBuilder>>,
+  nodeTx: Transaction,
+  directTx: Transaction | undefined,
+): Generator<{ tx: Transaction; prevout: Prevout }> {
+  const nodeOut = outputOf(nodeTx);
+  yield { tx: refunds.cpfpRefundTx, prevout: nodeOut };
+  if (refunds.directFromCpfpRefundTx !== undefined) yield { tx: refunds.directFromCpfpRefundTx, prevout: nodeOut };
+  if (refunds.directRefundTx !== undefined && directTx !== undefined) yield { tx: refunds.directRefundTx, prevout: outputOf(directTx) };
+}
+
+function outputOf(tx: Transaction): Prevout {
+  const out = tx.getOutput(0);
+  if (out.script === undefined || out.amount === undefined) {
+    throw new LedgerSignerError('INVALID_REQUEST', 'a node transaction without output 0');
+  }
+  return { amount: out.amount, script: out.script };
+}
+
+/** The host's own check before sending: the sighash of exactly what is sent is the message. */
+export function assertSighash(s: SignableTx, message: Uint8Array): void {
+  const tx = Transaction.fromRaw(s.tx, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
+  const sighash = tx.preimageWitnessV1(
+    s.inputIndex,
+    s.prevouts.map((p) => p.script),
+    SigHash.DEFAULT,
+    s.prevouts.map((p) => p.amount),
+  );
+  if (!equalBytes(sighash, message)) {
+    throw new LedgerSignerError('INVALID_REQUEST', `the transaction found for sighash ${bytesToHex(message)} hashes to ${bytesToHex(sighash)}`);
+  }
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
+import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
+import { encodeSparkAddress, getSparkFrost } from '@buildonspark/spark-sdk';
+import { bytesToHex, publicKeyOf, taprootOutputKey } from '../../src/crypto/index.js';
+import type { FrostSignTxRequest, IntentLeaf } from '../../src/device/clear-sign.js';
+import { IntentMismatchError, TxUnsupportedError, UserRejectedError } from '../../src/device/errors.js';
+import type { KeyRef } from '../../src/device/keyref.js';
+import type { DeviceCommitment } from '../../src/device/messages.js';
+import { pageBody, review, waitHome } from '../../emulator/speculos/flows.js';
+import { expectedPublicKey } from './expected-keys.js';
+import { deviceForSuite } from './fixture.js';
+import {
+  makeOperatorGroup,
+  operatorCommitmentMap,
+  operatorNonces,
+  operatorPublicShares,
+  operatorShares,
+  verifyUserShare,
+  verifyingKeyFor,
+  type OperatorNonce,
+  type OperatorRound,
+} from './frost-operators.js';
+
+/**
+ * Clear signing on the device under Speculos (device-app/PROTOCOL.md, "FROST_SIGN_TX",
+ * "TRANSFER_INTENT" and the clear-signing security section): the shares of Spark-shaped
+ * transactions aggregate with a 2-of-3 operator group (the SDK's aggregateFrost) into a BIP340
+ * signature over the sighash @scure/btc-signer computes; a transfer of two leaves is approved
+ * once on a screen that shows the total and the receiver's Spark address (the SDK's
+ * encodeSparkAddress); every lie of the host is refused, or yields a share that does not
+ * aggregate over what the operators sign.
+ */
+
+const P2A = new Uint8Array([0x51, 0x02, 0x4e, 0x73]);
+const NETWORK = 'REGTEST' as const;
+const group = makeOperatorGroup(2, 3);
+const receiver = publicKeyOf(secp256k1.utils.randomPrivateKey());
+const stranger = publicKeyOf(secp256k1.utils.randomPrivateKey());
+const leafKey = (leafId: string): KeyRef => ({ kind: 'leaf', account: 0, leafId });
+
+/** A leaf as the operators hold it: its statechain key P and the node output its refunds spend. */
+interface Leaf {
+  id: string;
+  key: KeyRef;
+  userPub: Uint8Array;
+  verifyingKey: Uint8Array;
+  nodeScript: Uint8Array;
+  nodeTxid: Uint8Array;
+  value: bigint;
+}
+
+function leaf(id: string, value: bigint): Leaf {
+  const key = leafKey(id);
+  const userPub = expectedPublicKey(key);
+  const verifyingKey = verifyingKeyFor(userPub, group);
+  return { id, key, userPub, verifyingKey, nodeScript: p2tr(verifyingKey.slice(1)).script, nodeTxid: secp256k1.utils.randomPrivateKey(), value };
+}
+
+/** A refund (docs/transfers.md, "Transaction shapes"): spends the node output, pays `dest` the whole value, plus the P2A anchor. */
+function refund(l: Leaf, dest: Uint8Array, sequence: number, amount = l.value): Transaction {
+  const tx = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+  tx.addInput({ txid: l.nodeTxid, index: 0, sequence, witnessUtxo: { script: l.nodeScript, amount } });
+  tx.addOutput({ script: p2tr(dest.slice(1)).script, amount });
+  tx.addOutput({ script: P2A, amount: 0n });
+  return tx;
+}
+
+const sighashOf = (tx: Transaction, l: Leaf, amount = l.value): Uint8Array =>
+  tx.preimageWitnessV1(0, [l.nodeScript], SigHash.DEFAULT, [amount]);
+
+describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)', (model) => {
+  const dev = deviceForSuite({ model });
+  const one = leaf('cs-1', 100_000n);
+  const two = leaf('cs-2', 50_000n);
+  const intentLeaves: IntentLeaf[] = [
+    { id: one.id, value: one.value, refundTimelock: 2000 },
+    { id: two.id, value: two.value, refundTimelock: 2000 },
+  ];
+
+  async function commitment(): Promise<DeviceCommitment> {
+    const [c] = await dev.app.frostCommit(1);
+    if (c === undefined) throw new Error('FROST_COMMIT of 1 returned no commitment');
+    return c;
+  }
+
+  function request(l: Leaf, tx: Transaction, c: DeviceCommitment, ops: OperatorNonce[], amount = l.value): FrostSignTxRequest {
+    return {
+      key: l.key,
+      verifyingKey: l.verifyingKey,
+      userCommitment: c,
+      operators: ops.map((o) => o.commitment),
+      network: NETWORK,
+      inputIndex: 0,
+      tx: tx.toBytes(true, false),
+      prevouts: [{ amount, script: l.nodeScript }],
+    };
+  }
+
+  /** The device's share aggregated with the operators' over `message` (what the operators sign). */
+  async function aggregates(l: Leaf, message: Uint8Array, c: DeviceCommitment, ops: OperatorNonce[], share: Uint8Array): Promise<boolean> {
+    const round: OperatorRound = { message, verifyingKey: l.verifyingKey, userCommitment: c, ops };
+    if (!verifyUserShare(round, share, l.userPub)) return false;
+    const sig = await getSparkFrost().aggregateFrost({
+      message,
+      statechainCommitments: operatorCommitmentMap(ops),
+      selfCommitment: { hiding: c.hiding, binding: c.binding },
+      statechainSignatures: operatorShares(round),
+      selfSignature: share,
+      statechainPublicKeys: operatorPublicShares(ops),
+      selfPublicKey: l.userPub,
+      verifyingKey: l.verifyingKey,
+    });
+    return schnorr.verify(sig, message, taprootOutputKey(l.verifyingKey));
+  }
+
+  /** Signs `tx` (no screen expected) and checks the share aggregates over the operators' sighash. */
+  async function signSilently(l: Leaf, tx: Transaction): Promise<void> {
+    const c = await commitment();
+    const ops = operatorNonces(group.operators.slice(0, 2));
+    const share = await dev.app.frostSignTx(request(l, tx, c, ops));
+    expect(await aggregates(l, sighashOf(tx, l), c, ops, share), 'aggregated BIP340 signature over btc-signer\'s sighash').toBe(true);
+  }
+
+  const splitTo = (l: Leaf, to: Uint8Array) =>
+    dev.app.keySplit({ mode: 'transfer', leaf: l.key, receiverPublicKey: to, threshold: 2, numShares: 3 });
+
+  async function approveIntent(leaves: IntentLeaf[]): Promise<string[][]> {
+    const pending = dev.app.transferIntent({ account: 0, network: NETWORK, receiver, leaves });
+    const pages = await review(dev.screen, 'Send', 'approve');
+    await pending;
+    await waitHome(dev.screen);
+    return pages;
+  }
+
+  it('signs a claim refund and a node transaction (everything stays with the user) with blind signing off and no screen', async () => {
+    expect((await dev.app.getVersion()).blindSigningEnabled).toBe(false);
+    await signSilently(one, refund(one, one.userPub, 2000));
+    const node = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+    node.addInput({ txid: one.nodeTxid, index: 0, sequence: 0, witnessUtxo: { script: one.nodeScript, amount: one.value } });
+    node.addOutput({ script: one.nodeScript, amount: one.value });
+    node.addOutput({ script: P2A, amount: 0n });
+    await signSilently(one, node);
+    expect(await dev.screen.screenTexts()).toContain('Ready'); // Home the whole time
+  });
+
+  it('one approval covers a two-leaf transfer: total and Spark address on screen, then key splits and refunds without a screen', async () => {
+    const pages = await approveIntent(intentLeaves);
+    expect(pageBody(pages, 'Send')).toEqual(['150000 sats', 'Leaves 2', 'Account 0']);
+    const address = encodeSparkAddress({ identityPublicKey: bytesToHex(receiver), network: NETWORK });
+    expect(pageBody(pages, 'To').join('')).toBe(address);
+    for (const l of [one, two]) {
+      const split = await splitTo(l, receiver);
+      expect(split.ciphertext?.length).toBe(129);
+      await signSilently(l, refund(l, receiver, 1900)); // CPFP refund: one hop below 2000
+      await signSilently(l, refund(l, receiver, 1950)); // direct-from-CPFP refund
+    }
+    expect(await dev.screen.screenTexts()).toContain('Ready');
+  });
+
+  it('a smaller amount shown than spent: the real refund is refused; a refund over the lied amount does not aggregate over what the operators sign', async () => {
+    await approveIntent([{ ...intentLeaves[0]!, value: 10_000n }, intentLeaves[1]!]);
+    await splitTo(one, receiver);
+    const c = await commitment();
+    const ops = operatorNonces(group.operators.slice(0, 2));
+    await expect(dev.app.frostSignTx(request(one, refund(one, receiver, 1900), c, ops))).rejects.toBeInstanceOf(IntentMismatchError);
+    // The host lies about the prevout amount too: the device signs the sighash of what it was shown...
+    const lie = refund(one, receiver, 1900, 10_000n);
+    const c2 = await commitment();
+    const share = await dev.app.frostSignTx(request(one, lie, c2, ops, 10_000n));
+    // ...but the operators sign the refund of the real node output (value 100000): no signature.
+    const real = refund(one, receiver, 1900);
+    expect(await aggregates(one, sighashOf(real, one), c2, ops, share).catch(() => false)).toBe(false);
+  });
+
+  it('another receiver, an extra leaf, a longer timelock, a replayed approval: each is refused and the approval stays usable', async () => {
+    await approveIntent(intentLeaves);
+    await expect(splitTo(one, stranger)).rejects.toBeInstanceOf(IntentMismatchError); // another receiver
+    await expect(splitTo(leaf('cs-3', 1n), receiver)).rejects.toBeInstanceOf(IntentMismatchError); // extra leaf
+    await splitTo(two, receiver);
+    const c = await commitment();
+    const ops = operatorNonces(group.operators.slice(0, 2));
+    await expect(dev.app.frostSignTx(request(two, refund(two, stranger, 1900), c, ops))).rejects.toBeInstanceOf(IntentMismatchError);
+    const c2 = await commitment();
+    await expect(dev.app.frostSignTx(request(two, refund(two, receiver, 2100), c2, ops))).rejects.toBeInstanceOf(IntentMismatchError); // longer timelock
+    await expect(splitTo(two, receiver)).rejects.toBeInstanceOf(IntentMismatchError); // the same leaf again: a second transfer
+    await signSilently(two, refund(two, receiver, 1900)); // no state change: the fitting refund still signs
+  });
+
+  it('a transaction that pays someone else with no approved transfer is shown (amount and address), never signed silently', async () => {
+    // a new intent, rejected: it ends the previous one and leaves no intent at all
+    const rejected = dev.app.transferIntent({ account: 0, network: NETWORK, receiver, leaves: intentLeaves }).then(
+      () => 'approved',
+      (e: unknown) => e,
+    );
+    await review(dev.screen, 'Send', 'reject');
+    expect(await rejected).toBeInstanceOf(UserRejectedError);
+    await waitHome(dev.screen);
+    const c = await commitment();
+    const ops = operatorNonces(group.operators.slice(0, 2));
+    const pending = dev.app.frostSignTx(request(two, refund(two, stranger, 1900), c, ops)).then(
+      () => 'signed',
+      (e: unknown) => e,
+    );
+    const pages = await review(dev.screen, 'Pay', 'reject');
+    expect(pageBody(pages, 'Pay')).toEqual(['50000 sats', 'Fee 0 sats']);
+    expect(pageBody(pages, 'To').join('')).toMatch(/^bcrt1p/);
+    expect(await pending).toBeInstanceOf(UserRejectedError);
+    await waitHome(dev.screen);
+  });
+
+  it('a transaction the device cannot classify is refused without consuming the nonce reference', async () => {
+    const c = await commitment();
+    const ops = operatorNonces(group.operators.slice(0, 2));
+    const tx = refund(one, one.userPub, 2000);
+    const notP = { ...request(one, tx, c, ops), prevouts: [{ amount: one.value, script: p2tr(stranger.slice(1)).script }] };
+    await expect(dev.app.frostSignTx(notP)).rejects.toBeInstanceOf(TxUnsupportedError);
+    const share = await dev.app.frostSignTx(request(one, tx, c, ops));
+    expect(await aggregates(one, sighashOf(tx, one), c, ops, share)).toBe(true);
+  });
+});

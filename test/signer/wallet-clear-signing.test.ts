@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { hexToBytes } from '@noble/hashes/utils';
+import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
+import { buildDeviceApp } from '../../emulator/speculos/build.js';
+import { SpeculosDriver } from '../../emulator/speculos/driver.js';
+import { pageBody, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
+import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import { SparkLedgerApp } from '../../src/device/app.js';
+import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
+import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { accountSecrets } from './seed-keys.js';
+
+/**
+ * Clear signing end to end: the unmodified SDK wallet on LedgerSparkSigner (clear signing on)
+ * against the project's 2-of-3 operator network, the app under Speculos. Deposits and a claim
+ * are FROST-signed with the transaction attached and no FROST review at all (everything stays
+ * with the user); a transfer of two leaves is approved once, on a screen that shows the total
+ * and the receiver's Spark address, and its key splits and refunds run without a screen. The
+ * identity-key signatures of the operators' authentication and of the transfer package remain
+ * blind-signing reviews (the SDK hands only their hash; device-app/PROTOCOL.md, clear-signing
+ * security section), so blind signing is on and the approver presses those too.
+ */
+
+const FIRST_SATS = 60_000n;
+const SECOND_SATS = 40_000n;
+const START_TIMEOUT_MS = 420_000;
+const STEP_TIMEOUT_MS = 420_000;
+const SETTLE_MS = 240_000;
+
+const INS_FROST_SIGN = 0x31;
+const INS_KEY_SPLIT = 0x32;
+const INS_FROST_SIGN_TX = 0x34;
+
+type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
+
+/** Completed chunked commands of an INS (last chunk: P2 = 0). */
+const completed = (apdus: Uint8Array[], ins: number): number => apdus.filter((a) => a[1] === ins && a[3] === 0x00).length;
+const keySplits = (apdus: Uint8Array[], mode: number): number => apdus.filter((a) => a[1] === INS_KEY_SPLIT && a[2] === 0x00 && a[5] === mode).length;
+
+describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
+  let network: RunningNetwork | undefined;
+  let sdk: SdkModule;
+  let speculos: SpeculosProcess | undefined;
+  let transport: LedgerTransport | undefined;
+  let screen: SpeculosDriver;
+  let approver: Approver | undefined;
+  let recorder: RecordingTransport;
+  let signer: LedgerSparkSignerType;
+  let ledger: SparkWallet;
+  let software: SparkWallet;
+  const wallets: SparkWallet[] = [];
+  const leafIds: string[] = [];
+
+  beforeAll(async () => {
+    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
+    sdk = await loadSdk(network.env);
+    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
+    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
+    speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
+    screen = new SpeculosDriver(speculos.baseUrl);
+    await waitHome(screen);
+    transport = await openSpeculosTransport(speculos.apduPort);
+    // identity-key signatures are still blind: the user turns blind signing on for them
+    await setBlindSigning(screen, true);
+    approver = startApprover(screen, WALLET_REVIEW_TITLES);
+    recorder = new RecordingTransport(transport);
+    signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
+    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } }));
+    wallets.push(ledger);
+    signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger) });
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const w of wallets) await w.cleanup().catch(() => undefined);
+    await approver?.stop();
+    await transport?.close().catch(() => undefined);
+    await speculos?.stop();
+    await network?.stop();
+  });
+
+  const net = (): RunningNetwork => {
+    if (network === undefined) throw new Error('network not started');
+    return network;
+  };
+  const reviews = (): ReviewPages[] => approver?.reviews ?? [];
+  /** Reviews since `from` whose first page carries `line`. */
+  const shownSince = (from: number, line: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(line) === true);
+
+  async function deposit(sats: bigint): Promise<string> {
+    const address = await ledger.getSingleUseDepositAddress();
+    const funded = await net().chain.fund(address, sats);
+    signer.expectDeposit(hexToBytes(funded.hex));
+    const claimed = await ledger.claimDeposit(funded.txid);
+    const id = claimed[0]?.id;
+    if (id === undefined) throw new Error('deposit not claimed');
+    leafIds.push(id);
+    return id;
+  }
+
+  it('deposits two leaves: root and refunds signed with their transactions, no FROST review', async () => {
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    await deposit(FIRST_SATS);
+    await deposit(SECOND_SATS);
+    await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, 60_000, 'the two deposits');
+    const sent = recorder.sent.slice(mark);
+    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(6); // root, refund, direct-from-CPFP refund, per deposit
+    expect(completed(sent, INS_FROST_SIGN)).toBe(0); // no blind FROST share
+    expect(shownSince(before, 'FROST share')).toEqual([]);
+  });
+
+  it('sends both leaves in one transfer, approved once: total and Spark address on screen, no per-leaf or FROST review', async () => {
+    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
+    wallets.push(software);
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    const address = await software.getSparkAddress();
+
+    const transfer = await ledger.transfer({ receiverSparkAddress: address, amountSats: Number(FIRST_SATS + SECOND_SATS) });
+    expect(transfer.leaves).toHaveLength(2);
+
+    const sends = await waitFor(async () => shownSince(before, 'Send'), (r) => r.length >= 1, 10_000, 'the transfer review recorded');
+    expect(sends).toHaveLength(1); // once, for two leaves
+    const pages = sends[0] ?? [];
+    expect(pageBody(pages, 'Send')).toEqual([`${FIRST_SATS + SECOND_SATS} sats`, 'Leaves 2', 'Account 0']);
+    expect(pageBody(pages, 'To').join('')).toBe(address);
+    expect(shownSince(before, 'Send leaf')).toEqual([]);
+    expect(shownSince(before, 'FROST share')).toEqual([]);
+    const sent = recorder.sent.slice(mark);
+    expect(keySplits(sent, 0x00)).toBe(2);
+    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(4); // CPFP and direct-from-CPFP refund per leaf
+    expect(completed(sent, INS_FROST_SIGN)).toBe(0);
+    await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
+  });
+
+  it('claims a leaf sent back: the claim refunds are signed with their transactions, no FROST review', async () => {
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
+    await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim');
+    const sent = recorder.sent.slice(mark);
+    expect(keySplits(sent, 0x01)).toBe(1);
+    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
+    expect(completed(sent, INS_FROST_SIGN)).toBe(0);
+    expect(shownSince(before, 'FROST share')).toEqual([]);
+  });
+
+  it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {
+    expect(leafIds).toHaveLength(2);
+    const secrets = accountSecrets({ leafIds });
+    expect(recorder.sent.length).toBeGreaterThan(10);
+    expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
+    expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
+    expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
+  });
+});
