@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfigOptions, SparkWallet as SparkWalletType } from '@buildonspark/spark-sdk';
+import { trustCaInGlobalFetch } from './ca-fetch.js';
 
 type SdkModule = typeof import('@buildonspark/spark-sdk');
 
@@ -17,6 +18,8 @@ export async function loadSdk(env: Record<string, string>): Promise<SdkModule> {
     return loaded.module;
   }
   Object.assign(process.env, env);
+  // The SSP client uses the global fetch, captured when the SDK loads (the service provider's TLS).
+  if (env.NODE_EXTRA_CA_CERTS !== undefined) trustCaInGlobalFetch(env.NODE_EXTRA_CA_CERTS);
   const module = await import('@buildonspark/spark-sdk');
   loaded = { module, env };
   return module;
