@@ -39,6 +39,8 @@ export interface NetworkOptions {
   databasePrefix?: string;
   /** How long to wait for every operator's READY (the first start runs the DKG and PGlite's initdb). Default 240 s. */
   readyTimeoutMs?: number;
+  /** How long operators keep a swap's primary transfer waiting for its counter transfer (default: the operator's). */
+  swapPrimaryTimeoutMs?: number;
   /** Start the service provider (emulator/ssp) and put it in the wallet options. Default true. */
   ssp?: boolean;
   /** Progress messages (taking over a stale lock). Default: stderr. */
@@ -251,6 +253,7 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
         peers,
         chain: { rpcUrl: chain.info.bitcoindRpc.url, rpcUser: chain.info.bitcoindRpc.user, rpcPassword: chain.info.bitcoindRpc.pass },
         network: 'REGTEST',
+        ...(options.swapPrimaryTimeoutMs === undefined ? {} : { swapPrimaryTimeoutMs: options.swapPrimaryTimeoutMs }),
       };
       const configPath = join(opDir, 'config.json');
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');

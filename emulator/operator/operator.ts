@@ -68,6 +68,8 @@ export class Operator {
   private caughtUp = false;
   private readyWaiters: (() => void)[] = [];
   private replicator: Replicator | undefined;
+  /** returns swap primary transfers that got no counter transfer in time (coordinator) */
+  private swapSweeper: NodeJS.Timeout | undefined;
   private nonces: NonceStore | undefined;
   publicPort = 0;
   internalPort = 0;
@@ -169,6 +171,12 @@ export class Operator {
       });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
       await transfers.recover();
+      const swept = transfers;
+      const sweepEveryMs = Math.min(5_000, Math.max(250, cfg.swapPrimaryTimeoutMs / 4));
+      this.swapSweeper = setInterval(() => {
+        swept.returnStalePrimaries(new Date(Date.now() - cfg.swapPrimaryTimeoutMs)).catch((e: unknown) => log(`returning stale swap primaries: ${String(e)}`));
+      }, sweepEveryMs);
+      this.swapSweeper.unref();
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -397,6 +405,7 @@ export class Operator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.swapSweeper);
     this.watcher?.stop();
     this.replicator?.stop();
     this.peers.close();

@@ -22,7 +22,7 @@ import { bytesToHex, hexToBytes } from '../crypto.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import type { TransferService } from '../transfer/transfer-service.js';
-import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } from './transfer-wire.js';
+import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../deposit/deposit-service.js';
 import { OperatorError } from '../errors.js';
 import type { EventBus, WalletEvent } from '../events.js';
@@ -159,6 +159,12 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const { prepare, jobs } = startTransferFromWire(req);
       const t = await transferService().startTransfer(prepare, jobs);
       return { transfer: await toTransfer(t), signingResults: [] };
+    },
+    async initiate_swap_primary_transfer(req, ctx: Ctx) {
+      sameIdentity(ctx, req.transfer?.ownerIdentityPublicKey, 'transfer.owner_identity_public_key');
+      const { prepare, jobs } = swapPrimaryFromWire(req);
+      const { record, results } = await transferService().startPrimarySwap(prepare, jobs);
+      return { transfer: await toTransfer(record), signingResults: primaryResultsToWire(results) };
     },
     async claim_transfer(req: ClaimTransferRequest, ctx: Ctx) {
       sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');

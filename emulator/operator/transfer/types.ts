@@ -17,6 +17,12 @@ export interface SendPrepare {
   leaves: LeafRefundTxs[];
   keyTweakPackage: Record<string, Uint8Array>;
   userSignature: Uint8Array;
+  /**
+   * A swap's primary transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): the wallet's
+   * adaptor point. Its leaves carry the CPFP refund only (directFromCpfpRefundTx empty), signed
+   * into an adaptor signature, and the sender's tweak waits for the counter transfer.
+   */
+  adaptorPublicKey?: Uint8Array;
 }
 
 export interface ClaimPrepare {

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schnorr } from '@noble/curves/secp256k1';
+import { hexToBytes } from '@noble/hashes/utils';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import { tweakedKey } from '../../src/crypto/index.js';
+import { loadSdk, openWallet, waitFor } from './sdk.js';
+
+type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
+type TreeNode = Awaited<ReturnType<SparkWallet['getLeaves']>>[number];
+
+const START_TIMEOUT_MS = 300_000;
+const DEPOSIT_SATS = 100_000n;
+/** Short, so that a primary transfer without a counter transfer comes back within the test. */
+const SWAP_PRIMARY_TIMEOUT_MS = 12_000;
+
+/** The SDK's own transfer service of a wallet (private in the SDK; reached the way a subclass would). */
+interface SdkTransferService {
+  sendSwapTransfer(leaves: unknown[], transferId?: string): Promise<{
+    swapTransfer: { transfer?: { id: string; status: number; type: number; leaves: { leaf?: TreeNode; intermediateRefundTx: Uint8Array }[] } };
+    adaptorPubkey: Uint8Array;
+    adaptorAddedSignatureMap: Map<string, Uint8Array>;
+  }>;
+  queryTransfer(id: string): Promise<{ id: string; status: number; leaves: unknown[] } | undefined>;
+  claimTransfer(t: unknown): Promise<unknown>;
+}
+const transferServiceOf = (w: SparkWallet): SdkTransferService => (w as unknown as { transferService: SdkTransferService }).transferService;
+
+/** spark.TransferStatus / TransferType values (SDK src/proto/spark.ts). */
+const SENDER_KEY_TWEAK_PENDING = 1;
+const RETURNED = 7;
+const PRIMARY_SWAP_V3 = 4;
+
+describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primary_transfer)', { timeout: 120_000 }, () => {
+  let network: RunningNetwork;
+  let sdk: SdkModule;
+  const wallets: SparkWallet[] = [];
+  const noOptimization = (): Parameters<typeof openWallet>[1] => ({ ...network.walletOptions, optimizationOptions: { auto: false } });
+
+  async function fundedWallet(): Promise<{ wallet: SparkWallet; seed: string; leaf: TreeNode }> {
+    const { wallet, seed } = await openWallet(sdk, noOptimization());
+    wallets.push(wallet);
+    const funded = await network.chain.fund(await wallet.getSingleUseDepositAddress(), DEPOSIT_SATS);
+    await wallet.claimDeposit(funded.txid);
+    await waitFor(() => wallet.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 30_000, 'the deposit');
+    const leaf = (await wallet.getLeaves())[0];
+    if (leaf === undefined) throw new Error('no leaf');
+    return { wallet, seed, leaf };
+  }
+
+  /** The balance as the operators see it now: a fresh wallet on the same seed syncs from them. */
+  async function operatorsBalance(seed: string): Promise<bigint> {
+    const { wallet } = await openWallet(sdk, noOptimization(), seed);
+    wallets.push(wallet);
+    return (await wallet.getBalance()).satsBalance.available;
+  }
+
+  beforeAll(async () => {
+    network = await startNetwork({ operators: 3, threshold: 2, swapPrimaryTimeoutMs: SWAP_PRIMARY_TIMEOUT_MS });
+    sdk = await loadSdk(network.env);
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
+    await network?.stop();
+  });
+
+  it('signs the refunds into adaptor signatures for the wallet\'s adaptor point, holds the leaf, and returns it when no counter transfer comes', async () => {
+    const { wallet, seed, leaf } = await fundedWallet();
+    const sspKey = network.walletOptions.sspClientOptions?.identityPublicKey ?? '';
+    const { swapTransfer, adaptorPubkey, adaptorAddedSignatureMap } = await transferServiceOf(wallet).sendSwapTransfer([{
+      leaf, keyDerivation: { type: sdk.KeyDerivationType.LEAF, path: leaf.id }, newKeyDerivation: { type: sdk.KeyDerivationType.RANDOM }, receiverIdentityPublicKey: hexToBytes(sspKey),
+    }]);
+    const transfer = swapTransfer.transfer;
+    if (transfer === undefined) throw new Error('no transfer');
+    expect(transfer.status).toBe(SENDER_KEY_TWEAK_PENDING);
+    expect(transfer.type).toBe(PRIMARY_SWAP_V3);
+
+    // The wallet aggregated the operators' shares with its own into an adaptor signature of its refund.
+    const refund = sdk.getTxFromRawTxBytes(transfer.leaves[0]?.intermediateRefundTx ?? new Uint8Array());
+    const sighash = sdk.getSigHashFromTx(refund, 0, sdk.getTxFromRawTxBytes(leaf.nodeTx).getOutput(0));
+    const adaptorSig = adaptorAddedSignatureMap.get(leaf.id);
+    if (adaptorSig === undefined) throw new Error('no adaptor signature');
+    // The SDK's check (as an SSP makes it): valid for the leaf's taproot key and this adaptor point
+    // (it throws otherwise), yet not a signature until the adaptor secret is added.
+    const outputKey = tweakedKey(leaf.verifyingPublicKey).qx;
+    expect(sdk.validateOutboundAdaptorSignature(outputKey, sighash, adaptorSig, adaptorPubkey)).toBe(true);
+    expect(schnorr.verify(adaptorSig, sighash, outputKey)).toBe(false);
+    expect(() => sdk.validateOutboundAdaptorSignature(outputKey, sighash, adaptorSig, hexToBytes(sspKey))).toThrow();
+
+    // Awaiting its counter transfer: the leaf is held, and the receiver cannot claim it.
+    expect(await operatorsBalance(seed)).toBe(0n);
+    const sspSeed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
+    const { wallet: ssp } = await openWallet(sdk, noOptimization(), sspSeed);
+    wallets.push(ssp);
+    const seen = await transferServiceOf(ssp).queryTransfer(transfer.id);
+    expect(seen?.status).toBe(SENDER_KEY_TWEAK_PENDING);
+    await expect(transferServiceOf(ssp).claimTransfer(seen)).rejects.toThrow();
+
+    // No counter transfer within the timeout: the primary is returned and the leaf is the sender's again.
+    const back = await waitFor(() => operatorsBalance(seed), (b) => b === DEPOSIT_SATS, SWAP_PRIMARY_TIMEOUT_MS + 30_000, 'the leaf back with its owner');
+    expect(back).toBe(DEPOSIT_SATS);
+    expect((await transferServiceOf(ssp).queryTransfer(transfer.id))?.status).toBe(RETURNED);
+  });
+
+  it('a send that needs a swap fails with the SSP\'s reason while the SSP offers none, and loses no leaf', async () => {
+    const { wallet, seed } = await fundedWallet();
+    const { wallet: receiver } = await openWallet(sdk, noOptimization());
+    wallets.push(receiver);
+    await expect(wallet.transfer({ amountSats: 12_345, receiverSparkAddress: await receiver.getSparkAddress() }))
+      .rejects.toThrow(/leaf swaps are not offered by this local service provider/);
+    const back = await waitFor(() => operatorsBalance(seed), (b) => b === DEPOSIT_SATS, SWAP_PRIMARY_TIMEOUT_MS + 30_000, 'the leaf back with its owner');
+    expect(back).toBe(DEPOSIT_SATS);
+    expect((await receiver.getBalance()).satsBalance.available).toBe(0n);
+  });
+});
