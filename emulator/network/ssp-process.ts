@@ -40,7 +40,7 @@ export async function startSsp(o: SspStart): Promise<SspProcess> {
     dataDir: dir,
     host: '127.0.0.1',
     port: o.port,
-    tls: { certPath: cert.certPath, keyPath: cert.keyPath },
+    tls: { certPath: cert.certPath, keyPath: cert.keyPath, caPath: o.ca.caPath },
     walletOptions: o.walletOptions,
     btcdRpc: o.chain.info.btcd,
   };

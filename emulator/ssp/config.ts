@@ -23,7 +23,8 @@ export interface SspConfig {
   host: string;
   /** 0 = any free port (the READY line names the real one) */
   port: number;
-  tls: { certPath: string; keyPath: string };
+  /** the SSP's certificate, and the network's CA (to dial the operators) */
+  tls: { certPath: string; keyPath: string; caPath: string };
   /** the options of the SSP's own Spark wallet: the network's operators */
   walletOptions: ConfigOptions;
   /** btcd's own RPC, for the SSP's L1 wallet (coins found through btcd's address index) */
@@ -54,5 +55,5 @@ export function loadSspConfig(path: string): SspConfig {
   if (typeof raw.dataDir !== 'string' || typeof raw.host !== 'string' || !Number.isInteger(raw.port)) {
     throw new SspError('INVALID_INPUT', `SSP config ${path}: dataDir, host and port are required`);
   }
-  return { ...raw, dataDir: abs(raw.dataDir), tls: { certPath: abs(raw.tls.certPath), keyPath: abs(raw.tls.keyPath) } };
+  return { ...raw, dataDir: abs(raw.dataDir), tls: { certPath: abs(raw.tls.certPath), keyPath: abs(raw.tls.keyPath), caPath: abs(raw.tls.caPath) } };
 }

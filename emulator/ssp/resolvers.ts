@@ -5,6 +5,7 @@
 import type { WalletAuth } from './auth.js';
 import { SspError } from './errors.js';
 import type { Resolvers } from './server.js';
+import type { SwapDesk, SwapInput } from './swap-desk.js';
 
 const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
@@ -14,7 +15,7 @@ function input(args: Record<string, unknown>): Record<string, unknown> {
   return i as Record<string, unknown>;
 }
 
-export function sspResolvers(auth: WalletAuth): Resolvers {
+export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
   return {
     get_challenge: (args) => ({ protected_challenge: auth.challenge(input(args).public_key) }),
     verify_challenge: (args) => {
@@ -28,6 +29,10 @@ export function sspResolvers(auth: WalletAuth): Resolvers {
       const total = input(args).total_amount_sats;
       if (typeof total !== 'number' || !Number.isSafeInteger(total) || total <= 0) throw new SspError('INVALID_INPUT', 'total_amount_sats must be a positive integer');
       return { fee_estimate: sats(0) };
+    },
+    request_swap: async (args, ctx) => {
+      const user = ctx.session().identityPublicKeyHex;
+      return { request: await swaps.requestSwap(user, input(args) as unknown as SwapInput) };
     },
   };
 }

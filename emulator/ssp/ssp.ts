@@ -12,6 +12,10 @@ import { SparkWallet } from '@buildonspark/spark-sdk';
 import { FundingWallet } from '../chain/funding-wallet.js';
 import { RpcClient } from '../chain/rpc-client.js';
 import { WalletAuth } from './auth.js';
+import { Books } from './books.js';
+import { CoordinatorClient } from './operator-client.js';
+import { internals } from './sdk-internals.js';
+import { SwapDesk } from './swap-desk.js';
 import type { SspConfig, SspReadyLine } from './config.js';
 import { SspError } from './errors.js';
 import { sspResolvers } from './resolvers.js';
@@ -35,6 +39,7 @@ export class ServiceProvider {
     readonly l1: FundingWallet,
     private readonly server: Server,
     readonly ready: SspReadyLine,
+    private readonly coordinator: CoordinatorClient,
   ) {}
 
   static async start(cfg: SspConfig, log: (m: string) => void): Promise<ServiceProvider> {
@@ -47,25 +52,35 @@ export class ServiceProvider {
       options: { ...cfg.walletOptions, optimizationOptions: { auto: false } },
     });
     const auth = new WalletAuth(sha256(new Uint8Array([...seed, ...new TextEncoder().encode('ssp graphql auth')])));
+    const identityPublicKey = await wallet.getIdentityPublicKey();
+    const coordinatorAddress = internals(wallet).config.getCoordinatorAddress();
+    const coordinator = new CoordinatorClient(coordinatorAddress, cfg.tls.caPath, {
+      getIdentityPublicKey: () => internals(wallet).config.signer.getIdentityPublicKey(),
+      signMessageWithIdentityKey: (digest) => internals(wallet).config.signer.signMessageWithIdentityKey(digest),
+    });
+    const books = new Books(join(cfg.dataDir, 'books.jsonl'));
+    const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd: new RpcClient(cfg.btcdRpc), coordinator, books, log });
     let server: Server;
     try {
       server = await startSspServer({
         host: cfg.host, port: cfg.port, certPath: cfg.tls.certPath, keyPath: cfg.tls.keyPath,
-        schema: loadSchema(), resolvers: sspResolvers(auth), session: (h) => auth.session(h), log,
+        schema: loadSchema(), resolvers: sspResolvers(auth, swaps), session: (h) => auth.session(h), log,
       });
     } catch (e) {
+      coordinator.close();
       await wallet.cleanupConnections();
       throw e;
     }
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
-    const ready: SspReadyLine = { url: `https://${cfg.host}:${port}`, identityPublicKey: await wallet.getIdentityPublicKey(), l1Address: l1.address, pid: process.pid };
-    return new ServiceProvider(wallet, l1, server, ready);
+    const ready: SspReadyLine = { url: `https://${cfg.host}:${port}`, identityPublicKey, l1Address: l1.address, pid: process.pid };
+    return new ServiceProvider(wallet, l1, server, ready, coordinator);
   }
 
   async stop(): Promise<void> {
     await new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeAllConnections();
+    this.coordinator.close();
     await this.wallet.cleanupConnections();
   }
 }

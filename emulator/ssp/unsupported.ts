@@ -14,7 +14,6 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   register_wallet_webhook: 'webhooks are not offered by this local service provider',
   delete_wallet_webhook: 'webhooks are not offered by this local service provider',
   wallet_webhooks: 'webhooks are not offered by this local service provider',
-  request_swap: 'leaf swaps are not offered by this local service provider yet',
   coop_exit_fee_quote: 'cooperative exits are not offered by this local service provider yet',
   coop_exit_fee_estimates: 'cooperative exits are not offered by this local service provider yet',
   request_coop_exit: 'cooperative exits are not offered by this local service provider yet',

@@ -43,8 +43,8 @@ export interface TransferLeafRecord {
   } | undefined;
 }
 
-/** spark.TransferType names this network creates: transfers, and the primary leg of a swap. */
-export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3';
+/** spark.TransferType names this network creates: transfers, and the two legs of a swap. */
+export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3';
 
 export interface TransferRecord {
   id: string;
@@ -139,7 +139,7 @@ function toTransfer(r: TransferRow, leaves: TransferLeafRecord[]): TransferRecor
     sender: r.sender_identity_public_key,
     receiver: r.receiver_identity_public_key,
     status: r.status as TransferStatus,
-    type: r.type === 'PRIMARY_SWAP_V3' ? 'PRIMARY_SWAP_V3' : 'TRANSFER',
+    type: r.type === 'PRIMARY_SWAP_V3' || r.type === 'COUNTER_SWAP_V3' ? r.type : 'TRANSFER',
     ...(r.adaptor_public_key === null || r.adaptor_public_key === undefined ? {} : { adaptorPublicKey: r.adaptor_public_key }),
     totalValue: Number(r.total_value),
     network: Number(r.network),

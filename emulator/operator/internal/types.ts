@@ -91,6 +91,8 @@ export interface TransferPrepareRequest {
   user_signature: Uint8Array;
   /** a swap's primary transfer: the wallet's adaptor point (empty or absent: an ordinary transfer) */
   adaptor_public_key?: Uint8Array;
+  /** a swap's counter transfer: the primary transfer's id (empty or absent: none) */
+  counter_of?: string;
 }
 export interface ClaimPrepareRequest {
   transfer_id: string;

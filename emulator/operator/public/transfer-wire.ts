@@ -14,9 +14,11 @@ import type { LeafJobs, PrimaryRefundResult, UserRefundJob } from '../transfer/t
 import type { ClaimPrepare, SendPrepare } from '../transfer/types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
-/** spark.TransferType.TRANSFER and PRIMARY_SWAP_V3: the types this network creates. */
+/** spark.TransferType values of the types this network creates. */
 const TYPE_TRANSFER = 2;
 const TYPE_PRIMARY_SWAP_V3 = 4;
+const TYPE_COUNTER_SWAP_V3 = 5;
+const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3 } as const;
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
@@ -132,7 +134,7 @@ export function transferToWire(t: TransferRecord, nodes: Map<string, TreeNode>):
     })),
     createdTime: t.createdAt,
     updatedTime: t.updatedAt,
-    type: t.type === 'PRIMARY_SWAP_V3' ? TYPE_PRIMARY_SWAP_V3 : TYPE_TRANSFER,
+    type: TYPE_NUMBER[t.type],
     sparkInvoice: '',
     network: t.network,
     receivers: [],
@@ -149,7 +151,7 @@ export function transferToWire(t: TransferRecord, nodes: Map<string, TreeNode>):
 export function queryFromWire(f: TransferFilter, identity: string, pending: boolean): TransferQuery | undefined {
   const p = f.participant;
   if (p === undefined) throw bad('transfer filter needs a participant');
-  if (f.types.length > 0 && !f.types.includes(TYPE_TRANSFER) && !f.types.includes(TYPE_PRIMARY_SWAP_V3)) return undefined;
+  if (f.types.length > 0 && !Object.values(TYPE_NUMBER).some((t) => f.types.includes(t))) return undefined;
   const role = p.$case === 'receiverIdentityPublicKey' ? 'receiver' : p.$case === 'senderIdentityPublicKey' ? 'sender' : 'either';
   let statuses: TransferStatus[] = f.statuses.map((s) => {
     const n = (TRANSFER_STATUSES as readonly TransferStatus[])[s];

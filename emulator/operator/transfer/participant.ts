@@ -152,14 +152,28 @@ export class TransferParticipant {
           senderKeyshareId, senderTweakDigest: digest, claim: undefined,
         });
       }
+      if (req.counterOf !== undefined) await this.checkCounter(sql, req.counterOf, sender, receiver, total);
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
-        type: adaptor === undefined ? 'TRANSFER' : 'PRIMARY_SWAP_V3', ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
+        type: adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : 'TRANSFER', ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
         totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
       for (const id of leafIds) await d.transfers.setNodeStatus(sql, id, 'TRANSFER_LOCKED');
       return combinedDigest(leaves.map((l) => l.senderTweakDigest));
     });
+  }
+
+  /**
+   * A counter transfer answers a primary transfer still waiting here: the primary's receiver pays
+   * its sender back exactly its value (this provider's swaps have no fee; upstream refuses a
+   * counter whose amount does not match too).
+   */
+  private async checkCounter(sql: Sql, primaryId: string, sender: string, receiver: string, total: number): Promise<void> {
+    const p = await this.d.transfers.get(primaryId, sql, true);
+    if (p?.type !== 'PRIMARY_SWAP_V3') throw new OperatorError('NOT_FOUND', `no swap primary transfer ${primaryId}`);
+    if (!SENDER_PREPARED.includes(p.status)) throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${primaryId} is ${p.status}: it no longer waits for a counter transfer`);
+    if (p.receiver !== sender || p.sender !== receiver) throw new OperatorError('PERMISSION_DENIED', `the counter transfer must go from the primary transfer's receiver back to its sender`);
+    if (total !== p.totalValue) throw bad(`the counter transfer carries ${total} sat; the primary transfer ${primaryId} carries ${p.totalValue}`);
   }
 
   /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
@@ -245,6 +259,53 @@ export class TransferParticipant {
         keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  /**
+   * Settles a swap: the counter transfer's commit and its primary's, in one transaction; with
+   * `record` (the coordinator), both decisions are recorded for every peer in it too.
+   */
+  async commitSwap(counter: Decision, primary: Decision, record?: DecisionRecorder): Promise<{ counter: TransferRecord; primary: TransferRecord }> {
+    return this.d.transfers.transaction(async (sql) => {
+      const c = await this.applyCommitSend(sql, counter);
+      const p = await this.applyCommitPrimary(sql, primary);
+      await record?.(sql, 'commit', counter);
+      await record?.(sql, 'primary_commit', primary);
+      return { counter: c, primary: p };
+    });
+  }
+
+  /**
+   * Applies a swap primary's sender tweak once its counter transfer is decided: the leaf takes the
+   * tweaked key; its refund to the receiver stays as prepared, unsigned (the wallet holds only an
+   * adaptor signature of it, whose secret it never reveals), until the receiver claims the leaf.
+   */
+  async applyCommitPrimary(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
+    if (t.type !== 'PRIMARY_SWAP_V3') throw bad(`transfer ${t.id} is not a swap's primary transfer`);
+    if (!SENDER_PREPARED.includes(t.status)) {
+      if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${t.id} was ${t.status}; it cannot settle`);
+      return t;
+    }
+    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
+    }
+    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
+      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
+      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
+        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED',
       });
     }
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');

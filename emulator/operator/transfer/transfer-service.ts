@@ -23,7 +23,7 @@ import type { Keyshare } from '../signing/keyshares.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { Repository } from '../db/repository.js';
-import type { TransferParticipant } from './participant.js';
+import { combinedDigest, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
@@ -198,6 +198,44 @@ export class TransferService {
       await this.abortEverywhere(req.transferId);
       throw finalForThisId(e);
     }
+  }
+
+  /**
+   * A swap's counter transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): prepared and
+   * signed like a transfer, each operator checking that it answers the waiting primary transfer
+   * (parties reversed, same value); then both legs are decided in one transaction here and
+   * replicated together. A failure before that returns the counter transfer only; the primary
+   * keeps waiting until its timeout.
+   */
+  async startCounterSwap(req: SendPrepare, jobs: LeafJobs[], adaptorPublicKey: Uint8Array): Promise<{ counter: TransferRecord; primary: TransferRecord }> {
+    const { d } = this;
+    const primaryId = req.counterOf;
+    if (primaryId === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a counter transfer names its primary transfer');
+    const primary = await d.transfers.get(primaryId);
+    if (primary?.type !== 'PRIMARY_SWAP_V3') throw new OperatorError('NOT_FOUND', `no swap primary transfer ${primaryId}`);
+    if (primary.adaptorPublicKey !== hex(adaptorPublicKey)) throw new OperatorError('INVALID_ARGUMENT', `adaptor_public_key is not the adaptor point of swap primary transfer ${primaryId}`);
+    const digest = await d.participant.prepareSend(req);
+    let settled: { counter: TransferRecord; primary: TransferRecord };
+    try {
+      const digests = await this.onPeers((api) => api.transfer_prepare({
+        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
+        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+        counter_of: primaryId,
+      }));
+      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
+      const primaryDigest = combinedDigest(primary.leaves.map((l) => l.senderTweakDigest));
+      settled = await d.participant.commitSwap(
+        { transferId: req.transferId, tweakDigest: digest, signed },
+        { transferId: primaryId, tweakDigest: primaryDigest, signed: [] },
+        d.recordDecision,
+      );
+    } catch (e) {
+      await this.abortEverywhere(req.transferId);
+      throw finalForThisId(e);
+    }
+    await d.deliverNow();
+    d.events.publish(settled.counter.receiver, { kind: 'receiver_transfer', transfer: settled.counter });
+    return settled;
   }
 
   /**

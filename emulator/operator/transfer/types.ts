@@ -23,6 +23,11 @@ export interface SendPrepare {
    * into an adaptor signature, and the sender's tweak waits for the counter transfer.
    */
   adaptorPublicKey?: Uint8Array;
+  /**
+   * A swap's counter transfer: the id of the primary transfer it answers. It must reverse the
+   * primary's parties and carry its value; committing it settles both legs together.
+   */
+  counterOf?: string;
 }
 
 export interface ClaimPrepare {
@@ -42,7 +47,7 @@ export interface Decision {
 }
 
 /** A decision's kind: the sender's tweak applied, the receiver's tweak applied, or the transfer returned. */
-export type DecisionAction = 'commit' | 'abort' | 'claim_commit';
+export type DecisionAction = 'commit' | 'abort' | 'claim_commit' | 'primary_commit';
 
 /**
  * Writes a decision for every peer in `sql`, the transaction that applies it here (the

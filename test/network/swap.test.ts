@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import type { BookEntry } from '../../emulator/ssp/books.js';
+import { loadSdk, openWallet, waitFor } from './sdk.js';
+
+type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
+
+const START_TIMEOUT_MS = 300_000;
+const DEPOSIT_SATS = 100_000n;
+
+function books(network: RunningNetwork): BookEntry[] {
+  return readFileSync(join(network.dataDir, 'ssp', 'books.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BookEntry);
+}
+
+describe('leaf swaps through the local service provider, with the unmodified SDK wallet', { timeout: 240_000 }, () => {
+  let network: RunningNetwork;
+  let sdk: SdkModule;
+  const wallets: SparkWallet[] = [];
+
+  beforeAll(async () => {
+    network = await startNetwork({ operators: 3, threshold: 2 });
+    sdk = await loadSdk(network.env);
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
+    await network?.stop();
+  });
+
+  it('sends 12,345 sats from a single 100,000-sat leaf: the wallet swaps with the SSP, keeps the change, every balance exact', async () => {
+    const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
+    const { wallet: alice } = await openWallet(sdk, options);
+    const { wallet: bob } = await openWallet(sdk, options);
+    wallets.push(alice, bob);
+    const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), DEPOSIT_SATS);
+    await alice.claimDeposit(funded.txid);
+    await waitFor(() => alice.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 30_000, 'the deposit');
+    expect((await alice.getLeaves()).map((l) => l.value)).toEqual([100_000]);
+
+    await alice.transfer({ amountSats: 12_345, receiverSparkAddress: await bob.getSparkAddress() });
+
+    const bobBalance = await waitFor(() => bob.getBalance(), (b) => b.satsBalance.available === 12_345n, 60_000, "bob's 12,345 sats");
+    expect(bobBalance.satsBalance.available).toBe(12_345n);
+    expect((await bob.getLeaves()).map((l) => l.value)).toEqual([12_345]);
+    const aliceBalance = await waitFor(() => alice.getBalance(), (b) => b.satsBalance.available === 87_655n, 30_000, "alice's change");
+    expect(aliceBalance.satsBalance.available).toBe(87_655n);
+    expect((await alice.getLeaves()).map((l) => l.value)).toEqual([87_655]);
+
+    // The SSP's books: it received the 100,000-sat leaf and paid 100,000 sats back, no fee.
+    const swaps = books(network).filter((e): e is Extract<BookEntry, { kind: 'swap' }> => e.kind === 'swap');
+    expect(swaps).toHaveLength(1);
+    expect(swaps[0]?.receivedSats).toBe(100_000);
+    expect(swaps[0]?.paidSats).toBe(100_000);
+    expect(books(network).some((e) => e.kind === 'claim' && e.transfer === swaps[0]?.primary)).toBe(true);
+    // And the operators agree: the SSP's wallet holds the user's old leaf.
+    const sspSeed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
+    const { wallet: ssp } = await openWallet(sdk, options, sspSeed);
+    wallets.push(ssp);
+    expect((await ssp.getBalance()).satsBalance.available).toBe(100_000n);
+  });
+});
