@@ -105,14 +105,23 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     expect((await transferServiceOf(ssp).queryTransfer(transfer.id))?.status).toBe(RETURNED);
   });
 
-  it('a send that needs a swap fails with the SSP\'s reason while the SSP offers none, and loses no leaf', async () => {
+  it('with the SSP down: a send that needs a swap fails with a clear error, no leaf is lost or left locked, and a whole leaf still moves', async () => {
     const { wallet, seed } = await fundedWallet();
     const { wallet: receiver } = await openWallet(sdk, noOptimization());
     wallets.push(receiver);
+    await network.ssp?.stop();
     await expect(wallet.transfer({ amountSats: 12_345, receiverSparkAddress: await receiver.getSparkAddress() }))
-      .rejects.toThrow(/leaf swaps are not offered by this local service provider/);
+      .rejects.toThrow(/Failed to request leaves swap/);
+    // The primary transfer the wallet started before calling the SSP comes back to it.
     const back = await waitFor(() => operatorsBalance(seed), (b) => b === DEPOSIT_SATS, SWAP_PRIMARY_TIMEOUT_MS + 30_000, 'the leaf back with its owner');
     expect(back).toBe(DEPOSIT_SATS);
     expect((await receiver.getBalance()).satsBalance.available).toBe(0n);
+    // Whole-leaf transfers need no SSP.
+    const { wallet: again } = await openWallet(sdk, noOptimization(), seed);
+    wallets.push(again);
+    await again.transfer({ amountSats: Number(DEPOSIT_SATS), receiverSparkAddress: await receiver.getSparkAddress() });
+    const received = await waitFor(() => receiver.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 60_000, 'the whole leaf at the receiver');
+    expect(received.satsBalance.available).toBe(DEPOSIT_SATS);
+    expect(await operatorsBalance(seed)).toBe(0n);
   });
 });
