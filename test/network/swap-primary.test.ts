@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schnorr } from '@noble/curves/secp256k1';
@@ -6,6 +7,7 @@ import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { tweakedKey } from '../../src/crypto/index.js';
+import { internals } from '../../emulator/ssp/sdk-internals.js';
 import { loadSdk, openWallet, waitFor } from './sdk.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -49,6 +51,8 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     if (leaf === undefined) throw new Error('no leaf');
     return { wallet, seed, leaf };
   }
+
+  const sspLog = (): string => readFileSync(join(network.dataDir, 'ssp', 'ssp.log'), 'utf8');
 
   /** The balance as the operators see it now: a fresh wallet on the same seed syncs from them. */
   async function operatorsBalance(seed: string): Promise<bigint> {
@@ -103,6 +107,75 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     const back = await waitFor(() => operatorsBalance(seed), (b) => b === DEPOSIT_SATS, SWAP_PRIMARY_TIMEOUT_MS + 30_000, 'the leaf back with its owner');
     expect(back).toBe(DEPOSIT_SATS);
     expect((await transferServiceOf(ssp).queryTransfer(transfer.id))?.status).toBe(RETURNED);
+  });
+
+  /** A primary transfer of a fresh 100,000-sat leaf to the SSP, as the wallet's swap starts it. */
+  async function primaryToSsp(): Promise<{ wallet: SparkWallet; seed: string; leaf: TreeNode; started: Awaited<ReturnType<SdkTransferService['sendSwapTransfer']>> }> {
+    const { wallet, seed, leaf } = await fundedWallet();
+    const sspKey = network.walletOptions.sspClientOptions?.identityPublicKey ?? '';
+    const started = await transferServiceOf(wallet).sendSwapTransfer([{
+      leaf, keyDerivation: { type: sdk.KeyDerivationType.LEAF, path: leaf.id }, newKeyDerivation: { type: sdk.KeyDerivationType.RANDOM }, receiverIdentityPublicKey: hexToBytes(sspKey),
+    }]);
+    return { wallet, seed, leaf, started };
+  }
+
+  it('the SSP refuses a wallet that lies about its adaptor signature, and pays nothing', async () => {
+    const { wallet, leaf, started } = await primaryToSsp();
+    const transfer = started.swapTransfer.transfer;
+    if (transfer === undefined) throw new Error('no transfer');
+    const sig = Uint8Array.from(started.adaptorAddedSignatureMap.get(leaf.id) ?? new Uint8Array(64));
+    sig[40] = (sig[40] ?? 0) ^ 1;
+    const swapsBefore = sspLog().split('\n').filter((l) => l.includes('call request_swap')).length;
+    const ssp = (wallet as unknown as { getSspClient(): { requestLeavesSwap(i: unknown): Promise<unknown> } }).getSspClient();
+    const refund = Buffer.from(transfer.leaves[0]?.intermediateRefundTx ?? []).toString('hex');
+    await expect(ssp.requestLeavesSwap({
+      adaptorPubkey: Buffer.from(started.adaptorPubkey).toString('hex'), totalAmountSats: 100_000, targetAmountSats: [12_345], feeSats: 0,
+      userOutboundTransferExternalId: transfer.id,
+      userLeaves: [{ leaf_id: leaf.id, raw_unsigned_refund_transaction: refund, adaptor_added_signature: Buffer.from(sig).toString('hex'),
+        direct_raw_unsigned_refund_transaction: '', direct_adaptor_added_signature: '', direct_from_cpfp_raw_unsigned_refund_transaction: '', direct_from_cpfp_adaptor_added_signature: '' }],
+    })).rejects.toThrow(/adaptor_added_signature is not an adaptor signature of its refund/);
+    expect(sspLog().split('\n').filter((l) => l.includes('call request_swap')).length).toBe(swapsBefore + 1);
+    // Nothing was paid: the primary still waits for a counter transfer.
+    expect((await transferServiceOf(wallet).queryTransfer(transfer.id))?.status).toBe(SENDER_KEY_TWEAK_PENDING);
+  });
+
+  it('the operators refuse a counter transfer that pays less than the primary, or answers another adaptor point, and nothing moves', async () => {
+    const { seed, started } = await primaryToSsp();
+    const primary = started.swapTransfer.transfer;
+    if (primary === undefined) throw new Error('no transfer');
+    // The test plays a cheating SSP with the SSP's own wallet: a 40,000-sat leaf for the 100,000-sat primary.
+    const sspSeed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
+    const { wallet: ssp } = await openWallet(sdk, noOptimization(), sspSeed);
+    wallets.push(ssp);
+    const funded = await network.chain.fund(await ssp.getSingleUseDepositAddress(), 40_000);
+    const [minted] = await ssp.claimDeposit(funded.txid);
+    if (minted === undefined) throw new Error('no leaf');
+    const node = await waitFor(async () => (await ssp.getLeaves()).find((l) => l.id === minted.id), (l) => l?.status === 'AVAILABLE', 30_000, 'the SSP leaf');
+    if (node === undefined) throw new Error('no node');
+    const ts = internals(ssp).transferService;
+    const user = (await transferServiceOf(ssp).queryTransfer(primary.id)) as unknown as { senderIdentityPublicKey: Uint8Array };
+    // Loaded after the SDK: grpc-js reads its root certificates once, when it loads (test/network/sdk.ts).
+    const { CoordinatorClient } = await import('../../emulator/ssp/operator-client.js');
+    const client = new CoordinatorClient(internals(ssp).config.getCoordinatorAddress(), network.caPath, internals(ssp).config.signer);
+    try {
+      const counter = async (adaptor: Uint8Array): Promise<unknown> => {
+        const id = randomUUID();
+        const tweaks = [{ leaf: node, keyDerivation: { type: sdk.KeyDerivationType.LEAF, path: node.id }, newKeyDerivation: { type: sdk.KeyDerivationType.RANDOM }, receiverIdentityPublicKey: user.senderIdentityPublicKey }];
+        const pkg = await ts.prepareTransferPackage(id, await ts.prepareSendTransferKeyTweaks(id, tweaks), tweaks);
+        return client.counterSwapTransfer({
+          transferId: id, ownerIdentityPublicKey: await internals(ssp).config.signer.getIdentityPublicKey(), receiverIdentityPublicKey: user.senderIdentityPublicKey,
+          leavesToSend: [], expiryTime: undefined, transferPackage: pkg, sparkInvoice: '',
+        }, primary.id, adaptor);
+      };
+      await expect(counter(started.adaptorPubkey)).rejects.toThrow(/INVALID_ARGUMENT.*carries 40000 sat; the primary transfer .* carries 100000/);
+      await expect(counter(hexToBytes(network.walletOptions.sspClientOptions?.identityPublicKey ?? ''))).rejects.toThrow(/not the adaptor point of swap primary transfer/);
+    } finally {
+      client.close();
+    }
+    // Nothing moved: the SSP keeps its leaf, the wallet's leaf is still held for its swap.
+    expect((await openWallet(sdk, noOptimization(), sspSeed).then(({ wallet: w }) => { wallets.push(w); return w.getBalance(); })).satsBalance.available).toBe(40_000n);
+    expect(await operatorsBalance(seed)).toBe(0n);
+    expect((await transferServiceOf(ssp).queryTransfer(primary.id))?.status).toBe(SENDER_KEY_TWEAK_PENDING);
   });
 
   it('with the SSP down: a send that needs a swap fails with a clear error, no leaf is lost or left locked, and a whole leaf still moves', async () => {
