@@ -2,17 +2,14 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FundingWallet } from '../../emulator/chain/funding-wallet.js';
 import { RpcClient } from '../../emulator/chain/rpc-client.js';
-import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import type { RunningNetwork } from '../../emulator/network/network.js';
 import { SSP_L1_FUNDING_SATS } from '../../emulator/network/ssp-process.js';
 import { SCHEMA_ENDPOINT } from '../../emulator/ssp/config.js';
-import { loadSdk, openWallet } from './sdk.js';
+import { networkSuite } from './sdk.js';
 
-type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
-
-const START_TIMEOUT_MS = 300_000;
 
 /** The SDK's own SSP client of a wallet (private in the SDK; reached the way a subclass would). */
 interface SdkSspClient {
@@ -44,21 +41,10 @@ function calls(network: RunningNetwork, field: string): number {
 }
 
 describe('the local service provider with the unmodified SDK wallet', { timeout: 120_000 }, () => {
-  let network: RunningNetwork;
-  let sdk: SdkModule;
-  const wallets: SparkWallet[] = [];
-
-  beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2 });
-    sdk = await loadSdk(network.env);
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
-    await network?.stop();
-  });
+  const suite = networkSuite({ operators: 3, threshold: 2 });
 
   it('is started with the network: HTTPS from the local CA, its own identity, L1 coins on btcd', async () => {
+    const { network } = suite;
     const ready = network.ssp?.ready;
     if (ready === undefined) throw new Error('no service provider');
     expect(ready.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -70,14 +56,13 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
     expect(await l1.balance()).toBe(SSP_L1_FUNDING_SATS);
     // Its Spark identity is its own SDK wallet's: a wallet opened with its seed has that key.
     const seed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
-    const { wallet } = await openWallet(sdk, { ...network.walletOptions, optimizationOptions: { auto: false } }, seed);
-    wallets.push(wallet);
+    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } }, seed);
     expect(await wallet.getIdentityPublicKey()).toBe(ready.identityPublicKey);
   });
 
   it('authenticates a DefaultSparkSigner wallet by its identity key, as the SDK does, and answers a fee estimate', async () => {
-    const { wallet } = await openWallet(sdk, { ...network.walletOptions, optimizationOptions: { auto: false } });
-    wallets.push(wallet);
+    const { network } = suite;
+    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } });
     const ssp = sspClientOf(wallet);
     const before = calls(network, 'verify_challenge');
     await ssp.authenticate();
@@ -91,6 +76,7 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
   });
 
   it('refuses calls without a session (HTTP 401) and a challenge signed by another key', async () => {
+    const { network } = suite;
     const url = network.ssp?.ready?.url ?? '';
     const noSession = await post(url, network.caPath, { query: '{ leaves_swap_fee_estimate(input: {total_amount_sats: 5}) { fee_estimate { original_value } } }' });
     expect(noSession.status).toBe(401);
@@ -109,8 +95,8 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
   });
 
   it('answers Lightning as unsupported, once: the wallet gets a clear error and does not retry', async () => {
-    const { wallet } = await openWallet(sdk, { ...network.walletOptions, optimizationOptions: { auto: false } });
-    wallets.push(wallet);
+    const { network } = suite;
+    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } });
     const before = calls(network, 'request_lightning_receive');
     await expect(wallet.createLightningInvoice({ amountSats: 1_000 })).rejects.toThrow(/Lightning is not offered by this local service provider/);
     expect(calls(network, 'request_lightning_receive')).toBe(before + 1);

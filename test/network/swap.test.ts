@@ -1,14 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SparkWallet } from '@buildonspark/spark-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { BookEntry } from '../../emulator/ssp/books.js';
-import { loadSdk, openWallet, waitFor } from './sdk.js';
+import { networkSuite, waitFor } from './sdk.js';
 
-type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
-
-const START_TIMEOUT_MS = 300_000;
 const DEPOSIT_SATS = 100_000n;
 
 function books(network: RunningNetwork): BookEntry[] {
@@ -17,25 +13,14 @@ function books(network: RunningNetwork): BookEntry[] {
 }
 
 describe('leaf swaps through the local service provider, with the unmodified SDK wallet', { timeout: 240_000 }, () => {
-  let network: RunningNetwork;
-  let sdk: SdkModule;
-  const wallets: SparkWallet[] = [];
+  const suite = networkSuite({ operators: 3, threshold: 2 });
 
-  beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2 });
-    sdk = await loadSdk(network.env);
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
-    await network?.stop();
-  });
 
   it('sends 12,345 sats from a single 100,000-sat leaf: the wallet swaps with the SSP, keeps the change, every balance exact', async () => {
+    const { network } = suite;
     const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
-    const { wallet: alice } = await openWallet(sdk, options);
-    const { wallet: bob } = await openWallet(sdk, options);
-    wallets.push(alice, bob);
+    const { wallet: alice } = await suite.open(options);
+    const { wallet: bob } = await suite.open(options);
     const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), DEPOSIT_SATS);
     await alice.claimDeposit(funded.txid);
     await waitFor(() => alice.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 30_000, 'the deposit');
@@ -58,18 +43,17 @@ describe('leaf swaps through the local service provider, with the unmodified SDK
     expect(books(network).some((e) => e.kind === 'claim' && e.transfer === swaps[0]?.primary)).toBe(true);
     // And the operators agree: the SSP's wallet holds the user's old leaf.
     const sspSeed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
-    const { wallet: ssp } = await openWallet(sdk, options, sspSeed);
-    wallets.push(ssp);
+    const { wallet: ssp } = await suite.open(options, sspSeed);
     expect((await ssp.getBalance()).satsBalance.available).toBe(100_000n);
   });
 
   it('on the SDK\'s default options (leaf optimization on): background swaps keep the balance exact, and a send of 12,345 sats lands exactly', async () => {
+    const { network } = suite;
     // Only the network's endpoints and the SSP; everything else is the SDK's default.
     const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = network.walletOptions;
     const defaults = { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions };
-    const { wallet: first, seed } = await openWallet(sdk, defaults);
-    const { wallet: dave } = await openWallet(sdk, defaults);
-    wallets.push(first, dave);
+    const { wallet: first, seed } = await suite.open(defaults);
+    const { wallet: dave } = await suite.open(defaults);
     const swapsBefore = books(network).filter((e) => e.kind === 'swap').length;
     const funded = await network.chain.fund(await first.getSingleUseDepositAddress(), DEPOSIT_SATS);
     await first.claimDeposit(funded.txid);
@@ -77,8 +61,7 @@ describe('leaf swaps through the local service provider, with the unmodified SDK
     await first.cleanupConnections();
     // A deposit claim does not start optimization; a wallet's sync does (SDK leaf-manager.ts): the
     // wallet started again on its seed swaps its one 100,000-sat leaf in the background.
-    const { wallet: carol } = await openWallet(sdk, defaults, seed);
-    wallets.push(carol);
+    const { wallet: carol } = await suite.open(defaults, seed);
     const optimized = await waitFor(async () => ({ b: await carol.getBalance(), n: (await carol.getLeaves()).length }), (x) => x.b.satsBalance.available === DEPOSIT_SATS && x.n > 1, 120_000, 'the optimized leaves');
     expect(optimized.b.satsBalance.available).toBe(DEPOSIT_SATS);
     expect(books(network).filter((e) => e.kind === 'swap').length).toBeGreaterThan(swapsBefore);

@@ -241,13 +241,9 @@ export class TransferParticipant {
       return t; // already committed (a repeated decision)
     }
     if (t.type === 'PRIMARY_SWAP_V3') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is a swap's primary transfer: it settles only with its counter transfer`);
-    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
-      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
-    }
-    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    const nodes = await this.lockSentLeaves(sql, t, decision);
     for (const l of t.leaves) {
       const node = nodes.get(l.leafId) as TreeNodeRow;
-      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
       const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
@@ -263,6 +259,22 @@ export class TransferParticipant {
     }
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  /**
+   * A sender's decision meets this operator's prepare: the same tweak digest, and each leaf still
+   * locked by the transfer with its previous key. Returns the leaves, locked in `sql`.
+   */
+  private async lockSentLeaves(sql: Sql, t: TransferRecord, decision: Decision): Promise<Map<string, TreeNodeRow>> {
+    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
+    }
+    const nodes = await this.d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId);
+      if (node?.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
+    }
+    return nodes;
   }
 
   /**
@@ -293,13 +305,9 @@ export class TransferParticipant {
       if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${t.id} was ${t.status}; it cannot settle`);
       return t;
     }
-    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
-      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
-    }
-    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    const nodes = await this.lockSentLeaves(sql, t, decision);
     for (const l of t.leaves) {
       const node = nodes.get(l.leafId) as TreeNodeRow;
-      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
       const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
       if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
       await d.transfers.setNodeKey(sql, l.leafId, {
