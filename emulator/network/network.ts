@@ -11,6 +11,7 @@ import { openLocalCa } from './ca.js';
 import { NetworkLock, NetworkLockedError } from './lock.js';
 import { OperatorProcess, OperatorProcessError } from './operator-process.js';
 import { processRef } from './process-identity.js';
+import { startSsp, withSsp, type SspProcess } from './ssp-process.js';
 
 /** The largest network the issue asks for (t-of-n up to 5). */
 export const MAX_OPERATORS = 5;
@@ -38,6 +39,10 @@ export interface NetworkOptions {
   databasePrefix?: string;
   /** How long to wait for every operator's READY (the first start runs the DKG and PGlite's initdb). Default 240 s. */
   readyTimeoutMs?: number;
+  /** How long operators keep a swap's primary transfer waiting for its counter transfer (default: the operator's). */
+  swapPrimaryTimeoutMs?: number;
+  /** Start the service provider (emulator/ssp) and put it in the wallet options. Default true. */
+  ssp?: boolean;
   /** Progress messages (taking over a stale lock). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -54,6 +59,8 @@ export interface RunningNetwork extends WalletConnection {
   chain: Chain;
   caPath: string;
   operators: OperatorProcess[];
+  /** the service provider, unless started with `ssp: false` */
+  ssp: SspProcess | undefined;
   threshold: number;
   /** The READY line of each operator, by 1-based index (the last one seen). */
   ready(index: number): ReadyLine;
@@ -71,6 +78,7 @@ interface SavedLayout {
   threshold: number;
   ports: { publicPort: number; internalPort: number }[];
   database: 'pglite' | 'postgres';
+  sspPort?: number;
 }
 
 /** Reuses the previous run's ports when they are still free, so wallets keep working across restarts. */
@@ -95,6 +103,13 @@ async function choosePorts(n: number, previous: SavedLayout | undefined): Promis
     ports.push({ publicPort: await pick(old?.publicPort), internalPort: await pick(old?.internalPort) });
   }
   return ports;
+}
+
+async function freePortOtherThan(ports: SavedLayout['ports']): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (!ports.some((x) => x.publicPort === p || x.internalPort === p)) return p;
+  }
 }
 
 async function ensureDatabase(baseUrl: string, name: string): Promise<string> {
@@ -173,7 +188,10 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
     );
   }
   const ports = await choosePorts(n, previous);
-  writeFileSync(layoutPath, JSON.stringify({ operators: n, threshold, ports, database } satisfies SavedLayout, null, 2) + '\n');
+  const sspPort = previous?.sspPort !== undefined && !ports.some((p) => p.publicPort === previous.sspPort || p.internalPort === previous.sspPort) && (await isPortFree(previous.sspPort))
+    ? previous.sspPort
+    : await freePortOtherThan(ports);
+  writeFileSync(layoutPath, JSON.stringify({ operators: n, threshold, ports, database, sspPort } satisfies SavedLayout, null, 2) + '\n');
 
   let chain: Chain;
   try {
@@ -187,17 +205,19 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
     throw e;
   }
   const operators: OperatorProcess[] = [];
+  let ssp: SspProcess | undefined;
   let stopped = false;
   const stopAll = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    await ssp?.stop();
     await Promise.all(operators.map((o) => o.stop()));
     await chain.stop();
     lock.release();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
   const recordChildren = (): void => {
-    const pids = [chain.btcdNode.pid, ...operators.map((o) => o.pid)].filter((p): p is number => p !== undefined);
+    const pids = [chain.btcdNode.pid, ...operators.map((o) => o.pid), ssp?.pid].filter((p): p is number => p !== undefined);
     lock.update({ children: pids.map(processRef) });
   };
   recordChildren();
@@ -233,6 +253,7 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
         peers,
         chain: { rpcUrl: chain.info.bitcoindRpc.url, rpcUser: chain.info.bitcoindRpc.user, rpcPassword: chain.info.bitcoindRpc.pass },
         network: 'REGTEST',
+        ...(options.swapPrimaryTimeoutMs === undefined ? {} : { swapPrimaryTimeoutMs: options.swapPrimaryTimeoutMs }),
       };
       const configPath = join(opDir, 'config.json');
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
@@ -269,14 +290,14 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
         identityPublicKey: ready.identityPublicKey,
       };
     }
-    const walletOptions: ConfigOptions = {
+    let walletOptions: ConfigOptions = {
       network: 'LOCAL',
       signingOperators,
       coordinatorIdentifier: identifierForIndex(1),
       threshold,
-      // No service provider here: auto-optimization would send fresh leaves to an SSP swap, and
-      // the token-optimization timer has nothing to do (docs/sdk-wire.md, section "Options that stop
-      // background work").
+      // The service provider does not offer leaf swaps yet: auto-optimization would start swaps
+      // that fail, and the token-optimization timer has nothing to do (docs/sdk-wire.md, section
+      // "Options that stop background work"; docs/ssp.md, section "What is offered").
       optimizationOptions: { auto: false },
       tokenOptimizationOptions: { enabled: false },
       electrsUrl: chain.info.esploraUrl,
@@ -288,6 +309,10 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
       GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: ca.caPath,
       NODE_EXTRA_CA_CERTS: ca.caPath,
     };
+    if (options.ssp ?? true) {
+      ssp = await startSsp({ dataDir, port: sspPort, ca, chain, walletOptions, env, onSpawn: recordChildren, readyTimeoutMs: readyTimeout });
+      walletOptions = withSsp(walletOptions, ssp.ready as NonNullable<SspProcess['ready']>);
+    }
     writeFileSync(join(dataDir, 'wallet.json'), JSON.stringify({ walletOptions, env }, null, 2) + '\n');
     lock.update({ coordinatorAddress: operatorAt(1).ready?.publicAddress ?? '' });
 
@@ -296,6 +321,7 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
       chain,
       caPath: ca.caPath,
       operators,
+      ssp,
       threshold,
       walletOptions,
       env,

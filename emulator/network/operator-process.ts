@@ -20,13 +20,24 @@ export class OperatorProcessError extends Error {
   }
 }
 
-/** One operator process, started from a config file and watched through its stdout lines. */
-export class OperatorProcess {
+/** What to run: the entry point and how messages name the process. Default: operator `index`. */
+export interface ProcessEntry {
+  main: string;
+  label: string;
+  /** added to the launcher's environment */
+  env?: Record<string, string>;
+}
+
+/**
+ * One operator process (or, with another `entry`, the service provider: same config-file and
+ * READY-line contract), started from a config file and watched through its stdout lines.
+ */
+export class OperatorProcess<Ready = ReadyLine> {
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
   private exited: Promise<void> = Promise.resolve();
   listening: ListeningLine | undefined;
-  ready: ReadyLine | undefined;
+  ready: Ready | undefined;
   /** Called when the process exits without stop()/kill() having been asked (a crash). */
   onUnexpectedExit: ((index: number, code: number | null, signal: string | null) => void) | undefined;
   /** Called right after the process is spawned (e.g. to record its pid in the network's lock). */
@@ -37,6 +48,7 @@ export class OperatorProcess {
     readonly index: number,
     readonly configPath: string,
     readonly logPath: string,
+    readonly entry: ProcessEntry = { main: OPERATOR_MAIN, label: `operator ${index}` },
   ) {}
 
   get running(): boolean {
@@ -51,18 +63,18 @@ export class OperatorProcess {
    * Spawns the operator and resolves on its READY line. It rejects on FATAL, on exit, or after
    * `timeoutMs`; the process is stopped in those cases.
    */
-  async start(timeoutMs: number): Promise<ReadyLine> {
-    if (this.running) throw new OperatorProcessError('OPERATOR_FATAL', `operator ${this.index} is already running`);
+  async start(timeoutMs: number): Promise<Ready> {
+    if (this.running) throw new OperatorProcessError('OPERATOR_FATAL', `${this.entry.label} is already running`);
     this.listening = undefined;
     this.ready = undefined;
     this.stopping = false;
     this.log = createWriteStream(this.logPath, { flags: 'a' });
     // `node --import tsx` rather than the tsx CLI: one process, so our signals reach the operator itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', OPERATOR_MAIN, '--config', this.configPath], {
+    const child = spawn(process.execPath, ['--import', 'tsx', this.entry.main, '--config', this.configPath], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       // The operator exits by itself if this process dies without stopping it (operator/parent-watch.ts).
-      env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
+      env: { ...process.env, ...this.entry.env, [PARENT_PID_ENV]: String(process.pid) },
       // Its own process group, so that a terminal Ctrl-C reaches only the launcher, which then
       // stops the operators before the chain they watch.
       detached: true,
@@ -81,13 +93,13 @@ export class OperatorProcess {
       tail = (tail + chunk.toString()).slice(-3000);
     });
 
-    return new Promise<ReadyLine>((resolvePromise, reject) => {
+    return new Promise<Ready>((resolvePromise, reject) => {
       let settled = false;
       const fail = (code: OperatorErrorCode, message: string): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        void this.stop().then(() => reject(new OperatorProcessError(code, `operator ${this.index}: ${message}\n--- stderr tail ---\n${tail}`)));
+        void this.stop().then(() => reject(new OperatorProcessError(code, `${this.entry.label}: ${message}\n--- stderr tail ---\n${tail}`)));
       };
       const timer = setTimeout(() => fail('OPERATOR_TIMEOUT', `no READY within ${timeoutMs} ms`), timeoutMs);
       const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -99,7 +111,7 @@ export class OperatorProcess {
         if (keyword === 'LISTENING') {
           this.listening = JSON.parse(payload) as ListeningLine;
         } else if (keyword === 'READY') {
-          this.ready = JSON.parse(payload) as ReadyLine;
+          this.ready = JSON.parse(payload) as Ready;
           if (!settled) {
             settled = true;
             clearTimeout(timer);

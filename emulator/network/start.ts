@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     },
     controlCommand: `npx tsx emulator/network/ctl.ts status|stop|stop-operator <i>|restart-operator <i> --data ${values.data}`,
     operators: network.operators.map((o) => ({ ...network.ready(o.index), pid: o.pid })),
+    serviceProvider: network.ssp?.ready,
     dataDir: network.dataDir,
   };
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

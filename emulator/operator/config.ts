@@ -114,6 +114,9 @@ export interface OperatorConfig {
   sessionTtlSeconds?: number;
   /** Challenge lifetime. Default 60 s. */
   challengeTtlSeconds?: number;
+  /** How long a swap's primary transfer waits for its counter transfer before its leaves go back
+   *  to the sender (docs/ssp.md, section "The swap protocol (Swap V3)"). Default 600 000 ms. */
+  swapPrimaryTimeoutMs?: number;
   /** Pre-generated DKG keys: a batch of `batchSize` keys is generated when fewer than `lowWater`
    *  remain unused. Defaults 64 and 16. */
   keyPool?: { batchSize?: number; lowWater?: number };
@@ -224,6 +227,7 @@ export function resolveConfig(raw: unknown, baseDir: string): ResolvedOperatorCo
     network,
     sessionTtlSeconds: c.sessionTtlSeconds ?? 900,
     challengeTtlSeconds: c.challengeTtlSeconds ?? 60,
+    swapPrimaryTimeoutMs: c.swapPrimaryTimeoutMs ?? 600_000,
     keyPool: { batchSize: c.keyPool?.batchSize ?? 64, lowWater: c.keyPool?.lowWater ?? 16 },
   };
 }

@@ -33,7 +33,8 @@ import { recordKinds, Replicator } from './replication/index.js';
 import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
 import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
 import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
-import { createSparkService } from './public/spark-service.js';
+import { coordinatorTransfers, createSparkService, wireRenderers } from './public/spark-service.js';
+import { SSP_SERVICE, createSspService } from './swap/ssp-service.js';
 import { createTokenService } from './public/token-service.js';
 import { SigningCoordinator } from './signing/coordinator.js';
 import type { ParticipantApi } from './signing/coordinator.js';
@@ -68,6 +69,8 @@ export class Operator {
   private caughtUp = false;
   private readyWaiters: (() => void)[] = [];
   private replicator: Replicator | undefined;
+  /** returns swap primary transfers that got no counter transfer in time (coordinator) */
+  private swapSweeper: NodeJS.Timeout | undefined;
   private nonces: NonceStore | undefined;
   publicPort = 0;
   internalPort = 0;
@@ -169,6 +172,12 @@ export class Operator {
       });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
       await transfers.recover();
+      const swept = transfers;
+      const sweepEveryMs = Math.min(5_000, Math.max(250, cfg.swapPrimaryTimeoutMs / 4));
+      this.swapSweeper = setInterval(() => {
+        swept.returnStalePrimaries(new Date(Date.now() - cfg.swapPrimaryTimeoutMs)).catch((e: unknown) => log(`returning stale swap primaries: ${String(e)}`));
+      }, sweepEveryMs);
+      this.swapSweeper.unref();
     }
 
     // Internal port: mutual TLS with the network's CA.
@@ -184,7 +193,7 @@ export class Operator {
     // Size limit and session check before any body is decoded (request-guard.ts says what grpc-js allows).
     const publicOptions = {
       'grpc.max_receive_message_length': 20 << 20,
-      interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName])],
+      interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName, SSP_SERVICE])],
     };
     const publicServer = createServer(publicOptions as unknown as Parameters<typeof createServer>[0]).use(errorMiddleware(log));
     publicServer.add(tolerantGrpcJs(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService')), {
@@ -196,6 +205,8 @@ export class Operator {
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
     authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
     authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
+    const { toTransfer } = wireRenderers({ repo, keys, peers: cfg.peers });
+    authed.add(tolerantGrpcJs(loadService('spark_ssp.proto', SSP_SERVICE)), createSspService(() => coordinatorTransfers(transfers), toTransfer) as unknown as Record<string, never>);
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
 
@@ -397,6 +408,7 @@ export class Operator {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.swapSweeper);
     this.watcher?.stop();
     this.replicator?.stop();
     this.peers.close();

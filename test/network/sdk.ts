@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfigOptions, SparkWallet as SparkWalletType } from '@buildonspark/spark-sdk';
+import { afterAll, beforeAll } from 'vitest';
+import { startNetwork, type NetworkOptions, type RunningNetwork } from '../../emulator/network/network.js';
+import { trustCaInGlobalFetch } from '../../emulator/network/ca-fetch.js';
 
 type SdkModule = typeof import('@buildonspark/spark-sdk');
 
@@ -17,6 +20,8 @@ export async function loadSdk(env: Record<string, string>): Promise<SdkModule> {
     return loaded.module;
   }
   Object.assign(process.env, env);
+  // The SSP client uses the global fetch, captured when the SDK loads (the service provider's TLS).
+  if (env.NODE_EXTRA_CA_CERTS !== undefined) trustCaInGlobalFetch(env.NODE_EXTRA_CA_CERTS);
   const module = await import('@buildonspark/spark-sdk');
   loaded = { module, env };
   return module;
@@ -48,4 +53,33 @@ export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}; last value ${String(last)}${lastError === undefined ? '' : `, last error ${String(lastError)}`}`);
+}
+
+/** A test file's network, its SDK and the wallets it opened, set up before its tests (beforeAll). */
+export interface NetworkSuite {
+  network: RunningNetwork;
+  sdk: SdkModule;
+  /** closed after the tests */
+  wallets: SparkWalletType[];
+  /** openWallet, remembering the wallet to close it */
+  open(options: ConfigOptions, seed?: string): Promise<{ wallet: SparkWalletType; seed: string }>;
+}
+
+/** Starts a network for the file's tests and stops it after them (with every wallet opened through it). */
+export function networkSuite(options: NetworkOptions, startTimeoutMs = 300_000): NetworkSuite {
+  const suite = { wallets: [] as SparkWalletType[] } as unknown as NetworkSuite;
+  suite.open = async (walletOptions, seed) => {
+    const opened = await openWallet(suite.sdk, walletOptions, seed);
+    suite.wallets.push(opened.wallet);
+    return opened;
+  };
+  beforeAll(async () => {
+    suite.network = await startNetwork(options);
+    suite.sdk = await loadSdk(suite.network.env);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    for (const w of suite.wallets) await w.cleanupConnections().catch(() => undefined);
+    await suite.network?.stop();
+  });
+  return suite;
 }

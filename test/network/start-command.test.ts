@@ -13,9 +13,11 @@ interface StartOutput {
     threshold: number;
     coordinatorIdentifier: string;
     signingOperators: Record<string, { id: number; identifier: string; address: string; identityPublicKey: string }>;
+    sspClientOptions?: { baseUrl: string; identityPublicKey: string };
   };
   env: Record<string, string>;
   operators: { index: number; identityPublicKey: string; groupPublicKey: string; pid: number }[];
+  serviceProvider?: { url: string; identityPublicKey: string; pid: number };
 }
 
 /** Runs the start command until its JSON is printed, sends SIGTERM, and waits for a clean exit. */
@@ -84,6 +86,10 @@ describe('start command', { timeout: 600_000 }, () => {
     }
     expect(first.out.env.GRPC_DEFAULT_SSL_ROOTS_FILE_PATH).toBe(join(dataDir, 'tls', 'ca.pem'));
     for (const op of first.out.operators) expect(pidAlive(op.pid)).toBe(false);
+    // The service provider is started by default and named in the wallet options; it stops too.
+    expect(opts.sspClientOptions?.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(opts.sspClientOptions?.identityPublicKey).toBe(first.out.serviceProvider?.identityPublicKey);
+    expect(pidAlive(first.out.serviceProvider?.pid ?? 0)).toBe(false);
     expect(new Set(first.out.operators.map((o) => o.groupPublicKey)).size).toBe(1);
 
     const second = await runOnce(dataDir, async (out) => {

@@ -43,12 +43,17 @@ export interface TransferLeafRecord {
   } | undefined;
 }
 
+/** spark.TransferType names this network creates: transfers, and the two legs of a swap. */
+export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3';
+
 export interface TransferRecord {
   id: string;
   sender: string;
   receiver: string;
   status: TransferStatus;
-  type: 'TRANSFER';
+  type: TransferType;
+  /** a swap's primary transfer: the wallet's adaptor point (hex) */
+  adaptorPublicKey?: string;
   totalValue: number;
   network: number;
   expiryTime: Date | undefined;
@@ -80,6 +85,7 @@ interface TransferRow {
   total_value: string | number;
   network: string | number;
   expiry_time: Date | string | null;
+  adaptor_public_key?: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -133,7 +139,8 @@ function toTransfer(r: TransferRow, leaves: TransferLeafRecord[]): TransferRecor
     sender: r.sender_identity_public_key,
     receiver: r.receiver_identity_public_key,
     status: r.status as TransferStatus,
-    type: 'TRANSFER',
+    type: r.type === 'PRIMARY_SWAP_V3' || r.type === 'COUNTER_SWAP_V3' ? r.type : 'TRANSFER',
+    ...(r.adaptor_public_key === null || r.adaptor_public_key === undefined ? {} : { adaptorPublicKey: r.adaptor_public_key }),
     totalValue: Number(r.total_value),
     network: Number(r.network),
     expiryTime: r.expiry_time === null ? undefined : new Date(r.expiry_time),
@@ -209,9 +216,9 @@ export class TransferRepository {
 
   async insert(sql: Sql, t: Omit<TransferRecord, 'createdAt' | 'updatedAt'>): Promise<void> {
     await sql.execute(
-      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null],
+      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time, adaptor_public_key)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null],
     );
     for (const l of t.leaves) {
       await sql.execute(

@@ -119,6 +119,8 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
         transferId: req.transfer_id, sender: Uint8Array.from(req.sender_identity_public_key), receiver: Uint8Array.from(req.receiver_identity_public_key),
         expiry: req.expiry_unix_ms > 0 ? new Date(req.expiry_unix_ms) : undefined, leaves: req.leaves.map(refunds),
         keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
+        ...(req.adaptor_public_key === undefined || req.adaptor_public_key.length === 0 ? {} : { adaptorPublicKey: Uint8Array.from(req.adaptor_public_key) }),
+        ...(req.counter_of === undefined || req.counter_of === '' ? {} : { counterOf: req.counter_of }),
       });
       crashPoint(d.index, 'send:peer-prepared');
       return { tweak_digest: digest };

@@ -33,6 +33,8 @@ export interface FrostJob {
   operator_commitments: Record<string, Commitment>;
   user_commitment: Commitment | null;
   tx?: TxContext | null;
+  /** an adaptor point: the share is computed for an adaptor signature (swaps); empty or absent: none */
+  adaptor_public_key?: Uint8Array;
 }
 export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number; transfer_id?: string }
 export interface FrostSignRequest { jobs: FrostJob[] }
@@ -87,6 +89,10 @@ export interface TransferPrepareRequest {
   leaves: LeafRefunds[];
   key_tweak_package: Record<string, Uint8Array>;
   user_signature: Uint8Array;
+  /** a swap's primary transfer: the wallet's adaptor point (empty or absent: an ordinary transfer) */
+  adaptor_public_key?: Uint8Array;
+  /** a swap's counter transfer: the primary transfer's id (empty or absent: none) */
+  counter_of?: string;
 }
 export interface ClaimPrepareRequest {
   transfer_id: string;

@@ -22,7 +22,7 @@ import { bytesToHex, hexToBytes } from '../crypto.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import type { TransferService } from '../transfer/transfer-service.js';
-import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } from './transfer-wire.js';
+import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../deposit/deposit-service.js';
 import { OperatorError } from '../errors.js';
 import type { EventBus, WalletEvent } from '../events.js';
@@ -61,23 +61,32 @@ function pageLimit(limit: number | undefined, def: number): number {
   return Math.min(limit, 1000);
 }
 
-export function createSparkService(d: SparkServiceDeps): SparkServiceImplementation<AuthContext> {
+/** Tree nodes and transfers as the wallet sees them (also for the SSP service, swap/ssp-service.ts). */
+export function wireRenderers(d: Pick<SparkServiceDeps, 'repo' | 'keys' | 'peers'>): { toNode: (row: TreeNodeRow) => Promise<TreeNode>; toTransfer: (t: TransferRecord) => Promise<Transfer> } {
   const operators = d.peers.map((p) => p.identifier);
-  const coordinator = (): DepositService => {
-    if (d.deposits === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send deposit calls to the coordinator');
-    return d.deposits;
-  };
   const toNode = async (row: TreeNodeRow): Promise<TreeNode> => toTreeNode(row, await d.keys.get(row.keyshare_id), operators);
-  const transferService = (): TransferService => {
-    if (d.transfers === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send transfer calls to the coordinator');
-    return d.transfers;
-  };
   const toTransfer = async (t: TransferRecord): Promise<Transfer> => {
     const rows = await d.repo.listTreeNodesByIds(t.leaves.map((l) => l.leafId), []);
     const nodes = new Map<string, TreeNode>();
     for (const r of rows) nodes.set(r.id, await toNode(r));
     return transferToWire(t, nodes);
   };
+  return { toNode, toTransfer };
+}
+
+/** The coordinator's transfer service; FAILED_PRECONDITION on any other operator. */
+export function coordinatorTransfers(transfers: TransferService | undefined): TransferService {
+  if (transfers === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send transfer calls to the coordinator');
+  return transfers;
+}
+
+export function createSparkService(d: SparkServiceDeps): SparkServiceImplementation<AuthContext> {
+  const coordinator = (): DepositService => {
+    if (d.deposits === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send deposit calls to the coordinator');
+    return d.deposits;
+  };
+  const { toNode, toTransfer } = wireRenderers(d);
+  const transferService = (): TransferService => coordinatorTransfers(d.transfers);
   const queryTransfers = async (req: TransferFilter, ctx: Ctx, pending: boolean): Promise<{ transfers: Transfer[]; offset: number }> => {
     const identity = checkTransferFilter(req, ctx);
     const q = queryFromWire(req, identity, pending);
@@ -159,6 +168,12 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const { prepare, jobs } = startTransferFromWire(req);
       const t = await transferService().startTransfer(prepare, jobs);
       return { transfer: await toTransfer(t), signingResults: [] };
+    },
+    async initiate_swap_primary_transfer(req, ctx: Ctx) {
+      sameIdentity(ctx, req.transfer?.ownerIdentityPublicKey, 'transfer.owner_identity_public_key');
+      const { prepare, jobs } = swapPrimaryFromWire(req);
+      const { record, results } = await transferService().startPrimarySwap(prepare, jobs);
+      return { transfer: await toTransfer(record), signingResults: primaryResultsToWire(results) };
     },
     async claim_transfer(req: ClaimTransferRequest, ctx: Ctx) {
       sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');

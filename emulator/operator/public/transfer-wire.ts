@@ -3,17 +3,22 @@
  * services/transfer.ts): requests become SendPrepare / ClaimPrepare and the wallet's signing
  * jobs, records become spark.Transfer. Only translation and shape checks live here.
  */
-import type { ClaimTransferRequest, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob } from '@buildonspark/spark-sdk/proto/spark';
+import type {
+  ClaimTransferRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
+} from '@buildonspark/spark-sdk/proto/spark';
 import { hexToBytes } from '../crypto.js';
 import { TRANSFER_STATUSES } from '../db/transfer-repository.js';
 import type { TransferQuery, TransferRecord, TransferStatus } from '../db/transfer-repository.js';
 import { OperatorError } from '../errors.js';
-import type { LeafJobs, UserRefundJob } from '../transfer/transfer-service.js';
+import type { LeafJobs, PrimaryRefundResult, UserRefundJob } from '../transfer/transfer-service.js';
 import type { ClaimPrepare, SendPrepare } from '../transfer/types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
-/** spark.TransferType.TRANSFER: the only type this network creates. */
+/** spark.TransferType values of the types this network creates. */
 const TYPE_TRANSFER = 2;
+const TYPE_PRIMARY_SWAP_V3 = 4;
+const TYPE_COUNTER_SWAP_V3 = 5;
+const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3 } as const;
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
@@ -58,6 +63,45 @@ export function startTransferFromWire(req: StartTransferRequest): { prepare: Sen
   };
 }
 
+/**
+ * initiate_swap_primary_transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): a transfer
+ * package with CPFP refunds only, and the wallet's adaptor point. Direct refunds are refused, as
+ * upstream does for a primary transfer.
+ */
+export function swapPrimaryFromWire(req: InitiateSwapPrimaryTransferRequest): { prepare: SendPrepare; jobs: LeafJobs[] } {
+  const t = req.transfer;
+  if (t === undefined) throw bad('transfer is required');
+  const pkg = t.transferPackage;
+  if (pkg === undefined) throw bad('transfer.transfer_package is required');
+  if (t.leavesToSend.length > 0) throw bad('transfer.leaves_to_send must be empty when a transfer_package is given');
+  if (pkg.hashVariant !== HASH_VARIANT_V2) throw bad(`transfer_package.hash_variant ${pkg.hashVariant} is not HASH_VARIANT_V2`);
+  if (t.receiverIdentityPublicKey.length !== 33) throw bad('receiver_identity_public_key must be a 33-byte compressed key');
+  if (pkg.directLeavesToSend.length > 0 || pkg.directFromCpfpLeavesToSend.length > 0) throw bad(`direct transactions must not be given for a swap's primary transfer ${t.transferId}`);
+  const adaptor = req.adaptorPublicKeys?.adaptorPublicKey;
+  if (adaptor === undefined || adaptor.length !== 33) throw bad('adaptor_public_keys.adaptor_public_key must be a 33-byte compressed point');
+  if (pkg.leavesToSend.length === 0) throw bad('transfer_package: no refund signing jobs');
+  const jobs: LeafJobs[] = pkg.leavesToSend.map((j) => ({ leafId: j.leafId, refund: userJob(j, `leaf ${j.leafId} refund`) }));
+  return {
+    prepare: {
+      transferId: t.transferId, sender: t.ownerIdentityPublicKey, receiver: t.receiverIdentityPublicKey, expiry: t.expiryTime,
+      leaves: pkg.leavesToSend.map((j) => ({ leafId: j.leafId, refundTx: j.rawTx, directFromCpfpRefundTx: new Uint8Array(0) })),
+      keyTweakPackage: pkg.keyTweakPackage, userSignature: pkg.userSignature, adaptorPublicKey: adaptor,
+    },
+    jobs,
+  };
+}
+
+/** The operators' shares of each primary refund, as the SDK's aggregateFrost takes them. */
+export function primaryResultsToWire(results: PrimaryRefundResult[]): LeafRefundTxSigningResult[] {
+  return results.map((r) => ({
+    leafId: r.leafId,
+    verifyingKey: r.verifyingKey,
+    refundTxSigningResult: { publicKeys: r.publicShares, signingNonceCommitments: r.operatorCommitments, signatureShares: r.operatorShares, signingKeyshare: undefined },
+    directRefundTxSigningResult: undefined,
+    directFromCpfpRefundTxSigningResult: undefined,
+  }));
+}
+
 export function claimFromWire(req: ClaimTransferRequest): { prepare: ClaimPrepare; jobs: LeafJobs[] } {
   const pkg = req.claimPackage;
   if (pkg === undefined) throw bad('claim_package is required');
@@ -90,7 +134,7 @@ export function transferToWire(t: TransferRecord, nodes: Map<string, TreeNode>):
     })),
     createdTime: t.createdAt,
     updatedTime: t.updatedAt,
-    type: TYPE_TRANSFER,
+    type: TYPE_NUMBER[t.type],
     sparkInvoice: '',
     network: t.network,
     receivers: [],
@@ -107,7 +151,7 @@ export function transferToWire(t: TransferRecord, nodes: Map<string, TreeNode>):
 export function queryFromWire(f: TransferFilter, identity: string, pending: boolean): TransferQuery | undefined {
   const p = f.participant;
   if (p === undefined) throw bad('transfer filter needs a participant');
-  if (f.types.length > 0 && !f.types.includes(TYPE_TRANSFER)) return undefined;
+  if (f.types.length > 0 && !Object.values(TYPE_NUMBER).some((t) => f.types.includes(t))) return undefined;
   const role = p.$case === 'receiverIdentityPublicKey' ? 'receiver' : p.$case === 'senderIdentityPublicKey' ? 'sender' : 'either';
   let statuses: TransferStatus[] = f.statuses.map((s) => {
     const n = (TRANSFER_STATUSES as readonly TransferStatus[])[s];

@@ -14,6 +14,7 @@ import {
   generateNonce,
   isSparkCryptoError,
   scalarFromBytes,
+  scalarToBytes,
   standInShareInContext,
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
@@ -49,6 +50,15 @@ export interface CoordinatedJob {
   user: { commitment: SigningCommitment; publicKey: Uint8Array; share: Uint8Array };
   /** The transaction signed and its parent, for every operator's own check. */
   tx: TxContext;
+  /** With an adaptor point T, the result is an adaptor signature, valid once t is added (swaps). */
+  adaptorPublicKey?: Uint8Array;
+}
+
+/** A job's signature with the operators' shares that made it, as a wallet aggregates them itself. */
+export interface SignedWithShares {
+  signature: Uint8Array;
+  /** identifier → 32-byte share */
+  operatorShares: Record<string, Uint8Array>;
 }
 
 export class SigningCoordinator {
@@ -137,24 +147,32 @@ export class SigningCoordinator {
       operator_commitments: j.operatorCommitments,
       user_commitment: j.user.commitment,
       tx: j.tx,
+      ...(j.adaptorPublicKey === undefined ? {} : { adaptor_public_key: j.adaptorPublicKey }),
     };
   }
 
   /** Nested FROST with the wallet's share: BIP340 signatures (64 bytes) valid under the tweaked key. */
   async sign(jobs: CoordinatedJob[]): Promise<Uint8Array[]> {
+    return (await this.signWithShares(jobs)).map((r) => r.signature);
+  }
+
+  /** sign(), also answering each operator's share (checked by the aggregation). */
+  async signWithShares(jobs: CoordinatedJob[]): Promise<SignedWithShares[]> {
     for (const j of jobs) this.checkSigners(j.operatorCommitments, j.keyshare);
     const wire = jobs.map((j) => this.toWire(j));
     const contexts = jobs.map((j) => cryptoInput(`job ${j.jobId}`, () => buildSigningContext({
       message: j.message, verifyingKey: j.verifyingKey, operatorCommitments: j.operatorCommitments as CommitmentMap, userCommitment: j.user.commitment,
+      adaptorPubKey: j.adaptorPublicKey,
     })));
     const remote = await this.collectShares(wire);
-    const out: Uint8Array[] = [];
+    const out: SignedWithShares[] = [];
     for (const [i, j] of jobs.entries()) {
       const ctx = contexts[i] as SigningContext;
       const shares = await this.operatorShares(ctx, wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>, j.keyshare);
+      const operatorShares = Object.fromEntries(shares.map((s) => [s.who, scalarToBytes(s.z)]));
       const zUser = cryptoInput(`job ${j.jobId}`, () => scalarFromBytes(j.user.share, 'user signature share', true));
       shares.push({ who: USER_IDENTIFIER, signer: { role: 'user', publicKey: j.user.publicKey }, z: zUser });
-      out.push(this.aggregate(ctx, j.jobId, shares));
+      out.push({ signature: this.aggregate(ctx, j.jobId, shares), operatorShares });
     }
     return out;
   }

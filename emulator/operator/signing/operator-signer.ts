@@ -11,6 +11,12 @@ import type { FrostJob, FrostShare } from '../internal/types.js';
 import type { Keyshare, KeyshareCache } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
 
+/** The job's adaptor point, if it has one (the wire leaves an absent bytes field empty). */
+export function adaptorOf(job: FrostJob): Uint8Array | undefined {
+  const a = job.adaptor_public_key;
+  return a === undefined || a === null || a.length === 0 ? undefined : Uint8Array.from(a);
+}
+
 export class OperatorSigner {
   constructor(
     private readonly identifier: string,
@@ -65,6 +71,7 @@ export class OperatorSigner {
           verifyingKey: job.verifying_key,
           operatorCommitments: job.operator_commitments as CommitmentMap,
           userCommitment: job.user_commitment,
+          adaptorPubKey: adaptorOf(job),
         });
         out.push({ job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) });
       } catch (e) {

@@ -6,7 +6,7 @@
  * commit and abort are each one database transaction and idempotent, so the coordinator can
  * repeat them after any crash.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
 import type { Sql } from '../db/database.js';
@@ -31,6 +31,17 @@ const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 /** The digest of a whole transfer: SHA-256 over its leaves' tweak digests in order. */
 export function combinedDigest(leafDigests: string[]): Uint8Array {
   return sha256(concatBytes(...leafDigests.map((d) => hexToBytes(d))));
+}
+
+/** A 33-byte compressed point, as hex; INVALID_ARGUMENT otherwise. */
+function checkAdaptorPoint(key: Uint8Array): string {
+  try {
+    secp256k1.ProjectivePoint.fromHex(Uint8Array.from(key)).assertValidity();
+  } catch {
+    throw bad('adaptor_public_key is not a valid compressed secp256k1 point');
+  }
+  if (key.length !== 33) throw bad('adaptor_public_key must be a 33-byte compressed point');
+  return hex(key);
 }
 
 function checkSendable(node: TreeNodeRow, sender: string): void {
@@ -80,6 +91,7 @@ export class TransferParticipant {
     const receiver = hex(req.receiver);
     const leafIds = checkLeafSet(req.leaves, 'the transfer');
     if (req.expiry !== undefined && req.expiry.getTime() <= Date.now()) throw bad('expiry_time is in the past');
+    const adaptor = req.adaptorPublicKey === undefined ? undefined : checkAdaptorPoint(req.adaptorPublicKey);
     // Ownership and status first (read again, locked, in the transaction below). Keys are read
     // here, outside the transaction (PGlite runs one statement stream at a time); the
     // transaction checks that each leaf still has the key read here.
@@ -123,7 +135,9 @@ export class TransferParticipant {
         const sequence = decrementedSequence(timelockOf(hexToBytes(node.refund_tx), 'stored refund tx').sequence);
         const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver);
         requireSameTx(l.refundTx, expected.cpfp, `leaf ${l.leafId}: refund tx`);
-        requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+        // A swap's primary transfer signs the CPFP refund only (upstream InitiateSwapPrimaryTransfer).
+        if (adaptor === undefined) requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+        else if (l.directFromCpfpRefundTx.length > 0) throw bad(`leaf ${l.leafId}: a swap's primary transfer carries no direct-from-CPFP refund`);
         const tweak = byLeaf.get(l.leafId) as (typeof tweaks)[number];
         const digest = leafDigest(tweak, d.operators);
         const key = keysBefore.get(l.leafId);
@@ -133,18 +147,33 @@ export class TransferParticipant {
         leaves.push({
           leafId: l.leafId, position,
           previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
-          intermediateRefundTx: hex(expected.cpfp), intermediateDirectFromCpfpRefundTx: hex(expected.directFromCpfp),
+          intermediateRefundTx: hex(expected.cpfp), intermediateDirectFromCpfpRefundTx: adaptor === undefined ? hex(expected.directFromCpfp) : '',
           secretCipher: hex(tweak.secretCipher), signature: hex(tweak.signature),
           senderKeyshareId, senderTweakDigest: digest, claim: undefined,
         });
       }
+      if (req.counterOf !== undefined) await this.checkCounter(sql, req.counterOf, sender, receiver, total);
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
-        type: 'TRANSFER', totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
+        type: adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : 'TRANSFER', ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
+        totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
       for (const id of leafIds) await d.transfers.setNodeStatus(sql, id, 'TRANSFER_LOCKED');
       return combinedDigest(leaves.map((l) => l.senderTweakDigest));
     });
+  }
+
+  /**
+   * A counter transfer answers a primary transfer still waiting here: the primary's receiver pays
+   * its sender back exactly its value (this provider's swaps have no fee; upstream refuses a
+   * counter whose amount does not match too).
+   */
+  private async checkCounter(sql: Sql, primaryId: string, sender: string, receiver: string, total: number): Promise<void> {
+    const p = await this.d.transfers.get(primaryId, sql, true);
+    if (p?.type !== 'PRIMARY_SWAP_V3') throw new OperatorError('NOT_FOUND', `no swap primary transfer ${primaryId}`);
+    if (!SENDER_PREPARED.includes(p.status)) throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${primaryId} is ${p.status}: it no longer waits for a counter transfer`);
+    if (p.receiver !== sender || p.sender !== receiver) throw new OperatorError('PERMISSION_DENIED', `the counter transfer must go from the primary transfer's receiver back to its sender`);
+    if (total !== p.totalValue) throw bad(`the counter transfer carries ${total} sat; the primary transfer ${primaryId} carries ${p.totalValue}`);
   }
 
   /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
@@ -211,13 +240,10 @@ export class TransferParticipant {
       if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
       return t; // already committed (a repeated decision)
     }
-    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
-      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
-    }
-    const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    if (t.type === 'PRIMARY_SWAP_V3') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is a swap's primary transfer: it settles only with its counter transfer`);
+    const nodes = await this.lockSentLeaves(sql, t, decision);
     for (const l of t.leaves) {
       const node = nodes.get(l.leafId) as TreeNodeRow;
-      if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
       const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
@@ -229,6 +255,65 @@ export class TransferParticipant {
         keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+      });
+    }
+    await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+    return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  /**
+   * A sender's decision meets this operator's prepare: the same tweak digest, and each leaf still
+   * locked by the transfer with its previous key. Returns the leaves, locked in `sql`.
+   */
+  private async lockSentLeaves(sql: Sql, t: TransferRecord, decision: Decision): Promise<Map<string, TreeNodeRow>> {
+    if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
+      throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
+    }
+    const nodes = await this.d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId);
+      if (node?.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
+    }
+    return nodes;
+  }
+
+  /**
+   * Settles a swap: the counter transfer's commit and its primary's, in one transaction; with
+   * `record` (the coordinator), both decisions are recorded for every peer in it too.
+   */
+  async commitSwap(counter: Decision, primary: Decision, record?: DecisionRecorder): Promise<{ counter: TransferRecord; primary: TransferRecord }> {
+    return this.d.transfers.transaction(async (sql) => {
+      const c = await this.applyCommitSend(sql, counter);
+      const p = await this.applyCommitPrimary(sql, primary);
+      await record?.(sql, 'commit', counter);
+      await record?.(sql, 'primary_commit', primary);
+      return { counter: c, primary: p };
+    });
+  }
+
+  /**
+   * Applies a swap primary's sender tweak once its counter transfer is decided: the leaf takes the
+   * tweaked key; its refund to the receiver stays as prepared, unsigned (the wallet holds only an
+   * adaptor signature of it, whose secret it never reveals), until the receiver claims the leaf.
+   */
+  async applyCommitPrimary(sql: Sql, decision: Decision): Promise<TransferRecord> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
+    if (t.type !== 'PRIMARY_SWAP_V3') throw bad(`transfer ${t.id} is not a swap's primary transfer`);
+    if (!SENDER_PREPARED.includes(t.status)) {
+      if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${t.id} was ${t.status}; it cannot settle`);
+      return t;
+    }
+    const nodes = await this.lockSentLeaves(sql, t, decision);
+    for (const l of t.leaves) {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
+      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
+      await d.transfers.setNodeKey(sql, l.leafId, {
+        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
+        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED',
       });
     }
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
@@ -408,6 +493,9 @@ export class TransferParticipant {
     if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
     if (job.keyshare_id !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: wrong key for this refund`);
+    // A swap's primary refunds are signed with the wallet's adaptor point and nothing else; every other refund with none.
+    const adaptor = job.adaptor_public_key === undefined || job.adaptor_public_key === null ? '' : hex(job.adaptor_public_key);
+    if (adaptor !== (claim ? '' : t.adaptorPublicKey ?? '')) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the adaptor point this refund was prepared with`);
     const node = (await this.d.transfers.lockNodes(this.d.transfers.db, [leaf.leafId], false)).get(leaf.leafId) as TreeNodeRow;
     if (node.verifying_public_key !== hex(job.verifying_key)) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the leaf's verifying key`);
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {

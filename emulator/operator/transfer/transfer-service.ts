@@ -19,10 +19,11 @@ import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Commitment, InternalApi, LeafRefunds } from '../internal/types.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
+import type { Keyshare } from '../signing/keyshares.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { Repository } from '../db/repository.js';
-import type { TransferParticipant } from './participant.js';
+import { combinedDigest, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
@@ -37,7 +38,18 @@ export interface UserRefundJob {
 export interface LeafJobs {
   leafId: string;
   refund: UserRefundJob;
-  directFromCpfpRefund: UserRefundJob;
+  /** absent in a swap's primary transfer, which signs the CPFP refund only */
+  directFromCpfpRefund?: UserRefundJob;
+}
+
+/** A swap primary refund's signing result, for the wallet to aggregate its adaptor signature. */
+export interface PrimaryRefundResult {
+  leafId: string;
+  verifyingKey: Uint8Array;
+  operatorCommitments: Record<string, Commitment>;
+  operatorShares: Record<string, Uint8Array>;
+  /** identifier → the operator's public key share of the leaf's key */
+  publicShares: Record<string, Uint8Array>;
 }
 
 export interface TransferServiceDeps {
@@ -139,6 +151,110 @@ export class TransferService {
     return record;
   }
 
+  /**
+   * A swap's primary transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): prepared on
+   * every operator like a transfer, its CPFP refunds signed with the wallet's adaptor point, and
+   * NOT decided: the sender's tweak stays stored, unapplied, until the counter transfer settles
+   * both legs, or the primary is returned (returnStalePrimaries). Answers the operators' shares,
+   * from which the wallet aggregates its adaptor signatures.
+   */
+  async startPrimarySwap(req: SendPrepare, jobs: LeafJobs[]): Promise<{ record: TransferRecord; results: PrimaryRefundResult[] }> {
+    const { d } = this;
+    const adaptor = req.adaptorPublicKey;
+    if (adaptor === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a swap primary transfer needs the adaptor public key');
+    const digest = await d.participant.prepareSend(req);
+    try {
+      const digests = await this.onPeers((api) => api.transfer_prepare({
+        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
+        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+        adaptor_public_key: adaptor,
+      }));
+      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+        throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
+      }
+      const t = await d.transfers.get(req.transferId);
+      if (t === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
+      const coordinated: CoordinatedJob[] = [];
+      const keys: Keyshare[] = [];
+      for (const l of t.leaves) {
+        const j = jobs.find((x) => x.leafId === l.leafId);
+        if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing job for leaf ${l.leafId}`);
+        const { job, key } = await this.refundJob(t, l.leafId, j.refund, l.intermediateRefundTx, `${l.leafId}/0`, 'transfer_refund', l.previousKeyshareId, `leaf ${l.leafId} refund`);
+        coordinated.push({ ...job, adaptorPublicKey: Uint8Array.from(adaptor) });
+        keys.push(key);
+      }
+      const signed = await d.signing.signWithShares(coordinated);
+      // Prepared and signed, not decided: no longer "undecided at a restart" (recover()).
+      await d.transfers.transaction((sql) => d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAK_PENDING'));
+      const results = t.leaves.map((l, i) => ({
+        leafId: l.leafId,
+        verifyingKey: (coordinated[i] as CoordinatedJob).verifyingKey,
+        operatorCommitments: (coordinated[i] as CoordinatedJob).operatorCommitments,
+        operatorShares: (signed[i] as { operatorShares: Record<string, Uint8Array> }).operatorShares,
+        publicShares: Object.fromEntries(Object.keys((coordinated[i] as CoordinatedJob).operatorCommitments).map((id) => [id, (keys[i] as Keyshare).publicShares[id] as Uint8Array])),
+      }));
+      return { record: (await d.transfers.get(t.id)) as TransferRecord, results };
+    } catch (e) {
+      await this.abortEverywhere(req.transferId);
+      throw finalForThisId(e);
+    }
+  }
+
+  /**
+   * A swap's counter transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): prepared and
+   * signed like a transfer, each operator checking that it answers the waiting primary transfer
+   * (parties reversed, same value); then both legs are decided in one transaction here and
+   * replicated together. A failure before that returns the counter transfer only; the primary
+   * keeps waiting until its timeout.
+   */
+  async startCounterSwap(req: SendPrepare, jobs: LeafJobs[], adaptorPublicKey: Uint8Array): Promise<{ counter: TransferRecord; primary: TransferRecord }> {
+    const { d } = this;
+    const primaryId = req.counterOf;
+    if (primaryId === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a counter transfer names its primary transfer');
+    const primary = await d.transfers.get(primaryId);
+    if (primary?.type !== 'PRIMARY_SWAP_V3') throw new OperatorError('NOT_FOUND', `no swap primary transfer ${primaryId}`);
+    if (primary.adaptorPublicKey !== hex(adaptorPublicKey)) throw new OperatorError('INVALID_ARGUMENT', `adaptor_public_key is not the adaptor point of swap primary transfer ${primaryId}`);
+    const digest = await d.participant.prepareSend(req);
+    let settled: { counter: TransferRecord; primary: TransferRecord };
+    try {
+      const digests = await this.onPeers((api) => api.transfer_prepare({
+        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
+        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+        counter_of: primaryId,
+      }));
+      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
+      const primaryDigest = combinedDigest(primary.leaves.map((l) => l.senderTweakDigest));
+      settled = await d.participant.commitSwap(
+        { transferId: req.transferId, tweakDigest: digest, signed },
+        { transferId: primaryId, tweakDigest: primaryDigest, signed: [] },
+        d.recordDecision,
+      );
+    } catch (e) {
+      await this.abortEverywhere(req.transferId);
+      throw finalForThisId(e);
+    }
+    await d.deliverNow();
+    d.events.publish(settled.counter.receiver, { kind: 'receiver_transfer', transfer: settled.counter });
+    return settled;
+  }
+
+  /**
+   * Returns every swap primary transfer prepared before `before` and not settled by a counter
+   * transfer: its leaves go back to the sender on every operator (the wallet finds them
+   * AVAILABLE at its next sync).
+   */
+  async returnStalePrimaries(before: Date): Promise<string[]> {
+    const returned: string[] = [];
+    for (const id of await this.d.transfers.listWithStatus(['SENDER_KEY_TWEAK_PENDING', 'SENDER_INITIATED_COORDINATOR'])) {
+      const t = await this.d.transfers.get(id);
+      if (t?.type !== 'PRIMARY_SWAP_V3' || t.createdAt >= before) continue;
+      this.d.log(`swap primary transfer ${id} had no counter transfer in time: returning it to the sender`);
+      await this.abortEverywhere(id);
+      returned.push(id);
+    }
+    return returned;
+  }
+
   async claimTransfer(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     if (this.claiming.has(req.transferId)) throw new OperatorError('ABORTED', `transfer ${req.transferId} is being claimed by another request; retry`);
     this.claiming.add(req.transferId);
@@ -198,39 +314,24 @@ export class TransferService {
 
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
     const { d } = this;
+    const claim = kind === 'claim_refund';
     const coordinated: CoordinatedJob[] = [];
     for (const l of t.leaves) {
       const j = jobs.find((x) => x.leafId === l.leafId);
       if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing jobs for leaf ${l.leafId}`);
-      const node = await d.nodes.getTreeNode(l.leafId);
-      if (node === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} vanished`);
-      const claim = kind === 'claim_refund';
       const keyshareId = claim ? l.claim?.keyshareId : l.previousKeyshareId;
-      const userKey = claim ? l.claim?.ownerSigningPublicKey : node.owner_signing_public_key;
-      if (keyshareId === undefined || userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not prepared`);
-      const key = await d.keys.get(keyshareId);
-      const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
       const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
-      for (const [i, user] of [j.refund, j.directFromCpfpRefund].entries()) {
+      const users = [j.refund, j.directFromCpfpRefund];
+      for (const i of [0, 1]) {
         const what = `leaf ${l.leafId} ${i === 0 ? 'refund' : 'direct-from-CPFP refund'}`;
-        if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
-        if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
-        if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-        const tx = parseTx(hexToBytes(txs[i] as string), what);
-        coordinated.push({
-          jobId: `${l.leafId}/${i}`,
-          keyshare: key,
-          message: sighash(tx, spent),
-          verifyingKey: hexToBytes(node.verifying_public_key),
-          operatorCommitments: user.operatorCommitments,
-          user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
-          tx: { kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id },
-        });
+        const user = users[i];
+        if (user === undefined) throw new OperatorError('INVALID_ARGUMENT', `${what}: no signing job`);
+        const { job } = await this.refundJob(t, l.leafId, user, txs[i] as string, `${l.leafId}/${i}`, kind, keyshareId, what);
+        coordinated.push(job);
       }
     }
     const sigs = await d.signing.sign(coordinated);
     return t.leaves.map((l, i) => {
-      const claim = kind === 'claim_refund';
       const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
       return {
         leafId: l.leafId,
@@ -238,6 +339,37 @@ export class TransferService {
         directFromCpfpRefundTx: withKeyPathWitness(parseTx(hexToBytes(txs[1] as string), 'refund'), sigs[2 * i + 1] as Uint8Array),
       };
     });
+  }
+
+  /** One refund's FROST job with the wallet's share: the refund as prepared here, signed with the key of this step. */
+  private async refundJob(
+    t: TransferRecord, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
+    kind: 'transfer_refund' | 'claim_refund', keyshareId: string | undefined, what: string,
+  ): Promise<{ job: CoordinatedJob; key: Keyshare }> {
+    const { d } = this;
+    const node = await d.nodes.getTreeNode(leafId);
+    if (node === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} vanished`);
+    const claim = kind === 'claim_refund';
+    const userKey = claim ? t.leaves.find((l) => l.leafId === leafId)?.claim?.ownerSigningPublicKey : node.owner_signing_public_key;
+    if (keyshareId === undefined || userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} is not prepared`);
+    if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
+    if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
+    if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
+    const key = await d.keys.get(keyshareId);
+    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const tx = parseTx(hexToBytes(rawTxHex), what);
+    return {
+      key,
+      job: {
+        jobId,
+        keyshare: key,
+        message: sighash(tx, spent),
+        verifyingKey: hexToBytes(node.verifying_public_key),
+        operatorCommitments: user.operatorCommitments,
+        user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
+        tx: { kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id },
+      },
+    };
   }
 
   private async abortEverywhere(transferId: string): Promise<void> {

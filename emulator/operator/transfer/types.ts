@@ -17,6 +17,17 @@ export interface SendPrepare {
   leaves: LeafRefundTxs[];
   keyTweakPackage: Record<string, Uint8Array>;
   userSignature: Uint8Array;
+  /**
+   * A swap's primary transfer (docs/ssp.md, section "The swap protocol (Swap V3)"): the wallet's
+   * adaptor point. Its leaves carry the CPFP refund only (directFromCpfpRefundTx empty), signed
+   * into an adaptor signature, and the sender's tweak waits for the counter transfer.
+   */
+  adaptorPublicKey?: Uint8Array;
+  /**
+   * A swap's counter transfer: the id of the primary transfer it answers. It must reverse the
+   * primary's parties and carry its value; committing it settles both legs together.
+   */
+  counterOf?: string;
 }
 
 export interface ClaimPrepare {
@@ -36,7 +47,7 @@ export interface Decision {
 }
 
 /** A decision's kind: the sender's tweak applied, the receiver's tweak applied, or the transfer returned. */
-export type DecisionAction = 'commit' | 'abort' | 'claim_commit';
+export type DecisionAction = 'commit' | 'abort' | 'claim_commit' | 'primary_commit';
 
 /**
  * Writes a decision for every peer in `sql`, the transaction that applies it here (the

@@ -7,7 +7,10 @@
  *   signed refunds to the receiver; the transfer is SENDER_KEY_TWEAKED);
  * - `claim_commit`: the receiver's key tweak is applied (new owner, new key, the receiver's signed
  *   refunds; the leaf AVAILABLE again; the transfer COMPLETED);
- * - `abort`: the transfer is RETURNED and its leaves AVAILABLE with their old key.
+ * - `abort`: the transfer is RETURNED and its leaves AVAILABLE with their old key;
+ * - `primary_commit`: a swap's primary transfer settles with its counter transfer (recorded in the
+ *   same transaction as the counter's `commit`): the sender's tweak is applied, the refunds keep
+ *   their adaptor signatures only (docs/ssp.md, section "The swap protocol (Swap V3)").
  * Only the coordinator decides, so a decision from any other operator is refused. Each peer
  * applies it with its own checks (its prepared digest, the refunds it prepared and their
  * signatures), exactly as if the coordinator had called it directly. Records to one peer are
@@ -34,13 +37,14 @@ export interface TransferDecisionPayload {
   signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string }[];
 }
 
-const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit'];
+const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit'];
 
 /** What an operator does with a decision, in the receiving transaction (transfer/participant.ts). */
 export interface DecisionApplier {
   applyCommitSend(sql: Sql, decision: Decision): Promise<unknown>;
   applyCommitClaim(sql: Sql, decision: Decision): Promise<unknown>;
   applyAbort(sql: Sql, transferId: string): Promise<void>;
+  applyCommitPrimary(sql: Sql, decision: Decision): Promise<unknown>;
 }
 
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -82,6 +86,7 @@ export function transferDecisionKind(transfers: DecisionApplier, coordinator: st
       crashPoint(operatorIndex, 'decision:peer-apply');
       if (p.action === 'abort') await transfers.applyAbort(tx, p.transfer_id);
       else if (p.action === 'commit') await transfers.applyCommitSend(tx, toDecision(p));
+      else if (p.action === 'primary_commit') await transfers.applyCommitPrimary(tx, toDecision(p));
       else await transfers.applyCommitClaim(tx, toDecision(p));
     },
   };

@@ -1,0 +1,27 @@
+/**
+ * The SSP's books: one JSON line per movement in `<dataDir>/books.jsonl`, appended as it
+ * happens, so what it received and paid out can be checked against each other and against the
+ * chain (docs/ssp.md, section "Fees").
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+export type BookEntry =
+  /** leaves made from the SSP's L1 coins (one deposit per leaf, in transaction `txid`) */
+  | { kind: 'mint'; txid: string; sats: number }
+  /** a swap: the wallet's primary transfer (received) against the counter transfer (paid) */
+  | { kind: 'swap'; primary: string; counter: string; receivedSats: number; paidSats: number }
+  /** the primary transfer's leaves claimed into the SSP's wallet */
+  | { kind: 'claim'; transfer: string };
+
+export class Books {
+  constructor(private readonly path: string) {}
+
+  record(e: BookEntry): void {
+    appendFileSync(this.path, `${JSON.stringify({ at: new Date().toISOString(), ...e })}\n`);
+  }
+
+  entries(): BookEntry[] {
+    if (!existsSync(this.path)) return [];
+    return readFileSync(this.path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BookEntry);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The SSP's answers, by root field of schema.graphql. Each call that touches a wallet's funds
+ * needs a session (RequestContext.session); authentication itself does not.
+ */
+import type { WalletAuth } from './auth.js';
+import { SspError } from './errors.js';
+import type { Resolvers } from './server.js';
+import type { SwapDesk, SwapInput } from './swap-desk.js';
+
+const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
+
+function input(args: Record<string, unknown>): Record<string, unknown> {
+  const i = args.input;
+  if (typeof i !== 'object' || i === null) throw new SspError('INVALID_INPUT', 'input is required');
+  return i as Record<string, unknown>;
+}
+
+export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
+  return {
+    get_challenge: (args) => ({ protected_challenge: auth.challenge(input(args).public_key) }),
+    verify_challenge: (args) => {
+      const i = input(args);
+      const { token, validUntil } = auth.verify(i.protected_challenge, i.signature, i.identity_public_key);
+      return { session_token: token, valid_until: new Date(validUntil * 1000).toISOString() };
+    },
+    // This provider charges no fee for swaps: its books balance to the satoshi (docs/ssp.md, "Fees").
+    leaves_swap_fee_estimate: (args, ctx) => {
+      ctx.session();
+      const total = input(args).total_amount_sats;
+      if (typeof total !== 'number' || !Number.isSafeInteger(total) || total <= 0) throw new SspError('INVALID_INPUT', 'total_amount_sats must be a positive integer');
+      return { fee_estimate: sats(0) };
+    },
+    request_swap: async (args, ctx) => {
+      const user = ctx.session().identityPublicKeyHex;
+      return { request: await swaps.requestSwap(user, input(args) as unknown as SwapInput) };
+    },
+  };
+}
