@@ -3,9 +3,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { registerChild } from '../chain/child-registry.js';
+import { registerChild } from '../process/child-registry.js';
 import type { ListeningLine, ReadyLine } from '../operator/config.js';
-import { PARENT_PID_ENV } from '../operator/parent-watch.js';
+import { PARENT_PID_ENV } from '../process/parent-watch.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** C2's operator entry point; the contract is in emulator/operator/config.ts. */
@@ -61,7 +61,7 @@ export class OperatorProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', OPERATOR_MAIN, '--config', this.configPath], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // The operator exits by itself if this process dies without stopping it (operator/parent-watch.ts).
+      // The operator exits by itself if this process dies without stopping it (emulator/process/parent-watch.ts).
       env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
       // Its own process group, so that a terminal Ctrl-C reaches only the launcher, which then
       // stops the operators before the chain they watch.
