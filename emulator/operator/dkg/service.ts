@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../internal/types.js';
+import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../grpc/internal/types.js';
 import { DkgBatch } from './batch.js';
 
 type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize' | 'dkg_commit' | 'dkg_batches' | 'dkg_discard'>;

@@ -3,7 +3,7 @@
  */
 import type { Database, Sql } from '../db/database.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi, ReplicationRecord } from '../internal/types.js';
+import type { ReplicationApi, ReplicationRecord } from '../grpc/internal/types.js';
 import type { RecordKinds } from './kinds.js';
 import { outbox, type OutboxRecord } from './outbox.js';
 

@@ -18,7 +18,7 @@ import {
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, FrostJob, InternalApi, TxContext } from '../internal/types.js';
+import type { Commitment, FrostJob, InternalApi, TxContext } from '../grpc/internal/types.js';
 import type { Keyshare } from './keyshares.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;

@@ -7,7 +7,7 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
-import type { FrostJob, FrostShare } from '../internal/types.js';
+import type { FrostJob, FrostShare } from '../grpc/internal/types.js';
 import type { Keyshare, KeyshareCache } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
 

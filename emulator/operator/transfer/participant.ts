@@ -17,7 +17,7 @@ import { output, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import type { FrostJob } from '../internal/types.js';
+import type { FrostJob } from '../grpc/internal/types.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';

@@ -17,7 +17,7 @@ import type { TransferRecord, TransferRepository } from '../db/transfer-reposito
 import { OperatorError } from '../errors.js';
 import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { Commitment, InternalApi, LeafRefunds } from '../internal/types.js';
+import type { Commitment, InternalApi, LeafRefunds } from '../grpc/internal/types.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';

@@ -4,12 +4,12 @@
  * jobs, records become spark.Transfer. Only translation and shape checks live here.
  */
 import type { ClaimTransferRequest, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob } from '@buildonspark/spark-sdk/proto/spark';
-import { hexToBytes } from '../crypto.js';
-import { TRANSFER_STATUSES } from '../db/transfer-repository.js';
-import type { TransferQuery, TransferRecord, TransferStatus } from '../db/transfer-repository.js';
-import { OperatorError } from '../errors.js';
-import type { LeafJobs, UserRefundJob } from '../transfer/transfer-service.js';
-import type { ClaimPrepare, SendPrepare } from '../transfer/types.js';
+import { hexToBytes } from '../../crypto.js';
+import { TRANSFER_STATUSES } from '../../db/transfer-repository.js';
+import type { TransferQuery, TransferRecord, TransferStatus } from '../../db/transfer-repository.js';
+import { OperatorError } from '../../errors.js';
+import type { LeafJobs, UserRefundJob } from '../../transfer/transfer-service.js';
+import type { ClaimPrepare, SendPrepare } from '../../transfer/types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 /** spark.TransferType.TRANSFER: the only type this network creates. */

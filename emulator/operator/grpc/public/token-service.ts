@@ -4,8 +4,8 @@
  * UNIMPLEMENTED for writes.
  */
 import type { SparkTokenServiceImplementation } from '@buildonspark/spark-sdk/proto/spark_token';
-import { bytesToHex } from '../crypto.js';
-import { OperatorError } from '../errors.js';
+import { bytesToHex } from '../../crypto.js';
+import { OperatorError } from '../../errors.js';
 import type { AuthContext } from './middleware.js';
 
 export function createTokenService(): SparkTokenServiceImplementation<AuthContext> {

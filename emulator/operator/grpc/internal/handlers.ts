@@ -5,23 +5,23 @@
  * address with its identity key.
  */
 import { schnorr } from '@noble/curves/secp256k1.js';
-import { bytesToHex, tweakedKey } from '../crypto.js';
-import type { Repository } from '../db/repository.js';
-import { addPublicKeys, depositAddress } from '../deposit/address.js';
-import { addressSignatureDigest, proofOfPossessionMessage } from '../deposit/proof.js';
-import type { DkgService } from '../dkg/service.js';
-import { OperatorError } from '../errors.js';
-import type { EventBus } from '../events.js';
-import { signDigestDer } from '../identity.js';
-import type { IdentityKey } from '../identity.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
-import type { NonceStore } from '../signing/nonce-store.js';
-import { applyTreeNode } from '../replication/kinds/tree-node.js';
-import type { Replicator } from '../replication/replicator.js';
-import type { OperatorSigner } from '../signing/operator-signer.js';
-import { crashPoint } from '../faults.js';
-import type { TransferParticipant } from '../transfer/participant.js';
-import type { LeafRefundTxs } from '../transfer/types.js';
+import { bytesToHex, tweakedKey } from '../../crypto.js';
+import type { Repository } from '../../db/repository.js';
+import { addPublicKeys, depositAddress } from '../../deposit/address.js';
+import { addressSignatureDigest, proofOfPossessionMessage } from '../../deposit/proof.js';
+import type { DkgService } from '../../dkg/service.js';
+import { OperatorError } from '../../errors.js';
+import type { EventBus } from '../../events.js';
+import { signDigestDer } from '../../identity.js';
+import type { IdentityKey } from '../../identity.js';
+import type { KeyshareCache } from '../../signing/keyshares.js';
+import type { NonceStore } from '../../signing/nonce-store.js';
+import { applyTreeNode } from '../../replication/kinds/tree-node.js';
+import type { Replicator } from '../../replication/replicator.js';
+import type { OperatorSigner } from '../../signing/operator-signer.js';
+import { crashPoint } from '../../faults.js';
+import type { TransferParticipant } from '../../transfer/participant.js';
+import type { LeafRefundTxs } from '../../transfer/types.js';
 import type { HealthResponse, InternalApi, LeafRefunds } from './types.js';
 
 export interface InternalDeps {

@@ -18,18 +18,18 @@ import type {
   TreeNode,
   DeepPartial,
 } from '@buildonspark/spark-sdk/proto/spark';
-import { bytesToHex, hexToBytes } from '../crypto.js';
-import type { Repository, TreeNodeRow } from '../db/repository.js';
-import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
-import type { TransferService } from '../transfer/transfer-service.js';
+import { bytesToHex, hexToBytes } from '../../crypto.js';
+import type { Repository, TreeNodeRow } from '../../db/repository.js';
+import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
+import type { TransferService } from '../../transfer/transfer-service.js';
 import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } from './transfer-wire.js';
-import type { DepositService } from '../deposit/deposit-service.js';
-import { OperatorError } from '../errors.js';
-import type { EventBus, WalletEvent } from '../events.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
+import type { DepositService } from '../../deposit/deposit-service.js';
+import { OperatorError } from '../../errors.js';
+import type { EventBus, WalletEvent } from '../../events.js';
+import type { KeyshareCache } from '../../signing/keyshares.js';
 import type { AuthContext } from './middleware.js';
 import { statusName, toTreeNode } from './tree-node.js';
-import type { PeerConfig } from '../config.js';
+import type { PeerConfig } from '../../config.js';
 import type { CallContext } from 'nice-grpc-common';
 
 type Ctx = CallContext & AuthContext;

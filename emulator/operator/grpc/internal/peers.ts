@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { createChannel, createClient } from 'nice-grpc';
 import type { Channel } from 'nice-grpc';
-import type { PeerConfig, ResolvedOperatorConfig } from '../config.js';
-import { loadService } from '../proto-load.js';
+import type { PeerConfig, ResolvedOperatorConfig } from '../../config.js';
+import { loadService } from '../../proto-load.js';
 import type { InternalApi } from './types.js';
 
 export const INTERNAL_SERVICE = (): ReturnType<typeof loadService> =>
