@@ -24,11 +24,15 @@ import { EventBus } from './events.js';
 import { loadOrCreateIdentity } from './identity.js';
 import type { IdentityKey } from './identity.js';
 import { createInternalHandlers } from './grpc/internal/handlers.js';
-import { INTERNAL_SERVICE, PeerClients } from './grpc/internal/peers.js';
-import type { HealthResponse, InternalApi } from './grpc/internal/types.js';
-import { loadService } from './proto-load.js';
+import { PeerClients } from './grpc/internal/peers.js';
+import type { InternalApi } from './grpc/internal/api.js';
+import type { HealthResponse } from './grpc/generated/spark_operator_internal.js';
 import { authMiddleware, errorMiddleware, servingGate } from './grpc/public/middleware.js';
-import { earlyAuthInterceptor, tolerantGrpcJs, tolerantTsProto } from './grpc/public/request-guard.js';
+import { earlyAuthInterceptor, tolerantTsProto } from './grpc/public/request-guard.js';
+import { createAuthnService } from './grpc/public/authn-service.js';
+import { SparkAuthnServiceDefinition } from './grpc/generated/spark_authn.js';
+import { OperatorInternalServiceDefinition } from './grpc/generated/spark_operator_internal.js';
+import { UsedChallengeNonces } from './db/challenge-nonces.js';
 import { recordKinds, Replicator } from './replication/index.js';
 import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
 import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
@@ -175,22 +179,19 @@ export class Operator {
     const ca = readFileSync(cfg.tls.caPath);
     const keyPair = { private_key: readFileSync(cfg.tls.keyPath), cert_chain: readFileSync(cfg.tls.certPath) };
     const internalServer = createServer({ 'grpc.max_receive_message_length': 64 << 20 }).use(errorMiddleware(log));
-    internalServer.add(tolerantGrpcJs(INTERNAL_SERVICE()), internal as unknown as Record<string, never>);
+    internalServer.add(tolerantTsProto(OperatorInternalServiceDefinition), internal);
     this.internalServer = internalServer;
     this.internalPort = await internalServer.listen(`${cfg.host}:${cfg.internalPort}`, ServerCredentials.createSsl(ca, [keyPair], true));
 
     // Public port: TLS (ALPN h2 is grpc-js's default), authn unauthenticated, the rest behind a session.
-    const authn = new AuthnService(identity, this.db, { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
+    const authn = new AuthnService(identity, new UsedChallengeNonces(this.db), { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
     // Size limit and session check before any body is decoded (request-guard.ts says what grpc-js allows).
     const publicOptions = {
       'grpc.max_receive_message_length': 20 << 20,
       interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName])],
     };
-    const publicServer = createServer(publicOptions as unknown as Parameters<typeof createServer>[0]).use(errorMiddleware(log));
-    publicServer.add(tolerantGrpcJs(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService')), {
-      get_challenge: async (req: { public_key: Buffer }) => authn.getChallenge(req),
-      verify_challenge: (req: Parameters<AuthnService['verifyChallenge']>[0]) => authn.verifyChallenge(req),
-    } as unknown as Record<string, never>);
+    const publicServer = createServer(publicOptions).use(errorMiddleware(log));
+    publicServer.add(tolerantTsProto(SparkAuthnServiceDefinition), createAuthnService(authn));
     // Nothing is served to wallets before this operator has caught up with its peers: a missing
     // leaf would read as a balance of 0.
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));

@@ -12,7 +12,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../grpc/internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { DkgFinalizeResponse, DkgPackage } from '../grpc/generated/spark_operator_internal.js';
 import { DkgBatch } from './batch.js';
 
 type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize' | 'dkg_commit' | 'dkg_batches' | 'dkg_discard'>;
@@ -187,7 +188,7 @@ export class DkgService {
     try {
       const r1 = await Promise.all(all.map(([, api]) => api.dkg_round1({ batch_id: batchId, count, threshold: this.threshold, participants: this.participants })));
       const packages = r1.map((r) => {
-        if (r.package === null) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
+        if (r.package === undefined) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
         return r.package;
       });
       await Promise.all(all.map(([, api]) => api.dkg_round2({ batch_id: batchId, packages })));

@@ -3,7 +3,8 @@
  */
 import type { Database, Sql } from '../db/database.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi, ReplicationRecord } from '../grpc/internal/types.js';
+import type { ReplicationApi } from '../grpc/internal/api.js';
+import type { ReplicationRecord } from '../grpc/generated/spark_operator_internal.js';
 import type { RecordKinds } from './kinds.js';
 import { outbox, type OutboxRecord } from './outbox.js';
 

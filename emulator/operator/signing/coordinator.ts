@@ -18,7 +18,8 @@ import {
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, FrostJob, InternalApi, TxContext } from '../grpc/internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { Commitment, FrostJob, TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Keyshare } from './keyshares.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
@@ -208,7 +209,7 @@ export class SigningCoordinator {
     try {
       const wire: FrostJob[] = messages.map((message, i) => ({
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
-        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment,
+        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment, tx: undefined,
       }));
       const remote = await this.collectShares(wire);
       const signatures: Uint8Array[] = [];

@@ -14,7 +14,12 @@ export interface Keyshare {
   publicSharesHex: Record<string, string>;
 }
 
-export class KeyshareCache {
+/** Where signing code reads key shares from (the cache below; a fixed set in benches and tests). */
+export interface KeyshareSource {
+  get(id: string): Promise<Keyshare>;
+}
+
+export class KeyshareCache implements KeyshareSource {
   private readonly cache = new Map<string, Keyshare>();
   constructor(private readonly repo: Repository) {}
 

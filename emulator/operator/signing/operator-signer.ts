@@ -7,15 +7,15 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
-import type { FrostJob, FrostShare } from '../grpc/internal/types.js';
-import type { Keyshare, KeyshareCache } from './keyshares.js';
+import type { FrostJob, FrostShare } from '../grpc/generated/spark_operator_internal.js';
+import type { Keyshare, KeyshareSource } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
 
 export class OperatorSigner {
   constructor(
     private readonly identifier: string,
     private readonly nonces: NonceStore,
-    private readonly keys: KeyshareCache,
+    private readonly keys: KeyshareSource,
     /**
      * The verifying key a DKG key is bound to on this operator (its deposit address: DKG key +
      * the wallet's leaf key), if any. A job that names another combined key is refused, so a
@@ -46,7 +46,7 @@ export class OperatorSigner {
     }
     // A wallet's leaf is only ever signed for a transaction this operator checked itself.
     const tx = job.tx;
-    if (tx === undefined || tx === null) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
+    if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
     checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
   }
 
@@ -55,7 +55,7 @@ export class OperatorSigner {
     for (const job of jobs) {
       const own = job.operator_commitments[this.identifier];
       if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-      if (job.user_commitment === null || job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+      if (job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
       const taken = this.nonces.take(own);
       try {
         const key = await this.keys.get(job.keyshare_id);

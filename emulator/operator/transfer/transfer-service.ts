@@ -17,7 +17,8 @@ import type { TransferRecord, TransferRepository } from '../db/transfer-reposito
 import { OperatorError } from '../errors.js';
 import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { Commitment, InternalApi, LeafRefunds } from '../grpc/internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { Commitment, LeafRefunds } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';

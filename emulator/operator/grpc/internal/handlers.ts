@@ -22,7 +22,8 @@ import type { OperatorSigner } from '../../signing/operator-signer.js';
 import { crashPoint } from '../../faults.js';
 import type { TransferParticipant } from '../../transfer/participant.js';
 import type { LeafRefundTxs } from '../../transfer/types.js';
-import type { HealthResponse, InternalApi, LeafRefunds } from './types.js';
+import type { InternalApi } from '../internal/api.js';
+import type { HealthResponse, LeafRefunds } from '../generated/spark_operator_internal.js';
 
 export interface InternalDeps {
   /** Coordinator only. */
@@ -76,7 +77,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
 
     async store_deposit_address(req) {
       const r = req.record;
-      if (r === null) throw bad('record is required');
+      if (r === undefined) throw bad('record is required');
       const key = await d.keys.get(r.keyshare_id);
       const verifying = addPublicKeys(key.groupKey, Uint8Array.from(r.user_signing_public_key));
       if (hex(verifying) !== hex(r.verifying_public_key)) throw bad('verifying_public_key is not the DKG key plus the user key');
@@ -94,7 +95,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
 
     async store_tree_node(req) {
       const n = req.node;
-      if (n === null) throw bad('node is required');
+      if (n === undefined) throw bad('node is required');
       const node = {
         id: n.id, tree_id: n.tree_id, owner_identity_public_key: hex(n.owner_identity_public_key),
         owner_signing_public_key: hex(n.owner_signing_public_key), value: n.value, vout: n.vout,

@@ -18,6 +18,8 @@ import type {
   TreeNode,
   DeepPartial,
 } from '@buildonspark/spark-sdk/proto/spark';
+import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
+import { withUnimplemented } from './unimplemented.js';
 import { bytesToHex, hexToBytes } from '../../crypto.js';
 import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
@@ -180,15 +182,7 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     },
   };
 
-  return new Proxy(impl, {
-    get(target, name: string) {
-      const f = (target as Record<string, unknown>)[name];
-      if (f !== undefined) return f;
-      return async () => {
-        throw new OperatorError('UNIMPLEMENTED', `spark.SparkService/${name} is not implemented by this local network`);
-      };
-    },
-  }) as SparkServiceImplementation<AuthContext>;
+  return withUnimplemented(SparkServiceDefinition, impl, (name) => `spark.SparkService/${name} is not implemented by this local network`);
 }
 
 /** The filter's identity, which must be the session's. */
