@@ -15,9 +15,10 @@ import { hexToBytes } from './crypto.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open.js';
 import { Repository } from './db/repository.js';
-import type { TreeNodeRow } from './db/repository.js';
+import { replicateAddress } from './deposit/address-replication.js';
 import { DepositService } from './deposit/deposit-service.js';
-import { SPARK_NETWORK_REGTEST } from './deposit/address.js';
+import { storeNode } from './deposit/node-store.js';
+import { KeyPool } from './dkg/key-pool.js';
 import { DkgService } from './dkg/service.js';
 import { OperatorError } from './errors.js';
 import { EventBus } from './events.js';
@@ -34,15 +35,12 @@ import { SparkAuthnServiceDefinition } from './grpc/generated/spark_authn.js';
 import { OperatorInternalServiceDefinition } from './grpc/generated/spark_operator_internal.js';
 import { UsedChallengeNonces } from './db/challenge-nonces.js';
 import { recordKinds, Replicator } from './replication/index.js';
-import { KEYSHARE_RETIRED, keyshareRetiredRecordId } from './replication/kinds/keyshare-retired.js';
-import { TREE_NODE, toTreeNodePayload, treeNodeRecordId } from './replication/kinds/tree-node.js';
 import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
 import { createSparkService } from './grpc/public/spark-service.js';
 import { createTokenService } from './grpc/public/token-service.js';
 import { SigningCoordinator } from './signing/coordinator.js';
 import type { ParticipantApi } from './signing/coordinator.js';
 import { KeyshareCache } from './signing/keyshares.js';
-import type { Keyshare } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
 import { TransferRepository } from './db/transfer-repository.js';
@@ -152,19 +150,21 @@ export class Operator {
     }
     this.watcher = chain;
 
+    let keyPool: KeyPool | undefined;
     let deposits: DepositService | undefined;
     let transfers: TransferService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
+      const pool = new KeyPool({ db: this.db, repo, keys, dkg, replicator, batchSize: cfg.keyPool.batchSize, lowWater: cfg.keyPool.lowWater, log });
+      keyPool = pool;
       deposits = new DepositService({
         cfg, repo, keys, coordinator,
-        takeKey: () => this.takeKey(dkg, keys),
-        replicateAddress: (r) => this.replicateAddress(r),
-        storeNode: (n, address) => this.storeNode(n, address),
-        retireKey: (id) => this.retireKey(id),
+        takeKey: () => pool.take(),
+        replicateAddress: (a) => replicateAddress(peerApis, a),
+        storeNode: (n, address) => storeNode({ db: this.db, repo, replicator }, n, address),
+        retireKey: (id) => pool.retire(id),
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
-        operators: participants,
       });
       transfers = new TransferService({
         self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
@@ -210,14 +210,7 @@ export class Operator {
     };
     hooks.onListening?.(listening);
 
-    if (this.isCoordinator) {
-      // A key taken for an address request that a crash cut short: no request is in flight yet,
-      // so a taken key without an address is one. Retire it everywhere, as a failed request would.
-      for (const id of await repo.listAbandonedKeyshares()) {
-        log(`retiring key ${id}: taken for an address request that did not finish`);
-        await this.retireKeyDurably(replicator, id);
-      }
-    }
+    await keyPool?.retireAbandoned();
     replicator.start();
     chain?.start();
     void replicator
@@ -304,78 +297,6 @@ export class Operator {
       } catch {
         await sleep(1000);
       }
-    }
-  }
-
-  private async takeKey(dkg: DkgService, keys: KeyshareCache): Promise<Keyshare> {
-    let row = await this.repo.takeKeyshare();
-    if (row === undefined) {
-      try {
-        await dkg.runBatch(this.cfg.keyPool.batchSize);
-      } catch (e) {
-        throw new OperatorError('KEY_POOL_EMPTY', `no unused DKG key left and a new DKG batch failed: ${(e as Error).message}`);
-      }
-      row = await this.repo.takeKeyshare();
-      if (row === undefined) throw new OperatorError('KEY_POOL_EMPTY', 'no unused DKG key left');
-    }
-    if ((await this.repo.countAvailableKeyshares()) < this.cfg.keyPool.lowWater) {
-      dkg.runBatch(this.cfg.keyPool.batchSize).catch((e: unknown) => this.log(`key pool refill failed: ${(e as Error).message}`));
-    }
-    return keys.get(row.id);
-  }
-
-  private async replicateAddress(r: { address: string; leafId: string; identity: Uint8Array; userKey: Uint8Array; verifyingKey: Uint8Array; keyshareId: string; pop: Uint8Array }): Promise<Record<string, string>> {
-    const record = {
-      address: r.address, leaf_id: r.leafId, identity_public_key: r.identity, user_signing_public_key: r.userKey,
-      verifying_public_key: r.verifyingKey, keyshare_id: r.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: r.pop,
-    };
-    // Every peer answers before this fails: the caller then retires the key everywhere, and that
-    // retirement should follow every store this request sent rather than race one still running
-    // on a slower peer (retireKeyshareIn orders the two correctly either way, as it must for a
-    // store that outlives its deadline).
-    const results = await Promise.allSettled([...this.peers.peers].map(async ([id, p]): Promise<[string, string]> => {
-      try {
-        const res = await p.api.store_deposit_address({ record });
-        return [id, Buffer.from(res.address_signature).toString('hex')];
-      } catch (e) {
-        throw new Error(`operator ${id} could not store the deposit address (every operator must sign it): ${(e as Error).message}`, { cause: e });
-      }
-    }));
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
-    if (failures.length > 0) throw new OperatorError('UNAVAILABLE', failures.join('; '));
-    return Object.fromEntries(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
-  }
-
-  /** Stores a node and, in the same transaction, records it for every peer; then tries to deliver it at once. */
-  private async storeNode(n: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, address: string): Promise<'stored' | 'exists' | 'conflict'> {
-    const replicator = this.replicator;
-    if (replicator === undefined) throw new OperatorError('UNAVAILABLE', 'operator is not started');
-    const res = await this.db.transaction(async (tx) => {
-      const r = await this.repo.insertTreeNodeIn(tx, n, address);
-      if (r !== 'conflict') await replicator.record(tx, TREE_NODE, treeNodeRecordId(n.id), toTreeNodePayload(n));
-      return r;
-    });
-    // Peers that are up get it before the wallet is answered; the others from the delivery loop.
-    await replicator.deliverNow();
-    return res;
-  }
-
-  /** Retires a key here and records the retirement for every peer (delivered by the replicator). */
-  private async retireKeyDurably(replicator: Replicator, keyshareId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await this.repo.retireKeyshareIn(tx, keyshareId);
-      await replicator.record(tx, KEYSHARE_RETIRED, keyshareRetiredRecordId(keyshareId), { keyshare_id: keyshareId });
-    });
-  }
-
-  private async retireKey(keyshareId: string): Promise<void> {
-    const replicator = this.replicator;
-    if (replicator === undefined) return;
-    try {
-      await this.retireKeyDurably(replicator, keyshareId);
-      await replicator.deliverNow();
-    } catch (e) {
-      this.log(`could not retire key ${keyshareId}: ${(e as Error).message}`);
     }
   }
 

@@ -24,6 +24,7 @@ import { bytesToHex, hexToBytes } from '../../crypto.js';
 import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
+import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire } from './deposit-wire.js';
 import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
@@ -92,13 +93,13 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
 
   const impl: Partial<SparkServiceImplementation<AuthContext>> = {
     async generate_deposit_address(req, ctx: Ctx) {
-      return coordinator().generateAddress(req, ctx.session.identityPublicKeyHex);
+      return depositAddressToWire(await coordinator().generateAddress(addressRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
     async get_signing_commitments(req, ctx: Ctx) {
-      return coordinator().signingCommitments(req, ctx.session.identityPublicKeyHex);
+      return commitmentsToWire(await coordinator().signingCommitments(commitmentsRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
     async finalize_deposit_tree_creation(req, ctx: Ctx) {
-      return coordinator().finalizeTree(req, ctx.session.identityPublicKeyHex);
+      return { rootNode: await toNode(await coordinator().finalizeTree(treeRequestFromWire(req), ctx.session.identityPublicKeyHex)) };
     },
     async query_unused_deposit_addresses(req: QueryUnusedDepositAddressesRequest, ctx: Ctx) {
       const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
