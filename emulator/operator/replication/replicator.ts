@@ -6,7 +6,7 @@ import { OperatorError } from '../errors.js';
 import type { ReplicationApi } from '../grpc/internal/api.js';
 import type { ReplicationRecord } from '../grpc/generated/spark_operator_internal.js';
 import type { RecordKinds } from './kinds.js';
-import { outbox, type OutboxRecord } from './outbox.js';
+import { outbox, type OutboxRecord } from '../db/replication-outbox.js';
 
 /** Records sent to one peer per call. */
 const BATCH = 64;

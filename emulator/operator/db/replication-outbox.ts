@@ -2,7 +2,7 @@
  * The outbox table (migration 002_replication.sql): one row per (record, peer) until that peer
  * acknowledges it.
  */
-import type { Sql } from '../db/database.js';
+import type { Sql } from './database.js';
 
 export interface OutboxRecord {
   id: string;
