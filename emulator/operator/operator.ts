@@ -1,49 +1,42 @@
 /**
- * One operator: identity, database, both gRPC servers, DKG, signing, deposits, chain watching.
+ * One operator: wires the database (db/), the domain services (authn/, dkg/, signing/, deposit/,
+ * replication/, transfer/) and the gRPC layer (grpc/) together, and tracks READY.
  * `Operator.start(config)` is what main.ts runs; tests may run it in-process too.
  */
-import { readFileSync } from 'node:fs';
-import { ServerCredentials } from '@grpc/grpc-js';
-import { createServer } from 'nice-grpc';
 import type { Server } from 'nice-grpc';
-import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
-import { SparkTokenServiceDefinition } from '@buildonspark/spark-sdk/proto/spark_token';
 import { AuthnService } from './authn/authn-service.js';
 import { ChainRpc, ChainWatcher } from './chain-watcher.js';
 import type { ListeningLine, ReadyLine, ResolvedOperatorConfig } from './config.js';
 import { hexToBytes } from './crypto.js';
+import { UsedChallengeNonces } from './db/challenge-nonces.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open.js';
 import { Repository } from './db/repository.js';
+import { TransferRepository } from './db/transfer-repository.js';
 import { replicateAddress } from './deposit/address-replication.js';
 import { DepositService } from './deposit/deposit-service.js';
 import { storeNode } from './deposit/node-store.js';
 import { KeyPool } from './dkg/key-pool.js';
 import { DkgService } from './dkg/service.js';
+import { firstDkg, repairDkgWhenAllUp } from './dkg/start-up.js';
 import { OperatorError } from './errors.js';
 import { EventBus } from './events.js';
-import { loadOrCreateIdentity } from './identity.js';
-import type { IdentityKey } from './identity.js';
-import { createInternalHandlers } from './grpc/internal/handlers.js';
-import { PeerClients } from './grpc/internal/peers.js';
 import type { InternalApi } from './grpc/internal/api.js';
-import type { HealthResponse } from './grpc/generated/spark_operator_internal.js';
-import { authMiddleware, errorMiddleware, servingGate } from './grpc/public/middleware.js';
-import { earlyAuthInterceptor, tolerantTsProto } from './grpc/public/request-guard.js';
-import { createAuthnService } from './grpc/public/authn-service.js';
-import { SparkAuthnServiceDefinition } from './grpc/generated/spark_authn.js';
-import { OperatorInternalServiceDefinition } from './grpc/generated/spark_operator_internal.js';
-import { UsedChallengeNonces } from './db/challenge-nonces.js';
-import { recordKinds, Replicator } from './replication/index.js';
-import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
+import { createInternalHandlers } from './grpc/internal/handlers.js';
+import { healthOf } from './grpc/internal/health.js';
+import { PeerClients } from './grpc/internal/peers.js';
 import { createSparkService } from './grpc/public/spark-service.js';
 import { createTokenService } from './grpc/public/token-service.js';
+import { serveInternal, servePublic } from './grpc/servers.js';
+import { loadOrCreateIdentity } from './identity.js';
+import type { IdentityKey } from './identity.js';
+import { recordKinds, Replicator } from './replication/index.js';
+import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
 import { SigningCoordinator } from './signing/coordinator.js';
 import type { ParticipantApi } from './signing/coordinator.js';
 import { KeyshareCache } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
-import { TransferRepository } from './db/transfer-repository.js';
 import { TransferParticipant } from './transfer/participant.js';
 import { TransferService } from './transfer/transfer-service.js';
 
@@ -55,8 +48,6 @@ export interface OperatorHooks {
 
 /** Unpublished nonce pairs each operator keeps ready (a few commitment requests' worth). */
 const NONCE_POOL = 256;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Operator {
   private publicServer: Server | undefined;
@@ -122,18 +113,9 @@ export class Operator {
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
 
-    const health = async (): Promise<HealthResponse> => {
-      const first = this.ready ? await repo.firstKeyshare() : undefined;
-      return {
-        identifier: cfg.identifier,
-        identity_public_key: identity.publicKey,
-        ready: this.ready,
-        group_public_key: first === undefined ? new Uint8Array(0) : hexToBytes(first.public_key),
-        key_pool_available: await repo.countAvailableKeyshares(),
-        public_address: `https://${cfg.host}:${this.publicPort}`,
-      };
-    };
+    const health = healthOf({ cfg, identity, repo, ready: () => this.ready, publicPort: () => this.publicPort });
     let coordinator: SigningCoordinator | undefined;
+    // For benchmarks and diagnostics: operator-only signatures with a DKG key (the first one by default).
     const signOperators = async (keyshareId: string, messages: Uint8Array[]): Promise<{ signatures: Uint8Array[]; verifying_key: Uint8Array; signers: string[] }> => {
       if (coordinator === undefined) throw new OperatorError('FAILED_PRECONDITION', 'not the coordinator');
       const id = keyshareId !== '' ? keyshareId : (await repo.firstKeyshare())?.id;
@@ -175,30 +157,18 @@ export class Operator {
       await transfers.recover();
     }
 
-    // Internal port: mutual TLS with the network's CA.
-    const ca = readFileSync(cfg.tls.caPath);
-    const keyPair = { private_key: readFileSync(cfg.tls.keyPath), cert_chain: readFileSync(cfg.tls.certPath) };
-    const internalServer = createServer({ 'grpc.max_receive_message_length': 64 << 20 }).use(errorMiddleware(log));
-    internalServer.add(tolerantTsProto(OperatorInternalServiceDefinition), internal);
-    this.internalServer = internalServer;
-    this.internalPort = await internalServer.listen(`${cfg.host}:${cfg.internalPort}`, ServerCredentials.createSsl(ca, [keyPair], true));
-
-    // Public port: TLS (ALPN h2 is grpc-js's default), authn unauthenticated, the rest behind a session.
+    const internalServer = await serveInternal(cfg, internal, log);
+    this.internalServer = internalServer.server;
+    this.internalPort = internalServer.port;
     const authn = new AuthnService(identity, new UsedChallengeNonces(this.db), { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
-    // Size limit and session check before any body is decoded (request-guard.ts says what grpc-js allows).
-    const publicOptions = {
-      'grpc.max_receive_message_length': 20 << 20,
-      interceptors: [earlyAuthInterceptor(authn.tokens, [SparkServiceDefinition.fullName, SparkTokenServiceDefinition.fullName])],
-    };
-    const publicServer = createServer(publicOptions).use(errorMiddleware(log));
-    publicServer.add(tolerantTsProto(SparkAuthnServiceDefinition), createAuthnService(authn));
-    // Nothing is served to wallets before this operator has caught up with its peers: a missing
-    // leaf would read as a balance of 0.
-    const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
-    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
-    authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
-    this.publicServer = publicServer;
-    this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));
+    const publicServer = await servePublic(cfg, {
+      authn,
+      spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
+      token: createTokenService(),
+      serving: () => this.ready,
+    }, log);
+    this.publicServer = publicServer.server;
+    this.publicPort = publicServer.port;
 
     const listening: ListeningLine = {
       identifier: cfg.identifier,
@@ -222,14 +192,16 @@ export class Operator {
       });
 
     // Learn the peers' identity keys for get_signing_operator_list, lazily.
-    void this.learnIdentities(identityKeys);
+    void this.peers.learnIdentities(identityKeys, () => this.stopped);
 
     if ((await repo.firstKeyshare()) !== undefined) {
       this.keysReady();
-      // A later batch a crash cut short is settled as soon as every operator answers.
-      if (this.isCoordinator) void this.repairDkgWhenAllUp(dkg);
+      if (this.isCoordinator) void repairDkgWhenAllUp(dkg, () => this.stopped);
     } else if (this.isCoordinator) {
-      void this.firstDkg(dkg);
+      void firstDkg({
+        dkg, peers: peerApis, repo, batchSize: cfg.keyPool.batchSize, log,
+        finished: () => this.stopped || this.hasKeys, onKeys: () => this.keysReady(),
+      });
     }
     void this.whenReady().then(async () => {
       if (this.stopped) return;
@@ -258,62 +230,6 @@ export class Operator {
 
   whenReady(): Promise<void> {
     return this.ready ? Promise.resolve() : new Promise((r) => this.readyWaiters.push(r));
-  }
-
-  /** First start: wait until every peer answers, then run the first DKG batch (retrying). */
-  private async firstDkg(dkg: DkgService): Promise<void> {
-    while (!this.stopped && !this.hasKeys) {
-      const down: string[] = [];
-      await Promise.all([...this.peers.peers].map(async ([id, p]) => {
-        try {
-          await p.api.health({});
-        } catch {
-          down.push(id);
-        }
-      }));
-      if (down.length === 0) {
-        try {
-          // A first batch that a crash cut short may only need its commit (or must go everywhere).
-          await dkg.repair();
-          if ((await this.repo.firstKeyshare()) !== undefined) {
-            this.keysReady();
-            return;
-          }
-          await dkg.runBatch(this.cfg.keyPool.batchSize);
-          return;
-        } catch (e) {
-          this.log(`first DKG failed, retrying: ${(e as Error).message}`);
-        }
-      }
-      await sleep(300);
-    }
-  }
-
-  private async repairDkgWhenAllUp(dkg: DkgService): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await dkg.repair();
-        return;
-      } catch {
-        await sleep(1000);
-      }
-    }
-  }
-
-  private async learnIdentities(keys: Record<string, Uint8Array>): Promise<void> {
-    for (let attempt = 0; attempt < 50 && !this.stopped; attempt++) {
-      let missing = 0;
-      for (const [id, p] of this.peers.peers) {
-        if (keys[id] !== undefined) continue;
-        try {
-          keys[id] = Uint8Array.from((await p.api.health({})).identity_public_key);
-        } catch {
-          missing++;
-        }
-      }
-      if (missing === 0) return;
-      await sleep(500);
-    }
   }
 
   async stop(): Promise<void> {

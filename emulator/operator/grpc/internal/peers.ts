@@ -46,6 +46,23 @@ export class PeerClients {
     return p;
   }
 
+  /** Fills in `keys` with each peer's identity key as the peers answer (a while, then gives up). */
+  async learnIdentities(keys: Record<string, Uint8Array>, stopped: () => boolean): Promise<void> {
+    for (let attempt = 0; attempt < 50 && !stopped(); attempt++) {
+      let missing = 0;
+      for (const [id, p] of this.peers) {
+        if (keys[id] !== undefined) continue;
+        try {
+          keys[id] = Uint8Array.from((await p.api.health({})).identity_public_key);
+        } catch {
+          missing++;
+        }
+      }
+      if (missing === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   close(): void {
     for (const c of this.channels) c.close();
   }
