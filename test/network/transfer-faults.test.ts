@@ -190,29 +190,25 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     await settlesTo(a, 0n, b, 20_000n, 'the receiver\'s claim after the restart');
   });
 
-  it('coordinator killed after every operator prepared a claim: the transfer stays claimable and is claimed', async () => {
-    const a = fundedSender(15_000n);
+  /** A send whose receiver's open wallet claims at once (from its event stream) while the coordinator crashes at `point`. */
+  const claimWithCoordinatorCrash = async (point: CrashStep, amount: number, what: string): Promise<void> => {
+    const a = fundedSender(BigInt(amount));
     const b = randomSeed();
-    await withCrash(1, 'claim:prepared', async () => {
-      // The receiver's wallet is open: it claims at once, from its event stream.
+    await withCrash(1, point, async () => {
       const s = await sender(a, b);
       const receiver = await open(b);
-      expect(await send(s, 15_000)).toBe('sent');
+      expect(await send(s, amount)).toBe('sent');
       await coordinatorCrashed(receiver);
     });
-    await settlesTo(a, 0n, b, 15_000n, 'the claim after the restart');
+    await settlesTo(a, 0n, b, BigInt(amount), what);
+  };
+
+  it('coordinator killed after every operator prepared a claim: the transfer stays claimable and is claimed', async () => {
+    await claimWithCoordinatorCrash('claim:prepared', 15_000, 'the claim after the restart');
   });
 
   it('coordinator killed after deciding a claim: the peers get the decision and agree', async () => {
-    const a = fundedSender(12_000n);
-    const b = randomSeed();
-    await withCrash(1, 'claim:decided', async () => {
-      const s = await sender(a, b);
-      const receiver = await open(b);
-      expect(await send(s, 12_000)).toBe('sent');
-      await coordinatorCrashed(receiver);
-    });
-    await settlesTo(a, 0n, b, 12_000n, 'the claim on every operator');
+    await claimWithCoordinatorCrash('claim:decided', 12_000, 'the claim on every operator');
   });
 
   it('a peer killed before it applies a decision, the coordinator restarted meanwhile: the peer applies it from the outbox before it serves', async () => {

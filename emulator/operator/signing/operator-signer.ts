@@ -53,29 +53,48 @@ export class OperatorSigner {
   async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
     const out: FrostShare[] = [];
     for (const job of jobs) {
-      const own = job.operator_commitments[this.identifier];
-      if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-      if (job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
-      const taken = this.nonces.take(own);
-      try {
-        const key = await this.keys.get(job.keyshare_id);
-        await this.checkJob(job, key);
+      const userCommitment = job.user_commitment;
+      if (userCommitment === undefined) {
+        // Refused before a nonce is taken, so the pair stays usable.
+        throw job.operator_commitments[this.identifier] === undefined ? this.noOwnCommitment(job) : new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+      }
+      const share = await this.withOwnNonce(job, (key, taken) => {
         const ctx = buildSigningContext({
           message: job.message,
           verifyingKey: job.verifying_key,
           operatorCommitments: job.operator_commitments as CommitmentMap,
-          userCommitment: job.user_commitment,
+          userCommitment,
         });
-        out.push({ job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) });
-      } catch (e) {
-        if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
-        throw e;
-      } finally {
-        taken.nonce.hiding.fill(0);
-        taken.nonce.binding.fill(0);
-      }
+        return this.shareWith(ctx, key, taken);
+      });
+      out.push({ job_id: job.job_id, share: scalarToBytes(share) });
     }
     return out;
+  }
+
+  /**
+   * Runs `use` with the key and the nonce pair this operator handed out under its commitment in
+   * `job`, after the job's checks. The pair is used once: wiped whatever happens.
+   */
+  private async withOwnNonce<T>(job: FrostJob, use: (key: Keyshare, taken: TakenNonce) => T): Promise<T> {
+    const own = job.operator_commitments[this.identifier];
+    if (own === undefined) throw this.noOwnCommitment(job);
+    const taken = this.nonces.take(own);
+    try {
+      const key = await this.keys.get(job.keyshare_id);
+      await this.checkJob(job, key);
+      return use(key, taken);
+    } catch (e) {
+      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+      throw e;
+    } finally {
+      taken.nonce.hiding.fill(0);
+      taken.nonce.binding.fill(0);
+    }
+  }
+
+  private noOwnCommitment(job: FrostJob): OperatorError {
+    return new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
   }
 
   /**
@@ -92,19 +111,6 @@ export class OperatorSigner {
    * coordinator aggregates in that context too, so it builds one context per job, not two).
    */
   async shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint> {
-    const own = job.operator_commitments[this.identifier];
-    if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-    const taken = this.nonces.take(own);
-    try {
-      const key = await this.keys.get(job.keyshare_id);
-      await this.checkJob(job, key);
-      return this.shareWith(ctx, key, taken);
-    } catch (e) {
-      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
-      throw e;
-    } finally {
-      taken.nonce.hiding.fill(0);
-      taken.nonce.binding.fill(0);
-    }
+    return this.withOwnNonce(job, (key, taken) => this.shareWith(ctx, key, taken));
   }
 }
