@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
+import { keyshareToRow } from '../db/repository.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
 import type { InternalApi } from '../grpc/internal/api.js';
@@ -76,13 +77,9 @@ export class DkgService {
     const batch = this.get(req.batch_id);
     this.batches.delete(req.batch_id);
     const results = batch.finish();
-    const rows = results.map((r, k) => ({
-      id: `${req.batch_id}.${String(k).padStart(4, '0')}`,
-      batch_id: req.batch_id,
-      threshold: r.threshold,
-      secret_share: bytesToHex(r.secretShare),
-      public_key: bytesToHex(r.groupPublicKey),
-      public_shares: JSON.stringify(Object.fromEntries(Object.entries(r.publicShares).map(([i, p]) => [i, bytesToHex(p)]))),
+    const rows = results.map((r, k) => keyshareToRow({
+      id: `${req.batch_id}.${String(k).padStart(4, '0')}`, batchId: req.batch_id, threshold: r.threshold,
+      secretShare: r.secretShare, groupKey: r.groupPublicKey, publicShares: r.publicShares,
     }));
     for (const r of results) r.secretShare.fill(0);
     const digest = sha256(concatBytes(...rows.map((r) => new TextEncoder().encode(`${r.id}|${r.public_key}|${r.public_shares};`))));
