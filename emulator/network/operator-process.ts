@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { registerChild } from '../process/child-registry.js';
+import { registerChild, terminate } from '../process/child-registry.js';
 import type { ListeningLine, ReadyLine } from '../operator/config.js';
 import { PARENT_PID_ENV } from '../process/parent-watch.js';
 
@@ -117,13 +117,7 @@ export class OperatorProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    if (this.child !== undefined) await terminate(this.child, this.exited, graceMs);
     this.log?.end();
     this.log = undefined;
   }
