@@ -162,30 +162,28 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     await settlesTo(a, 0n, b, 50_000n, 'the receiver\'s claim');
   });
 
-  it('coordinator killed after every operator prepared: the transfer is RETURNED on restart', async () => {
-    const a = fundedSender(40_000n);
+  /** A send of `sats` to a fresh receiver while operator `index` crashes at `step`; `check` judges the send's answer. */
+  const sendWithCrash = async (index: number, step: CrashStep, sats: number, check: (answer: number | 'sent') => void): Promise<{ a: string; b: string }> => {
+    const a = fundedSender(BigInt(sats));
     const b = randomSeed();
-    await withCrash(1, 'send:prepared', async () => {
-      expect(await send(await sender(a, b), 40_000)).not.toBe('sent');
+    await withCrash(index, step, async () => {
+      check(await send(await sender(a, b), sats));
     });
+    return { a, b };
+  };
+
+  it('coordinator killed after every operator prepared: the transfer is RETURNED on restart', async () => {
+    const { a, b } = await sendWithCrash(1, 'send:prepared', 40_000, (answer) => expect(answer).not.toBe('sent'));
     await settlesTo(a, 40_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('a peer killed after its prepare: the transfer is RETURNED, and the peer unlocks the leaf once back', async () => {
-    const a = fundedSender(30_000n);
-    const b = randomSeed();
-    await withCrash(3, 'send:peer-prepared', async () => {
-      expect(await send(await sender(a, b), 30_000)).toBe(FAILED_PRECONDITION);
-    });
+    const { a, b } = await sendWithCrash(3, 'send:peer-prepared', 30_000, (answer) => expect(answer).toBe(FAILED_PRECONDITION));
     await settlesTo(a, 30_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('coordinator killed after deciding, before telling the peers: the decision survives, the receiver claims', async () => {
-    const a = fundedSender(20_000n);
-    const b = randomSeed();
-    await withCrash(1, 'send:decided', async () => {
-      expect(await send(await sender(a, b), 20_000)).not.toBe('sent');
-    });
+    const { a, b } = await sendWithCrash(1, 'send:decided', 20_000, (answer) => expect(answer).not.toBe('sent'));
     // A fresh wallet of B claims pending transfers when its event stream connects.
     await settlesTo(a, 0n, b, 20_000n, 'the receiver\'s claim after the restart');
   });
