@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.venv/', 'device-app/build/', 'dist/', '.data/', 'coverage/'] },
+  { ignores: ['node_modules/', '.venv/', 'device-app/build/', 'dist/', '.data/', 'coverage/', 'emulator/operator/grpc/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

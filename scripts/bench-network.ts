@@ -105,20 +105,16 @@ function referenceOpsPerSecond(ms = 1500): number {
   return ops / ((performance.now() - start) / 1000);
 }
 
-interface InternalApi {
-  frost_sign_operators(req: { messages: Uint8Array[]; keyshare_id: string }): Promise<{ signatures: Uint8Array[] }>;
-}
-
 async function measureSigning(network: RunningNetwork): Promise<SigningRun[]> {
   const grpc = await import('@grpc/grpc-js');
   const nice = await import('nice-grpc');
-  const { loadService } = await import('../emulator/operator/proto-load.js');
+  const { internalClient } = await import('../emulator/operator/grpc/internal/peers.js');
   // The internal port takes only certificates from the network's CA: the bench gets its own.
   const client = openLocalCa(join(network.dataDir, 'tls')).issue('bench-client');
   const creds = grpc.credentials.createSsl(readFileSync(network.caPath), readFileSync(client.keyPath), readFileSync(client.certPath));
   const coordinator = network.ready(1);
   const channel = nice.createChannel(coordinator.internalAddress, creds);
-  const api = nice.createClient(loadService('spark_operator_internal.proto', 'spark_operator_internal.OperatorInternalService'), channel) as unknown as InternalApi;
+  const api = internalClient(channel);
   const messages = (): Uint8Array[] => Array.from({ length: batch }, () => randomBytes(32));
   try {
     await api.frost_sign_operators({ messages: messages(), keyshare_id: '' }); // warm-up

@@ -46,3 +46,8 @@ if ! [ -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm install (locked)"
   npm install --no-audit --no-fund --loglevel=error
 fi
+
+# TypeScript for our own .proto files (proto/buf.gen.yaml): made here rather than committed, so
+# the repository holds the .proto files as the one source and no generated code to keep in step.
+echo "setup: npm run proto:gen"
+npm run --silent proto:gen

@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, createWriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registerChild } from './child-registry.js';
+import { registerChild, terminate } from '../process/child-registry.js';
 import { ChainError } from './errors.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../process/free-port.js';
 import { RpcClient, type RpcEndpoint } from './rpc-client.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const EXIT_WITH_PARENT = join(dirname(fileURLToPath(import.meta.url)), 'exit-with-parent.sh');
+const EXIT_WITH_PARENT = join(dirname(fileURLToPath(import.meta.url)), '..', 'process', 'exit-with-parent.sh');
 
 /** Options for one btcd regtest node. */
 export interface BtcdOptions {
@@ -143,12 +143,7 @@ export async function startBtcd(options: BtcdOptions): Promise<BtcdNode> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await terminate(child, exited);
     out.end();
   };
 

@@ -8,7 +8,7 @@ import { startEsplora } from './esplora.js';
 import { FundingWallet } from './funding-wallet.js';
 import type { LocalHttpServer } from './http-util.js';
 import type { RpcEndpoint } from './rpc-client.js';
-import { portIfFree } from './free-port.js';
+import { portIfFree } from '../process/free-port.js';
 
 /** Options for the whole local chain: btcd plus the two endpoints the SDK reads. */
 export interface ChainOptions {

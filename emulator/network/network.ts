@@ -5,12 +5,12 @@ import type { ConfigOptions } from '@buildonspark/spark-sdk';
 import pg from 'pg';
 import { startChain, type Chain } from '../chain/chain.js';
 import { ChainError } from '../chain/errors.js';
-import { freePort, isPortFree } from '../chain/free-port.js';
+import { freePort, isPortFree } from '../process/free-port.js';
 import { identifierForIndex, type OperatorConfig, type PeerConfig, type ReadyLine } from '../operator/config.js';
 import { openLocalCa } from './ca.js';
-import { NetworkLock, NetworkLockedError } from './lock.js';
+import { NetworkLock, NetworkLockedError } from '../process/lock.js';
 import { OperatorProcess, OperatorProcessError } from './operator-process.js';
-import { processRef } from './process-identity.js';
+import { processRef } from '../process/process-identity.js';
 import { startSsp, withSsp, type SspProcess } from './ssp-process.js';
 
 /** The largest network the issue asks for (t-of-n up to 5). */

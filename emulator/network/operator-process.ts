@@ -3,9 +3,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { registerChild } from '../chain/child-registry.js';
+import { registerChild, terminate } from '../process/child-registry.js';
 import type { ListeningLine, ReadyLine } from '../operator/config.js';
-import { PARENT_PID_ENV } from '../operator/parent-watch.js';
+import { PARENT_PID_ENV } from '../process/parent-watch.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** C2's operator entry point; the contract is in emulator/operator/config.ts. */
@@ -73,7 +73,7 @@ export class OperatorProcess<Ready = ReadyLine> {
     const child = spawn(process.execPath, ['--import', 'tsx', this.entry.main, '--config', this.configPath], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // The operator exits by itself if this process dies without stopping it (operator/parent-watch.ts).
+      // The operator exits by itself if this process dies without stopping it (emulator/process/parent-watch.ts).
       env: { ...process.env, ...this.entry.env, [PARENT_PID_ENV]: String(process.pid) },
       // Its own process group, so that a terminal Ctrl-C reaches only the launcher, which then
       // stops the operators before the chain they watch.
@@ -129,13 +129,7 @@ export class OperatorProcess<Ready = ReadyLine> {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    if (this.child !== undefined) await terminate(this.child, this.exited, graceMs);
     this.log?.end();
     this.log = undefined;
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { CodedError } from '../../src/errors/coded-error.js';
-import { freePort } from '../chain/free-port.js';
+import { freePort } from '../process/free-port.js';
 
 const run = promisify(execFile);
 

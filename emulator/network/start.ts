@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import type { Server } from 'node:net';
 import { controlSocketPath, serveControl } from './control.js';
-import { watchLauncher } from './launcher-watch.js';
+import { watchLauncher } from '../process/launcher-watch.js';
 import { NetworkError, startNetwork, type RunningNetwork } from './network.js';
 
 function intOption(text: string | undefined, name: string): number | undefined {
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));
-  // `npx` ends on SIGTERM without passing it on: its end is our signal (launcher-watch.ts).
+  // `npx` ends on SIGTERM without passing it on: its end is our signal (emulator/process/launcher-watch.ts).
   watchLauncher((reason) => shutdown(reason));
 
   const network = await startNetwork({

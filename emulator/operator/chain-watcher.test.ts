@@ -40,7 +40,7 @@ describe('chain watcher with btcd', () => {
     const address = await wallet.getSingleUseDepositAddress();
     const funded = await chain.fund(address, 70_000n, { confirmations: 0 });
     const confirmed = new Promise<string>((resolve) => wallet.on('deposit:confirmed', (id: string) => resolve(id)));
-    const [leaf] = (await wallet.advancedDeposit(funded.hex)) as unknown as { id: string; status: string }[];
+    const [leaf] = await wallet.advancedDeposit(funded.hex);
     expect(leaf?.status).toBe('CREATING');
     for (const o of net.operators) expect((await o!.repo.getTreeNode(leaf!.id))?.status).toBe('CREATING');
     expect((await wallet.getBalance()).satsBalance.available).toBe(0n);

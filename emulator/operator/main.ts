@@ -6,7 +6,7 @@
 import { ConfigError, loadConfigFile } from './config.js';
 import { OperatorError } from './errors.js';
 import { Operator } from './operator.js';
-import { watchParent } from './parent-watch.js';
+import { watchParent } from '../process/parent-watch.js';
 
 function fatal(code: string, message: string): never {
   process.stdout.write(`FATAL ${JSON.stringify({ code, message })}\n`);

@@ -44,7 +44,7 @@ describe('operator network with the unmodified SDK wallet', () => {
     expect(address).toMatch(/^bcrt1p/);
     const leaves = await wallet.advancedDeposit(fakeDepositTx(address, 100_000n));
     expect(leaves).toHaveLength(1);
-    const node = leaves[0] as unknown as { id: string; nodeTx: Uint8Array; refundTx: Uint8Array; verifyingPublicKey: Uint8Array; status: string };
+    const node = leaves[0]!;
     expect(node.status).toBe('AVAILABLE');
     // The root's witness is a BIP340 signature under the tweaked verifying key.
     const root = Transaction.fromRaw(node.nodeTx, { allowUnknownOutputs: true });
@@ -68,7 +68,7 @@ describe('operator network with the unmodified SDK wallet', () => {
     await net.stopOperator(2);
     const leaves = await wallet.advancedDeposit(fakeDepositTx(address, 50_000n));
     expect(leaves).toHaveLength(1);
-    const id = (leaves[0] as unknown as { id: string }).id;
+    const id = leaves[0]!.id;
     for (const o of net.operators.slice(0, 2)) expect((await o!.repo.getTreeNode(id))?.status).toBe('AVAILABLE');
 
     const restarted = await net.startOperator(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../chain/free-port.js';
+import { freePort } from '../process/free-port.js';
 import { SpeculosError } from './errors.js';
 import { startSpeculos } from './runner.js';
 
@@ -16,7 +16,7 @@ describe('Speculos runner preconditions', () => {
     expect(String(err)).toMatch(/must not contain ':'/);
   });
 
-  it('its port source (emulator/chain/free-port.ts) hands out free loopback ports that can be bound', async () => {
+  it('its port source (emulator/process/free-port.ts) hands out free loopback ports that can be bound', async () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(1023);
     const net = await import('node:net');

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SpeculosError } from './errors.js';
-import { freePort } from '../chain/free-port.js';
+import { freePort } from '../process/free-port.js';
 import { REPO_ROOT, SPECULOS_PYTHON } from './paths.js';
 
 export type SpeculosModel = 'nanosp' | 'nanox';

@@ -3,7 +3,7 @@
  * Prints READY {…} or FATAL {…} on stdout (config.ts); stops on SIGTERM / SIGINT, or when the
  * launcher named in SPARK_PARENT_PID is gone.
  */
-import { watchParent } from '../operator/parent-watch.js';
+import { watchParent } from '../process/parent-watch.js';
 import { loadSspConfig } from './config.js';
 import { SspError } from './errors.js';
 import { ServiceProvider } from './ssp.js';

@@ -9,17 +9,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { Metadata, createChannel, createClient, type Channel } from 'nice-grpc';
 import { StartTransferRequest, Transfer } from '@buildonspark/spark-sdk/proto/spark';
 import { encodeChallenge } from '../operator/authn/challenge.js';
-import { loadService } from '../operator/proto-load.js';
+import { SparkAuthnServiceDefinition, type SparkAuthnServiceClient } from '../operator/grpc/generated/spark_authn.js';
+import { SparkSspServiceDefinition, type SparkSspServiceClient } from '../operator/grpc/generated/spark_ssp.js';
 import { SspError } from './errors.js';
-
-interface WireChallenge { version: number; timestamp: number; nonce: Buffer; public_key: Buffer }
-interface AuthnApi {
-  get_challenge(req: { public_key: Uint8Array }): Promise<{ protected_challenge: { challenge: WireChallenge } }>;
-  verify_challenge(req: { protected_challenge: unknown; signature: Uint8Array; public_key: Uint8Array }): Promise<{ session_token: string; expiration_timestamp: number }>;
-}
-interface SspApi {
-  counter_swap_transfer(req: { start_transfer_request: Uint8Array; primary_transfer_id: string; adaptor_public_key: Uint8Array }, opts: { metadata: Metadata }): Promise<{ transfer: Buffer }>;
-}
 
 export interface IdentitySigner {
   getIdentityPublicKey(): Promise<Uint8Array>;
@@ -29,21 +21,22 @@ export interface IdentitySigner {
 
 export class CoordinatorClient {
   private readonly channel: Channel;
-  private readonly authn: AuthnApi;
-  private readonly ssp: SspApi;
+  private readonly authn: SparkAuthnServiceClient;
+  private readonly ssp: SparkSspServiceClient;
   private session: { token: string; expiresAt: number } | undefined;
 
   constructor(address: string, caPath: string, private readonly signer: IdentitySigner) {
     this.channel = createChannel(address.replace(/^https:\/\//, ''), ChannelCredentials.createSsl(readFileSync(caPath)));
-    this.authn = createClient(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService'), this.channel) as unknown as AuthnApi;
-    this.ssp = createClient(loadService('spark_ssp.proto', 'spark_ssp.SparkSspService'), this.channel) as unknown as SspApi;
+    this.authn = createClient(SparkAuthnServiceDefinition, this.channel);
+    this.ssp = createClient(SparkSspServiceDefinition, this.channel);
   }
 
   private async token(): Promise<string> {
     if (this.session !== undefined && this.session.expiresAt > Date.now() / 1000 + 60) return this.session.token;
     const pub = await this.signer.getIdentityPublicKey();
     const { protected_challenge: pc } = await this.authn.get_challenge({ public_key: pub });
-    const c = pc.challenge;
+    const c = pc?.challenge;
+    if (pc === undefined || c === undefined) throw new SspError('INTERNAL', 'the coordinator answered get_challenge without a challenge');
     const digest = sha256(encodeChallenge({ version: c.version, timestamp: c.timestamp, nonce: c.nonce, publicKey: c.public_key }));
     const res = await this.authn.verify_challenge({ protected_challenge: pc, signature: await this.signer.signMessageWithIdentityKey(digest), public_key: pub });
     this.session = { token: res.session_token, expiresAt: res.expiration_timestamp };
@@ -57,7 +50,7 @@ export class CoordinatorClient {
       start_transfer_request: StartTransferRequest.encode(start).finish(), primary_transfer_id: primaryTransferId, adaptor_public_key: adaptorPublicKey,
     }, { metadata });
     try {
-      return Transfer.decode(Uint8Array.from(res.transfer));
+      return Transfer.decode(res.transfer);
     } catch (e) {
       throw new SspError('INTERNAL', `the coordinator answered a counter transfer that does not decode: ${(e as Error).message}`);
     }

@@ -23,15 +23,15 @@ const STEP_TIMEOUT_MS = 420_000;
 async function poolCounts(dataDir: string, out: StartOutput): Promise<number[]> {
   const { readFileSync } = await import('node:fs');
   const { ChannelCredentials } = await import('@grpc/grpc-js');
-  const { createChannel, createClient } = await import('nice-grpc');
-  const { INTERNAL_SERVICE } = await import('../../emulator/operator/internal/peers.js');
+  const { createChannel } = await import('nice-grpc');
+  const { internalClient } = await import('../../emulator/operator/grpc/internal/peers.js');
   const tls = join(dataDir, 'tls');
   const creds = ChannelCredentials.createSsl(readFileSync(join(tls, 'ca.pem')), readFileSync(join(tls, 'operator-1.key')), readFileSync(join(tls, 'operator-1.pem')));
   const counts: number[] = [];
   for (const op of out.operators) {
     const channel = createChannel(op.internalAddress, creds);
     try {
-      const client = createClient(INTERNAL_SERVICE(), channel) as unknown as { health(req: object): Promise<{ key_pool_available: number }> };
+      const client = internalClient(channel);
       counts.push((await client.health({})).key_pool_available);
     } finally {
       channel.close();

@@ -162,57 +162,51 @@ describe('transfers with operators stopped or killed mid-way (2-of-3, PGlite)', 
     await settlesTo(a, 0n, b, 50_000n, 'the receiver\'s claim');
   });
 
-  it('coordinator killed after every operator prepared: the transfer is RETURNED on restart', async () => {
-    const a = fundedSender(40_000n);
+  /** A send of `sats` to a fresh receiver while operator `index` crashes at `step`; `check` judges the send's answer. */
+  const sendWithCrash = async (index: number, step: CrashStep, sats: number, check: (answer: number | 'sent') => void): Promise<{ a: string; b: string }> => {
+    const a = fundedSender(BigInt(sats));
     const b = randomSeed();
-    await withCrash(1, 'send:prepared', async () => {
-      expect(await send(await sender(a, b), 40_000)).not.toBe('sent');
+    await withCrash(index, step, async () => {
+      check(await send(await sender(a, b), sats));
     });
+    return { a, b };
+  };
+
+  it('coordinator killed after every operator prepared: the transfer is RETURNED on restart', async () => {
+    const { a, b } = await sendWithCrash(1, 'send:prepared', 40_000, (answer) => expect(answer).not.toBe('sent'));
     await settlesTo(a, 40_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('a peer killed after its prepare: the transfer is RETURNED, and the peer unlocks the leaf once back', async () => {
-    const a = fundedSender(30_000n);
-    const b = randomSeed();
-    await withCrash(3, 'send:peer-prepared', async () => {
-      expect(await send(await sender(a, b), 30_000)).toBe(FAILED_PRECONDITION);
-    });
+    const { a, b } = await sendWithCrash(3, 'send:peer-prepared', 30_000, (answer) => expect(answer).toBe(FAILED_PRECONDITION));
     await settlesTo(a, 30_000n, b, 0n, 'the leaf back with the sender on every operator');
   });
 
   it('coordinator killed after deciding, before telling the peers: the decision survives, the receiver claims', async () => {
-    const a = fundedSender(20_000n);
-    const b = randomSeed();
-    await withCrash(1, 'send:decided', async () => {
-      expect(await send(await sender(a, b), 20_000)).not.toBe('sent');
-    });
+    const { a, b } = await sendWithCrash(1, 'send:decided', 20_000, (answer) => expect(answer).not.toBe('sent'));
     // A fresh wallet of B claims pending transfers when its event stream connects.
     await settlesTo(a, 0n, b, 20_000n, 'the receiver\'s claim after the restart');
   });
 
-  it('coordinator killed after every operator prepared a claim: the transfer stays claimable and is claimed', async () => {
-    const a = fundedSender(15_000n);
+  /** A send whose receiver's open wallet claims at once (from its event stream) while the coordinator crashes at `point`. */
+  const claimWithCoordinatorCrash = async (point: CrashStep, amount: number, what: string): Promise<void> => {
+    const a = fundedSender(BigInt(amount));
     const b = randomSeed();
-    await withCrash(1, 'claim:prepared', async () => {
-      // The receiver's wallet is open: it claims at once, from its event stream.
+    await withCrash(1, point, async () => {
       const s = await sender(a, b);
       const receiver = await open(b);
-      expect(await send(s, 15_000)).toBe('sent');
+      expect(await send(s, amount)).toBe('sent');
       await coordinatorCrashed(receiver);
     });
-    await settlesTo(a, 0n, b, 15_000n, 'the claim after the restart');
+    await settlesTo(a, 0n, b, BigInt(amount), what);
+  };
+
+  it('coordinator killed after every operator prepared a claim: the transfer stays claimable and is claimed', async () => {
+    await claimWithCoordinatorCrash('claim:prepared', 15_000, 'the claim after the restart');
   });
 
   it('coordinator killed after deciding a claim: the peers get the decision and agree', async () => {
-    const a = fundedSender(12_000n);
-    const b = randomSeed();
-    await withCrash(1, 'claim:decided', async () => {
-      const s = await sender(a, b);
-      const receiver = await open(b);
-      expect(await send(s, 12_000)).toBe('sent');
-      await coordinatorCrashed(receiver);
-    });
-    await settlesTo(a, 0n, b, 12_000n, 'the claim on every operator');
+    await claimWithCoordinatorCrash('claim:decided', 12_000, 'the claim on every operator');
   });
 
   it('a peer killed before it applies a decision, the coordinator restarted meanwhile: the peer applies it from the outbox before it serves', async () => {

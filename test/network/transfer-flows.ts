@@ -216,28 +216,28 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
 
     type Job = { rawTx: Uint8Array };
     const firstRefund = (req: Record<string, unknown>): Job => ((req.transferPackage as { leavesToSend: Job[] }).leavesToSend[0] as Job);
+    /** The request with its first refund transaction changed by `edit`. */
+    const withFirstRefund = (edit: (tx: Transaction) => void) => (req: Record<string, unknown>): Record<string, unknown> => {
+      const job = firstRefund(req);
+      const tx = Transaction.fromRaw(job.rawTx, { allowUnknownOutputs: true });
+      edit(tx);
+      job.rawTx = tx.toBytes(true, false);
+      return req;
+    };
 
     it('a refund with a wrong timelock', async () => {
-      const f = await lyingTransfer(await open(bobSeed), (req) => {
-        const job = firstRefund(req);
-        const tx = Transaction.fromRaw(job.rawTx, { allowUnknownOutputs: true });
+      const f = await lyingTransfer(await open(bobSeed), withFirstRefund((tx) => {
         tx.updateInput(0, { sequence: (tx.getInput(0).sequence ?? 0) - 100 }, true);
-        job.rawTx = tx.toBytes(true, false);
-        return req;
-      });
+      }));
       expect(f.code).toBe(Status.INVALID_ARGUMENT);
       expect(f.details).toMatch(/timelock/);
     });
 
     it('a refund paying another destination', async () => {
-      const f = await lyingTransfer(await open(bobSeed), (req) => {
-        const job = firstRefund(req);
-        const tx = Transaction.fromRaw(job.rawTx, { allowUnknownOutputs: true });
+      const f = await lyingTransfer(await open(bobSeed), withFirstRefund((tx) => {
         const thief = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true).subarray(1);
         tx.updateOutput(0, { script: p2tr(thief).script }, true);
-        job.rawTx = tx.toBytes(true, false);
-        return req;
-      });
+      }));
       expect(f.code).toBe(Status.INVALID_ARGUMENT);
       expect(f.details).toMatch(/destination/);
     });

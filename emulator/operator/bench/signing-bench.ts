@@ -14,15 +14,14 @@
 import { readFileSync } from 'node:fs';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { createChannel, createClient } from 'nice-grpc';
-import { INTERNAL_SERVICE } from '../internal/peers.js';
-import type { InternalApi } from '../internal/types.js';
+import { createChannel } from 'nice-grpc';
+import { internalClient } from '../grpc/internal/peers.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
 import { SigningCoordinator } from '../signing/coordinator.js';
 import type { ParticipantApi } from '../signing/coordinator.js';
-import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
+import type { Keyshare } from '../signing/keyshares.js';
 import { NonceStore } from '../signing/nonce-store.js';
 import { OperatorSigner } from '../signing/operator-signer.js';
 import { startLocalOperators } from '../testing/local-operators.js';
@@ -42,7 +41,7 @@ async function measure(n: number, t: number): Promise<{ operators: number; thres
     const cfg = net.configs[0]!;
     const creds = ChannelCredentials.createSsl(readFileSync(cfg.tls.caPath), readFileSync(cfg.tls.keyPath), readFileSync(cfg.tls.certPath));
     const channel = createChannel(`127.0.0.1:${cfg.internalPort}`, creds);
-    const api = createClient(INTERNAL_SERVICE(), channel) as unknown as InternalApi;
+    const api = internalClient(channel);
     const runs: { concurrency: number; jobsPerSecond: number }[] = [];
     // Warm-up (JIT, TLS sessions).
     await api.frost_sign_operators({ messages: Array.from({ length: batch }, () => randomBytes(32)), keyshare_id: '' });
@@ -79,7 +78,7 @@ async function reference(n: number, t: number): Promise<number> {
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
-    const signer = new OperatorSigner(id, nonces, { get: async () => keys[i]! } as unknown as KeyshareCache);
+    const signer = new OperatorSigner(id, nonces, { get: async () => keys[i]! });
     if (i === 0) local = signer;
     apis.set(id, { frost_commitments: async (r) => ({ commitments: nonces.create(r.count) }), frost_sign: async (r) => ({ shares: await signer.sign(r.jobs) }) });
   });

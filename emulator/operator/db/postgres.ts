@@ -2,9 +2,8 @@
 import pg from 'pg';
 import type { Database, Sql } from './database.js';
 
-interface Queryable {
-  query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
-}
+/** What a pool and a pooled client have in common. */
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 function wrap(q: Queryable): Sql {
   return {
@@ -22,7 +21,7 @@ export async function openPostgres(url: string): Promise<Database> {
   // Fail at start, not at the first wallet call, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
-  const base = wrap(pool as unknown as Queryable);
+  const base = wrap(pool);
   return {
     kind: 'postgres',
     ...base,
@@ -30,7 +29,7 @@ export async function openPostgres(url: string): Promise<Database> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client as unknown as Queryable));
+        const out = await fn(wrap(client));
         await client.query('COMMIT');
         return out;
       } catch (e) {

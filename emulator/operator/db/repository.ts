@@ -1,6 +1,8 @@
 /**
  * The operator's rows, with the same SQL on PGlite and PostgreSQL. Bytes are hex text.
  */
+import { bytesToHex, hexToBytes } from '../crypto.js';
+import type { Keyshare } from '../signing/keyshares.js';
 import type { Database, Sql } from './database.js';
 
 export interface KeyshareRow {
@@ -14,6 +16,39 @@ export interface KeyshareRow {
   /** JSON {identifier: hex point} */
   public_shares: string;
   status: 'PENDING' | 'AVAILABLE' | 'IN_USE' | 'RETIRED';
+}
+
+/** What a DKG key share is made of, before it is stored. */
+export interface NewKeyshare {
+  id: string;
+  batchId: string;
+  threshold: number;
+  secretShare: Uint8Array;
+  groupKey: Uint8Array;
+  /** identifier → 33-byte public share */
+  publicShares: Record<string, Uint8Array>;
+}
+
+/** The row of a new key share (its public shares as JSON of hex points). */
+export function keyshareToRow(k: NewKeyshare): Omit<KeyshareRow, 'status'> {
+  return {
+    id: k.id, batch_id: k.batchId, threshold: k.threshold, secret_share: bytesToHex(k.secretShare), public_key: bytesToHex(k.groupKey),
+    public_shares: JSON.stringify(Object.fromEntries(Object.entries(k.publicShares).map(([i, p]) => [i, bytesToHex(p)]))),
+  };
+}
+
+/** A stored key share as the signing code uses it. */
+export function keyshareFromRow(row: KeyshareRow): Keyshare {
+  const publicSharesHex = JSON.parse(row.public_shares) as Record<string, string>;
+  return {
+    id: row.id,
+    threshold: Number(row.threshold),
+    secretShare: hexToBytes(row.secret_share),
+    groupKey: hexToBytes(row.public_key),
+    groupKeyHex: row.public_key,
+    publicShares: Object.fromEntries(Object.entries(publicSharesHex).map(([i, h]) => [i, hexToBytes(h)])),
+    publicSharesHex,
+  };
 }
 
 export interface DepositAddressRow {

@@ -2,23 +2,18 @@
  * The deposit flow on the coordinator (docs/sdk-wire.md, sections "Deposit address generation" to
  * "finalize_deposit_tree_creation"): address generation with its proofs, signing commitments, and tree
  * creation (verify, FROST-sign root and refunds with t operators, persist, replicate to every operator).
+ * It works on the domain types below; grpc/public/deposit-wire.ts translates the Spark messages.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  FinalizeDepositTreeCreationRequest,
-  GenerateDepositAddressRequest,
-  GetSigningCommitmentsRequest,
-  TreeNode,
-  UserSignedTxSigningJob,
-} from '@buildonspark/spark-sdk/proto/spark';
 import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
 import type { ResolvedOperatorConfig } from '../config.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, TxContext } from '../internal/types.js';
+import type { Commitment, TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import { toTreeNode } from '../public/tree-node.js';
+import type { SigningCommitment } from '../crypto.js';
+import type { NewDepositAddress } from './address-replication.js';
 import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress, p2trScript } from './address.js';
 import { proofOfPossessionMessage } from './proof.js';
 import { checkDepositRefund, checkRefundTx, checkRootTx, output, parseTx, sighash, withKeyPathWitness } from './transactions.js';
@@ -36,6 +31,56 @@ function key33(b: Uint8Array | undefined, what: string): Uint8Array {
   return b;
 }
 
+/** A wallet's request for a deposit address (fields the wallet may leave out are undefined). */
+export interface AddressRequest {
+  identityPublicKey: Uint8Array | undefined;
+  signingPublicKey: Uint8Array | undefined;
+  network: number;
+  isStatic: boolean;
+  leafId: string | undefined;
+}
+
+/** A deposit address with the proofs the wallet checks: every operator's signature and the operators' proof of possession. */
+export interface DepositAddress {
+  address: string;
+  verifyingKey: Uint8Array;
+  addressSignatures: Record<string, Uint8Array>;
+  proofOfPossession: Uint8Array;
+}
+
+export interface CommitmentsRequest {
+  nodeIds: string[];
+  nodeIdCount: number;
+  count: number;
+}
+
+/** The deposit output the wallet spends. */
+export interface DepositUtxo {
+  rawTx: Uint8Array;
+  txid: Uint8Array;
+  vout: number;
+  network: number;
+}
+
+/** One transaction the wallet built and signed its share of, with the commitments it used. */
+export interface DepositSigningJob {
+  signingPublicKey: Uint8Array;
+  rawTx: Uint8Array;
+  userCommitment: SigningCommitment | undefined;
+  userShare: Uint8Array;
+  operatorCommitments: Record<string, SigningCommitment> | undefined;
+}
+
+export interface TreeRequest {
+  identityPublicKey: Uint8Array | undefined;
+  utxo: DepositUtxo | undefined;
+  /** how many more deposit outputs the wallet asked to spend at once (not served) */
+  additionalUtxos: number;
+  root: DepositSigningJob | undefined;
+  refund: DepositSigningJob | undefined;
+  directFromCpfpRefund: DepositSigningJob | undefined;
+}
+
 export interface DepositDeps {
   cfg: ResolvedOperatorConfig;
   repo: Repository;
@@ -44,7 +89,7 @@ export interface DepositDeps {
   /** Takes a fresh DKG key from the pool. */
   takeKey: () => Promise<Keyshare>;
   /** Stores the address on every other operator; returns their address signatures (DER hex by identifier). */
-  replicateAddress: (row: { address: string; leafId: string; identity: Uint8Array; userKey: Uint8Array; verifyingKey: Uint8Array; keyshareId: string; pop: Uint8Array }) => Promise<Record<string, string>>;
+  replicateAddress: (address: NewDepositAddress) => Promise<Record<string, string>>;
   /** Stores the node here and, in the same transaction, records it for every other operator
    *  (delivered durably: an operator that is down gets it when it is back). */
   storeNode: (row: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string) => Promise<'stored' | 'exists' | 'conflict'>;
@@ -52,18 +97,17 @@ export interface DepositDeps {
   retireKey: (keyshareId: string) => Promise<void>;
   /** Whether the deposit tx is confirmed enough; undefined when there is no chain to ask. */
   isConfirmed: ((txid: string) => Promise<boolean>) | undefined;
-  operators: string[];
 }
 
 export class DepositService {
   constructor(private readonly d: DepositDeps) {}
 
-  async generateAddress(req: GenerateDepositAddressRequest, identityHex: string): Promise<{ depositAddress: { address: string; verifyingKey: Uint8Array; depositAddressProof: { addressSignatures: Record<string, Uint8Array>; proofOfPossessionSignature: Uint8Array }; isStatic: boolean } }> {
+  async generateAddress(req: AddressRequest, identityHex: string): Promise<DepositAddress> {
     const identity = key33(req.identityPublicKey, 'identity_public_key');
     if (bytesToHex(identity) !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'identity_public_key is not the authenticated identity');
     const userKey = key33(req.signingPublicKey, 'signing_public_key');
     if (req.network !== SPARK_NETWORK_REGTEST) throw bad(`network ${req.network} is not served here; this network serves REGTEST (2)`);
-    if (req.isStatic === true) throw new OperatorError('UNIMPLEMENTED', 'static deposit addresses are not supported by this network');
+    if (req.isStatic) throw new OperatorError('UNIMPLEMENTED', 'static deposit addresses are not supported by this network');
     const leafId = req.leafId ?? randomUUID();
     if (leafId.length === 0 || leafId.length > 64) throw bad('leaf_id must be 1..64 characters');
     if ((await this.d.repo.getTreeNode(leafId)) !== undefined || (await this.d.repo.getDepositAddressByLeaf(leafId)) !== undefined) {
@@ -77,14 +121,14 @@ export class DepositService {
       const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
       // Every other operator stores and signs first: the address is only listed to the wallet
       // (query_unused_deposit_addresses) once it carries every signature the SDK checks.
-      const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, pop });
+      const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, proofOfPossession: pop });
       const stored = await this.d.repo.insertDepositAddress({
         address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
         verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
         proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs),
       });
       if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
-      return this.addressResponse(address, verifyingKey, sigs, pop);
+      return { address, verifyingKey, addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])), proofOfPossession: pop };
     } catch (e) {
       // The key is spent on this operator and maybe bound on some peers: retire it everywhere, so
       // that every operator's pool keeps the same keys.
@@ -93,38 +137,25 @@ export class DepositService {
     }
   }
 
-  private addressResponse(address: string, verifyingKey: Uint8Array, sigs: Record<string, string>, pop: Uint8Array): { depositAddress: { address: string; verifyingKey: Uint8Array; depositAddressProof: { addressSignatures: Record<string, Uint8Array>; proofOfPossessionSignature: Uint8Array }; isStatic: boolean } } {
-    return {
-      depositAddress: {
-        address,
-        verifyingKey,
-        depositAddressProof: {
-          addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])),
-          proofOfPossessionSignature: pop,
-        },
-        isStatic: false,
-      },
-    };
-  }
-
-  async signingCommitments(req: GetSigningCommitmentsRequest, identityHex: string): Promise<{ signingCommitments: { signingNonceCommitments: Record<string, Commitment> }[] }> {
+  /** One set of operator commitments per signature the wallet will make. */
+  async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, Commitment>[]> {
     for (const id of req.nodeIds) {
       const node = await this.d.repo.getTreeNode(id);
       if (node === undefined || node.owner_identity_public_key !== identityHex) throw new OperatorError('NOT_FOUND', `leaf ${id} not found among your leaves`);
     }
-    const perNode = Math.max(req.nodeIdCount ?? 0, req.nodeIds.length, 1);
-    const count = (req.count ?? 0) * perNode;
+    const perNode = Math.max(req.nodeIdCount, req.nodeIds.length, 1);
+    const count = req.count * perNode;
     if (count < 1 || count > 1000) throw bad(`count × nodes must be 1..1000, got ${count}`);
-    const sets = await this.d.coordinator.commitments(count);
-    return { signingCommitments: sets.map((s) => ({ signingNonceCommitments: s })) };
+    return this.d.coordinator.commitments(count);
   }
 
-  async finalizeTree(req: FinalizeDepositTreeCreationRequest, identityHex: string): Promise<{ rootNode: TreeNode }> {
+  /** Signs and stores the deposit's leaf; answers the stored row. */
+  async finalizeTree(req: TreeRequest, identityHex: string): Promise<TreeNodeRow> {
     const identity = key33(req.identityPublicKey, 'identity_public_key');
     if (bytesToHex(identity) !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'identity_public_key is not the authenticated identity');
-    const utxo = req.onChainUtxo;
+    const utxo = req.utxo;
     if (utxo === undefined) throw bad('on_chain_utxo is required');
-    if (req.additionalOnChainUtxos.length > 0) throw new OperatorError('UNIMPLEMENTED', 'multi-UTXO deposits are not supported by this network');
+    if (req.additionalUtxos > 0) throw new OperatorError('UNIMPLEMENTED', 'multi-UTXO deposits are not supported by this network');
     if (utxo.network !== SPARK_NETWORK_REGTEST) throw bad(`on_chain_utxo.network ${utxo.network} is not REGTEST (2)`);
     const deposit = parseTx(utxo.rawTx, 'on_chain_utxo.raw_tx');
     if (utxo.txid.length > 0 && bytesToHex(Uint8Array.from(utxo.txid)) !== deposit.txid && bytesToHex(Uint8Array.from(utxo.txid).reverse()) !== deposit.txid) {
@@ -137,9 +168,9 @@ export class DepositService {
     if (addr.identity_public_key !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'the deposit address belongs to another identity');
     if (addr.used) throw new OperatorError('ALREADY_EXISTS', `deposit address ${address} was already used`);
 
-    const rootJob = need(req.rootTxSigningJob, 'root_tx_signing_job');
-    const refundJob = need(req.refundTxSigningJob, 'refund_tx_signing_job');
-    const directJob = need(req.directFromCpfpRefundTxSigningJob, 'direct_from_cpfp_refund_tx_signing_job');
+    const rootJob = need(req.root, 'root_tx_signing_job');
+    const refundJob = need(req.refund, 'refund_tx_signing_job');
+    const directJob = need(req.directFromCpfpRefund, 'direct_from_cpfp_refund_tx_signing_job');
     const userKey = hexToBytes(addr.user_signing_public_key);
     for (const [j, what] of [[rootJob, 'root'], [refundJob, 'refund'], [directJob, 'direct_from_cpfp_refund']] as const) {
       if (bytesToHex(Uint8Array.from(j.signingPublicKey)) !== addr.user_signing_public_key) throw bad(`${what} signing job: signing_public_key is not the key of the deposit address`);
@@ -156,8 +187,8 @@ export class DepositService {
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);
-    const rootCtx = { kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout };
-    const refundCtx = (t: ParsedTx): TxContext => ({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0 });
+    const rootCtx: TxContext = { kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout, transfer_id: '' };
+    const refundCtx = (t: ParsedTx): TxContext => ({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0, transfer_id: '' });
     const jobs: CoordinatedJob[] = [
       this.job('root', rootJob, rootCtx, sighash(root, depositOut), key, verifyingKey, userKey),
       this.job('refund', refundJob, refundCtx(refund), sighash(refund, rootOut), key, verifyingKey, userKey),
@@ -187,14 +218,14 @@ export class DepositService {
     if (res === 'conflict') throw new OperatorError('ALREADY_EXISTS', `deposit ${deposit.txid}:${utxo.vout} was already claimed`);
     const stored = await this.d.repo.getTreeNode(row.id);
     if (stored === undefined) throw new OperatorError('INTERNAL', 'tree node vanished after insert');
-    return { rootNode: toTreeNode(stored, key, this.d.operators) };
+    return stored;
   }
 
-  private job(name: string, j: UserSignedTxSigningJob, tx: TxContext, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
-    const userCommitment = j.signingNonceCommitment;
+  private job(name: string, j: DepositSigningJob, tx: TxContext, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
+    const userCommitment = j.userCommitment;
     if (userCommitment === undefined || userCommitment.hiding.length !== 33 || userCommitment.binding.length !== 33) throw bad(`${name} signing job: signing_nonce_commitment must hold two 33-byte points`);
-    if (j.userSignature.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);
-    const ops = j.signingCommitments?.signingCommitments;
+    if (j.userShare.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);
+    const ops = j.operatorCommitments;
     if (ops === undefined || Object.keys(ops).length === 0) throw bad(`${name} signing job: signing_commitments (from get_signing_commitments) are missing`);
     return {
       jobId: name,
@@ -202,7 +233,7 @@ export class DepositService {
       message,
       verifyingKey,
       operatorCommitments: ops,
-      user: { commitment: userCommitment, publicKey: userKey, share: j.userSignature },
+      user: { commitment: userCommitment, publicKey: userKey, share: j.userShare },
       tx,
     };
   }

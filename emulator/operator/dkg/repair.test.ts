@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifierForIndex } from '../config.js';
-import { PeerClients } from '../internal/peers.js';
-import type { DkgPackage, InternalApi } from '../internal/types.js';
+import { PeerClients } from '../grpc/internal/peers.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { DkgPackage } from '../grpc/generated/spark_operator_internal.js';
 import { startLocalOperators, type LocalNetwork } from '../testing/local-operators.js';
 
 const BATCH = 4;

@@ -10,9 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
+import { keyshareToRow } from '../db/repository.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { DkgFinalizeResponse, DkgPackage, InternalApi } from '../internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { DkgFinalizeResponse, DkgPackage } from '../grpc/generated/spark_operator_internal.js';
 import { DkgBatch } from './batch.js';
 
 type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize' | 'dkg_commit' | 'dkg_batches' | 'dkg_discard'>;
@@ -75,13 +77,9 @@ export class DkgService {
     const batch = this.get(req.batch_id);
     this.batches.delete(req.batch_id);
     const results = batch.finish();
-    const rows = results.map((r, k) => ({
-      id: `${req.batch_id}.${String(k).padStart(4, '0')}`,
-      batch_id: req.batch_id,
-      threshold: r.threshold,
-      secret_share: bytesToHex(r.secretShare),
-      public_key: bytesToHex(r.groupPublicKey),
-      public_shares: JSON.stringify(Object.fromEntries(Object.entries(r.publicShares).map(([i, p]) => [i, bytesToHex(p)]))),
+    const rows = results.map((r, k) => keyshareToRow({
+      id: `${req.batch_id}.${String(k).padStart(4, '0')}`, batchId: req.batch_id, threshold: r.threshold,
+      secretShare: r.secretShare, groupKey: r.groupPublicKey, publicShares: r.publicShares,
     }));
     for (const r of results) r.secretShare.fill(0);
     const digest = sha256(concatBytes(...rows.map((r) => new TextEncoder().encode(`${r.id}|${r.public_key}|${r.public_shares};`))));
@@ -187,7 +185,7 @@ export class DkgService {
     try {
       const r1 = await Promise.all(all.map(([, api]) => api.dkg_round1({ batch_id: batchId, count, threshold: this.threshold, participants: this.participants })));
       const packages = r1.map((r) => {
-        if (r.package === null) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
+        if (r.package === undefined) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
         return r.package;
       });
       await Promise.all(all.map(([, api]) => api.dkg_round2({ batch_id: batchId, packages })));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi } from '../internal/types.js';
+import type { ReplicationApi } from '../grpc/internal/api.js';
 import { field, RecordKinds, type RecordKind } from './kinds.js';
 import { Replicator } from './replicator.js';
 

@@ -3,9 +3,10 @@
  */
 import type { Database, Sql } from '../db/database.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi, ReplicationRecord } from '../internal/types.js';
+import type { ReplicationApi } from '../grpc/internal/api.js';
+import type { ReplicationRecord } from '../grpc/generated/spark_operator_internal.js';
 import type { RecordKinds } from './kinds.js';
-import { outbox, type OutboxRecord } from './outbox.js';
+import { appliedRecords, outbox, type OutboxRecord } from '../db/replication-outbox.js';
 
 /** Records sent to one peer per call. */
 const BATCH = 64;
@@ -138,9 +139,8 @@ export class Replicator {
         }
         const payload = kind.decode(parsed);
         await this.db.transaction(async (tx) => {
-          // Claim the id first: a concurrent delivery of the same record waits on this row and then skips.
-          const fresh = await tx.execute('INSERT INTO replication_applied (record_id, kind, origin) VALUES ($1, $2, $3) ON CONFLICT (record_id) DO NOTHING', [r.id, r.kind, origin]);
-          if (fresh === 1) await kind.apply(tx, payload, origin);
+          // Claim the id first: a concurrent delivery of the same record waits on it and then skips.
+          if (await appliedRecords.claim(tx, r, origin)) await kind.apply(tx, payload, origin);
         });
         applied.push(r.id);
       } catch (e) {

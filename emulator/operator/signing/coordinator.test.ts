@@ -11,7 +11,7 @@ import { addPublicKeys, p2trScript } from '../deposit/address.js';
 import { parseTx, sighash } from '../deposit/transactions.js';
 import { bytesToHex, generateNonce, signFrost, tweakedKey } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
-import type { Keyshare, KeyshareCache } from './keyshares.js';
+import type { Keyshare } from './keyshares.js';
 import { NonceStore } from './nonce-store.js';
 import { OperatorSigner } from './operator-signer.js';
 import { SigningCoordinator } from './coordinator.js';
@@ -40,7 +40,7 @@ function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean }
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
-    const cache = { get: async () => keys[i]! } as unknown as KeyshareCache;
+    const cache = { get: async () => keys[i]! };
     const signer = new OperatorSigner(id, nonces, cache, async () => binding.vk);
     if (i === 0 && opts.remoteSelf !== true) local = signer;
     apis.set(id, {
@@ -80,7 +80,7 @@ describe('signing coordinator', () => {
     // Before the key is bound to this wallet's address, the operators refuse.
     await expect(coordinator.sign([{ jobId: 'early', keyshare: key, message: new Uint8Array(32), verifyingKey, operatorCommitments: (await coordinator.commitments(1))[0]!,
       user: { commitment: generateNonce(userSecret).commitment, publicKey: userPub, share: new Uint8Array(32).fill(1) },
-      tx: { kind: 'root', tx: new Uint8Array(0), parent_tx: new Uint8Array(0), parent_vout: 0 } }])).rejects.toThrow(/not bound to verifying key/);
+      tx: { kind: 'root', tx: new Uint8Array(0), parent_tx: new Uint8Array(0), parent_vout: 0, transfer_id: '' } }])).rejects.toThrow(/not bound to verifying key/);
     binding.vk = bytesToHex(verifyingKey);
     // A deposit paying the leaf's P2TR and a root spending it: what the operators check.
     const script = p2trScript(verifyingKey);
@@ -93,7 +93,7 @@ describe('signing coordinator', () => {
     root.addOutput({ script, amount: 100_000n });
     const rootParsed = parseTx(root.toBytes(true, false), 'root');
     const message = sighash(rootParsed, { script, amount: 100_000n });
-    const tx = { kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0 };
+    const tx = { kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0, transfer_id: '' };
     const job = async (tamper: boolean, jobTx = tx, msg = message) => {
       const [ops] = await coordinator.commitments(1);
       const n = generateNonce(userSecret);

@@ -19,7 +19,8 @@ import {
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, FrostJob, InternalApi, TxContext } from '../internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { Commitment, FrostJob, TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Keyshare } from './keyshares.js';
 
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
@@ -147,7 +148,7 @@ export class SigningCoordinator {
       operator_commitments: j.operatorCommitments,
       user_commitment: j.user.commitment,
       tx: j.tx,
-      ...(j.adaptorPublicKey === undefined ? {} : { adaptor_public_key: j.adaptorPublicKey }),
+      adaptor_public_key: j.adaptorPublicKey ?? new Uint8Array(),
     };
   }
 
@@ -226,7 +227,7 @@ export class SigningCoordinator {
     try {
       const wire: FrostJob[] = messages.map((message, i) => ({
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
-        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment,
+        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment, tx: undefined, adaptor_public_key: new Uint8Array(),
       }));
       const remote = await this.collectShares(wire);
       const signatures: Uint8Array[] = [];

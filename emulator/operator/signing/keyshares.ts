@@ -1,5 +1,5 @@
 /** Read-through cache of this operator's DKG key shares (rows never change once written). */
-import { hexToBytes } from '../crypto.js';
+import { keyshareFromRow } from '../db/repository.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
 
@@ -14,7 +14,12 @@ export interface Keyshare {
   publicSharesHex: Record<string, string>;
 }
 
-export class KeyshareCache {
+/** Where signing code reads key shares from (the cache below; a fixed set in benches and tests). */
+export interface KeyshareSource {
+  get(id: string): Promise<Keyshare>;
+}
+
+export class KeyshareCache implements KeyshareSource {
   private readonly cache = new Map<string, Keyshare>();
   constructor(private readonly repo: Repository) {}
 
@@ -23,16 +28,7 @@ export class KeyshareCache {
     if (hit !== undefined) return hit;
     const row = await this.repo.getKeyshare(id);
     if (row === undefined) throw new OperatorError('NOT_FOUND', `signing keyshare ${id} is unknown to this operator`);
-    const publicSharesHex = JSON.parse(row.public_shares) as Record<string, string>;
-    const k: Keyshare = {
-      id,
-      threshold: Number(row.threshold),
-      secretShare: hexToBytes(row.secret_share),
-      groupKey: hexToBytes(row.public_key),
-      groupKeyHex: row.public_key,
-      publicShares: Object.fromEntries(Object.entries(publicSharesHex).map(([i, h]) => [i, hexToBytes(h)])),
-      publicSharesHex,
-    };
+    const k = keyshareFromRow(row);
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(id, k);
     return k;

@@ -7,8 +7,8 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
-import type { FrostJob, FrostShare } from '../internal/types.js';
-import type { Keyshare, KeyshareCache } from './keyshares.js';
+import type { FrostJob, FrostShare } from '../grpc/generated/spark_operator_internal.js';
+import type { Keyshare, KeyshareSource } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
 
 /** The job's adaptor point, if it has one (the wire leaves an absent bytes field empty). */
@@ -21,7 +21,7 @@ export class OperatorSigner {
   constructor(
     private readonly identifier: string,
     private readonly nonces: NonceStore,
-    private readonly keys: KeyshareCache,
+    private readonly keys: KeyshareSource,
     /**
      * The verifying key a DKG key is bound to on this operator (its deposit address: DKG key +
      * the wallet's leaf key), if any. A job that names another combined key is refused, so a
@@ -52,37 +52,56 @@ export class OperatorSigner {
     }
     // A wallet's leaf is only ever signed for a transaction this operator checked itself.
     const tx = job.tx;
-    if (tx === undefined || tx === null) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
+    if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
     checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
   }
 
   async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
     const out: FrostShare[] = [];
     for (const job of jobs) {
-      const own = job.operator_commitments[this.identifier];
-      if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-      if (job.user_commitment === null || job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
-      const taken = this.nonces.take(own);
-      try {
-        const key = await this.keys.get(job.keyshare_id);
-        await this.checkJob(job, key);
+      const userCommitment = job.user_commitment;
+      if (userCommitment === undefined) {
+        // Refused before a nonce is taken, so the pair stays usable.
+        throw job.operator_commitments[this.identifier] === undefined ? this.noOwnCommitment(job) : new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+      }
+      const share = await this.withOwnNonce(job, (key, taken) => {
         const ctx = buildSigningContext({
           message: job.message,
           verifyingKey: job.verifying_key,
           operatorCommitments: job.operator_commitments as CommitmentMap,
-          userCommitment: job.user_commitment,
+          userCommitment,
           adaptorPubKey: adaptorOf(job),
         });
-        out.push({ job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) });
-      } catch (e) {
-        if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
-        throw e;
-      } finally {
-        taken.nonce.hiding.fill(0);
-        taken.nonce.binding.fill(0);
-      }
+        return this.shareWith(ctx, key, taken);
+      });
+      out.push({ job_id: job.job_id, share: scalarToBytes(share) });
     }
     return out;
+  }
+
+  /**
+   * Runs `use` with the key and the nonce pair this operator handed out under its commitment in
+   * `job`, after the job's checks. The pair is used once: wiped whatever happens.
+   */
+  private async withOwnNonce<T>(job: FrostJob, use: (key: Keyshare, taken: TakenNonce) => T): Promise<T> {
+    const own = job.operator_commitments[this.identifier];
+    if (own === undefined) throw this.noOwnCommitment(job);
+    const taken = this.nonces.take(own);
+    try {
+      const key = await this.keys.get(job.keyshare_id);
+      await this.checkJob(job, key);
+      return use(key, taken);
+    } catch (e) {
+      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+      throw e;
+    } finally {
+      taken.nonce.hiding.fill(0);
+      taken.nonce.binding.fill(0);
+    }
+  }
+
+  private noOwnCommitment(job: FrostJob): OperatorError {
+    return new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
   }
 
   /**
@@ -99,19 +118,6 @@ export class OperatorSigner {
    * coordinator aggregates in that context too, so it builds one context per job, not two).
    */
   async shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint> {
-    const own = job.operator_commitments[this.identifier];
-    if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-    const taken = this.nonces.take(own);
-    try {
-      const key = await this.keys.get(job.keyshare_id);
-      await this.checkJob(job, key);
-      return this.shareWith(ctx, key, taken);
-    } catch (e) {
-      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
-      throw e;
-    } finally {
-      taken.nonce.hiding.fill(0);
-      taken.nonce.binding.fill(0);
-    }
+    return this.withOwnNonce(job, (key, taken) => this.shareWith(ctx, key, taken));
   }
 }

@@ -11,12 +11,13 @@ import type { Channel } from 'nice-grpc';
 import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
 import type { SparkServiceClient } from '@buildonspark/spark-sdk/proto/spark';
 import { encodeChallenge } from '../authn/challenge.js';
-import { loadService } from '../proto-load.js';
+import { SparkAuthnServiceDefinition } from '../grpc/generated/spark_authn.js';
+import type { Challenge, ProtectedChallenge, SparkAuthnServiceClient } from '../grpc/generated/spark_authn.js';
 
-export interface WireChallenge { version: number; timestamp: number; nonce: Buffer; public_key: Buffer }
+/** The authn client, get_challenge's answer checked to hold a challenge (so tests can alter it). */
 export interface AuthnClient {
-  get_challenge(req: { public_key: Uint8Array }): Promise<{ protected_challenge: { version: number; challenge: WireChallenge; server_hmac: Buffer } }>;
-  verify_challenge(req: { protected_challenge: unknown; signature: Uint8Array; public_key: Uint8Array }): Promise<{ session_token: string; expiration_timestamp: number }>;
+  get_challenge(req: { public_key: Uint8Array }): Promise<{ protected_challenge: ProtectedChallenge & { challenge: Challenge } }>;
+  verify_challenge: SparkAuthnServiceClient['verify_challenge'];
 }
 
 export class TestClient {
@@ -24,11 +25,19 @@ export class TestClient {
   readonly authn: AuthnClient;
   constructor(address: string, caPath: string) {
     this.channel = createChannel(address.replace(/^https:\/\//, ''), ChannelCredentials.createSsl(readFileSync(caPath)));
-    this.authn = createClient(loadService('spark_authn.proto', 'spark_authn.SparkAuthnService'), this.channel) as unknown as AuthnClient;
+    const authn = createClient(SparkAuthnServiceDefinition, this.channel);
+    this.authn = {
+      async get_challenge(req) {
+        const { protected_challenge: pc } = await authn.get_challenge(req);
+        if (pc?.challenge === undefined) throw new Error('the operator answered get_challenge without a challenge');
+        return { protected_challenge: { ...pc, challenge: pc.challenge } };
+      },
+      verify_challenge: (req, options) => authn.verify_challenge(req, options),
+    };
   }
 
   /** Signs a challenge as the SDK does: DER ECDSA over SHA-256 of the canonical Challenge bytes. */
-  static sign(challenge: WireChallenge, priv: Uint8Array): Uint8Array {
+  static sign(challenge: Challenge, priv: Uint8Array): Uint8Array {
     const digest = sha256(encodeChallenge({ version: challenge.version, timestamp: challenge.timestamp, nonce: challenge.nonce, publicKey: challenge.public_key }));
     return secp256k1.sign(digest, priv).toDERRawBytes();
   }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../chain/free-port.js';
+import { freePort } from '../../process/free-port.js';
 import { openLocalCa } from '../../network/ca.js';
 import { identifierForIndex, resolveConfig } from '../config.js';
 import type { ChainConfig, OperatorConfig, PeerConfig, ResolvedOperatorConfig } from '../config.js';

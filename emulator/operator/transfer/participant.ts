@@ -17,7 +17,7 @@ import { output, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import type { FrostJob } from '../internal/types.js';
+import type { FrostJob } from '../grpc/generated/spark_operator_internal.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
@@ -479,9 +479,9 @@ export class TransferParticipant {
    */
   async checkSigningJob(job: FrostJob): Promise<void> {
     const tx = job.tx;
-    if (tx === undefined || tx === null) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
-    const t = await this.d.transfers.get(tx.transfer_id ?? '');
-    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${String(tx.transfer_id)} is unknown to operator ${this.d.self}`);
+    if (tx === undefined) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
+    const t = await this.d.transfers.get(tx.transfer_id);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${tx.transfer_id} is unknown to operator ${this.d.self}`);
     const raw = hex(tx.tx);
     const claim = tx.kind === 'claim_refund';
     if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {

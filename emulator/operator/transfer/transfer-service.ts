@@ -17,7 +17,8 @@ import type { TransferRecord, TransferRepository } from '../db/transfer-reposito
 import { OperatorError } from '../errors.js';
 import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { Commitment, InternalApi, LeafRefunds } from '../internal/types.js';
+import type { InternalApi } from '../grpc/internal/api.js';
+import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare } from '../signing/keyshares.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
@@ -97,6 +98,12 @@ function finalForThisId(e: unknown): unknown {
 }
 
 const wireRefunds = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
+/** What a peer prepares for a send, a swap primary (adaptor point) or a swap counter (its primary's id). */
+const prepareRequest = (req: SendPrepare): TransferPrepareRequest => ({
+  transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
+  expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
+  adaptor_public_key: req.adaptorPublicKey ?? new Uint8Array(), counter_of: req.counterOf ?? '',
+});
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
 export class TransferService {
@@ -134,10 +141,7 @@ export class TransferService {
     const digest = await d.participant.prepareSend(req);
     let record: TransferRecord;
     try {
-      const digests = await this.onPeers((api) => api.transfer_prepare({
-        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
-        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
-      }));
+      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
       const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
       record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
     } catch (e) {
@@ -164,11 +168,7 @@ export class TransferService {
     if (adaptor === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a swap primary transfer needs the adaptor public key');
     const digest = await d.participant.prepareSend(req);
     try {
-      const digests = await this.onPeers((api) => api.transfer_prepare({
-        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
-        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
-        adaptor_public_key: adaptor,
-      }));
+      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
       if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
         throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
       }
@@ -217,11 +217,7 @@ export class TransferService {
     const digest = await d.participant.prepareSend(req);
     let settled: { counter: TransferRecord; primary: TransferRecord };
     try {
-      const digests = await this.onPeers((api) => api.transfer_prepare({
-        transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
-        expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
-        counter_of: primaryId,
-      }));
+      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
       const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
       const primaryDigest = combinedDigest(primary.leaves.map((l) => l.senderTweakDigest));
       settled = await d.participant.commitSwap(

@@ -24,7 +24,7 @@ export function toTreeNodePayload(n: TreeNodePayload): TreeNodePayload {
   };
 }
 
-/** Checks a node against this operator's deposit address and stores it, in `tx`. Shared by the kind and store_tree_node. */
+/** Checks a node against this operator's deposit address and stores it, in `tx`. */
 export async function applyTreeNode(repo: Repository, tx: Sql, n: TreeNodePayload): Promise<void> {
   const addr = await repo.getDepositAddressByLeaf(n.id, tx);
   if (addr === undefined) throw new OperatorError('FAILED_PRECONDITION', `no deposit address for leaf ${n.id} on this operator`);

@@ -18,18 +18,21 @@ import type {
   TreeNode,
   DeepPartial,
 } from '@buildonspark/spark-sdk/proto/spark';
-import { bytesToHex, hexToBytes } from '../crypto.js';
-import type { Repository, TreeNodeRow } from '../db/repository.js';
-import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
-import type { TransferService } from '../transfer/transfer-service.js';
+import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
+import { withUnimplemented } from './unimplemented.js';
+import { bytesToHex, hexToBytes } from '../../crypto.js';
+import type { Repository, TreeNodeRow } from '../../db/repository.js';
+import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
+import type { TransferService } from '../../transfer/transfer-service.js';
+import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire } from './deposit-wire.js';
 import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
-import type { DepositService } from '../deposit/deposit-service.js';
-import { OperatorError } from '../errors.js';
-import type { EventBus, WalletEvent } from '../events.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
+import type { DepositService } from '../../deposit/deposit-service.js';
+import { OperatorError } from '../../errors.js';
+import type { EventBus, WalletEvent } from '../../events.js';
+import type { KeyshareCache } from '../../signing/keyshares.js';
 import type { AuthContext } from './middleware.js';
 import { statusName, toTreeNode } from './tree-node.js';
-import type { PeerConfig } from '../config.js';
+import type { PeerConfig } from '../../config.js';
 import type { CallContext } from 'nice-grpc-common';
 
 type Ctx = CallContext & AuthContext;
@@ -61,7 +64,7 @@ function pageLimit(limit: number | undefined, def: number): number {
   return Math.min(limit, 1000);
 }
 
-/** Tree nodes and transfers as the wallet sees them (also for the SSP service, swap/ssp-service.ts). */
+/** Tree nodes and transfers as the wallet sees them (also for the SSP service, ssp-service.ts). */
 export function wireRenderers(d: Pick<SparkServiceDeps, 'repo' | 'keys' | 'peers'>): { toNode: (row: TreeNodeRow) => Promise<TreeNode>; toTransfer: (t: TransferRecord) => Promise<Transfer> } {
   const operators = d.peers.map((p) => p.identifier);
   const toNode = async (row: TreeNodeRow): Promise<TreeNode> => toTreeNode(row, await d.keys.get(row.keyshare_id), operators);
@@ -99,13 +102,13 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
 
   const impl: Partial<SparkServiceImplementation<AuthContext>> = {
     async generate_deposit_address(req, ctx: Ctx) {
-      return coordinator().generateAddress(req, ctx.session.identityPublicKeyHex);
+      return depositAddressToWire(await coordinator().generateAddress(addressRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
     async get_signing_commitments(req, ctx: Ctx) {
-      return coordinator().signingCommitments(req, ctx.session.identityPublicKeyHex);
+      return commitmentsToWire(await coordinator().signingCommitments(commitmentsRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
     async finalize_deposit_tree_creation(req, ctx: Ctx) {
-      return coordinator().finalizeTree(req, ctx.session.identityPublicKeyHex);
+      return { rootNode: await toNode(await coordinator().finalizeTree(treeRequestFromWire(req), ctx.session.identityPublicKeyHex)) };
     },
     async query_unused_deposit_addresses(req: QueryUnusedDepositAddressesRequest, ctx: Ctx) {
       const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
@@ -195,15 +198,7 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     },
   };
 
-  return new Proxy(impl, {
-    get(target, name: string) {
-      const f = (target as Record<string, unknown>)[name];
-      if (f !== undefined) return f;
-      return async () => {
-        throw new OperatorError('UNIMPLEMENTED', `spark.SparkService/${name} is not implemented by this local network`);
-      };
-    },
-  }) as SparkServiceImplementation<AuthContext>;
+  return withUnimplemented(SparkServiceDefinition, impl, (name) => `spark.SparkService/${name} is not implemented by this local network`);
 }
 
 /** The filter's identity, which must be the session's. */

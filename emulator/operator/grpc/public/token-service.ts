@@ -3,9 +3,11 @@
  * results for the queries the wallet makes (docs/sdk-wire.md, "Empty-network answers") — and
  * UNIMPLEMENTED for writes.
  */
+import { SparkTokenServiceDefinition } from '@buildonspark/spark-sdk/proto/spark_token';
 import type { SparkTokenServiceImplementation } from '@buildonspark/spark-sdk/proto/spark_token';
-import { bytesToHex } from '../crypto.js';
-import { OperatorError } from '../errors.js';
+import { withUnimplemented } from './unimplemented.js';
+import { bytesToHex } from '../../crypto.js';
+import { OperatorError } from '../../errors.js';
 import type { AuthContext } from './middleware.js';
 
 export function createTokenService(): SparkTokenServiceImplementation<AuthContext> {
@@ -25,13 +27,5 @@ export function createTokenService(): SparkTokenServiceImplementation<AuthContex
       return { tokenTransactionsWithStatus: [], offset: -1, pageResponse: { hasNextPage: false, hasPreviousPage: false, nextCursor: '', previousCursor: '' } };
     },
   };
-  return new Proxy(impl, {
-    get(target, name: string) {
-      const f = (target as Record<string, unknown>)[name];
-      if (f !== undefined) return f;
-      return async () => {
-        throw new OperatorError('UNIMPLEMENTED', `spark_token.SparkTokenService/${name}: this local network has no tokens`);
-      };
-    },
-  }) as SparkTokenServiceImplementation<AuthContext>;
+  return withUnimplemented(SparkTokenServiceDefinition, impl, (name) => `spark_token.SparkTokenService/${name}: this local network has no tokens`);
 }

@@ -1,9 +1,9 @@
 /** Stored tree node → spark.TreeNode as the SDK reads it (docs/sdk-wire.md, sections
  * "finalize_deposit_tree_creation" and "query_nodes and the balance"). */
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import { hexToBytes } from '../crypto.js';
-import type { TreeNodeRow } from '../db/repository.js';
-import type { Keyshare } from '../signing/keyshares.js';
+import { hexToBytes } from '../../crypto.js';
+import type { TreeNodeRow } from '../../db/repository.js';
+import type { Keyshare } from '../../signing/keyshares.js';
 
 /** spark.TreeNodeStatus, in enum order (SDK descriptor; names without the TREE_NODE_STATUS_ prefix). */
 export const TREE_NODE_STATUSES = [

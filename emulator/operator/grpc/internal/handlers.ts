@@ -1,28 +1,23 @@
 /**
- * The internal service as served by every operator. Replicated rows are checked independently
- * before they are stored: a deposit address must be the P2TR of (DKG key + user key) and carry a
- * valid proof of possession by that key; only then does this operator bind the key and sign the
- * address with its identity key.
+ * The internal service as served by every operator: each handler translates its messages to the
+ * domain service that does the work (deposit/address-replication.ts, dkg/, signing/, replication/,
+ * transfer/).
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { bytesToHex, tweakedKey } from '../crypto.js';
-import type { Repository } from '../db/repository.js';
-import { addPublicKeys, depositAddress } from '../deposit/address.js';
-import { addressSignatureDigest, proofOfPossessionMessage } from '../deposit/proof.js';
-import type { DkgService } from '../dkg/service.js';
-import { OperatorError } from '../errors.js';
-import type { EventBus } from '../events.js';
-import { signDigestDer } from '../identity.js';
-import type { IdentityKey } from '../identity.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
-import type { NonceStore } from '../signing/nonce-store.js';
-import { applyTreeNode } from '../replication/kinds/tree-node.js';
-import type { Replicator } from '../replication/replicator.js';
-import type { OperatorSigner } from '../signing/operator-signer.js';
-import { crashPoint } from '../faults.js';
-import type { TransferParticipant } from '../transfer/participant.js';
-import type { LeafRefundTxs } from '../transfer/types.js';
-import type { HealthResponse, InternalApi, LeafRefunds } from './types.js';
+import type { Repository } from '../../db/repository.js';
+import { acceptReplicatedAddress } from '../../deposit/address-replication.js';
+import type { DkgService } from '../../dkg/service.js';
+import { OperatorError } from '../../errors.js';
+import type { EventBus } from '../../events.js';
+import type { IdentityKey } from '../../identity.js';
+import type { KeyshareCache } from '../../signing/keyshares.js';
+import type { NonceStore } from '../../signing/nonce-store.js';
+import type { Replicator } from '../../replication/replicator.js';
+import type { OperatorSigner } from '../../signing/operator-signer.js';
+import { crashPoint } from '../../faults.js';
+import type { TransferParticipant } from '../../transfer/participant.js';
+import type { LeafRefundTxs } from '../../transfer/types.js';
+import type { InternalApi } from './api.js';
+import type { HealthResponse, LeafRefunds } from '../generated/spark_operator_internal.js';
 
 export interface InternalDeps {
   /** Coordinator only. */
@@ -48,7 +43,6 @@ export interface InternalDeps {
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
-const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 const refunds = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx) });
 const bytesMap = (m: Record<string, Uint8Array>): Record<string, Uint8Array> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Uint8Array.from(v)]));
 
@@ -76,34 +70,12 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
 
     async store_deposit_address(req) {
       const r = req.record;
-      if (r === null) throw bad('record is required');
-      const key = await d.keys.get(r.keyshare_id);
-      const verifying = addPublicKeys(key.groupKey, Uint8Array.from(r.user_signing_public_key));
-      if (hex(verifying) !== hex(r.verifying_public_key)) throw bad('verifying_public_key is not the DKG key plus the user key');
-      if (depositAddress(verifying) !== r.address) throw bad(`address ${r.address} is not the P2TR of the verifying key`);
-      const msg = proofOfPossessionMessage(Uint8Array.from(r.identity_public_key), key.groupKey, r.address);
-      if (!schnorr.verify(Uint8Array.from(r.proof_of_possession), msg, tweakedKey(key.groupKey).qx)) throw bad('proof of possession does not verify');
-      const stored = await d.repo.insertDepositAddress({
-        address: r.address, leaf_id: r.leaf_id, identity_public_key: hex(r.identity_public_key),
-        user_signing_public_key: hex(r.user_signing_public_key), verifying_public_key: hex(r.verifying_public_key),
-        keyshare_id: r.keyshare_id, network: r.network, proof_of_possession: hex(r.proof_of_possession), address_signatures: '{}',
-      });
-      if (stored === 'key-unavailable') throw new OperatorError('ALREADY_EXISTS', `key ${r.keyshare_id} or leaf ${r.leaf_id} is already bound to another address`);
-      return { address_signature: signDigestDer(d.identity, addressSignatureDigest(r.address)) };
-    },
-
-    async store_tree_node(req) {
-      const n = req.node;
-      if (n === null) throw bad('node is required');
-      const node = {
-        id: n.id, tree_id: n.tree_id, owner_identity_public_key: hex(n.owner_identity_public_key),
-        owner_signing_public_key: hex(n.owner_signing_public_key), value: n.value, vout: n.vout,
-        verifying_public_key: hex(n.verifying_public_key), keyshare_id: n.keyshare_id, node_tx: hex(n.node_tx),
-        refund_tx: hex(n.refund_tx), direct_from_cpfp_refund_tx: hex(n.direct_from_cpfp_refund_tx), deposit_txid: n.deposit_txid,
-        deposit_vout: n.deposit_vout, status: n.status, network: n.network,
+      if (r === undefined) throw bad('record is required');
+      const address = {
+        address: r.address, leafId: r.leaf_id, identity: r.identity_public_key, userKey: r.user_signing_public_key,
+        verifyingKey: r.verifying_public_key, keyshareId: r.keyshare_id, proofOfPossession: r.proof_of_possession,
       };
-      await d.repo.db.transaction((tx) => applyTreeNode(d.repo, tx, node));
-      return {};
+      return { address_signature: await acceptReplicatedAddress(d, address, r.network) };
     },
 
     replicate: (req) => d.replicator.applyIncoming(req.origin, req.records),

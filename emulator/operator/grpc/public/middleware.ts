@@ -9,8 +9,8 @@
  */
 import { ServerError, Status } from 'nice-grpc';
 import type { CallContext, ServerMiddlewareCall } from 'nice-grpc-common';
-import { OperatorError } from '../errors.js';
-import type { Session, SessionTokens } from '../authn/sessions.js';
+import { OperatorError } from '../../errors.js';
+import type { Session, SessionTokens } from '../../authn/sessions.js';
 import { authenticate, MalformedRequest } from './request-guard.js';
 
 export interface AuthContext {

@@ -12,8 +12,8 @@
  */
 import { Metadata, ServerInterceptingCall, status as GrpcStatus, type ServerInterceptor, type ServiceDefinition as GrpcJsServiceDefinition } from '@grpc/grpc-js';
 import type { TsProtoServiceDefinition } from 'nice-grpc';
-import type { Session, SessionTokens } from '../authn/sessions.js';
-import { OperatorError } from '../errors.js';
+import type { Session, SessionTokens } from '../../authn/sessions.js';
+import { OperatorError } from '../../errors.js';
 
 /** Stands for a request body that did not decode. */
 export class MalformedRequest {

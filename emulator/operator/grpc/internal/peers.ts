@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { createChannel, createClient } from 'nice-grpc';
 import type { Channel } from 'nice-grpc';
-import type { PeerConfig, ResolvedOperatorConfig } from '../config.js';
-import { loadService } from '../proto-load.js';
-import type { InternalApi } from './types.js';
+import type { PeerConfig, ResolvedOperatorConfig } from '../../config.js';
+import { OperatorInternalServiceDefinition } from '../generated/spark_operator_internal.js';
+import type { InternalApi } from './api.js';
 
-export const INTERNAL_SERVICE = (): ReturnType<typeof loadService> =>
-  loadService('spark_operator_internal.proto', 'spark_operator_internal.OperatorInternalService');
+/** A client of the internal service on `channel` (a peer, or a bench or test talking to one). */
+export const internalClient = (channel: Channel): InternalApi => createClient(OperatorInternalServiceDefinition, channel);
 
 export interface Peer {
   config: PeerConfig;
@@ -22,9 +22,8 @@ export class PeerClients {
   private readonly channels: Channel[] = [];
   readonly peers: Map<string, Peer> = new Map();
 
-  constructor(cfg: ResolvedOperatorConfig, deadlineMs = 15_000) {
+  constructor(cfg: ResolvedOperatorConfig) {
     const creds = ChannelCredentials.createSsl(readFileSync(cfg.tls.caPath), readFileSync(cfg.tls.keyPath), readFileSync(cfg.tls.certPath));
-    const def = INTERNAL_SERVICE();
     for (const p of cfg.peers) {
       if (p.identifier === cfg.identifier) continue;
       const channel = createChannel(p.internalAddress, creds, {
@@ -37,16 +36,7 @@ export class PeerClients {
         'grpc.max_reconnect_backoff_ms': 2000,
       });
       this.channels.push(channel);
-      const raw = createClient(def, channel) as unknown as Record<string, (req: unknown, opts: unknown) => Promise<unknown>>;
-      // Every internal call gets a deadline, so a stopped peer fails fast instead of hanging.
-      const api = new Proxy({} as InternalApi, {
-        get: (_t, name: string) => (req: unknown) => {
-          const fn = raw[name];
-          if (fn === undefined) throw new Error(`no internal method ${name}`);
-          return fn.call(raw, req, { deadline: new Date(Date.now() + deadlineMs) });
-        },
-      });
-      this.peers.set(p.identifier, { config: p, api });
+      this.peers.set(p.identifier, { config: p, api: internalClient(channel) });
     }
   }
 
@@ -54,6 +44,23 @@ export class PeerClients {
     const p = this.peers.get(identifier);
     if (p === undefined) throw new Error(`unknown peer ${identifier}`);
     return p;
+  }
+
+  /** Fills in `keys` with each peer's identity key as the peers answer (a while, then gives up). */
+  async learnIdentities(keys: Record<string, Uint8Array>, stopped: () => boolean): Promise<void> {
+    for (let attempt = 0; attempt < 50 && !stopped(); attempt++) {
+      let missing = 0;
+      for (const [id, p] of this.peers) {
+        if (keys[id] !== undefined) continue;
+        try {
+          keys[id] = Uint8Array.from((await p.api.health({})).identity_public_key);
+        } catch {
+          missing++;
+        }
+      }
+      if (missing === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   close(): void {

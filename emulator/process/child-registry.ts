@@ -23,3 +23,15 @@ export function registerChild(child: ChildProcess): void {
   children.add(child);
   child.once('exit', () => children.delete(child));
 }
+
+/**
+ * Stops `child`: SIGTERM, then SIGKILL after `graceMs`; resolves when `exited` (the caller's
+ * promise of its exit) does. A child that already exited is left alone.
+ */
+export async function terminate(child: ChildProcess, exited: Promise<unknown>, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

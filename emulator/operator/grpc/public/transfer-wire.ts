@@ -6,12 +6,12 @@
 import type {
   ClaimTransferRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
-import { hexToBytes } from '../crypto.js';
-import { TRANSFER_STATUSES } from '../db/transfer-repository.js';
-import type { TransferQuery, TransferRecord, TransferStatus } from '../db/transfer-repository.js';
-import { OperatorError } from '../errors.js';
-import type { LeafJobs, PrimaryRefundResult, UserRefundJob } from '../transfer/transfer-service.js';
-import type { ClaimPrepare, SendPrepare } from '../transfer/types.js';
+import { hexToBytes } from '../../crypto.js';
+import { TRANSFER_STATUSES } from '../../db/transfer-repository.js';
+import type { TransferQuery, TransferRecord, TransferStatus } from '../../db/transfer-repository.js';
+import { OperatorError } from '../../errors.js';
+import type { LeafJobs, PrimaryRefundResult, UserRefundJob } from '../../transfer/transfer-service.js';
+import type { ClaimPrepare, SendPrepare } from '../../transfer/types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 /** spark.TransferType values of the types this network creates. */

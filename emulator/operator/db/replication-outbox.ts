@@ -1,8 +1,8 @@
 /**
- * The outbox table (migration 002_replication.sql): one row per (record, peer) until that peer
- * acknowledges it.
+ * The replication tables (migration 002_replication.sql): the outbox, one row per (record, peer)
+ * until that peer acknowledges it, and the ids of the records this operator applied.
  */
-import type { Sql } from '../db/database.js';
+import type { Sql } from './database.js';
 
 export interface OutboxRecord {
   id: string;
@@ -48,5 +48,16 @@ export const outbox = {
   async countPending(sql: Sql): Promise<Record<string, number>> {
     const rows = await sql.query<{ peer: string; n: string | number }>('SELECT peer, count(*) AS n FROM replication_outbox WHERE delivered_at IS NULL GROUP BY peer');
     return Object.fromEntries(rows.map((r) => [r.peer, Number(r.n)]));
+  },
+};
+
+export const appliedRecords = {
+  /**
+   * Claims a received record's id in the caller's transaction; false if it was applied before. A
+   * concurrent delivery of the same record waits on this row and then finds it taken.
+   */
+  async claim(tx: Sql, record: OutboxRecord, origin: string): Promise<boolean> {
+    const fresh = await tx.execute('INSERT INTO replication_applied (record_id, kind, origin) VALUES ($1, $2, $3) ON CONFLICT (record_id) DO NOTHING', [record.id, record.kind, origin]);
+    return fresh === 1;
   },
 };
