@@ -19,6 +19,7 @@ import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
+import { receivedBy } from './received-by.js';
 
 const execFileAsync = promisify(execFile);
 /** The exit command line, run as a user would (tsx in this repo's node). */
@@ -35,23 +36,6 @@ const START_TIMEOUT_MS = 300_000;
 /** Leaf id → its signed CPFP refund, in id order. */
 function byLeaf(d: ExitData): [string, string][] {
   return d.leaves.map((l): [string, string] => [l.leafId, l.refunds.cpfp]).sort((a, b) => a[0].localeCompare(b[0]));
-}
-
-/** Sats paid to `address` by confirmed outputs, through btcd's address index. */
-async function receivedBy(chain: ReturnType<typeof rpcExitChain>, address: string): Promise<{ sats: bigint; txids: string[] }> {
-  const txs = await chain.rpc.searchRawTransactions(address);
-  let sats = 0n;
-  const txids: string[] = [];
-  for (const tx of txs) {
-    if ((tx.confirmations ?? 0) < 1) continue;
-    for (const out of tx.vout) {
-      if (out.scriptPubKey.address === address || out.scriptPubKey.addresses?.includes(address)) {
-        sats += BigInt(Math.round(out.value * 1e8));
-        txids.push(tx.txid);
-      }
-    }
-  }
-  return { sats, txids };
 }
 
 /**
