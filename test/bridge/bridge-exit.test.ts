@@ -10,7 +10,7 @@ import { EXIT_DATA_FORMAT, checkExitData, type ExitData } from '../../src/exit/e
 import { rpcExitChain } from '../../src/exit/exit-chain.js';
 import { DEFAULT_FEE_RATE_SAT_PER_VB, addressScript, sweepVsize } from '../../src/exit/exit-runner.js';
 import { freshAddress } from '../exit/fresh-address.js';
-import { receivedBy } from '../exit/received-by.js';
+import { receivedBy } from '../exit/exit-helpers.js';
 import { waitFor } from '../network/sdk.js';
 import { screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 

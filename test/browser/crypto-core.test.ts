@@ -11,17 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkAccountKeys, aggregateFrost, bytesToHex, encryptEcies, signFrost } from '../../src/crypto/index.js';
 import { SeededRandom, aggregateParams, makeGroup, makeRound, operatorShares, userSignParams } from '../../src/crypto/testing/index.js';
+import { toWire, type Wire } from './wire.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** JSON-safe form of nested parameters: every Uint8Array becomes { hex }. */
-type Wire = string | number | boolean | null | undefined | { hex: string } | Wire[] | { [k: string]: Wire };
-function toWire(v: unknown): Wire {
-  if (v instanceof Uint8Array) return { hex: bytesToHex(v) };
-  if (Array.isArray(v)) return v.map(toWire);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x)]));
-  return v as Wire;
-}
 
 let browser: Browser;
 let page: Page;

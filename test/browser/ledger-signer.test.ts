@@ -14,32 +14,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
 import { pageBody, setBlindSigning } from '../../emulator/speculos/flows.js';
-import { bytesToHex, hexToBytes, taprootOutputKey } from '../../src/crypto/index.js';
+import { bytesToHex, taprootOutputKey } from '../../src/crypto/index.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { makeOperatorGroup, operatorCommitmentMap, operatorNonces, operatorPublicShares, operatorShares, verifyUserShare, verifyingKeyFor } from '../device/frost-operators.js';
 import { waitFor } from '../network/sdk.js';
+import { fromWire, toWire, type Wire } from './wire.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LEAF_ID = '0197a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b';
-
-/** JSON-safe form of nested values: every Uint8Array becomes { hex }, and back in the page. */
-type Wire = string | number | boolean | null | undefined | { hex: string } | Wire[] | { [k: string]: Wire };
-function toWire(v: unknown): Wire {
-  if (v instanceof Uint8Array) return { hex: bytesToHex(v) };
-  if (Array.isArray(v)) return v.map(toWire);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x)]));
-  return v as Wire;
-}
-
-function fromWire(v: Wire): unknown {
-  if (Array.isArray(v)) return v.map(fromWire);
-  if (v !== null && typeof v === 'object') {
-    if (typeof v.hex === 'string' && Object.keys(v).length === 1) return hexToBytes(v.hex);
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromWire(x as Wire)]));
-  }
-  return v;
-}
 
 /**
  * The page's side: `SparkBrowser` is the bundle's global; `window.spark` keeps the signer between

@@ -19,7 +19,7 @@ import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
-import { receivedBy } from './received-by.js';
+import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
 const execFileAsync = promisify(execFile);
 /** The exit command line, run as a user would (tsx in this repo's node). */
@@ -109,11 +109,7 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
     });
 
     it('stops every operator, then funds a fee wallet for the anchor children', async () => {
-      await network.stopOperator(1);
-      await network.killOperator(2);
-      await network.stopOperator(3);
-      feeWallet = FundingWallet.loadOrCreate(join(dir, 'fee-wallet.json'), chain.rpc);
-      await network.chain.fund(feeWallet.address, 50_000n);
+      feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
       expect(await feeWallet.balance()).toBe(50_000n);
     });
 

@@ -34,7 +34,7 @@ import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
-import { receivedBy } from './received-by.js';
+import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
 const execFileAsync = promisify(execFile);
 const CLI = ['--import', 'tsx', 'src/exit/cli.ts'];
@@ -134,11 +134,7 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
   it('stops every operator, then funds a fee wallet for the anchor children', async () => {
     const { network } = running();
     for (const w of wallets.splice(0)) await w.cleanupConnections();
-    await network.stopOperator(1);
-    await network.killOperator(2);
-    await network.stopOperator(3);
-    feeWallet = FundingWallet.loadOrCreate(join(dir, 'fee-wallet.json'), chain.rpc);
-    await network.chain.fund(feeWallet.address, 50_000n);
+    feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
     expect(await feeWallet.balance()).toBe(50_000n);
   });
 
