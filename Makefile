@@ -29,3 +29,4 @@ bench: setup
 	npx tsx scripts/bench-device.ts
 	npx tsx scripts/bench-network.ts
 	npx tsx scripts/bench-bridge.ts
+	npx tsx scripts/bench-signer.ts

@@ -4,9 +4,18 @@ import { review } from './flows.js';
 /** What one approved review showed: the text of every page, in order. */
 export type ReviewPages = string[][];
 
+/** When the approver first saw a review on screen and when its last press returned (performance.now()). */
+export interface ReviewTiming {
+  title: string;
+  seenAt: number;
+  doneAt: number;
+}
+
 export interface Approver {
   /** Every review approved so far. */
   readonly reviews: ReviewPages[];
+  /** The same reviews' timings: what a benchmark subtracts as the user's time. */
+  readonly timings: ReviewTiming[];
   /** Stops watching; resolves once the loop has ended (a review in progress is finished first). */
   stop(): Promise<void>;
 }
@@ -19,6 +28,7 @@ export interface Approver {
  */
 export function startApprover(screen: SpeculosDriver, titles: readonly string[]): Approver {
   const reviews: ReviewPages[] = [];
+  const timings: ReviewTiming[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -28,13 +38,16 @@ export function startApprover(screen: SpeculosDriver, titles: readonly string[])
       } catch {
         continue; // nothing to approve yet
       }
+      const seenAt = performance.now();
       const title = titles.find((x) => texts.includes(x));
       if (title === undefined) continue;
       reviews.push(await review(screen, title, 'approve'));
+      timings.push({ title, seenAt, doneAt: performance.now() });
     }
   })();
   return {
     reviews,
+    timings,
     async stop() {
       stopped = true;
       await loop;
