@@ -88,16 +88,7 @@ export async function startGrpcWebProxy(target: string, caPath: string): Promise
       call.end(Buffer.concat(chunks));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      session?.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return await listenLocal(server, () => session?.destroy());
 }
 
 /**
@@ -124,11 +115,17 @@ export async function startCorsProxy(target: string): Promise<PageGateway> {
         .catch((e: unknown) => res.writeHead(502, headers).end(String(e)));
     });
   });
+  return await listenLocal(server);
+}
+
+/** Serves on a free loopback port; closing ends every connection. */
+async function listenLocal(server: http.Server, onClose: () => void = () => undefined): Promise<PageGateway> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
+      onClose();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

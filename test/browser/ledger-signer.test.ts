@@ -9,7 +9,6 @@
  */
 import { schnorr } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
@@ -19,6 +18,7 @@ import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { makeOperatorGroup, operatorCommitmentMap, operatorNonces, operatorPublicShares, operatorShares, verifyUserShare, verifyingKeyFor } from '../device/frost-operators.js';
 import { waitFor } from '../network/sdk.js';
+import { bundleForPage } from './bundle.js';
 import { fromWire, toWire, type Wire } from './wire.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,16 +67,7 @@ describe('LedgerSparkSigner in a browser page (Chromium), the app under Speculos
   }
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: ['src/browser/index.ts'],
-      bundle: true,
-      format: 'iife',
-      globalName: 'SparkBrowser',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleForPage('src/browser/index.ts', 'SparkBrowser');
     dev = await startDevice();
     // The page talks to Speculos over HTTP only: the fixture's APDU socket would also receive the replies.
     await dev.transport.close();
@@ -87,7 +78,7 @@ describe('LedgerSparkSigner in a browser page (Chromium), the app under Speculos
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.setContent('<!doctype html><title>spark hardware signer</title>');
     await page.addScriptTag({ content: PAGE_HELPERS });
-    await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+    await page.addScriptTag({ content: bundle });
     await inPage(`
       const transport = await SparkBrowser.SpeculosHttpTransport.open(args.speculos);
       window.spark = { transport, app: new SparkBrowser.SparkLedgerApp(transport) };

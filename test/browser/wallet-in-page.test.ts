@@ -10,7 +10,6 @@
  * BITCOIN_RPC_* in process.env (docs/sdk-wire.md, section "The browser build"): the bundle
  * defines them, and a CORS gateway lets the page reach the RPC.
  */
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
@@ -19,6 +18,7 @@ import { setBlindSigning } from '../../emulator/speculos/flows.js';
 import { bytesToHex } from '../../src/crypto/index.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
+import { bundleForPage } from './bundle.js';
 import { startCorsProxy, startGrpcWebProxy, type PageGateway } from './gateways.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,17 +39,7 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
     const rpc = network.chain.info.bitcoindRpc;
     const rpcGateway = await startCorsProxy(rpc.url);
     proxies.push(rpcGateway);
-    const bundle = await build({
-      entryPoints: ['test/browser/wallet-entry.ts'],
-      bundle: true,
-      format: 'iife',
-      globalName: 'SparkBrowser',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-      define: { 'process.env': JSON.stringify({ BITCOIN_RPC_URL: rpcGateway.url, BITCOIN_RPC_USER: rpc.user, BITCOIN_RPC_PASSWORD: rpc.pass }) },
-    });
+    const bundle = await bundleForPage('test/browser/wallet-entry.ts', 'SparkBrowser', { 'process.env': JSON.stringify({ BITCOIN_RPC_URL: rpcGateway.url, BITCOIN_RPC_USER: rpc.user, BITCOIN_RPC_PASSWORD: rpc.pass }) });
     dev = await startDevice();
     await dev.transport.close();
     await setBlindSigning(dev.screen, true);
@@ -60,7 +50,7 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => consoleLines.push(m.text()));
     await page.setContent('<!doctype html><title>spark wallet on a Ledger</title>');
-    await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+    await page.addScriptTag({ content: bundle });
     // The page reaches each operator through its gateway.
     for (const [id, op] of Object.entries(network.walletOptions.signingOperators ?? {})) {
       const proxy = await startGrpcWebProxy(op.address, caPath);
