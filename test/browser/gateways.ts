@@ -62,31 +62,22 @@ export async function startGrpcWebProxy(target: string, caPath: string): Promise
     }
     return session;
   };
-  const server = http.createServer((req, res) => {
-    const headers = cors(req.headers.origin);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, headers).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const call = connect().request(forwardHeaders(req.headers, req.url ?? '/'));
-      call.on('response', (h) => {
-        // A trailers-only answer (an error before any message) carries its status here.
-        res.writeHead(200, { ...headers, 'content-type': 'application/grpc-web+proto', ...metadata(h) });
-      });
-      call.on('data', (c: Buffer) => res.write(c));
-      call.on('trailers', (t) => res.write(trailerFrame(t)));
-      call.on('end', () => res.end());
-      call.on('error', (e) => {
-        if (!res.headersSent) res.writeHead(200, { ...headers, 'content-type': 'application/grpc-web+proto', 'grpc-status': '14', 'grpc-message': encodeURIComponent(e.message) });
-        res.end();
-      });
-      // The page went away (a stream it cancelled): end the call too.
-      res.on('close', () => call.close());
-      call.end(Buffer.concat(chunks));
+  const server = corsServer((req, body, res, headers) => {
+    const call = connect().request(forwardHeaders(req.headers, req.url ?? '/'));
+    call.on('response', (h) => {
+      // A trailers-only answer (an error before any message) carries its status here.
+      res.writeHead(200, { ...headers, 'content-type': 'application/grpc-web+proto', ...metadata(h) });
     });
+    call.on('data', (c: Buffer) => res.write(c));
+    call.on('trailers', (t) => res.write(trailerFrame(t)));
+    call.on('end', () => res.end());
+    call.on('error', (e) => {
+      if (!res.headersSent) res.writeHead(200, { ...headers, 'content-type': 'application/grpc-web+proto', 'grpc-status': '14', 'grpc-message': encodeURIComponent(e.message) });
+      res.end();
+    });
+    // The page went away (a stream it cancelled): end the call too.
+    res.on('close', () => call.close());
+    call.end(body);
   });
   return await listenLocal(server, () => session?.destroy());
 }
@@ -96,7 +87,22 @@ export async function startGrpcWebProxy(target: string, caPath: string): Promise
  * answers no CORS preflight (the chain's bitcoind-style JSON-RPC, which the SDK reads on LOCAL).
  */
 export async function startCorsProxy(target: string): Promise<PageGateway> {
-  const server = http.createServer((req, res) => {
+  const server = corsServer((req, body, res, headers) => {
+    const forward: Record<string, string> = {};
+    for (const k of ['authorization', 'content-type']) if (typeof req.headers[k] === 'string') forward[k] = req.headers[k];
+    fetch(new URL(req.url ?? '/', target), { method: req.method ?? 'GET', headers: forward, ...(req.method === 'GET' ? {} : { body: new Uint8Array(body) }) })
+      .then(async (r) => {
+        res.writeHead(r.status, { ...headers, 'content-type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      })
+      .catch((e: unknown) => res.writeHead(502, headers).end(String(e)));
+  });
+  return await listenLocal(server);
+}
+
+/** A server that answers CORS preflights and hands each other request, with its whole body, to `handle`. */
+function corsServer(handle: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, headers: Record<string, string>) => void): http.Server {
+  return http.createServer((req, res) => {
     const headers = cors(req.headers.origin);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, headers).end();
@@ -104,18 +110,8 @@ export async function startCorsProxy(target: string): Promise<PageGateway> {
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const forward: Record<string, string> = {};
-      for (const k of ['authorization', 'content-type']) if (typeof req.headers[k] === 'string') forward[k] = req.headers[k];
-      fetch(new URL(req.url ?? '/', target), { method: req.method ?? 'GET', headers: forward, ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks) }) })
-        .then(async (r) => {
-          res.writeHead(r.status, { ...headers, 'content-type': r.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await r.arrayBuffer()));
-        })
-        .catch((e: unknown) => res.writeHead(502, headers).end(String(e)));
-    });
+    req.on('end', () => handle(req, Buffer.concat(chunks), res, headers));
   });
-  return await listenLocal(server);
 }
 
 /** Serves on a free loopback port; closing ends every connection. */
