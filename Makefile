@@ -30,3 +30,4 @@ bench: setup
 	npx tsx scripts/bench-clear-sign.ts
 	npx tsx scripts/bench-network.ts
 	npx tsx scripts/bench-bridge.ts
+	npx tsx scripts/bench-signer.ts

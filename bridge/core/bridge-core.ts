@@ -3,7 +3,9 @@ import type { DeviceSource } from './device/device-source.js';
 import type { DeviceStatus } from './device/device-status.js';
 import { BridgeError, messageOf } from './errors.js';
 import { TypedEmitter } from './events.js';
-import { exitNotAvailable, type ExitExecutor, type ExitProgress } from './exit/exit-action.js';
+import type { SparkNetworkName } from '../../src/exit/exit-data.js';
+import { deviceExitExecutor, type ChainExitOptions } from './exit/device-exit.js';
+import { exitDataOf, exitNotAvailable, type ExitExecutor, type ExitOutcome, type ExitProgress, type ExitRequest } from './exit/exit-action.js';
 import type { RoundStreamEvent } from './rounds/round-model.js';
 import { RoundRecorder } from './rounds/round-recorder.js';
 import { AccountStore } from './storage/account-store.js';
@@ -36,6 +38,11 @@ export interface BridgeCoreOptions {
   /** Accounts to open when the device is ready. Default [0]. */
   accounts?: number[];
   pollMs?: number;
+  /** The Spark network: each account's exit data is kept in its record for it. Without it nothing is kept. */
+  network?: SparkNetworkName;
+  /** Where "exit now" exits (a Bitcoin node, a fee wallet): the sweeps are signed on the device. */
+  exit?: ChainExitOptions;
+  /** Replaces the device executor `exit` makes (tests). */
   exitExecutor?: ExitExecutor;
   /**
    * A Spark service provider serves the network, so a send may need a leaf swap. Default false:
@@ -58,11 +65,12 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
   private readonly exitExecutor: ExitExecutor;
   private opening: Promise<void> | undefined;
   private walletError: BridgeError | undefined;
+  private exiting = false;
 
   constructor(private readonly options: BridgeCoreOptions) {
     super();
     this.device = new DeviceManager(options.source, options.pollMs === undefined ? {} : { pollMs: options.pollMs });
-    this.exitExecutor = options.exitExecutor ?? exitNotAvailable;
+    this.exitExecutor = options.exitExecutor ?? (options.exit === undefined ? exitNotAvailable : deviceExitExecutor(this.device.transport, options.exit));
     this.device.on('exchange', (e) => this.recorder.onExchange(e));
     this.device.on('status', (status) => {
       this.emit('event', { type: 'device', status });
@@ -77,8 +85,16 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
         recorder: this.recorder,
         store: new AccountStore(options.dataDir, account),
         serviceProvider: options.serviceProvider ?? false,
+        ...(options.network === undefined ? {} : { exitDataNetwork: options.network }),
       });
       session.on('changed', (c) => this.emit('event', { type: 'changed', ...c }));
+      session.on('exitData', (e) => {
+        const progress: ProgressEvent =
+          'error' in e
+            ? { task: `exit data ${account}`, state: 'failed', message: `exit data not updated (the last saved copy is kept): ${e.error}` }
+            : { task: `exit data ${account}`, state: 'done', message: `exit data saved for ${e.leaves} leaves` };
+        this.emit('event', { type: 'progress', progress });
+      });
       this.sessions.set(account, session);
     }
   }
@@ -143,13 +159,29 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
     );
   }
 
-  /** 'Exit now': broadcasts the stored exit data without the operators. */
-  async exitNow(account = 0, onProgress: (p: ExitProgress) => void = () => undefined): Promise<ExitProgress> {
+  /**
+   * 'Exit now': every leaf of the account's stored exit data goes back to Bitcoin without the
+   * operators and is swept to `request.to`, each sweep approved on the device. One exit at a time;
+   * progress is published as it goes.
+   */
+  async exitNow(request: ExitRequest, account = 0, onProgress: (p: ExitProgress) => void = () => undefined): Promise<ExitOutcome> {
     const doc = await new AccountStore(this.options.dataDir, account).read();
     if (doc?.exitData === null || doc === undefined) {
       throw new BridgeError('NOT_AVAILABLE', `account ${account} has no exit data stored yet`);
     }
-    return await this.exitExecutor.exitNow(doc.exitData, onProgress);
+    const data = exitDataOf(doc.exitData);
+    if (this.exiting) throw new BridgeError('INVALID_REQUEST', 'an exit is already running');
+    this.exiting = true;
+    try {
+      return await this.withProgress(`exit account ${account}`, `exiting ${data.leaves.length} leaves to ${request.to}`, () =>
+        this.exitExecutor.exitNow(data, request, (p) => {
+          onProgress(p);
+          this.emit('event', { type: 'progress', progress: { task: `exit account ${account}`, state: 'running', message: `leaf ${p.leaf}/${p.leaves}: ${p.message}` } });
+        }),
+      );
+    } finally {
+      this.exiting = false;
+    }
   }
 
   private async withProgress<T>(task: string, message: string, work: () => Promise<T>): Promise<T> {

@@ -26,6 +26,8 @@ export type BridgeErrorCode =
    * them (a swap would transfer a leaf to a provider nobody runs). Send a sum of whole leaves.
    */
   | 'NEEDS_SERVICE_PROVIDER'
+  /** A unilateral exit stopped: the chain refused or could not be reached, no fee funds, an output spent elsewhere. */
+  | 'EXIT_FAILED'
   /** Local storage is unreadable or from a newer bridge. */
   | 'STORAGE'
   /** The wallet call failed for another reason; the message carries the SDK's. */

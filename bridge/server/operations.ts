@@ -26,7 +26,7 @@ export function createUiOperations(core: BridgeCore, pairing: PairingRegistry) {
     transfers: () => core.session().transfers(),
     rounds: () => ({ rounds: core.recorder.rounds(), operations: core.recorder.operations() }),
     retryWallet: () => core.openAccounts().then(() => ({ open: core.session().isOpen })),
-    exitNow: () => core.exitNow(),
+    exitNow: (args: unknown) => core.exitNow({ to: stringArg(args, 'to'), variant: variantArg(args) }),
     pairings: () => ({ pending: pairing.listPending(), apps: pairing.listApps() }),
     approvePairing: (args: unknown) => pairing.approve(stringArg(args, 'requestId'), stringArg(args, 'code')),
     denyPairing: (args: unknown) => {
@@ -56,6 +56,12 @@ function stringArg(args: unknown, name: string): string {
   const v = (args as Record<string, unknown> | null)?.[name];
   if (typeof v !== 'string' || v.length === 0 || v.length > 512) throw new BridgeError('INVALID_REQUEST', `${name} must be a non-empty string`);
   return v.trim();
+}
+
+function variantArg(args: unknown): 'direct' | 'cpfp' {
+  const v = (args as Record<string, unknown> | null)?.variant ?? 'direct';
+  if (v !== 'direct' && v !== 'cpfp') throw new BridgeError('INVALID_REQUEST', 'variant must be "direct" or "cpfp"');
+  return v;
 }
 
 function satsArg(args: unknown, name: string): bigint {

@@ -217,12 +217,17 @@ function Pairings({ pairings, run }) {
 
 /** Unilateral exit: take the funds to Bitcoin without the operators, from the stored exit data. */
 function Exit({ run, busy }) {
+  const [to, setTo] = useState('');
   const [result, setResult] = useState(null);
   return html`<section class="card wide" data-testid="exit">
     <h2>Leave Spark without the operators</h2>
-    <p class="muted">If the Spark operators stop answering, your funds can still be taken back to Bitcoin with the exit data this computer keeps. This takes blocks of waiting and on-chain fees.</p>
-    <button data-testid="exit-now" disabled=${busy} onClick=${() => run(async () => setResult(await client.op('exitNow')))}>Exit now</button>
-    ${result && html`<p data-testid="exit-result">Broadcast ${result.broadcastTxids.length} transactions; ${result.blocksToWait} blocks to wait.</p>`}
+    <p class="muted">If the Spark operators stop answering, your funds can still be taken back to Bitcoin with the exit data this computer keeps. This takes blocks of waiting and on-chain fees; your Ledger shows each sweep (fee, amount, address) for approval.</p>
+    <form onSubmit=${(ev) => {
+      ev.preventDefault();
+      void run(async () => setResult(await client.op('exitNow', { to: to.trim() })));
+    }}><label>Bitcoin address to receive the funds <input data-testid="exit-to" value=${to} onInput=${(ev) => setTo(ev.currentTarget.value)} /></label>
+    <button data-testid="exit-now" disabled=${busy || to.trim() === ''}>Exit now</button></form>
+    ${result && html`<ul data-testid="exit-result">${result.leaves.map((l) => html`<li key=${l.leafId}>Leaf ${l.leafId.slice(0, 8)}…: ${l.broadcastTxids.length} transactions on chain, ${l.sweptSats} sats swept to ${result.to} (<code>${l.sweepTxid.slice(0, 16)}…</code>)</li>`)}</ul>`}
   </section>`;
 }
 
@@ -282,7 +287,7 @@ function App() {
       <${Timeline} rounds=${state.rounds} operations=${state.operations} />
       <${History} transfers=${transfers} />
       <${Pairings} pairings=${state.pairings} run=${run} />
-      <${Exit} run=${run} busy=${busy || !walletOpen} />
+      <${Exit} run=${run} busy=${busy || state.device?.state !== 'ready'} />
       <${Developer} device=${state.device} run=${run} />
     </div>
   </div>`;

@@ -11,9 +11,18 @@ export const WALLET_REVIEW_TITLES: readonly string[] = ['Blind signing', 'Send l
 /** What one approved review showed: the text of every page, in order. */
 export type ReviewPages = string[][];
 
+/** When the approver first saw a review on screen and when its last press returned (performance.now()). */
+export interface ReviewTiming {
+  title: string;
+  seenAt: number;
+  doneAt: number;
+}
+
 export interface Approver {
   /** Every review approved so far. */
   readonly reviews: ReviewPages[];
+  /** The same reviews' timings: what a benchmark subtracts as the user's time. */
+  readonly timings: ReviewTiming[];
   /** Stops watching; resolves once the loop has ended (a review in progress is finished first). */
   stop(): Promise<void>;
 }
@@ -26,6 +35,7 @@ export interface Approver {
  */
 export function startApprover(screen: SpeculosDriver, titles: readonly string[], opts: WalkOptions = {}): Approver {
   const reviews: ReviewPages[] = [];
+  const timings: ReviewTiming[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -35,13 +45,16 @@ export function startApprover(screen: SpeculosDriver, titles: readonly string[],
       } catch {
         continue; // nothing to approve yet
       }
+      const seenAt = performance.now();
       const title = titles.find((x) => texts.includes(x));
       if (title === undefined) continue;
       reviews.push(await review(screen, title, 'approve', opts));
+      timings.push({ title, seenAt, doneAt: performance.now() });
     }
   })();
   return {
     reviews,
+    timings,
     async stop() {
       stopped = true;
       await loop;

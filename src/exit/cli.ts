@@ -4,9 +4,11 @@
  *   npx tsx src/exit/cli.ts collect --network-json FILE --seed-file FILE --out exit-data.json
  *       Saves the exit data of the wallet of that seed (operators must be up). FILE is what
  *       `emulator/network/start.ts` prints: { walletOptions, env }.
- *   npx tsx src/exit/cli.ts run --data exit-data.json --to ADDRESS --seed-file FILE
+ *   npx tsx src/exit/cli.ts run --data exit-data.json --to ADDRESS (--seed-file FILE | --ledger | --speculos HOST:PORT)
  *       [--leaf ID ...] [--variant direct|cpfp] [--fee-key FILE] [--fee-rate SAT_PER_VB] [--mine]
- *       Exits each leaf (default: all) and sweeps it to ADDRESS; no operator is needed.
+ *       Exits each leaf (default: all) and sweeps it to ADDRESS; no operator is needed. The sweep
+ *       is signed with the seed, or on a Ledger running the Spark app (USB, or Speculos's APDU
+ *       port for developers), which shows fee, amount and address for approval.
  *   npx tsx src/exit/cli.ts watch --data exit-data.json [--fee-key FILE] [--poll-ms N]
  *       The watchtower: broadcasts the current refund of any leaf whose node tx confirms.
  *
@@ -22,17 +24,20 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CHAIN_DIR, endpointFrom } from '../../emulator/chain/endpoint-options.js';
 import { FundingWallet } from '../../emulator/chain/funding-wallet.js';
 import { hexToBytes } from '../crypto/index.js';
+import { SparkLedgerApp } from '../device/app.js';
+import { openNodeHidTransport, openSpeculosTransport } from '../device/transports.js';
+import { deviceExitSweepSigner } from '../signer/exit-sweep.js';
 import { ExitError } from './errors.js';
 import { blockClock, rpcExitChain } from './exit-chain.js';
 import { readExitDataFile, writeExitDataFile } from './exit-data-file.js';
-import type { SparkNetworkName } from './exit-data.js';
+import type { ExitData, SparkNetworkName } from './exit-data.js';
 import type { ExitVariant } from './exit-plan.js';
 import { runUnilateralExit } from './exit-runner.js';
-import { SoftwareSweepSigner } from './sweep-signer.js';
+import { SoftwareSweepSigner, type ExitSweepSigner } from './sweep-signer.js';
 import { ExitWatchtower } from './watchtower.js';
 
 const USAGE = `usage: cli.ts collect --network-json FILE --seed-file FILE --out FILE
-       cli.ts run --data FILE --to ADDRESS --seed-file FILE [--leaf ID]... [--variant direct|cpfp] [--fee-key FILE] [--fee-rate N] [--mine]
+       cli.ts run --data FILE --to ADDRESS (--seed-file FILE | --ledger | --speculos HOST:PORT) [--leaf ID]... [--variant direct|cpfp] [--fee-key FILE] [--fee-rate N] [--mine]
        cli.ts watch --data FILE [--fee-key FILE] [--poll-ms N]
   chain: --rpc-url URL --rpc-user U --rpc-pass P, or $BITCOIN_RPC_URL, or --chain-data DIR (default ${DEFAULT_CHAIN_DIR})`;
 
@@ -55,7 +60,9 @@ function bigJson(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2);
 }
 
-async function collect(values: Record<string, string | boolean | string[] | undefined>): Promise<void> {
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+async function collect(values: Values): Promise<void> {
   const net = JSON.parse(readFileSync(need(values['network-json'] as string | undefined, 'network-json'), 'utf8')) as { walletOptions?: { network?: string }; env?: Record<string, string> };
   if (net.walletOptions === undefined) throw new UsageError('--network-json has no walletOptions');
   // grpc-js and the SDK read their environment once, when first loaded: set it before importing.
@@ -74,6 +81,30 @@ async function collect(values: Record<string, string | boolean | string[] | unde
   }
 }
 
+/** The sweep signer the options name (exactly one of them), and how to let go of it. */
+async function sweepSignerFrom(values: Values, data: ExitData): Promise<{ signer: ExitSweepSigner; close: () => Promise<void> }> {
+  const seedFile = values['seed-file'] as string | undefined;
+  const speculos = values.speculos as string | undefined;
+  const ledger = values.ledger === true;
+  const named = [seedFile !== undefined, speculos !== undefined, ledger].filter(Boolean).length;
+  if (named !== 1) throw new UsageError('name exactly one sweep signer: --seed-file FILE, --ledger or --speculos HOST:PORT');
+  if (seedFile !== undefined) {
+    const signer = new SoftwareSweepSigner(readSeed(seedFile));
+    return { signer, close: async () => signer.wipe() };
+  }
+  let transport;
+  if (speculos !== undefined) {
+    const m = /^([\w.-]+):(\d{1,5})$/.exec(speculos);
+    if (m === null) throw new UsageError(`--speculos takes HOST:APDU_PORT, got ${speculos}`);
+    transport = await openSpeculosTransport(Number(m[2]), m[1]);
+  } else {
+    log('waiting for a Ledger on USB with the Spark app open…');
+    transport = await openNodeHidTransport();
+  }
+  log('approve each sweep on the device: it shows the fee, the amount and the address');
+  return { signer: deviceExitSweepSigner(new SparkLedgerApp(transport), data.network), close: () => transport.close() };
+}
+
 function feeWalletFrom(file: string | undefined, rpc: ReturnType<typeof rpcExitChain>['rpc']): FundingWallet | undefined {
   if (file === undefined) return undefined;
   const created = !existsSync(file);
@@ -89,6 +120,8 @@ async function main(argv: string[]): Promise<void> {
     options: {
       'network-json': { type: 'string' },
       'seed-file': { type: 'string' },
+      ledger: { type: 'boolean', default: false },
+      speculos: { type: 'string' },
       out: { type: 'string' },
       data: { type: 'string' },
       to: { type: 'string' },
@@ -127,8 +160,8 @@ async function main(argv: string[]): Promise<void> {
 
   const variant = values.variant;
   if (variant !== 'direct' && variant !== 'cpfp') throw new UsageError('--variant must be direct or cpfp');
-  const signer = new SoftwareSweepSigner(readSeed(need(values['seed-file'], 'seed-file')));
   const to = need(values.to, 'to');
+  const { signer, close } = await sweepSignerFrom(values, data);
   const leafIds = values.leaf ?? data.leaves.map((l) => l.leafId);
   const results = [];
   try {
@@ -142,10 +175,14 @@ async function main(argv: string[]): Promise<void> {
       }));
     }
   } finally {
-    signer.wipe();
+    await close();
   }
   process.stdout.write(bigJson(results) + '\n');
 }
+
+// stdout carries only the JSON result: whatever a library logs (the SDK's logger uses
+// console.log, e.g. under NODE_ENV=test) goes to stderr with the progress lines.
+console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const code = err instanceof ExitError ? ` [${err.code}]` : '';

@@ -3,6 +3,8 @@ import { bytesToHex } from '@noble/hashes/utils';
 import type { KeyRef } from '../device/keyref.js';
 import { refundKeyPath, type ExitSweepSigner, type SweepSigningRequest as ExitSweepSigningRequest } from '../exit/sweep-signer.js';
 import type { ExitSweepRequest, SweepNetwork } from '../device/messages.js';
+import type { SparkLedgerApp } from '../device/app.js';
+import type { SparkNetworkName } from '../exit/exit-data.js';
 import { LedgerSignerError } from './errors.js';
 
 /**
@@ -85,4 +87,26 @@ function keyRefOf(key: SweepKey): KeyRef {
     if (key.path !== expected) throw new LedgerSignerError('INVALID_REQUEST', `refund key path ${key.path} is not the ${key.kind} key's path ${expected}`);
   }
   return key.kind === 'leaf' ? { kind: 'leaf', account: key.account, leafId: key.leafId } : { kind: 'identity', account: key.account };
+}
+
+/** The device's sweep network for an exit-data network (LOCAL and REGTEST are both regtest addresses). */
+export function sweepNetworkOf(network: SparkNetworkName): SweepNetwork {
+  switch (network) {
+    case 'MAINNET':
+      return 'bitcoin';
+    case 'TESTNET':
+    case 'SIGNET':
+      return 'testnet';
+    case 'REGTEST':
+    case 'LOCAL':
+      return 'regtest';
+  }
+}
+
+/**
+ * The sweep signer on a device app without a SparkSigner around it (the exit command, the
+ * bridge's "exit now"): no SDK is loaded, and no operator is needed.
+ */
+export function deviceExitSweepSigner(app: Pick<SparkLedgerApp, 'getPublicKey' | 'signExitSweep'>, network: SparkNetworkName): LedgerExitSweepSigner {
+  return new LedgerExitSweepSigner((key) => app.getPublicKey(key), (request) => app.signExitSweep(request), sweepNetworkOf(network));
 }

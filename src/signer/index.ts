@@ -1,7 +1,7 @@
 export { LedgerSparkSigner, type LedgerSparkSignerOptions } from './ledger-signer.js';
 export { LedgerSignerError, type LedgerSignerErrorCode } from './errors.js';
 export { keyRefForDerivation } from './key-derivation.js';
-export { LedgerExitSweepSigner, exitSweepRequest, type SweepKey, type SweepSigningRequest } from './exit-sweep.js';
+export { LedgerExitSweepSigner, deviceExitSweepSigner, exitSweepRequest, sweepNetworkOf, type SweepKey, type SweepSigningRequest } from './exit-sweep.js';
 export { type ClearSigningOptions } from './ledger-signer.js';
 export { walletLeafSource } from './wallet-leaves.js';
 export { TxCatalog, type SignableTx } from './tx-catalog.js';

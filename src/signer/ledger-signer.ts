@@ -15,7 +15,7 @@ import {
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import type { SparkLedgerApp } from '../device/app.js';
-import type { KeyRef } from '../device/keyref.js';
+import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
 import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
@@ -73,6 +73,7 @@ export class LedgerSparkSigner implements SparkSigner {
   private identityPublicKey: Uint8Array | undefined;
   private clear: { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[] } | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
+  private readonly publicKeys = new Map<string, Uint8Array>();
 
   constructor(app: SparkLedgerApp, options: LedgerSparkSignerOptions = {}) {
     const account = options.account ?? 0;
@@ -104,8 +105,19 @@ export class LedgerSparkSigner implements SparkSigner {
     return this.queue.run(() => task(this.app));
   }
 
-  private publicKey(key: KeyRef): Promise<Uint8Array> {
-    return this.device((app) => app.getPublicKey(key));
+  /**
+   * Public keys are fixed by the device's seed: each is asked of the device once per signer (a
+   * leaf's key is wanted again for every refund it signs and every transfer of it, and each costs
+   * the device a k·G). The identity key is kept the same way.
+   */
+  private async publicKey(key: KeyRef): Promise<Uint8Array> {
+    const id = bytesToHex(encodeKeyRef(key));
+    let pub = this.publicKeys.get(id);
+    if (pub === undefined) {
+      pub = await this.device((app) => app.getPublicKey(key));
+      this.publicKeys.set(id, pub);
+    }
+    return pub.slice();
   }
 
   // ---- public keys ----

@@ -11,6 +11,7 @@ import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
 import { speculosSource } from '../../bridge/core/device/device-source.js';
 import { startHeadlessBridge, type RunningHeadlessBridge } from '../../bridge/headless.js';
+import type { ChainExitOptions } from '../../bridge/core/exit/device-exit.js';
 
 /** Screenshots of the main screens, kept as test artifacts (gitignored). */
 export const ARTIFACTS_DIR = path.join(import.meta.dirname, '..', '..', 'artifacts', 'bridge-e2e');
@@ -74,8 +75,13 @@ export interface BridgeE2e {
   stop(): Promise<void>;
 }
 
+export interface BridgeE2eOptions {
+  /** Where the bridge's "exit now" exits, on the started network (HeadlessOptions.exit). */
+  exit?: (network: RunningNetwork) => ChainExitOptions;
+}
+
 /** The operator network, the app under Speculos, the headless bridge on it, and Chromium on the UI. */
-export async function startBridgeE2e(): Promise<BridgeE2e> {
+export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<BridgeE2e> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -93,6 +99,7 @@ export async function startBridgeE2e(): Promise<BridgeE2e> {
       source: speculosSource('127.0.0.1', device.speculos.apduPort),
       dataDir,
       pollMs: 500,
+      ...(options.exit === undefined ? {} : { exit: options.exit(network) }),
     });
     stops.push(() => bridge.stop());
     const browser = await launchChromium();

@@ -5,44 +5,27 @@
  * FROST share and an aggregate signature (checked against Node's results, which the oracle
  * suites tie to the SDK), and ECIES decryption of a ciphertext made in Node.
  */
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkAccountKeys, aggregateFrost, bytesToHex, encryptEcies, signFrost } from '../../src/crypto/index.js';
 import { SeededRandom, aggregateParams, makeGroup, makeRound, operatorShares, userSignParams } from '../../src/crypto/testing/index.js';
+import { bundleForPage } from './bundle.js';
+import { toWire, type Wire } from './wire.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** JSON-safe form of nested parameters: every Uint8Array becomes { hex }. */
-type Wire = string | number | boolean | null | undefined | { hex: string } | Wire[] | { [k: string]: Wire };
-function toWire(v: unknown): Wire {
-  if (v instanceof Uint8Array) return { hex: bytesToHex(v) };
-  if (Array.isArray(v)) return v.map(toWire);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x)]));
-  return v as Wire;
-}
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: ['src/crypto/index.ts'],
-    bundle: true,
-    format: 'iife',
-    globalName: 'SparkCrypto',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
+  const bundle = await bundleForPage('src/crypto/index.ts', 'SparkCrypto');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setContent('<!doctype html><title>spark crypto core</title>');
-  await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
+  await page.addScriptTag({ content: bundle });
   expect(errors).toEqual([]);
 });
 

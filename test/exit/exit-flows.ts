@@ -19,6 +19,7 @@ import { ExitWatchtower } from '../../src/exit/watchtower.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
+import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
 const execFileAsync = promisify(execFile);
 /** The exit command line, run as a user would (tsx in this repo's node). */
@@ -35,23 +36,6 @@ const START_TIMEOUT_MS = 300_000;
 /** Leaf id → its signed CPFP refund, in id order. */
 function byLeaf(d: ExitData): [string, string][] {
   return d.leaves.map((l): [string, string] => [l.leafId, l.refunds.cpfp]).sort((a, b) => a[0].localeCompare(b[0]));
-}
-
-/** Sats paid to `address` by confirmed outputs, through btcd's address index. */
-async function receivedBy(chain: ReturnType<typeof rpcExitChain>, address: string): Promise<{ sats: bigint; txids: string[] }> {
-  const txs = await chain.rpc.searchRawTransactions(address);
-  let sats = 0n;
-  const txids: string[] = [];
-  for (const tx of txs) {
-    if ((tx.confirmations ?? 0) < 1) continue;
-    for (const out of tx.vout) {
-      if (out.scriptPubKey.address === address || out.scriptPubKey.addresses?.includes(address)) {
-        sats += BigInt(Math.round(out.value * 1e8));
-        txids.push(tx.txid);
-      }
-    }
-  }
-  return { sats, txids };
 }
 
 /**
@@ -125,11 +109,7 @@ export function exitFlows(label: string, start: () => Promise<{ network: Running
     });
 
     it('stops every operator, then funds a fee wallet for the anchor children', async () => {
-      await network.stopOperator(1);
-      await network.killOperator(2);
-      await network.stopOperator(3);
-      feeWallet = FundingWallet.loadOrCreate(join(dir, 'fee-wallet.json'), chain.rpc);
-      await network.chain.fund(feeWallet.address, 50_000n);
+      feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
       expect(await feeWallet.balance()).toBe(50_000n);
     });
 

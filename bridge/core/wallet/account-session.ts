@@ -1,5 +1,7 @@
 import type { SparkSigner, SparkWallet } from '@buildonspark/spark-sdk';
 import type { ApduTransport } from '../../../src/device/app.js';
+import { EXIT_DATA_FORMAT, type SparkNetworkName } from '../../../src/exit/exit-data.js';
+import { keepExitDataIn, type ExitDataKeeper } from '../../../src/exit/keeper.js';
 import { BridgeError } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { RoundRecorder } from '../rounds/round-recorder.js';
@@ -33,6 +35,8 @@ export interface TransferView {
 export interface AccountSessionEvents extends Record<string, unknown> {
   /** The balance or the transfers changed (deposit claimed, transfer sent or received). */
   changed: { account: number; reason: string };
+  /** The account's exit data was saved (how many leaves it covers), or could not be. */
+  exitData: { account: number; leaves: number } | { account: number; error: string };
 }
 
 /** Spark addresses (bech32m, prefixes per network) as the SDK encodes them. */
@@ -46,6 +50,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   private wallet: SparkWallet | undefined;
   private identity: string | undefined;
   private sparkAddress: string | undefined;
+  private keeper: ExitDataKeeper | undefined;
 
   constructor(
     readonly account: number,
@@ -61,6 +66,11 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
        * is signed (see whole-leaves.ts).
        */
       serviceProvider: boolean;
+      /**
+       * Keeps the account's exit data (src/exit) in its record, now and after every change of its
+       * leaves, for the Spark network named here. Without it nothing is kept.
+       */
+      exitDataNetwork?: SparkNetworkName;
     },
   ) {
     super();
@@ -93,11 +103,32 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     wallet.on('transfer:claimed', changed('transfer claimed'));
     wallet.on('deposit:confirmed', changed('deposit confirmed'));
     this.wallet = wallet;
+    this.keepExitData(wallet);
+  }
+
+  /** Resolves once every exit-data save asked for so far has ended (saved or failed). */
+  async exitDataSettled(): Promise<void> {
+    await this.keeper?.settled();
+  }
+
+  private keepExitData(wallet: SparkWallet): void {
+    const network = this.deps.exitDataNetwork;
+    if (network === undefined) return;
+    const account = this.account;
+    this.keeper = keepExitDataIn(wallet, async (data) => void (await this.deps.store.saveExitData(EXIT_DATA_FORMAT, data)), {
+      network,
+      account,
+      onSaved: (leaves) => this.emit('exitData', { account, leaves }),
+      // The previous copy stays; the next change of leaves tries again.
+      onError: (err) => this.emit('exitData', { account, error: classifyWalletError(err).message }),
+    });
   }
 
   async close(): Promise<void> {
     const w = this.wallet;
     this.wallet = undefined;
+    this.keeper?.stop();
+    this.keeper = undefined;
     await w?.cleanup().catch(() => undefined);
   }
 

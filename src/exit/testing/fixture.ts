@@ -44,8 +44,9 @@ export interface LeafFixture {
 /**
  * A leaf `depth` nodes below its deposit (1 = a deposit root; nodes below the root at
  * `nodeTimelock`, default 2000), with refunds at `timelock` (direct variants + 50); `withDirect` adds a direct node tx and a direct refund to the leaf node.
+ * The root spends output `depositVout` (default 0) of `depositTxid`: a real output on a test chain.
  */
-export function leafFixture(o: { value?: bigint; depth?: number; timelock?: number; nodeTimelock?: number; withDirect?: boolean; refundKey?: KeyPair; verifying?: KeyPair; depositTxid?: string } = {}): LeafFixture {
+export function leafFixture(o: { value?: bigint; depth?: number; timelock?: number; nodeTimelock?: number; withDirect?: boolean; refundKey?: KeyPair; verifying?: KeyPair; depositTxid?: string; depositVout?: number } = {}): LeafFixture {
   const value = o.value ?? 100_000n;
   const verifying = o.verifying ?? keyPair();
   const refundKey = o.refundKey ?? keyPair();
@@ -54,7 +55,7 @@ export function leafFixture(o: { value?: bigint; depth?: number; timelock?: numb
   const vScript = p2trScript(verifying.pub);
   const anchor = { script: P2A_SCRIPT, amount: 0n };
   const nodes: ExitNode[] = [];
-  let prev = { txid: depositTxid, vout: 0, amount: value };
+  let prev = { txid: depositTxid, vout: o.depositVout ?? 0, amount: value };
   const depth = o.depth ?? 1;
   let direct: { hex: string; txid: string } | undefined;
   for (let i = 0; i < depth; i++) {
