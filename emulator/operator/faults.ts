@@ -10,7 +10,10 @@ export type CrashStep =
   | 'send:peer-prepared' // a peer: its prepare committed, not answered
   | 'claim:prepared' // the coordinator: every operator prepared the claim
   | 'claim:decided' // the coordinator: claim commit written with its replication records, none delivered
-  | 'decision:peer-apply'; // a peer: a replicated transfer decision arrived, not applied
+  | 'decision:peer-apply' // a peer: a replicated transfer decision arrived, not applied
+  | 'renew:signed' // the coordinator: a renewal's transactions FROST-signed, nothing stored
+  | 'renew:decided' // the coordinator: the renewal applied with its replication records, none delivered
+  | 'renew:peer-apply'; // a peer: a replicated renewal arrived, not applied
 
 export function crashPoint(operatorIndex: number, step: CrashStep): void {
   if (process.env.SPARK_OPERATOR_CRASH_AT === `${operatorIndex}:${step}`) process.kill(process.pid, 'SIGKILL');

@@ -44,6 +44,10 @@ import { OperatorSigner } from './signing/operator-signer.js';
 import { TransferRepository } from './db/transfer-repository.js';
 import { TransferParticipant } from './transfer/participant.js';
 import { TransferService } from './transfer/transfer-service.js';
+import { RenewRepository } from './db/renew-repository.js';
+import { checkRenewJob } from './renew/renew-job-check.js';
+import { RenewService } from './renew/renew-service.js';
+import { LEAF_RENEWAL, leafRenewalRecordId } from './replication/kinds/leaf-renewal.js';
 
 export interface OperatorHooks {
   log?: (msg: string) => void;
@@ -111,11 +115,13 @@ export class Operator {
     const transferParticipant = new TransferParticipant({
       self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
     });
+    const renewRows = new RenewRepository(this.db);
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job),
+      (job) => checkRenewJob(renewRows, cfg.identifier, job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
-    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index), log);
+    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index, renewRows), log);
     this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
@@ -150,6 +156,7 @@ export class Operator {
 
     let deposits: DepositService | undefined;
     let transfers: TransferService | undefined;
+    let renewals: RenewService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
@@ -165,6 +172,11 @@ export class Operator {
       transfers = new TransferService({
         self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
         recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
+        deliverNow: () => replicator.deliverNow(),
+      });
+      renewals = new RenewService({
+        index: cfg.index, nodes: renewRows, keys, signing: coordinator,
+        record: (sql, decision) => replicator.record(sql, LEAF_RENEWAL, leafRenewalRecordId(decision), decision),
         deliverNow: () => replicator.deliverNow(),
       });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
@@ -194,7 +206,7 @@ export class Operator {
     // Nothing is served to wallets before this operator has caught up with its peers: a missing
     // leaf would read as a balance of 0.
     const authed = publicServer.with(servingGate(() => this.ready)).with(authMiddleware(authn.tokens));
-    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
+    authed.add(tolerantTsProto(SparkServiceDefinition), createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }));
     authed.add(tolerantTsProto(SparkTokenServiceDefinition), createTokenService());
     this.publicServer = publicServer;
     this.publicPort = await publicServer.listen(`${cfg.host}:${cfg.publicPort}`, ServerCredentials.createSsl(ca, [keyPair], false));

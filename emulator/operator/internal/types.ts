@@ -34,7 +34,7 @@ export interface FrostJob {
   user_commitment: Commitment | null;
   tx?: TxContext | null;
 }
-export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number; transfer_id?: string }
+export interface TxContext { kind: string; tx: Uint8Array; parent_tx: Uint8Array; parent_vout: number; transfer_id?: string; leaf_id?: string }
 export interface FrostSignRequest { jobs: FrostJob[] }
 export interface FrostShare { job_id: string; share: Uint8Array }
 export interface FrostSignResponse { shares: FrostShare[] }

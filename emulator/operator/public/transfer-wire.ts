@@ -17,7 +17,7 @@ const TYPE_TRANSFER = 2;
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
-function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob {
+export function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob {
   const c = j.signingNonceCommitment;
   if (c === undefined) throw bad(`${what}: signing_nonce_commitment is missing`);
   const ops = j.signingCommitments?.signingCommitments;
