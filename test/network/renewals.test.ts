@@ -151,12 +151,7 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const client = await owner.tap.coordinatorClient();
     const q = (await client.query_nodes!({ source: { $case: 'nodeIds', nodeIds: { nodeIds: [leafId] } }, includeParents: true, network: 0, statuses: [] })) as { nodes: Record<string, TreeNode> };
     const parent = q.nodes[leaf.parentNodeId ?? ''] as TreeNode;
-    const service = (owner.wallet as unknown as { transferService: { renewNodeTxn(n: TreeNode, p: TreeNode): Promise<TreeNode>; renewRefundTxn(n: TreeNode, p: TreeNode): Promise<TreeNode> } }).transferService;
-
-    // The refund variant needs a node timelock of at least 200: this leaf's is 0.
-    let f = grpcFailure(await service.renewRefundTxn(leaf, parent).then(() => undefined, (e: unknown) => (e as { cause?: unknown }).cause ?? owner.tap.errors.get('renew_leaf') ?? e));
-    expect(f.code).toBe(Status.FAILED_PRECONDITION);
-    expect(f.details).toMatch(/node timelock/);
+    const service = (owner.wallet as unknown as { transferService: { renewNodeTxn(n: TreeNode, p: TreeNode): Promise<TreeNode> } }).transferService;
 
     // A wallet lying about the new node's timelock.
     owner.tap.rewriteNext('renew_leaf', (req) => {
@@ -168,7 +163,7 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     });
     owner.tap.errors.delete('renew_leaf');
     await expect(service.renewNodeTxn(leaf, parent)).rejects.toThrow();
-    f = grpcFailure(owner.tap.errors.get('renew_leaf'));
+    let f = grpcFailure(owner.tap.errors.get('renew_leaf'));
     expect(f.code).toBe(Status.INVALID_ARGUMENT);
     expect(f.details).toMatch(/node tx: timelock/);
 
@@ -179,6 +174,20 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
     expect(f.code).toBe(Status.PERMISSION_DENIED);
+
+    // The refund variant (the SDK itself never builds it for a zero node) needs a node timelock
+    // of at least 200: this leaf's is 0.
+    type Job = Record<string, unknown>;
+    const j = (captured?.signingJobs as { renewNodeTimelockSigningJob: Record<string, Job> }).renewNodeTimelockSigningJob;
+    f = grpcFailure(await client.renew_leaf!({
+      leafId,
+      signingJobs: { $case: 'renewRefundTimelockSigningJob', renewRefundTimelockSigningJob: {
+        nodeTxSigningJob: j.nodeTxSigningJob, refundTxSigningJob: j.refundTxSigningJob, directNodeTxSigningJob: j.directNodeTxSigningJob,
+        directRefundTxSigningJob: j.directRefundTxSigningJob, directFromCpfpRefundTxSigningJob: j.directFromCpfpRefundTxSigningJob,
+      } },
+    }).then(() => undefined, (e: unknown) => e));
+    expect(f.code).toBe(Status.FAILED_PRECONDITION);
+    expect(f.details).toMatch(/node timelock 0/);
     expect(timelock((await leafOf(owner.wallet)).refundTx)).toBe(300); // nothing changed
     await expectBalances();
 
