@@ -13,6 +13,7 @@ import type {
   StartTransferRequest,
   ClaimTransferRequest,
   RenewLeafRequest,
+  StartTransferV3Request,
   Transfer,
   SubscribeToEventsRequest,
   SubscribeToEventsResponse,
@@ -27,6 +28,7 @@ import { claimFromWire, queryFromWire, startTransferFromWire, transferToWire } f
 import type { RenewRepository } from '../db/renew-repository.js';
 import type { RenewService } from '../renew/renew-service.js';
 import { renewFromWire, renewToWire } from './renew-wire.js';
+import { startTransferV3AsV2 } from './transfer-v3-wire.js';
 import type { DepositService } from '../deposit/deposit-service.js';
 import { OperatorError } from '../errors.js';
 import type { EventBus, WalletEvent } from '../events.js';
@@ -174,6 +176,13 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     async start_transfer_v2(req: StartTransferRequest, ctx: Ctx) {
       sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');
       const { prepare, jobs } = startTransferFromWire(req);
+      const t = await transferService().startTransfer(prepare, jobs);
+      return { transfer: await toTransfer(t), signingResults: [] };
+    },
+    async start_transfer_v3(req: StartTransferV3Request, ctx: Ctx) {
+      const v2 = startTransferV3AsV2(req);
+      sameIdentity(ctx, v2.ownerIdentityPublicKey, 'sender_packages[0].owner_identity_public_key');
+      const { prepare, jobs } = startTransferFromWire(v2);
       const t = await transferService().startTransfer(prepare, jobs);
       return { transfer: await toTransfer(t), signingResults: [] };
     },
