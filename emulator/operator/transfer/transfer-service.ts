@@ -120,6 +120,7 @@ export class TransferService {
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareSend(req);
+    crashPoint(d.index, 'send:coordinator-prepared');
     let record: TransferRecord;
     try {
       const digests = await this.onPeers((api) => api.transfer_prepare({
@@ -134,6 +135,7 @@ export class TransferService {
     }
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
+    crashPoint(d.index, 'send:delivered');
     d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
@@ -152,6 +154,7 @@ export class TransferService {
   private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareClaim(req);
+    crashPoint(d.index, 'claim:coordinator-prepared');
     let record: TransferRecord;
     try {
       const digests = await this.onPeers((api) => api.claim_prepare({
@@ -168,6 +171,7 @@ export class TransferService {
     }
     crashPoint(d.index, 'claim:decided');
     await d.deliverNow();
+    crashPoint(d.index, 'claim:delivered');
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
@@ -193,7 +197,9 @@ export class TransferService {
     crashPoint(d.index, kind === 'transfer_refund' ? 'send:prepared' : 'claim:prepared');
     const prepared = await d.transfers.get(transferId);
     if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
-    return this.signRefunds(prepared, jobs, kind);
+    const signed = await this.signRefunds(prepared, jobs, kind);
+    crashPoint(d.index, kind === 'transfer_refund' ? 'send:signed' : 'claim:signed');
+    return signed;
   }
 
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
