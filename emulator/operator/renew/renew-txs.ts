@@ -18,19 +18,16 @@
  * All need the refund timelock between 100 and 300 (upstream RenewTimelockThreshold = 300;
  * the wallet renews below 200).
  */
-import { Transaction } from '@scure/btc-signer';
 import type { TreeNodeRow } from '../db/repository.js';
 import { hexToBytes } from '../crypto.js';
-import { p2trScript } from '../deposit/address.js';
 import { output, parseTx } from '../deposit/transactions.js';
 import type { Output } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
-import { DEFAULT_FEE_SATS, DIRECT_TIMELOCK_OFFSET, TIME_LOCK_INTERVAL, buildRefunds, timelockOf } from '../transfer/refunds.js';
+import { TIME_LOCK_INTERVAL, buildRefunds, timelockOf } from '../transfer/refunds.js';
 
 export const INITIAL_TIMELOCK = 2000;
 /** The highest refund (and, for the node variant, node) timelock a renewal accepts. */
 export const RENEW_THRESHOLD = 300;
-const P2A_SCRIPT = Uint8Array.of(0x51, 0x02, 0x4e, 0x73);
 const BIT_30 = 1 << 30;
 
 export type RenewVariant = 'zero' | 'refund' | 'node';
@@ -54,18 +51,13 @@ export interface ExpectedRenewal {
 
 const failed = (m: string): OperatorError => new OperatorError('FAILED_PRECONDITION', m);
 
-function nodePair(parentRaw: Uint8Array, script: Uint8Array, sequence: number, directSequence: number): { cpfp: Uint8Array; direct: Uint8Array; spent: Output } {
-  const parent = parseTx(parentRaw, 'parent tx');
-  const spent = output(parent, 0, 'parent tx');
-  const input = { txid: parent.txid, index: 0 };
-  const cpfp = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
-  cpfp.addInput({ ...input, sequence });
-  cpfp.addOutput({ script, amount: spent.amount });
-  cpfp.addOutput({ script: P2A_SCRIPT, amount: 0n });
-  const direct = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
-  direct.addInput({ ...input, sequence: directSequence });
-  direct.addOutput({ script, amount: spent.amount > DEFAULT_FEE_SATS ? spent.amount - DEFAULT_FEE_SATS : spent.amount });
-  return { cpfp: cpfp.toBytes(true, false), direct: direct.toBytes(true, false), spent };
+/**
+ * A node pair spending `parentRaw`:0: the same shape as a refund pair (transfer/refunds.ts),
+ * paying P2TR(verifying key) instead of an owner key, direct at `sequence` + 50.
+ */
+function nodePair(parentRaw: Uint8Array, verifyingKey: Uint8Array, sequence: number): { cpfp: Uint8Array; direct: Uint8Array; spent: Output } {
+  const pair = buildRefunds(parentRaw, sequence, verifyingKey);
+  return { cpfp: pair.cpfp, direct: pair.directFromCpfp, spent: output(parseTx(parentRaw, 'parent tx'), 0, 'parent tx') };
 }
 
 /** Refunds at INITIAL_TIMELOCK paying `owner`; the direct refund only when `directNode` is given. */
@@ -102,10 +94,10 @@ export function ineligibility(variant: RenewVariant, leaf: TreeNodeRow, parent: 
 export function expectedRenewal(variant: RenewVariant, leaf: TreeNodeRow, parent: TreeNodeRow | undefined): ExpectedRenewal {
   const why = ineligibility(variant, leaf, parent);
   if (why !== undefined) throw failed(why);
-  const script = p2trScript(hexToBytes(leaf.verifying_public_key));
+  const verifying = hexToBytes(leaf.verifying_public_key);
   const owner = hexToBytes(leaf.owner_signing_public_key);
   if (variant === 'zero') {
-    const pair = nodePair(hexToBytes(leaf.node_tx), script, 0, DIRECT_TIMELOCK_OFFSET);
+    const pair = nodePair(hexToBytes(leaf.node_tx), verifying, 0);
     return {
       variant,
       txs: [
@@ -120,7 +112,7 @@ export function expectedRenewal(variant: RenewVariant, leaf: TreeNodeRow, parent
   if (variant === 'refund') {
     const current = timelockOf(hexToBytes(leaf.node_tx), 'stored node tx').sequence;
     const sequence = (current & BIT_30) | ((current & 0xffff) - TIME_LOCK_INTERVAL);
-    const pair = nodePair(parentTx, script, sequence, sequence + DIRECT_TIMELOCK_OFFSET);
+    const pair = nodePair(parentTx, verifying, sequence);
     return {
       variant,
       txs: [
@@ -130,8 +122,8 @@ export function expectedRenewal(variant: RenewVariant, leaf: TreeNodeRow, parent
       ],
     };
   }
-  const split = nodePair(parentTx, script, 0, DIRECT_TIMELOCK_OFFSET);
-  const pair = nodePair(split.cpfp, script, INITIAL_TIMELOCK, INITIAL_TIMELOCK + DIRECT_TIMELOCK_OFFSET);
+  const split = nodePair(parentTx, verifying, 0);
+  const pair = nodePair(split.cpfp, verifying, INITIAL_TIMELOCK);
   return {
     variant,
     txs: [

@@ -5,13 +5,13 @@
  * hop lowers the refund timelock by 100 from the deposit's 2000; after the 19th the receiver's
  * wallet renews the leaf on claiming it (the zero-timelock variant: every deposit leaf has node
  * timelock 0). The node-timelock variant runs through the SDK's own renewal code on the same leaf.
+ * Run on PGlite and on a PostgreSQL server (renewals-pglite.test.ts, renewals-postgres.test.ts).
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { Transaction } from '@scure/btc-signer';
 import { bytesToHex } from '@noble/hashes/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetwork } from '../../emulator/network/network.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
@@ -36,7 +36,9 @@ function grpcFailure(e: unknown): { code: number; details: string } {
   return { code: err.code, details: err.details ?? '' };
 }
 
-describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3, PGlite)', { timeout: FLOW_TIMEOUT_MS }, () => {
+export function renewFlows(label: string, start: () => Promise<{ network: RunningNetwork; cleanup: () => Promise<void> }>): void {
+describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3, ${label})`, { timeout: FLOW_TIMEOUT_MS }, () => {
+  let cleanup: () => Promise<void> = async () => undefined;
   let network: RunningNetwork;
   let sdk: SdkModule;
   let coordinatorAddress: string;
@@ -85,7 +87,7 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   const renewCalls = (): Record<string, unknown>[] => parties.flatMap((p) => p.tap.requests.get('renew_leaf') ?? []);
 
   beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
+    ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
     coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
@@ -103,7 +105,7 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
   afterAll(async () => {
     for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
-    await network?.stop();
+    await cleanup();
   });
 
   it('19 hops bring the refund timelock to 100; the receiver\'s wallet renews the leaf (zero-timelock variant) and the hops go on past 20', async () => {
@@ -215,3 +217,4 @@ describe('renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(bytesToHex((await leafOf(fresh.wallet)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
   });
 });
+}
