@@ -115,8 +115,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(renewCalls()).toHaveLength(0); // 200 is not below the wallet's threshold
 
     await hop(); // the 19th: its refund is at 100, so the receiver renews on claiming
+    // The wallet renews after the claim: wait for the renewed leaf (a slower database takes longer).
+    const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the renewed leaf in the receiver\'s wallet');
     expect(renewCalls()).toHaveLength(1);
-    const renewed = await leafOf(parties[holder]!.wallet);
     // A new zero-timelock node spends the old node tx (the deposit's root), which became the
     // leaf's parent; its refunds start again at 2000, its direct node tx at 50, no direct refund.
     expect(renewed.id).toBe(leafId);
