@@ -1,11 +1,11 @@
 /**
- * Tree-node rows a renewal reads and writes (migration 004_renewals.sql): a leaf's parent chain,
+ * Tree-node rows a renewal reads and writes (migration 005_renewals.sql): a leaf's parent chain,
  * the split node a renewal leaves behind, the leaf's new transactions.
  */
 import type { Database, Sql } from './database.js';
 import type { TreeNodeRow } from './repository.js';
 
-/** A tree node with the columns migration 004 added. */
+/** A tree node with the columns migration 005 added. */
 export interface RenewableNodeRow extends TreeNodeRow {
   parent_node_id: string | null;
   direct_tx: string;

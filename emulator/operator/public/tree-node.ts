@@ -15,7 +15,7 @@ export function statusName(n: number): string | undefined {
   return TREE_NODE_STATUSES[n];
 }
 
-/** Columns migration 004 added (renewals): read when the row carries them. */
+/** Columns migration 005 added (renewals): read when the row carries them. */
 interface RenewalColumns { parent_node_id?: string | null; direct_tx?: string; direct_refund_tx?: string }
 
 export function toTreeNode(row: TreeNodeRow, key: Keyshare, operators: string[]): TreeNode {
