@@ -95,8 +95,14 @@ describe('operator: authentication and bad input', () => {
     expect(e.code).toBe(Status.INVALID_ARGUMENT);
     expect(e.details).toMatch(/owner_identity_public_key is required/);
     e = await grpcError(spark.renew_leaf({}));
+    expect(e.code).toBe(Status.INVALID_ARGUMENT);
+    expect(e.details).toMatch(/leaf_id is required/);
+    e = await grpcError(spark.renew_leaf({ leafId: 'no-such-leaf', signingJobs: { $case: 'renewNodeZeroTimelockSigningJob', renewNodeZeroTimelockSigningJob: { nodeTxSigningJob: undefined, refundTxSigningJob: undefined, directNodeTxSigningJob: undefined, directFromCpfpRefundTxSigningJob: undefined } } }));
+    expect(e.code).toBe(Status.NOT_FOUND);
+    expect(e.details).toMatch(/no-such-leaf/);
+    e = await grpcError(spark.cooperative_exit_v2({}));
     expect(e.code).toBe(Status.UNIMPLEMENTED);
-    expect(e.details).toMatch(/renew_leaf/);
+    expect(e.details).toMatch(/cooperative_exit_v2/);
     const none = await spark.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: ['no-such-leaf'] } } });
     expect(none.nodes).toEqual({});
     expect(await counts()).toBe(before);

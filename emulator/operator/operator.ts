@@ -40,6 +40,10 @@ import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
 import { TransferParticipant } from './transfer/participant.js';
 import { TransferService } from './transfer/transfer-service.js';
+import { RenewRepository } from './db/renew-repository.js';
+import { checkRenewJob } from './renew/renew-job-check.js';
+import { RenewService } from './renew/renew-service.js';
+import { LEAF_RENEWAL, leafRenewalRecordId } from './replication/kinds/leaf-renewal.js';
 
 export interface OperatorHooks {
   log?: (msg: string) => void;
@@ -107,11 +111,13 @@ export class Operator {
     const transferParticipant = new TransferParticipant({
       self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
     });
+    const renewRows = new RenewRepository(this.db);
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job));
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job),
+      (job) => checkRenewJob(renewRows, cfg.identifier, job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
-    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index), log);
+    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index, renewRows), log);
     this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
@@ -138,6 +144,7 @@ export class Operator {
     let keyPool: KeyPool | undefined;
     let deposits: DepositService | undefined;
     let transfers: TransferService | undefined;
+    let renewals: RenewService | undefined;
     if (this.isCoordinator) {
       const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
@@ -156,6 +163,11 @@ export class Operator {
         recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
         deliverNow: () => replicator.deliverNow(),
       });
+      renewals = new RenewService({
+        index: cfg.index, nodes: renewRows, keys, signing: coordinator,
+        record: (sql, decision) => replicator.record(sql, LEAF_RENEWAL, leafRenewalRecordId(decision), decision),
+        deliverNow: () => replicator.deliverNow(),
+      });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
       await transfers.recover();
       const swept = transfers;
@@ -172,7 +184,7 @@ export class Operator {
     const authn = new AuthnService(identity, new UsedChallengeNonces(this.db), { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
     const publicServer = await servePublic(cfg, {
       authn,
-      spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
+      spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
       token: createTokenService(),
       ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer),
       serving: () => this.ready,

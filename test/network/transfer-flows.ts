@@ -42,7 +42,7 @@ function grpcFailure(e: unknown): { code: number; details: string } {
   return { code: err.code, details: err.details ?? '' };
 }
 
-const Status = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, ABORTED: 10 } as const;
+const Status = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, ABORTED: 10, UNIMPLEMENTED: 12 } as const;
 
 export function transferFlows(label: string, start: () => Promise<{ network: RunningNetwork; cleanup: () => Promise<void> }>): void {
 describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeout: FLOW_TIMEOUT_MS }, () => {
@@ -302,6 +302,24 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     expect(String((failed.reason as Error).message ?? failed.reason)).not.toBe('');
     await waitFor(() => available(alice), (b) => b === 20_000n, SETTLE_MS, 'alice\'s claim of the one transfer');
     await expectState({ alice: 20_000n, bob: 130_000n, bobLeaves: [leaves.first as string, leaves.second as string] });
+  });
+
+  it('transferV2 (start_transfer_v3): to one receiver it is served; to several it is refused before anything changes', async () => {
+    const b = await open(bobSeed);
+    const tap = tapWallet(b, coordinatorAddress);
+    const stranger = await open(randomSeed());
+    await expect(b.transferV2({ receivers: [
+      { receiverSparkAddress: await alice.getSparkAddress(), amountSats: 100_000 },
+      { receiverSparkAddress: await stranger.getSparkAddress(), amountSats: 30_000 },
+    ] })).rejects.toThrow();
+    expect(grpcFailure(tap.errors.get('start_transfer_v3')).code).toBe(Status.UNIMPLEMENTED);
+    await b.cleanupConnections();
+    await expectState({ alice: 20_000n, bob: 130_000n, bobLeaves: [leaves.first as string, leaves.second as string] });
+
+    const t = await alice.transferV2({ receivers: [{ receiverSparkAddress: await bob.getSparkAddress(), amountSats: 20_000 }] });
+    expect(t.totalValue).toBe(20_000);
+    await waitFor(() => available(bob), (x) => x === 150_000n, SETTLE_MS, 'bob\'s claim of the transferV2');
+    await expectState({ alice: 0n, bob: 150_000n });
   });
 });
 }

@@ -9,7 +9,8 @@ import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
 import type { ResolvedOperatorConfig } from '../config.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { Commitment, TxContext } from '../grpc/generated/spark_operator_internal.js';
+import { TxContext } from '../grpc/generated/spark_operator_internal.js';
+import type { Commitment } from '../grpc/generated/spark_operator_internal.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import type { SigningCommitment } from '../crypto.js';
@@ -187,8 +188,8 @@ export class DepositService {
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);
-    const rootCtx: TxContext = { kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout, transfer_id: '' };
-    const refundCtx = (t: ParsedTx): TxContext => ({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0, transfer_id: '' });
+    const rootCtx = TxContext.fromPartial({ kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout });
+    const refundCtx = (t: ParsedTx): TxContext => TxContext.fromPartial({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0 });
     const jobs: CoordinatedJob[] = [
       this.job('root', rootJob, rootCtx, sighash(root, depositOut), key, verifyingKey, userKey),
       this.job('refund', refundJob, refundCtx(refund), sighash(refund, rootOut), key, verifyingKey, userKey),

@@ -31,9 +31,11 @@
  *    The id must be the same for the same change (e.g. `<name>:<row id>`): re-recording the same
  *    change is then a no-op, and so is its redelivery.
  */
+import type { RenewRepository } from '../db/renew-repository.js';
 import type { Repository } from '../db/repository.js';
 import { RecordKinds } from './kinds.js';
 import { keyshareRetiredKind } from './kinds/keyshare-retired.js';
+import { leafRenewalKind } from './kinds/leaf-renewal.js';
 import { transferDecisionKind, type DecisionApplier } from './kinds/transfer-decision.js';
 import { treeNodeKind } from './kinds/tree-node.js';
 
@@ -42,11 +44,13 @@ export { Replicator } from './replicator.js';
 
 /**
  * Every kind this operator applies. `coordinator` is the identifier of the operator that decides
- * transfers; `operatorIndex` this operator's 1-based index (for fault tests' crash points).
+ * transfers and renewals; `operatorIndex` this operator's 1-based index (for fault tests' crash
+ * points); `renewals` the rows a renewal changes.
  */
-export function recordKinds(repo: Repository, transfers: DecisionApplier, coordinator: string, operatorIndex: number): RecordKinds {
+export function recordKinds(repo: Repository, transfers: DecisionApplier, coordinator: string, operatorIndex: number, renewals: RenewRepository): RecordKinds {
   return new RecordKinds()
     .register(treeNodeKind(repo))
     .register(keyshareRetiredKind(repo))
-    .register(transferDecisionKind(transfers, coordinator, operatorIndex));
+    .register(transferDecisionKind(transfers, coordinator, operatorIndex))
+    .register(leafRenewalKind(renewals, coordinator, operatorIndex));
 }

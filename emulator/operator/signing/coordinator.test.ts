@@ -11,6 +11,7 @@ import { addPublicKeys, p2trScript } from '../deposit/address.js';
 import { parseTx, sighash } from '../deposit/transactions.js';
 import { bytesToHex, generateNonce, signFrost, tweakedKey } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
+import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Keyshare } from './keyshares.js';
 import { NonceStore } from './nonce-store.js';
 import { OperatorSigner } from './operator-signer.js';
@@ -80,7 +81,7 @@ describe('signing coordinator', () => {
     // Before the key is bound to this wallet's address, the operators refuse.
     await expect(coordinator.sign([{ jobId: 'early', keyshare: key, message: new Uint8Array(32), verifyingKey, operatorCommitments: (await coordinator.commitments(1))[0]!,
       user: { commitment: generateNonce(userSecret).commitment, publicKey: userPub, share: new Uint8Array(32).fill(1) },
-      tx: { kind: 'root', tx: new Uint8Array(0), parent_tx: new Uint8Array(0), parent_vout: 0, transfer_id: '' } }])).rejects.toThrow(/not bound to verifying key/);
+      tx: TxContext.fromPartial({ kind: 'root' }) }])).rejects.toThrow(/not bound to verifying key/);
     binding.vk = bytesToHex(verifyingKey);
     // A deposit paying the leaf's P2TR and a root spending it: what the operators check.
     const script = p2trScript(verifyingKey);
@@ -93,7 +94,7 @@ describe('signing coordinator', () => {
     root.addOutput({ script, amount: 100_000n });
     const rootParsed = parseTx(root.toBytes(true, false), 'root');
     const message = sighash(rootParsed, { script, amount: 100_000n });
-    const tx = { kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0, transfer_id: '' };
+    const tx = TxContext.fromPartial({ kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0 });
     const job = async (tamper: boolean, jobTx = tx, msg = message) => {
       const [ops] = await coordinator.commitments(1);
       const n = generateNonce(userSecret);

@@ -32,6 +32,10 @@ export class OperatorSigner {
     private readonly checkTransferJob: (job: FrostJob) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign transfer refunds');
     },
+    /** Checks a renewal's job against this operator's own rebuild (renew/renew-job-check.ts). */
+    private readonly checkRenewJob: (job: FrostJob) => Promise<void> = async () => {
+      throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign renewals');
+    },
   ) {}
 
   /** Checks signer count and, for a job with a wallet share, that the key is this wallet's. */
@@ -44,6 +48,10 @@ export class OperatorSigner {
     if (vk === key.groupKeyHex) return;
     if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') {
       await this.checkTransferJob(job);
+      return;
+    }
+    if (job.tx?.kind === 'renew') {
+      await this.checkRenewJob(job);
       return;
     }
     const bound = await this.boundVerifyingKey(key.id);

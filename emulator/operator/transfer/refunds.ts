@@ -52,7 +52,7 @@ export function buildRefunds(nodeTxRaw: Uint8Array, sequence: number, destinatio
   const node = parseTx(nodeTxRaw, 'node tx');
   const spent = output(node, 0, 'node tx');
   const script = p2trScript(destination);
-  const input = { txid: node.tx.id, index: 0 };
+  const input = { txid: node.txid, index: 0 };
   const cpfp = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   cpfp.addInput({ ...input, sequence });
   cpfp.addOutput({ script, amount: spent.amount });

@@ -18,6 +18,7 @@ import { OperatorError } from '../errors.js';
 import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { InternalApi } from '../grpc/internal/api.js';
+import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare } from '../signing/keyshares.js';
@@ -139,6 +140,7 @@ export class TransferService {
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareSend(req);
+    crashPoint(d.index, 'send:coordinator-prepared');
     let record: TransferRecord;
     try {
       const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
@@ -150,6 +152,7 @@ export class TransferService {
     }
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
+    crashPoint(d.index, 'send:delivered');
     d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
@@ -264,6 +267,7 @@ export class TransferService {
   private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareClaim(req);
+    crashPoint(d.index, 'claim:coordinator-prepared');
     let record: TransferRecord;
     try {
       const digests = await this.onPeers((api) => api.claim_prepare({
@@ -280,6 +284,7 @@ export class TransferService {
     }
     crashPoint(d.index, 'claim:decided');
     await d.deliverNow();
+    crashPoint(d.index, 'claim:delivered');
     d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
@@ -305,7 +310,9 @@ export class TransferService {
     crashPoint(d.index, kind === 'transfer_refund' ? 'send:prepared' : 'claim:prepared');
     const prepared = await d.transfers.get(transferId);
     if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
-    return this.signRefunds(prepared, jobs, kind);
+    const signed = await this.signRefunds(prepared, jobs, kind);
+    crashPoint(d.index, kind === 'transfer_refund' ? 'send:signed' : 'claim:signed');
+    return signed;
   }
 
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
@@ -363,7 +370,7 @@ export class TransferService {
         verifyingKey: hexToBytes(node.verifying_public_key),
         operatorCommitments: user.operatorCommitments,
         user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
-        tx: { kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id },
+        tx: TxContext.fromPartial({ kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id }),
       },
     };
   }

@@ -107,6 +107,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
         transferId: req.transfer_id, receiver: Uint8Array.from(req.receiver_identity_public_key), leaves: req.leaves.map(refunds),
         keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
       });
+      crashPoint(d.index, 'claim:peer-prepared');
       return { tweak_digest: digest };
     },
   };

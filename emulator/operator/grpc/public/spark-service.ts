@@ -12,6 +12,8 @@ import type {
   QueryUnusedDepositAddressesRequest,
   StartTransferRequest,
   ClaimTransferRequest,
+  RenewLeafRequest,
+  StartTransferV3Request,
   Transfer,
   SubscribeToEventsRequest,
   SubscribeToEventsResponse,
@@ -30,6 +32,10 @@ import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
 import type { EventBus, WalletEvent } from '../../events.js';
 import type { KeyshareCache } from '../../signing/keyshares.js';
+import type { RenewRepository } from '../../db/renew-repository.js';
+import type { RenewService } from '../../renew/renew-service.js';
+import { renewFromWire, renewToWire } from './renew-wire.js';
+import { startTransferV3AsV2 } from './transfer-v3-wire.js';
 import type { AuthContext } from './middleware.js';
 import { statusName, toTreeNode } from './tree-node.js';
 import type { PeerConfig } from '../../config.js';
@@ -46,6 +52,10 @@ export interface SparkServiceDeps {
   /** Present on the coordinator only. */
   transfers: TransferService | undefined;
   transferRows: TransferRepository;
+  /** Present on the coordinator only. */
+  renewals: RenewService | undefined;
+  /** parents and split nodes (query_nodes include_parents, the exit chain) */
+  renewRows: RenewRepository;
   peers: PeerConfig[];
   identityPublicKeys: () => Record<string, Uint8Array>;
 }
@@ -146,13 +156,22 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
         const owner = sameIdentity(ctx, req.source.ownerIdentityPubkey, 'owner_identity_pubkey');
         rows = await d.repo.listTreeNodesByOwner(owner, statuses, req.network === 0 ? undefined : req.network, limit, offset);
       } else if (req.source?.$case === 'nodeIds') {
-        // Nodes are only shown to their owner.
-        rows = (await d.repo.listTreeNodesByIds(req.source.nodeIds.nodeIds, statuses)).filter((r) => r.owner_identity_public_key === ctx.session.identityPublicKeyHex);
+        // Nodes are only shown to their owner, and a renewal's split nodes to the owner of a leaf
+        // below them (its exit chain: spark-sdk utils/unilateral-exit.ts asks for them by id).
+        const me = ctx.session.identityPublicKeyHex;
+        rows = [];
+        for (const r of await d.repo.listTreeNodesByIds(req.source.nodeIds.nodeIds, statuses)) {
+          if (r.owner_identity_public_key === me || (r.status === 'SPLIT_LOCKED' && await d.renewRows.ownsDescendant(r.id, me))) rows.push(r);
+        }
       } else {
         throw new OperatorError('INVALID_ARGUMENT', 'query_nodes needs owner_identity_pubkey or node_ids');
       }
       const nodes: Record<string, TreeNode> = {};
       for (const r of rows) nodes[r.id] = await toNode(r);
+      if (req.includeParents) {
+        // Every node above each one found, up to its tree's root (the renewal and exit paths need the parent).
+        for (const r of rows) for (const a of await d.renewRows.ancestors(r.id)) nodes[a.id] ??= await toNode(a);
+      }
       return { nodes, offset: req.source.$case === 'ownerIdentityPubkey' && rows.length === limit ? offset + limit : -1 };
     },
     async query_balance(req, ctx: Ctx) {
@@ -178,11 +197,24 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const { record, results } = await transferService().startPrimarySwap(prepare, jobs);
       return { transfer: await toTransfer(record), signingResults: primaryResultsToWire(results) };
     },
+    async start_transfer_v3(req: StartTransferV3Request, ctx: Ctx) {
+      const v2 = startTransferV3AsV2(req);
+      sameIdentity(ctx, v2.ownerIdentityPublicKey, 'sender_packages[0].owner_identity_public_key');
+      const { prepare, jobs } = startTransferFromWire(v2);
+      const t = await transferService().startTransfer(prepare, jobs);
+      return { transfer: await toTransfer(t), signingResults: [] };
+    },
     async claim_transfer(req: ClaimTransferRequest, ctx: Ctx) {
       sameIdentity(ctx, req.ownerIdentityPublicKey, 'owner_identity_public_key');
       const { prepare, jobs } = claimFromWire(req);
       const t = await transferService().claimTransfer(prepare, jobs);
       return { transfer: await toTransfer(t) };
+    },
+    async renew_leaf(req: RenewLeafRequest, ctx: Ctx) {
+      if (d.renewals === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send renew_leaf to the coordinator');
+      const r = renewFromWire(req, ctx.session.identityPublicKeyHex);
+      const { leaf, split } = await d.renewals.renew(r);
+      return renewToWire(r.variant, await toNode(leaf), split === undefined ? undefined : await toNode(split));
     },
     async get_signing_operator_list() {
       const keys = d.identityPublicKeys();

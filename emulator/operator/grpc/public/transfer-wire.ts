@@ -22,7 +22,7 @@ const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWA
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
-function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob {
+export function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob {
   const c = j.signingNonceCommitment;
   if (c === undefined) throw bad(`${what}: signing_nonce_commitment is missing`);
   const ops = j.signingCommitments?.signingCommitments;
@@ -30,10 +30,10 @@ function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob {
   return { signingPublicKey: j.signingPublicKey, userCommitment: c, userShare: j.userSignature, operatorCommitments: ops };
 }
 
-/** Pairs each leaf's CPFP and direct-from-CPFP jobs; this network's nodes have no direct tx, so no direct refunds. */
+/** Pairs each leaf's CPFP and direct-from-CPFP jobs; direct refunds (only for a non-zero node with a direct tx) are not served yet. */
 function leafJobs(cpfp: UserSignedTxSigningJob[], direct: UserSignedTxSigningJob[], directFromCpfp: UserSignedTxSigningJob[], what: string): { jobs: LeafJobs[]; refunds: SendPrepare['leaves'] } {
   if (cpfp.length === 0) throw bad(`${what}: no refund signing jobs`);
-  if (direct.length > 0) throw bad(`${what}: direct refunds are only for nodes with a direct tx; these leaves have none`);
+  if (direct.length > 0) throw bad(`${what}: direct refunds (for leaves renewed to a non-zero node timelock) are not served by this network yet`);
   if (directFromCpfp.length !== cpfp.length) throw bad(`${what}: ${cpfp.length} refund jobs but ${directFromCpfp.length} direct-from-CPFP refund jobs`);
   const jobs: LeafJobs[] = [];
   const refunds: SendPrepare['leaves'] = [];

@@ -15,13 +15,17 @@ export function statusName(n: number): string | undefined {
   return TREE_NODE_STATUSES[n];
 }
 
+/** Columns migration 005 added (renewals): read when the row carries them. */
+interface RenewalColumns { parent_node_id?: string | null; direct_tx?: string; direct_refund_tx?: string }
+
 export function toTreeNode(row: TreeNodeRow, key: Keyshare, operators: string[]): TreeNode {
+  const renewal = row as TreeNodeRow & RenewalColumns;
   const status = TREE_NODE_STATUSES.indexOf(row.status as (typeof TREE_NODE_STATUSES)[number]);
   return {
     id: row.id,
     treeId: row.tree_id,
     value: row.value,
-    parentNodeId: undefined,
+    parentNodeId: renewal.parent_node_id ?? undefined,
     nodeTx: hexToBytes(row.node_tx),
     refundTx: hexToBytes(row.refund_tx),
     vout: row.vout,
@@ -39,8 +43,8 @@ export function toTreeNode(row: TreeNodeRow, key: Keyshare, operators: string[])
     createdTime: row.created_at,
     updatedTime: row.updated_at,
     ownerSigningPublicKey: hexToBytes(row.owner_signing_public_key),
-    directTx: new Uint8Array(0),
-    directRefundTx: new Uint8Array(0),
+    directTx: hexToBytes(renewal.direct_tx ?? ''),
+    directRefundTx: hexToBytes(renewal.direct_refund_tx ?? ''),
     directFromCpfpRefundTx: hexToBytes(row.direct_from_cpfp_refund_tx),
     treenodeStatus: status < 0 ? 0 : status,
   } as TreeNode;
