@@ -390,13 +390,27 @@ export class TransferParticipant {
   /**
    * An operator signs a transfer's refund only if it is byte for byte a refund it prepared
    * itself, with the key that refund is to be signed with: the leaf's current key for the
-   * sender's refunds, the prepared tweaked key for the receiver's.
+   * sender's refunds, the prepared tweaked key for the receiver's. All refund jobs of one signing
+   * request are checked together: each transfer and its leaves are read once.
    */
-  async checkSigningJob(job: FrostJob): Promise<void> {
-    const tx = job.tx;
-    if (tx === undefined || tx === null) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
-    const t = await this.d.transfers.get(tx.transfer_id ?? '');
-    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${String(tx.transfer_id)} is unknown to operator ${this.d.self}`);
+  async checkSigningJobs(jobs: FrostJob[]): Promise<void> {
+    const byTransfer = new Map<string, FrostJob[]>();
+    for (const job of jobs) {
+      const tx = job.tx;
+      if (tx === undefined || tx === null) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
+      const id = tx.transfer_id ?? '';
+      byTransfer.set(id, [...(byTransfer.get(id) ?? []), job]);
+    }
+    for (const [transferId, group] of byTransfer) {
+      const t = await this.d.transfers.get(transferId);
+      const nodes = t === undefined ? new Map<string, TreeNodeRow>() : await this.d.transfers.lockNodes(this.d.transfers.db, t.leaves.map((l) => l.leafId), false);
+      for (const job of group) this.checkSigningJob(job, transferId, t, nodes);
+    }
+  }
+
+  private checkSigningJob(job: FrostJob, transferId: string, t: TransferRecord | undefined, nodes: Map<string, TreeNodeRow>): void {
+    const tx = job.tx as NonNullable<FrostJob['tx']>;
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${transferId} is unknown to operator ${this.d.self}`);
     const raw = hex(tx.tx);
     const claim = tx.kind === 'claim_refund';
     if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {
@@ -408,7 +422,7 @@ export class TransferParticipant {
     if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
     if (job.keyshare_id !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: wrong key for this refund`);
-    const node = (await this.d.transfers.lockNodes(this.d.transfers.db, [leaf.leafId], false)).get(leaf.leafId) as TreeNodeRow;
+    const node = nodes.get(leaf.leafId) as TreeNodeRow;
     if (node.verifying_public_key !== hex(job.verifying_key)) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the leaf's verifying key`);
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: leaf ${leaf.leafId} no longer has the key of this step`);
