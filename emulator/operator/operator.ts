@@ -163,7 +163,7 @@ export class Operator {
         operators: participants,
       });
       transfers = new TransferService({
-        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, events, log,
         recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
         deliverNow: () => replicator.deliverNow(),
       });

@@ -1,6 +1,6 @@
 /** Read-through cache of this operator's DKG key shares (rows never change once written). */
 import { hexToBytes } from '../crypto.js';
-import type { Repository } from '../db/repository.js';
+import type { KeyshareRow, Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
 
 export interface Keyshare {
@@ -23,6 +23,23 @@ export class KeyshareCache {
     if (hit !== undefined) return hit;
     const row = await this.repo.getKeyshare(id);
     if (row === undefined) throw new OperatorError('NOT_FOUND', `signing keyshare ${id} is unknown to this operator`);
+    return this.remember(row);
+  }
+
+  /** Several keys in the order asked; the ones not cached yet are read in one query. */
+  async getMany(ids: readonly string[]): Promise<Keyshare[]> {
+    const missing = ids.filter((id) => !this.cache.has(id));
+    const rows = missing.length === 0 ? [] : await this.repo.getKeyshares(missing);
+    const read = new Map(rows.map((r) => [r.id, this.remember(r)]));
+    return ids.map((id) => {
+      const k = this.cache.get(id) ?? read.get(id);
+      if (k === undefined) throw new OperatorError('NOT_FOUND', `signing keyshare ${id} is unknown to this operator`);
+      return k;
+    });
+  }
+
+  private remember(row: KeyshareRow): Keyshare {
+    const id = row.id;
     const publicSharesHex = JSON.parse(row.public_shares) as Record<string, string>;
     const k: Keyshare = {
       id,

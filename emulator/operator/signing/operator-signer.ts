@@ -78,8 +78,7 @@ export class OperatorSigner {
         if (job.user_commitment === null || job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
         taken.push(this.nonces.take(own));
       }
-      const keys: Keyshare[] = [];
-      for (const job of jobs) keys.push(await this.keys.get(job.keyshare_id));
+      const keys = await this.keys.getMany(jobs.map((j) => j.keyshare_id));
       await this.checkJobs(jobs, keys);
       return jobs.map((job, i) => {
         try {

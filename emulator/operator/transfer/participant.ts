@@ -12,7 +12,7 @@ import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
 import type { Sql } from '../db/database.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
-import type { TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
+import type { NewKeyshare, NodeKey, SignedRefunds, TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import { output, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
@@ -31,6 +31,17 @@ const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 /** The digest of a whole transfer: SHA-256 over its leaves' tweak digests in order. */
 export function combinedDigest(leafDigests: string[]): Uint8Array {
   return sha256(concatBytes(...leafDigests.map((d) => hexToBytes(d))));
+}
+
+/** The tweaked keyshare to store under `id` (unused until the decision), and its group key. */
+function tweakedKeyRow(key: Keyshare, tweak: LeafTweak, id: string): { row: NewKeyshare; groupKey: Uint8Array } {
+  const t = applyTweak(key, tweak);
+  const row: NewKeyshare = {
+    id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
+    publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
+  };
+  t.secretShare.fill(0);
+  return { row, groupKey: t.groupKey };
 }
 
 function checkSendable(node: TreeNodeRow, sender: string): void {
@@ -110,6 +121,7 @@ export class TransferParticipant {
       }
       const nodes = await d.transfers.lockNodes(sql, leafIds);
       const leaves: TransferLeafRecord[] = [];
+      const tweakedKeys: NewKeyshare[] = [];
       let total = 0;
       let network: number | undefined;
       for (const [position, l] of req.leaves.entries()) {
@@ -129,7 +141,7 @@ export class TransferParticipant {
         const key = keysBefore.get(l.leafId);
         if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the transfer; retry`);
         const senderKeyshareId = `${req.transferId}/${l.leafId}/send`;
-        await this.storeTweakedKey(sql, key, tweak, senderKeyshareId);
+        tweakedKeys.push(tweakedKeyRow(key, tweak, senderKeyshareId).row);
         leaves.push({
           leafId: l.leafId, position,
           previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
@@ -138,11 +150,12 @@ export class TransferParticipant {
           senderKeyshareId, senderTweakDigest: digest, claim: undefined,
         });
       }
+      await d.transfers.insertKeyshares(sql, tweakedKeys);
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
         type: 'TRANSFER', totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
-      for (const id of leafIds) await d.transfers.setNodeStatus(sql, id, 'TRANSFER_LOCKED');
+      await d.transfers.setNodesStatus(sql, leafIds, 'TRANSFER_LOCKED');
       return combinedDigest(leaves.map((l) => l.senderTweakDigest));
     });
   }
@@ -150,25 +163,13 @@ export class TransferParticipant {
   /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
   private async currentKeys(leafIds: string[], owner?: string): Promise<Map<string, Keyshare>> {
     const nodes = await this.d.transfers.lockNodes(this.d.transfers.db, leafIds, false);
-    const out = new Map<string, Keyshare>();
     for (const id of leafIds) {
       const n = nodes.get(id);
       if (n === undefined) throw new OperatorError('NOT_FOUND', `leaf ${id} does not exist`);
       if (owner !== undefined) checkSendable(n, owner);
-      out.set(id, await this.d.keys.get(n.keyshare_id));
     }
-    return out;
-  }
-
-  /** Stores the tweaked keyshare under `id`, unused; returns its group key. */
-  private async storeTweakedKey(sql: Sql, key: Keyshare, tweak: LeafTweak, id: string): Promise<Uint8Array> {
-    const t = applyTweak(key, tweak);
-    await this.d.transfers.insertKeyshare(sql, {
-      id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
-      publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
-    });
-    t.secretShare.fill(0);
-    return t.groupKey;
+    const keys = await this.d.keys.getMany(leafIds.map((id) => (nodes.get(id) as TreeNodeRow).keyshare_id));
+    return new Map(leafIds.map((id, i) => [id, keys[i] as Keyshare]));
   }
 
   /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
@@ -215,22 +216,27 @@ export class TransferParticipant {
       throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
     }
     const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    // Read with the transaction's own connection: the keyshare cache would read outside it.
+    const groupKeys = await d.transfers.keyshareGroupKeys(sql, t.leaves.map((l) => l.senderKeyshareId));
+    const signed: SignedRefunds[] = [];
+    const keys: NodeKey[] = [];
     for (const l of t.leaves) {
       const node = nodes.get(l.leafId) as TreeNodeRow;
       if (node.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by transfer ${t.id}`);
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
       const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-      // Read with the transaction's own connection: the keyshare cache would read outside it.
-      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
+      const groupKey = groupKeys.get(l.senderKeyshareId);
       if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
-      await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
-      await d.transfers.setNodeKey(sql, l.leafId, {
-        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      keys.push({
+        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
       });
     }
+    await d.transfers.setSignedIntermediates(sql, t.id, signed);
+    await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
@@ -258,7 +264,7 @@ export class TransferParticipant {
     await d.transfers.transaction(async (sql) => {
       const t = await d.transfers.get(transferId, sql, true);
       if (t?.status !== 'RECEIVER_KEY_TWEAK_LOCKED') return;
-      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.clearClaims(sql, t.id);
       await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     });
   }
@@ -271,13 +277,14 @@ export class TransferParticipant {
       await d.transfers.insertTombstone(sql, transferId);
     } else if (SENDER_PREPARED.includes(t.status)) {
       const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
-      for (const l of t.leaves) {
+      const locked = t.leaves.filter((l) => {
         const node = nodes.get(l.leafId);
-        if (node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId) await d.transfers.setNodeStatus(sql, l.leafId, 'AVAILABLE');
-      }
+        return node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId;
+      });
+      await d.transfers.setNodesStatus(sql, locked.map((l) => l.leafId), 'AVAILABLE');
       await d.transfers.setStatus(sql, t.id, 'RETURNED');
     } else if (t.status === 'RECEIVER_KEY_TWEAK_LOCKED') {
-      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.clearClaims(sql, t.id);
       await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     } else if (t.status === 'COMPLETED') {
       throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is COMPLETED; it cannot be aborted`);
@@ -309,6 +316,8 @@ export class TransferParticipant {
       if (t === undefined || t.status !== t0.status) throw new OperatorError('ABORTED', `transfer ${req.transferId} changed during the claim; retry`);
       const nodes = await d.transfers.lockNodes(sql, leafIds);
       const digests: string[] = [];
+      const tweakedKeys: NewKeyshare[] = [];
+      const claims: Parameters<TransferRepository['setClaims']>[2] = [];
       for (const l of t.leaves) {
         const node = nodes.get(l.leafId) as TreeNodeRow;
         if (node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('FAILED_PRECONDITION', `leaf ${l.leafId} does not carry the sender's tweaked key on operator ${d.self}`);
@@ -318,17 +327,21 @@ export class TransferParticipant {
         const keyshareId = `${t.id}/${l.leafId}/claim/${digest.slice(0, 16)}`;
         const key = keysBefore.get(l.leafId);
         if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the claim; retry`);
-        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), await this.storeTweakedKey(sql, key, tweak, keyshareId));
+        const tweaked = tweakedKeyRow(key, tweak, keyshareId);
+        tweakedKeys.push(tweaked.row);
+        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), tweaked.groupKey);
         // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
         const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
         const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
         requireSameTx(given.refundTx, expected.cpfp, `leaf ${l.leafId}: claim refund tx`);
         requireSameTx(given.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: claim direct-from-CPFP refund tx`);
-        await d.transfers.setClaim(sql, t.id, l.leafId, {
-          keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
+        claims.push({
+          leafId: l.leafId, keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
         });
         digests.push(digest);
       }
+      await d.transfers.insertKeyshares(sql, tweakedKeys);
+      await d.transfers.setClaims(sql, t.id, claims);
       await d.transfers.setStatus(sql, t.id, 'RECEIVER_KEY_TWEAK_LOCKED');
       return combinedDigest(digests);
     });
@@ -368,6 +381,8 @@ export class TransferParticipant {
       throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
     }
     const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    const signed: SignedRefunds[] = [];
+    const keys: NodeKey[] = [];
     for (const l of t.leaves) {
       const c = l.claim;
       const node = nodes.get(l.leafId) as TreeNodeRow;
@@ -375,12 +390,14 @@ export class TransferParticipant {
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
       const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
-      await d.transfers.setSignedClaim(sql, t.id, l.leafId, refund, direct);
-      await d.transfers.setNodeKey(sql, l.leafId, {
-        keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      keys.push({
+        id: l.leafId, keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
       });
     }
+    await d.transfers.setSignedClaims(sql, t.id, signed);
+    await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'COMPLETED');
     return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }

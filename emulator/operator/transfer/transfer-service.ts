@@ -19,9 +19,8 @@ import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Commitment, InternalApi, LeafRefunds } from '../internal/types.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
-import type { Repository } from '../db/repository.js';
 import type { TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
@@ -54,7 +53,6 @@ export interface TransferServiceDeps {
   signing: SigningCoordinator;
   keys: KeyshareCache;
   transfers: TransferRepository;
-  nodes: Repository;
   events: EventBus;
   log: (m: string) => void;
 }
@@ -199,16 +197,19 @@ export class TransferService {
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
     const { d } = this;
     const coordinated: CoordinatedJob[] = [];
-    for (const l of t.leaves) {
+    const claim = kind === 'claim_refund';
+    const nodes = await d.transfers.lockNodes(d.transfers.db, t.leaves.map((l) => l.leafId), false);
+    const keyshareIds = t.leaves.map((l) => (claim ? l.claim?.keyshareId : l.previousKeyshareId));
+    if (keyshareIds.some((k) => k === undefined)) throw new OperatorError('INTERNAL', `transfer ${t.id} has a leaf that is not prepared`);
+    const keys = await d.keys.getMany(keyshareIds as string[]);
+    for (const [leafIndex, l] of t.leaves.entries()) {
       const j = jobs.find((x) => x.leafId === l.leafId);
       if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing jobs for leaf ${l.leafId}`);
-      const node = await d.nodes.getTreeNode(l.leafId);
+      const node = nodes.get(l.leafId);
       if (node === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} vanished`);
-      const claim = kind === 'claim_refund';
-      const keyshareId = claim ? l.claim?.keyshareId : l.previousKeyshareId;
       const userKey = claim ? l.claim?.ownerSigningPublicKey : node.owner_signing_public_key;
-      if (keyshareId === undefined || userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not prepared`);
-      const key = await d.keys.get(keyshareId);
+      if (userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not prepared`);
+      const key = keys[leafIndex] as Keyshare;
       const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
       const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
       for (const [i, user] of [j.refund, j.directFromCpfpRefund].entries()) {
