@@ -35,6 +35,7 @@ export {
   operatorShareWithOwnNonce,
   standInShareInContext,
   aggregateInContext,
+  verifyTaprootSignature,
 } from '../../src/crypto/operator/index.js';
 export type {
   CommitmentMap,

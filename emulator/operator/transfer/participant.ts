@@ -6,9 +6,8 @@
  * commit and abort are each one database transaction and idempotent, so the coordinator can
  * repeat them after any crash.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
+import { bytesToHex, concatBytes, hexToBytes, verifyTaprootSignature } from '../crypto.js';
 import type { Sql } from '../db/database.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
@@ -180,7 +179,7 @@ export class TransferParticipant {
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
     const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
-    if (!schnorr.verify(sig, sighash(tx, spent), tweakedKey(hexToBytes(node.verifying_public_key)).qx)) throw bad(`${what}: the signature does not verify`);
+    if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
 
