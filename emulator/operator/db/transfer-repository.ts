@@ -150,6 +150,12 @@ export interface SignedRefunds {
   directFromCpfp: string;
 }
 
+/** The refund columns of each step (fixed names, never from input). */
+const SIGNED_COLUMNS = {
+  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx'],
+  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx'],
+} as const;
+
 /** A leaf's key and refunds after a tweak. */
 export interface NodeKey {
   id: string;
@@ -256,21 +262,15 @@ export class TransferRepository {
     await sql.execute('UPDATE transfers SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
   }
 
-  /** After a send commits: each leaf's intermediate refunds, now signed. One statement for all. */
-  async setSignedIntermediates(sql: Sql, transferId: string, signed: SignedRefunds[]): Promise<void> {
+  /**
+   * Each leaf's refunds, now signed, in one statement: after a send commits its intermediate
+   * refunds, after a claim its claim refunds (the leaf's refunds too).
+   */
+  async setSignedRefunds(sql: Sql, transferId: string, step: 'intermediate' | 'claim', signed: SignedRefunds[]): Promise<void> {
     if (signed.length === 0) return;
+    const [refund, direct] = SIGNED_COLUMNS[step];
     await sql.execute(
-      `UPDATE transfer_leaves AS l SET intermediate_refund_tx = v.refund, intermediate_direct_from_cpfp_refund_tx = v.direct
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(leaf_id, refund, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
-      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp)],
-    );
-  }
-
-  /** After a claim commits: each leaf's claim refunds, now signed (the leaf's refunds too). One statement for all. */
-  async setSignedClaims(sql: Sql, transferId: string, signed: SignedRefunds[]): Promise<void> {
-    if (signed.length === 0) return;
-    await sql.execute(
-      `UPDATE transfer_leaves AS l SET claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.direct
+      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${direct} = v.direct
        FROM unnest($2::text[], $3::text[], $4::text[]) AS v(leaf_id, refund, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
       [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp)],
     );

@@ -234,7 +234,7 @@ export class TransferParticipant {
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
       });
     }
-    await d.transfers.setSignedIntermediates(sql, t.id, signed);
+    await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
     await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     return (await d.transfers.get(t.id, sql)) as TransferRecord;
@@ -395,7 +395,7 @@ export class TransferParticipant {
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
       });
     }
-    await d.transfers.setSignedClaims(sql, t.id, signed);
+    await d.transfers.setSignedRefunds(sql, t.id, 'claim', signed);
     await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'COMPLETED');
     return (await d.transfers.get(t.id, sql)) as TransferRecord;
