@@ -196,20 +196,23 @@ export class TransferParticipant {
    */
   async commitSend(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
     return this.d.transfers.transaction(async (sql) => {
-      const t = await this.applyCommitSend(sql, decision);
+      await this.applyCommitSend(sql, decision);
       await record?.(sql, 'commit', decision);
-      return t;
+      return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
     });
   }
 
-  /** commitSend's change, in the caller's transaction (also how a peer applies the coordinator's replicated decision). */
-  async applyCommitSend(sql: Sql, decision: Decision): Promise<TransferRecord> {
+  /**
+   * commitSend's change, in the caller's transaction (also how a peer applies the coordinator's
+   * replicated decision). It does not read the transfer back: only the coordinator answers with it.
+   */
+  async applyCommitSend(sql: Sql, decision: Decision): Promise<void> {
     const { d } = this;
     const t = await d.transfers.get(decision.transferId, sql, true);
     if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
     if (!SENDER_PREPARED.includes(t.status)) {
       if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
-      return t; // already committed (a repeated decision)
+      return; // already committed (a repeated decision)
     }
     if (hex(combinedDigest(t.leaves.map((l) => l.senderTweakDigest))) !== hex(decision.tweakDigest)) {
       throw bad(`transfer ${t.id}: the operators' tweak digests differ from this operator's`);
@@ -237,7 +240,6 @@ export class TransferParticipant {
     await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
     await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
-    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   /**
@@ -363,18 +365,18 @@ export class TransferParticipant {
    */
   async commitClaim(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
     return this.d.transfers.transaction(async (sql) => {
-      const t = await this.applyCommitClaim(sql, decision);
+      await this.applyCommitClaim(sql, decision);
       await record?.(sql, 'claim_commit', decision);
-      return t;
+      return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
     });
   }
 
-  /** commitClaim's change, in the caller's transaction. */
-  async applyCommitClaim(sql: Sql, decision: Decision): Promise<TransferRecord> {
+  /** commitClaim's change, in the caller's transaction (not read back, as applyCommitSend). */
+  async applyCommitClaim(sql: Sql, decision: Decision): Promise<void> {
     const { d } = this;
     const t = await d.transfers.get(decision.transferId, sql, true);
     if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is unknown to operator ${d.self}`);
-    if (t.status === 'COMPLETED') return t;
+    if (t.status === 'COMPLETED') return;
     if (t.status !== 'RECEIVER_KEY_TWEAK_LOCKED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is ${t.status} on operator ${d.self}; no claim is prepared`);
     if (hex(combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? ''))) !== hex(decision.tweakDigest)) {
       throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
@@ -398,7 +400,6 @@ export class TransferParticipant {
     await d.transfers.setSignedRefunds(sql, t.id, 'claim', signed);
     await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'COMPLETED');
-    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   // ------------------------------------------------------------------ signing
