@@ -15,17 +15,23 @@
  *     transfer of 1, 8 and 64 leaves;
  *   - the cost of a 5-operator job relative to a 3-operator job;
  *   - a reference measured in the same run (BIP340 sign+verify in this process), so that the
- *     figures compare across machines as ratios.
+ *     figures compare across machines as ratios;
+ *   - for the transfers, the CPU time the operators and the wallets' process spent per round trip
+ *     and per leaf (from /proc on Linux): unlike the wall-clock figures it hardly moves when other
+ *     work shares the machine, so runs on a busy machine still compare. The load average at the
+ *     start and the end of the run is in the report.
  *
  *   npx tsx scripts/bench-network.ts [--seconds 3] [--deposits 3] [--callers 1,4,16] [--wallets 1,2,4] [--batch 20]
  *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--only signing,deposits,transfers]
  *
- * Prints a JSON report on stdout. Each network runs in its own child process, because the SDK and
+ * Prints a JSON report on stdout and, on stderr, each target next to its figure and whether it is
+ * met. Each network runs in its own child process, because the SDK and
  * grpc-js read the network's CA and chain URL from the environment once per process.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -74,12 +80,16 @@ interface TransferRun {
   transfers: number;
   /** Transfers sent and claimed (receiver's balance updated) per second. */
   roundTripsPerSecond: number;
+  /** CPU time of the operators and the wallets' process per round trip (undefined off Linux). */
+  cpuMsPerRoundTrip: number | undefined;
 }
 interface LeafCostRun {
   leaves: number;
   /** One transfer of all the leaves, sent and claimed. */
   ms: number;
   msPerLeaf: number;
+  /** CPU time of the operators and the wallets' process per leaf (undefined off Linux). */
+  cpuMsPerLeaf: number | undefined;
 }
 interface NetworkReport {
   operators: number;
@@ -187,6 +197,35 @@ async function measureDeposits(network: RunningNetwork): Promise<DepositRun[]> {
   return runs;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU milliseconds used so far by the network's operators and this process (the wallets), or
+ * undefined where /proc is not there. btcd is left out: it only serves the set-up.
+ */
+function cpuMs(network: RunningNetwork): number | undefined {
+  let ticks = 0;
+  try {
+    for (const o of network.operators) {
+      if (o.pid === undefined) continue;
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${o.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return undefined;
+  }
+  const own = process.cpuUsage();
+  return (ticks * 1000) / USER_HZ + (own.user + own.system) / 1000;
+}
+
+const cpuSince = (network: RunningNetwork, start: number | undefined, per: number): number | undefined => {
+  const now = cpuMs(network);
+  return now === undefined || start === undefined ? undefined : round2((now - start) / per);
+};
+
 type Sdk = typeof import('@buildonspark/spark-sdk');
 type Wallet = Awaited<ReturnType<Sdk['SparkWallet']['initialize']>>['wallet'];
 
@@ -226,13 +265,18 @@ async function measureTransfers(network: RunningNetwork): Promise<{ transfers: T
     for (const pairs of pairLevels) {
       // Distinct leaf values, so that the wallet's greedy selection sends exactly one leaf each time.
       const amounts = Array.from({ length: transfersPerPair }, (_, i) => 10_000n + BigInt(i) * 1_000n);
-      const plans = await Promise.all(Array.from({ length: pairs }, async () => {
+      const plan = async (): Promise<{ sender: Wallet; receiver: Wallet; address: string }> => {
         const sender = await fundedWallet(sdk, network, amounts);
         const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
         opened.push(sender, receiver);
         return { sender, receiver, address: await receiver.getSparkAddress() };
-      }));
+      };
+      // The first pair alone: wallets initialized all at once before the SDK has its channels
+      // to the operators find them shut down ("Channel has been shut down").
+      const first = await plan();
+      const plans = [first, ...(await Promise.all(Array.from({ length: pairs - 1 }, plan)))];
       const total = amounts.reduce((a, b) => a + b, 0n);
+      const cpuStart = cpuMs(network);
       const started = performance.now();
       await Promise.all(plans.map(async (p) => {
         const claimed = claimedTotal(sdk, p.receiver, total);
@@ -241,7 +285,7 @@ async function measureTransfers(network: RunningNetwork): Promise<{ transfers: T
       }));
       const elapsed = (performance.now() - started) / 1000;
       const n = pairs * transfersPerPair;
-      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed) });
+      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed), cpuMsPerRoundTrip: cpuSince(network, cpuStart, n) });
     }
     for (const leaves of leafLevels) {
       const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
@@ -250,13 +294,14 @@ async function measureTransfers(network: RunningNetwork): Promise<{ transfers: T
       opened.push(sender, receiver);
       const address = await receiver.getSparkAddress();
       const total = amounts.reduce((a, b) => a + b, 0n);
+      const cpuStart = cpuMs(network);
       const started = performance.now();
       const claimed = claimedTotal(sdk, receiver, total);
       const t = await sender.transfer({ receiverSparkAddress: address, amountSats: Number(total) });
       if (t.leaves.length !== leaves) throw new Error(`the transfer carried ${t.leaves.length} leaves, expected ${leaves}`);
       await claimed;
       const ms = performance.now() - started;
-      leafCost.push({ leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves) });
+      leafCost.push({ leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves), cpuMsPerLeaf: cpuSince(network, cpuStart, leaves) });
     }
   } finally {
     await Promise.all(opened.map((w) => w.cleanupConnections().catch(() => undefined)));
@@ -304,6 +349,7 @@ async function main(): Promise<void> {
     await child(values.child);
     return;
   }
+  const loadAtStart = loadavg();
   const referenceBefore = referenceOpsPerSecond();
   const three = await runChild(3, 2);
   const five = await runChild(5, 3);
@@ -315,22 +361,69 @@ async function main(): Promise<void> {
   const perLeaf = three.leafCost.map((x) => x.msPerLeaf);
   const leafSpread = perLeaf.length === 0 ? 0 : Math.max(...perLeaf) / Math.min(...perLeaf);
   const transferCostRatio = bestRoundTrips(five) === 0 ? 0 : bestRoundTrips(three) / bestRoundTrips(five);
+  // The same three transfer targets from CPU time, which other work on the machine hardly moves.
+  const cpuPerRoundTrip = (r: NetworkReport, pairs: number): number | undefined => r.transfers.find((x) => x.pairs === pairs)?.cpuMsPerRoundTrip;
+  const cpuPerLeaf = three.leafCost.map((x) => x.cpuMsPerLeaf).filter((x): x is number => x !== undefined);
+  const cpuThree = cpuPerRoundTrip(three, 4);
+  const cpuFive = cpuPerRoundTrip(five, 4);
+  const cores = availableCores();
+  const target = (measured: number, goal: number, met: boolean, unit: string): Target => ({ measured: round2(measured), target: goal, unit, met });
+  // Only the targets of the parts that ran (a part left out with --only is not "not met").
+  const targets: Record<string, Target> = {};
+  if (parts.has('signing')) {
+    targets.signingJobsPerSecondThreeOperators = target(best(three), 200, best(three) >= 200, 'jobs/s, at least');
+    targets.costOfFiveOperatorJobOverThree = target(costRatio, 1.7, costRatio > 0 && costRatio <= 1.7, '×, at most');
+  }
+  if (parts.has('transfers')) {
+    if (pairLevels.includes(4)) targets.transferRoundTripsPerSecondThreeOperatorsFourPairs = target(roundTrips(three, 4), 10, roundTrips(three, 4) >= 10, 'round trips/s, at least');
+    targets.transferCostPerLeafMaxOverMin = target(leafSpread, 1.3, leafSpread > 0 && leafSpread <= 1.3, '× (max/min ms per leaf over the leaf counts), at most');
+    targets.costOfFiveOperatorTransferOverThree = target(transferCostRatio, 1.7, transferCostRatio > 0 && transferCostRatio <= 1.7, '× (best round trips/s, 3 over 5 operators), at most');
+  }
+  const cpuTargets: Record<string, Target> = {};
+  if (cpuThree !== undefined && cpuThree > 0) {
+    const capacity = (cores * 1000) / cpuThree;
+    cpuTargets.transferRoundTripsPerSecondFromCpuThreeOperatorsFourPairs = target(capacity, 10, capacity >= 10, `round trips/s that ${cores} idle cores would carry at the measured CPU per round trip, at least`);
+  }
+  if (cpuPerLeaf.length > 0) {
+    const spread = Math.max(...cpuPerLeaf) / Math.min(...cpuPerLeaf);
+    cpuTargets.transferCpuPerLeafMaxOverMin = target(spread, 1.3, spread <= 1.3, '× (max/min CPU ms per leaf over the leaf counts), at most');
+  }
+  if (cpuThree !== undefined && cpuFive !== undefined && cpuThree > 0) {
+    const ratio = cpuFive / cpuThree;
+    cpuTargets.cpuOfFiveOperatorTransferOverThree = target(ratio, 1.7, ratio <= 1.7, '× (CPU per round trip at 4 pairs, 5 over 3 operators), at most');
+  }
   const report = {
     settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch, transfersPerPair, pairLevels, leafLevels },
+    machine: { cores, loadAverageAtStart: loadAtStart.map(round2), loadAverageAtEnd: loadavg().map(round2) },
     reference: { what: 'BIP340 sign+verify per second, one thread, same run', opsPerSecond: Math.round(reference) },
     networks: [three, five].map((r) => ({
       ...r,
       signing: r.signing.map((s) => ({ ...s, perReferenceOp: round2(s.jobsPerSecond / reference) })),
     })),
-    targets: {
-      signingJobsPerSecondThreeOperators: { measured: best(three), target: 200, met: best(three) >= 200 },
-      costOfFiveOperatorJobOverThree: { measured: round2(costRatio), target: 1.7, met: costRatio > 0 && costRatio <= 1.7 },
-      transferRoundTripsPerSecondThreeOperatorsFourPairs: { measured: roundTrips(three, 4), target: 10, met: roundTrips(three, 4) >= 10 },
-      transferCostPerLeafMaxOverMin: { measured: round2(leafSpread), target: 1.3, met: leafSpread > 0 && leafSpread <= 1.3 },
-      costOfFiveOperatorTransferOverThree: { measured: round2(transferCostRatio), target: 1.7, met: transferCostRatio > 0 && transferCostRatio <= 1.7 },
-    },
+    targets,
+    cpuTargets,
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.stderr.write(targetTable(report.machine, { ...targets, ...cpuTargets }));
+}
+
+interface Target {
+  measured: number;
+  target: number;
+  unit: string;
+  met: boolean;
+}
+
+/** Cores this process may run on (the CPU-time targets assume all of them idle). */
+function availableCores(): number {
+  return availableParallelism();
+}
+
+/** The targets as text: figure, target, met or not; and how busy the machine was. */
+function targetTable(machine: { cores: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[] }, targets: Record<string, Target>): string {
+  const lines = Object.entries(targets).map(([name, t]) => `${t.met ? 'MET    ' : 'NOT MET'}  ${name}: ${t.measured} (target ${t.target} ${t.unit})`);
+  const load = `load average (1, 5, 15 min) ${machine.loadAverageAtStart.join(' ')} at the start, ${machine.loadAverageAtEnd.join(' ')} at the end, on ${machine.cores} cores`;
+  return ['', 'targets:', ...lines, load, ''].join('\n');
 }
 
 main().catch((err: unknown) => {

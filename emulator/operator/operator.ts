@@ -113,7 +113,7 @@ export class Operator {
     });
     const renewRows = new RenewRepository(this.db);
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
-    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (job) => transferParticipant.checkSigningJob(job),
+    const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (jobs) => transferParticipant.checkSigningJobs(jobs),
       (job) => checkRenewJob(renewRows, cfg.identifier, job));
     const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
@@ -159,7 +159,7 @@ export class Operator {
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
       });
       transfers = new TransferService({
-        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, nodes: repo, events, log,
+        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, events, log,
         recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
         deliverNow: () => replicator.deliverNow(),
       });

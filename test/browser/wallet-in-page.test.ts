@@ -107,8 +107,10 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
       throw new Error(`${String(e)}\n--- page console ---\n${consoleLines.slice(-40).join('\n')}`);
     });
     expect(result).toEqual({ values: [50_000], available: '50000' });
-    const frost = (approver?.reviews ?? []).slice(before).filter((p) => p[0]?.includes('FROST share') === true);
-    expect(frost.length).toBeGreaterThanOrEqual(3); // root, CPFP refund, direct-from-CPFP refund
+    // The approver records a review once its walk ends (the screen back home), which may come just
+    // after the wallet has its answer.
+    const frostReviews = (): number => (approver?.reviews ?? []).slice(before).filter((p) => p[0]?.includes('FROST share') === true).length;
+    await expect.poll(frostReviews, { timeout: 10_000 }).toBeGreaterThanOrEqual(3); // root, CPFP refund, direct-from-CPFP refund
     expect(pageErrors).toEqual([]);
   });
 });

@@ -78,7 +78,7 @@ async function reference(n: number, t: number): Promise<number> {
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
-    const signer = new OperatorSigner(id, nonces, { get: async () => keys[i]! });
+    const signer = new OperatorSigner(id, nonces, { get: async () => keys[i]!, getMany: async (ks) => ks.map(() => keys[i]!) });
     if (i === 0) local = signer;
     apis.set(id, { frost_commitments: async (r) => ({ commitments: nonces.create(r.count) }), frost_sign: async (r) => ({ shares: await signer.sign(r.jobs) }) });
   });

@@ -152,6 +152,10 @@ export class Repository {
     return rows[0];
   }
 
+  async getKeyshares(ids: readonly string[]): Promise<KeyshareRow[]> {
+    return this.db.query<KeyshareRow>('SELECT * FROM signing_keyshares WHERE id = ANY($1::text[])', [[...ids]]);
+  }
+
   async countAvailableKeyshares(): Promise<number> {
     const rows = await this.db.query<{ n: string | number }>("SELECT count(*) AS n FROM signing_keyshares WHERE status = 'AVAILABLE'");
     return num(rows[0]?.n ?? 0);

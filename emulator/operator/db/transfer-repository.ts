@@ -150,6 +150,30 @@ function toTransfer(r: TransferRow, leaves: TransferLeafRecord[]): TransferRecor
   };
 }
 
+/** A leaf's signed refunds (hex), as a commit stores them. */
+export interface SignedRefunds {
+  leafId: string;
+  refund: string;
+  directFromCpfp: string;
+}
+
+/** The refund columns of each step (fixed names, never from input). */
+const SIGNED_COLUMNS = {
+  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx'],
+  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx'],
+} as const;
+
+/** A leaf's key and refunds after a tweak. */
+export interface NodeKey {
+  id: string;
+  keyshareId: string;
+  ownerIdentity: string;
+  ownerSigningPublicKey: string;
+  refundTx: string;
+  directFromCpfpRefundTx: string;
+  status: string;
+}
+
 export interface NewKeyshare {
   id: string;
   threshold: number;
@@ -220,15 +244,16 @@ export class TransferRepository {
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
       [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null],
     );
-    for (const l of t.leaves) {
-      await sql.execute(
-        `INSERT INTO transfer_leaves (transfer_id, leaf_id, position, previous_refund_tx, previous_direct_from_cpfp_refund_tx, previous_keyshare_id,
-           intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-        [t.id, l.leafId, l.position, l.previousRefundTx, l.previousDirectFromCpfpRefundTx, l.previousKeyshareId, l.intermediateRefundTx,
-          l.intermediateDirectFromCpfpRefundTx, l.secretCipher, l.signature, l.senderKeyshareId, l.senderTweakDigest],
-      );
-    }
+    if (t.leaves.length === 0) return;
+    // One statement for all the leaves (column arrays, unnested in step).
+    const col = <K extends keyof TransferLeafRecord>(k: K): TransferLeafRecord[K][] => t.leaves.map((l) => l[k]);
+    await sql.execute(
+      `INSERT INTO transfer_leaves (transfer_id, leaf_id, position, previous_refund_tx, previous_direct_from_cpfp_refund_tx, previous_keyshare_id,
+         intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+      [t.id, col('leafId'), col('position'), col('previousRefundTx'), col('previousDirectFromCpfpRefundTx'), col('previousKeyshareId'), col('intermediateRefundTx'),
+        col('intermediateDirectFromCpfpRefundTx'), col('secretCipher'), col('signature'), col('senderKeyshareId'), col('senderTweakDigest')],
+    );
   }
 
   /** A RETURNED transfer without leaves: an abort that arrived before (or instead of) its prepare. */
@@ -244,26 +269,43 @@ export class TransferRepository {
     await sql.execute('UPDATE transfers SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
   }
 
-  async setSignedIntermediate(sql: Sql, transferId: string, leafId: string, refund: string, directFromCpfp: string): Promise<void> {
+  /**
+   * Each leaf's refunds, now signed, in one statement: after a send commits its intermediate
+   * refunds, after a claim its claim refunds (the leaf's refunds too).
+   */
+  async setSignedRefunds(sql: Sql, transferId: string, step: 'intermediate' | 'claim', signed: SignedRefunds[]): Promise<void> {
+    if (signed.length === 0) return;
+    const [refund, direct] = SIGNED_COLUMNS[step];
     await sql.execute(
-      'UPDATE transfer_leaves SET intermediate_refund_tx = $3, intermediate_direct_from_cpfp_refund_tx = $4 WHERE transfer_id = $1 AND leaf_id = $2',
-      [transferId, leafId, refund, directFromCpfp],
+      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${direct} = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(leaf_id, refund, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
+      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp)],
     );
   }
 
-  /** After a claim commits: the claim refunds, now signed (the leaf's refunds too). */
-  async setSignedClaim(sql: Sql, transferId: string, leafId: string, refund: string, directFromCpfp: string): Promise<void> {
+  async setClaim(sql: Sql, transferId: string, leafId: string, c: NonNullable<TransferLeafRecord['claim']>): Promise<void> {
+    await this.setClaims(sql, transferId, [{ leafId, ...c }]);
+  }
+
+  /** A prepared claim of every leaf given, in one statement. */
+  async setClaims(sql: Sql, transferId: string, claims: (NonNullable<TransferLeafRecord['claim']> & { leafId: string })[]): Promise<void> {
+    if (claims.length === 0) return;
+    const col = <K extends keyof (typeof claims)[number]>(k: K): (typeof claims)[number][K][] => claims.map((c) => c[k]);
     await sql.execute(
-      'UPDATE transfer_leaves SET claim_refund_tx = $3, claim_direct_from_cpfp_refund_tx = $4 WHERE transfer_id = $1 AND leaf_id = $2',
-      [transferId, leafId, refund, directFromCpfp],
+      `UPDATE transfer_leaves AS l SET claim_keyshare_id = v.k, claim_tweak_digest = v.digest, claim_owner_signing_public_key = v.owner,
+         claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(leaf_id, k, digest, owner, refund, direct)
+       WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
+      [transferId, col('leafId'), col('keyshareId'), col('tweakDigest'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx')],
     );
   }
 
-  async setClaim(sql: Sql, transferId: string, leafId: string, c: TransferLeafRecord['claim']): Promise<void> {
+  /** Every leaf's prepared claim undone (a claim aborted), in one statement. */
+  async clearClaims(sql: Sql, transferId: string): Promise<void> {
     await sql.execute(
-      `UPDATE transfer_leaves SET claim_keyshare_id = $3, claim_tweak_digest = $4, claim_owner_signing_public_key = $5,
-         claim_refund_tx = $6, claim_direct_from_cpfp_refund_tx = $7 WHERE transfer_id = $1 AND leaf_id = $2`,
-      [transferId, leafId, c?.keyshareId ?? null, c?.tweakDigest ?? null, c?.ownerSigningPublicKey ?? null, c?.refundTx ?? null, c?.directFromCpfpRefundTx ?? null],
+      `UPDATE transfer_leaves SET claim_keyshare_id = NULL, claim_tweak_digest = NULL, claim_owner_signing_public_key = NULL,
+         claim_refund_tx = NULL, claim_direct_from_cpfp_refund_tx = NULL WHERE transfer_id = $1`,
+      [transferId],
     );
   }
 
@@ -275,31 +317,40 @@ export class TransferRepository {
     return new Map(rows.map((r) => [r.id, { ...r, value: Number(r.value), vout: Number(r.vout), deposit_vout: Number(r.deposit_vout), network: Number(r.network) }]));
   }
 
-  async setNodeStatus(sql: Sql, id: string, status: string): Promise<void> {
-    await sql.execute('UPDATE tree_nodes SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
+  async setNodesStatus(sql: Sql, ids: string[], status: string): Promise<void> {
+    if (ids.length === 0) return;
+    await sql.execute('UPDATE tree_nodes SET status = $2, updated_at = now() WHERE id = ANY($1::text[])', [ids, status]);
   }
 
-  /** The leaf's new key and refunds after a tweak (owner identity changes only on a claim). */
-  async setNodeKey(sql: Sql, id: string, n: { keyshareId: string; ownerIdentity: string; ownerSigningPublicKey: string; refundTx: string; directFromCpfpRefundTx: string; status: string }): Promise<void> {
+  /** Each leaf's new key and refunds after a tweak (owner identity changes only on a claim), in one statement. */
+  async setNodeKeys(sql: Sql, nodes: NodeKey[]): Promise<void> {
+    if (nodes.length === 0) return;
+    const col = <K extends keyof NodeKey>(k: K): NodeKey[K][] => nodes.map((n) => n[k]);
     await sql.execute(
-      `UPDATE tree_nodes SET keyshare_id = $2, owner_identity_public_key = $3, owner_signing_public_key = $4, refund_tx = $5,
-         direct_from_cpfp_refund_tx = $6, status = $7, updated_at = now() WHERE id = $1`,
-      [id, n.keyshareId, n.ownerIdentity, n.ownerSigningPublicKey, n.refundTx, n.directFromCpfpRefundTx, n.status],
+      `UPDATE tree_nodes AS n SET keyshare_id = v.k, owner_identity_public_key = v.owner, owner_signing_public_key = v.signing, refund_tx = v.refund,
+         direct_from_cpfp_refund_tx = v.direct, status = v.status, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, k, owner, signing, refund, direct, status)
+       WHERE n.id = v.id`,
+      [col('id'), col('keyshareId'), col('ownerIdentity'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('status')],
     );
   }
 
-  /** A tweaked keyshare, stored unused (status TWEAK: never handed out by the deposit pool). */
-  async insertKeyshare(sql: Sql, k: NewKeyshare): Promise<void> {
+  /** Tweaked keyshares, stored unused (status TWEAK: never handed out by the deposit pool), in one statement. */
+  async insertKeyshares(sql: Sql, keys: NewKeyshare[]): Promise<void> {
+    if (keys.length === 0) return;
+    const col = <K extends keyof NewKeyshare>(k: K): NewKeyshare[K][] => keys.map((x) => x[k]);
     await sql.execute(
       `INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares, status)
-       VALUES ($1, 'tweak', $2, $3, $4, $5, 'TWEAK') ON CONFLICT (id) DO NOTHING`,
-      [k.id, k.threshold, k.secretShare, k.publicKey, k.publicShares],
+       SELECT v.id, 'tweak', v.threshold, v.secret_share, v.public_key, v.public_shares, 'TWEAK'
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS v(id, threshold, secret_share, public_key, public_shares)
+       ON CONFLICT (id) DO NOTHING`,
+      [col('id'), col('threshold'), col('secretShare'), col('publicKey'), col('publicShares')],
     );
   }
 
-  /** A keyshare's group key, read in the caller's transaction. */
-  async keyshareGroupKey(sql: Sql, id: string): Promise<Uint8Array | undefined> {
-    const row = (await sql.query<{ public_key: string }>('SELECT public_key FROM signing_keyshares WHERE id = $1', [id]))[0];
-    return row === undefined ? undefined : hexToBytes(row.public_key);
+  /** Keyshares' group keys, read in the caller's transaction. */
+  async keyshareGroupKeys(sql: Sql, ids: string[]): Promise<Map<string, Uint8Array>> {
+    const rows = await sql.query<{ id: string; public_key: string }>('SELECT id, public_key FROM signing_keyshares WHERE id = ANY($1::text[])', [ids]);
+    return new Map(rows.map((r) => [r.id, hexToBytes(r.public_key)]));
   }
 }

@@ -140,8 +140,10 @@ export class DepositService {
 
   /** One set of operator commitments per signature the wallet will make. */
   async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, Commitment>[]> {
+    // One query for all the leaves (a transfer of many leaves asks for all of them at once).
+    const nodes = req.nodeIds.length === 0 ? new Map() : new Map((await this.d.repo.listTreeNodesByIds(req.nodeIds, [])).map((n) => [n.id, n]));
     for (const id of req.nodeIds) {
-      const node = await this.d.repo.getTreeNode(id);
+      const node = nodes.get(id);
       if (node === undefined || node.owner_identity_public_key !== identityHex) throw new OperatorError('NOT_FOUND', `leaf ${id} not found among your leaves`);
     }
     const perNode = Math.max(req.nodeIdCount, req.nodeIds.length, 1);

@@ -22,7 +22,20 @@ interface PeerState {
   nextAttempt: number;
   /** One delivery pass per peer at a time, so records reach it in order. */
   busy: Promise<void> | undefined;
+  /**
+   * False only when the last pass left nothing for this peer and nothing was recorded since: the
+   * background loop then reads the outbox for it only every IDLE_READ_MS instead of every tick.
+   * Only record() adds records for a peer, and it sets this; a pass clears it before it reads and
+   * sets it again if it fails. Forced passes (deliverNow, after a commit) always read. A record
+   * committed while a pass was reading (so that pass missed it) with no deliverNow after its commit
+   * is picked up by the next idle read.
+   */
+  mayHavePending: boolean;
+  lastRead: number;
 }
+
+/** How often the background loop reads the outbox for a peer it believes has nothing pending. */
+const IDLE_READ_MS = 10_000;
 
 export class Replicator {
   private readonly peers = new Map<string, PeerState>();
@@ -37,7 +50,7 @@ export class Replicator {
     private readonly kinds: RecordKinds,
     private readonly log: (m: string) => void,
   ) {
-    for (const [id, api] of peers) this.peers.set(id, { api, backoffMs: MIN_BACKOFF_MS, nextAttempt: 0, busy: undefined });
+    for (const [id, api] of peers) this.peers.set(id, { api, backoffMs: MIN_BACKOFF_MS, nextAttempt: 0, busy: undefined, mayHavePending: true, lastRead: 0 });
   }
 
   // ---- sending side ----
@@ -49,6 +62,8 @@ export class Replicator {
   async record(tx: Sql, kind: string, id: string, payload: unknown): Promise<void> {
     this.kinds.get(kind);
     const rec: OutboxRecord = { id, kind, payload: JSON.stringify(payload) };
+    // Before the write, so that a pass that reads before this commits leaves the flag set.
+    for (const st of this.peers.values()) st.mayHavePending = true;
     await outbox.enqueue(tx, rec, [...this.peers.keys()]);
   }
 
@@ -83,7 +98,8 @@ export class Replicator {
     const st = this.peers.get(peer);
     if (st === undefined || this.stopped) return Promise.resolve();
     if (st.busy !== undefined) return st.busy;
-    if (!force && Date.now() < st.nextAttempt) return Promise.resolve();
+    const now = Date.now();
+    if (!force && (now < st.nextAttempt || (!st.mayHavePending && now - st.lastRead < IDLE_READ_MS))) return Promise.resolve();
     st.busy = this.deliverPass(peer, st).finally(() => {
       st.busy = undefined;
     });
@@ -91,6 +107,8 @@ export class Replicator {
   }
 
   private async deliverPass(peer: string, st: PeerState): Promise<void> {
+    st.mayHavePending = false;
+    st.lastRead = Date.now();
     try {
       for (;;) {
         if (this.stopped) return;
@@ -110,6 +128,7 @@ export class Replicator {
       st.backoffMs = MIN_BACKOFF_MS;
       st.nextAttempt = 0;
     } catch (e) {
+      st.mayHavePending = true;
       if (this.stopped) return;
       st.nextAttempt = Date.now() + st.backoffMs;
       if (st.backoffMs >= 2000) this.log(`replication to ${peer} pending (retry in ${st.backoffMs} ms): ${message(e)}`);

@@ -41,7 +41,7 @@ function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean }
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
-    const cache = { get: async () => keys[i]! };
+    const cache = { get: async () => keys[i]!, getMany: async (ks: readonly string[]) => ks.map(() => keys[i]!) };
     const signer = new OperatorSigner(id, nonces, cache, async () => binding.vk);
     if (i === 0 && opts.remoteSelf !== true) local = signer;
     apis.set(id, {

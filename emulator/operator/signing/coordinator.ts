@@ -26,7 +26,8 @@ import type { Keyshare } from './keyshares.js';
 export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
 
 export interface LocalShareSource {
-  shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint>;
+  /** This operator's share of each job, in the context built for it (the jobs checked together). */
+  sharesInContexts(items: { ctx: SigningContext; job: FrostJob }[]): Promise<bigint[]>;
 }
 
 /** Runs a crypto-core call on request data; its typed errors become INVALID_ARGUMENT. */
@@ -165,11 +166,12 @@ export class SigningCoordinator {
       message: j.message, verifyingKey: j.verifyingKey, operatorCommitments: j.operatorCommitments as CommitmentMap, userCommitment: j.user.commitment,
       adaptorPubKey: j.adaptorPublicKey,
     })));
-    const remote = await this.collectShares(wire);
+    // The peers sign while this operator checks and signs its own part.
+    const [remote, local] = await Promise.all([this.collectShares(wire), this.localShares(contexts, wire)]);
     const out: SignedWithShares[] = [];
     for (const [i, j] of jobs.entries()) {
       const ctx = contexts[i] as SigningContext;
-      const shares = await this.operatorShares(ctx, wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>, j.keyshare);
+      const shares = this.operatorShares(wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>, local[i], j.keyshare);
       const operatorShares = Object.fromEntries(shares.map((s) => [s.who, scalarToBytes(s.z)]));
       const zUser = cryptoInput(`job ${j.jobId}`, () => scalarFromBytes(j.user.share, 'user signature share', true));
       shares.push({ who: USER_IDENTIFIER, signer: { role: 'user', publicKey: j.user.publicKey }, z: zUser });
@@ -178,16 +180,28 @@ export class SigningCoordinator {
     return out;
   }
 
+  /** This operator's share of each job that names it (undefined for the others), from its local signer. */
+  private async localShares(contexts: SigningContext[], jobs: FrostJob[]): Promise<(bigint | undefined)[]> {
+    const out: (bigint | undefined)[] = jobs.map(() => undefined);
+    if (this.local === undefined) return out;
+    const mine = jobs.flatMap((job, i) => (job.operator_commitments[this.self] === undefined ? [] : [i]));
+    if (mine.length === 0) return out;
+    const shares = await this.local.sharesInContexts(mine.map((i) => ({ ctx: contexts[i] as SigningContext, job: jobs[i] as FrostJob })));
+    for (const [k, i] of mine.entries()) out[i] = shares[k];
+    return out;
+  }
+
   /**
    * Every signing operator's share of one job, ready for aggregation: this operator's computed
    * locally (trusted), the others' checked for shape and against their public shares if the sum fails.
    */
-  private async operatorShares(ctx: SigningContext, job: FrostJob, remote: Map<string, Uint8Array>, key: Keyshare): Promise<AggregationShare[]> {
+  private operatorShares(job: FrostJob, remote: Map<string, Uint8Array>, local: bigint | undefined, key: Keyshare): AggregationShare[] {
     const out: AggregationShare[] = [];
     for (const id of Object.keys(job.operator_commitments)) {
       const signer = { role: 'operator' as const, identifier: id, publicShare: key.publicShares[id] as Uint8Array };
       if (id === this.self && this.local !== undefined) {
-        out.push({ who: id, signer, z: await this.local.shareInContext(ctx, job) });
+        if (local === undefined) throw new OperatorError('INTERNAL', `no local share for ${job.job_id}`);
+        out.push({ who: id, signer, z: local });
         continue;
       }
       const s = remote.get(id);
@@ -229,12 +243,15 @@ export class SigningCoordinator {
         job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
         operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment, tx: undefined, adaptor_public_key: new Uint8Array(),
       }));
-      const remote = await this.collectShares(wire);
+      const contexts = wire.map((job, i) => buildSigningContext({
+        message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: (standIns[i] as NonceWithCommitment).commitment,
+      }));
+      const [remote, local] = await Promise.all([this.collectShares(wire), this.localShares(contexts, wire)]);
       const signatures: Uint8Array[] = [];
       for (const [i, job] of wire.entries()) {
         const standIn = standIns[i] as NonceWithCommitment;
-        const ctx = buildSigningContext({ message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: standIn.commitment });
-        const shares = await this.operatorShares(ctx, job, remote[i] as Map<string, Uint8Array>, keyshare);
+        const ctx = contexts[i] as SigningContext;
+        const shares = this.operatorShares(job, remote[i] as Map<string, Uint8Array>, local[i], keyshare);
         shares.push({ who: USER_IDENTIFIER, signer: undefined, z: standInShareInContext(ctx, standIn.nonce) });
         signatures.push(this.aggregate(ctx, job.job_id, shares));
       }

@@ -1,6 +1,6 @@
 /** Read-through cache of this operator's DKG key shares (rows never change once written). */
 import { keyshareFromRow } from '../db/repository.js';
-import type { Repository } from '../db/repository.js';
+import type { KeyshareRow, Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
 
 export interface Keyshare {
@@ -17,7 +17,11 @@ export interface Keyshare {
 /** Where signing code reads key shares from (the cache below; a fixed set in benches and tests). */
 export interface KeyshareSource {
   get(id: string): Promise<Keyshare>;
+  /** Several keys in the order asked. */
+  getMany(ids: readonly string[]): Promise<Keyshare[]>;
 }
+
+const unknown = (id: string): OperatorError => new OperatorError('NOT_FOUND', `signing keyshare ${id} is unknown to this operator`);
 
 export class KeyshareCache implements KeyshareSource {
   private readonly cache = new Map<string, Keyshare>();
@@ -27,10 +31,26 @@ export class KeyshareCache implements KeyshareSource {
     const hit = this.cache.get(id);
     if (hit !== undefined) return hit;
     const row = await this.repo.getKeyshare(id);
-    if (row === undefined) throw new OperatorError('NOT_FOUND', `signing keyshare ${id} is unknown to this operator`);
+    if (row === undefined) throw unknown(id);
+    return this.remember(row);
+  }
+
+  /** The ones not cached yet are read in one query (a transfer of many leaves asks for all at once). */
+  async getMany(ids: readonly string[]): Promise<Keyshare[]> {
+    const missing = ids.filter((id) => !this.cache.has(id));
+    const rows = missing.length === 0 ? [] : await this.repo.getKeyshares(missing);
+    const read = new Map(rows.map((r) => [r.id, this.remember(r)]));
+    return ids.map((id) => {
+      const k = this.cache.get(id) ?? read.get(id);
+      if (k === undefined) throw unknown(id);
+      return k;
+    });
+  }
+
+  private remember(row: KeyshareRow): Keyshare {
     const k = keyshareFromRow(row);
     if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(id, k);
+    this.cache.set(k.id, k);
     return k;
   }
 }

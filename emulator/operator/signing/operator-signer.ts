@@ -28,8 +28,12 @@ export class OperatorSigner {
      * key serves only the wallet it was given to.
      */
     private readonly boundVerifyingKey: (keyshareId: string) => Promise<string | undefined> = async () => undefined,
-    /** Checks a transfer's or a claim's refund job against what this operator prepared (transfer/participant.ts). */
-    private readonly checkTransferJob: (job: FrostJob) => Promise<void> = async () => {
+    /**
+     * Checks transfer and claim refund jobs against what this operator prepared
+     * (transfer/participant.ts); given all such jobs of one request at once, so it reads each
+     * transfer and its leaves once rather than once per job.
+     */
+    private readonly checkTransferJobs: (jobs: FrostJob[]) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign transfer refunds');
     },
     /** Checks a renewal's job against this operator's own rebuild (renew/renew-job-check.ts). */
@@ -38,21 +42,21 @@ export class OperatorSigner {
     },
   ) {}
 
-  /** Checks signer count and, for a job with a wallet share, that the key is this wallet's. */
-  private async checkJob(job: FrostJob, key: Keyshare): Promise<void> {
+  /**
+   * Checks signer count and, for a job with a wallet share, that the key is this wallet's.
+   * Returns 'transfer' for a transfer or claim refund, which checkJobs checks with the others of its request.
+   */
+  private async checkJob(job: FrostJob, key: Keyshare): Promise<'done' | 'transfer'> {
     const signers = Object.keys(job.operator_commitments).length;
     if (signers < key.threshold) {
       throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
     }
     const vk = bytesToHex(Uint8Array.from(job.verifying_key));
-    if (vk === key.groupKeyHex) return;
-    if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') {
-      await this.checkTransferJob(job);
-      return;
-    }
+    if (vk === key.groupKeyHex) return 'done';
+    if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') return 'transfer';
     if (job.tx?.kind === 'renew') {
       await this.checkRenewJob(job);
-      return;
+      return 'done';
     }
     const bound = await this.boundVerifyingKey(key.id);
     if (bound !== vk) {
@@ -62,54 +66,61 @@ export class OperatorSigner {
     const tx = job.tx;
     if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
     checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
+    return 'done';
   }
 
-  async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
-    const out: FrostShare[] = [];
-    for (const job of jobs) {
-      const userCommitment = job.user_commitment;
-      if (userCommitment === undefined) {
-        // Refused before a nonce is taken, so the pair stays usable.
-        throw job.operator_commitments[this.identifier] === undefined ? this.noOwnCommitment(job) : new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
-      }
-      const share = await this.withOwnNonce(job, (key, taken) => {
-        const ctx = buildSigningContext({
-          message: job.message,
-          verifyingKey: job.verifying_key,
-          operatorCommitments: job.operator_commitments as CommitmentMap,
-          userCommitment,
-          adaptorPubKey: adaptorOf(job),
-        });
-        return this.shareWith(ctx, key, taken);
-      });
-      out.push({ job_id: job.job_id, share: scalarToBytes(share) });
+  /** Every job of one request checked, the transfer refunds among them in one batch. */
+  private async checkJobs(jobs: FrostJob[], keys: Keyshare[]): Promise<void> {
+    const transfer: FrostJob[] = [];
+    for (const [i, job] of jobs.entries()) {
+      if ((await this.checkJob(job, keys[i] as Keyshare)) === 'transfer') transfer.push(job);
     }
-    return out;
+    if (transfer.length > 0) await this.checkTransferJobs(transfer);
   }
 
   /**
-   * Runs `use` with the key and the nonce pair this operator handed out under its commitment in
-   * `job`, after the job's checks. The pair is used once: wiped whatever happens.
+   * Takes the nonce behind this operator's commitment in each job (consumed whatever happens
+   * next), loads the keys and checks the jobs; then `share` computes each job's share. The
+   * nonces are wiped when it returns or throws.
    */
-  private async withOwnNonce<T>(job: FrostJob, use: (key: Keyshare, taken: TakenNonce) => T): Promise<T> {
-    const own = job.operator_commitments[this.identifier];
-    if (own === undefined) throw this.noOwnCommitment(job);
-    const taken = this.nonces.take(own);
+  private async withCheckedJobs<T>(jobs: FrostJob[], share: (job: FrostJob, i: number, key: Keyshare, taken: TakenNonce) => T): Promise<T[]> {
+    const taken: TakenNonce[] = [];
     try {
-      const key = await this.keys.get(job.keyshare_id);
-      await this.checkJob(job, key);
-      return use(key, taken);
-    } catch (e) {
-      if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
-      throw e;
+      for (const job of jobs) {
+        const own = job.operator_commitments[this.identifier];
+        if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
+        if (job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+        taken.push(this.nonces.take(own));
+      }
+      const keys = await this.keys.getMany(jobs.map((j) => j.keyshare_id));
+      await this.checkJobs(jobs, keys);
+      return jobs.map((job, i) => {
+        try {
+          return share(job, i, keys[i] as Keyshare, taken[i] as TakenNonce);
+        } catch (e) {
+          if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+          throw e;
+        }
+      });
     } finally {
-      taken.nonce.hiding.fill(0);
-      taken.nonce.binding.fill(0);
+      for (const t of taken) {
+        t.nonce.hiding.fill(0);
+        t.nonce.binding.fill(0);
+      }
     }
   }
 
-  private noOwnCommitment(job: FrostJob): OperatorError {
-    return new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
+  async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
+    return this.withCheckedJobs(jobs, (job, _i, key, taken) => {
+      const ctx = buildSigningContext({
+        message: job.message,
+        verifyingKey: job.verifying_key,
+        operatorCommitments: job.operator_commitments as CommitmentMap,
+        userCommitment: job.user_commitment as CommitmentMap[string],
+        adaptorPubKey: adaptorOf(job),
+      });
+      return { job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) };
+    });
   }
 
   /**
@@ -122,10 +133,10 @@ export class OperatorSigner {
   }
 
   /**
-   * This operator's share computed in a context the caller already built for the same job (the
-   * coordinator aggregates in that context too, so it builds one context per job, not two).
+   * This operator's shares computed in contexts the caller already built for the same jobs (the
+   * coordinator aggregates in them too, so it builds one context per job, not two).
    */
-  async shareInContext(ctx: SigningContext, job: FrostJob): Promise<bigint> {
-    return this.withOwnNonce(job, (key, taken) => this.shareWith(ctx, key, taken));
+  async sharesInContexts(items: { ctx: SigningContext; job: FrostJob }[]): Promise<bigint[]> {
+    return this.withCheckedJobs(items.map((x) => x.job), (_job, i, key, taken) => this.shareWith((items[i] as { ctx: SigningContext }).ctx, key, taken));
   }
 }

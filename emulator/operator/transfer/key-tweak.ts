@@ -8,7 +8,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ClaimLeafKeyTweaks, SendLeafKeyTweaks } from '@buildonspark/spark-sdk/proto/spark';
-import { bytesToHex, concatBytes, decryptEcies, identifierToScalar, isSparkCryptoError, validateShare } from '../crypto.js';
+import { bytesToHex, concatBytes, decryptEcies, identifierToScalar, isSparkCryptoError, pointFromBytes, validateShare } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import type { Keyshare } from '../signing/keyshares.js';
 
@@ -78,7 +78,9 @@ export function openClaimTweaks(blob: Uint8Array | undefined, privateKey: Uint8A
 
 function point(b: Uint8Array, what: string): InstanceType<typeof Point> {
   try {
-    return Point.fromBytes(Uint8Array.from(b));
+    // Compressed points (all the wallet sends) through the core's curve backend, which
+    // decompresses natively when libsecp256k1 loads; any other encoding as noble parses it.
+    return b.length === 33 ? pointFromBytes(Uint8Array.from(b), what) : Point.fromBytes(Uint8Array.from(b));
   } catch {
     throw bad(`${what} is not a valid secp256k1 point`);
   }

@@ -6,13 +6,13 @@
  * commit and abort are each one database transaction and idempotent, so the coordinator can
  * repeat them after any crash.
  */
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes, tweakedKey } from '../crypto.js';
+import { bytesToHex, concatBytes, hexToBytes, verifyTaprootSignature } from '../crypto.js';
 import type { Sql } from '../db/database.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
-import type { TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
+import type { NewKeyshare, NodeKey, SignedRefunds, TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import { output, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
@@ -42,6 +42,17 @@ function checkAdaptorPoint(key: Uint8Array): string {
   }
   if (key.length !== 33) throw bad('adaptor_public_key must be a 33-byte compressed point');
   return hex(key);
+}
+
+/** The tweaked keyshare to store under `id` (unused until the decision), and its group key. */
+function tweakedKeyRow(key: Keyshare, tweak: LeafTweak, id: string): { row: NewKeyshare; groupKey: Uint8Array } {
+  const t = applyTweak(key, tweak);
+  const row: NewKeyshare = {
+    id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
+    publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
+  };
+  t.secretShare.fill(0);
+  return { row, groupKey: t.groupKey };
 }
 
 function checkSendable(node: TreeNodeRow, sender: string): void {
@@ -122,6 +133,7 @@ export class TransferParticipant {
       }
       const nodes = await d.transfers.lockNodes(sql, leafIds);
       const leaves: TransferLeafRecord[] = [];
+      const tweakedKeys: NewKeyshare[] = [];
       let total = 0;
       let network: number | undefined;
       for (const [position, l] of req.leaves.entries()) {
@@ -143,7 +155,7 @@ export class TransferParticipant {
         const key = keysBefore.get(l.leafId);
         if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the transfer; retry`);
         const senderKeyshareId = `${req.transferId}/${l.leafId}/send`;
-        await this.storeTweakedKey(sql, key, tweak, senderKeyshareId);
+        tweakedKeys.push(tweakedKeyRow(key, tweak, senderKeyshareId).row);
         leaves.push({
           leafId: l.leafId, position,
           previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
@@ -153,12 +165,13 @@ export class TransferParticipant {
         });
       }
       if (req.counterOf !== undefined) await this.checkCounter(sql, req.counterOf, sender, receiver, total);
+      await d.transfers.insertKeyshares(sql, tweakedKeys);
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
         type: adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : 'TRANSFER', ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
         totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
-      for (const id of leafIds) await d.transfers.setNodeStatus(sql, id, 'TRANSFER_LOCKED');
+      await d.transfers.setNodesStatus(sql, leafIds, 'TRANSFER_LOCKED');
       return combinedDigest(leaves.map((l) => l.senderTweakDigest));
     });
   }
@@ -179,25 +192,13 @@ export class TransferParticipant {
   /** Each leaf's current keyshare, read outside any transaction; with `owner`, the sender's checks too. */
   private async currentKeys(leafIds: string[], owner?: string): Promise<Map<string, Keyshare>> {
     const nodes = await this.d.transfers.lockNodes(this.d.transfers.db, leafIds, false);
-    const out = new Map<string, Keyshare>();
     for (const id of leafIds) {
       const n = nodes.get(id);
       if (n === undefined) throw new OperatorError('NOT_FOUND', `leaf ${id} does not exist`);
       if (owner !== undefined) checkSendable(n, owner);
-      out.set(id, await this.d.keys.get(n.keyshare_id));
     }
-    return out;
-  }
-
-  /** Stores the tweaked keyshare under `id`, unused; returns its group key. */
-  private async storeTweakedKey(sql: Sql, key: Keyshare, tweak: LeafTweak, id: string): Promise<Uint8Array> {
-    const t = applyTweak(key, tweak);
-    await this.d.transfers.insertKeyshare(sql, {
-      id, threshold: key.threshold, secretShare: hex(t.secretShare), publicKey: hex(t.groupKey),
-      publicShares: JSON.stringify(Object.fromEntries(Object.entries(t.publicShares).map(([k, v]) => [k, hex(v)]))),
-    });
-    t.secretShare.fill(0);
-    return t.groupKey;
+    const keys = await this.d.keys.getMany(leafIds.map((id) => (nodes.get(id) as TreeNodeRow).keyshare_id));
+    return new Map(leafIds.map((id, i) => [id, keys[i] as Keyshare]));
   }
 
   /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
@@ -208,7 +209,7 @@ export class TransferParticipant {
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
     const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
-    if (!schnorr.verify(sig, sighash(tx, spent), tweakedKey(hexToBytes(node.verifying_public_key)).qx)) throw bad(`${what}: the signature does not verify`);
+    if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
 
@@ -225,40 +226,57 @@ export class TransferParticipant {
    */
   async commitSend(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
     return this.d.transfers.transaction(async (sql) => {
-      const t = await this.applyCommitSend(sql, decision);
+      await this.applyCommitSend(sql, decision);
       await record?.(sql, 'commit', decision);
-      return t;
+      return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
     });
   }
 
-  /** commitSend's change, in the caller's transaction (also how a peer applies the coordinator's replicated decision). */
-  async applyCommitSend(sql: Sql, decision: Decision): Promise<TransferRecord> {
+  /**
+   * commitSend's change, in the caller's transaction (also how a peer applies the coordinator's
+   * replicated decision). It does not read the transfer back: only the coordinator answers with it.
+   */
+  async applyCommitSend(sql: Sql, decision: Decision): Promise<void> {
     const { d } = this;
     const t = await d.transfers.get(decision.transferId, sql, true);
     if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
     if (!SENDER_PREPARED.includes(t.status)) {
       if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} was ${t.status}; it cannot be committed`);
-      return t; // already committed (a repeated decision)
+      return; // already committed (a repeated decision)
     }
     if (t.type === 'PRIMARY_SWAP_V3') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is a swap's primary transfer: it settles only with its counter transfer`);
     const nodes = await this.lockSentLeaves(sql, t, decision);
+    const groupKeys = await this.tweakedGroupKeys(sql, t);
+    const signed: SignedRefunds[] = [];
+    const keys: NodeKey[] = [];
     for (const l of t.leaves) {
       const node = nodes.get(l.leafId) as TreeNodeRow;
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
       const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-      // Read with the transaction's own connection: the keyshare cache would read outside it.
-      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
-      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
-      await d.transfers.setSignedIntermediate(sql, t.id, l.leafId, refund, direct);
-      await d.transfers.setNodeKey(sql, l.leafId, {
-        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      keys.push({
+        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
       });
     }
+    await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
+    await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
-    return (await d.transfers.get(t.id, sql)) as TransferRecord;
+  }
+
+  /**
+   * Each leaf's tweaked group key (by leaf id), read with the transaction's own connection: the
+   * keyshare cache would read outside it.
+   */
+  private async tweakedGroupKeys(sql: Sql, t: TransferRecord): Promise<Map<string, Uint8Array>> {
+    const byKeyshare = await this.d.transfers.keyshareGroupKeys(sql, t.leaves.map((l) => l.senderKeyshareId));
+    return new Map(t.leaves.map((l) => {
+      const groupKey = byKeyshare.get(l.senderKeyshareId);
+      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
+      return [l.leafId, groupKey];
+    }));
   }
 
   /**
@@ -283,11 +301,12 @@ export class TransferParticipant {
    */
   async commitSwap(counter: Decision, primary: Decision, record?: DecisionRecorder): Promise<{ counter: TransferRecord; primary: TransferRecord }> {
     return this.d.transfers.transaction(async (sql) => {
-      const c = await this.applyCommitSend(sql, counter);
-      const p = await this.applyCommitPrimary(sql, primary);
+      await this.applyCommitSend(sql, counter);
+      await this.applyCommitPrimary(sql, primary);
       await record?.(sql, 'commit', counter);
       await record?.(sql, 'primary_commit', primary);
-      return { counter: c, primary: p };
+      const read = async (id: string): Promise<TransferRecord> => (await this.d.transfers.get(id, sql)) as TransferRecord;
+      return { counter: await read(counter.transferId), primary: await read(primary.transferId) };
     });
   }
 
@@ -296,28 +315,26 @@ export class TransferParticipant {
    * tweaked key; its refund to the receiver stays as prepared, unsigned (the wallet holds only an
    * adaptor signature of it, whose secret it never reveals), until the receiver claims the leaf.
    */
-  async applyCommitPrimary(sql: Sql, decision: Decision): Promise<TransferRecord> {
+  async applyCommitPrimary(sql: Sql, decision: Decision): Promise<void> {
     const { d } = this;
     const t = await d.transfers.get(decision.transferId, sql, true);
     if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
     if (t.type !== 'PRIMARY_SWAP_V3') throw bad(`transfer ${t.id} is not a swap's primary transfer`);
     if (!SENDER_PREPARED.includes(t.status)) {
       if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `swap primary transfer ${t.id} was ${t.status}; it cannot settle`);
-      return t;
+      return;
     }
     const nodes = await this.lockSentLeaves(sql, t, decision);
-    for (const l of t.leaves) {
+    const groupKeys = await this.tweakedGroupKeys(sql, t);
+    await d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
       const node = nodes.get(l.leafId) as TreeNodeRow;
-      const groupKey = await d.transfers.keyshareGroupKey(sql, l.senderKeyshareId);
-      if (groupKey === undefined) throw new OperatorError('INTERNAL', `transfer ${t.id}: the tweaked keyshare of leaf ${l.leafId} is missing`);
-      await d.transfers.setNodeKey(sql, l.leafId, {
-        keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKey)),
-        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED',
-      });
-    }
+      return {
+        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
+        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED' as const,
+      };
+    }));
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
-    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   /**
@@ -343,7 +360,7 @@ export class TransferParticipant {
     await d.transfers.transaction(async (sql) => {
       const t = await d.transfers.get(transferId, sql, true);
       if (t?.status !== 'RECEIVER_KEY_TWEAK_LOCKED') return;
-      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.clearClaims(sql, t.id);
       await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     });
   }
@@ -356,13 +373,14 @@ export class TransferParticipant {
       await d.transfers.insertTombstone(sql, transferId);
     } else if (SENDER_PREPARED.includes(t.status)) {
       const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
-      for (const l of t.leaves) {
+      const locked = t.leaves.filter((l) => {
         const node = nodes.get(l.leafId);
-        if (node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId) await d.transfers.setNodeStatus(sql, l.leafId, 'AVAILABLE');
-      }
+        return node?.status === 'TRANSFER_LOCKED' && node.keyshare_id === l.previousKeyshareId;
+      });
+      await d.transfers.setNodesStatus(sql, locked.map((l) => l.leafId), 'AVAILABLE');
       await d.transfers.setStatus(sql, t.id, 'RETURNED');
     } else if (t.status === 'RECEIVER_KEY_TWEAK_LOCKED') {
-      for (const l of t.leaves) await d.transfers.setClaim(sql, t.id, l.leafId, undefined);
+      await d.transfers.clearClaims(sql, t.id);
       await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
     } else if (t.status === 'COMPLETED') {
       throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is COMPLETED; it cannot be aborted`);
@@ -394,6 +412,8 @@ export class TransferParticipant {
       if (t === undefined || t.status !== t0.status) throw new OperatorError('ABORTED', `transfer ${req.transferId} changed during the claim; retry`);
       const nodes = await d.transfers.lockNodes(sql, leafIds);
       const digests: string[] = [];
+      const tweakedKeys: NewKeyshare[] = [];
+      const claims: Parameters<TransferRepository['setClaims']>[2] = [];
       for (const l of t.leaves) {
         const node = nodes.get(l.leafId) as TreeNodeRow;
         if (node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('FAILED_PRECONDITION', `leaf ${l.leafId} does not carry the sender's tweaked key on operator ${d.self}`);
@@ -403,17 +423,21 @@ export class TransferParticipant {
         const keyshareId = `${t.id}/${l.leafId}/claim/${digest.slice(0, 16)}`;
         const key = keysBefore.get(l.leafId);
         if (key?.id !== node.keyshare_id) throw new OperatorError('ABORTED', `leaf ${l.leafId} changed during the claim; retry`);
-        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), await this.storeTweakedKey(sql, key, tweak, keyshareId));
+        const tweaked = tweakedKeyRow(key, tweak, keyshareId);
+        tweakedKeys.push(tweaked.row);
+        const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), tweaked.groupKey);
         // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
         const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
         const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
         requireSameTx(given.refundTx, expected.cpfp, `leaf ${l.leafId}: claim refund tx`);
         requireSameTx(given.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: claim direct-from-CPFP refund tx`);
-        await d.transfers.setClaim(sql, t.id, l.leafId, {
-          keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
+        claims.push({
+          leafId: l.leafId, keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
         });
         digests.push(digest);
       }
+      await d.transfers.insertKeyshares(sql, tweakedKeys);
+      await d.transfers.setClaims(sql, t.id, claims);
       await d.transfers.setStatus(sql, t.id, 'RECEIVER_KEY_TWEAK_LOCKED');
       return combinedDigest(digests);
     });
@@ -436,23 +460,25 @@ export class TransferParticipant {
    */
   async commitClaim(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
     return this.d.transfers.transaction(async (sql) => {
-      const t = await this.applyCommitClaim(sql, decision);
+      await this.applyCommitClaim(sql, decision);
       await record?.(sql, 'claim_commit', decision);
-      return t;
+      return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
     });
   }
 
-  /** commitClaim's change, in the caller's transaction. */
-  async applyCommitClaim(sql: Sql, decision: Decision): Promise<TransferRecord> {
+  /** commitClaim's change, in the caller's transaction (not read back, as applyCommitSend). */
+  async applyCommitClaim(sql: Sql, decision: Decision): Promise<void> {
     const { d } = this;
     const t = await d.transfers.get(decision.transferId, sql, true);
     if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is unknown to operator ${d.self}`);
-    if (t.status === 'COMPLETED') return t;
+    if (t.status === 'COMPLETED') return;
     if (t.status !== 'RECEIVER_KEY_TWEAK_LOCKED') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is ${t.status} on operator ${d.self}; no claim is prepared`);
     if (hex(combinedDigest(t.leaves.map((l) => l.claim?.tweakDigest ?? ''))) !== hex(decision.tweakDigest)) {
       throw bad(`transfer ${t.id}: the operators' claim tweak digests differ from this operator's`);
     }
     const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+    const signed: SignedRefunds[] = [];
+    const keys: NodeKey[] = [];
     for (const l of t.leaves) {
       const c = l.claim;
       const node = nodes.get(l.leafId) as TreeNodeRow;
@@ -460,14 +486,15 @@ export class TransferParticipant {
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
       const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
-      await d.transfers.setSignedClaim(sql, t.id, l.leafId, refund, direct);
-      await d.transfers.setNodeKey(sql, l.leafId, {
-        keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      keys.push({
+        id: l.leafId, keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
         refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
       });
     }
+    await d.transfers.setSignedRefunds(sql, t.id, 'claim', signed);
+    await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'COMPLETED');
-    return (await d.transfers.get(t.id, sql)) as TransferRecord;
   }
 
   // ------------------------------------------------------------------ signing
@@ -475,13 +502,26 @@ export class TransferParticipant {
   /**
    * An operator signs a transfer's refund only if it is byte for byte a refund it prepared
    * itself, with the key that refund is to be signed with: the leaf's current key for the
-   * sender's refunds, the prepared tweaked key for the receiver's.
+   * sender's refunds, the prepared tweaked key for the receiver's. All refund jobs of one signing
+   * request are checked together: each transfer and its leaves are read once.
    */
-  async checkSigningJob(job: FrostJob): Promise<void> {
-    const tx = job.tx;
-    if (tx === undefined) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
-    const t = await this.d.transfers.get(tx.transfer_id);
-    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${tx.transfer_id} is unknown to operator ${this.d.self}`);
+  async checkSigningJobs(jobs: FrostJob[]): Promise<void> {
+    const byTransfer = new Map<string, FrostJob[]>();
+    for (const job of jobs) {
+      const tx = job.tx;
+      if (tx === undefined) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
+      byTransfer.set(tx.transfer_id, [...(byTransfer.get(tx.transfer_id) ?? []), job]);
+    }
+    for (const [transferId, group] of byTransfer) {
+      const t = await this.d.transfers.get(transferId);
+      const nodes = t === undefined ? new Map<string, TreeNodeRow>() : await this.d.transfers.lockNodes(this.d.transfers.db, t.leaves.map((l) => l.leafId), false);
+      for (const job of group) this.checkSigningJob(job, transferId, t, nodes);
+    }
+  }
+
+  private checkSigningJob(job: FrostJob, transferId: string, t: TransferRecord | undefined, nodes: Map<string, TreeNodeRow>): void {
+    const tx = job.tx as NonNullable<FrostJob['tx']>;
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${transferId} is unknown to operator ${this.d.self}`);
     const raw = hex(tx.tx);
     const claim = tx.kind === 'claim_refund';
     if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {
@@ -494,9 +534,9 @@ export class TransferParticipant {
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
     if (job.keyshare_id !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: wrong key for this refund`);
     // A swap's primary refunds are signed with the wallet's adaptor point and nothing else; every other refund with none.
-    const adaptor = job.adaptor_public_key === undefined || job.adaptor_public_key === null ? '' : hex(job.adaptor_public_key);
+    const adaptor = hex(job.adaptor_public_key);
     if (adaptor !== (claim ? '' : t.adaptorPublicKey ?? '')) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the adaptor point this refund was prepared with`);
-    const node = (await this.d.transfers.lockNodes(this.d.transfers.db, [leaf.leafId], false)).get(leaf.leafId) as TreeNodeRow;
+    const node = nodes.get(leaf.leafId) as TreeNodeRow;
     if (node.verifying_public_key !== hex(job.verifying_key)) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the leaf's verifying key`);
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: leaf ${leaf.leafId} no longer has the key of this step`);

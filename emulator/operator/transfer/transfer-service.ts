@@ -21,10 +21,9 @@ import type { InternalApi } from '../grpc/internal/api.js';
 import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
-import type { Keyshare } from '../signing/keyshares.js';
-import type { KeyshareCache } from '../signing/keyshares.js';
+import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
-import type { Repository } from '../db/repository.js';
+import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
@@ -42,6 +41,12 @@ export interface LeafJobs {
   refund: UserRefundJob;
   /** absent in a swap's primary transfer, which signs the CPFP refund only */
   directFromCpfpRefund?: UserRefundJob;
+}
+
+/** A transfer's leaves and their keys, read once for all its refund jobs. */
+interface RefundInputs {
+  nodes: Map<string, TreeNodeRow>;
+  keys: Map<string, Keyshare>;
 }
 
 /** A swap primary refund's signing result, for the wallet to aggregate its adaptor signature. */
@@ -68,7 +73,6 @@ export interface TransferServiceDeps {
   signing: SigningCoordinator;
   keys: KeyshareCache;
   transfers: TransferRepository;
-  nodes: Repository;
   events: EventBus;
   log: (m: string) => void;
 }
@@ -179,12 +183,13 @@ export class TransferService {
       if (t === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
       const coordinated: CoordinatedJob[] = [];
       const keys: Keyshare[] = [];
+      const inputs = await this.refundInputs(t, 'transfer_refund');
       for (const l of t.leaves) {
         const j = jobs.find((x) => x.leafId === l.leafId);
         if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing job for leaf ${l.leafId}`);
-        const { job, key } = await this.refundJob(t, l.leafId, j.refund, l.intermediateRefundTx, `${l.leafId}/0`, 'transfer_refund', l.previousKeyshareId, `leaf ${l.leafId} refund`);
+        const job = this.refundJob(t, l.leafId, j.refund, l.intermediateRefundTx, `${l.leafId}/0`, 'transfer_refund', inputs, `leaf ${l.leafId} refund`);
         coordinated.push({ ...job, adaptorPublicKey: Uint8Array.from(adaptor) });
-        keys.push(key);
+        keys.push(job.keyshare);
       }
       const signed = await d.signing.signWithShares(coordinated);
       // Prepared and signed, not decided: no longer "undecided at a restart" (recover()).
@@ -319,18 +324,17 @@ export class TransferService {
     const { d } = this;
     const claim = kind === 'claim_refund';
     const coordinated: CoordinatedJob[] = [];
+    const inputs = await this.refundInputs(t, kind);
     for (const l of t.leaves) {
       const j = jobs.find((x) => x.leafId === l.leafId);
       if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing jobs for leaf ${l.leafId}`);
-      const keyshareId = claim ? l.claim?.keyshareId : l.previousKeyshareId;
       const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
       const users = [j.refund, j.directFromCpfpRefund];
       for (const i of [0, 1]) {
         const what = `leaf ${l.leafId} ${i === 0 ? 'refund' : 'direct-from-CPFP refund'}`;
         const user = users[i];
         if (user === undefined) throw new OperatorError('INVALID_ARGUMENT', `${what}: no signing job`);
-        const { job } = await this.refundJob(t, l.leafId, user, txs[i] as string, `${l.leafId}/${i}`, kind, keyshareId, what);
-        coordinated.push(job);
+        coordinated.push(this.refundJob(t, l.leafId, user, txs[i] as string, `${l.leafId}/${i}`, kind, inputs, what));
       }
     }
     const sigs = await d.signing.sign(coordinated);
@@ -345,33 +349,40 @@ export class TransferService {
   }
 
   /** One refund's FROST job with the wallet's share: the refund as prepared here, signed with the key of this step. */
-  private async refundJob(
-    t: TransferRecord, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
-    kind: 'transfer_refund' | 'claim_refund', keyshareId: string | undefined, what: string,
-  ): Promise<{ job: CoordinatedJob; key: Keyshare }> {
+  /** The nodes and keys a transfer's refund jobs are built from, each read once for all its leaves. */
+  private async refundInputs(t: TransferRecord, kind: 'transfer_refund' | 'claim_refund'): Promise<RefundInputs> {
     const { d } = this;
-    const node = await d.nodes.getTreeNode(leafId);
-    if (node === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} vanished`);
+    const claim = kind === 'claim_refund';
+    const nodes = await d.transfers.lockNodes(d.transfers.db, t.leaves.map((l) => l.leafId), false);
+    const keyshareIds = t.leaves.map((l) => (claim ? l.claim?.keyshareId : l.previousKeyshareId));
+    if (keyshareIds.some((k) => k === undefined)) throw new OperatorError('INTERNAL', `transfer ${t.id} has a leaf that is not prepared`);
+    const keys = await d.keys.getMany(keyshareIds as string[]);
+    return { nodes, keys: new Map(t.leaves.map((l, i) => [l.leafId, keys[i] as Keyshare])) };
+  }
+
+  private refundJob(
+    t: TransferRecord, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
+    kind: 'transfer_refund' | 'claim_refund', inputs: RefundInputs, what: string,
+  ): CoordinatedJob {
+    const node = inputs.nodes.get(leafId);
+    const key = inputs.keys.get(leafId);
+    if (node === undefined || key === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} vanished`);
     const claim = kind === 'claim_refund';
     const userKey = claim ? t.leaves.find((l) => l.leafId === leafId)?.claim?.ownerSigningPublicKey : node.owner_signing_public_key;
-    if (keyshareId === undefined || userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} is not prepared`);
+    if (userKey === undefined) throw new OperatorError('INTERNAL', `leaf ${leafId} is not prepared`);
     if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-    const key = await d.keys.get(keyshareId);
     const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
     const tx = parseTx(hexToBytes(rawTxHex), what);
     return {
-      key,
-      job: {
-        jobId,
-        keyshare: key,
-        message: sighash(tx, spent),
-        verifyingKey: hexToBytes(node.verifying_public_key),
-        operatorCommitments: user.operatorCommitments,
-        user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
-        tx: TxContext.fromPartial({ kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id }),
-      },
+      jobId,
+      keyshare: key,
+      message: sighash(tx, spent),
+      verifyingKey: hexToBytes(node.verifying_public_key),
+      operatorCommitments: user.operatorCommitments,
+      user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
+      tx: TxContext.fromPartial({ kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id }),
     };
   }
 

@@ -10,3 +10,4 @@ export { operatorShareWithOwnNonce } from '../frost/operator-share.js';
 export { standInShareInContext } from '../frost/operator-only.js';
 export { aggregateInContext } from '../frost/aggregate.js';
 export type { Aggregation, AggregationShare } from '../frost/aggregate.js';
+export { verifyTaprootSignature } from '../frost/verify-taproot.js';

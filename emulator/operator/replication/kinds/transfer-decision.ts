@@ -41,8 +41,8 @@ const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', '
 
 /** What an operator does with a decision, in the receiving transaction (transfer/participant.ts). */
 export interface DecisionApplier {
-  applyCommitSend(sql: Sql, decision: Decision): Promise<unknown>;
-  applyCommitClaim(sql: Sql, decision: Decision): Promise<unknown>;
+  applyCommitSend(sql: Sql, decision: Decision): Promise<void>;
+  applyCommitClaim(sql: Sql, decision: Decision): Promise<void>;
   applyAbort(sql: Sql, transferId: string): Promise<void>;
   applyCommitPrimary(sql: Sql, decision: Decision): Promise<unknown>;
 }
