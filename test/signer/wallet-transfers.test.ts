@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { TransferStatus } from '@buildonspark/spark-sdk/proto/spark';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
@@ -13,7 +14,7 @@ import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 
@@ -108,12 +109,7 @@ function screenLines(text: string, perLine: number): string[] {
 const RECEIVER_CHARS_PER_LINE = 17;
 const LEAF_ID_CHARS_PER_LINE = 16;
 
-/** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
-async function transferStatus(w: SparkWallet, id: string): Promise<number | undefined> {
-  const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;
-  return (await service.queryTransfer(id))?.status;
-}
-const COMPLETED = 5;
+const COMPLETED = TransferStatus.TRANSFER_STATUS_COMPLETED;
 
 /** FROST_SIGN requests the device completed. */
 const frostSigns = (apdus: Uint8Array[]): number => completed(apdus, Ins.FROST_SIGN);
