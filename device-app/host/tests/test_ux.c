@@ -2,6 +2,16 @@
 #include "test.h"
 #include "vectors/vectors.h"
 
+/* RIGHT moves onto the last page of a flow, titled `title`: it offers only LEFT, and RIGHT there
+ * does not wrap around to the first page. */
+static void check_right_to_last_page(const char *title) {
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has(title));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has(title));
+}
+
 static void test_home_and_navigation(void) {
     fresh_core();
     CHECK(host_screen_has(APP_NAME));
@@ -14,11 +24,7 @@ static void test_home_and_navigation(void) {
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Settings"));
     CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT | UX_NAV_RIGHT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Quit"));
-    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Quit"));
+    check_right_to_last_page("Quit");
     host_press(BUTTON_LEFT);
     host_press(BUTTON_LEFT);
     CHECK(host_screen_has(APP_NAME));
@@ -71,11 +77,7 @@ static void test_review_navigation(void) {
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Approve"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Reject"));
-    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Reject"));
+    check_right_to_last_page("Reject");
     host_press(BUTTON_LEFT);
     CHECK(host_screen_has("Approve"));
     unsigned before = g_host_reply.count;
