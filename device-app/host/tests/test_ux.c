@@ -65,12 +65,18 @@ static void test_quit(void) {
     CHECK_EQ_U(g_host_pages, pages);
 }
 
-static void test_review_navigation(void) {
+/* A fresh core with blind signing on, showing the review of a SIGN_IDENTITY request (`p1`: the
+ * signature scheme) that waits for the user. */
+static void start_identity_review(uint8_t p1) {
     uint8_t apdu[64], data[36] = {0};
     fresh_core();
     host_enable_blind_signing();
-    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_SCHNORR, 0, data, sizeof data);
+    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, p1, 0, data, sizeof data);
     CHECK_EQ_U(host_exchange(apdu, a), 0);
+}
+
+static void test_review_navigation(void) {
+    start_identity_review(P1_SCHNORR);
     CHECK_EQ_U(g_host_page.nav, UX_NAV_RIGHT);
     host_press(BUTTON_BOTH); /* both on a content page does nothing */
     CHECK(core_reply_pending());
@@ -91,11 +97,7 @@ static void test_review_navigation(void) {
 }
 
 static void test_apdu_during_review_cancels(void) {
-    uint8_t apdu[64], data[36] = {0};
-    fresh_core();
-    host_enable_blind_signing();
-    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_ECDSA_DER, 0, data, sizeof data);
-    CHECK_EQ_U(host_exchange(apdu, a), 0);
+    start_identity_review(P1_ECDSA_DER);
     uint8_t v[8];
     size_t b = mk_apdu(v, INS_GET_VERSION, 0, 0, NULL, 0);
     CHECK_EQ_U(host_exchange(v, b), SW_OK);
