@@ -8,7 +8,8 @@
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { TransferStatus, type TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import { Status } from 'nice-grpc';
+// nice-grpc-common, not nice-grpc: loading grpc-js before loadSdk sets the network's CA breaks TLS to the operators.
+import { Status } from 'nice-grpc-common';
 import { hexToBytes } from '@noble/hashes/utils';
 import { Transaction } from '@scure/btc-signer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
