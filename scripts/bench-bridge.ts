@@ -43,27 +43,11 @@ import { SparkLedgerApp } from '../src/device/app.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
 import { launchChromium } from '../test/bridge/harness.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg, median, timeIt } from './bench-stats.js';
 
 const ROUNDS = Number(arg('--rounds') ?? '6');
 const SILENT_ROUNDS = 40;
 const UI_ROUNDS = Number(arg('--ui-rounds') ?? '30');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = preciseNow();
-  await fn();
-  return preciseNow() - t0;
-}
 
 const group = makeOperatorGroup(2, 3);
 

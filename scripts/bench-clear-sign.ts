@@ -29,11 +29,8 @@ import type { KeyRef } from '../src/device/keyref.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
 import { expectedPublicKey } from '../test/device/expected-keys.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
+import { arg, median } from './bench-stats.js';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const ROUNDS = Number(arg('--rounds') ?? '3');
 const LEAF_COUNTS = (arg('--leaves') ?? '2,4').split(',').map(Number);
 
@@ -49,11 +46,6 @@ class CountingTransport implements ApduTransport {
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 const P2A = new Uint8Array([0x51, 0x02, 0x4e, 0x73]);
 const group = makeOperatorGroup(2, 3);
 const receiver = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);

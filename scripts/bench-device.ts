@@ -46,25 +46,9 @@ import { openSpeculosTransport } from '../src/device/transports.js';
 import { expectedPublicKey } from '../test/device/expected-keys.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
 import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { arg, median, timeIt } from './bench-stats.js';
 
 const ROUNDS = Number(arg('--rounds') ?? '10');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
 
 interface Row {
   operation: string;

@@ -40,6 +40,7 @@ import { startSpeculos } from '../emulator/speculos/runner.js';
 import { curveBackend, publicKeyOf } from '../src/crypto/index.js';
 import { SparkLedgerApp, type ApduTransport } from '../src/device/app.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,12 +97,6 @@ interface LevelReport {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();

@@ -120,29 +120,25 @@ out.push('};\n#define TV_KEYS_N (sizeof TV_KEYS / sizeof TV_KEYS[0])\n');
     { account: 1, id: 'a'.repeat(64) },
     { account: 255, id: '0197a2b45c6d7e8f9a0b1c2d3e4f5a6b' },
   ];
+  /** A C table `name` of `type`: one row per case, computed by the SDK's signer of the case's account. */
+  const signerTable = async <C extends { account: number }>(type: string, name: string, cases: C[], row: (signer: DefaultSparkSigner, c: C) => Promise<string>): Promise<void> => {
+    out.push(`static const ${type} ${name}[] = {`);
+    for (const c of cases) {
+      const signer = new DefaultSparkSigner();
+      await signer.createSparkWalletFromSeed(SEED, c.account);
+      out.push(`    {${await row(signer, c)}},`);
+    }
+    out.push(`};\n#define ${name}_N (sizeof ${name} / sizeof ${name}[0])\n`);
+  };
   out.push('typedef struct { uint32_t account; const char *id; uint8_t mac[32]; } tv_htlc_t;');
-  out.push('static const tv_htlc_t TV_HTLC[] = {');
-  for (const c of cases) {
-    const signer = new DefaultSparkSigner();
-    await signer.createSparkWalletFromSeed(SEED, c.account);
-    const mac = await signer.htlcHMAC(c.id);
-    out.push(`    {${c.account}u, ${cStr(c.id)}, {${Array.from(mac).join(',')}}},`);
-  }
-  out.push('};\n#define TV_HTLC_N (sizeof TV_HTLC / sizeof TV_HTLC[0])\n');
+  await signerTable('tv_htlc_t', 'TV_HTLC', cases, async (signer, c) => `${c.account}u, ${cStr(c.id)}, {${Array.from(await signer.htlcHMAC(c.id)).join(',')}}`);
   const exports: { account: number; index: number }[] = [
     { account: 0, index: 0 },
     { account: 1, index: 7 },
     { account: 255, index: 0x7fffffff },
   ];
   out.push('typedef struct { uint32_t account; uint32_t index; uint8_t priv[32]; } tv_static_t;');
-  out.push('static const tv_static_t TV_STATIC[] = {');
-  for (const c of exports) {
-    const signer = new DefaultSparkSigner();
-    await signer.createSparkWalletFromSeed(SEED, c.account);
-    const priv = await signer.getStaticDepositSecretKey(c.index);
-    out.push(`    {${c.account}u, ${c.index}u, {${Array.from(priv).join(',')}}},`);
-  }
-  out.push('};\n#define TV_STATIC_N (sizeof TV_STATIC / sizeof TV_STATIC[0])\n');
+  await signerTable('tv_static_t', 'TV_STATIC', exports, async (signer, c) => `${c.account}u, ${c.index}u, {${Array.from(await signer.getStaticDepositSecretKey(c.index)).join(',')}}`);
 }
 
 /* ---- AES-256, AES-256-GCM (16-byte nonce) from node's OpenSSL; ECIES from src/crypto, each

@@ -6,18 +6,10 @@
 import { ConfigError, loadConfigFile } from './config.js';
 import { OperatorError } from './errors.js';
 import { Operator } from './operator.js';
-import { watchParent } from '../process/parent-watch.js';
-
-function fatal(code: string, message: string): never {
-  process.stdout.write(`FATAL ${JSON.stringify({ code, message })}\n`);
-  process.stderr.write(`operator: ${message}\n`);
-  process.exit(1);
-}
+import { configArg, fatalStart, stopOnSignals } from '../process/child-main.js';
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--config');
-  const file = i >= 0 ? process.argv[i + 1] : undefined;
-  if (file === undefined) fatal('USAGE', 'usage: npx tsx emulator/operator/main.ts --config <operator.json>');
+  const file = configArg('operator', 'npx tsx emulator/operator/main.ts --config <operator.json>');
   let op: Operator;
   try {
     const cfg = loadConfigFile(file);
@@ -26,23 +18,9 @@ async function main(): Promise<void> {
       onReady: (r) => process.stdout.write(`READY ${JSON.stringify(r)}\n`),
     });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof OperatorError) fatal(e.code, e.message);
-    fatal('START_FAILED', e instanceof Error ? (e.stack ?? e.message) : String(e));
+    fatalStart('operator', e, (x) => (x instanceof ConfigError || x instanceof OperatorError ? x : undefined));
   }
-  let stopping = false;
-  const stop = (sig: string): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`operator ${op.cfg.index}: ${sig}, stopping\n`);
-    op.stop().then(() => process.exit(0), (e: unknown) => {
-      process.stderr.write(`operator ${op.cfg.index}: error while stopping: ${String(e)}\n`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  // Started by the network's launcher: stop when it is gone (killed without stopping us).
-  watchParent(() => stop('launcher exited'));
+  stopOnSignals((m) => void process.stderr.write(`operator ${op.cfg.index}: ${m}\n`), () => op.stop());
 }
 
 void main();

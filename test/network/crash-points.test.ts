@@ -7,7 +7,9 @@
  * wallet keeps only leaves on which all operators agree: status, keys, node tx).
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
-import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { TransferStatus, type TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+// nice-grpc-common, not nice-grpc: loading grpc-js before loadSdk sets the network's CA breaks TLS to the operators.
+import { Status } from 'nice-grpc-common';
 import { hexToBytes } from '@noble/hashes/utils';
 import { Transaction } from '@scure/btc-signer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +24,6 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
 const START_TIMEOUT_MS = 300_000;
 const POINT_TIMEOUT_MS = 300_000;
-const FAILED_PRECONDITION = 9;
-const COMPLETED = 5;
-const RETURNED = 7;
 
 interface TransferPoint {
   step: CrashStep;
@@ -39,7 +38,7 @@ interface TransferPoint {
 
 const TRANSFER_POINTS: TransferPoint[] = [
   { step: 'send:coordinator-prepared', index: 1, phase: 'send', sent: 'failed', outcome: 'RETURNED' },
-  { step: 'send:peer-prepared', index: 3, phase: 'send', sent: FAILED_PRECONDITION, outcome: 'RETURNED' },
+  { step: 'send:peer-prepared', index: 3, phase: 'send', sent: Status.FAILED_PRECONDITION, outcome: 'RETURNED' },
   { step: 'send:prepared', index: 1, phase: 'send', sent: 'failed', outcome: 'RETURNED' },
   { step: 'send:signed', index: 1, phase: 'send', sent: 'failed', outcome: 'RETURNED' },
   // Decided: the decision survives the crash; the transfer is claimable and the receiver claims it.
@@ -115,7 +114,7 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
     // A fresh wallet of B claims what is pending when its event stream connects.
     if (p.outcome === 'RETURNED') await h.settlesTo(a, BigInt(sats), b, 0n, 'the leaf back with the sender on every operator');
     else await h.settlesTo(a, 0n, b, BigInt(sats), 'the receiver\'s claim on every operator');
-    expect(await lastSentStatus(a)).toBe(p.outcome === 'RETURNED' ? RETURNED : COMPLETED);
+    expect(await lastSentStatus(a)).toBe(TransferStatus[`TRANSFER_STATUS_${p.outcome}`]);
   }, POINT_TIMEOUT_MS);
 
   describe('renewal', () => {

@@ -38,6 +38,12 @@ export async function openWallet(sdk: SdkModule, walletOptions: ConfigOptions, s
   return { wallet, seed };
 }
 
+/** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
+export async function transferStatus(w: SparkWalletType, id: string): Promise<number | undefined> {
+  const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;
+  return (await service.queryTransfer(id))?.status;
+}
+
 /** Polls `read` until `done` holds, or fails with the last value after `timeoutMs`. */
 export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -7,9 +7,10 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { hexToBytes } from '@noble/hashes/utils';
 import { Transaction, p2tr } from '@scure/btc-signer';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { TransferStatus } from '@buildonspark/spark-sdk/proto/spark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { loadSdk, openWallet, randomSeed, transferStatus, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -28,12 +29,7 @@ async function leafIds(w: SparkWallet): Promise<string[]> {
   return (await w.getLeaves()).map((l) => l.id).sort();
 }
 
-/** spark.TransferStatus of a transfer, as the wallet reads it from the operators (query_all_transfers by id). */
-async function transferStatus(w: SparkWallet, id: string): Promise<number | undefined> {
-  const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;
-  return (await service.queryTransfer(id))?.status;
-}
-const COMPLETED = 5;
+const COMPLETED = TransferStatus.TRANSFER_STATUS_COMPLETED;
 
 /** The gRPC status code and details of an error a nice-grpc client threw. */
 function grpcFailure(e: unknown): { code: number; details: string } {

@@ -8,10 +8,12 @@ import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { pageBody, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
@@ -26,21 +28,8 @@ import { accountSecrets } from './seed-keys.js';
  * security section), so blind signing is on and the approver presses those too.
  */
 
-const FIRST_SATS = 60_000n;
-const SECOND_SATS = 40_000n;
-const START_TIMEOUT_MS = 420_000;
-const STEP_TIMEOUT_MS = 420_000;
-const SETTLE_MS = 240_000;
-
-const INS_FROST_SIGN = 0x31;
-const INS_KEY_SPLIT = 0x32;
-const INS_FROST_SIGN_TX = 0x34;
-
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
-/** Completed chunked commands of an INS (last chunk: P2 = 0). */
-const completed = (apdus: Uint8Array[], ins: number): number => apdus.filter((a) => a[1] === ins && a[3] === 0x00).length;
-const keySplits = (apdus: Uint8Array[], mode: number): number => apdus.filter((a) => a[1] === INS_KEY_SPLIT && a[2] === 0x00 && a[5] === mode).length;
 
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
   let network: RunningNetwork | undefined;
@@ -109,8 +98,8 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     await deposit(SECOND_SATS);
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, 60_000, 'the two deposits');
     const sent = recorder.sent.slice(mark);
-    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(6); // root, refund, direct-from-CPFP refund, per deposit
-    expect(completed(sent, INS_FROST_SIGN)).toBe(0); // no blind FROST share
+    expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(6); // root, refund, direct-from-CPFP refund, per deposit
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0); // no blind FROST share
     expect(shownSince(before, 'FROST share')).toEqual([]);
   });
 
@@ -132,9 +121,9 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(shownSince(before, 'Send leaf')).toEqual([]);
     expect(shownSince(before, 'FROST share')).toEqual([]);
     const sent = recorder.sent.slice(mark);
-    expect(keySplits(sent, 0x00)).toBe(2);
-    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(4); // CPFP and direct-from-CPFP refund per leaf
-    expect(completed(sent, INS_FROST_SIGN)).toBe(0);
+    expect(keySplits(sent, 'transfer')).toBe(2);
+    expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(4); // CPFP and direct-from-CPFP refund per leaf
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
     await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
   });
 
@@ -144,9 +133,9 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim');
     const sent = recorder.sent.slice(mark);
-    expect(keySplits(sent, 0x01)).toBe(1);
-    expect(completed(sent, INS_FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
-    expect(completed(sent, INS_FROST_SIGN)).toBe(0);
+    expect(keySplits(sent, 'claim')).toBe(1);
+    expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
     expect(shownSince(before, 'FROST share')).toEqual([]);
   });
 

@@ -6,11 +6,13 @@ import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
 import { pageBody, setBlindSigning } from '../../emulator/speculos/flows.js';
+import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { loadSdk, waitFor } from '../network/sdk.js';
+import { completed } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
@@ -98,8 +100,8 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     leafIds = (await wallet.getLeaves()).map((l) => l.id);
     expect(leafIds).toEqual([claimed[0]?.id]);
-    // Every FROST_SIGN the signer completed (last chunk: INS 0x31, P2 = 0) was a review approved on screen.
-    const signs = (recorders[0]?.sent ?? []).slice(sentBefore).filter((apdu) => apdu[1] === 0x31 && apdu[3] === 0x00).length;
+    // Every FROST_SIGN the signer completed was a review approved on screen.
+    const signs = completed((recorders[0]?.sent ?? []).slice(sentBefore), Ins.FROST_SIGN);
     expect(signs).toBeGreaterThanOrEqual(3); // root, refund, direct-from-CPFP refund
     const frostReviews = (): string[][][] => (approver?.reviews ?? []).slice(before).filter((pages) => pages[0]?.includes('FROST share') === true);
     // the approver records a review once its last press returned, which may be after the reply

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { TransferStatus } from '@buildonspark/spark-sdk/proto/spark';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
 import { startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
@@ -9,10 +10,12 @@ import { pageBody, setBlindSigning, waitHome } from '../../emulator/speculos/flo
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
 import { SparkAccountKeys } from '../../src/crypto/index.js';
+import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
+import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 
 /**
@@ -26,22 +29,8 @@ import { RecordingTransport, reachableData, secretsFound } from './secret-scan.j
  * off, so every transfer moves whole leaves (docs/transfers.md).
  */
 
-/** Two leaves of distinct values: a transfer of one value selects exactly that leaf. */
-const FIRST_SATS = 60_000n;
-const SECOND_SATS = 40_000n;
 /** A second, standard BIP39 test vector: the second device's seed. */
 const SECOND_MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-/** Network (btcd, three operators, DKG) and two Speculos start on a loaded 2-core machine. */
-const START_TIMEOUT_MS = 420_000;
-/** Each step waits for the devices: every signature is approved with the buttons through Speculos. */
-const STEP_TIMEOUT_MS = 420_000;
-/** A receiving wallet claims from its own event stream; on a loaded machine, with the device, it takes a while. */
-const SETTLE_MS = 240_000;
-
-const INS_FROST_SIGN = 0x31;
-const INS_KEY_SPLIT = 0x32;
-const KEY_SPLIT_TRANSFER = 0x00;
-const KEY_SPLIT_CLAIM = 0x01;
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
@@ -120,17 +109,10 @@ function screenLines(text: string, perLine: number): string[] {
 const RECEIVER_CHARS_PER_LINE = 17;
 const LEAF_ID_CHARS_PER_LINE = 16;
 
-/** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
-async function transferStatus(w: SparkWallet, id: string): Promise<number | undefined> {
-  const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;
-  return (await service.queryTransfer(id))?.status;
-}
-const COMPLETED = 5;
+const COMPLETED = TransferStatus.TRANSFER_STATUS_COMPLETED;
 
-/** KEY_SPLIT run commands of a mode (APDU: CLA INS P1 P2 Lc, then the mode byte). */
-const keySplits = (apdus: Uint8Array[], mode: number): number => apdus.filter((a) => a[1] === INS_KEY_SPLIT && a[2] === 0x00 && a[5] === mode).length;
-/** FROST_SIGN requests the device completed (last chunk: P2 = 0). */
-const frostSigns = (apdus: Uint8Array[]): number => apdus.filter((a) => a[1] === INS_FROST_SIGN && a[3] === 0x00).length;
+/** FROST_SIGN requests the device completed. */
+const frostSigns = (apdus: Uint8Array[]): number => completed(apdus, Ins.FROST_SIGN);
 
 describe('SDK wallets on Ledger signers send and receive on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
   let network: RunningNetwork | undefined;
@@ -217,7 +199,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     expect(transfer.leaves.map((l) => l.leaf?.id)).toEqual([leaves.second]);
 
     // The transfer's key tweak was split on the device, after the user saw the leaf and the receiver.
-    expect(keySplits(sentSince(d, mark), KEY_SPLIT_TRANSFER)).toBe(1);
+    expect(keySplits(sentSince(d, mark), 'transfer')).toBe(1);
     const [shown] = await sendReviews(d, reviewsBefore, 1);
     expect(shown?.[0]).toEqual(expect.arrayContaining(['Send leaf', 'Leaf', 'Account 0']));
     expect(pageBody(shown ?? [], 'Leaf id')).toEqual(screenLines(leaves.second ?? '', LEAF_ID_CHARS_PER_LINE));
@@ -243,8 +225,8 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     expect(await available(software)).toBe(0n);
     const sent = sentSince(d, mark);
     // One claim key split per received leaf, and the claim's refunds signed with device shares.
-    expect(keySplits(sent, KEY_SPLIT_CLAIM)).toBe(1);
-    expect(keySplits(sent, KEY_SPLIT_TRANSFER)).toBe(0);
+    expect(keySplits(sent, 'claim')).toBe(1);
+    expect(keySplits(sent, 'transfer')).toBe(0);
     const signs = frostSigns(sent);
     expect(signs).toBeGreaterThanOrEqual(1);
     // Each FROST share was a review approved on screen, naming the received leaf.
@@ -282,7 +264,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     await waitFor(() => available(ledger2), (b) => b === FIRST_SATS, SETTLE_MS, 'the second Ledger wallet\'s claim');
     expect(await leafIds(ledger2)).toEqual([leaves.first]);
     expect(await waitFor(() => available(ledger), (b) => b === SECOND_SATS, 30_000, 'the first wallet\'s balance')).toBe(SECOND_SATS);
-    expect(keySplits(sentSince(d2, mark2), KEY_SPLIT_CLAIM)).toBe(1);
+    expect(keySplits(sentSince(d2, mark2), 'claim')).toBe(1);
     expect(frostSigns(sentSince(d2, mark2))).toBeGreaterThanOrEqual(1);
     expect(await waitFor(() => transferStatus(ledger2, transfer.id), (st) => st === COMPLETED, 30_000, 'the transfer COMPLETED')).toBe(COMPLETED);
   });

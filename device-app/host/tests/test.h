@@ -57,6 +57,9 @@ size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t 
 void hex_to_bytes(const char *hex, uint8_t *out, size_t n);
 /* The screen shows the first `digits` lowercase hex digits of data on one line. */
 bool screen_has_hex(const uint8_t *data, size_t digits);
+/* The screen shows the n characters of text that start at text, on one line (a line of a longer
+ * value, such as an address the pager splits). */
+bool screen_has_chars(const char *text, size_t n);
 /* Big-endian u32 at o; returns 4. */
 size_t put_be32(uint8_t *o, uint32_t v);
 /* A KEYREF of a kind (PROTOCOL.md "Key references"): the account, then the index of a static

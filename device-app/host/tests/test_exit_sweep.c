@@ -54,10 +54,7 @@ static void test_sweep_signs_btc_signer_sighash(void) {
     CHECK(host_screen_has("99000 sats"));
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("To"));
-    char first[19];
-    memcpy(first, TV_SWEEP_ADDR, 18);
-    first[18] = '\0';
-    CHECK(host_screen_has(first));
+    CHECK(screen_has_chars(TV_SWEEP_ADDR, 18));
     CHECK_EQ_U(host_decide(true), SW_OK);
     CHECK_EQ_U(g_host_reply.len, 64);
     CHECK_EQ_U(bip340_verify(TV_SWEEP_QX, TV_SWEEP_DIGEST, g_host_reply.data), 1);

@@ -63,6 +63,16 @@ bool screen_has_hex(const uint8_t *data, size_t digits) {
     return host_screen_has(hex);
 }
 
+bool screen_has_chars(const char *text, size_t n) {
+    char line[UX_LINE_CHARS + 1u];
+    if (n > UX_LINE_CHARS) {
+        return false; /* no line holds more */
+    }
+    memcpy(line, text, n);
+    line[n] = '\0';
+    return host_screen_has(line);
+}
+
 size_t put_key_split_transfer(uint8_t *o, uint8_t t, uint8_t n, const char *leaf, const uint8_t receiver[33]) {
     size_t len = 0;
     o[len++] = KEY_SPLIT_TRANSFER;

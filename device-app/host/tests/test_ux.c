@@ -2,6 +2,16 @@
 #include "test.h"
 #include "vectors/vectors.h"
 
+/* RIGHT moves onto the last page of a flow, titled `title`: it offers only LEFT, and RIGHT there
+ * does not wrap around to the first page. */
+static void check_right_to_last_page(const char *title) {
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has(title));
+    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has(title));
+}
+
 static void test_home_and_navigation(void) {
     fresh_core();
     CHECK(host_screen_has(APP_NAME));
@@ -14,11 +24,7 @@ static void test_home_and_navigation(void) {
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Settings"));
     CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT | UX_NAV_RIGHT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Quit"));
-    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Quit"));
+    check_right_to_last_page("Quit");
     host_press(BUTTON_LEFT);
     host_press(BUTTON_LEFT);
     CHECK(host_screen_has(APP_NAME));
@@ -59,23 +65,25 @@ static void test_quit(void) {
     CHECK_EQ_U(g_host_pages, pages);
 }
 
-static void test_review_navigation(void) {
+/* A fresh core with blind signing on, showing the review of a SIGN_IDENTITY request (`p1`: the
+ * signature scheme) that waits for the user. */
+static void start_identity_review(uint8_t p1) {
     uint8_t apdu[64], data[36] = {0};
     fresh_core();
     host_enable_blind_signing();
-    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_SCHNORR, 0, data, sizeof data);
+    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, p1, 0, data, sizeof data);
     CHECK_EQ_U(host_exchange(apdu, a), 0);
+}
+
+static void test_review_navigation(void) {
+    start_identity_review(P1_SCHNORR);
     CHECK_EQ_U(g_host_page.nav, UX_NAV_RIGHT);
     host_press(BUTTON_BOTH); /* both on a content page does nothing */
     CHECK(core_reply_pending());
     host_press(BUTTON_RIGHT);
     host_press(BUTTON_RIGHT);
     CHECK(host_screen_has("Approve"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Reject"));
-    CHECK_EQ_U(g_host_page.nav, UX_NAV_LEFT);
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Reject"));
+    check_right_to_last_page("Reject");
     host_press(BUTTON_LEFT);
     CHECK(host_screen_has("Approve"));
     unsigned before = g_host_reply.count;
@@ -89,11 +97,7 @@ static void test_review_navigation(void) {
 }
 
 static void test_apdu_during_review_cancels(void) {
-    uint8_t apdu[64], data[36] = {0};
-    fresh_core();
-    host_enable_blind_signing();
-    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY, P1_ECDSA_DER, 0, data, sizeof data);
-    CHECK_EQ_U(host_exchange(apdu, a), 0);
+    start_identity_review(P1_ECDSA_DER);
     uint8_t v[8];
     size_t b = mk_apdu(v, INS_GET_VERSION, 0, 0, NULL, 0);
     CHECK_EQ_U(host_exchange(v, b), SW_OK);

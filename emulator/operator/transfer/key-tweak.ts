@@ -54,26 +54,30 @@ function decode<T>(what: string, fn: () => T): T {
   }
 }
 
-export function openSendTweaks(blob: Uint8Array | undefined, privateKey: Uint8Array, self: string): SendLeafTweak[] {
-  const msg = decode('SendLeafKeyTweaks', () => SendLeafKeyTweaks.decode(decrypt(blob, privateKey, self)));
-  return msg.leavesToSend.map((l) => ({
+/** What a send and a claim entry both carry: the leaf, this operator's share with its proofs, every public-share tweak. */
+interface LeafTweakEntry {
+  leafId: string;
+  secretShareTweak?: { secretShare: Uint8Array; proofs: Uint8Array[] } | undefined;
+  pubkeySharesTweak: Record<string, Uint8Array>;
+}
+
+function leafTweak(l: LeafTweakEntry): LeafTweak {
+  return {
     leafId: l.leafId,
     share: l.secretShareTweak?.secretShare ?? new Uint8Array(0),
     proofs: l.secretShareTweak?.proofs ?? [],
     pubkeySharesTweak: l.pubkeySharesTweak,
-    secretCipher: l.secretCipher,
-    signature: l.signature,
-  }));
+  };
+}
+
+export function openSendTweaks(blob: Uint8Array | undefined, privateKey: Uint8Array, self: string): SendLeafTweak[] {
+  const msg = decode('SendLeafKeyTweaks', () => SendLeafKeyTweaks.decode(decrypt(blob, privateKey, self)));
+  return msg.leavesToSend.map((l) => ({ ...leafTweak(l), secretCipher: l.secretCipher, signature: l.signature }));
 }
 
 export function openClaimTweaks(blob: Uint8Array | undefined, privateKey: Uint8Array, self: string): LeafTweak[] {
   const msg = decode('ClaimLeafKeyTweaks', () => ClaimLeafKeyTweaks.decode(decrypt(blob, privateKey, self)));
-  return msg.leavesToReceive.map((l) => ({
-    leafId: l.leafId,
-    share: l.secretShareTweak?.secretShare ?? new Uint8Array(0),
-    proofs: l.secretShareTweak?.proofs ?? [],
-    pubkeySharesTweak: l.pubkeySharesTweak,
-  }));
+  return msg.leavesToReceive.map(leafTweak);
 }
 
 function point(b: Uint8Array, what: string): InstanceType<typeof Point> {

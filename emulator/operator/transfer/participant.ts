@@ -23,7 +23,7 @@ import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
 import { buildRefunds, currentSequence, decrementedSequence, requireSameTx, timelockOf } from './refunds.js';
 import { TRANSFER_ID } from './types.js';
-import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionAction, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -225,9 +225,14 @@ export class TransferParticipant {
    * transaction.
    */
   async commitSend(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.decide('commit', (sql) => this.applyCommitSend(sql, decision), decision, record);
+  }
+
+  /** Applies a decision and records it (the coordinator) in one transaction; answers the transfer as it now is. */
+  private async decide(action: DecisionAction, apply: (sql: Sql) => Promise<void>, decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
     return this.d.transfers.transaction(async (sql) => {
-      await this.applyCommitSend(sql, decision);
-      await record?.(sql, 'commit', decision);
+      await apply(sql);
+      await record?.(sql, action, decision);
       return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
     });
   }
@@ -459,11 +464,7 @@ export class TransferParticipant {
    * same transaction.
    */
   async commitClaim(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
-    return this.d.transfers.transaction(async (sql) => {
-      await this.applyCommitClaim(sql, decision);
-      await record?.(sql, 'claim_commit', decision);
-      return (await this.d.transfers.get(decision.transferId, sql)) as TransferRecord;
-    });
+    return this.decide('claim_commit', (sql) => this.applyCommitClaim(sql, decision), decision, record);
   }
 
   /** commitClaim's change, in the caller's transaction (not read back, as applyCommitSend). */
