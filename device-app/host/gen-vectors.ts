@@ -380,6 +380,7 @@ out.push('};\n#define TV_FROST_N (sizeof TV_FROST / sizeof TV_FROST[0])\n');
       nonce: { hiding: d, binding: e },
       selfCommitment: { hiding: pub(d), binding: pub(e) },
       statechainCommitments,
+      adaptorPubKey: undefined,
     });
     out.push(`    {${cStr(leaf)}, ${ref}u, ${list(vk)}, {${ops.map(list).join(', ')}}, ${raw.length}, ${list(raw)}, ${value}ull, ${list(spent)}, ${list(sighash)}, ${list(z)}},`);
     ref++;
