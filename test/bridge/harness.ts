@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { setBlindSigning } from '../../emulator/speculos/flows.js';
@@ -30,7 +30,7 @@ export interface UserDevice {
   speculos: SpeculosProcess;
   screen: SpeculosDriver;
   approver: Approver | undefined;
-  /** Starts approving, with the buttons, every "Blind signing" review and every transfer's "Send leaf" review. */
+  /** Starts approving, with the buttons, every review a wallet flow raises (blind signing, "Send", "Send leaf", "Pay"). */
   approve(): void;
   stopApproving(): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startUserDevice(): Promise<UserDevice> {
     screen,
     approver: undefined,
     approve() {
-      device.approver ??= startApprover(screen, ['Blind signing', 'Send leaf']);
+      device.approver ??= startApprover(screen, WALLET_REVIEW_TITLES);
     },
     async stopApproving() {
       const a = device.approver;
