@@ -5,7 +5,7 @@ import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
 import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
 import { AccountStore } from '../../bridge/core/storage/account-store.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
-import { ARTIFACTS_DIR, screenshot, startBridgeE2e, startUserDevice, type BridgeE2e } from './harness.js';
+import { ARTIFACTS_DIR, reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 const DEPOSIT_SATS = 60_000n;
 /** btcd, three operators with DKG, Speculos and Chromium start on a loaded 2-core machine. */
@@ -201,13 +201,7 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     await screenshot(page, '8-device-lost');
 
     // The device comes back (Speculos restarts on new ports: the developer points the bridge at it).
-    e.device = await startUserDevice();
-    e.device.approve();
-    await page.click('[data-testid="error"] button');
-    await page.click('details summary');
-    await page.fill('[data-testid="device-source"]', `127.0.0.1:${e.device.speculos.apduPort}`);
-    await page.click('details form button');
-    await page.waitForSelector('[data-testid="device"][data-state="ready"]', { timeout: 60_000 });
+    await reconnectDevice(e);
     // Nothing was lost: the same deposit is claimed now.
     await page.click('[data-testid="claim"]');
     await page.waitForSelector('[data-testid="claimed"]', { timeout: STEP_TIMEOUT_MS - 60_000 });

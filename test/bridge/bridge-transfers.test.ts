@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
+import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
 import type { ReviewPages } from '../../emulator/speculos/approver.js';
 import { pageBody } from '../../emulator/speculos/flows.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
-import { screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
+import { reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 /**
  * Send and receive through the bridge UI and its API, on the 2-of-3 operator network with the app
@@ -136,9 +137,49 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     await other().transfer({ receiverSparkAddress: bridge.core.session().identityInfo().sparkAddress, amountSats: Number(LEAF_SATS) });
     await page.waitForSelector('[data-testid="transfer"][data-direction="INCOMING"]', { timeout: SETTLE_MS });
     await uiBalance(LEAF_SATS);
-    expect(bridge.core.recorder.rounds().some((x) => x.operationKind === 'background')).toBe(true);
+    // The claim's rounds (the SDK's own work) all end with a final step: none is left open.
+    const background = (): SigningRound[] => bridge.core.recorder.rounds().filter((x) => x.operationKind === 'background');
+    expect(background().length).toBeGreaterThan(0);
+    await waitFor(async () => background(), (rs) => rs.every((r) => r.outcome !== 'in-progress'), 60_000, 'the background rounds closed');
+    for (const r of background()) expect(['shares-sent', 'aggregated', 'aborted', 'unconfirmed']).toContain(r.steps.at(-1)?.name);
+    expect(background().filter((r) => r.outcome === 'completed').length).toBeGreaterThan(0);
+    expect(await page.$$('[data-testid="round"][data-outcome="in-progress"]')).toHaveLength(0);
     expect(await available(other())).toBe(0n);
     await screenshot(page, 't2-received');
+  });
+
+  it('the device stopped while a send waits for approval: the send is aborted, the UI says so, nothing is lost, and it recovers when the device is back', async () => {
+    const e = run();
+    const { page, bridge } = e;
+    const to = await other().getSparkAddress();
+    const roundsBefore = bridge.core.recorder.rounds().length;
+    await e.device.stopApproving();
+    await page.fill('[data-testid="send-to"]', to);
+    await page.fill('[data-testid="send-amount"]', LEAF_SATS.toString());
+    await page.click('[data-testid="send-button"]');
+    await page.waitForSelector('[data-testid="device-prompt"][data-kind="transfer"]', { timeout: 120_000 });
+    await e.device.screen.waitForScreen((t) => t.includes('Send'), { timeoutMs: 30_000 });
+    await e.device.stop();
+
+    const error = await page.waitForSelector('[data-testid="error"][data-code="DEVICE_DISCONNECTED"]', { timeout: 60_000 });
+    expect(await error.textContent()).toContain('nothing was signed');
+    const ended = await page.waitForSelector('[data-testid="device-prompt-ended"][data-state="aborted"]', { timeout: 10_000 });
+    expect(await ended.textContent()).toContain('The Ledger did not answer');
+    expect(await page.isVisible('[data-testid="device-prompt"]')).toBe(false);
+    await page.waitForSelector('[data-testid="device"][data-state="no-device"]', { timeout: 30_000 });
+    // The send's operation failed with the device's error, and none of its rounds is left open.
+    const op = bridge.core.recorder.operations().filter((o) => o.kind === 'send').at(-1);
+    expect(op).toMatchObject({ outcome: 'failed', error: { code: 'DEVICE_DISCONNECTED' } });
+    for (const r of bridge.core.recorder.rounds().slice(roundsBefore)) expect(r.outcome).not.toBe('in-progress');
+    await screenshot(page, 't2b-device-lost-during-send');
+
+    // Nothing was lost: after Speculos restarts (same seed) the balance is whole at the operators
+    // and the receiver got nothing; the next test sends the same leaf with the recovered device.
+    await reconnectDevice(e);
+    expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
+    await uiBalance(LEAF_SATS);
+    expect(await available(other())).toBe(0n);
+    await screenshot(page, 't2c-device-back');
   });
 
   it('a paired application sends through the API; the user approves on the device', async () => {

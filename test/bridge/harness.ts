@@ -129,6 +129,21 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
   }
 }
 
+/**
+ * The device comes back after it was stopped: Speculos restarts with the same seed (on new ports,
+ * so the developer points the bridge at it in the UI's device-source form) and the user approves.
+ */
+export async function reconnectDevice(e2e: BridgeE2e): Promise<void> {
+  e2e.device = await startUserDevice();
+  e2e.device.approve();
+  const { page } = e2e;
+  if (await page.isVisible('[data-testid="error"]')) await page.click('[data-testid="error"] button');
+  await page.click('details summary');
+  await page.fill('[data-testid="device-source"]', `127.0.0.1:${e2e.device.speculos.apduPort}`);
+  await page.click('details form button');
+  await page.waitForSelector('[data-testid="device"][data-state="ready"]', { timeout: 60_000 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

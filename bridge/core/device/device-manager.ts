@@ -6,7 +6,7 @@ import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { DeviceSource } from './device-source.js';
-import { BLIND_SIGNING_OFF_MESSAGE, STATE_MESSAGES, stateForStatusWord, type DeviceState, type DeviceStatus } from './device-status.js';
+import { BLIND_SIGNING_OFF_MESSAGE, DASHBOARD_NAME, GET_APP_AND_VERSION, STATE_MESSAGES, openAppName, stateForStatusWord, type DeviceState, type DeviceStatus } from './device-status.js';
 
 /** One APDU exchange as the device manager saw it, for the round recorder. */
 export interface ExchangeEvent {
@@ -115,6 +115,10 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     }
     const sw = response.length >= 2 ? response.readUInt16BE(response.length - 2) : -1;
     const state = stateForStatusWord(sw) ?? 'app-not-open';
+    if (state === 'app-not-open') {
+      await this.whichApp(transport);
+      return this.status();
+    }
     if (state !== 'ready') {
       this.setState(state);
       return this.status();
@@ -127,6 +131,20 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
       this.setState('app-not-open');
     }
     return this.status();
+  }
+
+  /** The device answers, but not as Spark Signer: the dashboard, or which other app? */
+  private async whichApp(transport: LedgerTransport): Promise<void> {
+    let name: string | undefined;
+    try {
+      name = openAppName(await transport.exchange(GET_APP_AND_VERSION));
+    } catch {
+      await this.closeTransport();
+      this.setState('no-device');
+      return;
+    }
+    if (name === undefined || name === DASHBOARD_NAME) this.setState('app-not-open');
+    else this.setState('wrong-app', undefined, undefined, name);
   }
 
   private async exchange(apdu: Buffer): Promise<Buffer> {
@@ -167,6 +185,8 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
         return new BridgeError('DEVICE_LOCKED', STATE_MESSAGES.locked);
       case 'app-not-open':
         return new BridgeError('APP_NOT_OPEN', STATE_MESSAGES['app-not-open']);
+      case 'wrong-app':
+        return new BridgeError('APP_NOT_OPEN', this.current.message);
       default:
         return new BridgeError('DEVICE_UNAVAILABLE', STATE_MESSAGES['no-device']);
     }
@@ -184,13 +204,19 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     await t?.close().catch(() => undefined);
   }
 
-  private setState(state: DeviceState, appVersion?: string, blindSigning?: boolean): void {
+  private setState(state: DeviceState, appVersion?: string, blindSigning?: boolean, openApp?: string): void {
     const c = this.current;
-    if (state === c.state && appVersion === c.appVersion && blindSigning === c.blindSigning && c.source === this.source.description) return;
+    if (state === c.state && appVersion === c.appVersion && blindSigning === c.blindSigning && openApp === c.openApp && c.source === this.source.description) return;
     this.current = {
       state,
       source: this.source.description,
-      message: state === 'ready' && blindSigning === false ? BLIND_SIGNING_OFF_MESSAGE : STATE_MESSAGES[state],
+      message:
+        state === 'ready' && blindSigning === false
+          ? BLIND_SIGNING_OFF_MESSAGE
+          : openApp !== undefined
+            ? `The ${openApp} app is open on your Ledger: close it and open the Spark Signer app.`
+            : STATE_MESSAGES[state],
+      ...(openApp === undefined ? {} : { openApp }),
       since: this.now(),
       ...(appVersion === undefined ? {} : { appVersion }),
       ...(blindSigning === undefined ? {} : { blindSigning }),
