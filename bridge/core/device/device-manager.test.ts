@@ -147,6 +147,19 @@ describe('DeviceManager', () => {
     await manager.stop();
   });
 
+  it('a transport that neither answers nor fails (device gone while idle) is "no device" after the probe timeout, and is reopened', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source(), { probeTimeoutMs: 50 });
+    expect((await manager.refresh()).state).toBe('ready');
+    dev.answer = () => new Promise<Buffer>(() => undefined);
+    expect((await manager.refresh()).state).toBe('no-device');
+    expect(dev.closed).toBe(1);
+    dev.answer = () => Promise.resolve(versionReply(true));
+    expect((await manager.refresh()).state).toBe('ready');
+    expect(dev.opened).toBe(2);
+  });
+
   it('setSource points at another device (a Speculos restarted on another port)', async () => {
     const a = new FakeDevice();
     const b = new FakeDevice();

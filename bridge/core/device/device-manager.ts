@@ -25,6 +25,12 @@ export interface DeviceManagerEvents extends Record<string, unknown> {
 export interface DeviceManagerOptions {
   /** How often to look for the device (hot-plug, app opened, unlocked). Default 1000 ms. */
   pollMs?: number;
+  /**
+   * How long a probe waits for the device's answer before taking it as gone. Default 3000 ms.
+   * A transport whose device went away while idle (Speculos stopped between requests) may never
+   * answer nor fail; without this the probe, and everything queued behind it, would wait forever.
+   */
+  probeTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -38,6 +44,7 @@ export interface DeviceManagerOptions {
 export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   private source: DeviceSource;
   private readonly pollMs: number;
+  private readonly probeTimeoutMs: number;
   private readonly now: () => number;
   private open: LedgerTransport | undefined;
   private current: DeviceStatus;
@@ -52,6 +59,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     super();
     this.source = source;
     this.pollMs = options.pollMs ?? 1000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 3000;
     this.now = options.now ?? preciseNow;
     this.current = { state: 'no-device', source: source.description, message: STATE_MESSAGES['no-device'], since: this.now() };
   }
@@ -107,7 +115,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     const transport = this.open;
     let response: Buffer;
     try {
-      response = await transport.exchange(Buffer.from(encodeApdu({ cla: CLA, ins: Ins.GET_VERSION, p1: 0, p2: 0, data: new Uint8Array() })));
+      response = await this.probeExchange(transport, Buffer.from(encodeApdu({ cla: CLA, ins: Ins.GET_VERSION, p1: 0, p2: 0, data: new Uint8Array() })));
     } catch {
       await this.closeTransport();
       this.setState('no-device');
@@ -133,11 +141,24 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     return this.status();
   }
 
+  /** A probe's exchange: no screen is involved, so a device that does not answer in time is gone. */
+  private async probeExchange(transport: LedgerTransport, apdu: Buffer): Promise<Buffer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the device did not answer a probe within ${this.probeTimeoutMs} ms`)), this.probeTimeoutMs);
+    });
+    try {
+      return await Promise.race([transport.exchange(apdu), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The device answers, but not as Spark Signer: the dashboard, or which other app? */
   private async whichApp(transport: LedgerTransport): Promise<void> {
     let name: string | undefined;
     try {
-      name = openAppName(await transport.exchange(GET_APP_AND_VERSION));
+      name = openAppName(await this.probeExchange(transport, GET_APP_AND_VERSION));
     } catch {
       await this.closeTransport();
       this.setState('no-device');
