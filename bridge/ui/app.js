@@ -20,6 +20,9 @@ const STEP_LABELS = {
   unconfirmed: 'no end reported',
 };
 
+/** A share the device signed with no screen of its own (clear signing) was not "approved" by anyone just then. */
+const stepLabel = (s) => (s.name === 'approved' && s.detail?.startsWith('signed by the device without') ? 'signed (no screen)' : STEP_LABELS[s.name] || s.name);
+
 // When each round step reached the page and when it was drawn (epoch ms): read by the benchmark
 // and the e2e test to measure the UI's time to show a step after it happened.
 window.bridgeStepsShown = [];
@@ -203,7 +206,7 @@ function Timeline({ rounds, operations }) {
         const op = operations.get(r.operationId);
         return html`<li key=${r.id} class="round ${r.outcome}" data-testid="round" data-outcome=${r.outcome}>
           <div class="round-head"><b>${op ? op.label : r.operationKind}</b> · ${r.keyKind} key · ${r.operatorCount} operators · <span class="outcome">${r.outcome}</span></div>
-          <ol class="steps">${r.steps.map((s) => html`<li data-step=${s.name} title=${s.detail || ''}>${STEP_LABELS[s.name] || s.name} <span class="muted">+${s.elapsedMs.toFixed(0)} ms</span>${s.name === 'aborted' && s.detail ? html` <span class="bad">${s.detail}</span>` : ''}</li>`)}</ol>
+          <ol class="steps">${r.steps.map((s) => html`<li data-step=${s.name} title=${s.detail || ''}>${stepLabel(s)} <span class="muted">+${s.elapsedMs.toFixed(0)} ms</span>${s.name === 'aborted' && s.detail ? html` <span class="bad">${s.detail}</span>` : ''}</li>`)}</ol>
         </li>`;
       })}
     </ol>

@@ -184,8 +184,14 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     await page.fill('[data-testid="claim-txid"]', funded.txid);
     await page.click('[data-testid="claim"]');
     await page.waitForSelector('[data-testid="device-prompt"], [data-testid="error"]', { timeout: 120_000 });
-    await screenshot(page, '7-device-prompt');
     if (await page.isVisible('[data-testid="error"]')) throw new Error(`the claim failed before reaching the device: ${await page.textContent('[data-testid="error"]')}`);
+    // The deposit's shares are blind-signing requests: the page says so, with the device's lines.
+    expect(await page.getAttribute('[data-testid="device-prompt"]', 'data-kind')).toBe('blind-frost');
+    expect(await page.textContent('[data-testid="device-prompt-text"]')).toMatch(/^Confirm on your Ledger: Blind signing of a FROST share with the Leaf key/);
+    const deviceScreen = await e.device.screen.waitForScreen((t) => t.includes('Blind signing'), { timeoutMs: 30_000 });
+    const mirrored = await page.$$eval('[data-testid="device-prompt"] .device-screen div', (ds) => ds.map((d) => d.textContent ?? ''));
+    expect(mirrored.slice(0, 3)).toEqual(deviceScreen.slice(0, 3));
+    await screenshot(page, '7-device-prompt');
     await e.device.stop();
 
     await page.waitForSelector('[data-testid="error"][data-code="DEVICE_DISCONNECTED"]', { timeout: 60_000 });

@@ -134,7 +134,11 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
     this.queued.push(round);
     try {
       const share = await signer.signFrost(params);
-      this.step(round, 'approved');
+      // Only a blind FROST_SIGN shows a screen per share; a clear-signed one (FROST_SIGN_TX, not
+      // followed on the wire here) is signed without one when it is covered by an approved
+      // transfer or pays only the user.
+      const reviewed = round.steps.some((s) => s.name === 'waiting-for-user');
+      this.step(round, 'approved', reviewed ? 'approved on the device' : 'signed by the device without a screen of its own (clear signing)');
       return share;
     } catch (err) {
       const rejected = err instanceof UserRejectedError;
