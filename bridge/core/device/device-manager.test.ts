@@ -160,6 +160,23 @@ describe('DeviceManager', () => {
     expect(dev.opened).toBe(2);
   });
 
+  it('stop() does not wait for a request that waits for the user: it fails it, and nothing hangs', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source());
+    await manager.refresh();
+    let unplug: () => void = () => undefined;
+    dev.answer = (apdu) => (apdu[1] === 0x31 ? new Promise((_resolve, reject) => (unplug = () => reject(new Error('closed')))) : Promise.resolve(versionReply(true)));
+    const pending = manager.transport.exchange(Buffer.from([0xe0, 0x31, 0, 0, 0]));
+    await new Promise((r) => setTimeout(r, 20));
+    // Closing the fake transport does not fail its exchange by itself: a real socket's close does.
+    const stopping = manager.stop();
+    expect(dev.closed).toBe(1);
+    unplug();
+    await expect(pending).rejects.toMatchObject({ code: 'DEVICE_DISCONNECTED' });
+    await stopping;
+  });
+
   it('setSource points at another device (a Speculos restarted on another port)', async () => {
     const a = new FakeDevice();
     const b = new FakeDevice();

@@ -83,6 +83,9 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    // Closed at once, not after the queue: a request waiting for the user would otherwise hold
+    // the stop forever. It fails as DEVICE_DISCONNECTED, and nothing is signed.
+    await this.closeTransport();
     await this.serial(async () => {
       await this.closeTransport();
     });
