@@ -7,7 +7,7 @@
  *    under Speculos with the same seed: LedgerSparkSigner over its own Speculos transport (the
  *    reference) vs the bridge's path — the same signer wrapped by the round recorder, over the
  *    device manager's transport, with a subscriber serializing every event as the event stream
- *    does. Measured for a silent call (one public key: pure transport cost) and for a whole FROST
+ *    does, and the app wrapper that describes each review for the UI's mirror. Measured for a silent call (one public key: pure transport cost) and for a whole FROST
  *    round (commitment, share approved with the buttons, aggregation is host-only and excluded).
  *    The two paths alternate round by round so load on the machine hits both alike.
  * 2. The recorder's own cost per round, in process, with a signer that answers at once: the
@@ -28,6 +28,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import type { AggregateFrostParams, SignFrostParams, SparkSigner } from '@buildonspark/spark-sdk';
 import { BridgeCore } from '../bridge/core/bridge-core.js';
 import { DeviceManager } from '../bridge/core/device/device-manager.js';
+import { PromptingLedgerApp, type PromptEvent } from '../bridge/core/device/device-prompt.js';
 import { speculosSource } from '../bridge/core/device/device-source.js';
 import { RoundRecorder, preciseNow } from '../bridge/core/rounds/round-recorder.js';
 import { toJson } from '../bridge/server/http-util.js';
@@ -89,7 +90,18 @@ async function deviceOverhead(): Promise<Record<string, number>> {
       serialized += toJson(e).length;
     });
     manager.on('exchange', (e) => recorder.onExchange(e));
-    const bridgeSigner = recorder.wrapSigner(new LedgerSparkSigner(new SparkLedgerApp(manager.transport)));
+    // The bridge's app also describes every review for the UI's mirror (device-prompt events).
+    let prompts = 0;
+    const sink = (e: PromptEvent): void => {
+      prompts++;
+      serialized += toJson({ type: 'device-prompt', ...e }).length;
+    };
+    // Only a transfer review names a Spark address, and this benchmark sends none.
+    const encode = (): string => {
+      throw new Error('no transfer in the benchmark');
+    };
+    // A fresh signer per round on both paths: LedgerSparkSigner keeps the public keys it asked for.
+    const newBridgeSigner = (): SparkSigner => recorder.wrapSigner(new LedgerSparkSigner(new PromptingLedgerApp(manager.transport, sink, encode)));
 
     const silent = { direct: [] as number[], bridge: [] as number[] };
     const frost = { direct: [] as number[], bridge: [] as number[] };
@@ -109,6 +121,7 @@ async function deviceOverhead(): Promise<Record<string, number>> {
           await t.close();
           const status = await manager.refresh();
           if (status.state !== 'ready') throw new Error(`device not ready for the bridge path: ${status.message}`);
+          const bridgeSigner = newBridgeSigner();
           if (pass === 0) silent.bridge.push(await timeIt(() => bridgeSigner.getDepositSigningKey()));
           else frost.bridge.push(await timeIt(() => recorder.runOperation('send', 'bench', () => frostRound(bridgeSigner))));
           await manager.stop();
@@ -117,7 +130,7 @@ async function deviceOverhead(): Promise<Record<string, number>> {
     } finally {
       await approver.stop();
     }
-    if (serialized === 0) throw new Error('the bridge path produced no events');
+    if (serialized === 0 || prompts < 2 * ROUNDS) throw new Error(`the bridge path produced too few events (${prompts} prompt events for ${ROUNDS} rounds)`);
     return {
       silentDirectMs: median(silent.direct),
       silentBridgeMs: median(silent.bridge),

@@ -1,4 +1,5 @@
 import { DeviceManager } from './device/device-manager.js';
+import type { PromptEvent } from './device/device-prompt.js';
 import type { DeviceSource } from './device/device-source.js';
 import type { DeviceStatus } from './device/device-status.js';
 import { BridgeError, messageOf } from './errors.js';
@@ -24,6 +25,8 @@ export type CoreEvent =
   | { type: 'wallet'; account: number; state: 'opening' | 'open' | 'closed' | 'failed'; message: string }
   | { type: 'changed'; account: number; reason: string }
   | { type: 'progress'; progress: ProgressEvent }
+  /** A review on the device's screen appeared (state "showing") or ended, as the signer asked for it. */
+  | ({ type: 'device-prompt' } & PromptEvent)
   | RoundStreamEvent;
 
 export interface CoreEvents extends Record<string, unknown> {
@@ -84,6 +87,7 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
         openWallet: options.openWallet,
         recorder: this.recorder,
         store: new AccountStore(options.dataDir, account),
+        prompts: (e) => this.emit('event', { type: 'device-prompt', ...e }),
         serviceProvider: options.serviceProvider ?? false,
         ...(options.network === undefined ? {} : { exitDataNetwork: options.network }),
       });
@@ -106,6 +110,7 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
   async stop(): Promise<void> {
     await this.device.stop();
     for (const s of this.sessions.values()) await s.close();
+    this.recorder.dispose();
   }
 
   session(account = 0): AccountSession {

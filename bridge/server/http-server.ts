@@ -31,7 +31,7 @@ export interface RunningBridgeServer {
 
 /** Events a paired application may see: no pairing or storage details, only its wallet's. */
 function forApps(e: CoreEvent): boolean {
-  return e.type === 'round-step' || e.type === 'operation' || e.type === 'device' || e.type === 'changed';
+  return e.type === 'round-step' || e.type === 'operation' || e.type === 'device' || e.type === 'changed' || e.type === 'device-prompt';
 }
 
 /**

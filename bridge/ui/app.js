@@ -17,7 +17,11 @@ const STEP_LABELS = {
   aggregated: 'aggregated',
   'shares-sent': 'shares sent',
   aborted: 'aborted',
+  unconfirmed: 'no end reported',
 };
+
+/** A share the device signed with no screen of its own (clear signing) was not "approved" by anyone just then. */
+const stepLabel = (s) => (s.name === 'approved' && s.detail?.startsWith('signed by the device without') ? 'signed (no screen)' : STEP_LABELS[s.name] || s.name);
 
 // When each round step reached the page and when it was drawn (epoch ms): read by the benchmark
 // and the e2e test to measure the UI's time to show a step after it happened.
@@ -25,7 +29,7 @@ window.bridgeStepsShown = [];
 const stepReceivedAt = new Map();
 const nowMs = () => performance.timeOrigin + performance.now();
 
-const initial = { device: null, connected: false, rounds: new Map(), operations: new Map(), progress: new Map(), pairings: { pending: [], apps: [] }, wallet: null, changes: 0 };
+const initial = { prompt: null, lastPrompt: null, device: null, connected: false, rounds: new Map(), operations: new Map(), progress: new Map(), pairings: { pending: [], apps: [] }, wallet: null, changes: 0 };
 
 function reducer(state, e) {
   switch (e.type) {
@@ -37,6 +41,10 @@ function reducer(state, e) {
       return { ...state, wallet: e };
     case 'changed':
       return { ...state, changes: state.changes + 1 };
+    case 'device-prompt':
+      // A review is on the device's screen until its answer arrives; then it is cleared here too.
+      if (e.state === 'showing') return { ...state, prompt: e, lastPrompt: null };
+      return { ...state, prompt: state.prompt?.prompt.id === e.prompt.id ? null : state.prompt, lastPrompt: e };
     case 'progress': {
       const progress = new Map(state.progress);
       progress.set(e.progress.task, e.progress);
@@ -148,15 +156,34 @@ function Send({ run, busy }) {
   </section>`;
 }
 
-/** Mirrors the device: while a request waits on its screen, say so here, with what it is. */
-function DevicePrompt({ rounds }) {
-  const waiting = [...rounds.values()].filter((r) => r.outcome === 'in-progress' && r.steps.at(-1)?.name === 'waiting-for-user');
-  if (waiting.length === 0) return null;
-  const r = waiting[0];
-  return html`<section class="prompt" data-testid="device-prompt" role="alert">
-    <strong>Check your Ledger.</strong> It shows “Blind signing · FROST share” for a ${r.keyKind} key (${r.operationKind}).
-    Compare, then approve or reject on the device.
-  </section>`;
+/** What the device answered to the last review, in words ("approved", "rejected", "the device went away"). */
+const PROMPT_ENDED = {
+  approved: 'You approved it on your Ledger.',
+  rejected: 'You rejected it on your Ledger: nothing was signed.',
+  aborted: 'The Ledger did not answer (it was unplugged, locked, or the app was closed): nothing was signed.',
+};
+
+/**
+ * Mirrors the device: while a review waits on its screen, say here what it shows (from the
+ * request the bridge sent, not read from the device), and clear it when the device answers.
+ */
+function DevicePrompt({ prompt, lastPrompt }) {
+  if (prompt !== null) {
+    const p = prompt.prompt;
+    return html`<section class="prompt" data-testid="device-prompt" data-kind=${p.kind} data-amount=${p.amountSats ?? ''} data-to=${p.to ?? ''} role="alert">
+      <strong data-testid="device-prompt-text">${p.text}</strong>
+      <div class="device-screen">
+        <div>${p.title}</div>
+        ${p.lines.map((l) => html`<div>${l}</div>`)}
+        ${p.to && html`<div>To ${p.to}</div>`}
+      </div>
+      Compare with your Ledger's screen, then approve or reject on the device.
+    </section>`;
+  }
+  if (lastPrompt === null) return null;
+  return html`<p class=${lastPrompt.state === 'approved' ? 'good' : 'bad'} data-testid="device-prompt-ended" data-state=${lastPrompt.state}>
+    ${lastPrompt.prompt.title}: ${PROMPT_ENDED[lastPrompt.state]}
+  </p>`;
 }
 
 function Timeline({ rounds, operations }) {
@@ -179,7 +206,7 @@ function Timeline({ rounds, operations }) {
         const op = operations.get(r.operationId);
         return html`<li key=${r.id} class="round ${r.outcome}" data-testid="round" data-outcome=${r.outcome}>
           <div class="round-head"><b>${op ? op.label : r.operationKind}</b> · ${r.keyKind} key · ${r.operatorCount} operators · <span class="outcome">${r.outcome}</span></div>
-          <ol class="steps">${r.steps.map((s) => html`<li data-step=${s.name} title=${s.detail || ''}>${STEP_LABELS[s.name] || s.name} <span class="muted">+${s.elapsedMs.toFixed(0)} ms</span>${s.name === 'aborted' && s.detail ? html` <span class="bad">${s.detail}</span>` : ''}</li>`)}</ol>
+          <ol class="steps">${r.steps.map((s) => html`<li data-step=${s.name} title=${s.detail || ''}>${stepLabel(s)} <span class="muted">+${s.elapsedMs.toFixed(0)} ms</span>${s.name === 'aborted' && s.detail ? html` <span class="bad">${s.detail}</span>` : ''}</li>`)}</ol>
         </li>`;
       })}
     </ol>
@@ -278,7 +305,7 @@ function App() {
     <header><h1>Spark Bridge</h1>${!state.connected && html`<span class="bad" data-testid="disconnected">not connected to the bridge</span>`}</header>
     ${error && html`<section class="error" data-testid="error" data-code=${error.code} role="alert"><b>${error.code}</b> ${error.message} <button onClick=${() => setError(null)}>Dismiss</button></section>`}
     <${Progress} progress=${state.progress} />
-    <${DevicePrompt} rounds=${state.rounds} />
+    <${DevicePrompt} prompt=${state.prompt} lastPrompt=${state.lastPrompt} />
     <div class="grid">
       <${DeviceStatus} device=${state.device} wallet=${state.wallet} onRetry=${retry} />
       <${Balance} balance=${balance} />

@@ -5,7 +5,7 @@ import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
 import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
 import { AccountStore } from '../../bridge/core/storage/account-store.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
-import { ARTIFACTS_DIR, screenshot, startBridgeE2e, startUserDevice, type BridgeE2e } from './harness.js';
+import { ARTIFACTS_DIR, reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 const DEPOSIT_SATS = 60_000n;
 /** btcd, three operators with DKG, Speculos and Chromium start on a loaded 2-core machine. */
@@ -184,8 +184,15 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     await page.fill('[data-testid="claim-txid"]', funded.txid);
     await page.click('[data-testid="claim"]');
     await page.waitForSelector('[data-testid="device-prompt"], [data-testid="error"]', { timeout: 120_000 });
-    await screenshot(page, '7-device-prompt');
     if (await page.isVisible('[data-testid="error"]')) throw new Error(`the claim failed before reaching the device: ${await page.textContent('[data-testid="error"]')}`);
+    // The deposit's shares are blind-signing requests: the page says so, with the device's lines.
+    expect(await page.getAttribute('[data-testid="device-prompt"]', 'data-kind')).toBe('blind-frost');
+    expect(await page.textContent('[data-testid="device-prompt-text"]')).toMatch(/^Confirm on your Ledger: Blind signing of a FROST share with the Leaf key/);
+    const deviceScreen = await e.device.screen.waitForScreen((t) => t.includes('Blind signing'), { timeoutMs: 30_000 });
+    const mirrored = await page.$$eval('[data-testid="device-prompt"] .device-screen div', (ds) => ds.map((d) => d.textContent ?? ''));
+    // (the screen's text also holds navigation glyphs such as ">")
+    expect(mirrored.slice(0, 3)).toEqual(deviceScreen.filter((t) => /\w/.test(t)).slice(0, 3));
+    await screenshot(page, '7-device-prompt');
     await e.device.stop();
 
     await page.waitForSelector('[data-testid="error"][data-code="DEVICE_DISCONNECTED"]', { timeout: 60_000 });
@@ -201,13 +208,7 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     await screenshot(page, '8-device-lost');
 
     // The device comes back (Speculos restarts on new ports: the developer points the bridge at it).
-    e.device = await startUserDevice();
-    e.device.approve();
-    await page.click('[data-testid="error"] button');
-    await page.click('details summary');
-    await page.fill('[data-testid="device-source"]', `127.0.0.1:${e.device.speculos.apduPort}`);
-    await page.click('details form button');
-    await page.waitForSelector('[data-testid="device"][data-state="ready"]', { timeout: 60_000 });
+    await reconnectDevice(e);
     // Nothing was lost: the same deposit is claimed now.
     await page.click('[data-testid="claim"]');
     await page.waitForSelector('[data-testid="claimed"]', { timeout: STEP_TIMEOUT_MS - 60_000 });

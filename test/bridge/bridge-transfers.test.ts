@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
+import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
+import type { ReviewPages } from '../../emulator/speculos/approver.js';
+import { pageBody } from '../../emulator/speculos/flows.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
-import { screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
+import { reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 /**
  * Send and receive through the bridge UI and its API, on the 2-of-3 operator network with the app
@@ -33,14 +36,18 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     if (receiver === undefined) throw new Error('no receiver wallet');
     return receiver;
   };
-  /** "Send leaf" reviews (a transfer's key tweak, split on the device) approved since review index `from`. */
-  const sendLeafReviews = async (from: number): Promise<number> => {
+  /**
+   * The transfer reviews ("Send", clear signing: total and receiver, approved once per transfer)
+   * the approver walked since review index `from`, with the pages the device showed.
+   */
+  const transferReviews = async (from: number): Promise<ReviewPages[]> => {
     const approver = run().device.approver;
     if (approver === undefined) throw new Error('nobody is approving on the device');
-    const count = (): number => approver.reviews.slice(from).filter((pages) => pages[0]?.includes('Send leaf') === true).length;
+    const sends = (): ReviewPages[] => approver.reviews.slice(from).filter((pages) => pages[0]?.includes('Send') === true);
     // the approver records a review once its last press returned, which may be after the reply
-    return await waitFor(async () => count(), (n) => n >= 1, 10_000, 'the "Send leaf" review recorded');
+    return await waitFor(async () => sends(), (r) => r.length >= 1, 10_000, 'the "Send" review recorded');
   };
+  const sendLeafReviews = (from: number): number => (run().device.approver?.reviews ?? []).slice(from).filter((p) => p[0]?.includes('Send leaf') === true).length;
   const reviewCount = (): number => run().device.approver?.reviews.length ?? 0;
   const available = async (w: SparkWallet): Promise<bigint> => (await w.getBalance()).satsBalance.available;
   const uiBalance = async (sats: bigint): Promise<void> => {
@@ -91,19 +98,34 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     await page.click('[data-testid="error"] button');
   });
 
-  it('sends a whole leaf from the UI to another wallet, approving on the device; the rounds appear live', async () => {
-    const { page } = run();
-    const reviewsBefore = reviewCount();
-    await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
+  it('sends a whole leaf from the UI to another wallet: the UI mirrors the device\'s "Send" review, approved once; the rounds appear live', async () => {
+    const { page, device } = run();
+    const to = await other().getSparkAddress();
+    // The user reads the screen before pressing anything: nobody approves until the UI was checked.
+    await device.stopApproving();
+    await page.fill('[data-testid="send-to"]', to);
     await page.fill('[data-testid="send-amount"]', LEAF_SATS.toString());
     await page.click('[data-testid="send-button"]');
-    // The device prompt is mirrored on the page while a signature waits on the device's screen.
-    await page.waitForSelector('[data-testid="device-prompt"]', { timeout: 120_000 });
+    const prompt = await page.waitForSelector('[data-testid="device-prompt"][data-kind="transfer"]', { timeout: 120_000 });
+    expect(await page.textContent('[data-testid="device-prompt-text"]')).toBe(`Confirm on your Ledger: Send ${LEAF_SATS} sats to ${to}`);
+    expect(await prompt.getAttribute('data-amount')).toBe(LEAF_SATS.toString());
+    expect(await prompt.getAttribute('data-to')).toBe(to);
+    // The device shows the same review at the same time.
+    await device.screen.waitForScreen((t) => t.includes('Send'), { timeoutMs: 30_000 });
+    await screenshot(page, 't1-send-prompt');
+    device.approve();
     const sent = await page.waitForSelector('[data-testid="sent"]', { timeout: STEP_TIMEOUT_MS - 120_000 });
     expect(await sent.textContent()).toContain(`Sent ${LEAF_SATS} sats`);
     expect(await page.$('[data-testid="error"]')).toBeNull();
-    // The leaf's key tweak was approved on the device's own "Send leaf" review.
-    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
+    // The device showed the same amount and receiver the UI did, in one review for the transfer.
+    const reviews = await transferReviews(0);
+    expect(reviews).toHaveLength(1);
+    const pages = reviews[0] ?? [];
+    expect(pageBody(pages, 'Send')).toEqual([`${LEAF_SATS} sats`, 'Leaves 1', 'Account 0']);
+    expect(pageBody(pages, 'To').join('')).toBe(to);
+    expect(sendLeafReviews(0)).toBe(0);
+    // Once approved, the mirror is cleared and says so.
+    expect(await page.isVisible('[data-testid="device-prompt"][data-kind="transfer"]')).toBe(false);
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim');
     await page.waitForSelector('[data-testid="transfer"][data-direction="OUTGOING"]', { timeout: 60_000 });
     await uiBalance(0n);
@@ -115,9 +137,49 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     await other().transfer({ receiverSparkAddress: bridge.core.session().identityInfo().sparkAddress, amountSats: Number(LEAF_SATS) });
     await page.waitForSelector('[data-testid="transfer"][data-direction="INCOMING"]', { timeout: SETTLE_MS });
     await uiBalance(LEAF_SATS);
-    expect(bridge.core.recorder.rounds().some((x) => x.operationKind === 'background')).toBe(true);
+    // The claim's rounds (the SDK's own work) all end with a final step: none is left open.
+    const background = (): SigningRound[] => bridge.core.recorder.rounds().filter((x) => x.operationKind === 'background');
+    expect(background().length).toBeGreaterThan(0);
+    await waitFor(async () => background(), (rs) => rs.every((r) => r.outcome !== 'in-progress'), 60_000, 'the background rounds closed');
+    for (const r of background()) expect(['shares-sent', 'aggregated', 'aborted', 'unconfirmed']).toContain(r.steps.at(-1)?.name);
+    expect(background().filter((r) => r.outcome === 'completed').length).toBeGreaterThan(0);
+    expect(await page.$$('[data-testid="round"][data-outcome="in-progress"]')).toHaveLength(0);
     expect(await available(other())).toBe(0n);
     await screenshot(page, 't2-received');
+  });
+
+  it('the device stopped while a send waits for approval: the send is aborted, the UI says so, nothing is lost, and it recovers when the device is back', async () => {
+    const e = run();
+    const { page, bridge } = e;
+    const to = await other().getSparkAddress();
+    const roundsBefore = bridge.core.recorder.rounds().length;
+    await e.device.stopApproving();
+    await page.fill('[data-testid="send-to"]', to);
+    await page.fill('[data-testid="send-amount"]', LEAF_SATS.toString());
+    await page.click('[data-testid="send-button"]');
+    await page.waitForSelector('[data-testid="device-prompt"][data-kind="transfer"]', { timeout: 120_000 });
+    await e.device.screen.waitForScreen((t) => t.includes('Send'), { timeoutMs: 30_000 });
+    await e.device.stop();
+
+    const error = await page.waitForSelector('[data-testid="error"][data-code="DEVICE_DISCONNECTED"]', { timeout: 60_000 });
+    expect(await error.textContent()).toContain('nothing was signed');
+    const ended = await page.waitForSelector('[data-testid="device-prompt-ended"][data-state="aborted"]', { timeout: 10_000 });
+    expect(await ended.textContent()).toContain('The Ledger did not answer');
+    expect(await page.isVisible('[data-testid="device-prompt"]')).toBe(false);
+    await page.waitForSelector('[data-testid="device"][data-state="no-device"]', { timeout: 30_000 });
+    // The send's operation failed with the device's error, and none of its rounds is left open.
+    const op = bridge.core.recorder.operations().filter((o) => o.kind === 'send').at(-1);
+    expect(op).toMatchObject({ outcome: 'failed', error: { code: 'DEVICE_DISCONNECTED' } });
+    for (const r of bridge.core.recorder.rounds().slice(roundsBefore)) expect(r.outcome).not.toBe('in-progress');
+    await screenshot(page, 't2b-device-lost-during-send');
+
+    // Nothing was lost: after Speculos restarts (same seed) the balance is whole at the operators
+    // and the receiver got nothing; the next test sends the same leaf with the recovered device.
+    await reconnectDevice(e);
+    expect((await bridge.core.session().balance()).availableSats).toBe(LEAF_SATS.toString());
+    await uiBalance(LEAF_SATS);
+    expect(await available(other())).toBe(0n);
+    await screenshot(page, 't2c-device-back');
   });
 
   it('a paired application sends through the API; the user approves on the device', async () => {
@@ -143,7 +205,10 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     const sent = (await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: LEAF_SATS.toString() })) as { amountSats: string; direction: string };
     expect(sent.amountSats).toBe(LEAF_SATS.toString());
     expect(sent.direction).toBe('OUTGOING');
-    expect(await sendLeafReviews(reviewsBefore)).toBe(1);
+    const reviews = await transferReviews(reviewsBefore);
+    expect(reviews).toHaveLength(1);
+    expect(pageBody(reviews[0] ?? [], 'Send')[0]).toBe(`${LEAF_SATS} sats`);
+    expect(pageBody(reviews[0] ?? [], 'To').join('')).toBe(to);
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim after the API send');
     await uiBalance(0n);
     await screenshot(page, 't3-api-sent');

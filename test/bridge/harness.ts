@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import { startApprover, type Approver } from '../../emulator/speculos/approver.js';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { setBlindSigning } from '../../emulator/speculos/flows.js';
@@ -30,7 +30,7 @@ export interface UserDevice {
   speculos: SpeculosProcess;
   screen: SpeculosDriver;
   approver: Approver | undefined;
-  /** Starts approving, with the buttons, every "Blind signing" review and every transfer's "Send leaf" review. */
+  /** Starts approving, with the buttons, every review a wallet flow raises (blind signing, "Send", "Send leaf", "Pay"). */
   approve(): void;
   stopApproving(): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startUserDevice(): Promise<UserDevice> {
     screen,
     approver: undefined,
     approve() {
-      device.approver ??= startApprover(screen, ['Blind signing', 'Send leaf']);
+      device.approver ??= startApprover(screen, WALLET_REVIEW_TITLES);
     },
     async stopApproving() {
       const a = device.approver;
@@ -127,6 +127,21 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The device comes back after it was stopped: Speculos restarts with the same seed (on new ports,
+ * so the developer points the bridge at it in the UI's device-source form) and the user approves.
+ */
+export async function reconnectDevice(e2e: BridgeE2e): Promise<void> {
+  e2e.device = await startUserDevice();
+  e2e.device.approve();
+  const { page } = e2e;
+  if (await page.isVisible('[data-testid="error"]')) await page.click('[data-testid="error"] button');
+  await page.click('details summary');
+  await page.fill('[data-testid="device-source"]', `127.0.0.1:${e2e.device.speculos.apduPort}`);
+  await page.click('details form button');
+  await page.waitForSelector('[data-testid="device"][data-state="ready"]', { timeout: 60_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

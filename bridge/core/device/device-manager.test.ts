@@ -57,18 +57,39 @@ describe('DeviceManager', () => {
     expect(seen.map((s) => s.state)).toEqual(['ready', 'no-device']);
   });
 
-  it('tells the dashboard or another app (INS/CLA not supported) from a locked device (0x5515)', async () => {
+  it('tells the dashboard, another app and a locked device apart by the status words they answer', async () => {
     const dev = new FakeDevice();
     dev.plugged = true;
     const manager = new DeviceManager(dev.source());
+    /** A device whose OS answers GET_APP_AND_VERSION (CLA 0xb0) with `app`, and our CLA with `ourSw`. */
+    const inApp = (app: string, ourSw: number) => (apdu: Buffer) =>
+      Promise.resolve(apdu[0] === 0xb0 ? Buffer.from([0x01, app.length, ...Buffer.from(app, 'latin1'), 5, ...Buffer.from('1.2.3'), 1, 0, 0x90, 0x00]) : sw(ourSw));
+    // The dashboard: CLA not supported, and it names itself BOLOS.
+    dev.answer = inApp('BOLOS', 0x6e00);
+    expect(await manager.refresh()).toMatchObject({ state: 'app-not-open', message: 'Open the Spark Signer app on your Ledger.' });
+    // Another app: CLA or INS not supported, and its name.
+    dev.answer = inApp('Bitcoin', 0x6e00);
+    const other = await manager.refresh();
+    expect(other).toMatchObject({ state: 'wrong-app', openApp: 'Bitcoin' });
+    expect(other.message).toBe('The Bitcoin app is open on your Ledger: close it and open the Spark Signer app.');
+    dev.answer = inApp('Ethereum', 0x6d00);
+    expect(await manager.refresh()).toMatchObject({ state: 'wrong-app', openApp: 'Ethereum' });
+    // No answer to GET_APP_AND_VERSION either: some app or the dashboard, not which.
     dev.answer = () => Promise.resolve(sw(0x6e00));
     expect((await manager.refresh()).state).toBe('app-not-open');
     dev.answer = () => Promise.resolve(sw(0x6d00));
     expect((await manager.refresh()).state).toBe('app-not-open');
-    dev.answer = () => Promise.resolve(sw(0x5515));
-    const locked = await manager.refresh();
-    expect(locked.state).toBe('locked');
-    expect(locked.message).toMatch(/PIN/);
+    // Locked: 0x5515, or 0x6982 (older firmware).
+    for (const code of [0x5515, 0x6982]) {
+      dev.answer = () => Promise.resolve(sw(code));
+      const locked = await manager.refresh();
+      expect(locked.state).toBe('locked');
+      expect(locked.message).toMatch(/PIN/);
+    }
+    // Exchanges while another app is open are refused with what to do.
+    dev.answer = inApp('Bitcoin', 0x6e00);
+    await manager.refresh();
+    await expect(manager.transport.exchange(Buffer.from([0xe0, 0x10, 0, 0, 0]))).rejects.toMatchObject({ code: 'APP_NOT_OPEN', message: expect.stringContaining('Bitcoin') as unknown });
     // An app that accepts our class byte but answers something that is not our version record.
     dev.answer = () => Promise.resolve(Buffer.from([1, 2, 0x90, 0x00]));
     expect((await manager.refresh()).state).toBe('app-not-open');
@@ -76,6 +97,7 @@ describe('DeviceManager', () => {
     const noBlind = await manager.refresh();
     expect(noBlind.state).toBe('ready');
     expect(noBlind.message).toMatch(/blind signing is off/);
+    expect(noBlind.openApp).toBeUndefined();
   });
 
   it('refuses exchanges with a typed error while the device is not ready, and forwards them when it is', async () => {
@@ -123,6 +145,36 @@ describe('DeviceManager', () => {
     await waitUntil(() => manager.status().state === 'ready');
     expect(dev.opened).toBe(2);
     await manager.stop();
+  });
+
+  it('a transport that neither answers nor fails (device gone while idle) is "no device" after the probe timeout, and is reopened', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source(), { probeTimeoutMs: 50 });
+    expect((await manager.refresh()).state).toBe('ready');
+    dev.answer = () => new Promise<Buffer>(() => undefined);
+    expect((await manager.refresh()).state).toBe('no-device');
+    expect(dev.closed).toBe(1);
+    dev.answer = () => Promise.resolve(versionReply(true));
+    expect((await manager.refresh()).state).toBe('ready');
+    expect(dev.opened).toBe(2);
+  });
+
+  it('stop() does not wait for a request that waits for the user: it fails it, and nothing hangs', async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    const manager = new DeviceManager(dev.source());
+    await manager.refresh();
+    let unplug: () => void = () => undefined;
+    dev.answer = (apdu) => (apdu[1] === 0x31 ? new Promise((_resolve, reject) => (unplug = () => reject(new Error('closed')))) : Promise.resolve(versionReply(true)));
+    const pending = manager.transport.exchange(Buffer.from([0xe0, 0x31, 0, 0, 0]));
+    await new Promise((r) => setTimeout(r, 20));
+    // Closing the fake transport does not fail its exchange by itself: a real socket's close does.
+    const stopping = manager.stop();
+    expect(dev.closed).toBe(1);
+    unplug();
+    await expect(pending).rejects.toMatchObject({ code: 'DEVICE_DISCONNECTED' });
+    await stopping;
   });
 
   it('setSource points at another device (a Speculos restarted on another port)', async () => {

@@ -6,7 +6,7 @@ import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { DeviceSource } from './device-source.js';
-import { BLIND_SIGNING_OFF_MESSAGE, STATE_MESSAGES, stateForStatusWord, type DeviceState, type DeviceStatus } from './device-status.js';
+import { BLIND_SIGNING_OFF_MESSAGE, DASHBOARD_NAME, GET_APP_AND_VERSION, STATE_MESSAGES, openAppName, stateForStatusWord, type DeviceState, type DeviceStatus } from './device-status.js';
 
 /** One APDU exchange as the device manager saw it, for the round recorder. */
 export interface ExchangeEvent {
@@ -25,6 +25,12 @@ export interface DeviceManagerEvents extends Record<string, unknown> {
 export interface DeviceManagerOptions {
   /** How often to look for the device (hot-plug, app opened, unlocked). Default 1000 ms. */
   pollMs?: number;
+  /**
+   * How long a probe waits for the device's answer before taking it as gone. Default 3000 ms.
+   * A transport whose device went away while idle (Speculos stopped between requests) may never
+   * answer nor fail; without this the probe, and everything queued behind it, would wait forever.
+   */
+  probeTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -38,6 +44,7 @@ export interface DeviceManagerOptions {
 export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   private source: DeviceSource;
   private readonly pollMs: number;
+  private readonly probeTimeoutMs: number;
   private readonly now: () => number;
   private open: LedgerTransport | undefined;
   private current: DeviceStatus;
@@ -52,6 +59,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     super();
     this.source = source;
     this.pollMs = options.pollMs ?? 1000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 3000;
     this.now = options.now ?? preciseNow;
     this.current = { state: 'no-device', source: source.description, message: STATE_MESSAGES['no-device'], since: this.now() };
   }
@@ -75,6 +83,9 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    // Closed at once, not after the queue: a request waiting for the user would otherwise hold
+    // the stop forever. It fails as DEVICE_DISCONNECTED, and nothing is signed.
+    await this.closeTransport();
     await this.serial(async () => {
       await this.closeTransport();
     });
@@ -107,7 +118,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     const transport = this.open;
     let response: Buffer;
     try {
-      response = await transport.exchange(Buffer.from(encodeApdu({ cla: CLA, ins: Ins.GET_VERSION, p1: 0, p2: 0, data: new Uint8Array() })));
+      response = await this.probeExchange(transport, Buffer.from(encodeApdu({ cla: CLA, ins: Ins.GET_VERSION, p1: 0, p2: 0, data: new Uint8Array() })));
     } catch {
       await this.closeTransport();
       this.setState('no-device');
@@ -115,6 +126,10 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     }
     const sw = response.length >= 2 ? response.readUInt16BE(response.length - 2) : -1;
     const state = stateForStatusWord(sw) ?? 'app-not-open';
+    if (state === 'app-not-open') {
+      await this.whichApp(transport);
+      return this.status();
+    }
     if (state !== 'ready') {
       this.setState(state);
       return this.status();
@@ -127,6 +142,33 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
       this.setState('app-not-open');
     }
     return this.status();
+  }
+
+  /** A probe's exchange: no screen is involved, so a device that does not answer in time is gone. */
+  private async probeExchange(transport: LedgerTransport, apdu: Buffer): Promise<Buffer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the device did not answer a probe within ${this.probeTimeoutMs} ms`)), this.probeTimeoutMs);
+    });
+    try {
+      return await Promise.race([transport.exchange(apdu), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The device answers, but not as Spark Signer: the dashboard, or which other app? */
+  private async whichApp(transport: LedgerTransport): Promise<void> {
+    let name: string | undefined;
+    try {
+      name = openAppName(await this.probeExchange(transport, GET_APP_AND_VERSION));
+    } catch {
+      await this.closeTransport();
+      this.setState('no-device');
+      return;
+    }
+    if (name === undefined || name === DASHBOARD_NAME) this.setState('app-not-open');
+    else this.setState('wrong-app', undefined, undefined, name);
   }
 
   private async exchange(apdu: Buffer): Promise<Buffer> {
@@ -167,6 +209,8 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
         return new BridgeError('DEVICE_LOCKED', STATE_MESSAGES.locked);
       case 'app-not-open':
         return new BridgeError('APP_NOT_OPEN', STATE_MESSAGES['app-not-open']);
+      case 'wrong-app':
+        return new BridgeError('APP_NOT_OPEN', this.current.message);
       default:
         return new BridgeError('DEVICE_UNAVAILABLE', STATE_MESSAGES['no-device']);
     }
@@ -184,13 +228,19 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
     await t?.close().catch(() => undefined);
   }
 
-  private setState(state: DeviceState, appVersion?: string, blindSigning?: boolean): void {
+  private setState(state: DeviceState, appVersion?: string, blindSigning?: boolean, openApp?: string): void {
     const c = this.current;
-    if (state === c.state && appVersion === c.appVersion && blindSigning === c.blindSigning && c.source === this.source.description) return;
+    if (state === c.state && appVersion === c.appVersion && blindSigning === c.blindSigning && openApp === c.openApp && c.source === this.source.description) return;
     this.current = {
       state,
       source: this.source.description,
-      message: state === 'ready' && blindSigning === false ? BLIND_SIGNING_OFF_MESSAGE : STATE_MESSAGES[state],
+      message:
+        state === 'ready' && blindSigning === false
+          ? BLIND_SIGNING_OFF_MESSAGE
+          : openApp !== undefined
+            ? `The ${openApp} app is open on your Ledger: close it and open the Spark Signer app.`
+            : STATE_MESSAGES[state],
+      ...(openApp === undefined ? {} : { openApp }),
       since: this.now(),
       ...(appVersion === undefined ? {} : { appVersion }),
       ...(blindSigning === undefined ? {} : { blindSigning }),

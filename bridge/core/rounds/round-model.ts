@@ -20,9 +20,14 @@ export type RoundStepName =
   /** The wallet delivered the signatures and the operators accepted them (the operation ended well). */
   | 'shares-sent'
   /** The round ended without a signature: device gone, operator failure, or the operation failed. */
-  | 'aborted';
+  | 'aborted'
+  /**
+   * Background work only: the device gave its share, but the wallet reported no end of the work
+   * within the grace period (the SDK retries incoming claims by itself). Closes the round.
+   */
+  | 'unconfirmed';
 
-export type RoundOutcome = 'in-progress' | 'completed' | 'rejected' | 'aborted';
+export type RoundOutcome = 'in-progress' | 'completed' | 'rejected' | 'aborted' | 'unconfirmed';
 
 export interface RoundStep {
   name: RoundStepName;

@@ -151,7 +151,7 @@ describe('RoundRecorder', () => {
     expect(round?.outcome).toBe('aborted');
   });
 
-  it('signatures the wallet asks for on its own are background rounds, without a claimed "shares sent"', async () => {
+  it('a background round stays open after the device answered until the wallet reports the end, then closes with "shares sent"', async () => {
     const recorder = new RoundRecorder();
     const { signer, answers } = fakeSigner(recorder);
     const wrapped = recorder.wrapSigner(signer);
@@ -159,9 +159,58 @@ describe('RoundRecorder', () => {
     await until(() => answers.length === 1);
     answers[0]?.resolve(new Uint8Array(32));
     await sig;
+    expect(recorder.rounds()[0]).toMatchObject({ operationKind: 'background', outcome: 'in-progress' });
+    expect(recorder.operations()[0]).toMatchObject({ kind: 'background', outcome: 'running' });
+    recorder.endBackground('succeeded', 'the wallet claimed the incoming transfer');
     const [round] = recorder.rounds();
-    expect(round).toMatchObject({ operationKind: 'background', outcome: 'completed' });
-    expect(round?.steps.map((s) => s.name)).not.toContain('shares-sent');
+    expect(round?.outcome).toBe('completed');
+    expect(round?.steps.map((s) => s.name)).toEqual(['commitments-fetched', 'device-asked', 'waiting-for-user', 'approved', 'shares-sent']);
     expect(recorder.operations()[0]).toMatchObject({ kind: 'background', outcome: 'succeeded' });
+    // Closed once: a second report changes nothing.
+    recorder.endBackground('failed', 'late');
+    expect(recorder.rounds()[0]?.steps).toHaveLength(5);
+  });
+
+  it('a background round whose share the wallet aggregates closes with "aggregated"', async () => {
+    const recorder = new RoundRecorder();
+    const { signer, answers } = fakeSigner(recorder);
+    const wrapped = recorder.wrapSigner(signer);
+    const p = params(3);
+    const sig = wrapped.signFrost(p);
+    await until(() => answers.length === 1);
+    answers[0]?.resolve(new Uint8Array(32));
+    await sig;
+    await wrapped.aggregateFrost({ selfCommitment: p.selfCommitment } as AggregateFrostParams);
+    const [round] = recorder.rounds();
+    expect(round?.outcome).toBe('completed');
+    expect(round?.steps.at(-1)?.name).toBe('aggregated');
+    expect(recorder.operations()[0]?.outcome).toBe('succeeded');
+  });
+
+  it('a background round the wallet never reports on is closed as "unconfirmed" after the grace period; one the device failed is aborted at once', async () => {
+    const recorder = new RoundRecorder({ backgroundGraceMs: 30 });
+    const events = collect(recorder);
+    const { signer, answers } = fakeSigner(recorder);
+    const wrapped = recorder.wrapSigner(signer);
+    const ok = wrapped.signFrost(params(5));
+    await until(() => answers.length === 1);
+    answers[0]?.resolve(new Uint8Array(32));
+    await ok;
+    const failed = wrapped.signFrost(params(7));
+    await until(() => answers.length === 2);
+    answers[1]?.reject(new Error('tcp closed'));
+    await expect(failed).rejects.toThrow('tcp closed');
+    await until(() => recorder.rounds().every((r) => r.outcome !== 'in-progress'));
+    const [first, second] = recorder.rounds();
+    expect(first?.outcome).toBe('unconfirmed');
+    expect(first?.steps.at(-1)).toMatchObject({ name: 'unconfirmed' });
+    expect(second?.outcome).toBe('aborted');
+    expect(second?.steps.at(-1)?.name).toBe('aborted');
+    expect(recorder.operations().map((o) => o.outcome)).toEqual(['failed', 'failed']);
+    // The last event the UI got of each round says it is closed.
+    for (const r of recorder.rounds()) {
+      const last = events.filter((e) => e.type === 'round-step' && e.round.id === r.id).at(-1);
+      expect(last?.type === 'round-step' && last.round.outcome).not.toBe('in-progress');
+    }
   });
 });

@@ -11,6 +11,8 @@ import type { Operation, OperationKind, RoundStep, RoundStepName, RoundStreamEve
 
 const KEPT_ROUNDS = 500;
 const KEPT_OPERATIONS = 100;
+/** How long a background round may wait, after the device's share, for the wallet to report its work's end. */
+const BACKGROUND_GRACE_MS = 120_000;
 
 export interface RoundRecorderEvents extends Record<string, unknown> {
   event: RoundStreamEvent;
@@ -41,10 +43,40 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
   private readonly queued: SigningRound[] = [];
   private atDevice: SigningRound | undefined;
   private readonly now: () => number;
+  private readonly backgroundGraceMs: number;
+  /** Background rounds the device answered, waiting for the wallet to report their work's end. */
+  private readonly openBackground = new Map<string, { round: SigningRound; op: Operation; timer: NodeJS.Timeout }>();
 
-  constructor(options: { now?: () => number } = {}) {
+  constructor(options: { now?: () => number; backgroundGraceMs?: number } = {}) {
     super();
     this.now = options.now ?? preciseNow;
+    this.backgroundGraceMs = options.backgroundGraceMs ?? BACKGROUND_GRACE_MS;
+  }
+
+  /**
+   * The wallet reported the end of its background work (e.g. the SDK's "transfer:claimed" after
+   * a claim of an incoming transfer): every background round still open is closed with it,
+   * "shares-sent" when it succeeded, "aborted" when it failed.
+   */
+  endBackground(outcome: 'succeeded' | 'failed', detail: string): void {
+    for (const { round, op, timer } of [...this.openBackground.values()]) {
+      clearTimeout(timer);
+      this.closeBackground(round, op, outcome === 'succeeded' ? 'shares-sent' : 'aborted', detail);
+    }
+  }
+
+  /** Stops the grace timers (the bridge is closing); open background rounds stay as they are. */
+  dispose(): void {
+    for (const { timer } of this.openBackground.values()) clearTimeout(timer);
+    this.openBackground.clear();
+  }
+
+  private closeBackground(round: SigningRound, op: Operation, name: RoundStepName, detail: string): void {
+    this.openBackground.delete(round.id);
+    if (round.outcome === 'in-progress') this.step(round, name, detail);
+    op.endedAt = this.now();
+    op.outcome = round.outcome === 'completed' ? 'succeeded' : 'failed';
+    this.publish({ type: 'operation', operation: { ...op, roundIds: [...op.roundIds] } });
   }
 
   rounds(): SigningRound[] {
@@ -102,7 +134,11 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
     this.queued.push(round);
     try {
       const share = await signer.signFrost(params);
-      this.step(round, 'approved');
+      // Only a blind FROST_SIGN shows a screen per share; a clear-signed one (FROST_SIGN_TX, not
+      // followed on the wire here) is signed without one when it is covered by an approved
+      // transfer or pays only the user.
+      const reviewed = round.steps.some((s) => s.name === 'waiting-for-user');
+      this.step(round, 'approved', reviewed ? 'approved on the device' : 'signed by the device without a screen of its own (clear signing)');
       return share;
     } catch (err) {
       const rejected = err instanceof UserRejectedError;
@@ -113,13 +149,18 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
       if (i >= 0) this.queued.splice(i, 1);
       if (this.atDevice === round) this.atDevice = undefined;
       // Work the SDK starts by itself (e.g. claiming an incoming transfer) has no operation
-      // boundary the bridge sees: its round ends with the device's answer, and no "shares sent"
-      // step is claimed for it.
-      if (op.kind === 'background') {
-        if (round.outcome === 'in-progress') round.outcome = 'completed';
-        op.endedAt = this.now();
-        op.outcome = round.outcome === 'completed' ? 'succeeded' : 'failed';
-        this.publish({ type: 'operation', operation: { ...op, roundIds: [...op.roundIds] } });
+      // boundary the bridge sees: a failed round is closed above; an answered one stays open
+      // until the wallet reports the work's end (endBackground), its share is aggregated here,
+      // or the grace period ends — so no round is left open on the timeline.
+      if (op.kind === 'background' && round.outcome === 'in-progress') {
+        const timer = setTimeout(
+          () => this.closeBackground(round, op, 'unconfirmed', `the wallet did not report the end of this background work within ${Math.round(this.backgroundGraceMs / 1000)} s`),
+          this.backgroundGraceMs,
+        );
+        timer.unref();
+        this.openBackground.set(round.id, { round, op, timer });
+      } else if (op.kind === 'background') {
+        this.closeBackground(round, op, 'aborted', 'the device gave no share');
       }
     }
   }
@@ -127,7 +168,17 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
   private async aggregateFrost(signer: SparkSigner, params: AggregateFrostParams): Promise<Uint8Array> {
     const signature = await signer.aggregateFrost(params);
     const round = this.roundByCommitment.get(commitmentKey(params.selfCommitment.commitment));
-    if (round !== undefined) this.step(round, 'aggregated');
+    if (round === undefined) return signature;
+    const background = this.openBackground.get(round.id);
+    if (background === undefined) {
+      this.step(round, 'aggregated');
+      return signature;
+    }
+    // A background round's signature exists: that closes the round (the work's end is the wallet's).
+    clearTimeout(background.timer);
+    round.outcome = 'completed';
+    this.step(round, 'aggregated');
+    this.closeBackground(round, background.op, 'aggregated', '');
     return signature;
   }
 
@@ -180,6 +231,7 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
     if (name === 'shares-sent') round.outcome = 'completed';
     else if (name === 'rejected') round.outcome = 'rejected';
     else if (name === 'aborted') round.outcome = 'aborted';
+    else if (name === 'unconfirmed') round.outcome = 'unconfirmed';
     this.publish({ type: 'round-step', round: cloneRound(round), step: { ...step } });
   }
 

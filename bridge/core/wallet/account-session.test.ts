@@ -67,6 +67,7 @@ async function openSession(leafValues: number[], serviceProvider: boolean) {
     signerFactory: () => ({}) as SparkSigner,
     openWallet: () => Promise.resolve(fake.wallet),
     recorder: new RoundRecorder(),
+    prompts: () => undefined,
     store: new AccountStore(mkdtempSync(path.join(os.tmpdir(), 'account-session-')), 0),
     serviceProvider,
   });

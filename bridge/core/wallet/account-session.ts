@@ -1,5 +1,6 @@
 import type { SparkSigner, SparkWallet } from '@buildonspark/spark-sdk';
 import type { ApduTransport } from '../../../src/device/app.js';
+import type { PromptSink } from '../device/device-prompt.js';
 import { EXIT_DATA_FORMAT, type SparkNetworkName } from '../../../src/exit/exit-data.js';
 import { keepExitDataIn, type ExitDataKeeper } from '../../../src/exit/keeper.js';
 import { BridgeError } from '../errors.js';
@@ -10,9 +11,12 @@ import { classifyWalletError } from './classify-error.js';
 import { operatorTransfers } from './operator-transfers.js';
 import { wholeLeavesFor } from './whole-leaves.js';
 
-/** Makes the SparkSigner of one account over the device's transport (LedgerSparkSigner in the app). */
-export type SignerFactory = (transport: ApduTransport, account: number) => SparkSigner;
-/** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options). */
+/**
+ * Makes the SparkSigner of one account over the device's transport (LedgerSparkSigner in the app);
+ * `prompts` hears each review the signer's requests put on the device's screen.
+ */
+export type SignerFactory = (transport: ApduTransport, account: number, prompts: PromptSink) => SparkSigner;
+/** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options, then clear signing on). */
 export type WalletOpener = (signer: SparkSigner) => Promise<SparkWallet>;
 
 export interface Balance {
@@ -60,6 +64,8 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
       openWallet: WalletOpener;
       recorder: RoundRecorder;
       store: AccountStore;
+      /** Where the device prompts of this account's signer go (the core publishes them). */
+      prompts: PromptSink;
       /**
        * A service provider (SSP) serves the network and may split leaves for a send. When false,
        * a send the wallet's available whole leaves cannot pay exactly is refused before anything
@@ -83,7 +89,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   /** Initializes the wallet (the operators authenticate the device's identity key: approvals). */
   async open(): Promise<void> {
     if (this.wallet !== undefined) return;
-    const signer = this.deps.recorder.wrapSigner(this.deps.signerFactory(this.deps.transport, this.account));
+    const signer = this.deps.recorder.wrapSigner(this.deps.signerFactory(this.deps.transport, this.account, this.deps.prompts));
     let wallet: SparkWallet;
     try {
       wallet = await this.deps.openWallet(signer);
@@ -100,7 +106,11 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     }
     const changed = (reason: string) => () => this.emit('changed', { account: this.account, reason });
     wallet.on('balance:update', changed('balance'));
-    wallet.on('transfer:claimed', changed('transfer claimed'));
+    wallet.on('transfer:claimed', () => {
+      // The claim's refunds were signed in background rounds: the operators accepted them.
+      this.deps.recorder.endBackground('succeeded', 'the wallet claimed the incoming transfer');
+      this.emit('changed', { account: this.account, reason: 'transfer claimed' });
+    });
     wallet.on('deposit:confirmed', changed('deposit confirmed'));
     this.wallet = wallet;
     this.keepExitData(wallet);

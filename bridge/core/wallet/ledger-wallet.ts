@@ -1,21 +1,30 @@
 import type { ConfigOptions } from '@buildonspark/spark-sdk';
-import { SparkLedgerApp } from '../../../src/device/app.js';
+import type { SparkNetwork } from '../../../src/device/clear-sign.js';
+import { PromptingLedgerApp } from '../device/device-prompt.js';
 import type { SignerFactory, WalletOpener } from './account-session.js';
 
 /**
  * The production wiring: LedgerSparkSigner over the device manager's transport, in the
- * unmodified SDK SparkWallet. The SDK reads part of its configuration from the environment on
- * first import (docs/sdk-wire.md, sections "Chain access" and "TLS"), so the environment is put
- * in place before the SDK and the signer (which imports it) are loaded.
+ * unmodified SDK SparkWallet, with clear signing on (docs/transfers.md, section "Hardware
+ * signer: clear signing"): a send is approved once on the device with its total and receiver,
+ * and the bridge mirrors each review the signer's requests put on the screen. The SDK reads
+ * part of its configuration from the environment on first import (docs/sdk-wire.md, sections
+ * "Chain access" and "TLS"), so the environment is put in place before the SDK and the signer
+ * (which imports it) are loaded.
  */
 export async function ledgerWalletFactories(walletOptions: ConfigOptions, env: Record<string, string> = {}): Promise<{ signerFactory: SignerFactory; openWallet: WalletOpener }> {
   Object.assign(process.env, env);
   const sdk = await import('@buildonspark/spark-sdk');
   const { LedgerSparkSigner } = await import('../../../src/signer/ledger-signer.js');
+  const { walletLeafSource } = await import('../../../src/signer/wallet-leaves.js');
+  const network: SparkNetwork = walletOptions.network ?? 'MAINNET';
+  const encode = (identityPublicKey: string, n: SparkNetwork): string => sdk.encodeSparkAddress({ identityPublicKey, network: n });
   return {
-    signerFactory: (transport, account) => new LedgerSparkSigner(new SparkLedgerApp(transport), { account }),
+    signerFactory: (transport, account, prompts) => new LedgerSparkSigner(new PromptingLedgerApp(transport, prompts, encode), { account }),
     openWallet: async (signer) => {
       const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...walletOptions, signerWithPreExistingKeys: true } });
+      // The recorder's proxy keeps the signer's prototype, so this sees the LedgerSparkSigner.
+      if (signer instanceof LedgerSparkSigner) signer.enableClearSigning({ network, leaves: walletLeafSource(wallet) });
       return wallet;
     },
   };
