@@ -57,7 +57,8 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         core_reply_sw(SW_CLA_NOT_SUPPORTED);
         return;
     }
-    if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT) {
+    if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT &&
+        a.ins != INS_SWAP_INTENT) {
         chunked_reset();
     }
     intent_on_apdu();
@@ -100,6 +101,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_TRANSFER_INTENT:
         handle_transfer_intent(&a);
+        break;
+    case INS_SWAP_INTENT:
+        handle_swap_intent(&a);
         break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);

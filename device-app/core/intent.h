@@ -26,6 +26,7 @@ typedef struct {
 } intent_leaf_t;
 
 typedef struct {
+    uint8_t swap; /* SWAP_INTENT: its refunds carry an adaptor point; TRANSFER_INTENT: none */
     uint32_t account;
     uint8_t network;
     uint8_t receiver[33];
@@ -49,10 +50,12 @@ void intent_end_if_all_split(void);
 uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33]);
 /* Marks the leaf split (call after the split succeeded). */
 void intent_commit_split(const spark_key_t *leaf);
-/* A transaction that pays someone else, signed by `key` on input `index`: SW_OK if it is a
- * refund that fits the intent (PROTOCOL.md, "FROST_SIGN_TX"), SW_INTENT_MISMATCH otherwise.
- * Changes nothing. */
-uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index);
+/* A transaction that pays someone else, signed by `key` on input `index`, whose package does
+ * (`adaptor`) or does not carry an adaptor point: SW_OK if it is a refund that fits the intent
+ * (PROTOCOL.md, "FROST_SIGN_TX"; a swap's refunds carry one, a transfer's none),
+ * SW_INTENT_MISMATCH otherwise. Changes nothing. */
+uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index,
+                             bool adaptor);
 /* Counts the refund against its leaf; wipes the intent once every leaf is fully used. */
 void intent_commit_refund(const spark_key_t *key);
 #endif

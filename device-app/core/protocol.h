@@ -22,6 +22,7 @@
 #define INS_SIGN_EXIT_SWEEP 0x51u
 #define INS_FROST_SIGN_TX 0x34u
 #define INS_TRANSFER_INTENT 0x35u
+#define INS_SWAP_INTENT 0x36u
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u

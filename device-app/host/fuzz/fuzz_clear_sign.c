@@ -4,7 +4,8 @@
  *      and checked against a fixed approved intent (the refund rules), as FROST_SIGN_TX does;
  *   1: TRANSFER_INTENT with the rest as payload (chunked), approved or rejected by byte 1, then
  *      a KEY_SPLIT transfer and a FROST_SIGN_TX whose payloads follow in the input;
- *   2: FROST_SIGN_TX with the rest as payload (chunked).
+ *   2: FROST_SIGN_TX with the rest as payload (chunked);
+ *   3: as 1 with SWAP_INTENT (whose refunds must carry an adaptor point).
  * Besides the sanitizers: one reply per APDU, a deferred reply always has a review on screen. */
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static void send(uint8_t ins, const uint8_t *p, size_t len, bool approve) {
     }
 }
 
-static void parse_and_check(const uint8_t *data, size_t size) {
+static void parse_and_check(const uint8_t *data, size_t size, bool swap) {
     tx_t tx;
     uint8_t h[32];
     static const uint8_t script[34] = {0x51, 0x20, 1, 2, 3};
@@ -65,6 +66,7 @@ static void parse_and_check(const uint8_t *data, size_t size) {
     /* the intent's refund rules on this transaction */
     intent_t in;
     memset(&in, 0, sizeof in);
+    in.swap = swap ? 1u : 0u;
     in.n = 1;
     in.leaves[0].value = 100000u;
     in.leaves[0].timelock = 2000u;
@@ -78,7 +80,8 @@ static void parse_and_check(const uint8_t *data, size_t size) {
     memcpy(key.leaf_id, leaf, 4);
     sha256((const uint8_t *)leaf, 4, in.leaves[0].id_hash);
     intent_activate(&in);
-    (void)intent_check_refund(&key, &tx, prev, 0);
+    (void)intent_check_refund(&key, &tx, prev, 0, false);
+    (void)intent_check_refund(&key, &tx, prev, 0, true);
     intent_clear();
 }
 
@@ -91,14 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     core_init();
     const uint8_t *p = data + 2;
     size_t len = size - 2;
-    switch (data[0] % 3u) {
+    switch (data[0] % 4u) {
     case 0:
-        parse_and_check(data + 1, size - 1);
+        parse_and_check(data + 1, size - 1, (data[0] & 4u) != 0u);
         break;
-    case 1: {
+    case 1:
+    case 3: {
         /* byte 1: intent payload length (then split, then sign_tx payloads split at half) */
         size_t il = data[1] < len ? data[1] : len;
-        send(INS_TRANSFER_INTENT, p, il, true);
+        send(data[0] % 4u == 1u ? INS_TRANSFER_INTENT : INS_SWAP_INTENT, p, il, true);
         size_t rest = len - il, half = rest / 2u;
         uint8_t apdu[CORE_MAX_APDU];
         size_t kl = half > 255u ? 255u : half;
@@ -116,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         send(INS_FROST_SIGN_TX, p + il + half, rest - half, true);
         break;
     }
-    default:
+    case 2:
         send(INS_FROST_SIGN_TX, p, len, (data[1] & 1u) == 0u);
         break;
     }
