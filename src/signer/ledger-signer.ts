@@ -14,9 +14,10 @@ import {
 } from '@buildonspark/spark-sdk';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { equalBytes } from '../crypto/index.js';
 import type { SparkLedgerApp } from '../device/app.js';
 import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
+import type { DeviceCommitment, FrostSignRequest, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { SparkNetwork } from '../device/clear-sign.js';
@@ -27,9 +28,15 @@ import { TxCatalog } from './tx-catalog.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
+import { AdaptorGate } from './adaptor-gate.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
+/** Commitments per FROST_COMMIT (the device's maximum): one exchange serves three refunds. */
+const COMMIT_BATCH = 3;
+
+/** A FROST package without its message: FROST_SIGN adds the sighash, FROST_SIGN_TX the transaction. */
+type PackageRequest = Omit<FrostSignRequest, 'message'>;
 
 /** What SparkSigner.signTransactionIndex takes (a @scure/btc-signer Transaction); never used here. */
 type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
@@ -52,6 +59,13 @@ export interface ClearSigningOptions {
    * refunds). See walletLeafSource.
    */
   leaves(ids: readonly string[]): Promise<TreeNode[]>;
+  /**
+   * The service provider's identity public key (the wallet's `sspClientOptions.identityPublicKey`).
+   * A transfer to it is the wallet's leaf swap (SDK 0.8.8 `services/swap.ts` sends the leaves to
+   * the SSP's identity key with adaptor-signed refunds): the user approves it as a swap
+   * (SWAP_INTENT), and the device then signs only adaptor refunds under that approval.
+   */
+  serviceProvider?: Uint8Array;
 }
 
 /**
@@ -74,6 +88,13 @@ export class LedgerSparkSigner implements SparkSigner {
   private clear: { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[] } | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
   private readonly publicKeys = new Map<string, Uint8Array>();
+  /** Commitments the device issued in a batch and the SDK was not handed yet. */
+  private readonly spare: DeviceCommitment[] = [];
+  /** FROST_COMMIT requests on their way: their references are outstanding on the device too. */
+  private committing = 0;
+  /** After an adaptor sign (a swap signs several in a row) batches would die unused: fetch one at a time. */
+  private lastSignHadAdaptor = false;
+  private readonly adaptorGate = new AdaptorGate(() => this.issued.size + this.committing);
 
   constructor(app: SparkLedgerApp, options: LedgerSparkSignerOptions = {}) {
     const account = options.account ?? 0;
@@ -201,7 +222,20 @@ export class LedgerSparkSigner implements SparkSigner {
 
   /** A commitment whose nonces live only on the device (FROST_COMMIT); no nonce is returned. */
   async getRandomSigningCommitment(): Promise<SigningCommitmentWithOptionalNonce> {
-    const [c] = await this.device((app) => app.frostCommit(1));
+    // a commitment issued while an adaptor sign waits would die with it (the adaptor rule)
+    await this.adaptorGate.idle();
+    let c = this.spare.shift();
+    if (c === undefined) {
+      const k = this.lastSignHadAdaptor ? 1 : COMMIT_BATCH;
+      this.committing++;
+      try {
+        const batch = await this.device((app) => app.frostCommit(k));
+        c = batch[0];
+        this.spare.push(...batch.slice(1));
+      } finally {
+        this.committing--;
+      }
+    }
     if (c === undefined) {
       throw new LedgerSignerError('INVALID_REQUEST', 'the device issued no commitment');
     }
@@ -236,7 +270,7 @@ export class LedgerSparkSigner implements SparkSigner {
       hiding: c.hiding,
       binding: c.binding,
     }));
-    const request = {
+    const request: PackageRequest = {
       key,
       verifyingKey: params.verifyingKey,
       userCommitment,
@@ -244,6 +278,32 @@ export class LedgerSparkSigner implements SparkSigner {
       // The SDK passes an empty array when there is no adaptor point.
       ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
     };
+    this.lastSignHadAdaptor = request.adaptorPublicKey !== undefined;
+    if (request.adaptorPublicKey !== undefined) {
+      return await this.adaptorGate.run(() => this.signShare(params, key, request));
+    }
+    return await this.signShare(params, key, request);
+  }
+
+  /**
+   * The device spends every outstanding reference when it signs with an adaptor point
+   * (device-app/PROTOCOL.md, "The adaptor rule"): forget them here too, so a stale one is refused
+   * with a clear error on the host rather than NONCE_UNKNOWN from the device.
+   */
+  private forgetIssued(): void {
+    this.issued.clear();
+    this.spare.length = 0;
+  }
+
+  private async signShare(params: SignFrostParams, key: KeyRef, request: PackageRequest): Promise<Uint8Array> {
+    try {
+      return await this.signShareOnDevice(params, key, request);
+    } finally {
+      if (request.adaptorPublicKey !== undefined) this.forgetIssued();
+    }
+  }
+
+  private async signShareOnDevice(params: SignFrostParams, key: KeyRef, request: PackageRequest): Promise<Uint8Array> {
     const signable = await this.findTransaction(params, key);
     if (signable !== undefined && this.clear !== undefined) {
       const network = this.clear.options.network;
@@ -283,10 +343,16 @@ export class LedgerSparkSigner implements SparkSigner {
       }
       return intentLeaf(node);
     });
+    const provider = clear.options.serviceProvider;
+    const intent = { account: this.account, network: clear.options.network, receiver, leaves };
     try {
-      await this.device((app) => app.transferIntent({ account: this.account, network: clear.options.network, receiver, leaves }));
+      if (provider !== undefined && equalBytes(provider, receiver)) {
+        await this.device((app) => app.swapIntent(intent));
+      } else {
+        await this.device((app) => app.transferIntent(intent));
+      }
     } catch (e) {
-      // an app without TRANSFER_INTENT reviews each key split on its own ("Send leaf")
+      // an app without TRANSFER_INTENT / SWAP_INTENT reviews each key split on its own ("Send leaf")
       if (e instanceof InsNotSupportedError) return;
       throw e;
     }
