@@ -53,15 +53,17 @@ if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new Error
 
 const INS_NAMES: Record<number, string> = {
   0x01: 'GET_VERSION', 0x10: 'GET_PUBLIC_KEY', 0x20: 'SIGN_IDENTITY', 0x30: 'FROST_COMMIT', 0x31: 'FROST_SIGN',
-  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
+  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x34: 'FROST_SIGN_TX', 0x35: 'TRANSFER_INTENT', 0x36: 'SWAP_INTENT',
+  0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
 };
 
-/** Counts exchanges, by instruction, and bytes each way. */
+/** Counts exchanges, by instruction, bytes each way, and the time each instruction's exchanges took. */
 class CountingTransport implements ApduTransport {
   exchanges = 0;
   bytesOut = 0;
   bytesIn = 0;
   byIns = new Map<string, number>();
+  msByIns = new Map<string, number>();
 
   constructor(private readonly inner: ApduTransport) {}
 
@@ -70,7 +72,9 @@ class CountingTransport implements ApduTransport {
     this.bytesOut += apdu.length;
     const name = INS_NAMES[apdu[1] ?? -1] ?? `0x${(apdu[1] ?? 0).toString(16)}`;
     this.byIns.set(name, (this.byIns.get(name) ?? 0) + 1);
+    const t0 = performance.now();
     const reply = await this.inner.exchange(apdu);
+    this.msByIns.set(name, (this.msByIns.get(name) ?? 0) + performance.now() - t0);
     this.bytesIn += reply.length;
     return reply;
   }
@@ -80,6 +84,7 @@ class CountingTransport implements ApduTransport {
     this.bytesOut = 0;
     this.bytesIn = 0;
     this.byIns = new Map();
+    this.msByIns = new Map();
   }
 }
 
@@ -93,6 +98,10 @@ interface LevelReport {
   ratioToSoftware: number;
   apduPerLeaf: number;
   apduPerLeafByIns: Record<string, number>;
+  /** Time in each instruction's exchanges per leaf (ms); for reviewed ones it includes the approval. */
+  apduMsPerLeafByIns: Record<string, number>;
+  /** Time of the transfer outside any exchange with the device (the SDK, the operators), per leaf. */
+  hostMsPerLeaf: number;
   bytesPerLeaf: { toDevice: number; fromDevice: number };
 }
 
@@ -178,6 +187,8 @@ async function main(): Promise<void> {
         ratioToSoftware: round2(hardwareMs / soft.ms),
         apduPerLeaf: round2(counting.exchanges / leaves),
         apduPerLeafByIns: Object.fromEntries([...counting.byIns].map(([k, v]) => [k, round2(v / leaves)])),
+        apduMsPerLeafByIns: Object.fromEntries([...counting.msByIns].map(([k, v]) => [k, Math.round(v / leaves)])),
+        hostMsPerLeaf: Math.round((hard.ms - [...counting.msByIns.values()].reduce((a, b) => a + b, 0)) / leaves),
         bytesPerLeaf: { toDevice: Math.round(counting.bytesOut / leaves), fromDevice: Math.round(counting.bytesIn / leaves) },
       });
       log(JSON.stringify(reports.at(-1)));

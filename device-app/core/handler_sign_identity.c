@@ -24,10 +24,12 @@ static struct {
 
 /* Fault-attack protection: the signature is verified against the key before it
  * leaves the device. With deterministic nonces (RFC 6979), a glitched signature and a correct
- * one over the same digest would give away the identity key. */
-static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr) {
+ * one over the same digest would give away the identity key. The public key is the session's
+ * (key_public_of: computed once, apart from this signing), so a fault in this run's derivation
+ * fails the check as well. */
+static bool verified(const uint8_t sig[64], bool schnorr) {
     uint8_t pub[33];
-    if (!key_public_from_private(priv, pub)) {
+    if (!key_public_of_account_key(KEY_IDENTITY, g_req.account, pub)) {
         return false;
     }
     return schnorr ? bip340_verify(pub + 1, g_req.digest, sig) != 0u
@@ -44,13 +46,13 @@ static void sign_now(void) {
     } else if (g_req.mode == P1_SCHNORR) {
         uint8_t aux[32];
         plat_random(aux, sizeof aux); /* BIP340 recommends fresh auxiliary randomness */
-        if (bip340_sign(priv, g_req.digest, aux, sig) && verified(priv, sig, true)) {
+        if (bip340_sign(priv, g_req.digest, aux, sig) && verified(sig, true)) {
             memcpy(out, sig, 64u);
             out_len = 64u;
         } else {
             sw = SW_INTERNAL;
         }
-    } else if (ecdsa_sign(priv, g_req.digest, sig) && verified(priv, sig, false)) {
+    } else if (ecdsa_sign(priv, g_req.digest, sig) && verified(sig, false)) {
         if (g_req.mode == P1_ECDSA_DER) {
             out_len = ecdsa_der_encode(sig, out);
         } else {

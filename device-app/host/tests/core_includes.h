@@ -32,4 +32,6 @@
 #include "taproot.h"
 #include "tx.h"
 #include "tx_classify.h"
+#include "session_cache.h"
+#include "key_public.h"
 #endif
