@@ -21,6 +21,11 @@ export class AdaptorGate {
     private readonly pollMs = 20,
   ) {}
 
+  /** No adaptor sign waits or runs. */
+  isIdle(): boolean {
+    return this.busy === undefined;
+  }
+
   /** Resolves when no adaptor sign waits or runs. */
   async idle(): Promise<void> {
     while (this.busy !== undefined) await this.busy;

@@ -29,6 +29,7 @@ import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 import { AdaptorGate } from './adaptor-gate.js';
+import { CommitmentReserve } from './commitment-reserve.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
@@ -44,6 +45,12 @@ type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
 export interface LedgerSparkSignerOptions {
   /** Spark account A of m/8797555'/A'/… (0..255, the device's policy). Default 0. */
   account?: number;
+  /**
+   * Nonce commitments to have the device make ahead while it is idle (CommitmentReserve), so
+   * refund signatures do not wait for them. Default 0 (each is made when asked for); the device
+   * holds at most 1024 outstanding.
+   */
+  commitmentReserve?: number;
 }
 
 /**
@@ -88,8 +95,8 @@ export class LedgerSparkSigner implements SparkSigner {
   private clear: { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[] } | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
   private readonly publicKeys = new Map<string, Uint8Array>();
-  /** Commitments the device issued in a batch and the SDK was not handed yet. */
-  private readonly spare: DeviceCommitment[] = [];
+  /** Commitments the device issued (ahead, or in a batch) and the SDK was not handed yet. */
+  private readonly reserve: CommitmentReserve;
   /** FROST_COMMIT requests on their way: their references are outstanding on the device too. */
   private committing = 0;
   /** After an adaptor sign (a swap signs several in a row) batches would die unused: fetch one at a time. */
@@ -101,8 +108,26 @@ export class LedgerSparkSigner implements SparkSigner {
     if (!Number.isInteger(account) || account < 0 || account > 255) {
       throw new LedgerSignerError('INVALID_REQUEST', `Spark account must be 0..255 (the device's key policy), got ${account}`);
     }
+    const reserve = options.commitmentReserve ?? 0;
+    if (!Number.isInteger(reserve) || reserve < 0 || reserve > NONCE_WINDOW / 2) {
+      throw new LedgerSignerError('INVALID_REQUEST', `commitmentReserve must be 0..${NONCE_WINDOW / 2}, got ${reserve}`);
+    }
     this.app = app;
     this.account = account;
+    this.reserve = new CommitmentReserve(
+      reserve,
+      // only while nothing else waits for the device, and not around a swap's adaptor signs
+      () => this.queue.idle() && !this.lastSignHadAdaptor && this.adaptorGate.isIdle(),
+      (k) => this.queue.run(() => this.app.frostCommit(k)),
+    );
+  }
+
+  /**
+   * Has the device make the reserve of nonce commitments now (LedgerSparkSignerOptions.
+   * commitmentReserve), e.g. while the wallet is idle; resolves with the number ready.
+   */
+  fillCommitmentReserve(): Promise<number> {
+    return this.reserve.fillNow();
   }
 
   /**
@@ -123,7 +148,12 @@ export class LedgerSparkSigner implements SparkSigner {
   }
 
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
-    return this.queue.run(() => task(this.app));
+    const done = this.queue.run(() => task(this.app));
+    void done.then(
+      () => this.reserve.nudge(),
+      () => undefined,
+    );
+    return done;
   }
 
   /**
@@ -224,14 +254,14 @@ export class LedgerSparkSigner implements SparkSigner {
   async getRandomSigningCommitment(): Promise<SigningCommitmentWithOptionalNonce> {
     // a commitment issued while an adaptor sign waits would die with it (the adaptor rule)
     await this.adaptorGate.idle();
-    let c = this.spare.shift();
+    let c = this.reserve.take();
     if (c === undefined) {
       const k = this.lastSignHadAdaptor ? 1 : COMMIT_BATCH;
       this.committing++;
       try {
         const batch = await this.device((app) => app.frostCommit(k));
         c = batch[0];
-        this.spare.push(...batch.slice(1));
+        this.reserve.add(batch.slice(1));
       } finally {
         this.committing--;
       }
@@ -292,7 +322,7 @@ export class LedgerSparkSigner implements SparkSigner {
    */
   private forgetIssued(): void {
     this.issued.clear();
-    this.spare.length = 0;
+    this.reserve.discard();
   }
 
   private async signShare(params: SignFrostParams, key: KeyRef, request: PackageRequest): Promise<Uint8Array> {
