@@ -1,7 +1,5 @@
 #include "key_public.h"
 
-#include <string.h>
-
 #include "ct.h"
 #include "ge.h"
 #include "platform.h"
@@ -23,11 +21,7 @@ bool key_public_from_private(const uint8_t priv[32], uint8_t pub[33]) {
 }
 
 bool key_public_of_account_key(key_kind_t kind, uint32_t account, uint8_t pub[33]) {
-    spark_key_t key;
-    memset(&key, 0, sizeof key);
-    key.kind = kind;
-    key.account = account;
-    spark_key_build_path(&key);
+    spark_key_t key = spark_account_key(kind, account);
     return key_public_of(&key, pub);
 }
 

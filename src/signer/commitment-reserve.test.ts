@@ -3,12 +3,12 @@ import type { DeviceCommitment } from '../device/messages.js';
 import { CommitmentReserve } from './commitment-reserve.js';
 
 const commitment = (ref: number): DeviceCommitment => ({ ref, hiding: new Uint8Array(33).fill(2), binding: new Uint8Array(33).fill(3) });
-const settle = () => new Promise((r) => setTimeout(r, 20));
+const settle = () => new Promise((r) => setTimeout(r, 60));
 
 describe('CommitmentReserve (nonce commitments made ahead while the device is idle)', () => {
   it('fills up to its target while the device is idle, and hands each commitment out once', async () => {
     let next = 0;
-    const reserve = new CommitmentReserve(3, () => true, () => Promise.resolve([commitment(next++)]));
+    const reserve = new CommitmentReserve(3, () => true, () => Promise.resolve([commitment(next++)]), 5);
     reserve.nudge();
     await settle();
     expect(next).toBe(3);
@@ -18,9 +18,9 @@ describe('CommitmentReserve (nonce commitments made ahead while the device is id
 
   it('makes nothing while the device is busy, and nothing with a target of 0', async () => {
     let calls = 0;
-    const busy = new CommitmentReserve(3, () => false, () => Promise.resolve([commitment(calls++)]));
+    const busy = new CommitmentReserve(3, () => false, () => Promise.resolve([commitment(calls++)]), 5);
     busy.nudge();
-    const off = new CommitmentReserve(0, () => true, () => Promise.resolve([commitment(calls++)]));
+    const off = new CommitmentReserve(0, () => true, () => Promise.resolve([commitment(calls++)]), 5);
     off.nudge();
     await settle();
     expect(calls).toBe(0);
@@ -29,7 +29,7 @@ describe('CommitmentReserve (nonce commitments made ahead while the device is id
 
   it('an adaptor sign discards the reserve, and a fill that overlapped it is dropped', async () => {
     let release!: () => void;
-    const reserve = new CommitmentReserve(1, () => true, () => new Promise<DeviceCommitment[]>((r) => (release = () => r([commitment(7)]))));
+    const reserve = new CommitmentReserve(1, () => true, () => new Promise<DeviceCommitment[]>((r) => (release = () => r([commitment(7)]))), 5);
     reserve.add([commitment(1)]);
     reserve.discard();
     expect(reserve.take()).toBeUndefined();
@@ -39,6 +39,18 @@ describe('CommitmentReserve (nonce commitments made ahead while the device is id
     release();
     await settle();
     expect(reserve.take()).toBeUndefined();
+  });
+
+  it('waits until the device has been idle for a while: a request in between puts the fill off', async () => {
+    let calls = 0;
+    const reserve = new CommitmentReserve(2, () => true, () => Promise.resolve([commitment(calls++)]), 40);
+    reserve.nudge();
+    await new Promise((r) => setTimeout(r, 25));
+    reserve.nudge(); // the wallet used the device again
+    await new Promise((r) => setTimeout(r, 25));
+    expect(calls).toBe(0);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(calls).toBe(2);
   });
 
   it('fillNow tops up in batches of three', async () => {
@@ -55,7 +67,7 @@ describe('CommitmentReserve (nonce commitments made ahead while the device is id
   it('a device error stops the fill quietly; the next nudge tries again', async () => {
     let fail = true;
     let next = 0;
-    const reserve = new CommitmentReserve(1, () => true, () => (fail ? Promise.reject(new Error('transport closed')) : Promise.resolve([commitment(next++)])));
+    const reserve = new CommitmentReserve(1, () => true, () => (fail ? Promise.reject(new Error('transport closed')) : Promise.resolve([commitment(next++)])), 5);
     reserve.nudge();
     await settle();
     expect(reserve.take()).toBeUndefined();

@@ -17,16 +17,21 @@ export class CommitmentReserve {
   private readonly ready: DeviceCommitment[] = [];
   private filling = false;
   private epoch = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param target how many commitments to hold ready (0: none are made ahead)
    * @param canFill whether the device is idle and a fill may start now
    * @param commit one FROST_COMMIT of k commitments through the signer's device queue
+   * @param idleMs how long the device must have had nothing to do before a fill starts: the
+   *   wallet's own requests come in bursts (a transfer calls the signer back to back), and a
+   *   commitment in the way would delay the next one
    */
   constructor(
     private readonly target: number,
     private readonly canFill: () => boolean,
     private readonly commit: (k: number) => Promise<DeviceCommitment[]>,
+    private readonly idleMs = 250,
   ) {}
 
   /** How many are ready. */
@@ -63,25 +68,33 @@ export class CommitmentReserve {
     this.ready.length = 0;
   }
 
-  /** The device may be idle now: top the reserve up, one commitment at a time, while it stays idle. */
+  /**
+   * The device just finished a request: once it has stayed idle for idleMs, top the reserve up,
+   * one commitment at a time, each after another idle pause.
+   */
   nudge(): void {
-    if (this.filling || this.ready.length >= this.target) return;
-    this.filling = true;
-    setImmediate(() => void this.fill());
+    if (this.ready.length >= this.target) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.fillOne();
+    }, this.idleMs);
+    this.timer.unref?.();
   }
 
-  private async fill(): Promise<void> {
+  private async fillOne(): Promise<void> {
+    if (this.filling || this.ready.length >= this.target || !this.canFill()) return;
+    this.filling = true;
     try {
-      while (this.ready.length < this.target && this.canFill()) {
-        const epoch = this.epoch;
-        // one at a time: a request of the wallet waits at most one commitment's time
-        const made = await this.commit(1);
-        if (epoch === this.epoch) this.ready.push(...made);
-      }
+      const epoch = this.epoch;
+      // one at a time: a request of the wallet waits at most one commitment's time
+      const made = await this.commit(1);
+      if (epoch === this.epoch) this.ready.push(...made);
     } catch {
-      // the device is gone or busy elsewhere: the next request fetches its own commitment
+      return; // the device is gone or busy elsewhere: the next request fetches its own commitment
     } finally {
       this.filling = false;
     }
+    this.nudge();
   }
 }

@@ -4,20 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import { WALLET_REVIEW_TITLES, startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
-import { buildDeviceApp } from '../../emulator/speculos/build.js';
-import { SpeculosDriver } from '../../emulator/speculos/driver.js';
-import { pageBody, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
-import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
-import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import type { ReviewPages } from '../../emulator/speculos/approver.js';
+import { pageBody } from '../../emulator/speculos/flows.js';
 import { Books, type BookEntry } from '../../emulator/ssp/books.js';
 import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
-import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, chunkedPayloads, completed, hasAdaptor } from './device-wallet-suite.js';
-import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
+import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
@@ -41,10 +37,7 @@ const SEND_SATS = 12_345n;
 describe('a leaf swap with the service provider, the SDK wallet on the Ledger', { timeout: STEP_TIMEOUT_MS }, () => {
   let network: RunningNetwork | undefined;
   let sdk: SdkModule;
-  let speculos: SpeculosProcess | undefined;
-  let transport: LedgerTransport | undefined;
-  let screen: SpeculosDriver;
-  let approver: Approver | undefined;
+  let device: ClearSigningDevice | undefined;
   let recorder: RecordingTransport;
   let signer: LedgerSparkSignerType;
   let ledger: SparkWallet;
@@ -58,13 +51,8 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
-    speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
-    screen = new SpeculosDriver(speculos.baseUrl);
-    await waitHome(screen);
-    transport = await openSpeculosTransport(speculos.apduPort);
-    await setBlindSigning(screen, true);
-    approver = startApprover(screen, WALLET_REVIEW_TITLES);
-    recorder = new RecordingTransport(transport);
+    device = await startClearSigningDevice();
+    recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // Only the network's endpoints and the SSP; everything else is the SDK's default.
     const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = network.walletOptions;
@@ -82,9 +70,7 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
 
   afterAll(async () => {
     for (const w of wallets) await w.cleanup().catch(() => undefined);
-    await approver?.stop();
-    await transport?.close().catch(() => undefined);
-    await speculos?.stop();
+    await device?.stop();
     await network?.stop();
   });
 
@@ -92,7 +78,7 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     if (network === undefined) throw new Error('network not started');
     return network;
   };
-  const reviews = (): ReviewPages[] => approver?.reviews ?? [];
+  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
   /** Reviews since `from` whose first page is titled `title`. */
   const shownSince = (from: number, title: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(title) === true);
   const books = (): BookEntry[] => new Books(join(net().dataDir, 'ssp', 'books.jsonl')).entries();

@@ -148,10 +148,7 @@ static void test_adaptor_rule_and_exit_clear_the_caches(void) {
     /* exit wipes the public keys too */
     size_t a = mk_apdu(apdu, INS_FROST_COMMIT, 1, 0, NULL, 0);
     CHECK_EQ_U(host_exchange(apdu, a), SW_OK);
-    spark_key_t id;
-    memset(&id, 0, sizeof id);
-    id.kind = KEY_IDENTITY;
-    spark_key_build_path(&id);
+    spark_key_t id = spark_account_key(KEY_IDENTITY, 0);
     uint8_t pub[33];
     CHECK(key_public_of(&id, pub));
     CHECK(pubkey_cache_get(&id, pub));
@@ -185,10 +182,7 @@ static void test_identity_signature_verified_against_the_session_key(void) {
     CHECK_EQ_U(g_host_ec_muls - muls, 1); /* k·G only */
     CHECK_BYTES(g_host_reply.data, first, 64); /* RFC 6979: the same signature */
     /* the signature verifies against the identity key (the cached key is the real one) */
-    spark_key_t id;
-    memset(&id, 0, sizeof id);
-    id.kind = KEY_IDENTITY;
-    spark_key_build_path(&id);
+    spark_key_t id = spark_account_key(KEY_IDENTITY, 0);
     uint8_t pub[33];
     CHECK(key_public_of(&id, pub));
     CHECK(ecdsa_verify(pub, digest, first) != 0u);
@@ -196,10 +190,7 @@ static void test_identity_signature_verified_against_the_session_key(void) {
 
 static void test_key_split_transfer_costs(void) {
     uint8_t d[200], apdu[260];
-    spark_key_t id;
-    memset(&id, 0, sizeof id);
-    id.kind = KEY_IDENTITY;
-    spark_key_build_path(&id);
+    spark_key_t id = spark_account_key(KEY_IDENTITY, 0);
     uint8_t receiver[33];
     fresh_core();
     CHECK(key_public_of(&id, receiver)); /* any valid point as the receiver */
