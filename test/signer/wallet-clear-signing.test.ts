@@ -94,7 +94,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     return id;
   }
 
-  it('deposits two leaves: root and refunds signed with their transactions, no FROST review', async () => {
+  it('deposits two leaves: root and refunds signed with their transactions, nothing to press', async () => {
     const mark = recorder.sent.length;
     const before = reviews().length;
     await deposit(FIRST_SATS);
@@ -107,7 +107,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(reviews().slice(before)).toEqual([]); // nothing to press
   });
 
-  it('sends both leaves in one transfer, approved once: total and Spark address on screen, no per-leaf or FROST review', async () => {
+  it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
     ({ wallet: software } = await openWallet(sdk, net().walletOptions));
     wallets.push(software);
     const mark = recorder.sent.length;
@@ -136,7 +136,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
   });
 
-  it('claims a leaf sent back: the claim refunds are signed with their transactions, no FROST review', async () => {
+  it('claims a leaf sent back: refunds and the claim package signed clearly, nothing to press', async () => {
     const mark = recorder.sent.length;
     const before = reviews().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
