@@ -141,7 +141,7 @@ export class IdentityPreimages {
     const key = this.identityPublicKey();
     return (
       key !== undefined &&
-      data.length >= 70 &&
+      data.length >= 69 &&
       data.length <= 91 &&
       (data[0] === 0x08 || data[0] === 0x10 || data[0] === 0x1a) &&
       data[tail] === 0x22 &&
