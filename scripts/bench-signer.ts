@@ -62,7 +62,7 @@ if (!Number.isInteger(reserve) || reserve < 0 || reserve > 512) throw new Error(
 
 const INS_NAMES: Record<number, string> = {
   0x01: 'GET_VERSION', 0x10: 'GET_PUBLIC_KEY', 0x20: 'SIGN_IDENTITY', 0x30: 'FROST_COMMIT', 0x31: 'FROST_SIGN',
-  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x34: 'FROST_SIGN_TX', 0x35: 'TRANSFER_INTENT', 0x36: 'SWAP_INTENT',
+  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x34: 'FROST_SIGN_TX', 0x35: 'TRANSFER_INTENT', 0x36: 'SIGN_IDENTITY_CLEAR', 0x37: 'SWAP_INTENT',
   0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
 };
 

@@ -16,7 +16,8 @@ export const Ins = {
   SIGN_EXIT_SWEEP: 0x51,
   FROST_SIGN_TX: 0x34,
   TRANSFER_INTENT: 0x35,
-  SWAP_INTENT: 0x36,
+  SIGN_IDENTITY_CLEAR: 0x36,
+  SWAP_INTENT: 0x37,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -19,18 +19,18 @@ export interface ClearSigningDevice {
 }
 
 /**
- * Starts the app on a Nano S Plus with the test seed and turns blind signing on with the buttons:
- * identity-key signatures are still blind (the SDK hands only their hash; device-app/PROTOCOL.md,
- * clear-signing security section).
+ * Starts the app on a Nano S Plus with the test seed; with `blindSigning` the buttons turn blind
+ * signing on, for the identity-key signatures the device cannot read (e.g. the service
+ * provider's login challenge: device-app/PROTOCOL.md, "SIGN_IDENTITY_CLEAR" names what it reads).
  */
-export async function startClearSigningDevice(): Promise<ClearSigningDevice> {
+export async function startClearSigningDevice(opts: { blindSigning: boolean }): Promise<ClearSigningDevice> {
   const speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
   let transport: LedgerTransport | undefined;
   try {
     const screen = new SpeculosDriver(speculos.baseUrl);
     await waitHome(screen);
     transport = await openSpeculosTransport(speculos.apduPort);
-    await setBlindSigning(screen, true);
+    if (opts.blindSigning) await setBlindSigning(screen, true);
     const approver = startApprover(screen, WALLET_REVIEW_TITLES);
     const opened = transport;
     return {

@@ -51,7 +51,8 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
-    device = await startClearSigningDevice();
+    // the provider's login challenge is not a statement the device reads: a blind signature
+    device = await startClearSigningDevice({ blindSigning: true });
     recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // Only the network's endpoints and the SSP; everything else is the SDK's default.

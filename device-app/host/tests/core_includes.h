@@ -34,4 +34,6 @@
 #include "tx_classify.h"
 #include "session_cache.h"
 #include "key_public.h"
+#include "id_statement.h"
+#include "identity_sign.h"
 #endif
