@@ -118,7 +118,7 @@ function referenceOpsPerSecond(ms = 1500): number {
 async function measureSigning(network: RunningNetwork): Promise<SigningRun[]> {
   const grpc = await import('@grpc/grpc-js');
   const nice = await import('nice-grpc');
-  const { internalClient } = await import('../emulator/operator/grpc/internal/peers.js');
+  const { internalClient } = await import('../emulator/operator/grpc/internal/peer-client.js');
   // The internal port takes only certificates from the network's CA: the bench gets its own.
   const client = openLocalCa(join(network.dataDir, 'tls')).issue('bench-client');
   const creds = grpc.credentials.createSsl(readFileSync(network.caPath), readFileSync(client.keyPath), readFileSync(client.certPath));
