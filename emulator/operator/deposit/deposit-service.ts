@@ -48,6 +48,12 @@ export interface DepositAddress {
   proofOfPossession: Uint8Array;
 }
 
+/** An address of a wallet that no deposit has used yet (query_unused_deposit_addresses). */
+export interface UnusedDepositAddress extends DepositAddress {
+  leafId: string;
+  userSigningPublicKey: Uint8Array;
+}
+
 export interface CommitmentsRequest {
   nodeIds: string[];
   nodeIdCount: number;
