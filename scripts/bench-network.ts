@@ -1,5 +1,5 @@
 /**
- * Benchmark of the local Spark network (issue point 6), on real operator processes started by
+ * Benchmark of the local Spark network, on real operator processes started by
  * startNetwork (btcd, the chain endpoints, N operators over TLS), for 2-of-3 and 3-of-5:
  *
  *   - FROST signing jobs per second across the network: each job is a full t-of-n round run by
