@@ -24,7 +24,7 @@ import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
-import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
@@ -127,19 +127,39 @@ export class TransferService {
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);
   }
 
+  /**
+   * A send's or a claim's way to its decision: prepared here, then on every peer (`prepare` runs
+   * on each alike); the digests agree; the refunds are signed; `decide` applies the decision here
+   * and records it for the peers. A failure before the decision runs `undo`, which answers the
+   * error to throw.
+   */
+  private async prepareSignDecide(
+    transferId: string,
+    kind: 'transfer_refund' | 'claim_refund',
+    jobs: LeafJobs[],
+    prepare: (on: Pick<Peer, 'prepareSend' | 'prepareClaim'>) => Promise<Uint8Array>,
+    decide: (decision: Decision) => Promise<TransferRecord>,
+    undo: (e: unknown) => Promise<unknown>,
+  ): Promise<TransferRecord> {
+    const digest = await prepare(this.d.participant);
+    crashPoint(this.d.index, kind === 'transfer_refund' ? 'send:coordinator-prepared' : 'claim:coordinator-prepared');
+    try {
+      const digests = await this.onPeers(prepare);
+      const signed = await this.agreeAndSign(transferId, digest, digests, jobs, kind);
+      return await decide({ transferId, tweakDigest: digest, signed });
+    } catch (e) {
+      throw await undo(e);
+    }
+  }
+
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
-    const digest = await d.participant.prepareSend(req);
-    crashPoint(d.index, 'send:coordinator-prepared');
-    let record: TransferRecord;
-    try {
-      const digests = await this.onPeers((peer) => peer.prepareSend(req));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
-      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
-    } catch (e) {
-      await this.abortEverywhere(req.transferId);
-      throw finalForThisId(e);
-    }
+    const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, (on) => on.prepareSend(req),
+      (decision) => d.participant.commitSend(decision, d.recordDecision),
+      async (e) => {
+        await this.abortEverywhere(req.transferId);
+        return finalForThisId(e);
+      });
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
     crashPoint(d.index, 'send:delivered');
@@ -257,19 +277,14 @@ export class TransferService {
 
   private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
-    const digest = await d.participant.prepareClaim(req);
-    crashPoint(d.index, 'claim:coordinator-prepared');
-    let record: TransferRecord;
-    try {
-      const digests = await this.onPeers((peer) => peer.prepareClaim(req));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'claim_refund');
-      record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
-    } catch (e) {
-      // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
-      await d.participant.abortClaim(req.transferId).catch(() => undefined);
-      await Promise.allSettled([...d.peers.values()].map((peer) => peer.abortClaim(req.transferId)));
-      throw e;
-    }
+    const record = await this.prepareSignDecide(req.transferId, 'claim_refund', jobs, (on) => on.prepareClaim(req),
+      (decision) => d.participant.commitClaim(decision, d.recordDecision),
+      async (e) => {
+        // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
+        await d.participant.abortClaim(req.transferId).catch(() => undefined);
+        await Promise.allSettled([...d.peers.values()].map((peer) => peer.abortClaim(req.transferId)));
+        return e;
+      });
     crashPoint(d.index, 'claim:decided');
     await d.deliverNow();
     crashPoint(d.index, 'claim:delivered');

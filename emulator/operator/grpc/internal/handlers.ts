@@ -13,7 +13,7 @@ import type { KeyshareCache } from '../../signing/keyshares.js';
 import type { NonceStore } from '../../signing/nonce-store.js';
 import type { Replicator } from '../../replication/replicator.js';
 import type { OperatorSigner } from '../../signing/operator-signer.js';
-import { crashPoint } from '../../faults.js';
+import { crashPoint, type CrashStep } from '../../faults.js';
 import type { TransferParticipant } from '../../transfer/participant.js';
 import type { OperatorHealth } from '../../health.js';
 import type { InternalApi } from './api.js';
@@ -49,6 +49,13 @@ const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', 
 export function createInternalHandlers(d: InternalDeps): InternalApi {
   const requireCaughtUp = (what: string): void => {
     if (!d.caughtUp()) throw new OperatorError('UNAVAILABLE', `${what}: this operator is still applying its peers' replicated changes after a restart; retry`);
+  };
+  /** A send's or a claim's prepare on this operator, once it is caught up; answers its tweak digest. */
+  const prepare = async (what: string, step: CrashStep, run: () => Promise<Uint8Array>): Promise<{ tweak_digest: Uint8Array }> => {
+    requireCaughtUp(what);
+    const digest = await run();
+    crashPoint(d.index, step);
+    return { tweak_digest: digest };
   };
   return {
     health: async () => healthToWire(await d.health()),
@@ -89,21 +96,11 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
       return {};
     },
 
-    async transfer_prepare(req) {
-      requireCaughtUp('transfer_prepare');
-      const digest = await d.transfers.prepareSend(sendPrepareFromWire(req));
-      crashPoint(d.index, 'send:peer-prepared');
-      return { tweak_digest: digest };
-    },
+    transfer_prepare: (req) => prepare('transfer_prepare', 'send:peer-prepared', () => d.transfers.prepareSend(sendPrepareFromWire(req))),
     async claim_abort(req) {
       await d.transfers.abortClaim(req.transfer_id);
       return {};
     },
-    async claim_prepare(req) {
-      requireCaughtUp('claim_prepare');
-      const digest = await d.transfers.prepareClaim(claimPrepareFromWire(req));
-      crashPoint(d.index, 'claim:peer-prepared');
-      return { tweak_digest: digest };
-    },
+    claim_prepare: (req) => prepare('claim_prepare', 'claim:peer-prepared', () => d.transfers.prepareClaim(claimPrepareFromWire(req))),
   };
 }
