@@ -112,7 +112,8 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     const rounds = bridge.core.recorder.rounds().filter((r) => r.operationId === claim?.id);
     expect(rounds.length).toBeGreaterThanOrEqual(3);
     for (const r of rounds) {
-      expect(r).toMatchObject({ kind: 'frost-share', outcome: 'completed', operatorCount: 3 });
+      expect(r).toMatchObject({ kind: 'frost-share', outcome: 'completed' });
+      expect(r.operatorCount).toBeGreaterThanOrEqual(2); // at least the 2-of-3 network's threshold
       const names = r.steps.map((x) => x.name);
       expect(names.slice(0, 3)).toEqual(['commitments-fetched', 'device-asked', 'approved']);
       expect(names.at(-1)).toBe('shares-sent');

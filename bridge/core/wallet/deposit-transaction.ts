@@ -1,6 +1,5 @@
-import { getElectrsUrl, type ConfigOptions } from '@buildonspark/spark-sdk';
+import { getElectrsUrl, getTxFromRawTxBytes, getTxId, type ConfigOptions } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
-import { Transaction } from '@scure/btc-signer';
 import { DEFAULT_RPC_PASSWORD, DEFAULT_RPC_USER } from '../../../emulator/chain/bitcoind-rpc.js';
 import { RpcClient } from '../../../emulator/chain/rpc-client.js';
 import { BridgeError, messageOf } from '../errors.js';
@@ -27,7 +26,7 @@ export function depositTransactionSource(walletOptions: ConfigOptions): DepositT
       throw new BridgeError('NOT_AVAILABLE', `the deposit transaction ${txid} could not be read from the chain: ${messageOf(err)}`, { cause: err });
     }
     const raw = hexToBytes(hex.trim());
-    const id = Transaction.fromRaw(raw, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true }).id;
+    const id = getTxId(getTxFromRawTxBytes(raw));
     if (id !== txid) throw new BridgeError('NOT_AVAILABLE', `the chain answered transaction ${id} for ${txid}`);
     return raw;
   };
