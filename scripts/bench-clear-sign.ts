@@ -1,5 +1,5 @@
 /**
- * Clear signing vs blind signing on the device under Speculos (issue 11, point 6).
+ * Clear signing vs blind signing on the device under Speculos.
  *
  *   npx tsx scripts/bench-clear-sign.ts [--json out.json] [--rounds N] [--leaves 2,4]
  *

@@ -31,6 +31,7 @@ import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 import { AdaptorGate } from './adaptor-gate.js';
 import { CommitmentReserve } from './commitment-reserve.js';
+import { currentRequestTag, underRequestTag } from './request-tag.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
@@ -157,8 +158,14 @@ export class LedgerSparkSigner implements SparkSigner {
     this.clear.catalog.addDeposit(rawTx);
   }
 
+  /**
+   * Queues a device request. The request keeps the tag of the call that asked for it
+   * (request-tag.ts): a share whose clear-signing request is refused and asked again blind, or a
+   * transfer approval the batcher starts for several splits, reach the transport under their caller's tag.
+   */
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
-    const done = this.queue.run(() => task(this.app));
+    const tag = currentRequestTag();
+    const done = this.queue.run(() => underRequestTag(tag, () => task(this.app)));
     void done.then(
       () => this.reserve.nudge(),
       () => undefined,
