@@ -43,7 +43,9 @@ export interface InternalDeps {
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
-const refunds = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx) });
+const refunds = (l: LeafRefunds): LeafRefundTxs => ({
+  leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx), directRefundTx: Uint8Array.from(l.direct_refund_tx),
+});
 const bytesMap = (m: Record<string, Uint8Array>): Record<string, Uint8Array> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Uint8Array.from(v)]));
 
 export function createInternalHandlers(d: InternalDeps): InternalApi {
