@@ -319,6 +319,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const unchanged = await leafOf(fresh.wallet);
     expect(bytesToHex(unchanged.refundTx)).toBe(bytesToHex(before.refundTx));
     expect(bytesToHex(unchanged.directRefundTx)).toBe(bytesToHex(before.directRefundTx));
+    await fresh.wallet.cleanupConnections(); // a second wallet of the seed would claim and renew too
 
     // The receiver's first claim lies about a direct refund: refused; its wallet claims again by itself.
     receiver.tap.rewriteNext('claim_transfer', (req) => {
@@ -346,13 +347,17 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   });
 
   it('19 hops after the node-timelock renewal, the receiver\'s wallet renews the leaves with the refund-timelock variant by itself; they hop on', async () => {
+    // One of the 19 hops was the previous test's: the refund is at 1900 now, 100 after 18 more.
+    expect(timelock((await leafOf(parties[holder]!.wallet)).refundTx)).toBe(1900);
     const start = hops;
     const { parent } = await withParent(parties[holder]!, leafId);
-    while (hops < start + 19) await hop();
+    while (hops < start + 18) await hop();
     const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the refund-timelock renewal');
     await waitFor(() => leafOf(parties[holder]!.wallet, leafIds[1]), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other leaf\'s renewal');
     const variants = renewCalls().map((r) => (r.signingJobs as { $case: string }).$case);
-    expect(variants.filter((v) => v === 'renewRefundTimelockSigningJob')).toHaveLength(LEAVES);
+    // One call per leaf at least (a wallet whose sync and claim both renew may send one twice; the
+    // second is refused, the leaf having moved on); the node tx below proves which variant applied.
+    expect(variants.filter((v) => v === 'renewRefundTimelockSigningJob').length).toBeGreaterThanOrEqual(LEAVES);
     // The node re-made from the same parent one interval lower; no new split node.
     expect(timelock(renewed.nodeTx)).toBe(1900);
     expect(timelock(renewed.directTx)).toBe(1950);
