@@ -238,6 +238,16 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
       expect(f.details).toMatch(/destination/);
     });
 
+    it('a direct refund for a deposit leaf, which has none (a zero node)', async () => {
+      const f = await lyingTransfer(await open(bobSeed), (req) => {
+        const pkg = req.transferPackage as { directFromCpfpLeavesToSend: Job[]; directLeavesToSend: Job[] };
+        pkg.directLeavesToSend = [{ ...(pkg.directFromCpfpLeavesToSend[0] as Job) }];
+        return req;
+      });
+      expect(f.code).toBe(Status.INVALID_ARGUMENT);
+      expect(f.details).toMatch(/a direct refund was given, but the leaf has no direct node tx or is a zero node/);
+    });
+
     it('a package signed by another identity', async () => {
       const f = await lyingTransfer(await open(bobSeed), (req) => {
         const pkg = req.transferPackage as Parameters<typeof sdk.getTransferPackageSigningPayload>[1];

@@ -4,7 +4,7 @@
  * a prepare, a commit or an abort is one transaction on this operator.
  */
 import type { Database, Sql } from './database.js';
-import type { TreeNodeRow } from './repository.js';
+import type { RenewableNodeRow } from './renew-repository.js';
 import { hexToBytes } from '../crypto.js';
 
 /** spark.TransferStatus names (without the TRANSFER_STATUS_ prefix), in enum order. */
@@ -26,10 +26,13 @@ export interface TransferLeafRecord {
   /** the leaf's signed refunds and key before this transfer (hex / keyshare id) */
   previousRefundTx: string;
   previousDirectFromCpfpRefundTx: string;
+  /** '' when the leaf had no direct refund (likewise for the direct refunds below) */
+  previousDirectRefundTx: string;
   previousKeyshareId: string;
   /** refunds to the receiver's identity: unsigned after prepare, signed after commit */
   intermediateRefundTx: string;
   intermediateDirectFromCpfpRefundTx: string;
+  intermediateDirectRefundTx: string;
   secretCipher: string;
   signature: string;
   senderKeyshareId: string;
@@ -40,6 +43,7 @@ export interface TransferLeafRecord {
     ownerSigningPublicKey: string;
     refundTx: string;
     directFromCpfpRefundTx: string;
+    directRefundTx: string;
   } | undefined;
 }
 
@@ -108,6 +112,10 @@ interface TransferLeafRow {
   claim_owner_signing_public_key: string | null;
   claim_refund_tx: string | null;
   claim_direct_from_cpfp_refund_tx: string | null;
+  /** migration 006 */
+  previous_direct_refund_tx: string;
+  intermediate_direct_refund_tx: string;
+  claim_direct_refund_tx: string | null;
 }
 
 function toLeaf(r: TransferLeafRow): TransferLeafRecord {
@@ -116,9 +124,11 @@ function toLeaf(r: TransferLeafRow): TransferLeafRecord {
     position: Number(r.position),
     previousRefundTx: r.previous_refund_tx,
     previousDirectFromCpfpRefundTx: r.previous_direct_from_cpfp_refund_tx,
+    previousDirectRefundTx: r.previous_direct_refund_tx,
     previousKeyshareId: r.previous_keyshare_id,
     intermediateRefundTx: r.intermediate_refund_tx,
     intermediateDirectFromCpfpRefundTx: r.intermediate_direct_from_cpfp_refund_tx,
+    intermediateDirectRefundTx: r.intermediate_direct_refund_tx,
     secretCipher: r.secret_cipher,
     signature: r.signature,
     senderKeyshareId: r.sender_keyshare_id,
@@ -129,6 +139,7 @@ function toLeaf(r: TransferLeafRow): TransferLeafRecord {
       ownerSigningPublicKey: r.claim_owner_signing_public_key ?? '',
       refundTx: r.claim_refund_tx ?? '',
       directFromCpfpRefundTx: r.claim_direct_from_cpfp_refund_tx ?? '',
+      directRefundTx: r.claim_direct_refund_tx ?? '',
     },
   };
 }
@@ -155,12 +166,14 @@ export interface SignedRefunds {
   leafId: string;
   refund: string;
   directFromCpfp: string;
+  /** '' when the leaf has no direct refund */
+  direct: string;
 }
 
 /** The refund columns of each step (fixed names, never from input). */
 const SIGNED_COLUMNS = {
-  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx'],
-  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx'],
+  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx', 'intermediate_direct_refund_tx'],
+  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx', 'claim_direct_refund_tx'],
 } as const;
 
 /** A leaf's key and refunds after a tweak. */
@@ -171,6 +184,7 @@ export interface NodeKey {
   ownerSigningPublicKey: string;
   refundTx: string;
   directFromCpfpRefundTx: string;
+  directRefundTx: string;
   status: string;
 }
 
@@ -249,10 +263,13 @@ export class TransferRepository {
     const col = <K extends keyof TransferLeafRecord>(k: K): TransferLeafRecord[K][] => t.leaves.map((l) => l[k]);
     await sql.execute(
       `INSERT INTO transfer_leaves (transfer_id, leaf_id, position, previous_refund_tx, previous_direct_from_cpfp_refund_tx, previous_keyshare_id,
-         intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest)
-       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+         intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest,
+         previous_direct_refund_tx, intermediate_direct_refund_tx)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+         $13::text[], $14::text[])`,
       [t.id, col('leafId'), col('position'), col('previousRefundTx'), col('previousDirectFromCpfpRefundTx'), col('previousKeyshareId'), col('intermediateRefundTx'),
-        col('intermediateDirectFromCpfpRefundTx'), col('secretCipher'), col('signature'), col('senderKeyshareId'), col('senderTweakDigest')],
+        col('intermediateDirectFromCpfpRefundTx'), col('secretCipher'), col('signature'), col('senderKeyshareId'), col('senderTweakDigest'),
+        col('previousDirectRefundTx'), col('intermediateDirectRefundTx')],
     );
   }
 
@@ -275,11 +292,11 @@ export class TransferRepository {
    */
   async setSignedRefunds(sql: Sql, transferId: string, step: 'intermediate' | 'claim', signed: SignedRefunds[]): Promise<void> {
     if (signed.length === 0) return;
-    const [refund, direct] = SIGNED_COLUMNS[step];
+    const [refund, directFromCpfp, direct] = SIGNED_COLUMNS[step];
     await sql.execute(
-      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${direct} = v.direct
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(leaf_id, refund, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
-      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp)],
+      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${directFromCpfp} = v.dfc, ${direct} = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS v(leaf_id, refund, dfc, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
+      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp), signed.map((x) => x.direct)],
     );
   }
 
@@ -293,10 +310,10 @@ export class TransferRepository {
     const col = <K extends keyof (typeof claims)[number]>(k: K): (typeof claims)[number][K][] => claims.map((c) => c[k]);
     await sql.execute(
       `UPDATE transfer_leaves AS l SET claim_keyshare_id = v.k, claim_tweak_digest = v.digest, claim_owner_signing_public_key = v.owner,
-         claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.direct
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(leaf_id, k, digest, owner, refund, direct)
+         claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.dfc, claim_direct_refund_tx = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(leaf_id, k, digest, owner, refund, dfc, direct)
        WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
-      [transferId, col('leafId'), col('keyshareId'), col('tweakDigest'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx')],
+      [transferId, col('leafId'), col('keyshareId'), col('tweakDigest'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('directRefundTx')],
     );
   }
 
@@ -304,17 +321,20 @@ export class TransferRepository {
   async clearClaims(sql: Sql, transferId: string): Promise<void> {
     await sql.execute(
       `UPDATE transfer_leaves SET claim_keyshare_id = NULL, claim_tweak_digest = NULL, claim_owner_signing_public_key = NULL,
-         claim_refund_tx = NULL, claim_direct_from_cpfp_refund_tx = NULL WHERE transfer_id = $1`,
+         claim_refund_tx = NULL, claim_direct_from_cpfp_refund_tx = NULL, claim_direct_refund_tx = NULL WHERE transfer_id = $1`,
       [transferId],
     );
   }
 
   // ---- tree nodes and keyshares, inside a transfer's transaction ----
   /** The nodes, locked for the caller's transaction (or only read, with `forUpdate` false). */
-  async lockNodes(sql: Sql, ids: string[], forUpdate = true): Promise<Map<string, TreeNodeRow>> {
+  async lockNodes(sql: Sql, ids: string[], forUpdate = true): Promise<Map<string, RenewableNodeRow>> {
     // Sorted, so two transactions locking overlapping sets cannot deadlock.
-    const rows = await sql.query<TreeNodeRow>(`SELECT * FROM tree_nodes WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids].sort()]);
-    return new Map(rows.map((r) => [r.id, { ...r, value: Number(r.value), vout: Number(r.vout), deposit_vout: Number(r.deposit_vout), network: Number(r.network) }]));
+    const rows = await sql.query<RenewableNodeRow>(`SELECT * FROM tree_nodes WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids].sort()]);
+    return new Map(rows.map((r) => [r.id, {
+      ...r, value: Number(r.value), vout: Number(r.vout), deposit_vout: Number(r.deposit_vout), network: Number(r.network),
+      parent_node_id: r.parent_node_id ?? null, direct_tx: r.direct_tx ?? '', direct_refund_tx: r.direct_refund_tx ?? '',
+    }]));
   }
 
   async setNodesStatus(sql: Sql, ids: string[], status: string): Promise<void> {
@@ -328,10 +348,10 @@ export class TransferRepository {
     const col = <K extends keyof NodeKey>(k: K): NodeKey[K][] => nodes.map((n) => n[k]);
     await sql.execute(
       `UPDATE tree_nodes AS n SET keyshare_id = v.k, owner_identity_public_key = v.owner, owner_signing_public_key = v.signing, refund_tx = v.refund,
-         direct_from_cpfp_refund_tx = v.direct, status = v.status, updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, k, owner, signing, refund, direct, status)
+         direct_from_cpfp_refund_tx = v.dfc, direct_refund_tx = v.direct, status = v.status, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(id, k, owner, signing, refund, dfc, status, direct)
        WHERE n.id = v.id`,
-      [col('id'), col('keyshareId'), col('ownerIdentity'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('status')],
+      [col('id'), col('keyshareId'), col('ownerIdentity'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('status'), col('directRefundTx')],
     );
   }
 

@@ -10,7 +10,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, verifyTaprootSignature } from '../crypto.js';
 import type { Sql } from '../db/database.js';
-import type { TreeNodeRow } from '../db/repository.js';
+import type { RenewableNodeRow as TreeNodeRow } from '../db/renew-repository.js';
 import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
 import type { NewKeyshare, NodeKey, SignedRefunds, TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import { output, parseTx, sighash } from '../deposit/transactions.js';
@@ -21,7 +21,8 @@ import type { SigningJob } from '../signing/job.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
-import { buildRefunds, currentSequence, decrementedSequence, requireSameTx, timelockOf } from './refunds.js';
+import { buildRefunds, currentSequence, decrementedSequence, directNodeTxOf, requireSameTx, timelockOf } from './refunds.js';
+import type { RefundPair } from './refunds.js';
 import { TRANSFER_ID } from './types.js';
 import type { ClaimPrepare, Decision, DecisionAction, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 
@@ -53,6 +54,28 @@ function tweakedKeyRow(key: Keyshare, tweak: LeafTweak, id: string): { row: NewK
   };
   t.secretShare.fill(0);
   return { row, groupKey: t.groupKey };
+}
+
+/** The output a leaf's refund spends: output 0 of its node tx, or of its direct node tx for the direct refund. */
+export function spentBy(node: TreeNodeRow, spends: 'node' | 'direct'): ReturnType<typeof output> {
+  if (spends === 'direct') {
+    if (node.direct_tx === '') throw new OperatorError('INTERNAL', `leaf ${node.id} has no direct node tx`);
+    return output(parseTx(hexToBytes(node.direct_tx), 'direct node tx'), 0, 'direct node tx');
+  }
+  return output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+}
+
+/**
+ * The wallet gives a direct refund exactly when the leaf has one (a direct node tx, not a zero
+ * node: spark-sdk 0.8.8 `signRefundsCore`), byte for byte the one rebuilt here.
+ */
+function requireDirectRefund(given: LeafRefundTxs, expected: RefundPair, what: string): void {
+  if (expected.direct === undefined) {
+    if (given.directRefundTx.length > 0) throw bad(`${what}: a direct refund was given, but the leaf has no direct node tx or is a zero node`);
+    return;
+  }
+  if (given.directRefundTx.length === 0) throw bad(`${what}: the leaf has a direct node tx, so a direct refund (direct_leaves_to_send / direct_leaves_to_claim) is required`);
+  requireSameTx(given.directRefundTx, expected.direct, `${what} direct refund tx`);
 }
 
 function checkSendable(node: TreeNodeRow, sender: string): void {
@@ -145,11 +168,15 @@ export class TransferParticipant {
         total += node.value;
         // Rebuilt from what this operator stores: spends the node tx, one interval lower, to the receiver.
         const sequence = decrementedSequence(timelockOf(hexToBytes(node.refund_tx), 'stored refund tx').sequence);
-        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver, directNodeTxOf(node));
         requireSameTx(l.refundTx, expected.cpfp, `leaf ${l.leafId}: refund tx`);
         // A swap's primary transfer signs the CPFP refund only (upstream InitiateSwapPrimaryTransfer).
-        if (adaptor === undefined) requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
-        else if (l.directFromCpfpRefundTx.length > 0) throw bad(`leaf ${l.leafId}: a swap's primary transfer carries no direct-from-CPFP refund`);
+        if (adaptor === undefined) {
+          requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+          requireDirectRefund(l, expected, `leaf ${l.leafId}`);
+        } else if (l.directFromCpfpRefundTx.length > 0 || l.directRefundTx.length > 0) {
+          throw bad(`leaf ${l.leafId}: a swap's primary transfer carries no direct refunds`);
+        }
         const tweak = byLeaf.get(l.leafId) as (typeof tweaks)[number];
         const digest = leafDigest(tweak, d.operators);
         const key = keysBefore.get(l.leafId);
@@ -158,8 +185,10 @@ export class TransferParticipant {
         tweakedKeys.push(tweakedKeyRow(key, tweak, senderKeyshareId).row);
         leaves.push({
           leafId: l.leafId, position,
-          previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
+          previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousDirectRefundTx: node.direct_refund_tx,
+          previousKeyshareId: node.keyshare_id,
           intermediateRefundTx: hex(expected.cpfp), intermediateDirectFromCpfpRefundTx: adaptor === undefined ? hex(expected.directFromCpfp) : '',
+          intermediateDirectRefundTx: adaptor === undefined && expected.direct !== undefined ? hex(expected.direct) : '',
           secretCipher: hex(tweak.secretCipher), signature: hex(tweak.signature),
           senderKeyshareId, senderTweakDigest: digest, claim: undefined,
         });
@@ -201,14 +230,22 @@ export class TransferParticipant {
     return new Map(leafIds.map((id, i) => [id, keys[i] as Keyshare]));
   }
 
-  /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
-  private checkSigned(node: TreeNodeRow, storedUnsigned: string, signed: Uint8Array, what: string): string {
+  /**
+   * Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf,
+   * over the output it spends (the direct refund spends the direct node tx, the others the node
+   * tx). A refund not prepared (a leaf without a direct refund) must come back empty.
+   */
+  private checkSigned(node: TreeNodeRow, storedUnsigned: string, signed: Uint8Array, what: string, spends: 'node' | 'direct' = 'node'): string {
+    if (storedUnsigned === '') {
+      if (signed.length > 0) throw bad(`${what}: this leaf has no such refund`);
+      return '';
+    }
     const tx = parseTx(signed, what);
     if (hex(tx.raw) !== storedUnsigned) throw bad(`${what} is not the refund prepared for this transfer`);
     const witness = tx.tx.getInput(0).finalScriptWitness;
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const spent = spentBy(node, spends);
     if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
@@ -258,12 +295,13 @@ export class TransferParticipant {
       const node = nodes.get(l.leafId) as TreeNodeRow;
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
-      const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      const dfc = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
+      const direct = this.checkSigned(node, l.intermediateDirectRefundTx, s.directRefundTx, `leaf ${l.leafId}: signed direct refund`, 'direct');
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: dfc, direct });
       keys.push({
         id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-        refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+        refundTx: refund, directFromCpfpRefundTx: dfc, directRefundTx: direct, status: 'TRANSFER_LOCKED',
       });
     }
     await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
@@ -336,7 +374,7 @@ export class TransferParticipant {
       return {
         id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED' as const,
+        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', directRefundTx: '', status: 'TRANSFER_LOCKED' as const,
       };
     }));
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
@@ -433,11 +471,13 @@ export class TransferParticipant {
         const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), tweaked.groupKey);
         // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
         const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
-        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner, directNodeTxOf(node));
         requireSameTx(given.refundTx, expected.cpfp, `leaf ${l.leafId}: claim refund tx`);
         requireSameTx(given.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: claim direct-from-CPFP refund tx`);
+        requireDirectRefund(given, expected, `leaf ${l.leafId}: claim`);
         claims.push({
           leafId: l.leafId, keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
+          directRefundTx: expected.direct === undefined ? '' : hex(expected.direct),
         });
         digests.push(digest);
       }
@@ -486,11 +526,12 @@ export class TransferParticipant {
       if (c === undefined || node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not in the prepared claim state`);
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
-      const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
-      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      const dfc = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
+      const direct = this.checkSigned(node, c.directRefundTx, s.directRefundTx, `leaf ${l.leafId}: signed claim direct refund`, 'direct');
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: dfc, direct });
       keys.push({
         id: l.leafId, keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
-        refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
+        refundTx: refund, directFromCpfpRefundTx: dfc, directRefundTx: direct, status: 'AVAILABLE',
       });
     }
     await d.transfers.setSignedRefunds(sql, t.id, 'claim', signed);
@@ -529,8 +570,8 @@ export class TransferParticipant {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: transfer ${t.id} is ${t.status}; nothing to sign`);
     }
     const leaf = t.leaves.find((l) => claim
-      ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw)
-      : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw);
+      ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw || l.claim.directRefundTx === raw)
+      : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw || l.intermediateDirectRefundTx === raw);
     if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
     if (job.keyshareId !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: wrong key for this refund`);
@@ -542,7 +583,9 @@ export class TransferParticipant {
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: leaf ${leaf.leafId} no longer has the key of this step`);
     }
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    // The direct refund spends the direct node tx; the other two the node tx.
+    const direct = raw === (claim ? leaf.claim?.directRefundTx : leaf.intermediateDirectRefundTx);
+    const spent = spentBy(node, direct ? 'direct' : 'node');
     if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
   }
 }

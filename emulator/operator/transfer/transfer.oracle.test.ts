@@ -21,7 +21,7 @@ import type { Keyshare } from '../signing/keyshares.js';
 import { applyTweak, checkTweak, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, transferPackagePayload } from './payload.js';
-import { buildRefunds, currentSequence, decrementedSequence } from './refunds.js';
+import { buildRefunds, currentSequence, decrementedSequence, directNodeTxOf } from './refunds.js';
 
 const N = secp256k1.CURVE.n;
 const OPS = ['01', '02', '03'].map((i) => i.padStart(64, '0'));
@@ -52,6 +52,37 @@ describe('refunds rebuilt by an operator', () => {
       expect(bytesToHex(claim.cpfp)).toBe(bytesToHex(claimSdk.cpfpRefundTx.toBytes()));
     });
   }
+
+  it('with a direct node tx (a leaf renewed to a non-zero node timelock), the direct refund equals the SDK\'s too', async () => {
+    for (const [amount, nodeSequence, sequence] of [[100_000n, 2000, 2000], [40_000n, (1 << 30) | 1900, 1500], [2_000n, 100, 300]] as const) {
+      const node = nodeTx(amount);
+      node.updateInput(0, { sequence: nodeSequence }, true);
+      // The direct node tx: one interval + 50 later, amount less the fee, no anchor.
+      const direct = new Transaction({ version: 3, allowUnknownOutputs: true });
+      direct.addInput({ txid: randomBytes(32), index: 0, sequence: nodeSequence + 50 });
+      direct.addOutput({ script: node.getOutput(0).script as Uint8Array, amount: amount - 955n });
+      direct.updateInput(0, { finalScriptWitness: [randomBytes(64)] });
+      const dest = key();
+      const sdk = await createDecrementedTimelockRefundTxs({ nodeTx: node, directNodeTx: direct, receivingPubkey: dest, network: Network.REGTEST, sequence });
+      const ours = buildRefunds(node.toBytes(true, true), decrementedSequence(sequence), dest, direct.toBytes(true, true));
+      expect(sdk.directRefundTx, 'the SDK builds a direct refund for a non-zero node').toBeDefined();
+      expect(bytesToHex(ours.direct ?? new Uint8Array())).toBe(bytesToHex(sdk.directRefundTx?.toBytes() ?? new Uint8Array()));
+      expect(bytesToHex(ours.directFromCpfp)).toBe(bytesToHex(sdk.directFromCpfpRefundTx?.toBytes() ?? new Uint8Array()));
+      const claimSdk = await createCurrentTimelockRefundTxs({ nodeTx: node, directNodeTx: direct, receivingPubkey: dest, network: Network.REGTEST, sequence });
+      const claim = buildRefunds(node.toBytes(true, true), currentSequence(sequence), dest, direct.toBytes(true, true));
+      expect(bytesToHex(claim.direct ?? new Uint8Array())).toBe(bytesToHex(claimSdk.directRefundTx?.toBytes() ?? new Uint8Array()));
+      // Which leaves have one: a direct node tx on a node that is not a zero node.
+      const row = { node_tx: bytesToHex(node.toBytes(true, true)), direct_tx: bytesToHex(direct.toBytes(true, true)) };
+      expect(directNodeTxOf(row)).toBeDefined();
+      expect(directNodeTxOf({ ...row, direct_tx: '' })).toBeUndefined();
+    }
+    // A zero node (a deposit root, a zero-timelock renewal) has none, in the SDK as here.
+    const zero = nodeTx(50_000n);
+    const zeroDirect = nodeTx(49_045n);
+    const sdk = await createDecrementedTimelockRefundTxs({ nodeTx: zero, directNodeTx: zeroDirect, receivingPubkey: key(), network: Network.REGTEST, sequence: 2000 });
+    expect(sdk.directRefundTx).toBeUndefined();
+    expect(directNodeTxOf({ node_tx: bytesToHex(zero.toBytes(true, true)), direct_tx: bytesToHex(zeroDirect.toBytes(true, true)) })).toBeUndefined();
+  });
 
   it('refuses to decrement where the SDK refuses (timelock 100 and below)', () => {
     expect(() => getNextTransactionSequence(100)).toThrow();

@@ -5,6 +5,11 @@ export interface LeafRefundTxs {
   leafId: string;
   refundTx: Uint8Array;
   directFromCpfpRefundTx: Uint8Array;
+  /**
+   * The direct refund, spending the leaf's direct node tx: present exactly when the leaf has a
+   * direct node tx and is not a zero node (transfer/refunds.ts `directNodeTxOf`); empty otherwise.
+   */
+  directRefundTx: Uint8Array;
 }
 
 /** What every operator checks and stores at the start of a transfer. */

@@ -26,7 +26,9 @@ function roundTrip<M, R>(fns: MessageFns<M>, m: M, from: (m: M) => R, to: (r: R)
   return record;
 }
 
-const refunds = (): { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array } => ({ leaf_id: 'leaf', refund_tx: b(90), direct_from_cpfp_refund_tx: b(80) });
+const refunds = (direct = 0): { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array; direct_refund_tx: Uint8Array } => ({
+  leaf_id: 'leaf', refund_tx: b(90), direct_from_cpfp_refund_tx: b(80), direct_refund_tx: b(direct),
+});
 
 describe('internal messages ↔ domain records', () => {
   it('signing jobs, with a transaction and an adaptor point and without either', () => {
@@ -47,7 +49,7 @@ describe('internal messages ↔ domain records', () => {
   it('transfer and claim prepares, with and without the swap fields and an expiry', () => {
     const send = roundTrip(TransferPrepareRequest, TransferPrepareRequest.fromPartial({
       transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), expiry_unix_ms: 1_900_000_000_000,
-      leaves: [refunds(), refunds()], key_tweak_package: { a: b(200), b: b(200) }, user_signature: b(71), adaptor_public_key: b(33), counter_of: 'p',
+      leaves: [refunds(), refunds(79)], key_tweak_package: { a: b(200), b: b(200) }, user_signature: b(71), adaptor_public_key: b(33), counter_of: 'p',
     }), sendPrepareFromWire, sendPrepareToWire);
     expect(send.expiry?.getTime()).toBe(1_900_000_000_000);
     expect(send.counterOf).toBe('p');

@@ -80,8 +80,12 @@ export const addressFromWire = (r: DepositAddressRecord | undefined): Replicated
 };
 
 // ---- transfers ----
-const refundsToWire = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
-const refundsFromWire = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: copy(l.refund_tx), directFromCpfpRefundTx: copy(l.direct_from_cpfp_refund_tx) });
+const refundsToWire = (l: LeafRefundTxs): LeafRefunds => ({
+  leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx, direct_refund_tx: l.directRefundTx,
+});
+const refundsFromWire = (l: LeafRefunds): LeafRefundTxs => ({
+  leafId: l.leaf_id, refundTx: copy(l.refund_tx), directFromCpfpRefundTx: copy(l.direct_from_cpfp_refund_tx), directRefundTx: copy(l.direct_refund_tx),
+});
 export const sendPrepareToWire = (p: SendPrepare): TransferPrepareRequest => ({
   transfer_id: p.transferId, sender_identity_public_key: p.sender, receiver_identity_public_key: p.receiver,
   expiry_unix_ms: p.expiry?.getTime() ?? 0, leaves: p.leaves.map(refundsToWire), key_tweak_package: p.keyTweakPackage, user_signature: p.userSignature,

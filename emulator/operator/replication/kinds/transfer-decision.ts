@@ -33,8 +33,8 @@ export interface TransferDecisionPayload {
   transfer_id: string;
   /** hex; empty for an abort */
   tweak_digest: string;
-  /** hex transactions; empty for an abort */
-  signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string }[];
+  /** hex transactions; empty for an abort. direct_refund_tx: '' when the leaf has no direct refund (absent in older records). */
+  signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string; direct_refund_tx: string }[];
 }
 
 const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit'];
@@ -54,12 +54,14 @@ export function toTransferDecisionPayload(action: DecisionAction, d: Decision): 
     action,
     transfer_id: d.transferId,
     tweak_digest: hex(d.tweakDigest),
-    signed: d.signed.map((l) => ({ leaf_id: l.leafId, refund_tx: hex(l.refundTx), direct_from_cpfp_refund_tx: hex(l.directFromCpfpRefundTx) })),
+    signed: d.signed.map((l) => ({ leaf_id: l.leafId, refund_tx: hex(l.refundTx), direct_from_cpfp_refund_tx: hex(l.directFromCpfpRefundTx), direct_refund_tx: hex(l.directRefundTx) })),
   };
 }
 
 function toDecision(p: TransferDecisionPayload): Decision {
-  const signed: LeafRefundTxs[] = p.signed.map((l) => ({ leafId: l.leaf_id, refundTx: hexToBytes(l.refund_tx), directFromCpfpRefundTx: hexToBytes(l.direct_from_cpfp_refund_tx) }));
+  const signed: LeafRefundTxs[] = p.signed.map((l) => ({
+    leafId: l.leaf_id, refundTx: hexToBytes(l.refund_tx), directFromCpfpRefundTx: hexToBytes(l.direct_from_cpfp_refund_tx), directRefundTx: hexToBytes(l.direct_refund_tx),
+  }));
   return { transferId: p.transfer_id, tweakDigest: hexToBytes(p.tweak_digest), signed };
 }
 
@@ -67,7 +69,10 @@ function decodeSigned(v: unknown): TransferDecisionPayload['signed'] {
   if (!Array.isArray(v)) throw new OperatorError('INVALID_ARGUMENT', 'replicated record: signed must be an array');
   return v.map((x: unknown) => {
     const o = field.object(x);
-    return { leaf_id: field.string(o, 'leaf_id'), refund_tx: field.hex(o, 'refund_tx'), direct_from_cpfp_refund_tx: field.hex(o, 'direct_from_cpfp_refund_tx') };
+    return {
+      leaf_id: field.string(o, 'leaf_id'), refund_tx: field.hex(o, 'refund_tx'), direct_from_cpfp_refund_tx: field.hex(o, 'direct_from_cpfp_refund_tx'),
+      direct_refund_tx: o.direct_refund_tx === undefined ? '' : field.hex(o, 'direct_refund_tx'),
+    };
   });
 }
 
