@@ -48,17 +48,30 @@ export function currentSequence(sequence: number): number {
   return (sequence & BIT_30) | (t - (t % TIME_LOCK_INTERVAL));
 }
 
-export function buildRefunds(nodeTxRaw: Uint8Array, sequence: number, destination: Uint8Array): RefundPair {
+/**
+ * A cooperative exit's refunds spend a connector output as their second input (default sequence),
+ * so they are valid only once the exit transaction is mined (SDK utils/transaction.ts
+ * createConnectorRefundTxs).
+ */
+export interface ConnectorInput {
+  /** display-order hex */
+  txid: string;
+  index: number;
+}
+
+export function buildRefunds(nodeTxRaw: Uint8Array, sequence: number, destination: Uint8Array, connector?: ConnectorInput): RefundPair {
   const node = parseTx(nodeTxRaw, 'node tx');
   const spent = output(node, 0, 'node tx');
   const script = p2trScript(destination);
   const input = { txid: node.txid, index: 0 };
   const cpfp = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   cpfp.addInput({ ...input, sequence });
+  if (connector !== undefined) cpfp.addInput(connector);
   cpfp.addOutput({ script, amount: spent.amount });
   cpfp.addOutput({ script: P2A_SCRIPT, amount: 0n });
   const direct = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   direct.addInput({ ...input, sequence: sequence + DIRECT_TIMELOCK_OFFSET });
+  if (connector !== undefined) direct.addInput(connector);
   direct.addOutput({ script, amount: spent.amount > DEFAULT_FEE_SATS ? spent.amount - DEFAULT_FEE_SATS : spent.amount });
   return { cpfp: cpfp.toBytes(true, false), directFromCpfp: direct.toBytes(true, false) };
 }
@@ -80,6 +93,11 @@ export function requireSameTx(given: Uint8Array, expected: Uint8Array, what: str
   };
   if (g.inputsLength !== e.inputsLength) fail(`has ${g.inputsLength} inputs, expected ${e.inputsLength}`);
   if (bytesToHex(gi.txid ?? new Uint8Array()) !== bytesToHex(ei.txid ?? new Uint8Array()) || gi.index !== ei.index) fail('does not spend the leaf node tx output 0');
+  for (let i = 1; i < e.inputsLength; i++) {
+    const a = g.getInput(i);
+    const b = e.getInput(i);
+    if (bytesToHex(a.txid ?? new Uint8Array()) !== bytesToHex(b.txid ?? new Uint8Array()) || a.index !== b.index || a.sequence !== b.sequence) fail(`input ${i} is not the expected connector input`);
+  }
   if (gi.sequence !== ei.sequence) fail(`timelock: nSequence ${gi.sequence}, expected ${ei.sequence}`);
   if (g.outputsLength !== e.outputsLength) fail(`has ${g.outputsLength} outputs, expected ${e.outputsLength}`);
   for (let i = 0; i < e.outputsLength; i++) {

@@ -22,7 +22,8 @@ import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import { parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import { spentByRefund } from './connector.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
@@ -108,6 +109,7 @@ const prepareRequest = (req: SendPrepare): TransferPrepareRequest => ({
   transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
   expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
   adaptor_public_key: req.adaptorPublicKey ?? new Uint8Array(), counter_of: req.counterOf ?? '',
+  exit_txid: req.exit?.exitTxid ?? new Uint8Array(), connector_tx: req.exit?.connectorTx ?? new Uint8Array(),
 });
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
@@ -243,6 +245,32 @@ export class TransferService {
   }
 
   /**
+   * A cooperative exit (cooperative_exit_v2; docs/transfers.md, section "Cooperative exit"):
+   * prepared on every operator (each checks the connector binds the exit transaction and rebuilds
+   * each connector refund byte for byte), its refunds FROST-signed over both spent outputs, then
+   * decided as `exit_commit`: the signed refunds are stored everywhere and the sender's tweak
+   * waits, unapplied, for the exit transaction to be mined (each operator's chain watcher applies
+   * it). A failure before the decision returns the leaves to the sender everywhere.
+   */
+  async startCooperativeExit(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const { d } = this;
+    if (req.exit === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a cooperative exit needs its exit txid and connector transaction');
+    const digest = await d.participant.prepareSend(req);
+    let record: TransferRecord;
+    try {
+      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
+      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
+      record = await d.participant.commitExit({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
+    } catch (e) {
+      await this.abortEverywhere(req.transferId);
+      throw finalForThisId(e);
+    }
+    await d.deliverNow();
+    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /**
    * Returns every swap primary transfer prepared before `before` and not settled by a counter
    * transfer: its leaves go back to the sender on every operator (the wallet finds them
    * AVAILABLE at its next sync).
@@ -373,8 +401,8 @@ export class TransferService {
     if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
     const tx = parseTx(hexToBytes(rawTxHex), what);
+    const spent = spentByRefund(hexToBytes(node.node_tx), tx.raw, claim ? undefined : t.exit?.connectorTx);
     return {
       jobId,
       keyshare: key,
@@ -402,7 +430,7 @@ export class TransferService {
    * outbox already.
    */
   async recover(): Promise<void> {
-    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR'])) {
+    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR', 'SENDER_INITIATED'])) {
       this.d.log(`transfer ${id} was prepared but not decided before a restart: returning it to the sender`);
       await this.d.participant.abort(id, this.d.recordDecision);
     }

@@ -93,6 +93,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
         keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
         ...(req.adaptor_public_key === undefined || req.adaptor_public_key.length === 0 ? {} : { adaptorPublicKey: Uint8Array.from(req.adaptor_public_key) }),
         ...(req.counter_of === undefined || req.counter_of === '' ? {} : { counterOf: req.counter_of }),
+        ...(req.exit_txid === undefined || req.exit_txid.length === 0 ? {} : { exit: { exitTxid: Uint8Array.from(req.exit_txid), connectorTx: Uint8Array.from(req.connector_tx ?? new Uint8Array()) } }),
       });
       crashPoint(d.index, 'send:peer-prepared');
       return { tweak_digest: digest };
