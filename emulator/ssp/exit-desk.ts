@@ -11,14 +11,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';
-import type { SparkWallet } from '@buildonspark/spark-sdk';
-import type { FundingWallet, PreparedTx } from '../chain/funding-wallet.js';
+import type { PreparedTx } from '../chain/funding-wallet.js';
 import { addressToScript } from '../chain/regtest.js';
-import type { RpcClient } from '../chain/rpc-client.js';
-import type { Books } from './books.js';
 import { SspError } from './errors.js';
-import type { CoordinatorClient } from './operator-client.js';
 import { internals } from './sdk-internals.js';
+import type { SwapDeskDeps } from './swap-desk.js';
 
 export type ExitSpeed = 'FAST' | 'MEDIUM' | 'SLOW';
 const SPEEDS: readonly ExitSpeed[] = ['FAST', 'MEDIUM', 'SLOW'];
@@ -85,15 +82,9 @@ interface Quote {
   expiresAt: Date;
 }
 
-export interface ExitDeskDeps {
-  wallet: SparkWallet;
-  identityPublicKey: string;
-  l1: FundingWallet;
-  btcd: RpcClient;
-  coordinator: CoordinatorClient;
-  books: Books;
+/** What a swap needs, and where the exits are kept. */
+export interface ExitDeskDeps extends SwapDeskDeps {
   dataDir: string;
-  log: (m: string) => void;
   cheat?: ExitCheat;
 }
 

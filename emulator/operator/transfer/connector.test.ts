@@ -5,27 +5,18 @@
  * that does not bind the exit (or has another shape than upstream's) is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
+import { Transaction, p2wpkh } from '@scure/btc-signer';
 import { Network, createConnectorRefundTxs, getSigHashFromMultiInputTx, getTxId } from '@buildonspark/spark-sdk';
 import { describe, expect, it } from 'vitest';
+import { randomKey, signedNodeTx } from '../testing/txs.js';
 import { bytesToHex, hexToBytes } from '../crypto.js';
 import { parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import { checkConnector, checkConnectorLayout, connectorInputOf, spentByRefund } from './connector.js';
 import { buildRefunds, decrementedSequence } from './refunds.js';
 
-const key = (): Uint8Array => secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
+const key = randomKey;
 const SSP_SCRIPT = p2wpkh(key()).script;
-
-function nodeTx(amount: bigint): Transaction {
-  const tx = new Transaction({ version: 3, allowUnknownOutputs: true });
-  tx.addInput({ txid: randomBytes(32), index: 0, sequence: 0 });
-  tx.addOutput({ script: p2tr(key().subarray(1)).script, amount });
-  tx.addOutput({ script: Uint8Array.of(0x51, 0x02, 0x4e, 0x73), amount: 0n });
-  tx.updateInput(0, { finalScriptWitness: [randomBytes(64)] });
-  return tx;
-}
 
 /** A connector as the local SSP builds it: version 3, spending exit:1, `outputs` outputs of 330 sats. */
 function connectorTx(exitTxid: string, outputs: number, version = 3): Transaction {
@@ -54,7 +45,7 @@ describe('connector refunds rebuilt by an operator', () => {
     const connector = connectorTx(exitTxid, 3);
     const connectorTxid = getTxId(connector);
     for (const [index, sequence] of [[0, 2000], [1, 1950], [2, (1 << 30) | 300]] as const) {
-      const node = nodeTx(50_000n);
+      const node = signedNodeTx(50_000n);
       const dest = key();
       const sdk = await createConnectorRefundTxs({
         nodeTx: node, receivingPubkey: dest, network: Network.REGTEST, sequence, connectorOutput: { txid: hexToBytes(connectorTxid), index },
@@ -99,7 +90,7 @@ describe('the connector transaction', () => {
     const c = checkConnector(raw, exit);
     expect(() => checkConnectorLayout(c, 2)).not.toThrow();
     refused(() => checkConnectorLayout(c, 3), /one output per leaf plus one fee-bump output/);
-    const node = nodeTx(10_000n);
+    const node = signedNodeTx(10_000n);
     const good = buildRefunds(node.toBytes(true, true), 1900, key(), { txid: c.tx.txid, index: 1 });
     expect(connectorInputOf(good.cpfp, c, 2, 'refund')).toEqual({ txid: c.tx.txid, index: 1 });
     const feeBump = buildRefunds(node.toBytes(true, true), 1900, key(), { txid: c.tx.txid, index: 2 });

@@ -367,19 +367,28 @@ export class TransferParticipant {
         const node = nodes.get(l.leafId);
         if (node?.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by cooperative exit ${t.id}`);
       }
-      const groupKeys = await this.tweakedGroupKeys(sql, t);
-      await d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
-        const node = nodes.get(l.leafId) as TreeNodeRow;
-        return {
-          id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-          ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-          refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: l.intermediateDirectFromCpfpRefundTx, status: 'TRANSFER_LOCKED',
-        };
-      }));
+      await this.takeSenderTweak(sql, t, nodes, (l) => l.intermediateDirectFromCpfpRefundTx);
       await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
       await d.transfers.setExitConfirmationHeight(sql, t.id, height);
       return true;
     });
+  }
+
+  /**
+   * The sender's tweak, without a new signature: each locked leaf takes its tweaked keyshare, the
+   * owner signing key that implies, and its transfer's refund (a swap primary's adaptor-signed
+   * one, a cooperative exit's connector refund) with the direct-from-CPFP refund given.
+   */
+  private async takeSenderTweak(sql: Sql, t: TransferRecord, nodes: Map<string, TreeNodeRow>, directFromCpfp: (l: TransferLeafRecord) => string): Promise<void> {
+    const groupKeys = await this.tweakedGroupKeys(sql, t);
+    await this.d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      return {
+        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
+        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: directFromCpfp(l), status: 'TRANSFER_LOCKED',
+      };
+    }));
   }
 
   /**
@@ -441,15 +450,7 @@ export class TransferParticipant {
       return;
     }
     const nodes = await this.lockSentLeaves(sql, t, decision);
-    const groupKeys = await this.tweakedGroupKeys(sql, t);
-    await d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
-      const node = nodes.get(l.leafId) as TreeNodeRow;
-      return {
-        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED' as const,
-      };
-    }));
+    await this.takeSenderTweak(sql, t, nodes, () => '');
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
   }
 

@@ -26,7 +26,7 @@ import { parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js
 import { spentByRefund } from './connector.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
-import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
@@ -144,6 +144,18 @@ export class TransferService {
   }
 
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitSend(decision, this.d.recordDecision));
+    this.d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /**
+   * What a transfer and a cooperative exit share: prepare on every operator, sign the refunds,
+   * `decide` (recording the decision for the peers), deliver it. A failure before the decision
+   * returns the leaves to the sender everywhere.
+   */
+  private async send(req: SendPrepare, jobs: LeafJobs[], decide: (decision: Decision) => Promise<TransferRecord>): Promise<TransferRecord> {
     const { d } = this;
     const digest = await d.participant.prepareSend(req);
     crashPoint(d.index, 'send:coordinator-prepared');
@@ -151,7 +163,7 @@ export class TransferService {
     try {
       const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
       const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
-      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
+      record = await decide({ transferId: req.transferId, tweakDigest: digest, signed });
     } catch (e) {
       await this.abortEverywhere(req.transferId);
       throw finalForThisId(e);
@@ -159,8 +171,6 @@ export class TransferService {
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
     crashPoint(d.index, 'send:delivered');
-    d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
-    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
 
@@ -253,20 +263,9 @@ export class TransferService {
    * it). A failure before the decision returns the leaves to the sender everywhere.
    */
   async startCooperativeExit(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
-    const { d } = this;
     if (req.exit === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a cooperative exit needs its exit txid and connector transaction');
-    const digest = await d.participant.prepareSend(req);
-    let record: TransferRecord;
-    try {
-      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
-      record = await d.participant.commitExit({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
-    } catch (e) {
-      await this.abortEverywhere(req.transferId);
-      throw finalForThisId(e);
-    }
-    await d.deliverNow();
-    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitExit(decision, this.d.recordDecision));
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
 
