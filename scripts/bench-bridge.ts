@@ -1,5 +1,5 @@
 /**
- * Desktop bridge benchmark (issue 12, point 5).
+ * Desktop bridge benchmark.
  *
  *   npx tsx scripts/bench-bridge.ts [--rounds N] [--ui-rounds M] [--json out.json]
  *
