@@ -117,6 +117,8 @@ export class ExitDesk {
       if (!f.endsWith('.json')) continue;
       const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as ExitRecord;
       this.exits.set(r.transferId, r);
+      // A held exit transaction keeps its coins across a restart: nothing else may spend them.
+      if (r.status === 'INITIATED') d.l1.markSpent(r.spends);
     }
   }
 
