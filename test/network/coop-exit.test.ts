@@ -116,6 +116,29 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     expect((await alice.getBalance()).satsBalance.available).toBe(0n);
   });
 
+  it('an operator killed before the exit is mined applies the tweak when it comes back; the SSP claims only once every operator has', async () => {
+    const { network } = suite;
+    const sspDir = join(network.dataDir, 'ssp');
+    const alice = await funded(optionsOf(network));
+    const address = freshAddress();
+    const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
+    const res = await alice.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true });
+    const transferId = res?.transfer?.sparkId as string;
+    await network.killOperator(3);
+    try {
+      await network.chain.mine(EXIT_CLAIM_CONFIRMATIONS);
+      await waitFor(() => transferStatus(alice, transferId), (s) => s === KEY_TWEAKED, 30_000, 'the exit tweak on the coordinator');
+      // Operator 3 has not applied it: a claim needs every operator, so the SSP cannot claim yet.
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(books(sspDir).some((e) => e.kind === 'claim' && e.transfer === transferId)).toBe(false);
+    } finally {
+      await network.restartOperator(3);
+    }
+    // Back, its watcher sees the exit mined and applies the tweak; then the SSP's claim goes through.
+    await waitFor(async () => books(sspDir), (b) => b.some((e) => e.kind === 'claim' && e.transfer === transferId), 120_000, 'the SSP claim after the restart');
+    expect(await transferStatus(alice, transferId)).toBe(COMPLETED);
+  });
+
   it('the SSP down: the quote and the withdrawal fail with a clear error, and every leaf stays available', async () => {
     const { network } = suite;
     const alice = await funded(optionsOf(network));
