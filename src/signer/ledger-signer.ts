@@ -28,6 +28,7 @@ import { IdentityPreimages } from './identity-preimages.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
+import { currentRequestTag, underRequestTag } from './request-tag.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
@@ -111,8 +112,14 @@ export class LedgerSparkSigner implements SparkSigner {
     this.clear.catalog.addDeposit(rawTx);
   }
 
+  /**
+   * Queues a device request. The request keeps the tag of the call that asked for it
+   * (request-tag.ts): a share whose clear-signing request is refused and asked again blind, or a
+   * transfer approval the batcher starts for several splits, reach the transport under their caller's tag.
+   */
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
-    return this.queue.run(() => task(this.app));
+    const tag = currentRequestTag();
+    return this.queue.run(() => underRequestTag(tag, () => task(this.app)));
   }
 
   /**
