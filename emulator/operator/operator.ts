@@ -108,8 +108,10 @@ export class Operator {
     this.nonces = nonces;
     const participants = cfg.peers.map((p) => p.identifier);
     const transferRows = new TransferRepository(this.db);
+    const chainRpc = cfg.chain === undefined ? undefined : new ChainRpc(cfg.chain);
     const transferParticipant = new TransferParticipant({
       self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
+      ...(chainRpc === undefined ? {} : { chainHeight: () => chainRpc.height() }),
     });
     const renewRows = new RenewRepository(this.db);
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
@@ -136,8 +138,18 @@ export class Operator {
     const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, caughtUp: () => this.caughtUp, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
-    if (cfg.chain !== undefined) {
-      chain = new ChainWatcher(new ChainRpc(cfg.chain), repo, cfg.chain, (node) => events.publish(node.owner_identity_public_key, { kind: 'deposit', node }), log);
+    if (cfg.chain !== undefined && chainRpc !== undefined) {
+      chain = new ChainWatcher(chainRpc, repo, cfg.chain, (node) => events.publish(node.owner_identity_public_key, { kind: 'deposit', node }), log, {
+        pending: async () => {
+          const out: { transferId: string; exitTxid: string }[] = [];
+          for (const id of await transferRows.listUnconfirmedExits()) {
+            const t = await transferRows.get(id);
+            if (t?.exit !== undefined) out.push({ transferId: id, exitTxid: t.exit.exitTxid });
+          }
+          return out;
+        },
+        confirmed: (transferId, height) => transferParticipant.applyExitConfirmed(transferId, height),
+      });
     }
     this.watcher = chain;
 
@@ -188,7 +200,7 @@ export class Operator {
       authn,
       spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
       token: createTokenService(),
-      ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer),
+      ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer, repo),
       serving: () => this.ready,
     }, log);
     this.publicServer = publicServer.server;

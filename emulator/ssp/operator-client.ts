@@ -1,5 +1,6 @@
 /**
- * The SSP's client of the coordinator's spark_ssp.SparkSspService (proto/spark_ssp.proto),
+ * The SSP's client of the coordinator's spark_ssp.SparkSspService (proto/spark_ssp.proto): swap
+ * counter transfers and leaf values,
  * authenticated with the SSP wallet's identity key through spark_authn as any wallet is
  * (docs/sdk-wire.md, section "What the wallet does to authenticate").
  */
@@ -43,9 +44,20 @@ export class CoordinatorClient {
     return res.session_token;
   }
 
-  async counterSwapTransfer(start: StartTransferRequest, primaryTransferId: string, adaptorPublicKey: Uint8Array): Promise<Transfer> {
+  /** The value, owner and status of each leaf named (spark_ssp leaf_values); leaves not found are left out. */
+  async leafValues(leafIds: string[]): Promise<{ leafId: string; owner: string; value: number; status: string }[]> {
+    const res = await this.ssp.leaf_values({ leaf_ids: leafIds }, { metadata: await this.metadata() });
+    return res.leaves.map((l) => ({ leafId: l.leaf_id, owner: Buffer.from(l.owner_identity_public_key).toString('hex'), value: Number(l.value), status: l.status }));
+  }
+
+  private async metadata(): Promise<Metadata> {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await this.token()}`);
+    return metadata;
+  }
+
+  async counterSwapTransfer(start: StartTransferRequest, primaryTransferId: string, adaptorPublicKey: Uint8Array): Promise<Transfer> {
+    const metadata = await this.metadata();
     const res = await this.ssp.counter_swap_transfer({
       start_transfer_request: StartTransferRequest.encode(start).finish(), primary_transfer_id: primaryTransferId, adaptor_public_key: adaptorPublicKey,
     }, { metadata });

@@ -17,8 +17,15 @@ export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /** What a receiver may claim (upstream validateClaimStatus). */
 export const CLAIMABLE: readonly TransferStatus[] = ['SENDER_KEY_TWEAKED', 'RECEIVER_KEY_TWEAKED', 'RECEIVER_KEY_TWEAK_LOCKED', 'RECEIVER_KEY_TWEAK_APPLIED', 'RECEIVER_REFUND_SIGNED'];
-/** Prepared on this operator, not yet decided. */
-export const SENDER_PREPARED: readonly TransferStatus[] = ['SENDER_INITIATED_COORDINATOR', 'SENDER_KEY_TWEAK_PENDING'];
+/**
+ * Prepared on this operator, not yet decided. A cooperative exit is prepared at SENDER_INITIATED
+ * on every operator (upstream's pre-commit state) and moves to SENDER_KEY_TWEAK_PENDING once its
+ * connector refunds are signed: see `isExitCommitted`.
+ */
+export const SENDER_PREPARED: readonly TransferStatus[] = ['SENDER_INITIATED_COORDINATOR', 'SENDER_KEY_TWEAK_PENDING', 'SENDER_INITIATED'];
+
+/** A cooperative exit whose refunds are signed: it waits for its exit transaction, not for a decision. */
+export const isExitCommitted = (t: TransferRecord): boolean => t.type === 'COOPERATIVE_EXIT' && t.status !== 'SENDER_INITIATED';
 
 export interface TransferLeafRecord {
   leafId: string;
@@ -47,8 +54,19 @@ export interface TransferLeafRecord {
   } | undefined;
 }
 
-/** spark.TransferType names this network creates: transfers, and the two legs of a swap. */
-export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3';
+/** spark.TransferType names this network creates: transfers, the two legs of a swap, cooperative exits. */
+export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3' | 'COOPERATIVE_EXIT';
+const TRANSFER_TYPES: readonly TransferType[] = ['TRANSFER', 'PRIMARY_SWAP_V3', 'COUNTER_SWAP_V3', 'COOPERATIVE_EXIT'];
+
+/** A cooperative exit's L1 side (migration 006). */
+export interface ExitRecord {
+  /** display-order hex */
+  exitTxid: string;
+  /** the SSP's unsigned connector transaction, hex */
+  connectorTx: string;
+  /** the height of the first block holding the exit transaction, once this operator saw it */
+  confirmationHeight: number | undefined;
+}
 
 export interface TransferRecord {
   id: string;
@@ -58,6 +76,8 @@ export interface TransferRecord {
   type: TransferType;
   /** a swap's primary transfer: the wallet's adaptor point (hex) */
   adaptorPublicKey?: string;
+  /** a cooperative exit's L1 side */
+  exit?: ExitRecord;
   totalValue: number;
   network: number;
   expiryTime: Date | undefined;
@@ -90,6 +110,9 @@ interface TransferRow {
   network: string | number;
   expiry_time: Date | string | null;
   adaptor_public_key?: string | null;
+  exit_txid?: string | null;
+  connector_tx?: string | null;
+  exit_confirmation_height?: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -150,8 +173,14 @@ function toTransfer(r: TransferRow, leaves: TransferLeafRecord[]): TransferRecor
     sender: r.sender_identity_public_key,
     receiver: r.receiver_identity_public_key,
     status: r.status as TransferStatus,
-    type: r.type === 'PRIMARY_SWAP_V3' || r.type === 'COUNTER_SWAP_V3' ? r.type : 'TRANSFER',
+    type: (TRANSFER_TYPES as readonly string[]).includes(r.type) ? (r.type as TransferType) : 'TRANSFER',
     ...(r.adaptor_public_key === null || r.adaptor_public_key === undefined ? {} : { adaptorPublicKey: r.adaptor_public_key }),
+    ...(r.exit_txid === null || r.exit_txid === undefined ? {} : {
+      exit: {
+        exitTxid: r.exit_txid, connectorTx: r.connector_tx ?? '',
+        confirmationHeight: r.exit_confirmation_height === null || r.exit_confirmation_height === undefined ? undefined : Number(r.exit_confirmation_height),
+      },
+    }),
     totalValue: Number(r.total_value),
     network: Number(r.network),
     expiryTime: r.expiry_time === null ? undefined : new Date(r.expiry_time),
@@ -254,9 +283,11 @@ export class TransferRepository {
 
   async insert(sql: Sql, t: Omit<TransferRecord, 'createdAt' | 'updatedAt'>): Promise<void> {
     await sql.execute(
-      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time, adaptor_public_key)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null],
+      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time, adaptor_public_key,
+         exit_txid, connector_tx)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null,
+        t.exit?.exitTxid ?? null, t.exit?.connectorTx ?? null],
     );
     if (t.leaves.length === 0) return;
     // One statement for all the leaves (column arrays, unnested in step).
@@ -280,6 +311,17 @@ export class TransferRepository {
        VALUES ($1, '', '', 'RETURNED', 'TRANSFER', 0, 0) ON CONFLICT (id) DO NOTHING`,
       [id],
     );
+  }
+
+  /** Cooperative exits whose refunds are signed and whose exit transaction this operator has not seen mined. */
+  async listUnconfirmedExits(): Promise<string[]> {
+    return (await this.db.query<{ id: string }>(
+      "SELECT id FROM transfers WHERE exit_txid IS NOT NULL AND status = 'SENDER_KEY_TWEAK_PENDING' AND exit_confirmation_height IS NULL ORDER BY created_at",
+    )).map((r) => r.id);
+  }
+
+  async setExitConfirmationHeight(sql: Sql, id: string, height: number): Promise<void> {
+    await sql.execute('UPDATE transfers SET exit_confirmation_height = $2, updated_at = now() WHERE id = $1', [id, height]);
   }
 
   async setStatus(sql: Sql, id: string, status: TransferStatus): Promise<void> {

@@ -65,30 +65,54 @@ export function currentSequence(sequence: number): number {
   return (sequence & BIT_30) | (t - (t % TIME_LOCK_INTERVAL));
 }
 
+/**
+ * A cooperative exit's refunds spend a connector output as their second input (default sequence),
+ * so they are valid only once the exit transaction is mined; every refund of the leaf carries it,
+ * the direct ones too (SDK utils/transaction.ts createConnectorRefundTxs).
+ */
+export interface ConnectorInput {
+  /** display-order hex */
+  txid: string;
+  index: number;
+}
+
 /** One fee-paying refund: spends `from`:0 at `sequence`, pays its amount less the fee (when above it). */
-function feePayingRefund(fromRaw: Uint8Array, what: string, sequence: number, script: Uint8Array): Uint8Array {
+function feePayingRefund(fromRaw: Uint8Array, what: string, sequence: number, script: Uint8Array, connector?: ConnectorInput): Uint8Array {
   const from = parseTx(fromRaw, what);
   const spent = output(from, 0, what);
   const tx = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   tx.addInput({ txid: from.txid, index: 0, sequence });
+  if (connector !== undefined) tx.addInput(connector);
   tx.addOutput({ script, amount: spent.amount > DEFAULT_FEE_SATS ? spent.amount - DEFAULT_FEE_SATS : spent.amount });
   return tx.toBytes(true, false);
 }
 
-/** The refunds of a node at `sequence` to `destination`; the direct refund too when `directNodeTxRaw` is given. */
-export function buildRefunds(nodeTxRaw: Uint8Array, sequence: number, destination: Uint8Array, directNodeTxRaw?: Uint8Array): RefundPair {
+/**
+ * The refunds of a node at `sequence` to `destination`; the direct refund too when
+ * `directNodeTxRaw` is given; each with the exit's connector as second input when given.
+ */
+export function buildRefunds(
+  nodeTxRaw: Uint8Array,
+  sequence: number,
+  destination: Uint8Array,
+  directNodeTxRaw?: Uint8Array,
+  connector?: ConnectorInput,
+): RefundPair {
   const node = parseTx(nodeTxRaw, 'node tx');
   const spent = output(node, 0, 'node tx');
   const script = p2trScript(destination);
   const cpfp = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   cpfp.addInput({ txid: node.txid, index: 0, sequence });
+  if (connector !== undefined) cpfp.addInput(connector);
   cpfp.addOutput({ script, amount: spent.amount });
   cpfp.addOutput({ script: P2A_SCRIPT, amount: 0n });
   const directSequence = sequence + DIRECT_TIMELOCK_OFFSET;
   return {
     cpfp: cpfp.toBytes(true, false),
-    directFromCpfp: feePayingRefund(nodeTxRaw, 'node tx', directSequence, script),
-    ...(directNodeTxRaw === undefined ? {} : { direct: feePayingRefund(directNodeTxRaw, 'direct node tx', directSequence, script) }),
+    directFromCpfp: feePayingRefund(nodeTxRaw, 'node tx', directSequence, script, connector),
+    ...(directNodeTxRaw === undefined
+      ? {}
+      : { direct: feePayingRefund(directNodeTxRaw, 'direct node tx', directSequence, script, connector) }),
   };
 }
 
@@ -109,6 +133,11 @@ export function requireSameTx(given: Uint8Array, expected: Uint8Array, what: str
   };
   if (g.inputsLength !== e.inputsLength) fail(`has ${g.inputsLength} inputs, expected ${e.inputsLength}`);
   if (bytesToHex(gi.txid ?? new Uint8Array()) !== bytesToHex(ei.txid ?? new Uint8Array()) || gi.index !== ei.index) fail('does not spend output 0 of the node tx it must spend');
+  for (let i = 1; i < e.inputsLength; i++) {
+    const a = g.getInput(i);
+    const b = e.getInput(i);
+    if (bytesToHex(a.txid ?? new Uint8Array()) !== bytesToHex(b.txid ?? new Uint8Array()) || a.index !== b.index || a.sequence !== b.sequence) fail(`input ${i} is not the expected connector input`);
+  }
   if (gi.sequence !== ei.sequence) fail(`timelock: nSequence ${gi.sequence}, expected ${ei.sequence}`);
   if (g.outputsLength !== e.outputsLength) fail(`has ${g.outputsLength} outputs, expected ${e.outputsLength}`);
   for (let i = 0; i < e.outputsLength; i++) {

@@ -22,8 +22,9 @@ import { jobTx } from '../signing/job.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import { spentByRefund } from './connector.js';
 import type { RenewableNodeRow as TreeNodeRow } from '../db/renew-repository.js';
-import { combinedDigest, spentBy, type TransferParticipant } from './participant.js';
+import { combinedDigest, spentTxOf, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
@@ -162,9 +163,21 @@ export class TransferService {
   }
 
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitSend(decision, this.d.recordDecision));
+    this.d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /**
+   * What a transfer and a cooperative exit share: prepare on every operator, sign the refunds,
+   * `decide` (recording the decision for the peers), deliver it. A failure before the decision
+   * returns the leaves to the sender everywhere.
+   */
+  private async send(req: SendPrepare, jobs: LeafJobs[], decide: (decision: Decision) => Promise<TransferRecord>): Promise<TransferRecord> {
     const { d } = this;
     const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, (on) => on.prepareSend(req),
-      (decision) => d.participant.commitSend(decision, d.recordDecision),
+      decide,
       async (e) => {
         await this.abortEverywhere(req.transferId);
         return finalForThisId(e);
@@ -172,8 +185,6 @@ export class TransferService {
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
     crashPoint(d.index, 'send:delivered');
-    d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
-    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
 
@@ -255,6 +266,21 @@ export class TransferService {
     await d.deliverNow();
     d.events.publish(settled.counter.receiver, { kind: 'receiver_transfer', transfer: settled.counter });
     return settled;
+  }
+
+  /**
+   * A cooperative exit (cooperative_exit_v2; docs/transfers.md, section "Cooperative exit"):
+   * prepared on every operator (each checks the connector binds the exit transaction and rebuilds
+   * each connector refund byte for byte), its refunds FROST-signed over both spent outputs, then
+   * decided as `exit_commit`: the signed refunds are stored everywhere and the sender's tweak
+   * waits, unapplied, for the exit transaction to be mined (each operator's chain watcher applies
+   * it). A failure before the decision returns the leaves to the sender everywhere.
+   */
+  async startCooperativeExit(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    if (req.exit === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a cooperative exit needs its exit txid and connector transaction');
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitExit(decision, this.d.recordDecision));
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
   }
 
   /**
@@ -389,8 +415,8 @@ export class TransferService {
     if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-    const spent = spentBy(node, spends);
     const tx = parseTx(hexToBytes(rawTxHex), what);
+    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, claim ? undefined : t.exit?.connectorTx);
     return {
       jobId,
       keyshare: key,
@@ -418,7 +444,7 @@ export class TransferService {
    * outbox already.
    */
   async recover(): Promise<void> {
-    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR'])) {
+    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR', 'SENDER_INITIATED'])) {
       this.d.log(`transfer ${id} was prepared but not decided before a restart: returning it to the sender`);
       await this.d.participant.abort(id, this.d.recordDecision);
     }

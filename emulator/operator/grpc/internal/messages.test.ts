@@ -46,7 +46,7 @@ describe('internal messages ↔ domain records', () => {
     roundTrip(FrostShare, { job_id: 'j', share: b(32) }, shareFromWire, shareToWire);
   });
 
-  it('transfer and claim prepares, with and without the swap fields and an expiry', () => {
+  it('transfer and claim prepares, with and without the swap fields, the cooperative exit fields and an expiry', () => {
     const send = roundTrip(TransferPrepareRequest, TransferPrepareRequest.fromPartial({
       transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), expiry_unix_ms: 1_900_000_000_000,
       leaves: [refunds(), refunds(79)], key_tweak_package: { a: b(200), b: b(200) }, user_signature: b(71), adaptor_public_key: b(33), counter_of: 'p',
@@ -57,7 +57,13 @@ describe('internal messages ↔ domain records', () => {
       transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
     }), sendPrepareFromWire, sendPrepareToWire);
     expect(plain.expiry).toBeUndefined();
-    expect('adaptorPublicKey' in plain || 'counterOf' in plain).toBe(false);
+    expect('adaptorPublicKey' in plain || 'counterOf' in plain || 'exit' in plain).toBe(false);
+    const exit = roundTrip(TransferPrepareRequest, TransferPrepareRequest.fromPartial({
+      transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
+      exit_txid: b(32), connector_tx: b(120),
+    }), sendPrepareFromWire, sendPrepareToWire);
+    expect(exit.exit?.exitTxid).toHaveLength(32);
+    expect(exit.exit?.connectorTx).toHaveLength(120);
     roundTrip(ClaimPrepareRequest, ClaimPrepareRequest.fromPartial({
       transfer_id: 't', receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
     }), claimPrepareFromWire, claimPrepareToWire);

@@ -27,7 +27,7 @@ import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
 import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
-import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
+import { claimFromWire, coopExitFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
 import type { EventBus, WalletEvent } from '../../events.js';
@@ -184,6 +184,12 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const { prepare, jobs } = swapPrimaryFromWire(req);
       const { record, results } = await transferService().startPrimarySwap(prepare, jobs);
       return { transfer: await toTransfer(record), signingResults: primaryResultsToWire(results) };
+    },
+    async cooperative_exit_v2(req, ctx: Ctx) {
+      sameIdentity(ctx, req.transfer?.ownerIdentityPublicKey, 'transfer.owner_identity_public_key');
+      const { prepare, jobs } = coopExitFromWire(req);
+      const t = await transferService().startCooperativeExit(prepare, jobs);
+      return { transfer: await toTransfer(t), signingResults: [] };
     },
     async start_transfer_v3(req: StartTransferV3Request, ctx: Ctx) {
       const v2 = startTransferV3AsV2(req);

@@ -4,7 +4,7 @@
  * jobs, records become spark.Transfer. Only translation and shape checks live here.
  */
 import type {
-  ClaimTransferRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
+  ClaimTransferRequest, CooperativeExitRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
 import { hexToBytes } from '../../crypto.js';
 import { TRANSFER_STATUSES } from '../../db/transfer-repository.js';
@@ -18,7 +18,8 @@ const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', 
 const TYPE_TRANSFER = 2;
 const TYPE_PRIMARY_SWAP_V3 = 4;
 const TYPE_COUNTER_SWAP_V3 = 5;
-const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3 } as const;
+const TYPE_COOPERATIVE_EXIT = 1;
+const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3, COOPERATIVE_EXIT: TYPE_COOPERATIVE_EXIT } as const;
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
@@ -73,6 +74,19 @@ export function startTransferFromWire(req: StartTransferRequest): { prepare: Sen
     },
     jobs,
   };
+}
+
+/**
+ * cooperative_exit_v2 (docs/transfers.md, section "Cooperative exit"): a transfer to the SSP
+ * whose refunds spend the connector outputs, with the exit transaction's id and the connector
+ * transaction; checked as a transfer package is, the connector by every operator.
+ */
+export function coopExitFromWire(req: CooperativeExitRequest): { prepare: SendPrepare; jobs: LeafJobs[] } {
+  if (req.transfer === undefined) throw bad('transfer is required');
+  if (req.exitTxid.length !== 32) throw bad(`exit_txid must be 32 bytes, has ${req.exitTxid.length}`);
+  if (req.connectorTx.length === 0) throw bad('connector_tx is required');
+  const { prepare, jobs } = startTransferFromWire(req.transfer);
+  return { prepare: { ...prepare, exit: { exitTxid: req.exitTxid, connectorTx: req.connectorTx } }, jobs };
 }
 
 /**

@@ -33,6 +33,7 @@ function recordingApplier(): { applier: DecisionApplier; calls: { step: string; 
       applyCommitClaim: async (_sql, d) => void calls.push({ step: 'claim_commit', arg: d }),
       applyAbort: async (_sql, id) => void calls.push({ step: 'abort', arg: id }),
       applyCommitPrimary: async (_sql, d) => void calls.push({ step: 'primary_commit', arg: d }),
+      applyCommitExit: async (_sql, d) => void calls.push({ step: 'exit_commit', arg: d }),
     },
   };
 }
@@ -44,16 +45,14 @@ describe('transfer_decision record kind', () => {
   it('decodes what the coordinator recorded, and the peer applies the same decision', async () => {
     const { applier, calls } = recordingApplier();
     const kind = transferDecisionKind(applier, COORDINATOR, 2);
-    for (const action of ['commit', 'claim_commit', 'primary_commit'] as const) {
+    for (const action of ['commit', 'claim_commit', 'primary_commit', 'exit_commit'] as const) {
       const payload = kind.decode(viaJson(toTransferDecisionPayload(action, decision)));
       await kind.apply(noSql, payload, COORDINATOR);
     }
     await kind.apply(noSql, kind.decode(viaJson(toTransferDecisionPayload('abort', { transferId: TRANSFER, tweakDigest: new Uint8Array(0), signed: [] }))), COORDINATOR);
-    expect(calls.map((c) => c.step)).toEqual(['commit', 'claim_commit', 'primary_commit', 'abort']);
-    expect(calls[0]?.arg).toEqual(decision);
-    expect(calls[1]?.arg).toEqual(decision);
-    expect(calls[2]?.arg).toEqual(decision);
-    expect(calls[3]?.arg).toBe(TRANSFER);
+    expect(calls.map((c) => c.step)).toEqual(['commit', 'claim_commit', 'primary_commit', 'exit_commit', 'abort']);
+    for (const i of [0, 1, 2, 3]) expect(calls[i]?.arg).toEqual(decision);
+    expect(calls[4]?.arg).toBe(TRANSFER);
   });
 
   it('refuses a decision from an operator other than the coordinator, applying nothing', async () => {

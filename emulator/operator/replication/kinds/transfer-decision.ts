@@ -10,7 +10,10 @@
  * - `abort`: the transfer is RETURNED and its leaves AVAILABLE with their old key;
  * - `primary_commit`: a swap's primary transfer settles with its counter transfer (recorded in the
  *   same transaction as the counter's `commit`): the sender's tweak is applied, the refunds keep
- *   their adaptor signatures only (docs/ssp.md, section "The swap protocol (Swap V3)").
+ *   their adaptor signatures only (docs/ssp.md, section "The swap protocol (Swap V3)");
+ * - `exit_commit`: a cooperative exit's connector refunds are signed and stored; its tweak waits
+ *   for the exit transaction, applied by each operator's own chain watcher (docs/transfers.md,
+ *   section "Cooperative exit").
  * Only the coordinator decides, so a decision from any other operator is refused. Each peer
  * applies it with its own checks (its prepared digest, the refunds it prepared and their
  * signatures), exactly as if the coordinator had called it directly. Records to one peer are
@@ -37,7 +40,7 @@ export interface TransferDecisionPayload {
   signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string; direct_refund_tx: string }[];
 }
 
-const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit'];
+const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit', 'exit_commit'];
 
 /** What an operator does with a decision, in the receiving transaction (transfer/participant.ts). */
 export interface DecisionApplier {
@@ -45,6 +48,7 @@ export interface DecisionApplier {
   applyCommitClaim(sql: Sql, decision: Decision): Promise<void>;
   applyAbort(sql: Sql, transferId: string): Promise<void>;
   applyCommitPrimary(sql: Sql, decision: Decision): Promise<unknown>;
+  applyCommitExit(sql: Sql, decision: Decision): Promise<void>;
 }
 
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -92,6 +96,7 @@ export function transferDecisionKind(transfers: DecisionApplier, coordinator: st
       if (p.action === 'abort') await transfers.applyAbort(tx, p.transfer_id);
       else if (p.action === 'commit') await transfers.applyCommitSend(tx, toDecision(p));
       else if (p.action === 'primary_commit') await transfers.applyCommitPrimary(tx, toDecision(p));
+      else if (p.action === 'exit_commit') await transfers.applyCommitExit(tx, toDecision(p));
       else await transfers.applyCommitClaim(tx, toDecision(p));
     },
   };
