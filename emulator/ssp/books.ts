@@ -11,7 +11,13 @@ export type BookEntry =
   /** a swap: the wallet's primary transfer (received) against the counter transfer (paid) */
   | { kind: 'swap'; primary: string; counter: string; receivedSats: number; paidSats: number }
   /** the primary transfer's leaves claimed into the SSP's wallet */
-  | { kind: 'claim'; transfer: string };
+  | { kind: 'claim'; transfer: string }
+  /**
+   * a static deposit claimed (docs/ssp.md, section "Static deposits"): the leaf paid to the
+   * wallet in `transfer`, and the provider's signed spend of the deposit output `utxo` to its L1
+   * wallet (`spendTx`, kept to broadcast again if need be), which receives `receivedSats`
+   */
+  | { kind: 'static_claim'; utxo: string; transfer: string; paidSats: number; receivedSats: number; spendTx: string };
 
 export class Books {
   constructor(private readonly path: string) {}

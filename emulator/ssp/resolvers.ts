@@ -5,6 +5,7 @@
 import type { WalletAuth } from './auth.js';
 import { SspError } from './errors.js';
 import type { Resolvers } from './server.js';
+import type { StaticDepositDesk } from './static-deposits.js';
 import type { SwapDesk, SwapInput } from './swap-desk.js';
 
 const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
@@ -15,7 +16,7 @@ function input(args: Record<string, unknown>): Record<string, unknown> {
   return i as Record<string, unknown>;
 }
 
-export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
+export function sspResolvers(auth: WalletAuth, swaps: SwapDesk, deposits: StaticDepositDesk): Resolvers {
   return {
     get_challenge: (args) => ({ protected_challenge: auth.challenge(input(args).public_key) }),
     verify_challenge: (args) => {
@@ -34,5 +35,7 @@ export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
       const user = ctx.session().identityPublicKeyHex;
       return { request: await swaps.requestSwap(user, input(args) as unknown as SwapInput) };
     },
+    static_deposit_quote: (args, ctx) => deposits.quote(ctx.session().identityPublicKeyHex, input(args)),
+    claim_static_deposit: (args, ctx) => deposits.claim(ctx.session().identityPublicKeyHex, input(args)),
   };
 }

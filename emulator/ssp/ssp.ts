@@ -16,6 +16,8 @@ import { Books } from './books.js';
 import { CoordinatorClient } from './operator-client.js';
 import { internals } from './sdk-internals.js';
 import { SwapDesk } from './swap-desk.js';
+import { Serial } from './leaf-mint.js';
+import { StaticDepositDesk } from './static-deposits.js';
 import type { SspConfig, SspReadyLine } from './config.js';
 import { SspError } from './errors.js';
 import { sspResolvers } from './resolvers.js';
@@ -59,12 +61,15 @@ export class ServiceProvider {
       signMessageWithIdentityKey: (digest) => internals(wallet).config.signer.signMessageWithIdentityKey(digest),
     });
     const books = new Books(join(cfg.dataDir, 'books.jsonl'));
-    const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd: new RpcClient(cfg.btcdRpc), coordinator, books, log });
+    const serial = new Serial();
+    const btcd = new RpcClient(cfg.btcdRpc);
+    const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
+    const deposits = new StaticDepositDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
     let server: Server;
     try {
       server = await startSspServer({
         host: cfg.host, port: cfg.port, certPath: cfg.tls.certPath, keyPath: cfg.tls.keyPath,
-        schema: loadSchema(), resolvers: sspResolvers(auth, swaps), session: (h) => auth.session(h), log,
+        schema: loadSchema(), resolvers: sspResolvers(auth, swaps, deposits), session: (h) => auth.session(h), log,
       });
     } catch (e) {
       coordinator.close();

@@ -18,8 +18,6 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   coop_exit_fee_estimates: 'cooperative exits are not offered by this local service provider yet',
   request_coop_exit: 'cooperative exits are not offered by this local service provider yet',
   complete_coop_exit: 'cooperative exits are not offered by this local service provider yet',
-  static_deposit_quote: 'static deposit claims are not offered by this local service provider yet',
-  claim_static_deposit: 'static deposit claims are not offered by this local service provider yet',
   create_instant_static_deposit_quote: 'instant static deposits are not offered by this local service provider',
   create_claim_instant_static_deposit: 'instant static deposits are not offered by this local service provider',
 };

@@ -26,6 +26,8 @@ export interface NewDepositAddress {
   verifyingKey: Uint8Array;
   keyshareId: string;
   proofOfPossession: Uint8Array;
+  /** a static deposit address (docs/ssp.md, section "Static deposits") */
+  isStatic: boolean;
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
@@ -34,7 +36,7 @@ const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', 
 export async function replicateAddress(peers: ReadonlyMap<string, Pick<InternalApi, 'store_deposit_address'>>, a: NewDepositAddress): Promise<Record<string, string>> {
   const record: DepositAddressRecord = {
     address: a.address, leaf_id: a.leafId, identity_public_key: a.identity, user_signing_public_key: a.userKey,
-    verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: a.proofOfPossession,
+    verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: a.proofOfPossession, is_static: a.isStatic,
   };
   // Every peer answers before this fails: the caller then retires the key everywhere, and that
   // retirement should follow every store this request sent rather than race one still running
@@ -64,7 +66,7 @@ export async function acceptReplicatedAddress(d: { keys: KeyshareCache; repo: Re
   const stored = await d.repo.insertDepositAddress({
     address: a.address, leaf_id: a.leafId, identity_public_key: bytesToHex(a.identity),
     user_signing_public_key: bytesToHex(a.userKey), verifying_public_key: bytesToHex(a.verifyingKey),
-    keyshare_id: a.keyshareId, network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}',
+    keyshare_id: a.keyshareId, network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}', is_static: a.isStatic,
   });
   if (stored === 'key-unavailable') throw new OperatorError('ALREADY_EXISTS', `key ${a.keyshareId} or leaf ${a.leafId} is already bound to another address`);
   return signDigestDer(d.identity, addressSignatureDigest(a.address));

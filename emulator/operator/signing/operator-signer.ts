@@ -7,6 +7,7 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
+import { STATIC_SPEND } from '../static-deposit/spend-check.js';
 import type { FrostJob, FrostShare } from '../grpc/generated/spark_operator_internal.js';
 import type { Keyshare, KeyshareSource } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
@@ -40,6 +41,10 @@ export class OperatorSigner {
     private readonly checkRenewJob: (job: FrostJob) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign renewals');
     },
+    /** Checks a spend of a static deposit output against this operator's claim or refund of it (static-deposit/spend-check.ts). */
+    private readonly checkStaticSpend: (job: FrostJob) => Promise<void> = async () => {
+      throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign static deposit spends');
+    },
   ) {}
 
   /**
@@ -65,6 +70,10 @@ export class OperatorSigner {
     // A wallet's leaf is only ever signed for a transaction this operator checked itself.
     const tx = job.tx;
     if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
+    if (tx.kind === STATIC_SPEND) {
+      await this.checkStaticSpend(job);
+      return 'done';
+    }
     checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
     return 'done';
   }

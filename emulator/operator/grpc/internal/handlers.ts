@@ -73,7 +73,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
       if (r === undefined) throw bad('record is required');
       const address = {
         address: r.address, leafId: r.leaf_id, identity: r.identity_public_key, userKey: r.user_signing_public_key,
-        verifyingKey: r.verifying_public_key, keyshareId: r.keyshare_id, proofOfPossession: r.proof_of_possession,
+        verifyingKey: r.verifying_public_key, keyshareId: r.keyshare_id, proofOfPossession: r.proof_of_possession, isStatic: r.is_static,
       };
       return { address_signature: await acceptReplicatedAddress(d, address, r.network) };
     },

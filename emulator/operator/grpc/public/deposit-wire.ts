@@ -4,12 +4,16 @@
  */
 import type {
   Address,
+  DepositAddressQueryResult,
+  GenerateStaticDepositAddressRequest,
   FinalizeDepositTreeCreationRequest,
   GenerateDepositAddressRequest,
   GetSigningCommitmentsRequest,
   GetSigningCommitmentsResponse,
   UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
+import { hexToBytes } from '../../crypto.js';
+import type { DepositAddressRow } from '../../db/repository.js';
 import type { Commitment } from '../generated/spark_operator_internal.js';
 import type { AddressRequest, CommitmentsRequest, DepositAddress, DepositSigningJob, TreeRequest } from '../../deposit/deposit-service.js';
 
@@ -23,7 +27,22 @@ export function depositAddressToWire(a: DepositAddress): { depositAddress: Addre
       address: a.address,
       verifyingKey: a.verifyingKey,
       depositAddressProof: { addressSignatures: a.addressSignatures, proofOfPossessionSignature: a.proofOfPossession },
-      isStatic: false,
+      isStatic: a.isStatic,
+    },
+  };
+}
+
+export function staticAddressRequestFromWire(req: GenerateStaticDepositAddressRequest): AddressRequest {
+  return { identityPublicKey: req.identityPublicKey, signingPublicKey: req.signingPublicKey, network: req.network, isStatic: true, leafId: undefined };
+}
+
+/** A stored address as the query calls list it (static addresses without their internal leaf id). */
+export function addressRowToWire(a: DepositAddressRow): DepositAddressQueryResult {
+  return {
+    depositAddress: a.address, userSigningPublicKey: hexToBytes(a.user_signing_public_key), verifyingPublicKey: hexToBytes(a.verifying_public_key),
+    proofOfPossession: {
+      addressSignatures: Object.fromEntries(Object.entries(JSON.parse(a.address_signatures) as Record<string, string>).map(([id, h]) => [id, hexToBytes(h)])),
+      proofOfPossessionSignature: hexToBytes(a.proof_of_possession),
     },
   };
 }
