@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { NETWORK_NAME, REQUEST_FIXED, statementBytes } from '../../emulator/operator/static-deposit/statement.js';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { BookEntry } from '../../emulator/ssp/books.js';
+import { internals } from '../../emulator/ssp/sdk-internals.js';
 // Not from static-deposits.ts: that loads the SDK (and grpc-js) before the network's CA is trusted.
 import { STATIC_SPEND_FEE_SATS } from '../../emulator/ssp/fees.js';
 import { networkSuite, waitFor } from './sdk.js';
@@ -77,6 +81,72 @@ describe('static deposits through the local service provider, with the unmodifie
       .rejects.toThrow(/already spent|already claimed/);
     expect(staticClaims(network)).toHaveLength(claimsBefore);
     expect((await carol.getBalance()).satsBalance.available).toBe(credit);
+  });
+
+  it('the operators themselves claim each output once, and only for its owner, as the owner signed it', async () => {
+    const { network } = suite;
+    // A provider of our own making: a wallet that pays with its own leaves and calls the
+    // coordinator's static_deposit_utxo_swap directly (these modules load the SDK: imported now).
+    const { CoordinatorClient } = await import('../../emulator/ssp/operator-client.js');
+    const { transferTo } = await import('../../emulator/ssp/leaf-mint.js');
+    const { spendOfDeposit } = await import('../../emulator/ssp/static-deposits.js');
+    const { wallet: erin } = await suite.open(options());
+    const { wallet: frank } = await suite.open(options());
+    const { wallet: provider } = await suite.open(options());
+    const credit = 20_000 - FEE;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const f = await network.chain.fund(await provider.getSingleUseDepositAddress(), credit);
+      ids.push(...(await provider.claimDeposit(f.txid)).map((l) => l.id));
+    }
+    await waitFor(() => provider.getBalance(), (b) => b.satsBalance.available === BigInt(3 * credit), 60_000, "the provider's leaves");
+    const spark = await internals(provider).connectionManager.createSparkClient(internals(provider).config.getCoordinatorAddress());
+    const nodes = (await spark.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: ids } }, includeParents: false, network: 2, statuses: [] })).nodes;
+    const leaves = ids.map((id) => nodes[id] as TreeNode);
+    const signer = internals(provider).config.signer;
+    const coordinator = suite.network.walletOptions.signingOperators?.[suite.network.walletOptions.coordinatorIdentifier as string];
+    const client = new CoordinatorClient(coordinator?.address ?? '', join(network.dataDir, 'tls', 'ca.pem'), signer);
+    const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    const providerKey = await signer.getIdentityPublicKey();
+    const payTo = network.chain.info.miningAddress;
+    const quoteSig = new Uint8Array(32).fill(7);
+
+    const claim = async (owner: typeof erin, signedBy: typeof erin, receiver: typeof erin, txid: string, vout: number, leafIndex: number): Promise<{ signedSpendTx: Uint8Array }> => {
+      const address = (await owner.queryStaticDepositAddresses())[0] as string;
+      const keys = await client.staticAddressKeys(address);
+      const raw = Buffer.from(await network.chain.rpc.call<string>('getrawtransaction', [txid, 0]), 'hex');
+      const { Transaction } = await import('@scure/btc-signer');
+      const out = Transaction.fromRaw(raw, { allowUnknownOutputs: true }).getOutput(vout);
+      const statement = { network: NETWORK_NAME, txid, vout, requestType: REQUEST_FIXED, creditAmountSats: BigInt(credit), tail: quoteSig };
+      const userSignature = await internals(signedBy).config.signer.signMessageWithIdentityKey(sha256(statementBytes(statement)));
+      const secret = await (internals(owner).config.signer as unknown as { getStaticDepositSecretKey(i: number): Promise<Uint8Array> }).getStaticDepositSecretKey(0);
+      const spend = await spendOfDeposit(provider, { txid, vout, amount: out.amount as bigint, script: out.script as Uint8Array, keys: { verifying: keys.verifying_public_key, user: keys.user_signing_public_key } }, secret, payTo);
+      const start = await transferTo(provider, providerKey, await internals(receiver).config.signer.getIdentityPublicKey(), [leaves[leafIndex] as TreeNode]);
+      return client.staticDepositUtxoSwap({ txid: Buffer.from(txid, 'hex'), vout, credit_amount_sats: credit, ssp_signature: quoteSig, user_signature: userSignature, ...spend }, start);
+    };
+
+    try {
+      const erinOut = await network.chain.fund(await erin.getStaticDepositAddress(), 20_000, { confirmations: 3 });
+      const frankOut = await network.chain.fund(await frank.getStaticDepositAddress(), 20_000, { confirmations: 3 });
+      // Frank's output, claimed with a statement Erin signed, or paid to Erin: refused, nothing moves.
+      await expect(claim(frank, erin, frank, frankOut.txid, frankOut.vout, 0)).rejects.toThrow(/not the deposit address owner's signature/);
+      await expect(claim(frank, frank, erin, frankOut.txid, frankOut.vout, 0)).rejects.toThrow(/does not pay the static deposit address's owner/);
+      expect((await provider.getBalance()).satsBalance.available).toBe(BigInt(3 * credit));
+      // Erin's output, claimed as she signed it: she is paid, the spend comes back signed.
+      const first = await claim(erin, erin, erin, erinOut.txid, erinOut.vout, 0);
+      await waitFor(() => erin.getBalance(), (b) => b.satsBalance.available === BigInt(credit), 60_000, "erin's credit");
+      // The same output again (the spend not broadcast yet, so only the operators' claim row stands in the way).
+      await expect(claim(erin, erin, erin, erinOut.txid, erinOut.vout, 1)).rejects.toThrow(/already claimed/);
+      expect((await provider.getBalance()).satsBalance.available).toBe(BigInt(2 * credit));
+      expect((await erin.getBalance()).satsBalance.available).toBe(BigInt(credit));
+      // The operators' signature is a valid spend: btcd takes it.
+      const spent = await network.chain.rpc.call<string>('sendrawtransaction', [hexOf(first.signedSpendTx)]);
+      await network.chain.mine(1);
+      expect(spent).toMatch(/^[0-9a-f]{64}$/);
+      expect(await unspent(erinOut.txid, erinOut.vout)).toBeNull();
+    } finally {
+      client.close();
+    }
   });
 
   it('the SSP down: a static claim fails with a clear error, the output stays unspent and claimable once the SSP is back', async () => {
