@@ -22,6 +22,7 @@ import { SspError } from './errors.js';
 import { STATIC_SPEND_FEE_SATS } from './fees.js';
 import { mintLeaves, transferTo, type Serial } from './leaf-mint.js';
 import type { CoordinatorClient } from './operator-client.js';
+import type { StaticDepositUtxoSwapRequest } from '../operator/grpc/generated/spark_ssp.js';
 import { internals } from './sdk-internals.js';
 
 /** Below this a credit is not worth a leaf. */
@@ -128,25 +129,14 @@ export class StaticDepositDesk {
     }
     if (hex(publicKey) !== hex(dep.keys.user)) throw bad('deposit_secret_key is not the key of the static deposit address');
 
-    // The spend of the output to our L1 wallet, and our FROST part of it as the address's user key.
-    const spend = new Transaction({ version: 2 });
-    spend.addInput({ txid: o.txid, index: o.vout, witnessUtxo: { script: dep.script, amount: dep.amount } });
-    spend.addOutputAddress(d.l1.address, dep.amount - STATIC_SPEND_FEE_SATS, REGTEST);
-    const message = spend.preimageWitnessV1(0, [dep.script], 0, [dep.amount]);
-    const client = await internals(d.wallet).connectionManager.createSparkClient(internals(d.wallet).config.getCoordinatorAddress());
-    const [set] = (await client.get_signing_commitments({ nodeIds: [], count: 1 })).signingCommitments;
-    const operatorCommitments = set?.signingNonceCommitments;
-    if (operatorCommitments === undefined) throw new SspError('INTERNAL', 'the coordinator answered no signing commitments');
-    const { nonce, commitment } = generateNonce(secret);
-    const share = signFrost({ message, keyPackage: { secretKey: secret, publicKey, verifyingKey: dep.keys.verifying }, nonce, selfCommitment: commitment, statechainCommitments: operatorCommitments });
-
-    // Leaves worth the credit, then the operators' swap: the transfer to the wallet and the signed spend.
+    // A leaf worth the credit, the spend with our FROST part, then the operators' swap: the
+    // transfer to the wallet and the signed spend.
     const leaves = await mintLeaves(d, [Number(credit)]);
     const start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), leaves);
+    const spendJob = await spendOfDeposit(d.wallet, { ...o, ...dep }, secret, d.l1.address);
     const { transfer, signedSpendTx } = await d.coordinator.staticDepositUtxoSwap({
       txid: Buffer.from(o.txid, 'hex'), vout: o.vout, credit_amount_sats: Number(credit), ssp_signature: quoteSig, user_signature: userSignature,
-      spend_tx: spend.toBytes(true, false), user_commitment_hiding: commitment.hiding, user_commitment_binding: commitment.binding, user_share: share,
-      operator_commitments: Object.fromEntries(Object.entries(operatorCommitments).map(([id, x]) => [id, { hiding: x.hiding, binding: x.binding }])),
+      ...spendJob,
     }, start);
     const signedHex = hex(signedSpendTx);
     d.books.record({ kind: 'static_claim', utxo: `${o.txid}:${o.vout}`, transfer: transfer.id, paidSats: Number(credit), receivedSats: Number(dep.amount - STATIC_SPEND_FEE_SATS), spendTx: signedHex });
@@ -158,6 +148,39 @@ export class StaticDepositDesk {
     }
     return { transfer_id: transfer.id };
   }
+}
+
+/** A deposit output of a static address, with the address's keys. */
+export interface StaticOutput {
+  txid: string;
+  vout: number;
+  amount: bigint;
+  script: Uint8Array;
+  keys: { verifying: Uint8Array; user: Uint8Array };
+}
+
+/**
+ * The spend of a static deposit output to `payTo` (its value less the spend fee), with the FROST
+ * part of the address's user key (`secret`) over one set of operator commitments taken from the
+ * coordinator through `wallet`: the spend fields of a static_deposit_utxo_swap request.
+ */
+export async function spendOfDeposit(wallet: SparkWallet, out: StaticOutput, secret: Uint8Array, payTo: string): Promise<Pick<StaticDepositUtxoSwapRequest, 'spend_tx' | 'user_commitment_hiding' | 'user_commitment_binding' | 'user_share' | 'operator_commitments'>> {
+  const spend = new Transaction({ version: 2 });
+  spend.addInput({ txid: out.txid, index: out.vout, witnessUtxo: { script: out.script, amount: out.amount } });
+  spend.addOutputAddress(payTo, out.amount - STATIC_SPEND_FEE_SATS, REGTEST);
+  const message = spend.preimageWitnessV1(0, [out.script], 0, [out.amount]);
+  const client = await internals(wallet).connectionManager.createSparkClient(internals(wallet).config.getCoordinatorAddress());
+  const [set] = (await client.get_signing_commitments({ nodeIds: [], count: 1 })).signingCommitments;
+  const operatorCommitments = set?.signingNonceCommitments;
+  if (operatorCommitments === undefined) throw new SspError('INTERNAL', 'the coordinator answered no signing commitments');
+  const { nonce, commitment } = generateNonce(secret);
+  const share = signFrost({
+    message, keyPackage: { secretKey: secret, publicKey: out.keys.user, verifyingKey: out.keys.verifying }, nonce, selfCommitment: commitment, statechainCommitments: operatorCommitments,
+  });
+  return {
+    spend_tx: spend.toBytes(true, false), user_commitment_hiding: commitment.hiding, user_commitment_binding: commitment.binding, user_share: share,
+    operator_commitments: Object.fromEntries(Object.entries(operatorCommitments).map(([id, x]) => [id, { hiding: x.hiding, binding: x.binding }])),
+  };
 }
 
 function hexField(v: unknown, what: string): Uint8Array {

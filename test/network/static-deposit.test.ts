@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { NETWORK_NAME, REQUEST_FIXED, statementBytes } from '../../emulator/operator/static-deposit/statement.js';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { BookEntry } from '../../emulator/ssp/books.js';
 import { internals } from '../../emulator/ssp/sdk-internals.js';
@@ -86,10 +85,12 @@ describe('static deposits through the local service provider, with the unmodifie
   it('the operators themselves claim each output once, and only for its owner, as the owner signed it', async () => {
     const { network } = suite;
     // A provider of our own making: a wallet that pays with its own leaves and calls the
-    // coordinator's static_deposit_utxo_swap directly (these modules load the SDK: imported now).
+    // coordinator's static_deposit_utxo_swap directly (these modules load the SDK or grpc-js:
+    // imported only now, once the network's CA is in place).
     const { CoordinatorClient } = await import('../../emulator/ssp/operator-client.js');
     const { transferTo } = await import('../../emulator/ssp/leaf-mint.js');
     const { spendOfDeposit } = await import('../../emulator/ssp/static-deposits.js');
+    const { NETWORK_NAME, REQUEST_FIXED, statementBytes } = await import('../../emulator/operator/static-deposit/statement.js');
     const { wallet: erin } = await suite.open(options());
     const { wallet: frank } = await suite.open(options());
     const { wallet: provider } = await suite.open(options());
