@@ -17,7 +17,7 @@ import { startNetwork } from '../../emulator/network/network.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { CrashStep } from '../../emulator/operator/faults.js';
 import { SETTLE_MS, faultHarness } from './fault-harness.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -133,7 +133,7 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
 
     beforeAll(async () => {
       const parties: { wallet: SparkWallet; seed: string }[] = [];
-      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, network.walletOptions));
+      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
       h.wallets.push(...parties.map((p) => p.wallet));
       const first = parties[0] as (typeof parties)[number];
       for (const sats of [7_000n, 5_000n]) {

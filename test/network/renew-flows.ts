@@ -13,7 +13,7 @@ import { Transaction } from '@scure/btc-signer';
 import { bytesToHex } from '@noble/hashes/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -63,7 +63,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   /** A fresh wallet of each seed (it keeps only leaves every operator agrees on): exact balances. */
   async function expectBalances(): Promise<void> {
     for (const [i, p] of parties.entries()) {
-      const { wallet } = await openWallet(sdk, network.walletOptions, p.seed);
+      const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), p.seed);
       wallets.push(wallet);
       expect(await available(wallet)).toBe(i === holder ? BigInt(SATS) : 0n);
       await wallet.cleanupConnections();
@@ -89,9 +89,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
+    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
-      const { wallet, seed } = await openWallet(sdk, network.walletOptions);
+      const { wallet, seed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions));
       wallets.push(wallet);
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
@@ -172,7 +172,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // Another identity replaying the owner's genuine request.
     const captured = owner.tap.requests.get('renew_leaf')?.at(-1);
-    const mallory = await openWallet(sdk, network.walletOptions, randomSeed());
+    const mallory = await openWallet(sdk, fixedLeafOptions(network.walletOptions), randomSeed());
     wallets.push(mallory.wallet);
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
@@ -213,7 +213,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(Object.keys(after.nodes).sort()).toEqual([leafId, renewed.parentNodeId, leaf.parentNodeId].sort());
     // Every operator stored the same: a fresh wallet keeps the leaf with the new txs.
     await expectBalances();
-    const fresh = await openWallet(sdk, network.walletOptions, owner.seed);
+    const fresh = await openWallet(sdk, fixedLeafOptions(network.walletOptions), owner.seed);
     wallets.push(fresh.wallet);
     expect(bytesToHex((await leafOf(fresh.wallet)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
   });

@@ -12,7 +12,7 @@ import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
@@ -59,7 +59,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     approver = startApprover(screen, WALLET_REVIEW_TITLES);
     recorder = new RecordingTransport(transport);
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } }));
+    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } }));
     wallets.push(ledger);
     signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger) });
   }, START_TIMEOUT_MS);
@@ -104,7 +104,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, no per-leaf or FROST review', async () => {
-    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
+    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
     wallets.push(software);
     const mark = recorder.sent.length;
     const before = reviews().length;
