@@ -10,6 +10,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';
+import { ClientError, Status } from 'nice-grpc';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { generateNonce, signFrost } from '../../src/crypto/index.js';
 import type { FundingWallet } from '../chain/funding-wallet.js';
@@ -133,11 +134,14 @@ export class StaticDepositDesk {
     // transfer to the wallet and the signed spend.
     const leaves = await mintLeaves(d, [Number(credit)]);
     const start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), leaves);
-    const spendJob = await spendOfDeposit(d.wallet, { ...o, ...dep }, secret, d.l1.address);
-    const { transfer, signedSpendTx } = await d.coordinator.staticDepositUtxoSwap({
+    // The same claim (same transfer) again while the coordinator is unreachable: the operators
+    // resume it where it stopped (claim row, transfer, spend), so a crash between their steps
+    // cannot leave the wallet paid and the output unsigned. Fresh commitments each time: a
+    // restarted operator no longer holds the nonces behind the old ones.
+    const { transfer, signedSpendTx } = await retryUnavailable(async () => d.coordinator.staticDepositUtxoSwap({
       txid: Buffer.from(o.txid, 'hex'), vout: o.vout, credit_amount_sats: Number(credit), ssp_signature: quoteSig, user_signature: userSignature,
-      ...spendJob,
-    }, start);
+      ...(await spendOfDeposit(d.wallet, { ...o, ...dep }, secret, d.l1.address)),
+    }, start), (e) => d.log(`static deposit ${o.txid}:${o.vout}: the coordinator is unreachable, claiming again: ${e.message}`));
     const signedHex = hex(signedSpendTx);
     d.books.record({ kind: 'static_claim', utxo: `${o.txid}:${o.vout}`, transfer: transfer.id, paidSats: Number(credit), receivedSats: Number(dep.amount - STATIC_SPEND_FEE_SATS), spendTx: signedHex });
     try {
@@ -181,6 +185,23 @@ export async function spendOfDeposit(wallet: SparkWallet, out: StaticOutput, sec
     spend_tx: spend.toBytes(true, false), user_commitment_hiding: commitment.hiding, user_commitment_binding: commitment.binding, user_share: share,
     operator_commitments: Object.fromEntries(Object.entries(operatorCommitments).map(([id, x]) => [id, { hiding: x.hiding, binding: x.binding }])),
   };
+}
+
+/** How long the provider keeps repeating a claim the coordinator could not answer. */
+const RETRY_FOR_MS = 90_000;
+
+async function retryUnavailable<T>(call: () => Promise<T>, log: (e: Error) => void): Promise<T> {
+  const deadline = Date.now() + RETRY_FOR_MS;
+  for (;;) {
+    try {
+      return await call();
+    } catch (e) {
+      const unavailable = (e instanceof ClientError && e.code === Status.UNAVAILABLE) || /UNAVAILABLE|ECONNREFUSED|No connection/.test((e as Error).message);
+      if (!unavailable || Date.now() > deadline) throw e;
+      log(e as Error);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
 }
 
 function hexField(v: unknown, what: string): Uint8Array {
