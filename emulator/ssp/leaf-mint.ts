@@ -40,13 +40,15 @@ export async function mintLeaves(d: MintDeps, amounts: number[]): Promise<TreeNo
   }
 }
 
-/** A transfer of `leaves` from the provider to `receiver`, with its package (a fresh transfer id). */
-export async function transferTo(wallet: SparkWallet, sender: Uint8Array, receiver: Uint8Array, leaves: TreeNode[]): Promise<StartTransferRequest> {
+/**
+ * A transfer of `leaves` from the provider to `receiver`, with its package (signed over fresh
+ * operator commitments); a fresh transfer id unless one is given.
+ */
+export async function transferTo(wallet: SparkWallet, sender: Uint8Array, receiver: Uint8Array, leaves: TreeNode[], transferId: string = randomUUID()): Promise<StartTransferRequest> {
   const tweaks: LeafKeyTweak[] = leaves.map((leaf) => ({
     leaf, keyDerivation: { type: KeyDerivationType.LEAF, path: leaf.id }, newKeyDerivation: { type: KeyDerivationType.RANDOM }, receiverIdentityPublicKey: receiver,
   }));
   const ts = internals(wallet).transferService;
-  const transferId = randomUUID();
   const keyTweaks = await ts.prepareSendTransferKeyTweaks(transferId, tweaks);
   const transferPackage = await ts.prepareTransferPackage(transferId, keyTweaks, tweaks);
   return { transferId, ownerIdentityPublicKey: sender, receiverIdentityPublicKey: receiver, leavesToSend: [], expiryTime: undefined, transferPackage, sparkInvoice: '' };

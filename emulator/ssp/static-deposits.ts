@@ -7,11 +7,13 @@
  * The credit is the output's value less the fee of the provider's spend of it, so the books
  * balance to the satoshi: what the provider pays out equals what its spend receives.
  */
+import { randomUUID } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';
 import { ClientError, Status } from 'nice-grpc';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
+import type { StartTransferRequest } from '@buildonspark/spark-sdk/proto/spark';
 import { generateNonce, signFrost } from '../../src/crypto/index.js';
 import type { FundingWallet } from '../chain/funding-wallet.js';
 import type { RpcClient } from '../chain/rpc-client.js';
@@ -133,15 +135,26 @@ export class StaticDepositDesk {
     // A leaf worth the credit, the spend with our FROST part, then the operators' swap: the
     // transfer to the wallet and the signed spend.
     const leaves = await mintLeaves(d, [Number(credit)]);
-    const start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), leaves);
-    // The same claim (same transfer) again while the coordinator is unreachable: the operators
+    // The same claim (same transfer id) again while the coordinator is unreachable: the operators
     // resume it where it stopped (claim row, transfer, spend), so a crash between their steps
-    // cannot leave the wallet paid and the output unsigned. Fresh commitments each time: a
-    // restarted operator no longer holds the nonces behind the old ones.
-    const { transfer, signedSpendTx } = await retryUnavailable(async () => d.coordinator.staticDepositUtxoSwap({
-      txid: Buffer.from(o.txid, 'hex'), vout: o.vout, credit_amount_sats: Number(credit), ssp_signature: quoteSig, user_signature: userSignature,
-      ...(await spendOfDeposit(d.wallet, { ...o, ...dep }, secret, d.l1.address)),
-    }, start), (e) => d.log(`static deposit ${o.txid}:${o.vout}: the coordinator is unreachable, claiming again: ${e.message}`));
+    // cannot leave the wallet paid and the output unsigned. The transfer package and the spend
+    // are signed over fresh commitments each time: a restarted operator no longer holds the
+    // nonces behind the old ones (a transfer already committed is not signed again).
+    const transferId = randomUUID();
+    let start: StartTransferRequest | undefined;
+    const { transfer, signedSpendTx } = await retryUnavailable(async () => {
+      try {
+        start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), leaves, transferId);
+      } catch (e) {
+        // The leaves are no longer ours: the transfer was committed before the coordinator stopped,
+        // and the operators will not sign it again (the earlier package goes along unused).
+        if (start === undefined || !(e instanceof ClientError && e.code === Status.NOT_FOUND)) throw e;
+      }
+      return d.coordinator.staticDepositUtxoSwap({
+        txid: Buffer.from(o.txid, 'hex'), vout: o.vout, credit_amount_sats: Number(credit), ssp_signature: quoteSig, user_signature: userSignature,
+        ...(await spendOfDeposit(d.wallet, { ...o, ...dep }, secret, d.l1.address)),
+      }, start);
+    }, (e) => d.log(`static deposit ${o.txid}:${o.vout}: the coordinator is unreachable, claiming again: ${e.message}`));
     const signedHex = hex(signedSpendTx);
     d.books.record({ kind: 'static_claim', utxo: `${o.txid}:${o.vout}`, transfer: transfer.id, paidSats: Number(credit), receivedSats: Number(dep.amount - STATIC_SPEND_FEE_SATS), spendTx: signedHex });
     try {
