@@ -7,13 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
 import type { ResolvedOperatorConfig } from '../config.js';
-import type { DepositAddressRow, Repository, TreeNodeRow } from '../db/repository.js';
+import type { Repository, TreeNodeRow } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import { TxContext } from '../grpc/generated/spark_operator_internal.js';
-import type { Commitment } from '../grpc/generated/spark_operator_internal.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import type { SigningCommitment } from '../crypto.js';
+import { jobTx, type JobTx } from '../signing/job.js';
 import type { NewDepositAddress } from './address-replication.js';
 import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress, p2trScript } from './address.js';
 import { proofOfPossessionMessage } from './proof.js';
@@ -48,6 +47,12 @@ export interface DepositAddress {
   addressSignatures: Record<string, Uint8Array>;
   proofOfPossession: Uint8Array;
   isStatic: boolean;
+}
+
+/** An address of a wallet that no deposit has used yet (query_unused_deposit_addresses). */
+export interface UnusedDepositAddress extends DepositAddress {
+  leafId: string;
+  userSigningPublicKey: Uint8Array;
 }
 
 export interface CommitmentsRequest {
@@ -103,15 +108,6 @@ export interface DepositDeps {
   isConfirmed: ((txid: string) => Promise<boolean>) | undefined;
 }
 
-/** A stored address with the proofs the wallet checks. */
-function storedAddress(a: DepositAddressRow): DepositAddress {
-  const sigs = JSON.parse(a.address_signatures) as Record<string, string>;
-  return {
-    address: a.address, verifyingKey: hexToBytes(a.verifying_public_key), proofOfPossession: hexToBytes(a.proof_of_possession),
-    addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])), isStatic: a.is_static,
-  };
-}
-
 export class DepositService {
   /** Static address requests per identity, in turn. */
   private readonly staticTurns = new Map<string, Promise<unknown>>();
@@ -141,10 +137,10 @@ export class DepositService {
     const run = (this.staticTurns.get(identityHex) ?? Promise.resolve()).then(async () => {
       const existing = await this.d.repo.getStaticDepositAddress(identityHex, SPARK_NETWORK_REGTEST);
       if (existing === undefined) return this.newAddress(identity, identityHex, userKey, randomUUID(), true);
-      if (existing.user_signing_public_key !== bytesToHex(userKey)) {
+      if (bytesToHex(existing.userSigningPublicKey) !== bytesToHex(userKey)) {
         throw new OperatorError('FAILED_PRECONDITION', 'this identity already has a static deposit address, made for another signing_public_key');
       }
-      return storedAddress(existing);
+      return existing;
     });
     const turn = run.catch(() => undefined);
     this.staticTurns.set(identityHex, turn);
@@ -180,14 +176,14 @@ export class DepositService {
   }
 
   /** The identity's static deposit addresses (none or one). */
-  async staticAddresses(identityHex: string, network: number): Promise<DepositAddressRow[]> {
+  async staticAddresses(identityHex: string, network: number): Promise<UnusedDepositAddress[]> {
     if (network !== SPARK_NETWORK_REGTEST) return [];
     const a = await this.d.repo.getStaticDepositAddress(identityHex, network);
     return a === undefined ? [] : [a];
   }
 
   /** One set of operator commitments per signature the wallet will make. */
-  async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, Commitment>[]> {
+  async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, SigningCommitment>[]> {
     // One query for all the leaves (a transfer of many leaves asks for all of them at once).
     const nodes = req.nodeIds.length === 0 ? new Map() : new Map((await this.d.repo.listTreeNodesByIds(req.nodeIds, [])).map((n) => [n.id, n]));
     for (const id of req.nodeIds) {
@@ -240,8 +236,8 @@ export class DepositService {
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);
-    const rootCtx = TxContext.fromPartial({ kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout });
-    const refundCtx = (t: ParsedTx): TxContext => TxContext.fromPartial({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0 });
+    const rootCtx = jobTx({ kind: 'root', tx: root.raw, parentTx: deposit.raw, parentVout: utxo.vout });
+    const refundCtx = (t: ParsedTx): JobTx => jobTx({ kind: 'refund', tx: t.raw, parentTx: root.raw, parentVout: 0 });
     const jobs: CoordinatedJob[] = [
       this.job('root', rootJob, rootCtx, sighash(root, depositOut), key, verifyingKey, userKey),
       this.job('refund', refundJob, refundCtx(refund), sighash(refund, rootOut), key, verifyingKey, userKey),
@@ -274,7 +270,7 @@ export class DepositService {
     return stored;
   }
 
-  private job(name: string, j: DepositSigningJob, tx: TxContext, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
+  private job(name: string, j: DepositSigningJob, tx: JobTx, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
     const userCommitment = j.userCommitment;
     if (userCommitment === undefined || userCommitment.hiding.length !== 33 || userCommitment.binding.length !== 33) throw bad(`${name} signing job: signing_nonce_commitment must hold two 33-byte points`);
     if (j.userShare.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);

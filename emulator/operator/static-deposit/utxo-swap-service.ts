@@ -21,7 +21,8 @@ import { addressOfScript } from '../deposit/address.js';
 import { output, parseTx, sighash, withKeyPathWitness, type ParsedTx } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import { crashPoint } from '../faults.js';
-import { TxContext, type Commitment } from '../grpc/generated/spark_operator_internal.js';
+import type { SigningCommitment } from '../crypto.js';
+import { jobTx } from '../signing/job.js';
 import { UTXO_SWAP, utxoSwapRecordId } from '../replication/kinds/utxo-swap.js';
 import type { Replicator } from '../replication/replicator.js';
 import type { SigningCoordinator } from '../signing/coordinator.js';
@@ -42,9 +43,9 @@ export interface ChainView {
 /** The provider's spend of the output, with its FROST part as the address's user key. */
 export interface SpendJob {
   rawTx: Uint8Array;
-  userCommitment: Commitment;
+  userCommitment: SigningCommitment;
   userShare: Uint8Array;
-  operatorCommitments: Record<string, Commitment>;
+  operatorCommitments: Record<string, SigningCommitment>;
 }
 
 export interface UtxoSwapRequest {
@@ -140,7 +141,7 @@ export class UtxoSwapService {
       jobId: `static-${req.txid}:${req.vout}`, keyshare: await d.keys.get(addr.keyshare_id), message: sighash(spend, spent),
       verifyingKey: hexToBytes(addr.verifying_public_key), operatorCommitments: req.spend.operatorCommitments,
       user: { commitment: req.spend.userCommitment, publicKey: hexToBytes(addr.user_signing_public_key), share: req.spend.userShare },
-      tx: TxContext.fromPartial({ kind: STATIC_SPEND, tx: spend.raw, parent_tx: deposit.raw, parent_vout: req.vout, transfer_id: t.transferId }),
+      tx: jobTx({ kind: STATIC_SPEND, tx: spend.raw, parentTx: deposit.raw, parentVout: req.vout, transferId: t.transferId }),
     }]);
     return { transfer, signedSpendTx: withKeyPathWitness(spend, signed as Uint8Array) };
   }

@@ -12,10 +12,8 @@ import type {
   GetSigningCommitmentsResponse,
   UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
-import { hexToBytes } from '../../crypto.js';
-import type { DepositAddressRow } from '../../db/repository.js';
-import type { Commitment } from '../generated/spark_operator_internal.js';
-import type { AddressRequest, CommitmentsRequest, DepositAddress, DepositSigningJob, TreeRequest } from '../../deposit/deposit-service.js';
+import type { SigningCommitment } from '../../crypto.js';
+import type { AddressRequest, CommitmentsRequest, DepositAddress, DepositSigningJob, TreeRequest, UnusedDepositAddress } from '../../deposit/deposit-service.js';
 
 export function addressRequestFromWire(req: GenerateDepositAddressRequest): AddressRequest {
   return { identityPublicKey: req.identityPublicKey, signingPublicKey: req.signingPublicKey, network: req.network, isStatic: req.isStatic === true, leafId: req.leafId };
@@ -36,14 +34,13 @@ export function staticAddressRequestFromWire(req: GenerateStaticDepositAddressRe
   return { identityPublicKey: req.identityPublicKey, signingPublicKey: req.signingPublicKey, network: req.network, isStatic: true, leafId: undefined };
 }
 
-/** A stored address as the query calls list it (static addresses without their internal leaf id). */
-export function addressRowToWire(a: DepositAddressRow): DepositAddressQueryResult {
+export function unusedAddressToWire(a: UnusedDepositAddress): DepositAddressQueryResult {
   return {
-    depositAddress: a.address, userSigningPublicKey: hexToBytes(a.user_signing_public_key), verifyingPublicKey: hexToBytes(a.verifying_public_key),
-    proofOfPossession: {
-      addressSignatures: Object.fromEntries(Object.entries(JSON.parse(a.address_signatures) as Record<string, string>).map(([id, h]) => [id, hexToBytes(h)])),
-      proofOfPossessionSignature: hexToBytes(a.proof_of_possession),
-    },
+    depositAddress: a.address,
+    userSigningPublicKey: a.userSigningPublicKey,
+    verifyingPublicKey: a.verifyingKey,
+    leafId: a.leafId,
+    proofOfPossession: { addressSignatures: a.addressSignatures, proofOfPossessionSignature: a.proofOfPossession },
   };
 }
 
@@ -51,7 +48,7 @@ export function commitmentsRequestFromWire(req: GetSigningCommitmentsRequest): C
   return { nodeIds: req.nodeIds, nodeIdCount: req.nodeIdCount ?? 0, count: req.count ?? 0 };
 }
 
-export function commitmentsToWire(sets: Record<string, Commitment>[]): GetSigningCommitmentsResponse {
+export function commitmentsToWire(sets: Record<string, SigningCommitment>[]): GetSigningCommitmentsResponse {
   return { signingCommitments: sets.map((s) => ({ signingNonceCommitments: s })) };
 }
 

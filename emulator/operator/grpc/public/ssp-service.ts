@@ -13,7 +13,7 @@ import { OperatorError } from '../../errors.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
 import type { SparkSspServiceImplementation } from '../generated/spark_ssp.js';
 import type { UtxoSwapService } from '../../static-deposit/utxo-swap-service.js';
-import type { Commitment } from '../generated/spark_operator_internal.js';
+import type { SigningCommitment } from '../../crypto.js';
 import type { AuthContext } from './middleware.js';
 import { startTransferFromWire } from './transfer-wire.js';
 
@@ -25,7 +25,7 @@ function decodeStart(bytes: Uint8Array): StartTransferRequest {
   }
 }
 
-const commitment = (c: { hiding: Uint8Array; binding: Uint8Array } | undefined, what: string): Commitment => {
+const commitment = (c: { hiding: Uint8Array; binding: Uint8Array } | undefined, what: string): SigningCommitment => {
   if (c === undefined || c.hiding.length !== 33 || c.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what} must hold two 33-byte points`);
   return { hiding: Uint8Array.from(c.hiding), binding: Uint8Array.from(c.binding) };
 };
