@@ -10,6 +10,7 @@ import type { StartTransferRequest, TreeNode } from '@buildonspark/spark-sdk/pro
 import type { FundingWallet } from '../chain/funding-wallet.js';
 import type { RpcClient } from '../chain/rpc-client.js';
 import type { Books } from './books.js';
+import type { CoordinatorClient } from './operator-client.js';
 import { SspError } from './errors.js';
 import { internals, type LeafKeyTweak } from './sdk-internals.js';
 
@@ -18,6 +19,15 @@ export interface MintDeps {
   l1: FundingWallet;
   btcd: RpcClient;
   books: Books;
+}
+
+/** What the provider's desks (swaps, static deposits) work with. */
+export interface ProviderDeps extends MintDeps {
+  identityPublicKey: string;
+  coordinator: CoordinatorClient;
+  /** shared by the desks: each spends the provider's coins */
+  serial: Serial;
+  log: (m: string) => void;
 }
 
 /** New leaves of exactly `amounts`: one deposit each, in one L1 transaction from our L1 wallet. */

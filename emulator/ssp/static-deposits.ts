@@ -15,16 +15,12 @@ import { ClientError, Status } from 'nice-grpc';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import type { StartTransferRequest } from '@buildonspark/spark-sdk/proto/spark';
 import { generateNonce, signFrost } from '../../src/crypto/index.js';
-import type { FundingWallet } from '../chain/funding-wallet.js';
-import type { RpcClient } from '../chain/rpc-client.js';
 import { REGTEST, addressOfScript } from '../operator/deposit/address.js';
 import { NETWORK_NAME, REQUEST_FIXED, ownerSigned } from '../operator/static-deposit/statement.js';
 import { parsePublicKey } from './auth.js';
-import type { Books } from './books.js';
 import { SspError } from './errors.js';
 import { STATIC_SPEND_FEE_SATS } from './fees.js';
-import { mintLeaves, transferTo, type Serial } from './leaf-mint.js';
-import type { CoordinatorClient } from './operator-client.js';
+import { mintLeaves, transferTo, type ProviderDeps } from './leaf-mint.js';
 import type { StaticDepositUtxoSwapRequest } from '../operator/grpc/generated/spark_ssp.js';
 import { internals } from './sdk-internals.js';
 
@@ -35,16 +31,7 @@ const NETWORK = 'REGTEST';
 const bad = (m: string): SspError => new SspError('INVALID_INPUT', m);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-export interface StaticDepositDeps {
-  wallet: SparkWallet;
-  identityPublicKey: string;
-  l1: FundingWallet;
-  btcd: RpcClient;
-  coordinator: CoordinatorClient;
-  books: Books;
-  serial: Serial;
-  log: (m: string) => void;
-}
+export type StaticDepositDeps = ProviderDeps;
 
 interface Outpoint {
   txid: string;

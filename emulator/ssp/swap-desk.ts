@@ -5,16 +5,11 @@
  * send them back as the counter transfer, and claim the primary's leaves.
  */
 import { getSigHashFromTx, getTxFromRawTxBytes, validateOutboundAdaptorSignature } from '@buildonspark/spark-sdk';
-import type { SparkWallet } from '@buildonspark/spark-sdk';
 import type { Transfer } from '@buildonspark/spark-sdk/proto/spark';
-import type { FundingWallet } from '../chain/funding-wallet.js';
-import type { RpcClient } from '../chain/rpc-client.js';
 import { tweakedKey } from '../../src/crypto/index.js';
 import { parsePublicKey } from './auth.js';
-import type { Books } from './books.js';
 import { SspError } from './errors.js';
-import type { CoordinatorClient } from './operator-client.js';
-import { mintLeaves, transferTo, type Serial } from './leaf-mint.js';
+import { mintLeaves, transferTo, type ProviderDeps } from './leaf-mint.js';
 import { internals } from './sdk-internals.js';
 
 /** spark.TransferType / TransferStatus values (SDK src/proto/spark.ts). */
@@ -57,17 +52,7 @@ function userLeaves(v: unknown): UserLeaf[] {
   });
 }
 
-export interface SwapDeskDeps {
-  wallet: SparkWallet;
-  identityPublicKey: string;
-  l1: FundingWallet;
-  btcd: RpcClient;
-  coordinator: CoordinatorClient;
-  books: Books;
-  /** shared with the provider's other flows that spend its coins */
-  serial: Serial;
-  log: (m: string) => void;
-}
+export type SwapDeskDeps = ProviderDeps;
 
 export class SwapDesk {
   constructor(private readonly d: SwapDeskDeps) {}
