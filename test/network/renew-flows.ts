@@ -27,7 +27,7 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { freshAddress } from '../exit/fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from '../exit/exit-helpers.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -92,7 +92,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   /** A fresh wallet of each seed (it keeps only leaves every operator agrees on): exact balances. */
   async function expectBalances(): Promise<void> {
     for (const [i, p] of parties.entries()) {
-      const { wallet } = await openWallet(sdk, network.walletOptions, p.seed);
+      const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), p.seed);
       wallets.push(wallet);
       expect(await available(wallet)).toBe(i === holder ? BigInt(TOTAL) : 0n);
       await wallet.cleanupConnections();
@@ -129,7 +129,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const old = parties[holder] as (typeof parties)[number];
     await old.wallet.cleanupConnections();
     retiredTaps.push(old.tap);
-    const { wallet } = await openWallet(sdk, network.walletOptions, old.seed);
+    const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), old.seed);
     wallets.push(wallet);
     parties[holder] = { wallet, seed: old.seed, tap: tapWallet(wallet, coordinatorAddress) };
   }
@@ -137,9 +137,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
+    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
-      const { wallet, seed } = await openWallet(sdk, network.walletOptions);
+      const { wallet, seed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions));
       wallets.push(wallet);
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
@@ -224,7 +224,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // Another identity replaying the owner's genuine request.
     const captured = owner.tap.requests.get('renew_leaf')?.at(-1);
-    const mallory = await openWallet(sdk, network.walletOptions, randomSeed());
+    const mallory = await openWallet(sdk, fixedLeafOptions(network.walletOptions), randomSeed());
     wallets.push(mallory.wallet);
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
@@ -290,7 +290,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     /** The holder's seed in a fresh wallet sends both leaves with `lie` applied to its start_transfer_v2. */
     async function lyingTransfer(lie: (req: Record<string, unknown>) => Record<string, unknown>): Promise<{ code: number; details: string }> {
-      const liar = await openWallet(sdk, network.walletOptions, sender.seed);
+      const liar = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
       wallets.push(liar.wallet);
       const tap = tapWallet(liar.wallet, coordinatorAddress);
       tap.rewriteNext('start_transfer_v2', lie);
@@ -314,7 +314,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(f.details).toMatch(/direct refund .*is required/);
     // Nothing changed: the leaves are the holder's, unlocked, with their refunds as before.
     await expectBalances();
-    const fresh = await openWallet(sdk, network.walletOptions, sender.seed);
+    const fresh = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
     wallets.push(fresh.wallet);
     const unchanged = await leafOf(fresh.wallet);
     expect(bytesToHex(unchanged.refundTx)).toBe(bytesToHex(before.refundTx));

@@ -7,7 +7,7 @@ import { pageBody } from '../../emulator/speculos/flows.js';
 import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
 import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
 import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
@@ -49,7 +49,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // before initialize, so that the wallet's logins are clear too; the leaf source is read later
     signer.enableClearSigning({ network: 'LOCAL', leaves: (ids) => walletLeafSource(ledger)(ids) });
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } }));
+    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } }));
     wallets.push(ledger);
     expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -95,7 +95,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
-    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
+    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
     wallets.push(software);
     const mark = recorder.sent.length;
     const before = reviews().length;

@@ -71,7 +71,7 @@ describe('internal messages ↔ domain records', () => {
 
   it('deposit addresses, DKG answers and health', () => {
     roundTrip(DepositAddressRecord, {
-      address: 'bcrt1p', leaf_id: 'l', identity_public_key: b(33), user_signing_public_key: b(33), verifying_public_key: b(33), keyshare_id: 'k', network: 2, proof_of_possession: b(64),
+      address: 'bcrt1p', leaf_id: 'l', identity_public_key: b(33), user_signing_public_key: b(33), verifying_public_key: b(33), keyshare_id: 'k', network: 2, proof_of_possession: b(64), is_static: true,
     }, (m) => addressFromWire(m), addressToWire);
     expect(() => addressFromWire(undefined)).toThrow(/record is required/);
     roundTrip(DkgFinalizeResponse, { digest: b(32), count: 4, first_group_key: b(33) }, finalizedFromWire, finalizedToWire);

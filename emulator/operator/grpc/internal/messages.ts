@@ -69,13 +69,14 @@ export const shareFromWire = (s: FrostShare): SignatureShare => ({ jobId: s.job_
 // ---- deposit addresses ----
 export const addressToWire = (a: ReplicatedDepositAddress): DepositAddressRecord => ({
   address: a.address, leaf_id: a.leafId, identity_public_key: a.identity, user_signing_public_key: a.userKey,
-  verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: a.network, proof_of_possession: a.proofOfPossession,
+  verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: a.network, proof_of_possession: a.proofOfPossession, is_static: a.isStatic,
 });
 export const addressFromWire = (r: DepositAddressRecord | undefined): ReplicatedDepositAddress => {
   if (r === undefined) throw bad('record is required');
   return {
     address: r.address, leafId: r.leaf_id, identity: copy(r.identity_public_key), userKey: copy(r.user_signing_public_key),
     verifyingKey: copy(r.verifying_public_key), keyshareId: r.keyshare_id, proofOfPossession: copy(r.proof_of_possession), network: r.network,
+    isStatic: r.is_static,
   };
 };
 

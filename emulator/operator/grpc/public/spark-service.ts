@@ -26,7 +26,7 @@ import { bytesToHex } from '../../crypto.js';
 import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
-import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
+import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, staticAddressRequestFromWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
 import { claimFromWire, coopExitFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
@@ -114,6 +114,14 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     async generate_deposit_address(req, ctx: Ctx) {
       return depositAddressToWire(await coordinator().generateAddress(addressRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
+    async generate_static_deposit_address(req, ctx: Ctx) {
+      return depositAddressToWire(await coordinator().generateAddress(staticAddressRequestFromWire(req), ctx.session.identityPublicKeyHex));
+    },
+    async query_static_deposit_addresses(req, ctx: Ctx) {
+      const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      const rows = await coordinator().staticAddresses(identity, req.network);
+      return { depositAddresses: rows.filter((a) => req.depositAddress === undefined || a.address === req.depositAddress).map(unusedAddressToWire) };
+    },
     async get_signing_commitments(req, ctx: Ctx) {
       return commitmentsToWire(await coordinator().signingCommitments(commitmentsRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
@@ -126,10 +134,6 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const offset = Math.max(0, req.offset ?? 0);
       const addresses = await d.repo.listUnusedDepositAddresses(identity, req.network, limit, offset);
       return { depositAddresses: addresses.map(unusedAddressToWire), offset: addresses.length < limit ? -1 : offset + addresses.length };
-    },
-    async query_static_deposit_addresses(req, ctx: Ctx) {
-      sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
-      return { depositAddresses: [] };
     },
     async query_nodes(req: QueryNodesRequest, ctx: Ctx) {
       const statuses = req.statuses.map((s) => {
