@@ -13,7 +13,7 @@ import type { Sql } from '../db/database.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
 import type { NewKeyshare, NodeKey, SignedRefunds, TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
-import { output, parseTx, sighash } from '../deposit/transactions.js';
+import { nodeOutput, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
@@ -208,7 +208,7 @@ export class TransferParticipant {
     const witness = tx.tx.getInput(0).finalScriptWitness;
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const spent = nodeOutput(node.node_tx);
     if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
@@ -542,7 +542,7 @@ export class TransferParticipant {
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: leaf ${leaf.leafId} no longer has the key of this step`);
     }
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const spent = nodeOutput(node.node_tx);
     if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.job_id}: message is not the refund's sighash`);
   }
 }

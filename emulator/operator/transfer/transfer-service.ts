@@ -22,7 +22,7 @@ import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import { nodeOutput, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
@@ -373,7 +373,7 @@ export class TransferService {
     if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const spent = nodeOutput(node.node_tx);
     const tx = parseTx(hexToBytes(rawTxHex), what);
     return {
       jobId,
