@@ -3,6 +3,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Outside src/crypto only its entry points may be imported. */
+const sealedCrypto = {
+  regex: '(^|/)crypto/(?!(index|operator/index|testing/index)\\.js$)',
+  message: 'Import the crypto core through src/crypto/index.js (or its operator/ or testing/ entry), not its internals.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.venv/', 'device-app/build/', 'dist/', '.data/', 'coverage/', 'emulator/operator/grpc/generated/'] },
   js.configs.recommended,
@@ -22,11 +28,20 @@ export default tseslint.config(
     files: ['**/*.ts'],
     ignores: ['src/crypto/**'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [sealedCrypto] }],
+    },
+  },
+  {
+    // The operator's domain and repository know no wire format: the handlers in grpc/ call them,
+    // and they call other operators through peers/peer.ts (emulator/operator/README.md).
+    files: [
+      'emulator/operator/{authn,db,deposit,dkg,peers,renew,replication,signing,transfer}/**/*.ts',
+      'emulator/operator/{chain-watcher,events,faults,health,identity}.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: '(^|/)crypto/(?!(index|operator/index|testing/index)\\.js$)',
-          message: 'Import the crypto core through src/crypto/index.js (or its operator/ or testing/ entry), not its internals.',
-        }],
+        patterns: [sealedCrypto, { regex: '(^|\\.\\./)grpc/', message: 'The operator\'s domain works on domain records; only emulator/operator/grpc/ translates to and from messages.' }],
       }],
     },
   },

@@ -1,5 +1,5 @@
 /**
- * Desktop bridge benchmark (issue 12, point 5).
+ * Desktop bridge benchmark.
  *
  *   npx tsx scripts/bench-bridge.ts [--rounds N] [--ui-rounds M] [--json out.json]
  *
@@ -42,6 +42,7 @@ import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
 import { startSpeculos } from '../emulator/speculos/runner.js';
 import { SparkLedgerApp } from '../src/device/app.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
+import { currentRequestTag } from '../src/signer/request-tag.js';
 import { launchChromium } from '../test/bridge/harness.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
 import { arg, median, timeIt } from './bench-stats.js';
@@ -131,6 +132,9 @@ async function deviceOverhead(): Promise<Record<string, number>> {
       await approver.stop();
     }
     if (serialized === 0 || prompts < 2 * ROUNDS) throw new Error(`the bridge path produced too few events (${prompts} prompt events for ${ROUNDS} rounds)`);
+    // Each round's wire steps reached it through the request tag the signer carried.
+    const followed = recorder.rounds().filter((r) => ['device-asked', 'waiting-for-user', 'approved', 'shares-sent'].every((n) => r.steps.some((x) => x.name === n)));
+    if (followed.length !== ROUNDS) throw new Error(`${followed.length} of ${ROUNDS} bridge rounds have every step from the device`);
     return {
       silentDirectMs: median(silent.direct),
       silentBridgeMs: median(silent.bridge),
@@ -144,13 +148,15 @@ async function deviceOverhead(): Promise<Record<string, number>> {
   }
 }
 
-/** A signer that answers at once, on the wire like the device (two FROST_SIGN chunks). */
+/** A signer that answers at once, on the wire like the device (two FROST_SIGN chunks, under the caller's request tag). */
 function instantSigner(recorder: RoundRecorder | undefined): SparkSigner {
   const share = new Uint8Array(32).fill(1);
   return {
     signFrost: () => {
-      recorder?.onExchange({ ins: 0x31, p1: 0, p2: 1, phase: 'sent', at: preciseNow() });
-      recorder?.onExchange({ ins: 0x31, p1: 1, p2: 0, phase: 'sent', at: preciseNow() });
+      const tag = currentRequestTag();
+      const on = tag === undefined ? {} : { tag };
+      recorder?.onExchange({ ins: 0x31, p1: 0, p2: 1, phase: 'sent', at: preciseNow(), ...on });
+      recorder?.onExchange({ ins: 0x31, p1: 1, p2: 0, phase: 'sent', at: preciseNow(), ...on });
       return Promise.resolve(share);
     },
     aggregateFrost: () => Promise.resolve(new Uint8Array(64)),

@@ -1,14 +1,18 @@
 /**
- * Clear signing vs blind signing on the device under Speculos (issue 11, point 6).
+ * Clear signing vs blind signing on the device under Speculos.
  *
  *   npx tsx scripts/bench-clear-sign.ts [--json out.json] [--rounds N] [--leaves 2,4]
  *
  * A transfer of L leaves as the SDK wallet drives it on the device, without the network: per
- * leaf one transfer key split (2 of 3) and two refunds (CPFP and direct-from-CPFP), each refund a
- * FROST share with a fresh commitment.
- *   - blind: each key split is a "Send leaf" review, each refund a blind FROST_SIGN review;
- *   - clear: one TRANSFER_INTENT review ("Send" total, Spark address), then the key splits and
- *     FROST_SIGN_TX refunds (transaction and prevout attached) without a screen.
+ * leaf one transfer key split (2 of 3), its identity signature over leafId || transferId ||
+ * ciphertext, and two refunds (CPFP and direct-from-CPFP), each refund a FROST share with a fresh
+ * commitment; then the identity signature of the transfer package (3 operators, each value the
+ * size of the SDK's encrypted key tweaks for L leaves).
+ *   - blind: each key split is a "Send leaf" review, each refund a blind FROST_SIGN review, each
+ *     identity signature a blind SIGN_IDENTITY review;
+ *   - clear: one TRANSFER_INTENT review ("Send" total, Spark address), then the key splits,
+ *     FROST_SIGN_TX refunds (transaction and prevout attached) and SIGN_IDENTITY_CLEAR signatures
+ *     (preimage attached) without a screen.
  * Every review is approved with the buttons by the approver, as the tests do, so "time per
  * transfer" includes walking the review pages under Speculos (a user would take longer; the
  * count of approvals is the figure that matters to them).
@@ -29,6 +33,11 @@ import type { KeyRef } from '../src/device/keyref.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
 import { expectedPublicKey } from '../test/device/expected-keys.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
+import { getTransferPackageSigningPayload } from '@buildonspark/spark-sdk';
+import type { TransferPackage } from '@buildonspark/spark-sdk/proto/spark';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
+import { IdentityPreimages } from '../src/signer/identity-preimages.js';
 import { arg, median } from './bench-stats.js';
 
 const ROUNDS = Number(arg('--rounds') ?? '3');
@@ -49,6 +58,9 @@ class CountingTransport implements ApduTransport {
 const P2A = new Uint8Array([0x51, 0x02, 0x4e, 0x73]);
 const group = makeOperatorGroup(2, 3);
 const receiver = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
+/** Per operator, the SDK's ECIES of SendLeafKeyTweaks: ~700 bytes per leaf (share, proofs,
+ * pubkey shares, ciphertext, signature) plus the ECIES overhead. */
+const tweakBytes = (leaves: number): number => 97 + 700 * leaves;
 
 interface BenchLeaf {
   key: KeyRef & { kind: 'leaf' };
@@ -114,12 +126,28 @@ async function main(): Promise<void> {
       }
     };
 
+    // the package preimage as the SDK hashes it, found the way LedgerSparkSigner finds it
+    const observer = new IdentityPreimages(() => undefined);
+    const stopObserving = observer.start();
+    const enc = new TextEncoder();
     const transfer = async (leaves: BenchLeaf[], clear: boolean): Promise<void> => {
+      const transferId = crypto.randomUUID();
       if (clear) {
         await app.transferIntent({ account: 0, network: 'REGTEST', receiver, leaves: leaves.map((l) => ({ id: l.key.leafId, value: l.value, refundTimelock: 2000 })) });
       }
-      for (const l of leaves) await app.keySplit({ mode: 'transfer', leaf: l.key, receiverPublicKey: receiver, threshold: 2, numShares: 3 });
+      for (const l of leaves) {
+        const split = await app.keySplit({ mode: 'transfer', leaf: l.key, receiverPublicKey: receiver, threshold: 2, numShares: 3 });
+        const payload = concatBytes(enc.encode(l.key.leafId), enc.encode(transferId), split.ciphertext!);
+        if (clear) await app.signIdentityClear('leaf', payload);
+        else await app.signIdentity(sha256(payload), 'ecdsa-compact');
+      }
       for (const l of leaves) for (const tx of l.refunds) await refundSign(l, tx, clear);
+      const keyTweakPackage = Object.fromEntries([1, 2, 3].map((i) => ['0'.repeat(63) + String(i), randomBytes(tweakBytes(leaves.length))]));
+      const digest = getTransferPackageSigningPayload(transferId, { keyTweakPackage } as unknown as TransferPackage);
+      const found = observer.find(digest);
+      if (found === undefined) throw new Error('the observer did not see the package hashed');
+      if (clear) await app.signIdentityClear('transfer', found.preimage);
+      else await app.signIdentity(digest, 'ecdsa-der');
     };
 
     let run = 0;
@@ -141,7 +169,7 @@ async function main(): Promise<void> {
           exchanges += counting.exchanges - e0;
           bytes += counting.bytes - b0;
           // the approver records a review after its last press; let it catch up
-          for (let i = 0; i < 50 && approver.reviews.length - reviews < (clear ? 1 : 3 * n); i++) await new Promise((res) => setTimeout(res, 100));
+          for (let i = 0; i < 50 && approver.reviews.length - reviews < (clear ? 1 : 4 * n + 1); i++) await new Promise((res) => setTimeout(res, 100));
           approvals += approver.reviews.length - reviews;
         }
         run++;
@@ -158,6 +186,7 @@ async function main(): Promise<void> {
       }
     }
     await approver.stop();
+    stopObserving();
     console.log(`reference: GET_VERSION round trip ${ref.toFixed(2)} ms (median of 30)`);
     console.table(rows);
     for (const n of LEAF_COUNTS) {

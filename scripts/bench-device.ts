@@ -1,5 +1,5 @@
 /**
- * Device app benchmark under Speculos (issue point 6, Speculos side).
+ * Device app benchmark under Speculos.
  *
  *   npx tsx scripts/bench-device.ts [--json out.json] [--rounds N]
  *

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the local Spark network (issue point 6), on real operator processes started by
+ * Benchmark of the local Spark network, on real operator processes started by
  * startNetwork (btcd, the chain endpoints, N operators over TLS), for 2-of-3 and 3-of-5:
  *
  *   - FROST signing jobs per second across the network: each job is a full t-of-n round run by
@@ -127,7 +127,7 @@ function referenceOpsPerSecond(ms = 1500): number {
 async function measureSigning(network: RunningNetwork): Promise<SigningRun[]> {
   const grpc = await import('@grpc/grpc-js');
   const nice = await import('nice-grpc');
-  const { internalClient } = await import('../emulator/operator/grpc/internal/peers.js');
+  const { internalClient } = await import('../emulator/operator/grpc/internal/peer-client.js');
   // The internal port takes only certificates from the network's CA: the bench gets its own.
   const client = openLocalCa(join(network.dataDir, 'tls')).issue('bench-client');
   const creds = grpc.credentials.createSsl(readFileSync(network.caPath), readFileSync(client.keyPath), readFileSync(client.certPath));

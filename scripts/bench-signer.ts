@@ -1,5 +1,5 @@
 /**
- * Benchmark of the hardware signer in the unmodified SDK wallet (issue 10, point 6): transfers of
+ * Benchmark of the hardware signer in the unmodified SDK wallet: transfers of
  * 1, 8 and 32 whole leaves sent by a wallet on LedgerSparkSigner (the app under Speculos) and by
  * a wallet on the SDK's DefaultSparkSigner, on the same local 2-of-3 operator network, in the same
  * run, each to a software receiver.

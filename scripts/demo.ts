@@ -4,14 +4,14 @@
  *   1. A 2-of-3 Spark operator network starts on a fresh btcd regtest chain; its operators run a
  *      Pedersen DKG among themselves.
  *   2. The Spark app for Ledger runs under Speculos (Nano S Plus) with a fixed demo seed. Its keys
- *      match the same seed's derivation on the host; the user turns blind signing on with the
- *      buttons.
+ *      match the same seed's derivation on the host; blind signing stays off.
  *   3. The unmodified Spark SDK wallet runs on LedgerSparkSigner with clear signing: every key,
  *      nonce and FROST share stays on the device; what stays with the user (deposit roots and
- *      refunds, claim refunds) is signed with its transaction attached and no prompt; a transfer
- *      is approved once, on a screen that shows the total and the receiver's Spark address; the
- *      identity-key signatures are still blind-signing reviews (the buttons are pressed through
- *      Speculos's API, as a user would; each review's screens are printed).
+ *      refunds, claim refunds) is signed with its transaction attached and no prompt; the
+ *      identity-key signatures go with their preimages (logins and the claim package: no prompt);
+ *      a transfer is approved once, on a screen that shows the total and the receiver's Spark
+ *      address, and its per-leaf and package signatures need no further press (the buttons are
+ *      pressed through Speculos's API, as a user would; each review's screens are printed).
  *      The wallet deposits two leaves from the chain, sends both in one transfer to a software
  *      wallet (DefaultSparkSigner), which claims them, receives one back and claims it itself.
  *
@@ -25,7 +25,7 @@ import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../emulator/
 import { hexToBytes } from '@noble/hashes/utils';
 import { buildDeviceApp } from '../emulator/speculos/build.js';
 import { SpeculosDriver } from '../emulator/speculos/driver.js';
-import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
+import { waitHome } from '../emulator/speculos/flows.js';
 import { startSpeculos, type SpeculosProcess } from '../emulator/speculos/runner.js';
 import { SparkAccountKeys, bytesToHex } from '../src/crypto/index.js';
 import { SparkLedgerApp } from '../src/device/app.js';
@@ -125,17 +125,25 @@ async function main(): Promise<void> {
     log(`device ${kind} key: ${onDevice} (the host's derivation of the same seed ${onDevice === bytesToHex(expected) ? 'agrees' : 'DISAGREES'})`);
     if (onDevice !== bytesToHex(expected)) throw new Error(`the device's ${kind} key differs from the host derivation`);
   }
-  log('turning blind signing on in the app settings (buttons, as a user would)');
-  await setBlindSigning(screen, true);
+  log('blind signing stays off: everything below is signed clearly');
   // From here on the "user" approves every review the wallet causes, reading each screen.
   approver = startApprover(screen, WALLET_REVIEW_TITLES);
 
-  step('The unmodified SDK wallet on LedgerSparkSigner: initialize (each operator authenticates the device identity)');
+  step('The unmodified SDK wallet on LedgerSparkSigner: initialize (each operator authenticates the device identity: the device reads the challenge, no prompt)');
   const signer = new LedgerSparkSigner(app);
+  // Clear signing: the signer finds each sighash's transaction in the wallet's leaves, and each
+  // identity hash's preimage; on before initialize so the logins are clear too.
+  const initialized: { wallet?: SparkWallet } = {};
+  signer.enableClearSigning({
+    network: 'LOCAL',
+    leaves: (ids) => {
+      if (initialized.wallet === undefined) throw new Error('the wallet is not initialized yet');
+      return walletLeafSource(initialized.wallet)(ids);
+    },
+  });
   const { wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
+  initialized.wallet = ledger;
   wallets.push(ledger);
-  // Clear signing: the signer finds each sighash's transaction in the wallet's leaves.
-  signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger) });
   log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
   await printApprovals(screen);
 
@@ -169,7 +177,7 @@ async function main(): Promise<void> {
   log('the software wallet claimed it from its event stream');
   await balances(ledger, software);
 
-  step(`Receive: the software wallet sends the ${SECOND_SATS}-sat leaf back; the Ledger wallet claims it by itself (key tweak and FROST shares on the device, no prompt)`);
+  step(`Receive: the software wallet sends the ${SECOND_SATS}-sat leaf back; the Ledger wallet claims it by itself (key tweak, FROST shares and the claim package on the device, no prompt)`);
   const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
   log(`transfer ${back.id}: ${back.totalValue} sats, ${back.status}`);
   await until(() => available(ledger), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');

@@ -11,6 +11,7 @@ import type { RoundStreamEvent } from './rounds/round-model.js';
 import { RoundRecorder } from './rounds/round-recorder.js';
 import { AccountStore } from './storage/account-store.js';
 import { AccountSession, type SignerFactory, type WalletOpener } from './wallet/account-session.js';
+import type { DepositTransactionSource } from './wallet/deposit-transaction.js';
 
 /** Long work the UI shows a progress line for. */
 export interface ProgressEvent {
@@ -37,6 +38,12 @@ export interface BridgeCoreOptions {
   source: DeviceSource;
   signerFactory: SignerFactory;
   openWallet: WalletOpener;
+  /**
+   * Reads a deposit's transaction before its claim, for the signer to sign the claim clearly
+   * (LedgerSparkSigner.expectDeposit). Without it, or when the chain cannot be read, the claim's
+   * shares are blind-signing requests.
+   */
+  depositTransaction?: DepositTransactionSource;
   dataDir: string;
   /** Accounts to open when the device is ready. Default [0]. */
   accounts?: number[];
@@ -151,11 +158,21 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
     }
   }
 
-  /** Claims a deposit with progress shown; the claim's FROST signatures are recorded rounds. */
+  /**
+   * Claims a deposit with progress shown; the claim's FROST signatures are recorded rounds. The
+   * deposit transaction is announced to the signer first, so they are signed with no screen.
+   */
   async claimDeposit(txid: string, account = 0): Promise<{ claimedSats: string }> {
-    return await this.withProgress(`claim ${txid.slice(0, 12)}…`, 'claiming the deposit: approve each signature on your Ledger', () =>
-      this.session(account).claimDeposit(txid),
-    );
+    const task = `claim ${txid.slice(0, 12)}…`;
+    return await this.withProgress(task, 'claiming the deposit', async () => {
+      const source = this.options.depositTransaction;
+      const rawTx = source === undefined ? undefined : await source(txid).catch((err: unknown) => {
+        const message = `${messageOf(err)}: approve each signature of the claim on your Ledger (blind signing)`;
+        this.emit('event', { type: 'progress', progress: { task, state: 'running', message } });
+        return undefined;
+      });
+      return await this.session(account).claimDeposit(txid, rawTx);
+    });
   }
 
   async send(receiverSparkAddress: string, amountSats: bigint, account = 0): ReturnType<AccountSession['send']> {

@@ -204,8 +204,9 @@ function Timeline({ rounds, operations }) {
     <ol class="rounds">
       ${list.map((r) => {
         const op = operations.get(r.operationId);
-        return html`<li key=${r.id} class="round ${r.outcome}" data-testid="round" data-outcome=${r.outcome}>
-          <div class="round-head"><b>${op ? op.label : r.operationKind}</b> · ${r.keyKind} key · ${r.operatorCount} operators · <span class="outcome">${r.outcome}</span></div>
+        const what = r.kind === 'transfer-approval' ? 'transfer approval on the device' : `${r.keyKind} key · ${r.operatorCount} operators`;
+        return html`<li key=${r.id} class="round ${r.outcome}" data-testid="round" data-kind=${r.kind} data-outcome=${r.outcome}>
+          <div class="round-head"><b>${op ? op.label : r.operationKind}</b> · ${what} · <span class="outcome">${r.outcome}</span></div>
           <ol class="steps">${r.steps.map((s) => html`<li data-step=${s.name} title=${s.detail || ''}>${stepLabel(s)} <span class="muted">+${s.elapsedMs.toFixed(0)} ms</span>${s.name === 'aborted' && s.detail ? html` <span class="bad">${s.detail}</span>` : ''}</li>`)}</ol>
         </li>`;
       })}

@@ -29,6 +29,7 @@ void core_init(void) {
     nonce_store_init();
     frost_sign_reset();
     key_split_reset();
+    sign_identity_clear_reset();
     intent_clear();
     ux_init();
 }
@@ -48,19 +49,27 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     if (sw != SW_OK) {
         frost_sign_reset();
         key_split_reset();
+        sign_identity_clear_reset();
         core_reply_sw(sw);
         return;
     }
     if (a.cla != CLA_SPARK) {
         frost_sign_reset();
         key_split_reset();
+        sign_identity_clear_reset();
         core_reply_sw(SW_CLA_NOT_SUPPORTED);
         return;
     }
     if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT) {
         chunked_reset();
     }
-    intent_on_apdu();
+    if (a.ins != INS_SIGN_IDENTITY_CLEAR) {
+        sign_identity_clear_reset();
+    }
+    /* a preimage streamed in many chunks is one request: its continuation chunks do not count */
+    if (a.ins != INS_SIGN_IDENTITY_CLEAR || a.p1 != P1_CHUNK_NEXT) {
+        intent_on_apdu();
+    }
     if (a.ins != INS_KEY_SPLIT) {
         key_split_reset();
     }
@@ -100,6 +109,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_TRANSFER_INTENT:
         handle_transfer_intent(&a);
+        break;
+    case INS_SIGN_IDENTITY_CLEAR:
+        handle_sign_identity_clear(&a);
         break;
     default:
         core_reply_sw(SW_INS_NOT_SUPPORTED);

@@ -145,7 +145,7 @@ static void compute_and_reply(void) {
         return;
     }
     if (g_req.mode == KEY_SPLIT_TRANSFER && intent_active()) {
-        intent_commit_split(&g_req.leaf);
+        intent_commit_split(&g_req.leaf, g_result + g_result_len - KEY_CIPHERTEXT_LEN, KEY_CIPHERTEXT_LEN);
     }
     core_reply(g_result, g_result_len < CORE_MAX_REPLY ? g_result_len : CORE_MAX_REPLY, SW_OK);
 }

@@ -3,11 +3,8 @@
  * on-screen approval. */
 #include <string.h>
 
-#include "bip340.h"
 #include "dispatch.h"
-#include "ecdsa.h"
-#include "key_public.h"
-#include "platform.h"
+#include "identity_sign.h"
 #include "protocol.h"
 #include "review.h"
 #include "settings.h"
@@ -22,47 +19,12 @@ static struct {
     uint8_t digest[32];
 } g_req;
 
-/* Fault-attack protection: the signature is verified against the key before it
- * leaves the device. With deterministic nonces (RFC 6979), a glitched signature and a correct
- * one over the same digest would give away the identity key. */
-static bool verified(const uint8_t priv[32], const uint8_t sig[64], bool schnorr) {
-    uint8_t pub[33];
-    if (!key_public_from_private(priv, pub)) {
-        return false;
-    }
-    return schnorr ? bip340_verify(pub + 1, g_req.digest, sig) != 0u
-                   : ecdsa_verify(pub, g_req.digest, sig) != 0u;
-}
-
 static void sign_now(void) {
-    uint8_t priv[32], sig[64], out[72];
+    uint8_t out[72];
     size_t out_len = 0u;
-    uint16_t sw = SW_OK;
-
-    if (!spark_key_derive_account_key(KEY_IDENTITY, g_req.account, priv)) {
-        sw = SW_INTERNAL;
-    } else if (g_req.mode == P1_SCHNORR) {
-        uint8_t aux[32];
-        plat_random(aux, sizeof aux); /* BIP340 recommends fresh auxiliary randomness */
-        if (bip340_sign(priv, g_req.digest, aux, sig) && verified(priv, sig, true)) {
-            memcpy(out, sig, 64u);
-            out_len = 64u;
-        } else {
-            sw = SW_INTERNAL;
-        }
-    } else if (ecdsa_sign(priv, g_req.digest, sig) && verified(priv, sig, false)) {
-        if (g_req.mode == P1_ECDSA_DER) {
-            out_len = ecdsa_der_encode(sig, out);
-        } else {
-            memcpy(out, sig, 64u);
-            out_len = 64u;
-        }
-    } else {
-        sw = SW_INTERNAL;
-    }
-    wipe(priv, sizeof priv);
-    core_reply(out, sw == SW_OK ? out_len : 0u, sw);
-    wipe(sig, sizeof sig);
+    uint16_t sw = identity_sign(g_req.account, g_req.mode, g_req.digest, out, &out_len);
+    core_reply(out, out_len, sw);
+    wipe(out, sizeof out);
 }
 
 static void on_decision(bool approved) {

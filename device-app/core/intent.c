@@ -32,18 +32,35 @@ void intent_on_apdu(void) {
     }
 }
 
-static intent_leaf_t *find_leaf(const spark_key_t *key) {
+static intent_leaf_t *find_leaf_by_id(const uint8_t *id, uint32_t len) {
     uint8_t h[32];
-    if (!g_active || key->kind != KEY_LEAF || key->leaf_id_len == 0u || key->account != g_intent.account) {
+    if (!g_active || len == 0u) {
         return NULL;
     }
-    sha256((const uint8_t *)key->leaf_id, key->leaf_id_len, h);
+    sha256(id, len, h);
     for (uint32_t i = 0; i < g_intent.n; i++) {
         if (memcmp(g_intent.leaves[i].id_hash, h, 32u) == 0) {
             return &g_intent.leaves[i];
         }
     }
     return NULL;
+}
+
+static intent_leaf_t *find_leaf(const spark_key_t *key) {
+    if (key->kind != KEY_LEAF || key->account != g_intent.account) {
+        return NULL;
+    }
+    return find_leaf_by_id((const uint8_t *)key->leaf_id, key->leaf_id_len);
+}
+
+/* every leaf signed all its refunds */
+static bool refunds_done(void) {
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (g_intent.leaves[i].refunds < INTENT_MAX_REFUNDS_PER_LEAF) {
+            return false;
+        }
+    }
+    return true;
 }
 
 void intent_end_if_all_split(void) {
@@ -66,10 +83,53 @@ uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33])
     return SW_OK;
 }
 
-void intent_commit_split(const spark_key_t *leaf) {
+void intent_commit_split(const spark_key_t *leaf, const uint8_t *cipher, uint32_t cipher_len) {
     intent_leaf_t *l = find_leaf(leaf);
     if (l != NULL) {
         l->split = 1u;
+        sha256(cipher, cipher_len, l->cipher_hash);
+    }
+}
+
+uint16_t intent_check_leaf_statement(uint32_t account, const uint8_t *leaf_id, uint32_t leaf_id_len,
+                                     const uint8_t transfer_id[16], const uint8_t cipher_hash[32]) {
+    const intent_leaf_t *l = find_leaf_by_id(leaf_id, leaf_id_len);
+    if (l == NULL || account != g_intent.account || !l->split || g_intent.package_signed || memcmp(l->cipher_hash, cipher_hash, 32u) != 0 ||
+        (g_intent.transfer_id_set && memcmp(g_intent.transfer_id, transfer_id, 16u) != 0)) {
+        return SW_INTENT_MISMATCH;
+    }
+    return SW_OK;
+}
+
+void intent_commit_leaf_statement(const uint8_t *leaf_id, uint32_t leaf_id_len, const uint8_t transfer_id[16]) {
+    intent_leaf_t *l = find_leaf_by_id(leaf_id, leaf_id_len);
+    if (l != NULL) {
+        l->leaf_signed = 1u;
+        memcpy(g_intent.transfer_id, transfer_id, 16u);
+        g_intent.transfer_id_set = 1u;
+    }
+}
+
+uint16_t intent_check_package(uint32_t account, const uint8_t transfer_id[16]) {
+    if (!g_active || account != g_intent.account || !g_intent.transfer_id_set || g_intent.package_signed ||
+        memcmp(g_intent.transfer_id, transfer_id, 16u) != 0) {
+        return SW_INTENT_MISMATCH;
+    }
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (!g_intent.leaves[i].leaf_signed) {
+            return SW_INTENT_MISMATCH;
+        }
+    }
+    return SW_OK;
+}
+
+void intent_commit_package(void) {
+    if (!g_active) {
+        return;
+    }
+    g_intent.package_signed = 1u;
+    if (refunds_done()) {
+        intent_clear(); /* the whole transfer is signed */
     }
 }
 
@@ -114,10 +174,7 @@ void intent_commit_refund(const spark_key_t *key) {
         return;
     }
     l->refunds++;
-    for (uint32_t i = 0; i < g_intent.n; i++) {
-        if (g_intent.leaves[i].refunds < INTENT_MAX_REFUNDS_PER_LEAF) {
-            return;
-        }
+    if (refunds_done() && g_intent.package_signed) {
+        intent_clear(); /* every leaf fully used, the package signed */
     }
-    intent_clear(); /* every leaf fully used */
 }

@@ -23,6 +23,8 @@ typedef struct {
     uint16_t timelock; /* the leaf's current refund timelock T */
     uint8_t split;     /* KEY_SPLIT ran for it under this intent */
     uint8_t refunds;   /* refunds signed for it under this intent */
+    uint8_t cipher_hash[32]; /* SHA-256 of the ciphertext its KEY_SPLIT returned */
+    uint8_t leaf_signed;     /* its per-leaf identity signature was made (SIGN_IDENTITY_CLEAR) */
 } intent_leaf_t;
 
 typedef struct {
@@ -32,6 +34,9 @@ typedef struct {
     uint8_t receiver_script[TAPROOT_SCRIPT_LEN];
     uint32_t n;
     intent_leaf_t leaves[INTENT_MAX_LEAVES];
+    uint8_t transfer_id[16]; /* fixed by the first per-leaf identity signature */
+    uint8_t transfer_id_set;
+    uint8_t package_signed;  /* the transfer package's identity signature was made */
 } intent_t;
 
 void intent_clear(void);
@@ -47,8 +52,21 @@ void intent_end_if_all_split(void);
 /* KEY_SPLIT transfer under the intent: SW_OK if the leaf is in it, not yet split, and the
  * receiver is the intent's; SW_INTENT_MISMATCH otherwise. Changes nothing. */
 uint16_t intent_check_split(const spark_key_t *leaf, const uint8_t receiver[33]);
-/* Marks the leaf split (call after the split succeeded). */
-void intent_commit_split(const spark_key_t *leaf);
+/* Marks the leaf split and remembers the hash of the ciphertext it returned (call after the
+ * split succeeded). */
+void intent_commit_split(const spark_key_t *leaf, const uint8_t *cipher, uint32_t cipher_len);
+/* The per-leaf identity signature of a transfer (leafId || transferId || ciphertext): SW_OK if
+ * the leaf is in the intent and was split under it, the ciphertext is the one that split
+ * returned, and the transfer id is the intent's (the first such signature fixes it);
+ * SW_INTENT_MISMATCH otherwise. Changes nothing. */
+uint16_t intent_check_leaf_statement(uint32_t account, const uint8_t *leaf_id, uint32_t leaf_id_len, const uint8_t transfer_id[16],
+                                     const uint8_t cipher_hash[32]);
+void intent_commit_leaf_statement(const uint8_t *leaf_id, uint32_t leaf_id_len, const uint8_t transfer_id[16]);
+/* The transfer package's identity signature: SW_OK if every leaf's per-leaf signature was made
+ * for this transfer id and the package was not signed yet under this intent. Changes nothing. */
+uint16_t intent_check_package(uint32_t account, const uint8_t transfer_id[16]);
+/* Marks the package signed; wipes the intent once every refund was signed too. */
+void intent_commit_package(void);
 /* A transaction that pays someone else, signed by `key` on input `index`: SW_OK if it is a
  * refund that fits the intent (PROTOCOL.md, "FROST_SIGN_TX"), SW_INTENT_MISMATCH otherwise.
  * Changes nothing. */

@@ -21,10 +21,10 @@ import { DkgService } from './dkg/service.js';
 import { firstDkg, repairDkgWhenAllUp } from './dkg/start-up.js';
 import { OperatorError } from './errors.js';
 import { EventBus } from './events.js';
-import type { InternalApi } from './grpc/internal/api.js';
 import { createInternalHandlers } from './grpc/internal/handlers.js';
-import { healthOf } from './grpc/internal/health.js';
-import { PeerClients } from './grpc/internal/peers.js';
+import { PeerClients } from './grpc/internal/peer-client.js';
+import { healthOf } from './health.js';
+import { learnIdentities } from './peers/identities.js';
 import { coordinatorTransfers, createSparkService, wireRenderers } from './grpc/public/spark-service.js';
 import { createSspService } from './grpc/public/ssp-service.js';
 import { createTokenService } from './grpc/public/token-service.js';
@@ -34,7 +34,7 @@ import type { IdentityKey } from './identity.js';
 import { recordKinds, Replicator } from './replication/index.js';
 import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
 import { SigningCoordinator } from './signing/coordinator.js';
-import type { ParticipantApi } from './signing/coordinator.js';
+import type { SigningParticipant } from './signing/coordinator.js';
 import { KeyshareCache } from './signing/keyshares.js';
 import { NonceStore } from './signing/nonce-store.js';
 import { OperatorSigner } from './signing/operator-signer.js';
@@ -115,9 +115,9 @@ export class Operator {
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
     const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (jobs) => transferParticipant.checkSigningJobs(jobs),
       (job) => checkRenewJob(renewRows, cfg.identifier, job));
-    const peerApis = new Map<string, InternalApi>([...this.peers.peers].map(([id, p]) => [id, p.api]));
-    const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peerApis, log, () => this.keysReady());
-    const replicator = new Replicator(this.db, cfg.identifier, peerApis, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index, renewRows), log);
+    const peers = this.peers.peers;
+    const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peers, log, () => this.keysReady());
+    const replicator = new Replicator(this.db, cfg.identifier, peers, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index, renewRows), log);
     this.replicator = replicator;
     const identityKeys: Record<string, Uint8Array> = { [cfg.identifier]: identity.publicKey };
     for (const p of cfg.peers) if (p.identityPublicKey !== undefined) identityKeys[p.identifier] ??= hexToBytes(p.identityPublicKey);
@@ -146,20 +146,22 @@ export class Operator {
     let transfers: TransferService | undefined;
     let renewals: RenewService | undefined;
     if (this.isCoordinator) {
-      const participantsApi = new Map<string, ParticipantApi>([[cfg.identifier, internal], ...peerApis]);
+      // This operator signs in-process, alike with its peers.
+      const self: SigningParticipant = { frostCommitments: async (count) => nonces.create(count), frostSign: (jobs) => signer.sign(jobs) };
+      const participantsApi = new Map<string, SigningParticipant>([[cfg.identifier, self], ...peers]);
       coordinator = new SigningCoordinator(cfg.identifier, cfg.threshold, participantsApi, identity.privateKey, log, signer);
       const pool = new KeyPool({ db: this.db, repo, keys, dkg, replicator, batchSize: cfg.keyPool.batchSize, lowWater: cfg.keyPool.lowWater, log });
       keyPool = pool;
       deposits = new DepositService({
         cfg, repo, keys, coordinator,
         takeKey: () => pool.take(),
-        replicateAddress: (a) => replicateAddress(peerApis, a),
+        replicateAddress: (a) => replicateAddress(peers, a),
         storeNode: (n, address) => storeNode({ db: this.db, repo, replicator }, n, address),
         retireKey: (id) => pool.retire(id),
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
       });
       transfers = new TransferService({
-        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers: peerApis, signing: coordinator, keys, transfers: transferRows, events, log,
+        self: cfg.identifier, index: cfg.index, participant: transferParticipant, peers, signing: coordinator, keys, transfers: transferRows, events, log,
         recordDecision: (sql, action, decision) => replicator.record(sql, TRANSFER_DECISION, transferDecisionRecordId(action, decision.transferId), toTransferDecisionPayload(action, decision)),
         deliverNow: () => replicator.deliverNow(),
       });
@@ -214,14 +216,14 @@ export class Operator {
       });
 
     // Learn the peers' identity keys for get_signing_operator_list, lazily.
-    void this.peers.learnIdentities(identityKeys, () => this.stopped);
+    void learnIdentities(peers, identityKeys, () => this.stopped);
 
     if ((await repo.firstKeyshare()) !== undefined) {
       this.keysReady();
       if (this.isCoordinator) void repairDkgWhenAllUp(dkg, () => this.stopped);
     } else if (this.isCoordinator) {
       void firstDkg({
-        dkg, peers: peerApis, repo, batchSize: cfg.keyPool.batchSize, log,
+        dkg, peers, repo, batchSize: cfg.keyPool.batchSize, log,
         finished: () => this.stopped || this.hasKeys, onKeys: () => this.keysReady(),
       });
     }
@@ -230,7 +232,7 @@ export class Operator {
       try {
         const h = await health();
         if (this.stopped) return;
-        hooks.onReady?.({ ...listening, groupPublicKey: Buffer.from(h.group_public_key).toString('hex'), threshold: cfg.threshold, operators: cfg.peers.length, keyPoolAvailable: h.key_pool_available });
+        hooks.onReady?.({ ...listening, groupPublicKey: Buffer.from(h.groupPublicKey).toString('hex'), threshold: cfg.threshold, operators: cfg.peers.length, keyPoolAvailable: h.keyPoolAvailable });
       } catch (e) {
         // Only when stopped in the meantime (the database is closed); otherwise say so.
         if (!this.stopped) log(`could not report READY: ${(e as Error).message}`);

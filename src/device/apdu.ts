@@ -16,6 +16,7 @@ export const Ins = {
   SIGN_EXIT_SWEEP: 0x51,
   FROST_SIGN_TX: 0x34,
   TRANSFER_INTENT: 0x35,
+  SIGN_IDENTITY_CLEAR: 0x36,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -2,7 +2,7 @@ import { CLA, Ins, MAX_APDU_DATA, chunkPayload, encodeApdu, expectOk } from './a
 import { concatBytes } from '@noble/hashes/utils.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
-import { encodeFrostSignTx, encodeTransferIntent, type FrostSignTxRequest, type TransferIntent } from './clear-sign.js';
+import { encodeFrostSignTx, encodeSignIdentityClear, encodeTransferIntent, type FrostSignTxRequest, type IdentityStatement, type TransferIntent } from './clear-sign.js';
 import {
   SIGN_SCHEME_P1,
   decodeCommitments,
@@ -77,6 +77,21 @@ export class SparkLedgerApp {
     const ok = scheme === 'ecdsa-der' ? sig.length >= 8 && sig.length <= 72 : sig.length === 64;
     if (!ok) {
       throw malformedResponse(`${scheme} signature has an impossible length ${sig.length}`);
+    }
+    return sig;
+  }
+
+  /**
+   * Identity-key signature over a preimage the device parses (login challenge, a transfer's
+   * per-leaf or package payload under the approved transfer, a claim package): no screen; a
+   * statement that does not parse is BadDataError, one outside the approved transfer
+   * IntentMismatchError. Compact r||s for 'leaf', DER for the others, as the SDK signs them.
+   */
+  async signIdentityClear(statement: IdentityStatement, preimage: Uint8Array, account = 0): Promise<Uint8Array> {
+    const sig = await this.sendChunked(Ins.SIGN_IDENTITY_CLEAR, encodeSignIdentityClear(statement, preimage, account));
+    const ok = statement === 'leaf' ? sig.length === 64 : sig.length >= 8 && sig.length <= 72;
+    if (!ok) {
+      throw malformedResponse(`${statement} signature has an impossible length ${sig.length}`);
     }
     return sig;
   }

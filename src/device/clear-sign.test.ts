@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrostSignTx, encodeTransferIntent } from './clear-sign.js';
+import { encodeFrostSignTx, encodeSignIdentityClear, encodeTransferIntent } from './clear-sign.js';
 import { IntentMismatchError, SparkDeviceError, TxUnsupportedError, errorForStatus } from './errors.js';
 import { encodeFrostSign } from './messages.js';
 
@@ -33,6 +33,13 @@ describe('clear-signing payloads (device-app/PROTOCOL.md, FROST_SIGN_TX and TRAN
     const data = encodeTransferIntent({ account: 1, network: 'LOCAL', receiver: fill(33, 2), leaves: [{ id: 'ab', value: 150_000n, refundTimelock: 2000 }] });
     expect(hex(data)).toBe('00000001' + '04' + '02'.repeat(33) + '01' + '02' + '6162' + '00000000000249f0' + '07d0');
     expect(() => encodeTransferIntent({ account: 0, network: 'LOCAL', receiver: fill(33, 2), leaves: [] })).toThrow(/1\.\.16/);
+  });
+
+  it('SIGN_IDENTITY_CLEAR: mode, account, then the preimage itself (never its hash)', () => {
+    expect(hex(encodeSignIdentityClear('leaf', new Uint8Array([0xab, 0xcd]), 2))).toBe('01' + '00000002' + 'abcd');
+    expect(hex(encodeSignIdentityClear('claim', new Uint8Array([1]), 0)).slice(0, 2)).toBe('03');
+    expect(() => encodeSignIdentityClear('login', new Uint8Array(), 0)).toThrow(SparkDeviceError);
+    expect(() => encodeSignIdentityClear('login', new Uint8Array([1]), -1)).toThrow(/u32/);
   });
 
   it('maps the new status words to typed errors', () => {

@@ -89,3 +89,21 @@ export function encodeTransferIntent(intent: TransferIntent): Uint8Array {
   });
   return concatBytes(u32be(intent.account), new Uint8Array([NETWORK_BYTE[intent.network]]), intent.receiver, new Uint8Array([intent.leaves.length]), ...leaves);
 }
+
+/**
+ * SIGN_IDENTITY_CLEAR (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): what an identity-key
+ * signature says. The device is given the preimage, hashes and parses it itself.
+ */
+export type IdentityStatement = 'login' | 'leaf' | 'transfer' | 'claim';
+const STATEMENT_BYTE: Record<IdentityStatement, number> = { login: 0, leaf: 1, transfer: 2, claim: 3 };
+
+/** mode u8 || account u32 || preimage (streamed in chunks: no length limit of its own). */
+export function encodeSignIdentityClear(statement: IdentityStatement, preimage: Uint8Array, account: number): Uint8Array {
+  if (!Number.isInteger(account) || account < 0 || account > 0xffffffff) {
+    throw invalidArgument(`account must be a u32, got ${account}`);
+  }
+  if (preimage.length === 0) {
+    throw invalidArgument('the preimage of an identity signature is never empty');
+  }
+  return concatBytes(Uint8Array.of(STATEMENT_BYTE[statement]), u32be(account), preimage);
+}

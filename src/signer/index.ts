@@ -5,3 +5,4 @@ export { LedgerExitSweepSigner, deviceExitSweepSigner, exitSweepRequest, sweepNe
 export { type ClearSigningOptions } from './ledger-signer.js';
 export { walletLeafSource } from './wallet-leaves.js';
 export { TxCatalog, type SignableTx } from './tx-catalog.js';
+export { currentRequestTag, withRequestTag } from './request-tag.js';

@@ -20,13 +20,15 @@ import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { SparkNetwork } from '../device/clear-sign.js';
-import { InsNotSupportedError, TxUnsupportedError } from '../device/errors.js';
+import { BadDataError, InsNotSupportedError, IntentMismatchError, TxUnsupportedError } from '../device/errors.js';
 import { LedgerSignerError } from './errors.js';
 import { TransferBatcher, intentLeaf } from './transfer-batch.js';
 import { TxCatalog } from './tx-catalog.js';
+import { IdentityPreimages } from './identity-preimages.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
+import { currentRequestTag, underRequestTag } from './request-tag.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
@@ -60,9 +62,10 @@ export interface ClearSigningOptions {
  * signatures. Start the wallet with
  * `SparkWallet.initialize({ signer, options: { signerWithPreExistingKeys: true, ... } })`.
  *
- * Signatures (identity ECDSA/Schnorr, FROST shares) are blind-signing requests today: the user
- * turns blind signing on in the app's Settings and approves each one on screen. Methods the
- * device cannot serve throw LedgerSignerError with the reason and what to do instead.
+ * Without clear signing, signatures (identity ECDSA/Schnorr, FROST shares) are blind-signing
+ * requests: the user turns blind signing on in the app's Settings and approves each one on
+ * screen; enableClearSigning makes the device see what it signs. Methods the device cannot
+ * serve throw LedgerSignerError with the reason and what to do instead.
  */
 export class LedgerSparkSigner implements SparkSigner {
   private readonly app: SparkLedgerApp;
@@ -71,7 +74,9 @@ export class LedgerSparkSigner implements SparkSigner {
   /** Device commitments handed to the SDK, by hex(hiding || binding): their nonces stay on the device. */
   private readonly issued = new Map<string, DeviceCommitment>();
   private identityPublicKey: Uint8Array | undefined;
-  private clear: { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[] } | undefined;
+  private clear:
+    | { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[]; preimages: IdentityPreimages; stop: () => void }
+    | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
   private readonly publicKeys = new Map<string, Uint8Array>();
 
@@ -86,11 +91,17 @@ export class LedgerSparkSigner implements SparkSigner {
 
   /**
    * Turns clear signing on: from now on each FROST share is sent with its transaction when the
-   * signer can find it (no blind-signing prompt for what stays with the user), and the key
-   * splits of a transfer are approved once as a whole (amount and receiver on the device).
+   * signer can find it (no blind-signing prompt for what stays with the user), the key splits of
+   * a transfer are approved once as a whole (amount and receiver on the device), and each
+   * identity-key signature is sent with its preimage when the signer observed it (logins, claim
+   * packages, and a transfer's per-leaf and package signatures under its approval: no prompt).
+   * Call it before SparkWallet.initialize for the wallet's first login to be clear too; the leaf
+   * source is read only when a transaction is looked for.
    */
   enableClearSigning(options: ClearSigningOptions): void {
-    this.clear = { options, catalog: new TxCatalog(options.network), receivers: [] };
+    this.clear?.stop();
+    const preimages = new IdentityPreimages(() => this.identityPublicKey);
+    this.clear = { options, catalog: new TxCatalog(options.network), receivers: [], preimages, stop: preimages.start() };
   }
 
   /** The raw transaction of a deposit the wallet is about to claim: its root and refunds are then signed clearly. */
@@ -101,8 +112,14 @@ export class LedgerSparkSigner implements SparkSigner {
     this.clear.catalog.addDeposit(rawTx);
   }
 
+  /**
+   * Queues a device request. The request keeps the tag of the call that asked for it
+   * (request-tag.ts): a share whose clear-signing request is refused and asked again blind, or a
+   * transfer approval the batcher starts for several splits, reach the transport under their caller's tag.
+   */
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
-    return this.queue.run(() => task(this.app));
+    const tag = currentRequestTag();
+    return this.queue.run(() => underRequestTag(tag, () => task(this.app)));
   }
 
   /**
@@ -180,6 +197,17 @@ export class LedgerSparkSigner implements SparkSigner {
   /** ECDSA over a 32-byte hash (every SDK call site passes a SHA-256), DER or compact r||s. */
   async signMessageWithIdentityKey(message: Uint8Array, compact?: boolean): Promise<Uint8Array> {
     const digest = this.digest(message, 'signMessageWithIdentityKey');
+    const found = this.clear?.preimages.find(digest);
+    // the SDK signs its per-leaf payloads compact and every other statement DER
+    if (found !== undefined && (found.statement === 'leaf') === (compact === true)) {
+      try {
+        return await this.device((app) => app.signIdentityClear(found.statement, found.preimage, this.account));
+      } catch (e) {
+        // not a statement the device accepts here (outside the approved transfer, or an app
+        // without SIGN_IDENTITY_CLEAR): the blind path decides, off by default
+        if (!(e instanceof BadDataError) && !(e instanceof IntentMismatchError) && !(e instanceof InsNotSupportedError)) throw e;
+      }
+    }
     return await this.device((app) => app.signIdentity(digest, compact === true ? 'ecdsa-compact' : 'ecdsa-der', this.account));
   }
 
@@ -346,6 +374,8 @@ export class LedgerSparkSigner implements SparkSigner {
       if (result.ciphertext === undefined) {
         throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
       }
+      // the wallet signs leafId || transferId || this ciphertext next (identity-preimages.ts)
+      this.clear?.preimages.expectCipher(result.ciphertext);
       return { shares: toVerifiableShares(result, threshold), secretCipher: result.ciphertext };
     };
     if (this.clear === undefined || leaf.kind !== 'leaf') return await run();

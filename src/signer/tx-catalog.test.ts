@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { Network, createDecrementedTimelockRefundTxs, getSigHashFromTx } from '@buildonspark/spark-sdk';
+import { Network, createDecrementedTimelockRefundTxs, createInitialTimelockRefundTxs, createZeroTimelockNodeTx, getSigHashFromTx } from '@buildonspark/spark-sdk';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { Transaction, p2tr } from '@scure/btc-signer';
 import { LedgerSignerError } from './errors.js';
@@ -40,6 +40,23 @@ describe('TxCatalog: the transaction behind a sighash, rebuilt with the SDK’s 
     expect(getTxSequence(found?.tx)).toBe(1900);
     // without the receiver approved, the same sighash is not found: the blind path decides
     expect(await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [] })).toBeUndefined();
+  });
+
+  it('finds a zero-timelock renewal: the new node tx, its direct variant and the fresh refunds to the owner', async () => {
+    const renewed = await createZeroTimelockNodeTx(nodeTx, Network.LOCAL);
+    const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network: Network.LOCAL });
+    const catalog = new TxCatalog('LOCAL');
+    const cases: [Transaction, ReturnType<Transaction['getOutput']>][] = [
+      [renewed.nodeTx, nodeTx.getOutput(0)],
+      [renewed.directNodeTx, nodeTx.getOutput(0)],
+      [refunds.cpfpRefundTx, renewed.nodeTx.getOutput(0)],
+    ];
+    for (const [tx, spent] of cases) {
+      const message = getSigHashFromTx(tx, 0, spent);
+      const found = await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [] });
+      expect(Buffer.from(found?.tx ?? []).toString('hex')).toBe(Buffer.from(tx.toBytes(true, false)).toString('hex'));
+      expect(found?.prevouts[0]?.amount).toBe(spent.amount);
+    }
   });
 
   it('a sighash of no known transaction is not found', async () => {

@@ -4,6 +4,7 @@ import {
   createDecrementedTimelockRefundTxs,
   createInitialTimelockRefundTxs,
   createRootNodeTx,
+  createZeroTimelockNodeTx,
   getSigHashFromTx,
   getTxFromRawTxBytes,
 } from '@buildonspark/spark-sdk';
@@ -94,6 +95,7 @@ export class TxCatalog {
     const builders: RefundBuilder[] = [createDecrementedTimelockRefundTxs, createCurrentTimelockRefundTxs];
     for (const node of ctx.nodes) {
       const nodeTx = getTxFromRawTxBytes(node.nodeTx);
+      yield* zeroTimelockRenewal(nodeTx, ctx.signingPublicKey, this.network);
       const directTx = node.directTx.length > 0 ? getTxFromRawTxBytes(node.directTx) : undefined;
       const sequence = getTxFromRawTxBytes(node.refundTx).getInput(0).sequence;
       if (sequence === undefined) continue;
@@ -107,6 +109,22 @@ export class TxCatalog {
       }
     }
   }
+}
+
+/**
+ * The renewal of a leaf whose node timelock reached zero (the SDK's renewZeroTimelockNodeTxn):
+ * a new node tx and its direct variant, both spending the leaf's node output, then fresh
+ * refunds to the owner's own key from the new node tx. The other renewals spend the parent
+ * node's output, which the leaf alone does not give: they stay on the blind path.
+ */
+async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<{ tx: Transaction; prevout: Prevout }> {
+  const renewed = await createZeroTimelockNodeTx(nodeTx, network).catch(() => undefined);
+  if (renewed === undefined) return;
+  const nodeOut = outputOf(nodeTx);
+  yield { tx: renewed.nodeTx, prevout: nodeOut };
+  yield { tx: renewed.directNodeTx, prevout: nodeOut };
+  const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network });
+  yield* refundCandidates(refunds, renewed.nodeTx, undefined);
 }
 
 function* refundCandidates(

@@ -56,6 +56,40 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     });
   };
 
+  /**
+   * The rounds of the last send operation, checked step by step: its one transfer approval
+   * (TRANSFER_INTENT: asked, on the screen, approved) before any share, then each FROST share,
+   * clear-signed under the approval with no screen of its own; every step timed.
+   */
+  const checkSendRounds = (): void => {
+    const recorder = run().bridge.core.recorder;
+    const send = recorder.operations().filter((o) => o.kind === 'send').at(-1);
+    expect(send?.outcome).toBe('succeeded');
+    const rounds = recorder.rounds().filter((r) => r.operationId === send?.id);
+    const approvals = rounds.filter((r) => r.kind === 'transfer-approval');
+    expect(approvals).toHaveLength(1);
+    const approval = approvals[0];
+    expect(approval?.steps.map((x) => x.name)).toEqual(['device-asked', 'waiting-for-user', 'approved', 'shares-sent']);
+    const approvedAt = approval?.steps[2]?.at ?? Infinity;
+    const shares = rounds.filter((r) => r.kind === 'frost-share');
+    expect(shares.length).toBeGreaterThanOrEqual(1);
+    for (const r of shares) {
+      expect(r.outcome).toBe('completed');
+      const names = r.steps.map((x) => x.name);
+      expect(names.slice(0, 3)).toEqual(['commitments-fetched', 'device-asked', 'approved']);
+      expect(names.at(-1)).toBe('shares-sent');
+      expect(names).not.toContain('waiting-for-user');
+      expect(r.steps[1]?.detail).toBe('clear signing: the transaction sent');
+      expect(r.steps[1]?.at).toBeGreaterThan(approvedAt);
+    }
+    for (const r of rounds) {
+      const times = r.steps.map((x) => x.elapsedMs);
+      expect(times.every((t, i) => t >= 0 && (i === 0 || t >= (times[i - 1] ?? 0)))).toBe(true);
+    }
+    // the approval comes first among the send's rounds
+    expect(send?.roundIds[0]).toBe(approval?.id);
+  };
+
   beforeAll(async () => {
     e2e = await startBridgeE2e();
     const sdk = await loadSdk(e2e.network.env);
@@ -126,6 +160,12 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     expect(sendLeafReviews(0)).toBe(0);
     // Once approved, the mirror is cleared and says so.
     expect(await page.isVisible('[data-testid="device-prompt"][data-kind="transfer"]')).toBe(false);
+    checkSendRounds();
+    // The page shows the approval round with its steps.
+    const shownApproval = await page.$$eval('[data-testid="round"][data-kind="transfer-approval"]', (items) =>
+      items.map((li) => [...li.querySelectorAll('[data-step]')].map((x) => x.getAttribute('data-step'))),
+    );
+    expect(shownApproval[0]).toEqual(['device-asked', 'waiting-for-user', 'approved', 'shares-sent']);
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim');
     await page.waitForSelector('[data-testid="transfer"][data-direction="OUTGOING"]', { timeout: 60_000 });
     await uiBalance(0n);
@@ -143,6 +183,11 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     await waitFor(async () => background(), (rs) => rs.every((r) => r.outcome !== 'in-progress'), 60_000, 'the background rounds closed');
     for (const r of background()) expect(['shares-sent', 'aggregated', 'aborted', 'unconfirmed']).toContain(r.steps.at(-1)?.name);
     expect(background().filter((r) => r.outcome === 'completed').length).toBeGreaterThan(0);
+    // The claim's shares pay the user: clear-signed, asked and answered without a screen.
+    for (const r of background().filter((x) => x.outcome === 'completed')) {
+      expect(r.steps.map((x) => x.name).slice(0, 3)).toEqual(['commitments-fetched', 'device-asked', 'approved']);
+      expect(r.steps[1]?.detail).toBe('clear signing: the transaction sent');
+    }
     expect(await page.$$('[data-testid="round"][data-outcome="in-progress"]')).toHaveLength(0);
     expect(await available(other())).toBe(0n);
     await screenshot(page, 't2-received');
@@ -209,6 +254,7 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     expect(reviews).toHaveLength(1);
     expect(pageBody(reviews[0] ?? [], 'Send')[0]).toBe(`${LEAF_SATS} sats`);
     expect(pageBody(reviews[0] ?? [], 'To').join('')).toBe(to);
+    checkSendRounds();
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim after the API send');
     await uiBalance(0n);
     await screenshot(page, 't3-api-sent');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -102,6 +102,9 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
       ...(options.exit === undefined ? {} : { exit: options.exit(network) }),
     });
     stops.push(() => bridge.stop());
+    // For diagnosing a failed run: BRIDGE_E2E_EVENTS=<file> appends every core event to it.
+    const log = process.env.BRIDGE_E2E_EVENTS;
+    if (log !== undefined) bridge.core.on('event', (e) => appendFileSync(log, `${new Date().toISOString()} ${JSON.stringify(e).slice(0, 400)}\n`));
     const browser = await launchChromium();
     stops.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
-import { encodeSparkAddress, getSparkFrost } from '@buildonspark/spark-sdk';
+import { encodeSparkAddress, getClaimPackageSigningPayload, getSparkFrost, getTransferPackageSigningPayload } from '@buildonspark/spark-sdk';
+import type { TransferPackage } from '@buildonspark/spark-sdk/proto/spark';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
+import { encodeChallenge } from '../../emulator/operator/authn/challenge.js';
+import { IdentityPreimages } from '../../src/signer/identity-preimages.js';
 import { bytesToHex, publicKeyOf, taprootOutputKey } from '../../src/crypto/index.js';
 import type { FrostSignTxRequest, IntentLeaf } from '../../src/device/clear-sign.js';
-import { IntentMismatchError, TxUnsupportedError, UserRejectedError } from '../../src/device/errors.js';
+import { BadDataError, IntentMismatchError, TxUnsupportedError, UserRejectedError } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 import type { DeviceCommitment } from '../../src/device/messages.js';
 import { pageBody, review, waitHome } from '../../emulator/speculos/flows.js';
@@ -185,6 +190,54 @@ describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)',
     await expect(dev.app.frostSignTx(request(two, refund(two, receiver, 2100), c2, ops))).rejects.toBeInstanceOf(IntentMismatchError); // longer timelock
     await expect(splitTo(two, receiver)).rejects.toBeInstanceOf(IntentMismatchError); // the same leaf again: a second transfer
     await signSilently(two, refund(two, receiver, 1900)); // no state change: the fitting refund still signs
+  });
+
+  it('identity signatures with their preimages, blind signing off: login and claim with no screen; a transfer\'s per-leaf and package signatures under its one approval; every lie refused', async () => {
+    expect((await dev.app.getVersion()).blindSigningEnabled).toBe(false);
+    const identity = expectedPublicKey({ kind: 'identity', account: 0 });
+    const signs = (sig: Uint8Array, digest: Uint8Array): boolean =>
+      secp256k1.verify(sig.length === 64 ? sig : secp256k1.Signature.fromDER(sig).toCompactRawBytes(), digest, identity);
+    // the SDK's own hashing, observed the way LedgerSparkSigner observes it
+    const observed = new IdentityPreimages(() => identity);
+    const stop = observed.start();
+    try {
+      const found = (digest: Uint8Array): Uint8Array => {
+        const f = observed.find(digest);
+        if (f === undefined) throw new Error('the observer did not see the SDK hash this');
+        return f.preimage;
+      };
+      const challenge = encodeChallenge({ version: 1, timestamp: 1_764_000_000, nonce: randomBytes(32), publicKey: identity });
+      expect(signs(await dev.app.signIdentityClear('login', challenge), sha256(challenge))).toBe(true);
+      const tid = '01890a5d-ac96-774b-bcce-b302099a8057';
+      const tweaks = { ['0'.repeat(63) + '1']: randomBytes(900), ['0'.repeat(63) + '2']: randomBytes(900), ['0'.repeat(63) + '3']: randomBytes(900) };
+      const claimDigest = getClaimPackageSigningPayload(tid, tweaks);
+      expect(signs(await dev.app.signIdentityClear('claim', found(claimDigest)), claimDigest)).toBe(true);
+
+      await approveIntent(intentLeaves);
+      const ciphers: Uint8Array[] = [];
+      for (const l of [one, two]) ciphers.push((await splitTo(l, receiver)).ciphertext!);
+      const enc = new TextEncoder();
+      const leafPayload = (l: Leaf, t: string, cipher: Uint8Array): Uint8Array => concatBytes(enc.encode(l.id), enc.encode(t), cipher);
+      const transferDigest = getTransferPackageSigningPayload(tid, { keyTweakPackage: tweaks } as unknown as TransferPackage);
+      const pkg = found(transferDigest);
+      // the package before the per-leaf signatures; a per-leaf payload with another leaf's ciphertext
+      await expect(dev.app.signIdentityClear('transfer', pkg)).rejects.toBeInstanceOf(IntentMismatchError);
+      await expect(dev.app.signIdentityClear('leaf', leafPayload(one, tid, ciphers[1]!))).rejects.toBeInstanceOf(IntentMismatchError);
+      for (const [i, l] of [one, two].entries()) {
+        const payload = leafPayload(l, tid, ciphers[i]!);
+        expect(signs(await dev.app.signIdentityClear('leaf', payload), sha256(payload))).toBe(true);
+      }
+      // a "login" that is really the package; a package of another transfer
+      await expect(dev.app.signIdentityClear('login', pkg)).rejects.toBeInstanceOf(BadDataError);
+      const otherTid = getTransferPackageSigningPayload(tid.replace(/7$/, '8'), { keyTweakPackage: tweaks } as unknown as TransferPackage);
+      await expect(dev.app.signIdentityClear('transfer', found(otherTid))).rejects.toBeInstanceOf(IntentMismatchError);
+      expect(signs(await dev.app.signIdentityClear('transfer', pkg), transferDigest)).toBe(true);
+      // the approval replayed for a second package
+      await expect(dev.app.signIdentityClear('transfer', pkg)).rejects.toBeInstanceOf(IntentMismatchError);
+      expect(await dev.screen.screenTexts()).toContain('Ready'); // nothing shown after the one approval
+    } finally {
+      stop();
+    }
   });
 
   it('a transaction that pays someone else with no approved transfer is shown (amount and address), never signed silently', async () => {

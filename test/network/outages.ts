@@ -24,7 +24,7 @@ async function poolCounts(dataDir: string, out: StartOutput): Promise<number[]> 
   const { readFileSync } = await import('node:fs');
   const { ChannelCredentials } = await import('@grpc/grpc-js');
   const { createChannel } = await import('nice-grpc');
-  const { internalClient } = await import('../../emulator/operator/grpc/internal/peers.js');
+  const { internalClient } = await import('../../emulator/operator/grpc/internal/peer-client.js');
   const tls = join(dataDir, 'tls');
   const creds = ChannelCredentials.createSsl(readFileSync(join(tls, 'ca.pem')), readFileSync(join(tls, 'operator-1.key')), readFileSync(join(tls, 'operator-1.pem')));
   const counts: number[] = [];

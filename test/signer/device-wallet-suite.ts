@@ -18,6 +18,10 @@ export const SETTLE_MS = 240_000;
 /** Chunked commands of `ins` the wallet completed: their last chunk (P2 = 0). APDU: CLA INS P1 P2 Lc data. */
 export const completed = (apdus: Uint8Array[], ins: number): number => apdus.filter((a) => a[1] === ins && a[3] === 0x00).length;
 
+/** SIGN_IDENTITY_CLEAR requests of a statement: their first chunk (P1 = 0) starts with the mode byte. */
+export const identityStatements = (apdus: Uint8Array[], statement: 'login' | 'leaf' | 'transfer' | 'claim'): number =>
+  apdus.filter((a) => a[1] === Ins.SIGN_IDENTITY_CLEAR && a[2] === 0x00 && a[5] === ['login', 'leaf', 'transfer', 'claim'].indexOf(statement)).length;
+
 /** KEY_SPLIT commands of a mode: their first chunk (P1 = 0) starts with the mode byte (0x00 transfer, 0x01 claim). */
 export const keySplits = (apdus: Uint8Array[], mode: 'transfer' | 'claim'): number =>
   apdus.filter((a) => a[1] === Ins.KEY_SPLIT && a[2] === 0x00 && a[5] === (mode === 'transfer' ? 0x00 : 0x01)).length;

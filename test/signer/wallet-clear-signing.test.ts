@@ -5,7 +5,7 @@ import { startNetwork, type RunningNetwork } from '../../emulator/network/networ
 import { WALLET_REVIEW_TITLES, startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 import { SpeculosDriver } from '../../emulator/speculos/driver.js';
-import { pageBody, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
+import { pageBody, waitHome } from '../../emulator/speculos/flows.js';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
 import { Ins } from '../../src/device/apdu.js';
@@ -13,7 +13,7 @@ import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
-import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
+import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
@@ -23,9 +23,9 @@ import { accountSecrets } from './seed-keys.js';
  * are FROST-signed with the transaction attached and no FROST review at all (everything stays
  * with the user); a transfer of two leaves is approved once, on a screen that shows the total
  * and the receiver's Spark address, and its key splits and refunds run without a screen. The
- * identity-key signatures of the operators' authentication and of the transfer package remain
- * blind-signing reviews (the SDK hands only their hash; device-app/PROTOCOL.md, clear-signing
- * security section), so blind signing is on and the approver presses those too.
+ * identity-key signatures (the operators' logins, the transfer's per-leaf and package signatures,
+ * the claim package) go with their preimages (SIGN_IDENTITY_CLEAR): blind signing stays off the
+ * whole time, so a single blind request would fail the wallet.
  */
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -54,14 +54,17 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     screen = new SpeculosDriver(speculos.baseUrl);
     await waitHome(screen);
     transport = await openSpeculosTransport(speculos.apduPort);
-    // identity-key signatures are still blind: the user turns blind signing on for them
-    await setBlindSigning(screen, true);
+    // blind signing stays off: nothing below may need it
     approver = startApprover(screen, WALLET_REVIEW_TITLES);
     recorder = new RecordingTransport(transport);
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
+    // before initialize, so that the wallet's logins are clear too; the leaf source is read later
+    signer.enableClearSigning({ network: 'LOCAL', leaves: (ids) => walletLeafSource(ledger)(ids) });
     ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } }));
     wallets.push(ledger);
-    signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger) });
+    expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
+    expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(reviews()).toEqual([]);
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -91,7 +94,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     return id;
   }
 
-  it('deposits two leaves: root and refunds signed with their transactions, no FROST review', async () => {
+  it('deposits two leaves: root and refunds signed with their transactions, nothing to press', async () => {
     const mark = recorder.sent.length;
     const before = reviews().length;
     await deposit(FIRST_SATS);
@@ -100,10 +103,11 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const sent = recorder.sent.slice(mark);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(6); // root, refund, direct-from-CPFP refund, per deposit
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0); // no blind FROST share
-    expect(shownSince(before, 'FROST share')).toEqual([]);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0); // no blind identity signature
+    expect(reviews().slice(before)).toEqual([]); // nothing to press
   });
 
-  it('sends both leaves in one transfer, approved once: total and Spark address on screen, no per-leaf or FROST review', async () => {
+  it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
     ({ wallet: software } = await openWallet(sdk, net().walletOptions));
     wallets.push(software);
     const mark = recorder.sent.length;
@@ -124,10 +128,15 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(keySplits(sent, 'transfer')).toBe(2);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(4); // CPFP and direct-from-CPFP refund per leaf
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    // the per-leaf and package identity signatures under that one approval, none blind
+    expect(identityStatements(sent, 'leaf')).toBe(2);
+    expect(identityStatements(sent, 'transfer')).toBe(1);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(reviews().slice(before)).toHaveLength(1); // one approval for the whole transfer
     await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
   });
 
-  it('claims a leaf sent back: the claim refunds are signed with their transactions, no FROST review', async () => {
+  it('claims a leaf sent back: refunds and the claim package signed clearly, nothing to press', async () => {
     const mark = recorder.sent.length;
     const before = reviews().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
@@ -136,7 +145,9 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(keySplits(sent, 'claim')).toBe(1);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
-    expect(shownSince(before, 'FROST share')).toEqual([]);
+    expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(reviews().slice(before)).toEqual([]); // a claim costs no press
   });
 
   it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {

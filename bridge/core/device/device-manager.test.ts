@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerTransport } from '../../../src/device/transports.js';
 import { BridgeError } from '../errors.js';
-import { DeviceManager } from './device-manager.js';
+import { withRequestTag } from '../../../src/signer/request-tag.js';
+import { DeviceManager, type ExchangeEvent } from './device-manager.js';
 import { nodeHidSource, type DeviceSource } from './device-source.js';
 import type { DeviceStatus } from './device-status.js';
 
@@ -112,6 +113,24 @@ describe('DeviceManager', () => {
     dev.answer = (apdu) => Promise.resolve(apdu[1] === 0x01 ? versionReply(true) : Buffer.from([0xab, 0x90, 0x00]));
     await manager.refresh();
     expect([...(await manager.transport.exchange(Buffer.from([0xe0, 0x10, 0, 0, 0])))]).toEqual([0xab, 0x90, 0x00]);
+  });
+
+  it("reports each exchange with the request tag it was made under and the answer's status word; probes carry none", async () => {
+    const dev = new FakeDevice();
+    dev.plugged = true;
+    dev.answer = (apdu) => Promise.resolve(apdu[1] === 0x01 ? versionReply(true) : sw(0x6985));
+    const manager = new DeviceManager(dev.source());
+    const seen: ExchangeEvent[] = [];
+    manager.on('exchange', (e) => seen.push(e));
+    await manager.refresh();
+    await withRequestTag('round-1', () => manager.transport.exchange(Buffer.from([0xe0, 0x35, 0x01, 0x00, 0])));
+    await manager.transport.exchange(Buffer.from([0xe0, 0x31, 0x00, 0x01, 0]));
+    expect(seen.map(({ at: _at, ...e }) => e)).toEqual([
+      { ins: 0x35, p1: 0x01, p2: 0x00, tag: 'round-1', phase: 'sent' },
+      { ins: 0x35, p1: 0x01, p2: 0x00, tag: 'round-1', phase: 'answered', sw: 0x6985 },
+      { ins: 0x31, p1: 0x00, p2: 0x01, phase: 'sent' },
+      { ins: 0x31, p1: 0x00, p2: 0x01, phase: 'answered', sw: 0x6985 },
+    ]);
   });
 
   it('a device that disappears mid-request fails that request as DEVICE_DISCONNECTED, drops the transport, and is found again', async () => {

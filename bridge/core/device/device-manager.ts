@@ -2,6 +2,7 @@ import { CLA, Ins, encodeApdu } from '../../../src/device/apdu.js';
 import type { ApduTransport } from '../../../src/device/app.js';
 import { decodeVersion } from '../../../src/device/messages.js';
 import type { LedgerTransport } from '../../../src/device/transports.js';
+import { currentRequestTag } from '../../../src/signer/request-tag.js';
 import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
@@ -15,6 +16,10 @@ export interface ExchangeEvent {
   p2: number;
   phase: 'sent' | 'answered' | 'failed';
   at: number;
+  /** The status word of the answer ('answered' only). */
+  sw?: number;
+  /** The tag the request was made under (src/signer/request-tag.ts): the round it belongs to. */
+  tag?: string;
 }
 
 export interface DeviceManagerEvents extends Record<string, unknown> {
@@ -172,6 +177,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   }
 
   private async exchange(apdu: Buffer): Promise<Buffer> {
+    const tag = currentRequestTag();
     this.inFlight++;
     try {
       return await this.serial(async () => {
@@ -182,13 +188,15 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
         const ins = apdu[1] ?? 0;
         const p1 = apdu[2] ?? 0;
         const p2 = apdu[3] ?? 0;
-        this.emit('exchange', { ins, p1, p2, phase: 'sent', at: this.now() });
+        const request = { ins, p1, p2, ...(tag === undefined ? {} : { tag }) };
+        this.emit('exchange', { ...request, phase: 'sent', at: this.now() });
         try {
           const response = await transport.exchange(apdu);
-          this.emit('exchange', { ins, p1, p2, phase: 'answered', at: this.now() });
+          const sw = response.length >= 2 ? response.readUInt16BE(response.length - 2) : -1;
+          this.emit('exchange', { ...request, phase: 'answered', at: this.now(), sw });
           return response;
         } catch (err) {
-          this.emit('exchange', { ins, p1, p2, phase: 'failed', at: this.now() });
+          this.emit('exchange', { ...request, phase: 'failed', at: this.now() });
           // A transport that fails (socket closed, USB unplugged) is gone: forget it so the next
           // poll opens a fresh one when the device is back.
           await this.closeTransport();

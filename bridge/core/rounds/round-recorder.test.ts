@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { AggregateFrostParams, SignFrostParams, SparkSigner } from '@buildonspark/spark-sdk';
+import type { AggregateFrostParams, SignFrostParams, SparkSigner, SubtractSplitAndEncryptParams, SubtractSplitAndEncryptResult } from '@buildonspark/spark-sdk';
+import { Ins } from '../../../src/device/apdu.js';
 import { UserRejectedError } from '../../../src/device/errors.js';
+import { currentRequestTag, underRequestTag } from '../../../src/signer/request-tag.js';
+import { SerialQueue } from '../../../src/signer/serial.js';
 import type { ExchangeEvent } from '../device/device-manager.js';
 import type { RoundStreamEvent } from './round-model.js';
 import { RoundRecorder } from './round-recorder.js';
 
 const FROST_SIGN = 0x31;
+const now = (): number => performance.timeOrigin + performance.now();
 
 function params(tag: number, operators = 2): SignFrostParams {
   const commitment = { hiding: new Uint8Array(33).fill(tag), binding: new Uint8Array(33).fill(tag + 1) };
@@ -22,26 +26,59 @@ function params(tag: number, operators = 2): SignFrostParams {
 }
 
 /**
- * A signer that behaves like LedgerSparkSigner on the wire: each signFrost sends a FROST_SIGN in
- * two chunks (the device shows the request after the last) and waits for the test to answer.
+ * A signer that behaves like LedgerSparkSigner on the wire: device requests run one at a time
+ * through a queue, each keeping its caller's request tag, and the wire reports the tag as the
+ * device manager does. Each signFrost sends a FROST_SIGN in two chunks (the device shows the
+ * request after the last) — or, with `clearThenBlind`, first a FROST_SIGN_TX the device refuses
+ * as TX_UNSUPPORTED and then the blind FROST_SIGN — and waits for the test to answer.
+ * subtractSplitAndEncrypt of the first split sends a TRANSFER_INTENT answered with `intentSw`.
  */
-function fakeSigner(recorder: RoundRecorder) {
+function fakeSigner(recorder: RoundRecorder, options: { clearThenBlind?: boolean; intentSw?: number } = {}) {
   const answers: { resolve: (v: Uint8Array) => void; reject: (e: unknown) => void }[] = [];
-  let queue: Promise<unknown> = Promise.resolve();
-  const wire = (p1: number, p2: number): void => recorder.onExchange({ ins: FROST_SIGN, p1, p2, phase: 'sent', at: performance.timeOrigin + performance.now() } satisfies ExchangeEvent);
+  const queue = new SerialQueue();
+  const wire = (ins: number, p1: number, p2: number, phase: ExchangeEvent['phase'] = 'sent', sw?: number): void => {
+    const tag = currentRequestTag();
+    recorder.onExchange({ ins, p1, p2, phase, at: now(), ...(sw === undefined ? {} : { sw }), ...(tag === undefined ? {} : { tag }) } satisfies ExchangeEvent);
+  };
+  const device = <T>(task: () => Promise<T>): Promise<T> => {
+    const tag = currentRequestTag();
+    return queue.run(() => underRequestTag(tag, task));
+  };
+  let intentSent = false;
   const signer = {
     getIdentityPublicKey: () => Promise.resolve(new Uint8Array(33).fill(2)),
-    signFrost: (_p: SignFrostParams) => {
-      const run = queue.then(
+    signFrost: async (_p: SignFrostParams) => {
+      if (options.clearThenBlind === true) {
+        await device(async () => {
+          wire(Ins.FROST_SIGN_TX, 0x00, 0x00);
+          await new Promise((r) => setTimeout(r, 2));
+          wire(Ins.FROST_SIGN_TX, 0x00, 0x00, 'answered', 0x6a8b);
+        });
+      }
+      return await device(
         () =>
           new Promise<Uint8Array>((resolve, reject) => {
-            wire(0x00, 0x01);
-            wire(0x01, 0x00);
+            wire(FROST_SIGN, 0x00, 0x01);
+            wire(FROST_SIGN, 0x01, 0x00);
             answers.push({ resolve, reject });
           }),
       );
-      queue = run.catch(() => undefined);
-      return run;
+    },
+    subtractSplitAndEncrypt: async (_p: SubtractSplitAndEncryptParams) => {
+      if (!intentSent) {
+        intentSent = true;
+        // The batcher starts the approval on a later turn of the event loop.
+        await new Promise((r) => setImmediate(r));
+        await device(async () => {
+          wire(Ins.TRANSFER_INTENT, 0x00, 0x01);
+          wire(Ins.TRANSFER_INTENT, 0x00, 0x01, 'answered', 0x9000);
+          wire(Ins.TRANSFER_INTENT, 0x01, 0x00);
+          await new Promise((r) => setTimeout(r, 2));
+          wire(Ins.TRANSFER_INTENT, 0x01, 0x00, 'answered', options.intentSw ?? 0x9000);
+          if ((options.intentSw ?? 0x9000) !== 0x9000) throw new UserRejectedError();
+        });
+      }
+      return { shares: [], secretCipher: new Uint8Array(0) } satisfies SubtractSplitAndEncryptResult;
     },
     aggregateFrost: (_p: AggregateFrostParams) => Promise.resolve(new Uint8Array(64).fill(9)),
   };
@@ -212,5 +249,74 @@ describe('RoundRecorder', () => {
       const last = events.filter((e) => e.type === 'round-step' && e.round.id === r.id).at(-1);
       expect(last?.type === 'round-step' && last.round.outcome).not.toBe('in-progress');
     }
+  });
+  it('a share the device cannot sign clearly and is asked again blind stays with its round, while other rounds wait in the queue', async () => {
+    const recorder = new RoundRecorder();
+    const { signer, answers } = fakeSigner(recorder, { clearThenBlind: true });
+    const wrapped = recorder.wrapSigner(signer);
+    const work = recorder.runOperation('claim-deposit', 'deposit claim', () => Promise.all([wrapped.signFrost(params(1)), wrapped.signFrost(params(3))]));
+    await until(() => answers.length === 1);
+    let [first, second] = recorder.rounds();
+    expect(first?.steps.map((s) => [s.name, s.detail])).toEqual([
+      ['commitments-fetched', '2 operator commitments'],
+      ['device-asked', 'clear signing: the transaction sent'],
+      ['device-asked', 'asked again blind: the device does not classify this transaction'],
+      ['waiting-for-user', undefined],
+    ]);
+    // The second round's clear-signing request reached the device between the first round's two
+    // requests (the queue runs it before the first round's blind retry): each went to its own round.
+    expect(second?.steps.map((s) => [s.name, s.detail])).toEqual([
+      ['commitments-fetched', '2 operator commitments'],
+      ['device-asked', 'clear signing: the transaction sent'],
+    ]);
+    answers[0]?.resolve(new Uint8Array(32));
+    await until(() => answers.length === 2);
+    [first, second] = recorder.rounds();
+    expect(first?.steps.at(-1)?.name).toBe('approved');
+    expect(second?.steps.map((s) => s.name)).toEqual(['commitments-fetched', 'device-asked', 'device-asked', 'waiting-for-user']);
+    answers[1]?.resolve(new Uint8Array(32));
+    await work;
+    expect(recorder.rounds().map((r) => r.steps.at(-1)?.name)).toEqual(['shares-sent', 'shares-sent']);
+  });
+
+  it("a send's TRANSFER_INTENT is its approval round: asked, waiting for the user, approved, in the send before its shares", async () => {
+    const recorder = new RoundRecorder();
+    const { signer, answers } = fakeSigner(recorder);
+    const wrapped = recorder.wrapSigner(signer);
+    const split = { first: { type: 'leaf', path: 'a' }, second: { type: 'random' } } as unknown as SubtractSplitAndEncryptParams;
+    const send = recorder.runOperation('send', 'send of 10 sats', async () => {
+      await Promise.all([wrapped.subtractSplitAndEncrypt(split), wrapped.subtractSplitAndEncrypt(split)]);
+      return await wrapped.signFrost(params(1));
+    });
+    await until(() => answers.length === 1);
+    answers[0]?.resolve(new Uint8Array(32));
+    await send;
+    const [approval, share] = recorder.rounds();
+    expect(approval).toMatchObject({ kind: 'transfer-approval', operationKind: 'send', keyKind: 'transfer', operatorCount: 0, outcome: 'completed' });
+    expect(approval?.steps.map((s) => s.name)).toEqual(['device-asked', 'waiting-for-user', 'approved', 'shares-sent']);
+    const waited = approval?.steps[2]?.elapsedMs ?? 0;
+    expect(waited).toBeGreaterThan(approval?.steps[1]?.elapsedMs ?? Infinity);
+    expect(share).toMatchObject({ kind: 'frost-share', outcome: 'completed' });
+    expect(share?.startedAt).toBeGreaterThanOrEqual(approval?.steps[2]?.at ?? Infinity);
+    expect(recorder.operations()[0]?.roundIds).toEqual([approval?.id, share?.id]);
+  });
+
+  it('a transfer rejected on the device ends its approval round as rejected and the send fails', async () => {
+    const recorder = new RoundRecorder();
+    const { signer } = fakeSigner(recorder, { intentSw: 0x6985 });
+    const wrapped = recorder.wrapSigner(signer);
+    const split = { first: { type: 'leaf', path: 'a' }, second: { type: 'random' } } as unknown as SubtractSplitAndEncryptParams;
+    await expect(recorder.runOperation('send', 'send of 10 sats', () => wrapped.subtractSplitAndEncrypt(split))).rejects.toBeInstanceOf(UserRejectedError);
+    const [approval] = recorder.rounds();
+    expect(approval?.steps.map((s) => s.name)).toEqual(['device-asked', 'waiting-for-user', 'rejected']);
+    expect(approval?.outcome).toBe('rejected');
+    expect(recorder.operations()[0]?.outcome).toBe('failed');
+  });
+
+  it('untagged exchanges (probes, requests outside any round) change no round', () => {
+    const recorder = new RoundRecorder();
+    recorder.onExchange({ ins: FROST_SIGN, p1: 0, p2: 0, phase: 'sent', at: now() });
+    recorder.onExchange({ ins: Ins.TRANSFER_INTENT, p1: 0, p2: 0, phase: 'sent', at: now() });
+    expect(recorder.rounds()).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { AggregateFrostParams, SignFrostParams, SparkSigner } from '@buildonspark/spark-sdk';
+import type { AggregateFrostParams, SignFrostParams, SparkSigner, SubtractSplitAndEncryptParams, SubtractSplitAndEncryptResult } from '@buildonspark/spark-sdk';
 import { ChunkP1, ChunkP2, Ins } from '../../../src/device/apdu.js';
 import { UserRejectedError } from '../../../src/device/errors.js';
+import { StatusWord } from '../../../src/device/status.js';
+import { withRequestTag } from '../../../src/signer/request-tag.js';
 import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import type { ExchangeEvent } from '../device/device-manager.js';
-import type { Operation, OperationKind, RoundStep, RoundStepName, RoundStreamEvent, SigningRound } from './round-model.js';
+import type { Operation, OperationKind, RoundKind, RoundStep, RoundStepName, RoundStreamEvent, SigningRound } from './round-model.js';
 
 const KEPT_ROUNDS = 500;
 const KEPT_OPERATIONS = 100;
@@ -24,24 +26,28 @@ function commitmentKey(c: { hiding: Uint8Array; binding: Uint8Array }): string {
   return Buffer.from(c.hiding).toString('hex') + Buffer.from(c.binding).toString('hex');
 }
 
+/** The request tag under which an operation's key splits, and so its transfer approval, reach the device. */
+const APPROVAL_TAG = 'transfer-approval:';
+
 /**
  * Records signing rounds as they happen, from two vantage points: the SparkSigner calls the SDK
  * wallet makes (wrapSigner) and the APDU exchanges the device manager carries (onExchange).
  * Operations are attributed through AsyncLocalStorage, so signer calls the SDK makes inside
  * wallet.claimDeposit belong to that claim and those it makes on its own are "background".
+ * Each signFrost runs under its round's id as request tag (src/signer/request-tag.ts): the
+ * signer keeps the tag with the requests it queues, the device manager reports it with every
+ * exchange, and the steps seen on the wire go to the round the tag names — whatever the order in
+ * which the queue runs requests, and also when a clear-signing request (FROST_SIGN_TX) the device
+ * cannot classify is asked again blind (FROST_SIGN). A send's key splits run under the
+ * operation's approval tag, so the TRANSFER_INTENT they start is the send's approval round.
  */
 export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
   private readonly roundsById = new Map<string, SigningRound>();
   private readonly roundByCommitment = new Map<string, SigningRound>();
   private readonly operationsById = new Map<string, Operation>();
   private readonly context = new AsyncLocalStorage<Operation>();
-  /**
-   * Rounds whose signFrost was called but whose request has not reached the device yet, in call
-   * order. LedgerSparkSigner runs device calls through a FIFO queue, so the next FROST_SIGN that
-   * starts on the wire belongs to the first round here.
-   */
-  private readonly queued: SigningRound[] = [];
-  private atDevice: SigningRound | undefined;
+  /** The approval round of each operation's TRANSFER_INTENT, by approval tag (the latest one). */
+  private readonly approvals = new Map<string, SigningRound>();
   private readonly now: () => number;
   private readonly backgroundGraceMs: number;
   /** Background rounds the device answered, waiting for the wallet to report their work's end. */
@@ -100,43 +106,80 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
     }
   }
 
-  /** The same signer, reporting each FROST signature it contributes as a round. */
+  /** The same signer, reporting each FROST signature it contributes, and each transfer approval, as a round. */
   wrapSigner(signer: SparkSigner): SparkSigner {
     const signFrost = (params: SignFrostParams): Promise<Uint8Array> => this.signFrost(signer, params);
     const aggregateFrost = (params: AggregateFrostParams): Promise<Uint8Array> => this.aggregateFrost(signer, params);
+    const subtractSplitAndEncrypt = (params: SubtractSplitAndEncryptParams): Promise<SubtractSplitAndEncryptResult> => {
+      const op = this.context.getStore();
+      const split = (): Promise<SubtractSplitAndEncryptResult> => signer.subtractSplitAndEncrypt(params);
+      return op === undefined ? split() : withRequestTag(APPROVAL_TAG + op.id, split);
+    };
     return new Proxy(signer, {
       get(target, prop, receiver) {
         if (prop === 'signFrost') return signFrost;
         if (prop === 'aggregateFrost') return aggregateFrost;
+        if (prop === 'subtractSplitAndEncrypt') return subtractSplitAndEncrypt;
         const value: unknown = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
   }
 
-  /** Feeds the device manager's exchanges: when a request reaches the device and its screen. */
+  /** Feeds the device manager's exchanges: when a tagged request reaches the device, its screen, and its answer. */
   onExchange(e: ExchangeEvent): void {
-    if (e.ins !== Ins.FROST_SIGN || e.phase !== 'sent') return;
+    if (e.tag === undefined) return;
+    if (e.ins === Ins.TRANSFER_INTENT && e.tag.startsWith(APPROVAL_TAG)) {
+      this.onApprovalExchange(e, e.tag);
+      return;
+    }
+    if (e.ins !== Ins.FROST_SIGN && e.ins !== Ins.FROST_SIGN_TX) return;
+    const round = this.roundsById.get(e.tag);
+    if (round === undefined || round.outcome !== 'in-progress' || e.phase !== 'sent') return;
     if (e.p1 === ChunkP1.FIRST) {
-      const round = this.queued.shift();
-      if (round === undefined) return;
-      this.atDevice = round;
-      this.step(round, 'device-asked', undefined, e.at);
+      const again = round.steps.some((s) => s.name === 'device-asked');
+      const detail =
+        e.ins === Ins.FROST_SIGN_TX
+          ? 'clear signing: the transaction sent'
+          : again
+            ? 'asked again blind: the device does not classify this transaction'
+            : 'blind signing: the sighash sent';
+      this.step(round, 'device-asked', detail, e.at);
     }
-    if (e.p2 === ChunkP2.LAST && this.atDevice !== undefined) {
-      this.step(this.atDevice, 'waiting-for-user', undefined, e.at);
+    // A blind share is reviewed on the screen. A clear-signed one is sent by the signer only for a
+    // transaction that pays the user or fits the approved transfer, which the device signs with
+    // no screen (device-app/PROTOCOL.md, section "0x34 FROST_SIGN_TX (clear signing of a FROST share)").
+    if (e.p2 === ChunkP2.LAST && e.ins === Ins.FROST_SIGN) this.step(round, 'waiting-for-user', undefined, e.at);
+  }
+
+  /** TRANSFER_INTENT: the send's one approval on the device (total and receiver), a round without a share. */
+  private onApprovalExchange(e: ExchangeEvent, tag: string): void {
+    if (e.phase === 'sent' && e.p1 === ChunkP1.FIRST) {
+      const op = this.operationsById.get(tag.slice(APPROVAL_TAG.length));
+      if (op === undefined) return;
+      const round = this.newRound(op, 'transfer-approval', 'transfer', 0, e.at);
+      this.approvals.set(tag, round);
+      trim(this.approvals, KEPT_OPERATIONS);
+      this.step(round, 'device-asked', 'the transfer\'s leaves and receiver sent', e.at);
     }
+    const round = this.approvals.get(tag);
+    if (round === undefined || round.outcome !== 'in-progress') return;
+    if (e.phase === 'sent' && e.p2 === ChunkP2.LAST) this.step(round, 'waiting-for-user', 'Send: total and receiver on the screen', e.at);
+    if (e.phase === 'failed') this.step(round, 'aborted', 'the device went away during the transfer\'s review', e.at);
+    if (e.phase !== 'answered' || (e.p2 !== ChunkP2.LAST && e.sw === StatusWord.OK)) return;
+    if (e.sw === StatusWord.OK) this.step(round, 'approved', 'the transfer approved on the device', e.at);
+    else if (e.sw === StatusWord.DENIED) this.step(round, 'rejected', 'the transfer rejected on the device', e.at);
+    else this.step(round, 'aborted', `the device refused the transfer (status 0x${(e.sw ?? 0).toString(16)})`, e.at);
   }
 
   private async signFrost(signer: SparkSigner, params: SignFrostParams): Promise<Uint8Array> {
     const op = this.context.getStore() ?? this.newOperation('background', 'background work by the wallet');
-    const round = this.newRound(op, params);
-    this.queued.push(round);
+    const round = this.newRound(op, 'frost-share', String(params.keyDerivation.type).toLowerCase(), Object.keys(params.statechainCommitments ?? {}).length);
+    this.roundByCommitment.set(commitmentKey(params.selfCommitment.commitment), round);
+    trim(this.roundByCommitment, KEPT_ROUNDS);
+    this.step(round, 'commitments-fetched', `${round.operatorCount} operator commitments`, round.startedAt);
     try {
-      const share = await signer.signFrost(params);
-      // Only a blind FROST_SIGN shows a screen per share; a clear-signed one (FROST_SIGN_TX, not
-      // followed on the wire here) is signed without one when it is covered by an approved
-      // transfer or pays only the user.
+      const share = await withRequestTag(round.id, () => signer.signFrost(params));
       const reviewed = round.steps.some((s) => s.name === 'waiting-for-user');
       this.step(round, 'approved', reviewed ? 'approved on the device' : 'signed by the device without a screen of its own (clear signing)');
       return share;
@@ -145,9 +188,6 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
       this.step(round, rejected ? 'rejected' : 'aborted', rejected ? 'rejected on the device' : messageOf(err));
       throw err;
     } finally {
-      const i = this.queued.indexOf(round);
-      if (i >= 0) this.queued.splice(i, 1);
-      if (this.atDevice === round) this.atDevice = undefined;
       // Work the SDK starts by itself (e.g. claiming an incoming transfer) has no operation
       // boundary the bridge sees: a failed round is closed above; an answered one stays open
       // until the wallet reports the work's end (endBackground), its share is aggregated here,
@@ -205,23 +245,11 @@ export class RoundRecorder extends TypedEmitter<RoundRecorderEvents> {
     this.publish({ type: 'operation', operation: { ...op, roundIds: [...op.roundIds] } });
   }
 
-  private newRound(op: Operation, params: SignFrostParams): SigningRound {
-    const round: SigningRound = {
-      id: randomUUID(),
-      operationId: op.id,
-      operationKind: op.kind,
-      keyKind: String(params.keyDerivation.type).toLowerCase(),
-      operatorCount: Object.keys(params.statechainCommitments ?? {}).length,
-      startedAt: this.now(),
-      steps: [],
-      outcome: 'in-progress',
-    };
+  private newRound(op: Operation, kind: RoundKind, keyKind: string, operatorCount: number, startedAt: number = this.now()): SigningRound {
+    const round: SigningRound = { id: randomUUID(), kind, operationId: op.id, operationKind: op.kind, keyKind, operatorCount, startedAt, steps: [], outcome: 'in-progress' };
     op.roundIds.push(round.id);
     this.roundsById.set(round.id, round);
-    this.roundByCommitment.set(commitmentKey(params.selfCommitment.commitment), round);
     trim(this.roundsById, KEPT_ROUNDS);
-    trim(this.roundByCommitment, KEPT_ROUNDS);
-    this.step(round, 'commitments-fetched', `${round.operatorCount} operator commitments`, round.startedAt);
     return round;
   }
 

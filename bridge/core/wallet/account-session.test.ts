@@ -120,3 +120,44 @@ describe('AccountSession.transfers without a service provider', () => {
     expect(queries).toEqual([]);
   });
 });
+
+describe('AccountSession.claimDeposit: the deposit announced to the signer first', () => {
+  const TXID = 'ab'.repeat(32);
+
+  async function claimingSession() {
+    const calls: string[] = [];
+    const signer = { expectDeposit: (raw: Uint8Array) => void calls.push(`expect ${Buffer.from(raw).toString('hex')}`) };
+    const fake = fakeWallet([]);
+    const wallet = Object.assign(fake.wallet, {
+      claimDeposit: (txid: string) => {
+        calls.push(`claim ${txid}`);
+        return Promise.resolve([{ id: 'leaf-new', value: 60_000 }]);
+      },
+    });
+    const session = new AccountSession(0, {
+      transport: {} as ApduTransport,
+      signerFactory: () => signer as unknown as SparkSigner,
+      openWallet: () => Promise.resolve(wallet),
+      recorder: new RoundRecorder(),
+      prompts: () => undefined,
+      store: new AccountStore(mkdtempSync(path.join(os.tmpdir(), 'account-session-')), 0),
+      serviceProvider: false,
+    });
+    await session.open();
+    return { session, calls };
+  }
+
+  it('with the raw transaction: expectDeposit, then the claim', async () => {
+    const { session, calls } = await claimingSession();
+    expect(await session.claimDeposit(TXID, Uint8Array.of(1, 2, 3))).toEqual({ claimedSats: '60000' });
+    expect(calls).toEqual(['expect 010203', `claim ${TXID}`]);
+  });
+
+  it('without it (the chain could not be read): the claim alone; a bad txid: nothing', async () => {
+    const { session, calls } = await claimingSession();
+    await session.claimDeposit(TXID);
+    expect(calls).toEqual([`claim ${TXID}`]);
+    await expect(session.claimDeposit('xyz', Uint8Array.of(1))).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(calls).toHaveLength(1);
+  });
+});

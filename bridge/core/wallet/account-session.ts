@@ -19,6 +19,15 @@ export type SignerFactory = (transport: ApduTransport, account: number, prompts:
 /** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options, then clear signing on). */
 export type WalletOpener = (signer: SparkSigner) => Promise<SparkWallet>;
 
+/** A signer that signs a deposit's claim clearly once it is given the deposit transaction (LedgerSparkSigner). */
+interface DepositAwareSigner {
+  expectDeposit(rawTx: Uint8Array): void;
+}
+
+function expectsDeposits(signer: SparkSigner): signer is SparkSigner & DepositAwareSigner {
+  return typeof (signer as Partial<DepositAwareSigner>).expectDeposit === 'function';
+}
+
 export interface Balance {
   availableSats: string;
   ownedSats: string;
@@ -52,6 +61,7 @@ const SPARK_ADDRESS = /^(spark|sparkrt|sparkt|sparks|sparkl)1[02-9ac-hj-np-z]{20
  */
 export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   private wallet: SparkWallet | undefined;
+  private signer: SparkSigner | undefined;
   private identity: string | undefined;
   private sparkAddress: string | undefined;
   private keeper: ExitDataKeeper | undefined;
@@ -113,6 +123,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     });
     wallet.on('deposit:confirmed', changed('deposit confirmed'));
     this.wallet = wallet;
+    this.signer = signer;
     this.keepExitData(wallet);
   }
 
@@ -137,6 +148,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
   async close(): Promise<void> {
     const w = this.wallet;
     this.wallet = undefined;
+    this.signer = undefined;
     this.keeper?.stop();
     this.keeper = undefined;
     await w?.cleanup().catch(() => undefined);
@@ -159,8 +171,14 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     return address;
   }
 
-  async claimDeposit(txid: string): Promise<{ claimedSats: string }> {
+  /**
+   * Claims the deposit `txid`. With its raw transaction, the signer is told of the deposit first
+   * (expectDeposit): the tree's root and refunds are then signed clearly, with no screen.
+   */
+  async claimDeposit(txid: string, rawTx?: Uint8Array): Promise<{ claimedSats: string }> {
     if (!/^[0-9a-f]{64}$/.test(txid)) throw new BridgeError('INVALID_REQUEST', 'a transaction id is 64 lowercase hex characters');
+    this.requireWallet();
+    if (rawTx !== undefined && this.signer !== undefined && expectsDeposits(this.signer)) this.signer.expectDeposit(rawTx);
     const leaves = await this.deps.recorder.runOperation('claim-deposit', 'deposit claim', () => this.call((w) => w.claimDeposit(txid)));
     const total = leaves.reduce((sum, l) => sum + BigInt(l.value), 0n);
     this.emit('changed', { account: this.account, reason: 'deposit claimed' });

@@ -4,7 +4,11 @@
  *      and checked against a fixed approved intent (the refund rules), as FROST_SIGN_TX does;
  *   1: TRANSFER_INTENT with the rest as payload (chunked), approved or rejected by byte 1, then
  *      a KEY_SPLIT transfer and a FROST_SIGN_TX whose payloads follow in the input;
- *   2: FROST_SIGN_TX with the rest as payload (chunked).
+ *   2: FROST_SIGN_TX with the rest as payload (chunked);
+ *   3: the identity statement parser (id_statement.c): byte 1 = mode, the rest fed in pieces
+ *      whose sizes come from the data itself; then SIGN_IDENTITY_CLEAR (chunked) over the same
+ *      bytes under an approved intent whose leaf was split (so the per-leaf and package checks
+ *      run too). A statement that parses must hash to SHA-256 of what was fed.
  * Besides the sanitizers: one reply per APDU, a deferred reply always has a review on screen. */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "intent.h"
 #include "protocol.h"
 #include "sha256.h"
+#include "id_statement.h"
 #include "review.h"
 #include "tx.h"
 #include "tx_classify.h"
@@ -82,6 +87,47 @@ static void parse_and_check(const uint8_t *data, size_t size) {
     intent_clear();
 }
 
+static void statement(uint8_t mode, const uint8_t *p, size_t len) {
+    ids_parser_t parser;
+    ids_result_t out;
+    uint8_t h[32];
+    if (ids_begin(&parser, mode & 3u)) {
+        size_t off = 0;
+        while (off < len) {
+            size_t take = 1u + p[off] % 64u;
+            take = take > len - off ? len - off : take;
+            if (!ids_feed(&parser, p + off, take)) {
+                break;
+            }
+            off += take;
+        }
+        if (ids_finish(&parser, &out)) {
+            sha256(p, len, h);
+            if (off != len || memcmp(h, out.digest, 32u) != 0) {
+                abort();
+            }
+        }
+    }
+    /* the command: an intent with one split leaf "leaf" first */
+    intent_t in;
+    memset(&in, 0, sizeof in);
+    in.n = 1;
+    in.leaves[0].value = 100000u;
+    in.leaves[0].split = 1u;
+    sha256((const uint8_t *)"leaf", 4, in.leaves[0].id_hash);
+    if (len > 129u) {
+        sha256(p + len - 129u, 129u, in.leaves[0].cipher_hash);
+    }
+    intent_activate(&in);
+    static uint8_t payload[4096];
+    size_t n = len > sizeof payload - 5u ? sizeof payload - 5u : len;
+    payload[0] = mode & 3u;
+    memset(payload + 1, 0, 4);
+    memcpy(payload + 5, p, n);
+    send(INS_SIGN_IDENTITY_CLEAR, payload, n + 5u, true);
+    intent_clear();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) {
@@ -91,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     core_init();
     const uint8_t *p = data + 2;
     size_t len = size - 2;
-    switch (data[0] % 3u) {
+    switch (data[0] % 4u) {
     case 0:
         parse_and_check(data + 1, size - 1);
         break;
@@ -116,8 +162,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         send(INS_FROST_SIGN_TX, p + il + half, rest - half, true);
         break;
     }
-    default:
+    case 2:
         send(INS_FROST_SIGN_TX, p, len, (data[1] & 1u) == 0u);
+        break;
+    default:
+        statement(data[1], p, len);
         break;
     }
     return 0;

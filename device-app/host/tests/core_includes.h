@@ -32,4 +32,6 @@
 #include "taproot.h"
 #include "tx.h"
 #include "tx_classify.h"
+#include "id_statement.h"
+#include "identity_sign.h"
 #endif

@@ -375,6 +375,270 @@ static void test_adversarial_stays_but_pays(void) {
     CHECK_EQ_U(host_decide(false), SW_DENIED);
 }
 
+
+/* ---- SIGN_IDENTITY_CLEAR: identity signatures over preimages the device parses ---- */
+
+#define IDC_CHUNK 100u
+static const char IDC_TID[] = "01890a5d-ac96-774b-bcce-b302099a8057";
+static const uint8_t IDC_TID_BYTES[16] = {0x01, 0x89, 0x0a, 0x5d, 0xac, 0x96, 0x77, 0x4b,
+                                          0xbc, 0xce, 0xb3, 0x02, 0x09, 0x9a, 0x80, 0x57};
+/* SHA-256 of the SDK's serialized tags (hashstructure.ts), computed with the SDK's own encoding */
+static const char TRANSFER_TAG_HEX[] = "cfd02068b60240781ad3fdf91e0269c97a428453aaa8e348befaf6ae25332e4d";
+static const char CLAIM_TAG_HEX[] = "2c808446fc29e1fb632aebbf2b9c392e1c794053f2c681c19e43dc9abeb808de";
+
+/* SIGN_IDENTITY_CLEAR of `mode` for account 0 over preimage pre (streamed in IDC_CHUNK pieces). */
+static uint16_t sign_clear(uint8_t mode, const uint8_t *pre, size_t len) {
+    static uint8_t p[9000];
+    p[0] = mode;
+    be_put(p + 1, 0, 4);
+    memcpy(p + 5, pre, len);
+    return send_chunked(INS_SIGN_IDENTITY_CLEAR, p, len + 5u, IDC_CHUNK);
+}
+
+/* the reply verifies under the identity key of account 0 over sha256(pre) (compact or DER) */
+static bool reply_signs(const uint8_t *pre, size_t len, bool compact) {
+    uint8_t pub[33], digest[32], sig[64], der[72];
+    sha256(pre, len, digest);
+    if (!identity_public_key(0, pub)) return false;
+    if (compact) {
+        return g_host_reply.len == 64 && ecdsa_verify(pub, digest, g_host_reply.data) != 0u;
+    }
+    /* deterministic (RFC 6979): the DER reply is the encoding of the compact signature */
+    if (g_host_reply.len < 8 || g_host_reply.data[0] != 0x30) return false;
+    size_t dl = g_host_reply.len;
+    memcpy(der, g_host_reply.data, dl);
+    uint8_t rl = der[3], sl = der[5u + rl];
+    const uint8_t *r = der + 4, *sp = der + 6 + rl;
+    memset(sig, 0, 64);
+    memcpy(sig + 32 - (rl > 32 ? 32 : rl), r + (rl > 32 ? rl - 32 : 0), rl > 32 ? 32 : rl);
+    memcpy(sig + 64 - (sl > 32 ? 32 : sl), sp + (sl > 32 ? sl - 32 : 0), sl > 32 ? 32 : sl);
+    return ecdsa_verify(pub, digest, sig) != 0u;
+}
+
+/* canonical proto3 spark_authn.Challenge for `pub` */
+static size_t login_preimage(const uint8_t pub[33], uint8_t *o) {
+    static const uint8_t head[] = {0x08, 0x01, 0x10, 0x80, 0xe4, 0xd5, 0xc7, 0x06, 0x1a, 0x20};
+    size_t n = sizeof head;
+    memcpy(o, head, n);
+    for (size_t i = 0; i < 32; i++) o[n++] = (uint8_t)(0xA0 + i); /* nonce */
+    o[n++] = 0x22;
+    o[n++] = 33;
+    memcpy(o + n, pub, 33);
+    return n + 33;
+}
+
+static size_t put_value(uint8_t *o, const uint8_t *v, size_t len) {
+    be_put(o, len, 8);
+    memcpy(o + 8, v, len);
+    return 8 + len;
+}
+
+/* a key tweak package preimage: tag pair, transfer id, `entries` operators with `value_len`-byte values */
+static size_t package_preimage(const char *tag_hex, const uint8_t tid[16], size_t entries, size_t value_len, uint8_t *o) {
+    static uint8_t value[4000];
+    size_t n = 0;
+    hex_to_bytes(tag_hex, o, 32);
+    memcpy(o + 32, o, 32);
+    n = 64;
+    n += put_value(o + n, tid, 16);
+    be_put(o + n, 8, 8); /* the count is a value of its own: length 8, then the count */
+    be_put(o + n + 8, entries, 8);
+    n += 16;
+    for (size_t e = 0; e < entries; e++) {
+        char key[65];
+        for (size_t i = 0; i < 64; i++) key[i] = (char)('0' + (i == 63 ? e + 1 : 0));
+        n += put_value(o + n, (const uint8_t *)key, 64);
+        memset(value, (int)(0x40 + e), value_len);
+        n += put_value(o + n, value, value_len);
+    }
+    return n;
+}
+
+/* KEY_SPLIT transfer under the intent; the ciphertext it returned (the last 129 bytes) into ct */
+static uint16_t split_cipher(const char *leaf, uint8_t ct[129]) {
+    uint8_t whole[400];
+    uint16_t sw = split_to(leaf, TV_CS_RECEIVER);
+    if (sw != SW_OK) return sw;
+    size_t len = g_host_reply.len;
+    memcpy(whole, g_host_reply.data, len);
+    uint8_t apdu[8];
+    size_t a = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_READ, 1, NULL, 0);
+    if (host_exchange(apdu, a) != SW_OK) return 0xFFFF;
+    memcpy(whole + len, g_host_reply.data, g_host_reply.len);
+    len += g_host_reply.len;
+    memcpy(ct, whole + len - 129, 129);
+    return SW_OK;
+}
+
+static size_t leaf_preimage(const char *leaf, const char *tid, const uint8_t ct[129], uint8_t *o) {
+    size_t n = strlen(leaf);
+    memcpy(o, leaf, n);
+    memcpy(o + n, tid, 36);
+    memcpy(o + n + 36, ct, 129);
+    return n + 36 + 129;
+}
+
+static void test_identity_login_no_screen(void) {
+    uint8_t pub[33], pre[120];
+    fresh_core();
+    CHECK(identity_public_key(0, pub));
+    size_t n = login_preimage(pub, pre);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, false));
+    CHECK_EQ_U(g_host_pages, pages); /* no screen, whatever the blind-signing setting */
+    /* a challenge for another key, a trailing byte, a field out of order: refused */
+    uint8_t other[120];
+    memcpy(other, pre, n);
+    other[n - 1] ^= 1;
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, other, n), SW_BAD_DATA);
+    other[n - 1] ^= 1;
+    other[n] = 0;
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, other, n + 1), SW_BAD_DATA);
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, pre + 2, n - 2), SW_OK); /* version omitted (zero) is canonical */
+    uint8_t swapped[120];
+    memcpy(swapped, pre + 2, 6);
+    memcpy(swapped + 6, pre, 2);
+    memcpy(swapped + 8, pre + 8, n - 8);
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, swapped, n), SW_BAD_DATA);
+    CHECK_EQ_U(g_host_reply.len, 0);
+}
+
+static void test_identity_login_is_not_a_package(void) {
+    /* a transfer package (or a per-leaf payload) sent as a "login" does not parse as a challenge */
+    static uint8_t pre[9000];
+    fresh_core();
+    size_t n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 1, 10, pre);
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, pre, n), SW_BAD_DATA);
+    n = package_preimage(CLAIM_TAG_HEX, IDC_TID_BYTES, 1, 10, pre);
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, pre, n), SW_BAD_DATA);
+    uint8_t ct[129] = {4};
+    n = leaf_preimage("cs-leaf-1", IDC_TID, ct, pre);
+    CHECK_EQ_U(sign_clear(IDS_LOGIN, pre, n), SW_BAD_DATA);
+    /* and a login is not a claim or a transfer package */
+    uint8_t pub[33];
+    CHECK(identity_public_key(0, pub));
+    n = login_preimage(pub, pre);
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n), SW_BAD_DATA);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_BAD_DATA);
+}
+
+static void test_identity_claim_no_screen(void) {
+    static uint8_t pre[9000];
+    fresh_core();
+    unsigned pages = g_host_pages;
+    size_t n = package_preimage(CLAIM_TAG_HEX, IDC_TID_BYTES, 3, 2000, pre); /* 3 operators, ~6 KB: 60 chunks */
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, false));
+    CHECK_EQ_U(g_host_pages, pages);
+    /* a transfer package is not a claim; keys out of order, a truncated value, trailing bytes */
+    size_t t = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 3, 20, pre);
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, t), SW_BAD_DATA);
+    n = package_preimage(CLAIM_TAG_HEX, IDC_TID_BYTES, 2, 20, pre);
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n - 1), SW_BAD_DATA);
+    pre[n] = 0;
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n + 1), SW_BAD_DATA);
+    uint8_t k = pre[64 + 24 + 16 + 8 + 63];
+    pre[64 + 24 + 16 + 8 + 63] = '9'; /* first key now above the second */
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n), SW_BAD_DATA);
+    pre[64 + 24 + 16 + 8 + 63] = k;
+    CHECK_EQ_U(sign_clear(IDS_CLAIM, pre, n), SW_OK);
+}
+
+/* The whole transfer: one approval, then key splits, per-leaf signatures, refunds, package. */
+static void test_identity_transfer_one_approval(void) {
+    static uint8_t pre[9000];
+    uint8_t ct1[129], ct2[129];
+    approved_intent(100000);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(split_cipher("cs-leaf-1", ct1), SW_OK);
+    CHECK_EQ_U(split_cipher("cs-leaf-2", ct2), SW_OK);
+    /* the package before every leaf's signature: refused */
+    size_t n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 3, 300, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_INTENT_MISMATCH);
+    n = leaf_preimage("cs-leaf-1", IDC_TID, ct1, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, true));
+    n = leaf_preimage("cs-leaf-2", IDC_TID, ct2, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, true));
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_DIRECT_1]), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_2]), SW_OK);
+    n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 3, 300, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, false));
+    CHECK_EQ_U(g_host_pages, pages); /* nothing shown after the one approval */
+    /* replay: a second package under the same approval */
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_reply.len, 0);
+}
+
+static void test_identity_transfer_adversarial(void) {
+    static uint8_t pre[9000];
+    uint8_t ct1[129], ct2[129], tid2[16];
+    /* no intent: the transfer statements are refused (the host may fall back to blind SIGN_IDENTITY) */
+    fresh_core();
+    uint8_t fake[129] = {4};
+    size_t n = leaf_preimage("cs-leaf-1", IDC_TID, fake, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_INTENT_MISMATCH);
+    n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 1, 10, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_INTENT_MISMATCH);
+
+    approved_intent(100000);
+    CHECK_EQ_U(split_cipher("cs-leaf-1", ct1), SW_OK);
+    CHECK_EQ_U(split_cipher("cs-leaf-2", ct2), SW_OK);
+    /* a ciphertext the device did not make for that leaf (another leaf's, a forged one) */
+    n = leaf_preimage("cs-leaf-1", IDC_TID, ct2, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_INTENT_MISMATCH);
+    n = leaf_preimage("cs-leaf-1", IDC_TID, fake, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_INTENT_MISMATCH);
+    /* a leaf not in the intent; a transfer id that is not a canonical UUID */
+    n = leaf_preimage("cs-leaf-3", IDC_TID, ct1, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_INTENT_MISMATCH);
+    n = leaf_preimage("cs-leaf-1", "01890A5D-AC96-774B-BCCE-B302099A8057", ct1, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_BAD_DATA);
+    /* leaf 1 for transfer A fixes the transfer: leaf 2 for transfer B is refused */
+    n = leaf_preimage("cs-leaf-1", IDC_TID, ct1, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_OK);
+    static const char other_tid[] = "01890a5d-ac96-774b-bcce-b302099a8058";
+    n = leaf_preimage("cs-leaf-2", other_tid, ct2, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_INTENT_MISMATCH);
+    n = leaf_preimage("cs-leaf-2", IDC_TID, ct2, pre);
+    CHECK_EQ_U(sign_clear(IDS_LEAF, pre, n), SW_OK);
+    /* a package for another transfer id; a claim-tagged package is not a transfer package */
+    memcpy(tid2, IDC_TID_BYTES, 16);
+    tid2[15] ^= 1;
+    n = package_preimage(TRANSFER_TAG_HEX, tid2, 3, 50, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_INTENT_MISMATCH);
+    n = package_preimage(CLAIM_TAG_HEX, IDC_TID_BYTES, 3, 50, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_BAD_DATA);
+    /* a per-leaf payload sent as a package does not parse */
+    n = leaf_preimage("cs-leaf-2", IDC_TID, ct2, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_BAD_DATA);
+    n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 3, 50, pre);
+    CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_OK);
+    /* another command between chunks drops the partial preimage */
+    uint8_t p[200];
+    p[0] = IDS_CLAIM;
+    be_put(p + 1, 0, 4);
+    memcpy(p + 5, pre, 60);
+    uint8_t apdu[300];
+    size_t a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_FIRST, P2_CHUNK_MORE, p, 65);
+    CHECK_EQ_U(host_exchange(apdu, a), SW_OK);
+    a = mk_apdu(apdu, INS_GET_VERSION, 0, 0, NULL, 0);
+    CHECK_EQ_U(host_exchange(apdu, a), SW_OK);
+    a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_NEXT, P2_CHUNK_LAST, pre + 60, 10);
+    CHECK_EQ_U(host_exchange(apdu, a), SW_CHUNK_SEQUENCE);
+    /* an unknown statement, a large account */
+    uint8_t bad[5] = {4, 0, 0, 0, 0};
+    a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_FIRST, P2_CHUNK_LAST, bad, 5);
+    CHECK_EQ_U(host_exchange(apdu, a), SW_BAD_DATA);
+    uint8_t big[5] = {IDS_CLAIM, 0, 0, 1, 0};
+    a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_FIRST, P2_CHUNK_LAST, big, 5);
+    CHECK_EQ_U(host_exchange(apdu, a), SW_PATH_REFUSED);
+}
+
 void suite_clear_sign(void) {
     RUN(test_sighash_equals_btc_signer);
     RUN(test_parser_refusals);
@@ -391,4 +655,9 @@ void suite_clear_sign(void) {
     RUN(test_adversarial_longer_timelock);
     RUN(test_adversarial_replayed_approval);
     RUN(test_adversarial_stays_but_pays);
+    RUN(test_identity_login_no_screen);
+    RUN(test_identity_login_is_not_a_package);
+    RUN(test_identity_claim_no_screen);
+    RUN(test_identity_transfer_one_approval);
+    RUN(test_identity_transfer_adversarial);
 }

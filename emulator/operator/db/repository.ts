@@ -2,6 +2,7 @@
  * The operator's rows, with the same SQL on PGlite and PostgreSQL. Bytes are hex text.
  */
 import { bytesToHex, hexToBytes } from '../crypto.js';
+import type { UnusedDepositAddress } from '../deposit/deposit-service.js';
 import type { Keyshare } from '../signing/keyshares.js';
 import type { Database, Sql } from './database.js';
 
@@ -90,6 +91,18 @@ const num = (v: unknown): number => Number(v);
 function normNode(r: TreeNodeRow): TreeNodeRow {
   return { ...r, value: num(r.value), vout: num(r.vout), deposit_vout: num(r.deposit_vout), network: num(r.network),
     created_at: new Date(r.created_at), updated_at: new Date(r.updated_at) };
+}
+
+function unusedAddressFromRow(r: DepositAddressRow): UnusedDepositAddress {
+  const signatures = JSON.parse(r.address_signatures) as Record<string, string>;
+  return {
+    address: r.address,
+    leafId: r.leaf_id,
+    userSigningPublicKey: hexToBytes(r.user_signing_public_key),
+    verifyingKey: hexToBytes(r.verifying_public_key),
+    addressSignatures: Object.fromEntries(Object.entries(signatures).map(([id, der]) => [id, hexToBytes(der)])),
+    proofOfPossession: hexToBytes(r.proof_of_possession),
+  };
 }
 
 export class Repository {
@@ -255,12 +268,13 @@ export class Repository {
     return (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE address = $1', [address]))[0];
   }
 
-  async listUnusedDepositAddresses(identity: string, network: number, limit: number, offset: number): Promise<DepositAddressRow[]> {
-    return this.db.query<DepositAddressRow>(
+  async listUnusedDepositAddresses(identity: string, network: number, limit: number, offset: number): Promise<UnusedDepositAddress[]> {
+    const rows = await this.db.query<DepositAddressRow>(
       `SELECT * FROM deposit_addresses WHERE identity_public_key = $1 AND network = $2 AND NOT used
        ORDER BY created_at, address LIMIT $3 OFFSET $4`,
       [identity, network, limit, offset],
     );
+    return rows.map(unusedAddressFromRow);
   }
 
   // ---- tree nodes ----

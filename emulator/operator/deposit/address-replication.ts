@@ -9,10 +9,9 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, tweakedKey } from '../crypto.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { DepositAddressRecord } from '../grpc/generated/spark_operator_internal.js';
-import type { InternalApi } from '../grpc/internal/api.js';
 import { signDigestDer } from '../identity.js';
 import type { IdentityKey } from '../identity.js';
+import type { Peer } from '../peers/peer.js';
 import type { KeyshareCache } from '../signing/keyshares.js';
 import { addPublicKeys, depositAddress, SPARK_NETWORK_REGTEST } from './address.js';
 import { addressSignatureDigest, proofOfPossessionMessage } from './proof.js';
@@ -28,22 +27,23 @@ export interface NewDepositAddress {
   proofOfPossession: Uint8Array;
 }
 
+/** An address as it reaches each peer: with the Spark network it is for. */
+export interface ReplicatedDepositAddress extends NewDepositAddress {
+  network: number;
+}
+
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 
 /** The coordinator's side: every peer stores and signs; their DER signatures (hex) by identifier. */
-export async function replicateAddress(peers: ReadonlyMap<string, Pick<InternalApi, 'store_deposit_address'>>, a: NewDepositAddress): Promise<Record<string, string>> {
-  const record: DepositAddressRecord = {
-    address: a.address, leaf_id: a.leafId, identity_public_key: a.identity, user_signing_public_key: a.userKey,
-    verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: SPARK_NETWORK_REGTEST, proof_of_possession: a.proofOfPossession,
-  };
+export async function replicateAddress(peers: ReadonlyMap<string, Pick<Peer, 'storeDepositAddress'>>, a: NewDepositAddress): Promise<Record<string, string>> {
+  const record: ReplicatedDepositAddress = { ...a, network: SPARK_NETWORK_REGTEST };
   // Every peer answers before this fails: the caller then retires the key everywhere, and that
   // retirement should follow every store this request sent rather than race one still running
   // on a slower peer (retireKeyshareIn orders the two correctly either way, as it must for a
   // store that outlives its deadline).
   const results = await Promise.allSettled([...peers].map(async ([id, api]): Promise<[string, string]> => {
     try {
-      const res = await api.store_deposit_address({ record });
-      return [id, bytesToHex(res.address_signature)];
+      return [id, bytesToHex(await api.storeDepositAddress(record))];
     } catch (e) {
       throw new Error(`operator ${id} could not store the deposit address (every operator must sign it): ${(e as Error).message}`, { cause: e });
     }
@@ -54,7 +54,7 @@ export async function replicateAddress(peers: ReadonlyMap<string, Pick<InternalA
 }
 
 /** A peer's side: checks the address, binds its key here, and answers this operator's signature of it. */
-export async function acceptReplicatedAddress(d: { keys: KeyshareCache; repo: Repository; identity: IdentityKey }, a: NewDepositAddress, network: number): Promise<Uint8Array> {
+export async function acceptReplicatedAddress(d: { keys: KeyshareCache; repo: Repository; identity: IdentityKey }, a: ReplicatedDepositAddress): Promise<Uint8Array> {
   const key = await d.keys.get(a.keyshareId);
   const verifying = addPublicKeys(key.groupKey, a.userKey);
   if (bytesToHex(verifying) !== bytesToHex(a.verifyingKey)) throw bad('verifying_public_key is not the DKG key plus the user key');
@@ -64,7 +64,7 @@ export async function acceptReplicatedAddress(d: { keys: KeyshareCache; repo: Re
   const stored = await d.repo.insertDepositAddress({
     address: a.address, leaf_id: a.leafId, identity_public_key: bytesToHex(a.identity),
     user_signing_public_key: bytesToHex(a.userKey), verifying_public_key: bytesToHex(a.verifyingKey),
-    keyshare_id: a.keyshareId, network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}',
+    keyshare_id: a.keyshareId, network: a.network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}',
   });
   if (stored === 'key-unavailable') throw new OperatorError('ALREADY_EXISTS', `key ${a.keyshareId} or leaf ${a.leafId} is already bound to another address`);
   return signDigestDer(d.identity, addressSignatureDigest(a.address));

@@ -9,11 +9,10 @@ import { bytesToHex, hexToBytes, tweakedKey } from '../crypto.js';
 import type { ResolvedOperatorConfig } from '../config.js';
 import type { Repository, TreeNodeRow } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import { TxContext } from '../grpc/generated/spark_operator_internal.js';
-import type { Commitment } from '../grpc/generated/spark_operator_internal.js';
 import type { SigningCoordinator, CoordinatedJob } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import type { SigningCommitment } from '../crypto.js';
+import { jobTx, type JobTx } from '../signing/job.js';
 import type { NewDepositAddress } from './address-replication.js';
 import { SPARK_NETWORK_REGTEST, addPublicKeys, addressOfScript, depositAddress, p2trScript } from './address.js';
 import { proofOfPossessionMessage } from './proof.js';
@@ -47,6 +46,12 @@ export interface DepositAddress {
   verifyingKey: Uint8Array;
   addressSignatures: Record<string, Uint8Array>;
   proofOfPossession: Uint8Array;
+}
+
+/** An address of a wallet that no deposit has used yet (query_unused_deposit_addresses). */
+export interface UnusedDepositAddress extends DepositAddress {
+  leafId: string;
+  userSigningPublicKey: Uint8Array;
 }
 
 export interface CommitmentsRequest {
@@ -139,7 +144,7 @@ export class DepositService {
   }
 
   /** One set of operator commitments per signature the wallet will make. */
-  async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, Commitment>[]> {
+  async signingCommitments(req: CommitmentsRequest, identityHex: string): Promise<Record<string, SigningCommitment>[]> {
     // One query for all the leaves (a transfer of many leaves asks for all of them at once).
     const nodes = req.nodeIds.length === 0 ? new Map() : new Map((await this.d.repo.listTreeNodesByIds(req.nodeIds, [])).map((n) => [n.id, n]));
     for (const id of req.nodeIds) {
@@ -190,8 +195,8 @@ export class DepositService {
 
     const key = await this.d.keys.get(addr.keyshare_id);
     const verifyingKey = hexToBytes(addr.verifying_public_key);
-    const rootCtx = TxContext.fromPartial({ kind: 'root', tx: root.raw, parent_tx: deposit.raw, parent_vout: utxo.vout });
-    const refundCtx = (t: ParsedTx): TxContext => TxContext.fromPartial({ kind: 'refund', tx: t.raw, parent_tx: root.raw, parent_vout: 0 });
+    const rootCtx = jobTx({ kind: 'root', tx: root.raw, parentTx: deposit.raw, parentVout: utxo.vout });
+    const refundCtx = (t: ParsedTx): JobTx => jobTx({ kind: 'refund', tx: t.raw, parentTx: root.raw, parentVout: 0 });
     const jobs: CoordinatedJob[] = [
       this.job('root', rootJob, rootCtx, sighash(root, depositOut), key, verifyingKey, userKey),
       this.job('refund', refundJob, refundCtx(refund), sighash(refund, rootOut), key, verifyingKey, userKey),
@@ -224,7 +229,7 @@ export class DepositService {
     return stored;
   }
 
-  private job(name: string, j: DepositSigningJob, tx: TxContext, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
+  private job(name: string, j: DepositSigningJob, tx: JobTx, message: Uint8Array, key: Keyshare, verifyingKey: Uint8Array, userKey: Uint8Array): CoordinatedJob {
     const userCommitment = j.userCommitment;
     if (userCommitment === undefined || userCommitment.hiding.length !== 33 || userCommitment.binding.length !== 33) throw bad(`${name} signing job: signing_nonce_commitment must hold two 33-byte points`);
     if (j.userShare.length !== 32) throw bad(`${name} signing job: user_signature must be a 32-byte FROST share`);

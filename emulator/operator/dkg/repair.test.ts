@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifierForIndex } from '../config.js';
-import { PeerClients } from '../grpc/internal/peers.js';
-import type { InternalApi } from '../grpc/internal/api.js';
-import type { DkgPackage } from '../grpc/generated/spark_operator_internal.js';
+import { PeerClients } from '../grpc/internal/peer-client.js';
+import type { Peer } from '../peers/peer.js';
 import { startLocalOperators, type LocalNetwork } from '../testing/local-operators.js';
 
 const BATCH = 4;
@@ -20,7 +19,7 @@ describe('crash repair at start-up: DKG batches and pool keys', { timeout: 120_0
   let fromOp2: PeerClients;
   const ids = [1, 2, 3].map(identifierForIndex);
   /** Operator i's internal service, over mutual TLS. */
-  const api = (i: number): InternalApi => (i === 1 ? fromOp2 : fromOp1).get(identifierForIndex(i)).api;
+  const api = (i: number): Peer => (i === 1 ? fromOp2 : fromOp1).get(identifierForIndex(i));
   /** Reads over a channel that may still be reconnecting to a just restarted operator. */
   const read = async <T>(f: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
@@ -32,8 +31,8 @@ describe('crash repair at start-up: DKG batches and pool keys', { timeout: 120_0
       }
     }
   };
-  const pools = (): Promise<number[]> => Promise.all([1, 2, 3].map((i) => read(async () => (await api(i).health({})).key_pool_available)));
-  const batchesOn = (i: number): Promise<Map<string, boolean>> => read(async () => new Map((await api(i).dkg_batches({})).batches.map((b) => [b.batch_id, b.committed])));
+  const pools = (): Promise<number[]> => Promise.all([1, 2, 3].map((i) => read(async () => (await api(i).health()).keyPoolAvailable)));
+  const batchesOn = (i: number): Promise<Map<string, boolean>> => read(async () => new Map((await api(i).dkgBatches()).map((b) => [b.batchId, b.committed])));
 
   /**
    * Rounds 1 and 2 on every operator, then finalize on `finalizeOn` only: where a crash cut it
@@ -43,16 +42,15 @@ describe('crash repair at start-up: DKG batches and pool keys', { timeout: 120_0
   const crashedBatch = async (name: string, finalizeOn: number[]): Promise<string> => {
     for (let attempt = 0; ; attempt++) {
       const batchId = `${name}-${attempt}`;
-      const r1 = await Promise.all([1, 2, 3].map((i) => read(() => api(i).dkg_round1({ batch_id: batchId, count: BATCH, threshold: 2, participants: ids }))));
-      const packages = r1.map((r) => r.package).filter((p): p is DkgPackage => p !== null);
+      const packages = await Promise.all([1, 2, 3].map((i) => read(() => api(i).dkgRound1({ batchId, count: BATCH, threshold: 2, participants: ids }))));
       try {
-        await Promise.all([1, 2, 3].map((i) => api(i).dkg_round2({ batch_id: batchId, packages })));
+        await Promise.all([1, 2, 3].map((i) => api(i).dkgRound2(batchId, packages)));
       } catch (e) {
         if (attempt >= 40) throw e;
         await new Promise((r) => setTimeout(r, 250));
         continue;
       }
-      for (const i of finalizeOn) await api(i).dkg_finalize({ batch_id: batchId });
+      for (const i of finalizeOn) await api(i).dkgFinalize(batchId);
       return batchId;
     }
   };
@@ -120,7 +118,7 @@ describe('crash repair at start-up: DKG batches and pool keys', { timeout: 120_0
   it('a batch finalized everywhere but committed on one peer only is committed everywhere', async () => {
     const before = await pools();
     const batch = await crashedBatch('crash-commit', [1, 2, 3]);
-    await api(2).dkg_commit({ batch_id: batch });
+    await api(2).dkgCommit(batch);
     expect(await pools()).toEqual([before[0], (before[1] ?? 0) + BATCH, before[2]]);
 
     await restartCoordinator();

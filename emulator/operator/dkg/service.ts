@@ -13,11 +13,12 @@ import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
 import { keyshareToRow } from '../db/repository.js';
 import type { Repository } from '../db/repository.js';
 import { OperatorError } from '../errors.js';
-import type { InternalApi } from '../grpc/internal/api.js';
-import type { DkgFinalizeResponse, DkgPackage } from '../grpc/generated/spark_operator_internal.js';
+import type { Peer } from '../peers/peer.js';
 import { DkgBatch } from './batch.js';
+import type { BatchPackage, DkgBatchInfo, DkgFinalized, DkgRound1 } from './types.js';
 
-type DkgApi = Pick<InternalApi, 'dkg_round1' | 'dkg_round2' | 'dkg_deliver_shares' | 'dkg_finalize' | 'dkg_commit' | 'dkg_batches' | 'dkg_discard'>;
+/** What the DKG needs of an operator (a peer, or this one through `local()`). */
+export type DkgPeer = Pick<Peer, 'dkgRound1' | 'dkgRound2' | 'dkgDeliverShares' | 'dkgFinalize' | 'dkgCommit' | 'dkgBatches' | 'dkgDiscard'>;
 
 export class DkgService {
   private readonly batches = new Map<string, { batch: DkgBatch; started: number }>();
@@ -31,7 +32,7 @@ export class DkgService {
     private readonly threshold: number,
     private readonly repo: Repository,
     /** Peers' DKG endpoints (not self). */
-    private readonly peers: Map<string, DkgApi>,
+    private readonly peers: ReadonlyMap<string, DkgPeer>,
     private readonly log: (m: string) => void,
     private readonly onKeys: () => void,
   ) {}
@@ -43,80 +44,77 @@ export class DkgService {
   }
 
   // ---- served on every operator ----
-  round1(req: { batch_id: string; count: number; threshold: number; participants: string[] }): { package: DkgPackage } {
+  round1(req: DkgRound1): BatchPackage {
     const now = Date.now();
     for (const [id, b] of this.batches) if (b.started < now - 120_000) { b.batch.wipe(); this.batches.delete(id); }
-    if (this.batches.has(req.batch_id)) throw new OperatorError('ALREADY_EXISTS', `DKG batch ${req.batch_id} already started`);
+    if (this.batches.has(req.batchId)) throw new OperatorError('ALREADY_EXISTS', `DKG batch ${req.batchId} already started`);
     if (req.threshold !== this.threshold) throw new OperatorError('INVALID_ARGUMENT', `DKG threshold ${req.threshold} differs from this operator's ${this.threshold}`);
     const want = [...this.participants].sort().join(',');
     if ([...req.participants].sort().join(',') !== want) throw new OperatorError('INVALID_ARGUMENT', 'DKG participants differ from this operator\'s peer list');
     const batch = new DkgBatch(this.self, this.participants, this.threshold, req.count);
-    this.batches.set(req.batch_id, { batch, started: now });
-    return { package: batch.own };
+    this.batches.set(req.batchId, { batch, started: now });
+    return batch.own;
   }
 
-  async round2(req: { batch_id: string; packages: DkgPackage[] }): Promise<Record<string, never>> {
-    const batch = this.get(req.batch_id);
-    batch.processRound1(req.packages.map((p) => ({ identifier: p.identifier, commitments: p.commitments, proofs: p.proofs })));
+  async round2(batchId: string, packages: BatchPackage[]): Promise<void> {
+    const batch = this.get(batchId);
+    batch.processRound1(packages.map((p) => ({ identifier: p.identifier, commitments: p.commitments, proofs: p.proofs })));
     await Promise.all([...this.peers].map(async ([id, api]) => {
       try {
-        await api.dkg_deliver_shares({ batch_id: req.batch_id, sender: this.self, shares: batch.sharesFor(id) });
+        await api.dkgDeliverShares(batchId, this.self, batch.sharesFor(id));
       } catch (e) {
         throw new OperatorError('DKG_FAILED', `could not deliver DKG shares to ${id}: ${(e as Error).message}`);
       }
     }));
-    return {};
   }
 
-  deliver(req: { batch_id: string; sender: string; shares: Uint8Array[] }): Record<string, never> {
-    this.get(req.batch_id).receive(req.sender, req.shares);
-    return {};
+  deliver(batchId: string, sender: string, shares: Uint8Array[]): void {
+    this.get(batchId).receive(sender, shares);
   }
 
-  async finalize(req: { batch_id: string }): Promise<DkgFinalizeResponse> {
-    const batch = this.get(req.batch_id);
-    this.batches.delete(req.batch_id);
+  async finalize(batchId: string): Promise<DkgFinalized> {
+    const batch = this.get(batchId);
+    this.batches.delete(batchId);
     const results = batch.finish();
     const rows = results.map((r, k) => keyshareToRow({
-      id: `${req.batch_id}.${String(k).padStart(4, '0')}`, batchId: req.batch_id, threshold: r.threshold,
+      id: `${batchId}.${String(k).padStart(4, '0')}`, batchId, threshold: r.threshold,
       secretShare: r.secretShare, groupKey: r.groupPublicKey, publicShares: r.publicShares,
     }));
     for (const r of results) r.secretShare.fill(0);
     const digest = sha256(concatBytes(...rows.map((r) => new TextEncoder().encode(`${r.id}|${r.public_key}|${r.public_shares};`))));
-    await this.repo.insertPendingBatch(req.batch_id, bytesToHex(digest), rows);
-    return { digest, count: rows.length, first_group_key: Buffer.from(rows[0]?.public_key ?? '', 'hex') };
+    await this.repo.insertPendingBatch(batchId, bytesToHex(digest), rows);
+    return { digest, count: rows.length, firstGroupKey: hexToBytes(rows[0]?.public_key ?? '') };
   }
 
-  async commit(req: { batch_id: string }): Promise<Record<string, never>> {
-    if (!(await this.repo.commitBatch(req.batch_id))) throw new OperatorError('NOT_FOUND', `DKG batch ${req.batch_id} is unknown to operator ${this.self}`);
+  async commit(batchId: string): Promise<void> {
+    if (!(await this.repo.commitBatch(batchId))) throw new OperatorError('NOT_FOUND', `DKG batch ${batchId} is unknown to operator ${this.self}`);
     this.onKeys();
-    return {};
   }
 
-  async listBatches(): Promise<{ batches: { batch_id: string; digest: Uint8Array; key_count: number; committed: boolean }[] }> {
-    return { batches: (await this.repo.listBatches()).map((b) => ({ ...b, digest: hexToBytes(b.digest) })) };
+  async listBatches(): Promise<DkgBatchInfo[]> {
+    return (await this.repo.listBatches()).map((b) => ({ batchId: b.batch_id, digest: hexToBytes(b.digest), keyCount: b.key_count, committed: b.committed }));
   }
 
-  async discard(req: { batch_id: string }): Promise<Record<string, never>> {
-    this.batches.get(req.batch_id)?.batch.wipe();
-    this.batches.delete(req.batch_id);
+  async discard(batchId: string): Promise<void> {
+    this.batches.get(batchId)?.batch.wipe();
+    this.batches.delete(batchId);
     try {
-      await this.repo.discardBatch(req.batch_id);
+      await this.repo.discardBatch(batchId);
     } catch (e) {
       throw new OperatorError('FAILED_PRECONDITION', (e as Error).message);
     }
-    return {};
   }
 
-  private local(): DkgApi {
+  /** This operator's own DKG, called alike with its peers'. */
+  private local(): DkgPeer {
     return {
-      dkg_round1: async (r) => this.round1(r),
-      dkg_round2: (r) => this.round2(r),
-      dkg_deliver_shares: async (r) => this.deliver(r),
-      dkg_finalize: (r) => this.finalize(r),
-      dkg_commit: (r) => this.commit(r),
-      dkg_batches: () => this.listBatches(),
-      dkg_discard: (r) => this.discard(r),
+      dkgRound1: async (r) => this.round1(r),
+      dkgRound2: (batchId, packages) => this.round2(batchId, packages),
+      dkgDeliverShares: async (batchId, sender, shares) => this.deliver(batchId, sender, shares),
+      dkgFinalize: (batchId) => this.finalize(batchId),
+      dkgCommit: (batchId) => this.commit(batchId),
+      dkgBatches: () => this.listBatches(),
+      dkgDiscard: (batchId) => this.discard(batchId),
     };
   }
 
@@ -138,29 +136,29 @@ export class DkgService {
   }
 
   private async repairNow(): Promise<number> {
-    const all: [string, DkgApi][] = [...this.peers, [this.self, this.local()]];
+    const all: [string, DkgPeer][] = [...this.peers, [this.self, this.local()]];
     const lists = await Promise.all(all.map(async ([id, api]) => {
       try {
-        return { id, api, batches: new Map((await api.dkg_batches({})).batches.map((b) => [b.batch_id, b])) };
+        return { id, api, batches: new Map((await api.dkgBatches()).map((b) => [b.batchId, b])) };
       } catch (e) {
         throw new OperatorError('DKG_FAILED', `DKG repair needs every operator; ${id} did not answer: ${(e as Error).message}`);
       }
     }));
     const open = new Set<string>();
-    for (const l of lists) for (const b of l.batches.values()) if (!b.committed) open.add(b.batch_id);
+    for (const l of lists) for (const b of l.batches.values()) if (!b.committed) open.add(b.batchId);
     for (const batchId of open) {
       const held = lists.map((l) => l.batches.get(batchId));
       const digests = new Set(held.map((b) => (b === undefined ? 'missing' : bytesToHex(Uint8Array.from(b.digest)))));
       if (digests.size === 1 && !digests.has('missing')) {
         // Peers first, this operator last: the coordinator uses a batch only once it is committed here.
-        for (const l of lists) if (l.batches.get(batchId)?.committed === false) await l.api.dkg_commit({ batch_id: batchId });
+        for (const l of lists) if (l.batches.get(batchId)?.committed === false) await l.api.dkgCommit(batchId);
         this.log(`DKG repair: batch ${batchId} was finalized everywhere but not committed everywhere; committed it`);
       } else if (held.some((b) => b?.committed === true)) {
         // Committed means every operator had finalized it: a differing copy is lost or damaged data.
         this.log(`DKG repair: batch ${batchId} is committed on some operators but missing or different on others; left as it is`);
         continue;
       } else {
-        for (const l of lists) if (l.batches.has(batchId)) await l.api.dkg_discard({ batch_id: batchId });
+        for (const l of lists) if (l.batches.has(batchId)) await l.api.dkgDiscard(batchId);
         this.log(`DKG repair: batch ${batchId} was left half-finished (held by ${lists.filter((l) => l.batches.has(batchId)).length} of ${lists.length} operators); discarded it everywhere`);
       }
     }
@@ -180,20 +178,16 @@ export class DkgService {
     // A batch a crash left behind is settled first, so that the pools of all operators agree.
     await this.repairNow();
     const batchId = randomUUID();
-    const all: [string, DkgApi][] = [[this.self, this.local()], ...this.peers];
+    const all: [string, DkgPeer][] = [[this.self, this.local()], ...this.peers];
     const started = Date.now();
     try {
-      const r1 = await Promise.all(all.map(([, api]) => api.dkg_round1({ batch_id: batchId, count, threshold: this.threshold, participants: this.participants })));
-      const packages = r1.map((r) => {
-        if (r.package === undefined) throw new OperatorError('DKG_FAILED', 'an operator answered round 1 without a package');
-        return r.package;
-      });
-      await Promise.all(all.map(([, api]) => api.dkg_round2({ batch_id: batchId, packages })));
-      const fin = await Promise.all(all.map(([, api]) => api.dkg_finalize({ batch_id: batchId })));
+      const packages = await Promise.all(all.map(([, api]) => api.dkgRound1({ batchId, count, threshold: this.threshold, participants: this.participants })));
+      await Promise.all(all.map(([, api]) => api.dkgRound2(batchId, packages)));
+      const fin = await Promise.all(all.map(([, api]) => api.dkgFinalize(batchId)));
       const digests = new Set(fin.map((f) => bytesToHex(f.digest)));
       if (digests.size !== 1) throw new OperatorError('DKG_FAILED', `operators derived different keys in batch ${batchId}`);
-      for (const [, api] of this.peers) await api.dkg_commit({ batch_id: batchId });
-      await this.commit({ batch_id: batchId });
+      for (const [, api] of this.peers) await api.dkgCommit(batchId);
+      await this.commit(batchId);
       this.log(`DKG batch ${batchId}: ${count} keys in ${Date.now() - started} ms`);
       return count;
     } catch (e) {

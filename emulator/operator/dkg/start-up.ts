@@ -1,13 +1,13 @@
 /** The coordinator's DKG at start-up: the first batch on a new network, the repair of a cut-short one. */
 import type { Repository } from '../db/repository.js';
-import type { InternalApi } from '../grpc/internal/api.js';
+import type { Peer } from '../peers/peer.js';
 import type { DkgService } from './service.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface FirstDkgDeps {
   dkg: DkgService;
-  peers: ReadonlyMap<string, Pick<InternalApi, 'health'>>;
+  peers: ReadonlyMap<string, Pick<Peer, 'health'>>;
   repo: Repository;
   batchSize: number;
   log: (msg: string) => void;
@@ -23,7 +23,7 @@ export async function firstDkg(d: FirstDkgDeps): Promise<void> {
     const down: string[] = [];
     await Promise.all([...d.peers].map(async ([id, api]) => {
       try {
-        await api.health({});
+        await api.health();
       } catch {
         down.push(id);
       }

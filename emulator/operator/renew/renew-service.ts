@@ -11,7 +11,7 @@
  *      answered to the peers that are up, to the others before they serve again.
  * Nothing is stored before step 3, so a failure or a crash before it changes nothing.
  */
-import { TxContext } from '../grpc/generated/spark_operator_internal.js';
+import { jobTx } from '../signing/job.js';
 import { randomUUID } from 'node:crypto';
 import { bytesToHex, hexToBytes } from '../crypto.js';
 import type { Sql } from '../db/database.js';
@@ -105,7 +105,7 @@ export class RenewService {
         verifyingKey: hexToBytes(leaf.verifying_public_key),
         operatorCommitments: job.operatorCommitments,
         user: { commitment: job.userCommitment, publicKey: Uint8Array.from(job.signingPublicKey), share: Uint8Array.from(job.userShare) },
-        tx: TxContext.fromPartial({ kind: 'renew', tx: t.tx, leaf_id: leaf.id }),
+        tx: jobTx({ kind: 'renew', tx: t.tx, leafId: leaf.id }),
       };
     });
     const sigs = await d.signing.sign(coordinated);

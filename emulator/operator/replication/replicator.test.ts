@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi } from '../grpc/internal/api.js';
 import { field, RecordKinds, type RecordKind } from './kinds.js';
 import { Replicator } from './replicator.js';
+import type { ReplicationPeer } from './replicator.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -29,21 +29,20 @@ const itemKind: RecordKind<{ value: string }> = {
 };
 
 /** B's replication API as A sees it, with a switch that plays B being down. */
-function wire(target: () => Replicator, origin: string): { api: ReplicationApi; up: boolean } {
+function wire(target: () => Replicator, origin: string): { api: ReplicationPeer; up: boolean } {
   const link = {
     up: true,
-    api: {} as ReplicationApi,
+    api: {} as ReplicationPeer,
   };
   const down = (): never => {
     throw new Error('UNAVAILABLE: peer is down');
   };
   link.api = {
-    replicate: async (req) => (link.up ? target().applyIncoming(req.origin, req.records) : down()),
-    replication_pull: async () => (link.up ? { records: await target().pendingFor(origin) } : down()),
-    replication_ack: async (req) => {
+    replicate: async (from, records) => (link.up ? target().applyIncoming(from, records) : down()),
+    replicationPull: async () => (link.up ? target().pendingFor(origin) : down()),
+    replicationAck: async (_self, ids) => {
       if (!link.up) down();
-      await target().acknowledge(origin, req.ids);
-      return {};
+      await target().acknowledge(origin, ids);
     },
   };
   return link;
@@ -55,8 +54,8 @@ describe('replication', { timeout: 120_000 }, () => {
   let dbB: Database;
   let a: Replicator;
   let b: Replicator;
-  let aToB: { api: ReplicationApi; up: boolean };
-  let bToA: { api: ReplicationApi; up: boolean };
+  let aToB: { api: ReplicationPeer; up: boolean };
+  let bToA: { api: ReplicationPeer; up: boolean };
   const items = async (db: Database): Promise<string[]> => (await db.query<{ value: string }>('SELECT value FROM test_items ORDER BY id')).map((r) => r.value);
   const kinds = (): RecordKinds => new RecordKinds().register(itemKind);
 

@@ -3,10 +3,22 @@
  */
 import type { Database, Sql } from '../db/database.js';
 import { OperatorError } from '../errors.js';
-import type { ReplicationApi } from '../grpc/internal/api.js';
-import type { ReplicationRecord } from '../grpc/generated/spark_operator_internal.js';
+import type { Peer } from '../peers/peer.js';
 import type { RecordKinds } from './kinds.js';
 import { appliedRecords, outbox, type OutboxRecord } from '../db/replication-outbox.js';
+
+/** One replicated change, as its origin's outbox holds it and as it travels to a peer. */
+export type ReplicationRecord = OutboxRecord;
+
+/** What a receiver applied (now or before), and why it stopped at the first record it refused. */
+export interface ApplyResult {
+  applied: string[];
+  /** id → why it was not applied */
+  errors: Record<string, string>;
+}
+
+/** What the replicator needs of a peer. */
+export type ReplicationPeer = Pick<Peer, 'replicate' | 'replicationPull' | 'replicationAck'>;
 
 /** Records sent to one peer per call. */
 const BATCH = 64;
@@ -17,7 +29,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 interface PeerState {
-  api: ReplicationApi;
+  api: ReplicationPeer;
   backoffMs: number;
   nextAttempt: number;
   /** One delivery pass per peer at a time, so records reach it in order. */
@@ -46,7 +58,7 @@ export class Replicator {
     private readonly db: Database,
     /** This operator's identifier. */
     readonly self: string,
-    peers: ReadonlyMap<string, ReplicationApi>,
+    peers: ReadonlyMap<string, ReplicationPeer>,
     private readonly kinds: RecordKinds,
     private readonly log: (m: string) => void,
   ) {
@@ -114,7 +126,7 @@ export class Replicator {
         if (this.stopped) return;
         const rows = await outbox.pending(this.db, peer, BATCH);
         if (rows.length === 0) break;
-        const res = await st.api.replicate({ origin: this.self, records: rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload })) });
+        const res = await st.api.replicate(this.self, rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload })));
         const applied = new Set(res.applied);
         await outbox.markDelivered(this.db, peer, rows.filter((r) => applied.has(r.id)).map((r) => r.id));
         const refused = rows.find((r) => !applied.has(r.id));
@@ -144,7 +156,7 @@ export class Replicator {
    * first record it cannot apply (later ones may depend on it); returns what it applied and why
    * it stopped.
    */
-  async applyIncoming(origin: string, records: readonly ReplicationRecord[]): Promise<{ applied: string[]; errors: Record<string, string> }> {
+  async applyIncoming(origin: string, records: readonly ReplicationRecord[]): Promise<ApplyResult> {
     if (!this.peers.has(origin)) throw new OperatorError('PERMISSION_DENIED', `replication origin ${origin} is not a peer of this operator`);
     const applied: string[] = [];
     for (const r of records) {
@@ -196,9 +208,9 @@ export class Replicator {
         const st = this.peers.get(peer);
         if (st === undefined) return;
         try {
-          const { records } = await st.api.replication_pull({ peer: this.self });
+          const records = await st.api.replicationPull(this.self);
           const { applied, errors } = await this.applyIncoming(peer, records);
-          if (applied.length > 0) await st.api.replication_ack({ peer: this.self, ids: applied });
+          if (applied.length > 0) await st.api.replicationAck(this.self, applied);
           if (Object.keys(errors).length > 0) throw new Error(Object.values(errors).join('; '));
           if (records.length > 0) this.log(`caught up ${records.length} record(s) from ${peer}`);
           todo.delete(peer);

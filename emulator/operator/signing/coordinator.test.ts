@@ -11,12 +11,12 @@ import { addPublicKeys, p2trScript } from '../deposit/address.js';
 import { parseTx, sighash } from '../deposit/transactions.js';
 import { bytesToHex, generateNonce, signFrost, tweakedKey } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
-import { TxContext } from '../grpc/generated/spark_operator_internal.js';
 import type { Keyshare } from './keyshares.js';
 import { NonceStore } from './nonce-store.js';
 import { OperatorSigner } from './operator-signer.js';
 import { SigningCoordinator } from './coordinator.js';
-import type { ParticipantApi } from './coordinator.js';
+import type { SigningParticipant } from './coordinator.js';
+import { jobTx } from './job.js';
 
 const ids = [1, 2, 3].map((i) => i.toString(16).padStart(64, '0'));
 
@@ -37,7 +37,7 @@ function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean }
   // What each operator's deposit_addresses binds key 'k' to (set by a test once it knows it).
   const binding: { vk?: string } = {};
   const keys = dkg();
-  const apis = new Map<string, ParticipantApi>();
+  const apis = new Map<string, SigningParticipant>();
   let local: OperatorSigner | undefined;
   ids.forEach((id, i) => {
     const nonces = new NonceStore(secp256k1.utils.randomSecretKey());
@@ -45,13 +45,13 @@ function network(opts: { dead?: string; cheater?: string; remoteSelf?: boolean }
     const signer = new OperatorSigner(id, nonces, cache, async () => binding.vk);
     if (i === 0 && opts.remoteSelf !== true) local = signer;
     apis.set(id, {
-      frost_commitments: async (r) => {
+      frostCommitments: async (count) => {
         if (id === opts.dead) throw new Error('UNAVAILABLE: connection refused');
-        return { commitments: nonces.create(r.count) };
+        return nonces.create(count);
       },
-      frost_sign: async (r) => {
-        const shares = await signer.sign(r.jobs);
-        return { shares: id === opts.cheater ? shares.map((s) => ({ ...s, share: new Uint8Array(32).fill(1) })) : shares };
+      frostSign: async (jobs) => {
+        const shares = await signer.sign(jobs);
+        return id === opts.cheater ? shares.map((s) => ({ ...s, share: new Uint8Array(32).fill(1) })) : shares;
       },
     });
   });
@@ -81,7 +81,7 @@ describe('signing coordinator', () => {
     // Before the key is bound to this wallet's address, the operators refuse.
     await expect(coordinator.sign([{ jobId: 'early', keyshare: key, message: new Uint8Array(32), verifyingKey, operatorCommitments: (await coordinator.commitments(1))[0]!,
       user: { commitment: generateNonce(userSecret).commitment, publicKey: userPub, share: new Uint8Array(32).fill(1) },
-      tx: TxContext.fromPartial({ kind: 'root' }) }])).rejects.toThrow(/not bound to verifying key/);
+      tx: jobTx({ kind: 'root', tx: new Uint8Array(0) }) }])).rejects.toThrow(/not bound to verifying key/);
     binding.vk = bytesToHex(verifyingKey);
     // A deposit paying the leaf's P2TR and a root spending it: what the operators check.
     const script = p2trScript(verifyingKey);
@@ -94,7 +94,7 @@ describe('signing coordinator', () => {
     root.addOutput({ script, amount: 100_000n });
     const rootParsed = parseTx(root.toBytes(true, false), 'root');
     const message = sighash(rootParsed, { script, amount: 100_000n });
-    const tx = TxContext.fromPartial({ kind: 'root', tx: rootParsed.raw, parent_tx: depositRaw, parent_vout: 0 });
+    const tx = jobTx({ kind: 'root', tx: rootParsed.raw, parentTx: depositRaw, parentVout: 0 });
     const job = async (tamper: boolean, jobTx = tx, msg = message) => {
       const [ops] = await coordinator.commitments(1);
       const n = generateNonce(userSecret);
@@ -106,8 +106,8 @@ describe('signing coordinator', () => {
     expect(schnorr.verify(sig!, message, tweakedKey(verifyingKey).qx)).toBe(true);
     await expect(job(true)).rejects.toThrow(/user's signature share is invalid/);
     // A message that is not the sighash of the transaction shown is refused by the operators.
-    await expect(job(false, { ...tx, parent_vout: 1 })).rejects.toThrow(/output 1 does not exist/);
-    await expect(job(false, { ...tx, kind: 'refund', parent_vout: 0 })).rejects.toThrow(/refund tx input has no relative timelock/);
+    await expect(job(false, { ...tx, parentVout: 1 })).rejects.toThrow(/output 1 does not exist/);
+    await expect(job(false, { ...tx, kind: 'refund', parentVout: 0 })).rejects.toThrow(/refund tx input has no relative timelock/);
     await expect(job(false, tx, new Uint8Array(32).fill(9))).rejects.toThrow(/message is not the sighash of the root tx/);
   });
 

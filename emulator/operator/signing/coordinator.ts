@@ -19,15 +19,16 @@ import {
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
-import type { InternalApi } from '../grpc/internal/api.js';
-import type { Commitment, FrostJob, TxContext } from '../grpc/generated/spark_operator_internal.js';
+import type { Peer } from '../peers/peer.js';
+import type { JobTx, SigningJob } from './job.js';
 import type { Keyshare } from './keyshares.js';
 
-export type ParticipantApi = Pick<InternalApi, 'frost_commitments' | 'frost_sign'>;
+/** What the coordinator needs of a signing operator (a peer, or this one in-process). */
+export type SigningParticipant = Pick<Peer, 'frostCommitments' | 'frostSign'>;
 
 export interface LocalShareSource {
   /** This operator's share of each job, in the context built for it (the jobs checked together). */
-  sharesInContexts(items: { ctx: SigningContext; job: FrostJob }[]): Promise<bigint[]>;
+  sharesInContexts(items: { ctx: SigningContext; job: SigningJob }[]): Promise<bigint[]>;
 }
 
 /** Runs a crypto-core call on request data; its typed errors become INVALID_ARGUMENT. */
@@ -51,7 +52,7 @@ export interface CoordinatedJob {
   /** The wallet's share. */
   user: { commitment: SigningCommitment; publicKey: Uint8Array; share: Uint8Array };
   /** The transaction signed and its parent, for every operator's own check. */
-  tx: TxContext;
+  tx: JobTx;
   /** With an adaptor point T, the result is an adaptor signature, valid once t is added (swaps). */
   adaptorPublicKey?: Uint8Array;
 }
@@ -70,7 +71,7 @@ export class SigningCoordinator {
     private readonly self: string,
     private readonly threshold: number,
     /** Every operator's API, this one included (a local shortcut for self). */
-    private readonly participants: Map<string, ParticipantApi>,
+    private readonly participants: ReadonlyMap<string, SigningParticipant>,
     private readonly hedgeSecret: Uint8Array,
     private readonly log: (m: string) => void = () => undefined,
     /** This operator's signer: its shares are computed in the coordinator's own context. */
@@ -87,8 +88,8 @@ export class SigningCoordinator {
   }
 
   /** `count` commitment sets from t operators: result[i] maps identifier → commitment. */
-  async commitments(count: number): Promise<Record<string, Commitment>[]> {
-    const chosen = new Map<string, Commitment[]>();
+  async commitments(count: number): Promise<Record<string, SigningCommitment>[]> {
+    const chosen = new Map<string, SigningCommitment[]>();
     const queue = this.candidates();
     const errors: string[] = [];
     while (chosen.size < this.threshold) {
@@ -99,9 +100,9 @@ export class SigningCoordinator {
       }
       await Promise.all(batch.map(async (id) => {
         try {
-          const r = await (this.participants.get(id) as ParticipantApi).frost_commitments({ count });
-          if (r.commitments.length !== count) throw new Error(`answered ${r.commitments.length} commitments, asked ${count}`);
-          chosen.set(id, r.commitments);
+          const commitments = await (this.participants.get(id) as SigningParticipant).frostCommitments(count);
+          if (commitments.length !== count) throw new Error(`answered ${commitments.length} commitments, asked ${count}`);
+          chosen.set(id, commitments);
         } catch (e) {
           this.lastFailure.set(id, Date.now());
           errors.push(`${id.replace(/^0+/, '')}: ${(e as Error).message}`);
@@ -109,47 +110,48 @@ export class SigningCoordinator {
         }
       }));
     }
-    return Array.from({ length: count }, (_, i) => Object.fromEntries([...chosen].map(([id, list]) => [id, list[i] as Commitment])));
+    return Array.from({ length: count }, (_, i) => Object.fromEntries([...chosen].map(([id, list]) => [id, list[i] as SigningCommitment])));
   }
 
   /** Round 2 on every signer named in the jobs; returns shares[jobIndex][identifier]. */
-  private async collectShares(jobs: FrostJob[]): Promise<Map<string, Uint8Array>[]> {
+  private async collectShares(jobs: SigningJob[]): Promise<Map<string, Uint8Array>[]> {
     const signers = new Set<string>();
-    for (const j of jobs) for (const id of Object.keys(j.operator_commitments)) signers.add(id);
+    for (const j of jobs) for (const id of Object.keys(j.operatorCommitments)) signers.add(id);
     if (this.local !== undefined) signers.delete(this.self);
     const out = jobs.map(() => new Map<string, Uint8Array>());
     await Promise.all([...signers].map(async (id) => {
       const api = this.participants.get(id);
       if (api === undefined) throw new OperatorError('INVALID_ARGUMENT', `signing commitments name ${id}, which is not an operator of this network`);
-      const mine = jobs.filter((j) => j.operator_commitments[id] !== undefined);
+      const mine = jobs.filter((j) => j.operatorCommitments[id] !== undefined);
       let res;
       try {
-        res = await api.frost_sign({ jobs: mine });
+        res = await api.frostSign(mine);
       } catch (e) {
         this.lastFailure.set(id, Date.now());
         const msg = (e as Error).message;
         throw new OperatorError(/UNAVAILABLE|DEADLINE|ECONNREFUSED|No connection/i.test(msg) ? 'UNAVAILABLE' : 'FAILED_PRECONDITION',
           `operator ${id} did not sign: ${msg}`);
       }
-      for (const s of res.shares) {
-        const idx = jobs.findIndex((j) => j.job_id === s.job_id);
-        if (idx < 0) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} answered a share for unknown job ${s.job_id}`);
+      for (const s of res) {
+        const idx = jobs.findIndex((j) => j.jobId === s.jobId);
+        if (idx < 0) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} answered a share for unknown job ${s.jobId}`);
         out[idx]?.set(id, new Uint8Array(s.share));
       }
     }));
     return out;
   }
 
-  private toWire(j: CoordinatedJob): FrostJob {
+  /** The job every signer gets: the coordinated job without the wallet's share. */
+  private signingJob(j: CoordinatedJob): SigningJob {
     return {
-      job_id: j.jobId,
-      keyshare_id: j.keyshare.id,
+      jobId: j.jobId,
+      keyshareId: j.keyshare.id,
       message: j.message,
-      verifying_key: j.verifyingKey,
-      operator_commitments: j.operatorCommitments,
-      user_commitment: j.user.commitment,
+      verifyingKey: j.verifyingKey,
+      operatorCommitments: j.operatorCommitments,
+      userCommitment: j.user.commitment,
       tx: j.tx,
-      adaptor_public_key: j.adaptorPublicKey ?? new Uint8Array(),
+      adaptorPublicKey: j.adaptorPublicKey,
     };
   }
 
@@ -161,17 +163,17 @@ export class SigningCoordinator {
   /** sign(), also answering each operator's share (checked by the aggregation). */
   async signWithShares(jobs: CoordinatedJob[]): Promise<SignedWithShares[]> {
     for (const j of jobs) this.checkSigners(j.operatorCommitments, j.keyshare);
-    const wire = jobs.map((j) => this.toWire(j));
+    const signing = jobs.map((j) => this.signingJob(j));
     const contexts = jobs.map((j) => cryptoInput(`job ${j.jobId}`, () => buildSigningContext({
       message: j.message, verifyingKey: j.verifyingKey, operatorCommitments: j.operatorCommitments as CommitmentMap, userCommitment: j.user.commitment,
       adaptorPubKey: j.adaptorPublicKey,
     })));
     // The peers sign while this operator checks and signs its own part.
-    const [remote, local] = await Promise.all([this.collectShares(wire), this.localShares(contexts, wire)]);
+    const [remote, local] = await Promise.all([this.collectShares(signing), this.localShares(contexts, signing)]);
     const out: SignedWithShares[] = [];
     for (const [i, j] of jobs.entries()) {
       const ctx = contexts[i] as SigningContext;
-      const shares = this.operatorShares(wire[i] as FrostJob, remote[i] as Map<string, Uint8Array>, local[i], j.keyshare);
+      const shares = this.operatorShares(signing[i] as SigningJob, remote[i] as Map<string, Uint8Array>, local[i], j.keyshare);
       const operatorShares = Object.fromEntries(shares.map((s) => [s.who, scalarToBytes(s.z)]));
       const zUser = cryptoInput(`job ${j.jobId}`, () => scalarFromBytes(j.user.share, 'user signature share', true));
       shares.push({ who: USER_IDENTIFIER, signer: { role: 'user', publicKey: j.user.publicKey }, z: zUser });
@@ -181,12 +183,12 @@ export class SigningCoordinator {
   }
 
   /** This operator's share of each job that names it (undefined for the others), from its local signer. */
-  private async localShares(contexts: SigningContext[], jobs: FrostJob[]): Promise<(bigint | undefined)[]> {
+  private async localShares(contexts: SigningContext[], jobs: SigningJob[]): Promise<(bigint | undefined)[]> {
     const out: (bigint | undefined)[] = jobs.map(() => undefined);
     if (this.local === undefined) return out;
-    const mine = jobs.flatMap((job, i) => (job.operator_commitments[this.self] === undefined ? [] : [i]));
+    const mine = jobs.flatMap((job, i) => (job.operatorCommitments[this.self] === undefined ? [] : [i]));
     if (mine.length === 0) return out;
-    const shares = await this.local.sharesInContexts(mine.map((i) => ({ ctx: contexts[i] as SigningContext, job: jobs[i] as FrostJob })));
+    const shares = await this.local.sharesInContexts(mine.map((i) => ({ ctx: contexts[i] as SigningContext, job: jobs[i] as SigningJob })));
     for (const [k, i] of mine.entries()) out[i] = shares[k];
     return out;
   }
@@ -195,20 +197,20 @@ export class SigningCoordinator {
    * Every signing operator's share of one job, ready for aggregation: this operator's computed
    * locally (trusted), the others' checked for shape and against their public shares if the sum fails.
    */
-  private operatorShares(job: FrostJob, remote: Map<string, Uint8Array>, local: bigint | undefined, key: Keyshare): AggregationShare[] {
+  private operatorShares(job: SigningJob, remote: Map<string, Uint8Array>, local: bigint | undefined, key: Keyshare): AggregationShare[] {
     const out: AggregationShare[] = [];
-    for (const id of Object.keys(job.operator_commitments)) {
+    for (const id of Object.keys(job.operatorCommitments)) {
       const signer = { role: 'operator' as const, identifier: id, publicShare: key.publicShares[id] as Uint8Array };
       if (id === this.self && this.local !== undefined) {
-        if (local === undefined) throw new OperatorError('INTERNAL', `no local share for ${job.job_id}`);
+        if (local === undefined) throw new OperatorError('INTERNAL', `no local share for ${job.jobId}`);
         out.push({ who: id, signer, z: local });
         continue;
       }
       const s = remote.get(id);
-      if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.job_id}`);
-      if (s.length !== 32) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a malformed share for ${job.job_id}`);
+      if (s === undefined) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent no share for ${job.jobId}`);
+      if (s.length !== 32) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a malformed share for ${job.jobId}`);
       const z = BigInt('0x' + bytesToHex(s));
-      if (z >= CURVE_ORDER) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a share out of range for ${job.job_id}`);
+      if (z >= CURVE_ORDER) throw new OperatorError('SIGNATURE_SHARE_INVALID', `operator ${id} sent a share out of range for ${job.jobId}`);
       out.push({ who: id, signer, z });
     }
     return out;
@@ -239,21 +241,21 @@ export class SigningCoordinator {
     const signers = Object.keys(sets[0] ?? {}).sort();
     const standIns: NonceWithCommitment[] = messages.map(() => generateNonce(this.hedgeSecret));
     try {
-      const wire: FrostJob[] = messages.map((message, i) => ({
-        job_id: `${jobPrefix}-${i}`, keyshare_id: keyshare.id, message, verifying_key: keyshare.groupKey,
-        operator_commitments: sets[i] as Record<string, Commitment>, user_commitment: (standIns[i] as NonceWithCommitment).commitment, tx: undefined, adaptor_public_key: new Uint8Array(),
+      const signing: SigningJob[] = messages.map((message, i) => ({
+        jobId: `${jobPrefix}-${i}`, keyshareId: keyshare.id, message, verifyingKey: keyshare.groupKey,
+        operatorCommitments: sets[i] as Record<string, SigningCommitment>, userCommitment: (standIns[i] as NonceWithCommitment).commitment, tx: undefined, adaptorPublicKey: undefined,
       }));
-      const contexts = wire.map((job, i) => buildSigningContext({
-        message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operator_commitments as CommitmentMap, userCommitment: (standIns[i] as NonceWithCommitment).commitment,
+      const contexts = signing.map((job, i) => buildSigningContext({
+        message: job.message, verifyingKey: keyshare.groupKey, operatorCommitments: job.operatorCommitments as CommitmentMap, userCommitment: (standIns[i] as NonceWithCommitment).commitment,
       }));
-      const [remote, local] = await Promise.all([this.collectShares(wire), this.localShares(contexts, wire)]);
+      const [remote, local] = await Promise.all([this.collectShares(signing), this.localShares(contexts, signing)]);
       const signatures: Uint8Array[] = [];
-      for (const [i, job] of wire.entries()) {
+      for (const [i, job] of signing.entries()) {
         const standIn = standIns[i] as NonceWithCommitment;
         const ctx = contexts[i] as SigningContext;
         const shares = this.operatorShares(job, remote[i] as Map<string, Uint8Array>, local[i], keyshare);
         shares.push({ who: USER_IDENTIFIER, signer: undefined, z: standInShareInContext(ctx, standIn.nonce) });
-        signatures.push(this.aggregate(ctx, job.job_id, shares));
+        signatures.push(this.aggregate(ctx, job.jobId, shares));
       }
       return { signatures, signers };
     } finally {

@@ -7,15 +7,9 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
-import type { FrostJob, FrostShare } from '../grpc/generated/spark_operator_internal.js';
+import type { SignatureShare, SigningJob } from './job.js';
 import type { Keyshare, KeyshareSource } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
-
-/** The job's adaptor point, if it has one (the wire leaves an absent bytes field empty). */
-export function adaptorOf(job: FrostJob): Uint8Array | undefined {
-  const a = job.adaptor_public_key;
-  return a === undefined || a === null || a.length === 0 ? undefined : Uint8Array.from(a);
-}
 
 export class OperatorSigner {
   constructor(
@@ -33,11 +27,11 @@ export class OperatorSigner {
      * (transfer/participant.ts); given all such jobs of one request at once, so it reads each
      * transfer and its leaves once rather than once per job.
      */
-    private readonly checkTransferJobs: (jobs: FrostJob[]) => Promise<void> = async () => {
+    private readonly checkTransferJobs: (jobs: SigningJob[]) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign transfer refunds');
     },
     /** Checks a renewal's job against this operator's own rebuild (renew/renew-job-check.ts). */
-    private readonly checkRenewJob: (job: FrostJob) => Promise<void> = async () => {
+    private readonly checkRenewJob: (job: SigningJob) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign renewals');
     },
   ) {}
@@ -46,12 +40,12 @@ export class OperatorSigner {
    * Checks signer count and, for a job with a wallet share, that the key is this wallet's.
    * Returns 'transfer' for a transfer or claim refund, which checkJobs checks with the others of its request.
    */
-  private async checkJob(job: FrostJob, key: Keyshare): Promise<'done' | 'transfer'> {
-    const signers = Object.keys(job.operator_commitments).length;
+  private async checkJob(job: SigningJob, key: Keyshare): Promise<'done' | 'transfer'> {
+    const signers = Object.keys(job.operatorCommitments).length;
     if (signers < key.threshold) {
-      throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
+      throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
     }
-    const vk = bytesToHex(Uint8Array.from(job.verifying_key));
+    const vk = bytesToHex(job.verifyingKey);
     if (vk === key.groupKeyHex) return 'done';
     if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') return 'transfer';
     if (job.tx?.kind === 'renew') {
@@ -60,18 +54,18 @@ export class OperatorSigner {
     }
     const bound = await this.boundVerifyingKey(key.id);
     if (bound !== vk) {
-      throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: key ${key.id} is not bound to verifying key ${vk} on operator ${this.identifier}`);
+      throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: key ${key.id} is not bound to verifying key ${vk} on operator ${this.identifier}`);
     }
     // A wallet's leaf is only ever signed for a transaction this operator checked itself.
     const tx = job.tx;
-    if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: the transaction to sign is missing`);
-    checkTreeJob(tx.kind, Uint8Array.from(tx.tx), Uint8Array.from(tx.parent_tx), tx.parent_vout, p2trScript(Uint8Array.from(job.verifying_key)), Uint8Array.from(job.message));
+    if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId}: the transaction to sign is missing`);
+    checkTreeJob(tx.kind, tx.tx, tx.parentTx, tx.parentVout, p2trScript(job.verifyingKey), job.message);
     return 'done';
   }
 
   /** Every job of one request checked, the transfer refunds among them in one batch. */
-  private async checkJobs(jobs: FrostJob[], keys: Keyshare[]): Promise<void> {
-    const transfer: FrostJob[] = [];
+  private async checkJobs(jobs: SigningJob[], keys: Keyshare[]): Promise<void> {
+    const transfer: SigningJob[] = [];
     for (const [i, job] of jobs.entries()) {
       if ((await this.checkJob(job, keys[i] as Keyshare)) === 'transfer') transfer.push(job);
     }
@@ -83,22 +77,22 @@ export class OperatorSigner {
    * next), loads the keys and checks the jobs; then `share` computes each job's share. The
    * nonces are wiped when it returns or throws.
    */
-  private async withCheckedJobs<T>(jobs: FrostJob[], share: (job: FrostJob, i: number, key: Keyshare, taken: TakenNonce) => T): Promise<T[]> {
+  private async withCheckedJobs<T>(jobs: SigningJob[], share: (job: SigningJob, i: number, key: Keyshare, taken: TakenNonce) => T): Promise<T[]> {
     const taken: TakenNonce[] = [];
     try {
       for (const job of jobs) {
-        const own = job.operator_commitments[this.identifier];
-        if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no commitment of operator ${this.identifier}`);
-        if (job.user_commitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id} has no user commitment`);
+        const own = job.operatorCommitments[this.identifier];
+        if (own === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId} has no commitment of operator ${this.identifier}`);
+        if (job.userCommitment === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId} has no user commitment`);
         taken.push(this.nonces.take(own));
       }
-      const keys = await this.keys.getMany(jobs.map((j) => j.keyshare_id));
+      const keys = await this.keys.getMany(jobs.map((j) => j.keyshareId));
       await this.checkJobs(jobs, keys);
       return jobs.map((job, i) => {
         try {
           return share(job, i, keys[i] as Keyshare, taken[i] as TakenNonce);
         } catch (e) {
-          if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.job_id}: ${e.message}`);
+          if (isSparkCryptoError(e)) throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId}: ${e.message}`);
           throw e;
         }
       });
@@ -110,16 +104,16 @@ export class OperatorSigner {
     }
   }
 
-  async sign(jobs: FrostJob[]): Promise<FrostShare[]> {
+  async sign(jobs: SigningJob[]): Promise<SignatureShare[]> {
     return this.withCheckedJobs(jobs, (job, _i, key, taken) => {
       const ctx = buildSigningContext({
         message: job.message,
-        verifyingKey: job.verifying_key,
-        operatorCommitments: job.operator_commitments as CommitmentMap,
-        userCommitment: job.user_commitment as CommitmentMap[string],
-        adaptorPubKey: adaptorOf(job),
+        verifyingKey: job.verifyingKey,
+        operatorCommitments: job.operatorCommitments as CommitmentMap,
+        userCommitment: job.userCommitment as CommitmentMap[string],
+        adaptorPubKey: job.adaptorPublicKey,
       });
-      return { job_id: job.job_id, share: scalarToBytes(this.shareWith(ctx, key, taken)) };
+      return { jobId: job.jobId, share: scalarToBytes(this.shareWith(ctx, key, taken)) };
     });
   }
 
@@ -136,7 +130,7 @@ export class OperatorSigner {
    * This operator's shares computed in contexts the caller already built for the same jobs (the
    * coordinator aggregates in them too, so it builds one context per job, not two).
    */
-  async sharesInContexts(items: { ctx: SigningContext; job: FrostJob }[]): Promise<bigint[]> {
+  async sharesInContexts(items: { ctx: SigningContext; job: SigningJob }[]): Promise<bigint[]> {
     return this.withCheckedJobs(items.map((x) => x.job), (_job, i, key, taken) => this.shareWith((items[i] as { ctx: SigningContext }).ctx, key, taken));
   }
 }

@@ -17,7 +17,7 @@ import { nodeOutput, parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import type { FrostJob } from '../grpc/generated/spark_operator_internal.js';
+import type { SigningJob } from '../signing/job.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
@@ -506,12 +506,12 @@ export class TransferParticipant {
    * sender's refunds, the prepared tweaked key for the receiver's. All refund jobs of one signing
    * request are checked together: each transfer and its leaves are read once.
    */
-  async checkSigningJobs(jobs: FrostJob[]): Promise<void> {
-    const byTransfer = new Map<string, FrostJob[]>();
+  async checkSigningJobs(jobs: SigningJob[]): Promise<void> {
+    const byTransfer = new Map<string, SigningJob[]>();
     for (const job of jobs) {
       const tx = job.tx;
-      if (tx === undefined) throw bad(`job ${job.job_id}: the transaction to sign is missing`);
-      byTransfer.set(tx.transfer_id, [...(byTransfer.get(tx.transfer_id) ?? []), job]);
+      if (tx === undefined) throw bad(`job ${job.jobId}: the transaction to sign is missing`);
+      byTransfer.set(tx.transferId, [...(byTransfer.get(tx.transferId) ?? []), job]);
     }
     for (const [transferId, group] of byTransfer) {
       const t = await this.d.transfers.get(transferId);
@@ -520,29 +520,29 @@ export class TransferParticipant {
     }
   }
 
-  private checkSigningJob(job: FrostJob, transferId: string, t: TransferRecord | undefined, nodes: Map<string, TreeNodeRow>): void {
-    const tx = job.tx as NonNullable<FrostJob['tx']>;
-    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.job_id}: transfer ${transferId} is unknown to operator ${this.d.self}`);
+  private checkSigningJob(job: SigningJob, transferId: string, t: TransferRecord | undefined, nodes: Map<string, TreeNodeRow>): void {
+    const tx = job.tx as NonNullable<SigningJob['tx']>;
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.jobId}: transfer ${transferId} is unknown to operator ${this.d.self}`);
     const raw = hex(tx.tx);
     const claim = tx.kind === 'claim_refund';
     if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {
-      throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: transfer ${t.id} is ${t.status}; nothing to sign`);
+      throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: transfer ${t.id} is ${t.status}; nothing to sign`);
     }
     const leaf = t.leaves.find((l) => claim
       ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw)
       : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw);
-    if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
+    if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
-    if (job.keyshare_id !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: wrong key for this refund`);
+    if (job.keyshareId !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: wrong key for this refund`);
     // A swap's primary refunds are signed with the wallet's adaptor point and nothing else; every other refund with none.
-    const adaptor = hex(job.adaptor_public_key);
-    if (adaptor !== (claim ? '' : t.adaptorPublicKey ?? '')) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the adaptor point this refund was prepared with`);
+    const adaptor = hex(job.adaptorPublicKey ?? new Uint8Array(0));
+    if (adaptor !== (claim ? '' : t.adaptorPublicKey ?? '')) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: not the adaptor point this refund was prepared with`);
     const node = nodes.get(leaf.leafId) as TreeNodeRow;
-    if (node.verifying_public_key !== hex(job.verifying_key)) throw new OperatorError('PERMISSION_DENIED', `job ${job.job_id}: not the leaf's verifying key`);
+    if (node.verifying_public_key !== hex(job.verifyingKey)) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: not the leaf's verifying key`);
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
-      throw new OperatorError('FAILED_PRECONDITION', `job ${job.job_id}: leaf ${leaf.leafId} no longer has the key of this step`);
+      throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: leaf ${leaf.leafId} no longer has the key of this step`);
     }
     const spent = nodeOutput(node.node_tx);
-    if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.job_id}: message is not the refund's sighash`);
+    if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
   }
 }

@@ -11,29 +11,28 @@
  *      pull at start-up, before they serve. A restart of either side loses no decision.
  * A failure before the decision aborts everywhere (the leaves are back with the sender).
  */
-import { ClientError, Status } from 'nice-grpc';
 import { bytesToHex, hexToBytes } from '../crypto.js';
+import type { SigningCommitment } from '../crypto.js';
 import type { TransferRecord, TransferRepository } from '../db/transfer-repository.js';
 import { OperatorError } from '../errors.js';
-import type { OperatorErrorCode } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { InternalApi } from '../grpc/internal/api.js';
-import { TxContext } from '../grpc/generated/spark_operator_internal.js';
-import type { Commitment, LeafRefunds, TransferPrepareRequest } from '../grpc/generated/spark_operator_internal.js';
+import type { Peer, PeerSet } from '../peers/peer.js';
+import { PeerCallError } from '../peers/peer-error.js';
+import { jobTx } from '../signing/job.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
 import { nodeOutput, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
 import type { TreeNodeRow } from '../db/repository.js';
 import { combinedDigest, type TransferParticipant } from './participant.js';
-import type { ClaimPrepare, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
 export interface UserRefundJob {
   signingPublicKey: Uint8Array;
-  userCommitment: Commitment;
+  userCommitment: SigningCommitment;
   userShare: Uint8Array;
-  operatorCommitments: Record<string, Commitment>;
+  operatorCommitments: Record<string, SigningCommitment>;
 }
 
 export interface LeafJobs {
@@ -53,7 +52,7 @@ interface RefundInputs {
 export interface PrimaryRefundResult {
   leafId: string;
   verifyingKey: Uint8Array;
-  operatorCommitments: Record<string, Commitment>;
+  operatorCommitments: Record<string, SigningCommitment>;
   operatorShares: Record<string, Uint8Array>;
   /** identifier → the operator's public key share of the leaf's key */
   publicShares: Record<string, Uint8Array>;
@@ -65,7 +64,7 @@ export interface TransferServiceDeps {
   index: number;
   participant: TransferParticipant;
   /** the other operators */
-  peers: Map<string, InternalApi>;
+  peers: PeerSet;
   /** records a decision for every peer in the transaction that applies it here */
   recordDecision: DecisionRecorder;
   /** one delivery attempt of the outbox to every peer; never throws */
@@ -77,16 +76,10 @@ export interface TransferServiceDeps {
   log: (m: string) => void;
 }
 
-const GRPC_TO_CODE: Partial<Record<Status, OperatorErrorCode>> = {
-  [Status.INVALID_ARGUMENT]: 'INVALID_ARGUMENT', [Status.PERMISSION_DENIED]: 'PERMISSION_DENIED', [Status.NOT_FOUND]: 'NOT_FOUND',
-  [Status.ALREADY_EXISTS]: 'ALREADY_EXISTS', [Status.FAILED_PRECONDITION]: 'FAILED_PRECONDITION', [Status.ABORTED]: 'ABORTED',
-};
-
 /** A peer's error as the wallet should see it: the peer's code when it judged the request, else UNAVAILABLE. */
 function peerError(peer: string, e: unknown): OperatorError {
-  if (e instanceof ClientError) {
-    const code = GRPC_TO_CODE[e.code];
-    return new OperatorError(code ?? 'UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${e.details}`);
+  if (e instanceof PeerCallError) {
+    return new OperatorError(e.code ?? 'UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${e.details}`);
   }
   return new OperatorError('UNAVAILABLE', `operator ${peer.replace(/^0+/, '')}: ${(e as Error).message}`);
 }
@@ -102,13 +95,6 @@ function finalForThisId(e: unknown): unknown {
   return e;
 }
 
-const wireRefunds = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
-/** What a peer prepares for a send, a swap primary (adaptor point) or a swap counter (its primary's id). */
-const prepareRequest = (req: SendPrepare): TransferPrepareRequest => ({
-  transfer_id: req.transferId, sender_identity_public_key: req.sender, receiver_identity_public_key: req.receiver,
-  expiry_unix_ms: req.expiry?.getTime() ?? 0, leaves: req.leaves.map(wireRefunds), key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
-  adaptor_public_key: req.adaptorPublicKey ?? new Uint8Array(), counter_of: req.counterOf ?? '',
-});
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
 
 export class TransferService {
@@ -122,13 +108,13 @@ export class TransferService {
    * the wallet should see it). A peer that just restarted can fail the first call on a channel
    * still reconnecting: such transport failures are retried briefly.
    */
-  private async onPeers<T>(fn: (api: InternalApi) => Promise<T>): Promise<T[]> {
+  private async onPeers<T>(fn: (peer: Peer) => Promise<T>): Promise<T[]> {
     const results = await Promise.allSettled([...this.d.peers].map(async ([id, api]) => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await fn(api);
         } catch (e) {
-          if (attempt < 4 && e instanceof ClientError && e.code === Status.UNAVAILABLE) {
+          if (attempt < 4 && e instanceof PeerCallError && e.unreachable) {
             await new Promise((r) => setTimeout(r, 250 * attempt));
             continue;
           }
@@ -141,19 +127,39 @@ export class TransferService {
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);
   }
 
+  /**
+   * A send's or a claim's way to its decision: prepared here, then on every peer (`prepare` runs
+   * on each alike); the digests agree; the refunds are signed; `decide` applies the decision here
+   * and records it for the peers. A failure before the decision runs `undo`, which answers the
+   * error to throw.
+   */
+  private async prepareSignDecide(
+    transferId: string,
+    kind: 'transfer_refund' | 'claim_refund',
+    jobs: LeafJobs[],
+    prepare: (on: Pick<Peer, 'prepareSend' | 'prepareClaim'>) => Promise<Uint8Array>,
+    decide: (decision: Decision) => Promise<TransferRecord>,
+    undo: (e: unknown) => Promise<unknown>,
+  ): Promise<TransferRecord> {
+    const digest = await prepare(this.d.participant);
+    crashPoint(this.d.index, kind === 'transfer_refund' ? 'send:coordinator-prepared' : 'claim:coordinator-prepared');
+    try {
+      const digests = await this.onPeers(prepare);
+      const signed = await this.agreeAndSign(transferId, digest, digests, jobs, kind);
+      return await decide({ transferId, tweakDigest: digest, signed });
+    } catch (e) {
+      throw await undo(e);
+    }
+  }
+
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
-    const digest = await d.participant.prepareSend(req);
-    crashPoint(d.index, 'send:coordinator-prepared');
-    let record: TransferRecord;
-    try {
-      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
-      record = await d.participant.commitSend({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
-    } catch (e) {
-      await this.abortEverywhere(req.transferId);
-      throw finalForThisId(e);
-    }
+    const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, (on) => on.prepareSend(req),
+      (decision) => d.participant.commitSend(decision, d.recordDecision),
+      async (e) => {
+        await this.abortEverywhere(req.transferId);
+        return finalForThisId(e);
+      });
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
     crashPoint(d.index, 'send:delivered');
@@ -175,8 +181,8 @@ export class TransferService {
     if (adaptor === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a swap primary transfer needs the adaptor public key');
     const digest = await d.participant.prepareSend(req);
     try {
-      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
-      if (digests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+      const digests = await this.onPeers((peer) => peer.prepareSend(req));
+      if (digests.some((x) => hex(x) !== hex(digest))) {
         throw new OperatorError('INVALID_ARGUMENT', 'the key tweak package gives the operators shares of different tweaks');
       }
       const t = await d.transfers.get(req.transferId);
@@ -225,7 +231,7 @@ export class TransferService {
     const digest = await d.participant.prepareSend(req);
     let settled: { counter: TransferRecord; primary: TransferRecord };
     try {
-      const digests = await this.onPeers((api) => api.transfer_prepare(prepareRequest(req)));
+      const digests = await this.onPeers((peer) => peer.prepareSend(req));
       const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
       const primaryDigest = combinedDigest(primary.leaves.map((l) => l.senderTweakDigest));
       settled = await d.participant.commitSwap(
@@ -271,22 +277,14 @@ export class TransferService {
 
   private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
-    const digest = await d.participant.prepareClaim(req);
-    crashPoint(d.index, 'claim:coordinator-prepared');
-    let record: TransferRecord;
-    try {
-      const digests = await this.onPeers((api) => api.claim_prepare({
-        transfer_id: req.transferId, receiver_identity_public_key: req.receiver, leaves: req.leaves.map(wireRefunds),
-        key_tweak_package: req.keyTweakPackage, user_signature: req.userSignature,
-      }));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'claim_refund');
-      record = await d.participant.commitClaim({ transferId: req.transferId, tweakDigest: digest, signed }, d.recordDecision);
-    } catch (e) {
-      // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
-      await d.participant.abortClaim(req.transferId).catch(() => undefined);
-      await Promise.allSettled([...d.peers.values()].map((api) => api.claim_abort({ transfer_id: req.transferId })));
-      throw e;
-    }
+    const record = await this.prepareSignDecide(req.transferId, 'claim_refund', jobs, (on) => on.prepareClaim(req),
+      (decision) => d.participant.commitClaim(decision, d.recordDecision),
+      async (e) => {
+        // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
+        await d.participant.abortClaim(req.transferId).catch(() => undefined);
+        await Promise.allSettled([...d.peers.values()].map((peer) => peer.abortClaim(req.transferId)));
+        return e;
+      });
     crashPoint(d.index, 'claim:decided');
     await d.deliverNow();
     crashPoint(d.index, 'claim:delivered');
@@ -294,7 +292,6 @@ export class TransferService {
     return record;
   }
 
-  /** FROST-signs each leaf's two refunds with the wallet's shares, as prepared on this operator. */
   /**
    * The step a send and a claim share once every operator has prepared: all must hold shares of
    * the same tweak (else the package lied to some of them), then the prepared leaves' refunds are
@@ -303,13 +300,13 @@ export class TransferService {
   private async agreeAndSign(
     transferId: string,
     digest: Uint8Array,
-    peerDigests: { tweak_digest: Uint8Array }[],
+    peerDigests: Uint8Array[],
     jobs: LeafJobs[],
     kind: 'transfer_refund' | 'claim_refund',
   ): Promise<LeafRefundTxs[]> {
     const { d } = this;
     const what = kind === 'transfer_refund' ? 'key tweak' : 'claim';
-    if (peerDigests.some((x) => hex(x.tweak_digest) !== hex(digest))) {
+    if (peerDigests.some((x) => hex(x) !== hex(digest))) {
       throw new OperatorError('INVALID_ARGUMENT', `the ${what} package gives the operators shares of different tweaks`);
     }
     crashPoint(d.index, kind === 'transfer_refund' ? 'send:prepared' : 'claim:prepared');
@@ -320,6 +317,7 @@ export class TransferService {
     return signed;
   }
 
+  /** FROST-signs each leaf's two refunds with the wallet's shares, as prepared on this operator. */
   private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
     const { d } = this;
     const claim = kind === 'claim_refund';
@@ -382,7 +380,7 @@ export class TransferService {
       verifyingKey: hexToBytes(node.verifying_public_key),
       operatorCommitments: user.operatorCommitments,
       user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
-      tx: TxContext.fromPartial({ kind, tx: tx.raw, parent_tx: hexToBytes(node.node_tx), parent_vout: 0, transfer_id: t.id }),
+      tx: jobTx({ kind, tx: tx.raw, parentTx: hexToBytes(node.node_tx), parentVout: 0, transferId: t.id }),
     };
   }
 

@@ -1,7 +1,7 @@
 /**
- * The internal service as served by every operator: each handler translates its messages to the
- * domain service that does the work (deposit/address-replication.ts, dkg/, signing/, replication/,
- * transfer/).
+ * The internal service as served by every operator: each handler translates its messages
+ * (messages.ts) to the domain service that does the work (deposit/address-replication.ts, dkg/,
+ * signing/, replication/, transfer/) and its answer back.
  */
 import type { Repository } from '../../db/repository.js';
 import { acceptReplicatedAddress } from '../../deposit/address-replication.js';
@@ -13,16 +13,18 @@ import type { KeyshareCache } from '../../signing/keyshares.js';
 import type { NonceStore } from '../../signing/nonce-store.js';
 import type { Replicator } from '../../replication/replicator.js';
 import type { OperatorSigner } from '../../signing/operator-signer.js';
-import { crashPoint } from '../../faults.js';
+import { crashPoint, type CrashStep } from '../../faults.js';
 import type { TransferParticipant } from '../../transfer/participant.js';
-import type { LeafRefundTxs } from '../../transfer/types.js';
+import type { OperatorHealth } from '../../health.js';
 import type { InternalApi } from './api.js';
-import type { HealthResponse, LeafRefunds } from '../generated/spark_operator_internal.js';
+import {
+  addressFromWire, batchInfoToWire, claimPrepareFromWire, finalizedToWire, healthToWire, jobFromWire, packageFromWire, sendPrepareFromWire, shareToWire,
+} from './messages.js';
 
 export interface InternalDeps {
   /** Coordinator only. */
   signOperators: ((keyshareId: string, messages: Uint8Array[]) => Promise<{ signatures: Uint8Array[]; verifying_key: Uint8Array; signers: string[] }>) | undefined;
-  health: () => Promise<HealthResponse>;
+  health: () => Promise<OperatorHealth>;
   dkg: DkgService;
   nonces: NonceStore;
   signer: OperatorSigner;
@@ -43,24 +45,41 @@ export interface InternalDeps {
 }
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
-const refunds = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: Uint8Array.from(l.refund_tx), directFromCpfpRefundTx: Uint8Array.from(l.direct_from_cpfp_refund_tx) });
-const bytesMap = (m: Record<string, Uint8Array>): Record<string, Uint8Array> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Uint8Array.from(v)]));
 
 export function createInternalHandlers(d: InternalDeps): InternalApi {
   const requireCaughtUp = (what: string): void => {
     if (!d.caughtUp()) throw new OperatorError('UNAVAILABLE', `${what}: this operator is still applying its peers' replicated changes after a restart; retry`);
   };
+  /** A send's or a claim's prepare on this operator, once it is caught up; answers its tweak digest. */
+  const prepare = async (what: string, step: CrashStep, run: () => Promise<Uint8Array>): Promise<{ tweak_digest: Uint8Array }> => {
+    requireCaughtUp(what);
+    const digest = await run();
+    crashPoint(d.index, step);
+    return { tweak_digest: digest };
+  };
   return {
-    health: () => d.health(),
-    dkg_round1: async (req) => d.dkg.round1(req),
-    dkg_round2: (req) => d.dkg.round2(req),
-    dkg_deliver_shares: async (req) => d.dkg.deliver(req),
-    dkg_finalize: (req) => d.dkg.finalize(req),
-    dkg_commit: (req) => d.dkg.commit(req),
-    dkg_batches: () => d.dkg.listBatches(),
-    dkg_discard: (req) => d.dkg.discard(req),
+    health: async () => healthToWire(await d.health()),
+    dkg_round1: async (req) => ({ package: d.dkg.round1({ batchId: req.batch_id, count: req.count, threshold: req.threshold, participants: req.participants }) }),
+    async dkg_round2(req) {
+      await d.dkg.round2(req.batch_id, req.packages.map(packageFromWire));
+      return {};
+    },
+    async dkg_deliver_shares(req) {
+      d.dkg.deliver(req.batch_id, req.sender, req.shares.map((s) => Uint8Array.from(s)));
+      return {};
+    },
+    dkg_finalize: async (req) => finalizedToWire(await d.dkg.finalize(req.batch_id)),
+    async dkg_commit(req) {
+      await d.dkg.commit(req.batch_id);
+      return {};
+    },
+    dkg_batches: async () => ({ batches: (await d.dkg.listBatches()).map(batchInfoToWire) }),
+    async dkg_discard(req) {
+      await d.dkg.discard(req.batch_id);
+      return {};
+    },
     frost_commitments: async (req) => ({ commitments: d.nonces.create(req.count) }),
-    frost_sign: async (req) => ({ shares: await d.signer.sign(req.jobs) }),
+    frost_sign: async (req) => ({ shares: (await d.signer.sign(req.jobs.map(jobFromWire))).map(shareToWire) }),
     async frost_sign_operators(req) {
       if (d.signOperators === undefined) throw new OperatorError('FAILED_PRECONDITION', 'frost_sign_operators is served by the coordinator only');
       if (req.messages.length < 1 || req.messages.length > 1000) throw bad('messages must hold 1..1000 entries');
@@ -68,15 +87,7 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
       return d.signOperators(req.keyshare_id, req.messages.map((m) => Uint8Array.from(m)));
     },
 
-    async store_deposit_address(req) {
-      const r = req.record;
-      if (r === undefined) throw bad('record is required');
-      const address = {
-        address: r.address, leafId: r.leaf_id, identity: r.identity_public_key, userKey: r.user_signing_public_key,
-        verifyingKey: r.verifying_public_key, keyshareId: r.keyshare_id, proofOfPossession: r.proof_of_possession,
-      };
-      return { address_signature: await acceptReplicatedAddress(d, address, r.network) };
-    },
+    store_deposit_address: async (req) => ({ address_signature: await acceptReplicatedAddress(d, addressFromWire(req.record)) }),
 
     replicate: (req) => d.replicator.applyIncoming(req.origin, req.records),
     replication_pull: async (req) => ({ records: await d.replicator.pendingFor(req.peer) }),
@@ -85,30 +96,11 @@ export function createInternalHandlers(d: InternalDeps): InternalApi {
       return {};
     },
 
-    async transfer_prepare(req) {
-      requireCaughtUp('transfer_prepare');
-      const digest = await d.transfers.prepareSend({
-        transferId: req.transfer_id, sender: Uint8Array.from(req.sender_identity_public_key), receiver: Uint8Array.from(req.receiver_identity_public_key),
-        expiry: req.expiry_unix_ms > 0 ? new Date(req.expiry_unix_ms) : undefined, leaves: req.leaves.map(refunds),
-        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
-        ...(req.adaptor_public_key === undefined || req.adaptor_public_key.length === 0 ? {} : { adaptorPublicKey: Uint8Array.from(req.adaptor_public_key) }),
-        ...(req.counter_of === undefined || req.counter_of === '' ? {} : { counterOf: req.counter_of }),
-      });
-      crashPoint(d.index, 'send:peer-prepared');
-      return { tweak_digest: digest };
-    },
+    transfer_prepare: (req) => prepare('transfer_prepare', 'send:peer-prepared', () => d.transfers.prepareSend(sendPrepareFromWire(req))),
     async claim_abort(req) {
       await d.transfers.abortClaim(req.transfer_id);
       return {};
     },
-    async claim_prepare(req) {
-      requireCaughtUp('claim_prepare');
-      const digest = await d.transfers.prepareClaim({
-        transferId: req.transfer_id, receiver: Uint8Array.from(req.receiver_identity_public_key), leaves: req.leaves.map(refunds),
-        keyTweakPackage: bytesMap(req.key_tweak_package), userSignature: Uint8Array.from(req.user_signature),
-      });
-      crashPoint(d.index, 'claim:peer-prepared');
-      return { tweak_digest: digest };
-    },
+    claim_prepare: (req) => prepare('claim_prepare', 'claim:peer-prepared', () => d.transfers.prepareClaim(claimPrepareFromWire(req))),
   };
 }

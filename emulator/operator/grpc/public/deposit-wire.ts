@@ -4,14 +4,15 @@
  */
 import type {
   Address,
+  DepositAddressQueryResult,
   FinalizeDepositTreeCreationRequest,
   GenerateDepositAddressRequest,
   GetSigningCommitmentsRequest,
   GetSigningCommitmentsResponse,
   UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
-import type { Commitment } from '../generated/spark_operator_internal.js';
-import type { AddressRequest, CommitmentsRequest, DepositAddress, DepositSigningJob, TreeRequest } from '../../deposit/deposit-service.js';
+import type { SigningCommitment } from '../../crypto.js';
+import type { AddressRequest, CommitmentsRequest, DepositAddress, DepositSigningJob, TreeRequest, UnusedDepositAddress } from '../../deposit/deposit-service.js';
 
 export function addressRequestFromWire(req: GenerateDepositAddressRequest): AddressRequest {
   return { identityPublicKey: req.identityPublicKey, signingPublicKey: req.signingPublicKey, network: req.network, isStatic: req.isStatic === true, leafId: req.leafId };
@@ -28,11 +29,21 @@ export function depositAddressToWire(a: DepositAddress): { depositAddress: Addre
   };
 }
 
+export function unusedAddressToWire(a: UnusedDepositAddress): DepositAddressQueryResult {
+  return {
+    depositAddress: a.address,
+    userSigningPublicKey: a.userSigningPublicKey,
+    verifyingPublicKey: a.verifyingKey,
+    leafId: a.leafId,
+    proofOfPossession: { addressSignatures: a.addressSignatures, proofOfPossessionSignature: a.proofOfPossession },
+  };
+}
+
 export function commitmentsRequestFromWire(req: GetSigningCommitmentsRequest): CommitmentsRequest {
   return { nodeIds: req.nodeIds, nodeIdCount: req.nodeIdCount ?? 0, count: req.count ?? 0 };
 }
 
-export function commitmentsToWire(sets: Record<string, Commitment>[]): GetSigningCommitmentsResponse {
+export function commitmentsToWire(sets: Record<string, SigningCommitment>[]): GetSigningCommitmentsResponse {
   return { signingCommitments: sets.map((s) => ({ signingNonceCommitments: s })) };
 }
 

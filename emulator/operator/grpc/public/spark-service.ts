@@ -22,11 +22,11 @@ import type {
 } from '@buildonspark/spark-sdk/proto/spark';
 import { SparkServiceDefinition } from '@buildonspark/spark-sdk/proto/spark';
 import { withUnimplemented } from './unimplemented.js';
-import { bytesToHex, hexToBytes } from '../../crypto.js';
+import { bytesToHex } from '../../crypto.js';
 import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
-import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire } from './deposit-wire.js';
+import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
 import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
@@ -139,20 +139,8 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
       const limit = pageLimit(req.limit, 100);
       const offset = Math.max(0, req.offset ?? 0);
-      const rows = await d.repo.listUnusedDepositAddresses(identity, req.network, limit, offset);
-      return {
-        depositAddresses: rows.map((r) => ({
-          depositAddress: r.address,
-          userSigningPublicKey: hexToBytes(r.user_signing_public_key),
-          verifyingPublicKey: hexToBytes(r.verifying_public_key),
-          leafId: r.leaf_id,
-          proofOfPossession: {
-            addressSignatures: Object.fromEntries(Object.entries(JSON.parse(r.address_signatures) as Record<string, string>).map(([k, v]) => [k, hexToBytes(v)])),
-            proofOfPossessionSignature: hexToBytes(r.proof_of_possession),
-          },
-        })),
-        offset: rows.length < limit ? -1 : offset + rows.length,
-      };
+      const addresses = await d.repo.listUnusedDepositAddresses(identity, req.network, limit, offset);
+      return { depositAddresses: addresses.map(unusedAddressToWire), offset: addresses.length < limit ? -1 : offset + addresses.length };
     },
     async query_static_deposit_addresses(req, ctx: Ctx) {
       sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');

@@ -1,0 +1,178 @@
+import { SHA256, sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
+import { equalBytes } from '../crypto/index.js';
+import type { IdentityStatement } from '../device/clear-sign.js';
+
+/**
+ * The preimages of the identity-key signatures the SDK 0.8.8 wallet asks for. The SparkSigner
+ * interface hands the signer only a 32-byte hash (docs/transfers.md, section "What the sender's
+ * identity key signs"), and what went into it is not rebuildable from the signer's view: the operator's
+ * challenge nonce, the transfer id the wallet draws, the key tweak package the wallet encrypts
+ * to the operators. The wallet hashes each of them with @noble/hashes' SHA-256 in this same
+ * process, so this observer watches that hash's input (a wrapper around `SHA256.update`) and
+ * keeps only what is shaped like one of the four statements the device parses
+ * (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): a challenge for this identity key, a
+ * per-leaf payload ending with a ciphertext the device returned, a package hash starting with the
+ * transfer or claim tag. The observer only finds bytes; the device parses and checks them, so a
+ * wrong find costs a fallback to the blind path, never a wrong signature.
+ */
+
+/** The SDK's structured-hash tags (hashstructure.ts): SHA-256 of u64 length || text per component. */
+function tagHash(parts: readonly string[]): Uint8Array {
+  const enc = new TextEncoder();
+  return sha256(
+    concatBytes(
+      ...parts.flatMap((p) => {
+        const b = enc.encode(p);
+        const len = new Uint8Array(8);
+        new DataView(len.buffer).setBigUint64(0, BigInt(b.length));
+        return [len, b];
+      }),
+    ),
+  );
+}
+const TRANSFER_TAG = tagHash(['spark', 'transfer', 'signing payload']);
+const CLAIM_TAG = tagHash(['spark', 'claim', 'signing payload']);
+
+const CIPHER_LEN = 129;
+const UUID_TEXT_LEN = 36;
+/** Bounds: statements kept, bytes per package, ciphertexts remembered. */
+const MAX_CANDIDATES = 32;
+const MAX_PACKAGE_BYTES = 1 << 20;
+const MAX_CIPHERS = 64;
+
+interface Candidate {
+  statement: IdentityStatement;
+  chunks: Uint8Array[];
+  bytes: number;
+}
+
+/** A found preimage and what it is. */
+export interface IdentityPreimage {
+  statement: IdentityStatement;
+  preimage: Uint8Array;
+}
+
+type Update = (this: SHA256, data: Uint8Array) => SHA256;
+
+/** One wrapper per process, shared by every observer (each signer installs its own observer). */
+const observers = new Set<IdentityPreimages>();
+let original: Update | undefined;
+/** Set while an observer hashes its own candidates: those are not the wallet's hashes. */
+let suspended = false;
+
+function installHook(): void {
+  if (original !== undefined) return;
+  const proto = SHA256.prototype as unknown as { update: Update };
+  const base = proto.update;
+  original = base;
+  const tracked = new WeakMap<object, Candidate[]>();
+  proto.update = function (this: SHA256, data: Uint8Array): SHA256 {
+    const result = base.call(this, data);
+    if (suspended || !(data instanceof Uint8Array)) return result;
+    const open = tracked.get(this);
+    if (open !== undefined) {
+      for (const c of open) {
+        if (c.bytes > MAX_PACKAGE_BYTES) continue; // too long for a package: it will never match
+        c.chunks.push(data.slice());
+        c.bytes += data.length;
+      }
+      return result;
+    }
+    const started: Candidate[] = [];
+    for (const o of observers) {
+      const c = o.observeFirst(data);
+      if (c !== undefined) started.push(c);
+    }
+    if (started.length > 0) tracked.set(this, started);
+    return result;
+  };
+}
+
+function uninstallHookIfUnused(): void {
+  if (observers.size > 0 || original === undefined) return;
+  (SHA256.prototype as unknown as { update: Update }).update = original;
+  original = undefined;
+}
+
+export class IdentityPreimages {
+  private readonly candidates: Candidate[] = [];
+  private readonly ciphers: Uint8Array[] = [];
+
+  /** identityPublicKey: the signer's identity key once known (a challenge names it). */
+  constructor(private readonly identityPublicKey: () => Uint8Array | undefined) {}
+
+  /** Starts observing; returns the function that stops it. */
+  start(): () => void {
+    observers.add(this);
+    installHook();
+    return () => {
+      observers.delete(this);
+      uninstallHookIfUnused();
+    };
+  }
+
+  /** A ciphertext the device returned for a transfer's key split: its per-leaf payload ends with it. */
+  expectCipher(cipher: Uint8Array): void {
+    this.ciphers.push(cipher.slice());
+    if (this.ciphers.length > MAX_CIPHERS) this.ciphers.shift();
+  }
+
+  /** The first bytes a SHA-256 instance was fed: a candidate if they start a statement. */
+  observeFirst(data: Uint8Array): Candidate | undefined {
+    let statement: IdentityStatement | undefined;
+    if (data.length === 32 && (equalBytes(data, TRANSFER_TAG) || equalBytes(data, CLAIM_TAG))) {
+      statement = equalBytes(data, TRANSFER_TAG) ? 'transfer' : 'claim';
+    } else if (this.isChallenge(data)) {
+      statement = 'login';
+    } else if (this.isLeafPayload(data)) {
+      statement = 'leaf';
+    }
+    if (statement === undefined) return undefined;
+    const c: Candidate = { statement, chunks: [data.slice()], bytes: data.length };
+    this.candidates.push(c);
+    if (this.candidates.length > MAX_CANDIDATES) this.candidates.shift();
+    return c;
+  }
+
+  /** spark_authn.Challenge bytes issued for this identity key (ends with field 4 = the key). */
+  private isChallenge(data: Uint8Array): boolean {
+    const tail = data.length - 35;
+    const key = this.identityPublicKey();
+    return (
+      key !== undefined &&
+      data.length >= 69 &&
+      data.length <= 91 &&
+      (data[0] === 0x08 || data[0] === 0x10 || data[0] === 0x1a) &&
+      data[tail] === 0x22 &&
+      data[tail + 1] === 33 &&
+      equalBytes(data.subarray(tail + 2), key)
+    );
+  }
+
+  /** leafId || transferId || a ciphertext the device returned. */
+  private isLeafPayload(data: Uint8Array): boolean {
+    if (data.length < 1 + UUID_TEXT_LEN + CIPHER_LEN || data.length > 64 + UUID_TEXT_LEN + CIPHER_LEN) return false;
+    const tail = data.subarray(data.length - CIPHER_LEN);
+    return this.ciphers.some((c) => equalBytes(c, tail));
+  }
+
+  /** The observed preimage whose SHA-256 is `digest`, newest first. */
+  find(digest: Uint8Array): IdentityPreimage | undefined {
+    const want = bytesToHex(digest);
+    suspended = true;
+    try {
+      for (let i = this.candidates.length - 1; i >= 0; i--) {
+        const c = this.candidates[i]!;
+        const preimage = concatBytes(...c.chunks);
+        if (bytesToHex(sha256(preimage)) === want) {
+          this.candidates.splice(i, 1);
+          return { statement: c.statement, preimage };
+        }
+      }
+      return undefined;
+    } finally {
+      suspended = false;
+    }
+  }
+}
