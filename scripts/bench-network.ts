@@ -17,12 +17,14 @@
  *   - a reference measured in the same run (BIP340 sign+verify in this process), so that the
  *     figures compare across machines as ratios;
  *   - for the transfers, the CPU time the operators and the wallets' process spent per round trip
- *     and per leaf (from /proc on Linux): unlike the wall-clock figures it hardly moves when other
- *     work shares the machine, so runs on a busy machine still compare. The load average at the
- *     start and the end of the run is in the report.
+ *     and per transfer of n leaves, C(n), and C(n)/n (from /proc on Linux): unlike the wall-clock
+ *     figures it hardly moves when other work shares the machine, so runs on a busy machine still
+ *     compare. Each is also given per process (every operator, the wallets, btcd, the service
+ *     provider), with the CPU per added leaf and the fixed CPU per transfer as figures beside the
+ *     targets. The load average at the start and the end of the run is in the report.
  *
  *   npx tsx scripts/bench-network.ts [--seconds 3] [--deposits 3] [--callers 1,4,16] [--wallets 1,2,4] [--batch 20]
- *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--only signing,deposits,transfers]
+ *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--only signing,deposits,transfers] [--windows]
  *
  * Prints a JSON report on stdout and, on stderr, each target next to its figure and whether it is
  * met. Each network runs in its own child process, because the SDK and
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     transfers: { type: 'string', default: '3' },
     leaves: { type: 'string', default: '1,8,64' },
     only: { type: 'string', default: 'signing,deposits,transfers' },
+    windows: { type: 'boolean', default: false },
   },
 });
 const pairLevels = values.pairs.split(',').map(Number);
@@ -82,14 +85,20 @@ interface TransferRun {
   roundTripsPerSecond: number;
   /** CPU time of the operators and the wallets' process per round trip (undefined off Linux). */
   cpuMsPerRoundTrip: number | undefined;
+  /** The same per process, with btcd and the service provider (which the total leaves out). */
+  cpuMsPerRoundTripByProcess: Record<string, number> | undefined;
 }
 interface LeafCostRun {
   leaves: number;
   /** One transfer of all the leaves, sent and claimed. */
   ms: number;
   msPerLeaf: number;
-  /** CPU time of the operators and the wallets' process per leaf (undefined off Linux). */
+  /** CPU time of the operators and the wallets' process for the whole transfer, C(n) (undefined off Linux). */
+  cpuMsPerTransfer: number | undefined;
+  /** C(n)/n */
   cpuMsPerLeaf: number | undefined;
+  /** C(n) per process, with btcd and the service provider (which the total leaves out). */
+  cpuMsPerTransferByProcess: Record<string, number> | undefined;
 }
 interface NetworkReport {
   operators: number;
@@ -197,34 +206,75 @@ async function measureDeposits(network: RunningNetwork): Promise<DepositRun[]> {
   return runs;
 }
 
+/**
+ * With --windows: the measured part's span on the monotonic clock (µs, as process.hrtime), on
+ * stderr, to cut CPU profiles of the operators (node --cpu-prof, inspector) to it.
+ */
+function printWindow(what: string, start: bigint): void {
+  if (values.windows) process.stderr.write(`WINDOW ${what} ${start / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
+}
+
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const USER_HZ = 100;
 
-/**
- * CPU milliseconds used so far by the network's operators and this process (the wallets), or
- * undefined where /proc is not there. btcd is left out: it only serves the set-up.
- */
-function cpuMs(network: RunningNetwork): number | undefined {
-  let ticks = 0;
+/** CPU milliseconds (user + system) a process has used so far, from /proc; undefined if it is gone or off Linux. */
+function processCpuMs(pid: number): number | undefined {
   try {
-    for (const o of network.operators) {
-      if (o.pid === undefined) continue;
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${o.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
   } catch {
     return undefined;
   }
-  const own = process.cpuUsage();
-  return (ticks * 1000) / USER_HZ + (own.user + own.system) / 1000;
 }
 
-const cpuSince = (network: RunningNetwork, start: number | undefined, per: number): number | undefined => {
-  const now = cpuMs(network);
-  return now === undefined || start === undefined ? undefined : round2((now - start) / per);
-};
+/** The children of a process (Linux 3.5+ with CONFIG_PROC_CHILDREN), or none. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((x) => x !== '').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU milliseconds used so far by each process of the network: every operator, this process
+ * (the SDK wallets), btcd (the child of its exit-with-parent watchdog) and the service provider.
+ * undefined where /proc is not there.
+ */
+type CpuSnapshot = Record<string, number>;
+function cpuSnapshot(network: RunningNetwork): CpuSnapshot | undefined {
+  const out: CpuSnapshot = {};
+  for (const [i, o] of network.operators.entries()) {
+    if (o.pid === undefined) continue;
+    const ms = processCpuMs(o.pid);
+    if (ms === undefined) return undefined;
+    out[`operator${i + 1}`] = ms;
+  }
+  const own = process.cpuUsage();
+  out.wallets = (own.user + own.system) / 1000;
+  const watchdog = network.chain.btcdNode.pid;
+  out.btcd = [watchdog, ...childPids(watchdog)].reduce((a, p) => a + (processCpuMs(p) ?? 0), 0);
+  if (network.ssp?.pid !== undefined) out.ssp = processCpuMs(network.ssp.pid) ?? 0;
+  return out;
+}
+
+/**
+ * CPU per unit since `start`: `total` is the operators' and the wallets' (what the targets use;
+ * btcd and the SSP only serve the set-up here, and are listed apart in `byProcess`).
+ */
+interface CpuPer {
+  total: number;
+  byProcess: Record<string, number>;
+}
+function cpuSince(network: RunningNetwork, start: CpuSnapshot | undefined, per: number): CpuPer | undefined {
+  const now = cpuSnapshot(network);
+  if (now === undefined || start === undefined) return undefined;
+  const byProcess = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, round2((v - (start[k] ?? 0)) / per)]));
+  const total = Object.entries(byProcess).filter(([k]) => k.startsWith('operator') || k === 'wallets').reduce((a, [, v]) => a + v, 0);
+  return { total: round2(total), byProcess };
+}
 
 type Sdk = typeof import('@buildonspark/spark-sdk');
 type Wallet = Awaited<ReturnType<Sdk['SparkWallet']['initialize']>>['wallet'];
@@ -276,16 +326,19 @@ async function measureTransfers(network: RunningNetwork): Promise<{ transfers: T
       const first = await plan();
       const plans = [first, ...(await Promise.all(Array.from({ length: pairs - 1 }, plan)))];
       const total = amounts.reduce((a, b) => a + b, 0n);
-      const cpuStart = cpuMs(network);
+      const cpuStart = cpuSnapshot(network);
       const started = performance.now();
+      const w0 = process.hrtime.bigint();
       await Promise.all(plans.map(async (p) => {
         const claimed = claimedTotal(sdk, p.receiver, total);
         for (const sats of amounts) await p.sender.transfer({ receiverSparkAddress: p.address, amountSats: Number(sats) });
         await claimed;
       }));
       const elapsed = (performance.now() - started) / 1000;
+      printWindow(`pairs=${pairs}`, w0);
       const n = pairs * transfersPerPair;
-      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed), cpuMsPerRoundTrip: cpuSince(network, cpuStart, n) });
+      const cpu = cpuSince(network, cpuStart, n);
+      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed), cpuMsPerRoundTrip: cpu?.total, cpuMsPerRoundTripByProcess: cpu?.byProcess });
     }
     for (const leaves of leafLevels) {
       const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
@@ -294,14 +347,20 @@ async function measureTransfers(network: RunningNetwork): Promise<{ transfers: T
       opened.push(sender, receiver);
       const address = await receiver.getSparkAddress();
       const total = amounts.reduce((a, b) => a + b, 0n);
-      const cpuStart = cpuMs(network);
+      const cpuStart = cpuSnapshot(network);
       const started = performance.now();
+      const w0 = process.hrtime.bigint();
       const claimed = claimedTotal(sdk, receiver, total);
       const t = await sender.transfer({ receiverSparkAddress: address, amountSats: Number(total) });
       if (t.leaves.length !== leaves) throw new Error(`the transfer carried ${t.leaves.length} leaves, expected ${leaves}`);
       await claimed;
       const ms = performance.now() - started;
-      leafCost.push({ leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves), cpuMsPerLeaf: cpuSince(network, cpuStart, leaves) });
+      printWindow(`leaves=${leaves}`, w0);
+      const cpu = cpuSince(network, cpuStart, 1);
+      leafCost.push({
+        leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves),
+        cpuMsPerTransfer: cpu?.total, cpuMsPerLeaf: cpu === undefined ? undefined : round2(cpu.total / leaves), cpuMsPerTransferByProcess: cpu?.byProcess,
+      });
     }
   } finally {
     await Promise.all(opened.map((w) => w.cleanupConnections().catch(() => undefined)));
@@ -334,7 +393,7 @@ async function child(spec: string): Promise<void> {
 async function runChild(n: number, t: number): Promise<NetworkReport> {
   const self = fileURLToPath(import.meta.url);
   const args = ['--import', 'tsx', self, '--child', `${n}/${t}`, '--seconds', values.seconds, '--deposits', values.deposits, '--callers', values.callers, '--wallets', values.wallets, '--batch', values.batch,
-    '--pairs', values.pairs, '--transfers', values.transfers, '--leaves', values.leaves, '--only', values.only];
+    '--pairs', values.pairs, '--transfers', values.transfers, '--leaves', values.leaves, '--only', values.only, ...(values.windows ? ['--windows'] : [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -393,6 +452,7 @@ async function main(): Promise<void> {
     cpuTargets.cpuOfFiveOperatorTransferOverThree = target(ratio, 1.7, ratio <= 1.7, '× (CPU per round trip at 4 pairs, 5 over 3 operators), at most');
   }
   const report = {
+    figures: { threeOperators: costFigures(three), fiveOperators: costFigures(five) },
     settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch, transfersPerPair, pairLevels, leafLevels },
     machine: { cores, loadAverageAtStart: loadAtStart.map(round2), loadAverageAtEnd: loadavg().map(round2) },
     reference: { what: 'BIP340 sign+verify per second, one thread, same run', opsPerSecond: Math.round(reference) },
@@ -405,6 +465,43 @@ async function main(): Promise<void> {
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   process.stderr.write(targetTable(report.machine, { ...targets, ...cpuTargets }));
+  process.stderr.write(figureLines(report.figures));
+}
+
+/**
+ * Figures that explain the CPU targets, but are not targets themselves: the CPU of a round trip
+ * per process, and the cost of a transfer split into a part per added leaf (between consecutive
+ * leaf counts, (C(b) − C(a)) / (b − a)) and a fixed part (C(n) less n times the marginal cost
+ * over the whole range). The issue's per-leaf target is C(n)/n, which the fixed part dominates
+ * for few leaves.
+ */
+interface CostFigures {
+  cpuMsPerRoundTripFourPairsByProcess: Record<string, number> | undefined;
+  cpuMsPerAddedLeaf: { from: number; to: number; ms: number }[];
+  cpuMsFixedPerTransfer: number | undefined;
+}
+function costFigures(r: NetworkReport): CostFigures {
+  const points = r.leafCost.filter((x) => x.cpuMsPerTransfer !== undefined).map((x) => ({ n: x.leaves, c: x.cpuMsPerTransfer as number }));
+  const cpuMsPerAddedLeaf = points.slice(1).map((p, i) => {
+    const a = points[i] as { n: number; c: number };
+    return { from: a.n, to: p.n, ms: round2((p.c - a.c) / (p.n - a.n)) };
+  });
+  const first = points[0];
+  const last = points[points.length - 1];
+  const overall = first !== undefined && last !== undefined && last.n > first.n ? (last.c - first.c) / (last.n - first.n) : undefined;
+  return {
+    cpuMsPerRoundTripFourPairsByProcess: r.transfers.find((x) => x.pairs === 4)?.cpuMsPerRoundTripByProcess,
+    cpuMsPerAddedLeaf,
+    cpuMsFixedPerTransfer: overall === undefined || first === undefined ? undefined : round2(first.c - first.n * overall),
+  };
+}
+
+function figureLines(figures: Record<string, CostFigures>): string {
+  const lines = Object.entries(figures).flatMap(([name, f]) => [
+    `${name}: CPU ms per round trip (4 pairs) by process: ${f.cpuMsPerRoundTripFourPairsByProcess === undefined ? 'n/a' : Object.entries(f.cpuMsPerRoundTripFourPairsByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `${name}: CPU ms per added leaf ${f.cpuMsPerAddedLeaf.map((m) => `${m.from}→${m.to}: ${m.ms}`).join(', ') || 'n/a'}; fixed CPU ms per transfer ${f.cpuMsFixedPerTransfer ?? 'n/a'}`,
+  ]);
+  return ['figures (not targets):', ...lines, ''].join('\n');
 }
 
 interface Target {

@@ -3,13 +3,15 @@
  * || nonce (16) || AES-256-GCM tag (16) || ciphertext, with the key
  * HKDF-SHA256(ikm = E uncompressed || (e·P) uncompressed, no salt, no info, 32 bytes).
  * AES-GCM is @noble/ciphers' (pure JS, so the core also runs in a browser; it takes the SDK's
- * 16-byte nonce, which GCM hashes into its counter block).
+ * 16-byte nonce, which GCM hashes into its counter block). Both multiplications by a secret
+ * scalar go through the curve backend's constant-time routines (libsecp256k1's where it loads).
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { G, Point, assertBytes, concatBytes, scalarFromBytes, wipe } from './bytes.js';
+import { Point, assertBytes, concatBytes, scalarFromBytes, secretBaseMul, wipe } from './bytes.js';
+import { mulSecret } from './ec/index.js';
 import type { Point as PointT } from './bytes.js';
 import { SparkCryptoError } from './errors.js';
 
@@ -54,8 +56,8 @@ export function encryptEcies(msg: Uint8Array, publicKey: Uint8Array, opts: Ecies
   const eSecret = opts.ephemeralSecret ?? randomBytes(32);
   const nonce = opts.nonce === undefined ? randomBytes(NONCE_LEN) : assertBytes(opts.nonce, NONCE_LEN, 'nonce');
   const e = scalarFromBytes(eSecret, 'ephemeral secret');
-  const ephemeral = G.multiply(e).toBytes(false);
-  const key = deriveKey(ephemeral, P.multiply(e));
+  const ephemeral = secretBaseMul(e).toBytes(false);
+  const key = deriveKey(ephemeral, mulSecret(P, e));
   try {
     // noble returns body || tag; the SDK's layout puts the tag first.
     const sealed = gcm(key, nonce).encrypt(msg);
@@ -85,7 +87,7 @@ export function decryptEcies(ciphertext: Uint8Array, privateKey: Uint8Array): Ui
   const nonce = ciphertext.subarray(EPHEMERAL_LEN, EPHEMERAL_LEN + NONCE_LEN);
   const tag = ciphertext.subarray(EPHEMERAL_LEN + NONCE_LEN, ECIES_OVERHEAD);
   const body = ciphertext.subarray(ECIES_OVERHEAD);
-  const key = deriveKey(ephemeral, E.multiply(k));
+  const key = deriveKey(ephemeral, mulSecret(E, k));
   try {
     return gcm(key, nonce).decrypt(concatBytes(body, tag));
   } catch {

@@ -88,4 +88,7 @@ export type { RandomSource } from './polynomial.js';
 
 // ECIES
 export { encryptEcies, decryptEcies, ECIES_OVERHEAD } from './ecies.js';
+
+// ECDSA (identity-key signatures of transfer and claim packages)
+export { verifyEcdsaDigest } from './ecdsa.js';
 export type { EciesOptions } from './ecies.js';

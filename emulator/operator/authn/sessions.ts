@@ -17,6 +17,13 @@ export interface Session {
 }
 
 export class SessionTokens {
+  /**
+   * Tokens whose MAC has been checked, with their session: a wallet sends the same token on every
+   * call, and each call is checked twice (request-guard.ts's early interceptor and the auth
+   * middleware). Only expiry is checked again.
+   */
+  private readonly verified = new Map<string, Session>();
+
   constructor(private readonly key: Uint8Array) {}
 
   issue(identityPublicKey: Uint8Array, expiresAt: number): string {
@@ -30,6 +37,18 @@ export class SessionTokens {
   /** Checks a token; throws UNAUTHENTICATED with the reason. "token has expired" is the phrase
    *  the SDK matches to re-authenticate and retry (docs/sdk-wire.md, "Retries and error phrases"). */
   verify(token: string, nowSeconds: number): Session {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresAt <= nowSeconds) throw new OperatorError('UNAUTHENTICATED', 'token has expired');
+      return known;
+    }
+    const session = this.check(token, nowSeconds);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, session);
+    return session;
+  }
+
+  private check(token: string, nowSeconds: number): Session {
     const raw = new Uint8Array(Buffer.from(token, 'base64url'));
     if (raw.length !== BODY + 32 || raw[0] !== 1) throw new OperatorError('UNAUTHENTICATED', 'malformed session token');
     const body = raw.subarray(0, BODY);

@@ -17,14 +17,18 @@ export interface PendingRow extends OutboxRecord {
 }
 
 export const outbox = {
-  /** Writes `record` for every peer, in the caller's transaction. A record id written twice is kept once. */
+  /**
+   * Writes `record` for every peer, in the caller's transaction, in one statement (the payload is
+   * sent once, however many peers). A record id written twice is kept once.
+   */
   async enqueue(tx: Sql, record: OutboxRecord, peers: readonly string[]): Promise<void> {
-    for (const peer of peers) {
-      await tx.execute(
-        'INSERT INTO replication_outbox (record_id, peer, kind, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (record_id, peer) DO NOTHING',
-        [record.id, peer, record.kind, record.payload],
-      );
-    }
+    if (peers.length === 0) return;
+    await tx.execute(
+      `INSERT INTO replication_outbox (record_id, peer, kind, payload)
+       SELECT $1, p.peer, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS p(peer, n) ORDER BY p.n
+       ON CONFLICT (record_id, peer) DO NOTHING`,
+      [record.id, [...peers], record.kind, record.payload],
+    );
   },
 
   /** Undelivered records for `peer`, oldest first. */

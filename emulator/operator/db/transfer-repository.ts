@@ -232,11 +232,21 @@ export class TransferRepository {
     return this.db.transaction(fn);
   }
 
+  /**
+   * One transfer with its leaves, in one statement (a transfer is read several times per send and
+   * claim, and on PGlite each statement has a fixed cost well above what its rows cost): the
+   * leaves come as a JSON array, which both drivers parse.
+   */
   async get(id: string, sql: Sql = this.db, forUpdate = false): Promise<TransferRecord | undefined> {
-    const rows = await sql.query<TransferRow>(`SELECT * FROM transfers WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await sql.query<TransferRow & { leaves_json: TransferLeafRow[] | string }>(
+      `SELECT t.*, (SELECT coalesce(json_agg(l ORDER BY l.position), '[]'::json) FROM transfer_leaves l WHERE l.transfer_id = t.id) AS leaves_json
+         FROM transfers t WHERE t.id = $1${forUpdate ? ' FOR UPDATE OF t' : ''}`,
+      [id],
+    );
     const row = rows[0];
     if (row === undefined) return undefined;
-    return toTransfer(row, await this.leavesOf([id], sql).then((m) => m.get(id) ?? []));
+    const leaves = typeof row.leaves_json === 'string' ? (JSON.parse(row.leaves_json) as TransferLeafRow[]) : row.leaves_json;
+    return toTransfer(row, leaves.map(toLeaf));
   }
 
   private async leavesOf(ids: string[], sql: Sql): Promise<Map<string, TransferLeafRecord[]>> {

@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Transaction } from '@scure/btc-signer';
-import { bytesToHex, concatBytes } from '../crypto.js';
+import { bytesToHex, concatBytes, hexToBytes } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 
 export interface ParsedTx {
@@ -42,6 +42,24 @@ export function output(p: ParsedTx, vout: number, what: string): Output {
   const o = p.tx.getOutput(vout);
   if (o.script === undefined || o.amount === undefined) throw bad(`${what}: output ${vout} is malformed`);
   return { script: o.script, amount: o.amount };
+}
+
+/** Stored node transactions' first outputs, by the tx's hex (see nodeOutput). */
+const nodeOutputs = new Map<string, Output>();
+
+/**
+ * Output 0 of a stored node transaction (hex): what each of its refunds spends. A transfer
+ * checks and signs every leaf's refunds several times on each operator, each time against the
+ * same node tx, so the parse is kept (node txs never change once stored); each caller gets its
+ * own copy of the script.
+ */
+export function nodeOutput(nodeTxHex: string): Output {
+  const known = nodeOutputs.get(nodeTxHex);
+  if (known !== undefined) return { script: Uint8Array.from(known.script), amount: known.amount };
+  const o = output(parseTx(hexToBytes(nodeTxHex), 'node tx'), 0, 'node tx');
+  if (nodeOutputs.size >= 10_000) nodeOutputs.clear();
+  nodeOutputs.set(nodeTxHex, { script: Uint8Array.from(o.script), amount: o.amount });
+  return o;
 }
 
 function spends(p: ParsedTx, txid: string, vout: number): boolean {

@@ -7,7 +7,7 @@
  */
 import { Transaction } from '@scure/btc-signer';
 import { bytesToHex, hexToBytes } from '../crypto.js';
-import { output, parseTx, type Output, type ParsedTx } from '../deposit/transactions.js';
+import { nodeOutput, output, parseTx, type Output, type ParsedTx } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { ConnectorInput } from './refunds.js';
 
@@ -67,9 +67,9 @@ export function connectorInputOf(refundTx: Uint8Array, c: Connector, leafCount: 
   return { txid, index };
 }
 
-/** The outputs a refund spends: the leaf's node output 0 and, for a connector refund, the connector output. */
-export function spentByRefund(nodeTx: Uint8Array, refundTx: Uint8Array, connectorTxHex: string | undefined): Output[] {
-  const leaf = output(parseTx(nodeTx, 'node tx'), 0, 'node tx');
+/** The outputs a refund spends: output 0 of the (direct) node tx it spends (stored hex) and, for a connector refund, the connector output. */
+export function spentByRefund(spentTxHex: string, refundTx: Uint8Array, connectorTxHex: string | undefined): Output[] {
+  const leaf = nodeOutput(spentTxHex);
   const refund = parseTx(refundTx, 'refund tx').tx;
   if (refund.inputsLength === 1) return [leaf];
   if (connectorTxHex === undefined || refund.inputsLength !== 2) throw bad(`a refund with ${refund.inputsLength} inputs is not a refund of this transfer`);

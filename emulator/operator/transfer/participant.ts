@@ -59,13 +59,13 @@ function tweakedKeyRow(key: Keyshare, tweak: LeafTweak, id: string): { row: NewK
 }
 
 /** The output a leaf's refund spends: output 0 of its node tx, or of its direct node tx for the direct refund. */
-/** The raw transaction whose output 0 a refund spends: the node tx, or the direct node tx. */
-export function spentTxOf(node: TreeNodeRow, spends: 'node' | 'direct'): Uint8Array {
+/** The stored transaction (hex) whose output 0 a refund spends: the node tx, or the direct node tx. */
+export function spentTxOf(node: TreeNodeRow, spends: 'node' | 'direct'): string {
   if (spends === 'direct') {
     if (node.direct_tx === '') throw new OperatorError('INTERNAL', `leaf ${node.id} has no direct node tx`);
-    return hexToBytes(node.direct_tx);
+    return node.direct_tx;
   }
-  return hexToBytes(node.node_tx);
+  return node.node_tx;
 }
 
 /**

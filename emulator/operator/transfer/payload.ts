@@ -3,9 +3,8 @@
  * sender's identity key signs"): the per-leaf tweak authentication and the package payloads, a
  * tagged structured hash (SDK utils/hashstructure.ts, upstream common/hashstructure).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, hexToBytes } from '../crypto.js';
+import { concatBytes, hexToBytes, verifyEcdsaDigest } from '../crypto.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -45,11 +44,7 @@ export const claimPackagePayload = (transferId: string, blobs: Record<string, Ui
 export const leafTweakDigest = (leafId: string, transferId: string, secretCipher: Uint8Array): Uint8Array =>
   sha256(concatBytes(utf8(leafId), utf8(transferId), secretCipher));
 
-/** ECDSA over a 32-byte digest as given (no extra hash), as the SDK signs with noble. */
+/** ECDSA over a 32-byte digest as given (no extra hash), as the SDK signs with noble; through the crypto core's curve backend. */
 export function verifiesDigest(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, format: 'der' | 'compact'): boolean {
-  try {
-    return secp256k1.verify(signature, digest, publicKey, { format });
-  } catch {
-    return false;
-  }
+  return verifyEcdsaDigest(signature, digest, publicKey, format);
 }

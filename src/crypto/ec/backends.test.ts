@@ -9,7 +9,8 @@ import type { EcBackend } from './backend.js';
 import { curveBackend, nativeCurveBackendAvailable, useCurveBackend } from './index.js';
 import { loadNativeBackend } from './native.js';
 import { nobleBackend } from './noble.js';
-import { G, Point } from './point.js';
+import { CURVE_ORDER, G, Point } from './point.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 const native = loadNativeBackend();
 const backends: EcBackend[] = native instanceof Error ? [nobleBackend] : [native, nobleBackend];
@@ -63,6 +64,41 @@ describe.each(backends)('curve backend $name (against noble reference arithmetic
       expect(nobleBackend.sum([r, p]).equals(p.multiply(4n))).toBe(true);
     }
     expect(ec.sum([]).is0()).toBe(true);
+  });
+
+  it('k·P for a secret k (ECDH) equals noble\'s constant-time multiply (100 cases)', () => {
+    for (let i = 0; i < 100; i++) {
+      const p = G.multiply(scalar());
+      const k = i === 0 ? 1n : i === 1 ? CURVE_ORDER - 1n : scalar();
+      const got = ec.mulSecret(p, k);
+      expect(got.equals(p.multiply(k))).toBe(true);
+      expect(got.toBytes(false)).toEqual(p.multiply(k).toBytes(false));
+    }
+  });
+
+  it('verifies ECDSA over a digest as noble does: valid, other key, other digest, high s, r or s out of range', () => {
+    for (let i = 0; i < 40; i++) {
+      const secret = rng.scalar();
+      const digest = rng.scalar();
+      const p = Point.fromBytes(secp256k1.getPublicKey(secret, true));
+      const sig = secp256k1.sign(digest, secret, { prehash: false, lowS: true }).toBytes('compact');
+      expect(ec.verifyEcdsa(sig, digest, p)).toBe(true);
+      expect(ec.verifyEcdsa(sig, digest, p.add(G))).toBe(false);
+      const other = Uint8Array.from(digest);
+      other[0] = (other[0] as number) ^ 1;
+      expect(ec.verifyEcdsa(sig, other, p)).toBe(false);
+      // The same signature with s → n − s is valid ECDSA but not low-s: neither backend accepts it.
+      const parsed = secp256k1.Signature.fromBytes(sig, 'compact');
+      const high = new secp256k1.Signature(parsed.r, CURVE_ORDER - parsed.s).toBytes('compact');
+      expect(ec.verifyEcdsa(high, digest, p)).toBe(false);
+    }
+    const secret = rng.scalar();
+    const digest = rng.scalar();
+    const p = Point.fromBytes(secp256k1.getPublicKey(secret, true));
+    const sig = secp256k1.sign(digest, secret, { prehash: false, lowS: true }).toBytes('compact');
+    expect(ec.verifyEcdsa(Uint8Array.from([...new Uint8Array(32).fill(0xff), ...sig.subarray(32)]), digest, p)).toBe(false);
+    expect(ec.verifyEcdsa(Uint8Array.from([...sig.subarray(0, 32), ...new Uint8Array(32)]), digest, p)).toBe(false);
+    expect(ec.verifyEcdsa(sig.subarray(0, 63), digest, p)).toBe(false);
   });
 });
 

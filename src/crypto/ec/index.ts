@@ -56,6 +56,8 @@ export function useCurveBackend(name: EcBackendName): void {
 
 export const decompress = (bytes: Uint8Array): Point | undefined => active.decompress(bytes);
 export const baseMulSecret = (k: bigint): Point => active.baseMulSecret(k);
+export const mulSecret = (p: Point, k: bigint): Point => active.mulSecret(p, k);
 export const mulPublic = (p: Point, k: bigint): Point => active.mulPublic(p, k);
 export const addBaseMulPublic = (p: Point, k: bigint): Point => active.addBaseMulPublic(p, k);
 export const sum = (points: readonly Point[]): Point => active.sum(points);
+export const verifyEcdsa = (signature: Uint8Array, digest: Uint8Array, p: Point): boolean => active.verifyEcdsa(signature, digest, p);

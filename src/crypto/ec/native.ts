@@ -18,8 +18,10 @@
  *
  * Timing, per routine (libsecp256k1's own guarantees):
  *  - `baseMulSecret` → secp256k1_ec_pubkey_create (ecmult_gen): constant-time.
- *  - `mulPublic` / `addBaseMulPublic` (ec_pubkey_tweak_mul / tweak_add → ecmult) and `sum`
- *    (ec_pubkey_combine): variable-time; public data only.
+ *  - `mulSecret` → secp256k1_ecdh (ecmult_const): constant-time. Its hash callback here returns
+ *    the shared point itself (04 ‖ x ‖ y), which ECIES hashes its own way (ecies.ts).
+ *  - `mulPublic` / `addBaseMulPublic` (ec_pubkey_tweak_mul / tweak_add → ecmult), `sum`
+ *    (ec_pubkey_combine) and `verifyEcdsa` (ecdsa_verify): variable-time; public data only.
  */
 import { numberToBytesBE } from '@noble/curves/utils.js';
 import type { EcBackend } from './backend.js';
@@ -31,6 +33,8 @@ interface Secp256k1Addon {
   publicKeyTweakMul(pubkey: Uint8Array, tweak: Uint8Array, compressed?: boolean): Uint8Array;
   publicKeyTweakAdd(pubkey: Uint8Array, tweak: Uint8Array, compressed?: boolean): Uint8Array;
   publicKeyCombine(pubkeys: Uint8Array[], compressed?: boolean): Uint8Array;
+  ecdh(pubkey: Uint8Array, seckey: Uint8Array, options: { hashfn: (x: Uint8Array, y: Uint8Array) => Uint8Array }, output: Uint8Array): Uint8Array;
+  ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
 }
 
 interface NodeProcess {
@@ -113,6 +117,14 @@ function nativeBackend(lib: Secp256k1Addon): EcBackend {
         kb.fill(0);
       }
     },
+    mulSecret(p, k) {
+      const kb = numberToBytesBE(k, 32);
+      try {
+        return fromUncompressed(lib.ecdh(uncompressed(p), kb, { hashfn: sharedPoint }, new Uint8Array(65)));
+      } finally {
+        kb.fill(0);
+      }
+    },
     mulPublic(p, k) {
       if (k === 0n || p.is0()) return Point.ZERO;
       return fromUncompressed(lib.publicKeyTweakMul(uncompressed(p), numberToBytesBE(k, 32), false));
@@ -139,7 +151,25 @@ function nativeBackend(lib: Secp256k1Addon): EcBackend {
         return Point.ZERO;
       }
     },
+    verifyEcdsa(signature, digest, p) {
+      if (signature.length !== 64 || digest.length !== 32 || p.is0()) return false;
+      try {
+        return lib.ecdsaVerify(signature, digest, uncompressed(p));
+      } catch {
+        // A signature whose r or s is not below n does not parse.
+        return false;
+      }
+    },
   };
+}
+
+/** secp256k1_ecdh's hash step, returning the shared point uncompressed (04 ‖ x ‖ y). */
+function sharedPoint(x: Uint8Array, y: Uint8Array): Uint8Array {
+  const out = new Uint8Array(65);
+  out[0] = 4;
+  out.set(x, 1);
+  out.set(y, 33);
+  return out;
 }
 
 /** The libsecp256k1 backend, or the reason it cannot load here. */

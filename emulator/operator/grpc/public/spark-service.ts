@@ -74,15 +74,30 @@ function pageLimit(limit: number | undefined, def: number): number {
   return Math.min(limit, 1000);
 }
 
-/** Tree nodes and transfers as the wallet sees them (also for the SSP service, ssp-service.ts). */
+/**
+ * Tree nodes and transfers as the wallet sees them (also for the SSP service, ssp-service.ts).
+ * A transfer record is rendered once: the coordinator's answer and the receiver's and sender's
+ * events carry the same record (one decision), so they share one rendering and its node reads.
+ */
 export function wireRenderers(d: Pick<SparkServiceDeps, 'repo' | 'keys' | 'peers'>): { toNode: (row: TreeNodeRow) => Promise<TreeNode>; toTransfer: (t: TransferRecord) => Promise<Transfer> } {
   const operators = d.peers.map((p) => p.identifier);
   const toNode = async (row: TreeNodeRow): Promise<TreeNode> => toTreeNode(row, await d.keys.get(row.keyshare_id), operators);
-  const toTransfer = async (t: TransferRecord): Promise<Transfer> => {
+  const render = async (t: TransferRecord): Promise<Transfer> => {
     const rows = await d.repo.listTreeNodesByIds(t.leaves.map((l) => l.leafId), []);
     const nodes = new Map<string, TreeNode>();
     for (const r of rows) nodes.set(r.id, await toNode(r));
     return transferToWire(t, nodes);
+  };
+  const rendered = new WeakMap<TransferRecord, Promise<Transfer>>();
+  const toTransfer = (t: TransferRecord): Promise<Transfer> => {
+    let p = rendered.get(t);
+    if (p === undefined) {
+      p = render(t);
+      rendered.set(t, p);
+      // A failed rendering (a read error) is not kept: the next reader tries again.
+      p.catch(() => rendered.delete(t));
+    }
+    return p;
   };
   return { toNode, toTransfer };
 }
