@@ -49,7 +49,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
     sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
-    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
+    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
     speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
     screen = new SpeculosDriver(speculos.baseUrl);
     await waitHome(screen);
@@ -58,9 +58,8 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     approver = startApprover(screen, WALLET_REVIEW_TITLES);
     recorder = new RecordingTransport(transport);
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
-    // before initialize, so that the wallet's logins are clear too; the leaf source is read later
-    signer.enableClearSigning({ network: 'LOCAL', leaves: (ids) => walletLeafSource(ledger)(ids) });
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } }));
+    // clear signing on before initialize, so that the wallet's logins are clear too
+    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
     wallets.push(ledger);
     expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -157,5 +156,30 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
     expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
     expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
+  });
+
+  it('a transfer that arrived while the wallet was closed is claimed as it initializes again: clearly, once, nothing to press', async () => {
+    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
+    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
+    const address = await ledger.getSparkAddress();
+    await ledger.cleanup();
+    // the software wallet still holds the first leaf: it goes whole, no split needed
+    await software.transfer({ receiverSparkAddress: address, amountSats: Number(FIRST_SATS) });
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    // a new signer, as after a restart: the SDK's first sync and its event stream claim the
+    // pending transfer while initialize runs, reading the leaf source before it returns
+    const restarted = new LedgerSparkSigner(new SparkLedgerApp(recorder));
+    const reopened = await initializeClearSigned(sdk.SparkWallet, restarted, 'LOCAL', net().walletOptions);
+    wallets.push(reopened);
+    await waitFor(async () => (await reopened.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the claim at startup');
+    const sent = recorder.sent.slice(mark);
+    expect(identityStatements(sent, 'login')).toBeGreaterThanOrEqual(1);
+    expect(keySplits(sent, 'claim')).toBe(1); // claimed once: no attempt failed half-way and was redone
+    expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(reviews().slice(before)).toEqual([]);
   });
 });
