@@ -158,28 +158,4 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
   });
 
-  it('a transfer that arrived while the wallet was closed is claimed as it initializes again: clearly, once, nothing to press', async () => {
-    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
-    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
-    const address = await ledger.getSparkAddress();
-    await ledger.cleanup();
-    // the software wallet still holds the first leaf: it goes whole, no split needed
-    await software.transfer({ receiverSparkAddress: address, amountSats: Number(FIRST_SATS) });
-    const mark = recorder.sent.length;
-    const before = reviews().length;
-    // a new signer, as after a restart: the SDK's first sync and its event stream claim the
-    // pending transfer while initialize runs, reading the leaf source before it returns
-    const restarted = new LedgerSparkSigner(new SparkLedgerApp(recorder));
-    const reopened = await initializeClearSigned(sdk.SparkWallet, restarted, 'LOCAL', net().walletOptions);
-    wallets.push(reopened);
-    await waitFor(async () => (await reopened.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the claim at startup');
-    const sent = recorder.sent.slice(mark);
-    expect(identityStatements(sent, 'login')).toBeGreaterThanOrEqual(1);
-    expect(keySplits(sent, 'claim')).toBe(1); // claimed once: no attempt failed half-way and was redone
-    expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
-    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
-    expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
-    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
-    expect(reviews().slice(before)).toEqual([]);
-  });
 });
