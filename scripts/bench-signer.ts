@@ -4,7 +4,7 @@
  * a wallet on the SDK's DefaultSparkSigner, on the same local 2-of-3 operator network, in the same
  * run, each to a software receiver.
  *
- *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--json out.json]
+ *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--reserve N] [--json out.json]
  *
  * Per level it reports: the wall time of `wallet.transfer` for each signer; for the hardware
  * signer, the time the user spent on approvals (excluded) and what remains, with its ratio to the
@@ -22,6 +22,12 @@
  * and one leaf public key from the device (BIP32 derivation and k·G under emulation, the round
  * trip subtracted) against one k·G in this process with src/crypto (libsecp256k1 where its addon
  * loads): the device's elliptic-curve work is what makes a hardware transfer slower.
+ *
+ * With `--reserve N` the hardware signer keeps N nonce commitments made ahead
+ * (LedgerSparkSignerOptions.commitmentReserve, FROST's preprocessing round): before each hardware
+ * transfer the reserve is filled (`fillCommitmentReserve`, as a wallet does while idle) and that
+ * time is reported apart (`preprocessingMs`), not in the transfer's time. Without it (default 0)
+ * every commitment is made when the SDK asks for it, inside the transfer.
  *
  * Leaves are distinct values (5000 + i sats) and each transfer sends their sum, so the wallet's
  * selection takes exactly those leaves (no swap: this network has no service provider).
@@ -45,23 +51,28 @@ import { median } from './bench-stats.js';
 const { values } = parseArgs({
   options: {
     leaves: { type: 'string', default: '1,8,32' },
+    reserve: { type: 'string', default: '0' },
     json: { type: 'string' },
   },
 });
 const levels = values.leaves.split(',').map(Number);
 if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new Error('--leaves takes whole numbers 1..64');
+const reserve = Number(values.reserve);
+if (!Number.isInteger(reserve) || reserve < 0 || reserve > 512) throw new Error('--reserve takes a whole number 0..512');
 
 const INS_NAMES: Record<number, string> = {
   0x01: 'GET_VERSION', 0x10: 'GET_PUBLIC_KEY', 0x20: 'SIGN_IDENTITY', 0x30: 'FROST_COMMIT', 0x31: 'FROST_SIGN',
-  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
+  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x34: 'FROST_SIGN_TX', 0x35: 'TRANSFER_INTENT', 0x36: 'SIGN_IDENTITY_CLEAR', 0x37: 'SWAP_INTENT',
+  0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
 };
 
-/** Counts exchanges, by instruction, and bytes each way. */
+/** Counts exchanges, by instruction, bytes each way, and the time each instruction's exchanges took. */
 class CountingTransport implements ApduTransport {
   exchanges = 0;
   bytesOut = 0;
   bytesIn = 0;
   byIns = new Map<string, number>();
+  msByIns = new Map<string, number>();
 
   constructor(private readonly inner: ApduTransport) {}
 
@@ -70,7 +81,9 @@ class CountingTransport implements ApduTransport {
     this.bytesOut += apdu.length;
     const name = INS_NAMES[apdu[1] ?? -1] ?? `0x${(apdu[1] ?? 0).toString(16)}`;
     this.byIns.set(name, (this.byIns.get(name) ?? 0) + 1);
+    const t0 = performance.now();
     const reply = await this.inner.exchange(apdu);
+    this.msByIns.set(name, (this.msByIns.get(name) ?? 0) + performance.now() - t0);
     this.bytesIn += reply.length;
     return reply;
   }
@@ -80,6 +93,7 @@ class CountingTransport implements ApduTransport {
     this.bytesOut = 0;
     this.bytesIn = 0;
     this.byIns = new Map();
+    this.msByIns = new Map();
   }
 }
 
@@ -90,9 +104,15 @@ interface LevelReport {
   hardwareApprovalMs: number;
   approvals: number;
   hardwareMs: number;
+  /** Filling the commitment reserve before the transfer (--reserve), not counted in hardwareMs. */
+  preprocessingMs: number;
   ratioToSoftware: number;
   apduPerLeaf: number;
   apduPerLeafByIns: Record<string, number>;
+  /** Time in each instruction's exchanges per leaf (ms); for reviewed ones it includes the approval. */
+  apduMsPerLeafByIns: Record<string, number>;
+  /** Time of the transfer outside any exchange with the device (the SDK, the operators), per leaf. */
+  hostMsPerLeaf: number;
   bytesPerLeaf: { toDevice: number; fromDevice: number };
 }
 
@@ -142,7 +162,8 @@ async function main(): Promise<void> {
 
     approver = startApprover(screen, ['Blind signing', 'Send leaf']);
     const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
-    const { wallet: hardware } = await sdk.SparkWallet.initialize({ signer: new LedgerSparkSigner(app), options: { ...options, signerWithPreExistingKeys: true } });
+    const signer = new LedgerSparkSigner(app, { commitmentReserve: reserve });
+    const { wallet: hardware } = await sdk.SparkWallet.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
     const { wallet: software } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options });
     const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options });
     wallets.push(hardware, software, receiver);
@@ -159,6 +180,7 @@ async function main(): Promise<void> {
       const soft = await timed(() => software.transfer({ receiverSparkAddress: to, amountSats: total }));
       if (soft.value.leaves.length !== leaves) throw new Error(`the software transfer carried ${soft.value.leaves.length} leaves, expected ${leaves}`);
 
+      const preprocessing = await timed(() => signer.fillCommitmentReserve());
       counting.reset();
       const reviewsBefore = approver.timings.length;
       const hard = await timed(() => hardware.transfer({ receiverSparkAddress: to, amountSats: total }));
@@ -175,9 +197,12 @@ async function main(): Promise<void> {
         hardwareApprovalMs: Math.round(approvalMs),
         approvals: reviews.length,
         hardwareMs: Math.round(hardwareMs),
+        preprocessingMs: Math.round(preprocessing.ms),
         ratioToSoftware: round2(hardwareMs / soft.ms),
         apduPerLeaf: round2(counting.exchanges / leaves),
         apduPerLeafByIns: Object.fromEntries([...counting.byIns].map(([k, v]) => [k, round2(v / leaves)])),
+        apduMsPerLeafByIns: Object.fromEntries([...counting.msByIns].map(([k, v]) => [k, Math.round(v / leaves)])),
+        hostMsPerLeaf: Math.round((hard.ms - [...counting.msByIns.values()].reduce((a, b) => a + b, 0)) / leaves),
         bytesPerLeaf: { toDevice: Math.round(counting.bytesOut / leaves), fromDevice: Math.round(counting.bytesIn / leaves) },
       });
       log(JSON.stringify(reports.at(-1)));
@@ -185,6 +210,7 @@ async function main(): Promise<void> {
     const report = {
       network: '3 operators, threshold 2, PGlite, btcd regtest',
       device: 'Spark Signer app on Speculos (nanosp)',
+      commitmentReserve: reserve,
       reference: {
         getVersionRoundTripMs: round2(median(ping)),
         deviceKeyDerivationMs: round2(deviceKgMs),

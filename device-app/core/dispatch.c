@@ -60,7 +60,8 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         core_reply_sw(SW_CLA_NOT_SUPPORTED);
         return;
     }
-    if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT) {
+    if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT &&
+        a.ins != INS_SWAP_INTENT) {
         chunked_reset();
     }
     if (a.ins != INS_SIGN_IDENTITY_CLEAR) {
@@ -109,6 +110,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_TRANSFER_INTENT:
         handle_transfer_intent(&a);
+        break;
+    case INS_SWAP_INTENT:
+        handle_swap_intent(&a);
         break;
     case INS_SIGN_IDENTITY_CLEAR:
         handle_sign_identity_clear(&a);

@@ -6,6 +6,7 @@
 #include "key_policy.h"
 #include "nonce_store.h"
 #include "platform.h"
+#include "session_cache.h"
 #include "wipe.h"
 
 uint16_t frost_req_parse(reader_t *r, frost_req_t *req, bool with_msg, uint16_t *key_sw) {
@@ -61,6 +62,11 @@ uint16_t frost_req_begin(const frost_req_t *req, uint16_t key_sw) {
 
 uint16_t frost_req_check_commitments(const frost_req_t *req) {
     uint8_t hiding[33], binding[33];
+    /* the digest remembered when the reference was issued spares d·G and e·G */
+    cache_match_t m = commit_cache_match(req->ref, req->user_hiding, req->user_binding);
+    if (m != CACHE_MISS) {
+        return m == CACHE_EQUAL ? SW_OK : SW_NONCE_MISMATCH;
+    }
     bool ok = nonce_store_commitments(req->ref, hiding, binding);
     if (!ok || !ct_equal(hiding, req->user_hiding, 33u) || !ct_equal(binding, req->user_binding, 33u)) {
         return SW_NONCE_MISMATCH;

@@ -3,6 +3,7 @@
 #include "dispatch.h"
 #include "nonce_store.h"
 #include "protocol.h"
+#include "session_cache.h"
 
 void handle_frost_commit(const apdu_t *a) {
     uint8_t out[4u + 66u * FROST_MAX_COMMIT_BATCH];
@@ -30,6 +31,7 @@ void handle_frost_commit(const apdu_t *a) {
             core_reply_sw(SW_INTERNAL);
             return;
         }
+        commit_cache_put(ref, out + 4u + 66u * i, out + 4u + 66u * i + 33u);
     }
     out[0] = (uint8_t)(first >> 24);
     out[1] = (uint8_t)(first >> 16);

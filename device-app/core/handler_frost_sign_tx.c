@@ -157,7 +157,7 @@ static uint16_t run(bool *needs_review) {
         return SW_OK;
     }
     if (intent_active()) {
-        sw = intent_check_refund(&g_req.frost.key, &g_req.tx, g_req.prevouts, g_req.index);
+        sw = intent_check_refund(&g_req.frost.key, &g_req.tx, g_req.prevouts, g_req.index, g_req.frost.adaptor != NULL);
         g_req.under_intent = sw == SW_OK;
         *needs_review = false;
         return sw;

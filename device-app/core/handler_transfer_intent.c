@@ -1,6 +1,8 @@
-/* handler_transfer_intent.c - TRANSFER_INTENT (PROTOCOL.md 0x35): the user approves a whole
- * transfer once — the total of its leaves and the receiver as a Spark address — and the key
- * splits and refunds that fit it then run without a screen (intent.c). */
+/* handler_transfer_intent.c - TRANSFER_INTENT (PROTOCOL.md 0x35) and SWAP_INTENT (0x36): the
+ * user approves a whole transfer, or a whole leaf swap with the service provider, once — the
+ * total of its leaves and the receiver (the provider) as a Spark address — and the key splits and
+ * refunds that fit it then run without a screen (intent.c). The two share the payload; a swap's
+ * refunds must carry an adaptor point, a transfer's none. */
 #include <string.h>
 
 #include "bech32.h"
@@ -19,11 +21,12 @@
 
 static intent_t g_pending;
 
-static uint16_t parse(uint64_t *total) {
+static uint16_t parse(bool swap, uint64_t *total) {
     reader_t r;
     ge_t p;
     rd_init(&r, chunked_data(), chunked_len());
     memset(&g_pending, 0, sizeof g_pending);
+    g_pending.swap = swap ? 1u : 0u;
     g_pending.account = rd_u32(&r);
     g_pending.network = rd_u8(&r);
     const uint8_t *recv = rd_bytes(&r, 33u);
@@ -75,14 +78,14 @@ static void on_decision(bool approved) {
     chunked_reset();
 }
 
-void handle_transfer_intent(const apdu_t *a) {
+static void run(const apdu_t *a, bool swap) {
     if (chunked_accept(a, INTENT_MAX_PAYLOAD) != CHUNK_DONE) {
         return;
     }
-    /* a new intent ends the old one, whatever becomes of the new one */
+    /* a new intent (of either kind) ends the old one, whatever becomes of the new one */
     intent_clear();
     uint64_t total = 0;
-    uint16_t sw = parse(&total);
+    uint16_t sw = parse(swap, &total);
     if (sw != SW_OK) {
         chunked_reset();
         core_reply_sw(sw);
@@ -95,12 +98,16 @@ void handle_transfer_intent(const apdu_t *a) {
         return;
     }
     review_reset();
-    ux_page_t *p = review_add_page("Send");
+    ux_page_t *p = review_add_page(swap ? "Swap" : "Send");
     page_add_sats(p, "", total);
     page_add_number(p, "Leaves ", g_pending.n);
     page_add_number(p, "Account ", g_pending.account);
-    p = review_add_page("To");
+    p = review_add_page(swap ? "Provider" : "To");
     page_add_wrapped(p, addr, UX_LINE_CHARS);
     core_defer_reply();
     review_start(on_decision);
 }
+
+void handle_transfer_intent(const apdu_t *a) { run(a, false); }
+
+void handle_swap_intent(const apdu_t *a) { run(a, true); }

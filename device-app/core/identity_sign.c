@@ -13,10 +13,12 @@
 
 /* Fault-attack protection: the signature is verified against the key before it leaves the
  * device. With deterministic nonces (RFC 6979), a glitched signature and a correct one over
- * the same digest would give away the identity key. */
-static bool verified(const uint8_t priv[32], const uint8_t digest[32], const uint8_t sig[64], bool schnorr) {
+ * the same digest would give away the identity key. The public key is the session's
+ * (key_public_of: computed once, apart from this signing, PROTOCOL.md "Session caches"), so a
+ * fault in this signing's own derivation fails the check as well. */
+static bool verified(uint32_t account, const uint8_t digest[32], const uint8_t sig[64], bool schnorr) {
     uint8_t pub[33];
-    if (!key_public_from_private(priv, pub)) {
+    if (!key_public_of_account_key(KEY_IDENTITY, account, pub)) {
         return false;
     }
     return schnorr ? bip340_verify(pub + 1, digest, sig) != 0u : ecdsa_verify(pub, digest, sig) != 0u;
@@ -31,13 +33,13 @@ uint16_t identity_sign(uint32_t account, uint8_t form, const uint8_t digest[32],
     } else if (form == P1_SCHNORR) {
         uint8_t aux[32];
         plat_random(aux, sizeof aux); /* BIP340 recommends fresh auxiliary randomness */
-        if (bip340_sign(priv, digest, aux, sig) && verified(priv, digest, sig, true)) {
+        if (bip340_sign(priv, digest, aux, sig) && verified(account, digest, sig, true)) {
             memcpy(out, sig, 64u);
             *out_len = 64u;
         } else {
             sw = SW_INTERNAL;
         }
-    } else if (ecdsa_sign(priv, digest, sig) && verified(priv, digest, sig, false)) {
+    } else if (ecdsa_sign(priv, digest, sig) && verified(account, digest, sig, false)) {
         if (form == P1_ECDSA_DER) {
             *out_len = ecdsa_der_encode(sig, out);
         } else {
@@ -53,8 +55,5 @@ uint16_t identity_sign(uint32_t account, uint8_t form, const uint8_t digest[32],
 }
 
 bool identity_public_key(uint32_t account, uint8_t pub[33]) {
-    uint8_t priv[32];
-    bool ok = spark_key_derive_account_key(KEY_IDENTITY, account, priv) && key_public_from_private(priv, pub);
-    wipe(priv, sizeof priv);
-    return ok;
+    return key_public_of_account_key(KEY_IDENTITY, account, pub);
 }

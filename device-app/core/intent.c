@@ -133,9 +133,16 @@ void intent_commit_package(void) {
     }
 }
 
-uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index) {
+uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index,
+                             bool adaptor) {
     intent_leaf_t *l = find_leaf(key);
     if (l == NULL || !l->split || l->refunds >= INTENT_MAX_REFUNDS_PER_LEAF || tx->n_in != 1u || index != 0u) {
+        return SW_INTENT_MISMATCH;
+    }
+    /* An approved swap's refunds are adaptor-signed: only a swap primary transfer can use them,
+     * and the operators settle it only against a counter transfer of the same value back
+     * (PROTOCOL.md, "SWAP_INTENT"). A transfer's refunds carry no adaptor. */
+    if ((adaptor ? 1u : 0u) != g_intent.swap) {
         return SW_INTENT_MISMATCH;
     }
     /* timelock: exactly one hop below the leaf's current one (CPFP), or that + 50 (direct) */

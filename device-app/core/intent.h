@@ -28,6 +28,7 @@ typedef struct {
 } intent_leaf_t;
 
 typedef struct {
+    uint8_t swap; /* SWAP_INTENT: its refunds carry an adaptor point; TRANSFER_INTENT: none */
     uint32_t account;
     uint8_t network;
     uint8_t receiver[33];
@@ -67,10 +68,12 @@ void intent_commit_leaf_statement(const uint8_t *leaf_id, uint32_t leaf_id_len, 
 uint16_t intent_check_package(uint32_t account, const uint8_t transfer_id[16]);
 /* Marks the package signed; wipes the intent once every refund was signed too. */
 void intent_commit_package(void);
-/* A transaction that pays someone else, signed by `key` on input `index`: SW_OK if it is a
- * refund that fits the intent (PROTOCOL.md, "FROST_SIGN_TX"), SW_INTENT_MISMATCH otherwise.
- * Changes nothing. */
-uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index);
+/* A transaction that pays someone else, signed by `key` on input `index`, whose package does
+ * (`adaptor`) or does not carry an adaptor point: SW_OK if it is a refund that fits the intent
+ * (PROTOCOL.md, "FROST_SIGN_TX"; a swap's refunds carry one, a transfer's none),
+ * SW_INTENT_MISMATCH otherwise. Changes nothing. */
+uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index,
+                             bool adaptor);
 /* Counts the refund against its leaf; wipes the intent once every leaf is fully used. */
 void intent_commit_refund(const spark_key_t *key);
 #endif

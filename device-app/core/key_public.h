@@ -9,6 +9,10 @@
 
 /* pub = priv·G, compressed. False (pub unspecified) if priv is 0 or >= n. */
 bool key_public_from_private(const uint8_t priv[32], uint8_t pub[33]);
-/* Derives the policy-checked key and returns its public key; the private key is wiped. */
+/* The public key of the policy-checked key: from the session cache, or derived (the private key
+ * is wiped) and then remembered. */
 bool key_public_of(const spark_key_t *key, uint8_t pub[33]);
+/* The public key of an account-level key (identity, signing base, deposit, HTLC base), as
+ * key_public_of. */
+bool key_public_of_account_key(key_kind_t kind, uint32_t account, uint8_t pub[33]);
 #endif

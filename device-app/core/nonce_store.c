@@ -5,6 +5,7 @@
 #include "ge.h"
 #include "h2f.h"
 #include "platform.h"
+#include "session_cache.h"
 #include "ct.h"
 #include "wipe.h"
 
@@ -14,10 +15,14 @@ static const uint8_t NONCE_DST[] = "SparkLedger-nonce-v1";
 
 void nonce_store_init(void) {
     wipe(&g_store, sizeof g_store);
+    session_cache_clear();
     plat_random(g_store.secret, sizeof g_store.secret);
 }
 
-void nonce_store_clear(void) { wipe(&g_store, sizeof g_store); }
+void nonce_store_clear(void) {
+    wipe(&g_store, sizeof g_store);
+    session_cache_clear(); /* the session's public values go with it */
+}
 
 static uint32_t bit_index(uint32_t ref) { return ref % NONCE_WINDOW; }
 
@@ -48,6 +53,7 @@ bool nonce_store_consume(uint32_t ref) {
 
 void nonce_store_retire_all(void) {
     wipe(g_store.outstanding, sizeof g_store.outstanding);
+    commit_cache_clear();
 }
 
 bool nonce_store_nonces(uint32_t ref, sc_t *d, sc_t *e) {

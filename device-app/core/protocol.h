@@ -23,6 +23,7 @@
 #define INS_FROST_SIGN_TX 0x34u
 #define INS_TRANSFER_INTENT 0x35u
 #define INS_SIGN_IDENTITY_CLEAR 0x36u
+#define INS_SWAP_INTENT 0x37u
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u

@@ -31,11 +31,16 @@ const char *spark_key_name(key_kind_t kind) {
     return info != NULL ? info->name : "Key";
 }
 
-bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]) {
+spark_key_t spark_account_key(key_kind_t kind, uint32_t account) {
     spark_key_t key;
     memset(&key, 0, sizeof key);
     key.kind = kind;
     key.account = account;
     spark_key_build_path(&key);
+    return key;
+}
+
+bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]) {
+    spark_key_t key = spark_account_key(kind, account);
     return plat_derive_secp256k1(key.path, key.depth, priv);
 }

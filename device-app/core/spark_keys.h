@@ -29,6 +29,9 @@ typedef struct {
 uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len);
 /* Fill key->path/depth from kind, account and index (the kind's path shape in key_kinds.c). */
 void spark_key_build_path(spark_key_t *key);
+/* The key of a kind that has one key per account (identity, signing base, deposit, HTLC base),
+ * with its path built. */
+spark_key_t spark_account_key(key_kind_t kind, uint32_t account);
 /* Derives the private key of a kind that has one key per account (identity, signing base,
  * deposit, HTLC base) into priv; false if the platform's derivation failed. */
 bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]);

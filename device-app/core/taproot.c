@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ge.h"
+#include "ge_multi.h"
 #include "sc.h"
 #include "tagged.h"
 
@@ -22,7 +23,13 @@ bool taproot_output_key(const uint8_t pub[33], taproot_key_t *out) {
     if (sc_from_bytes_reduce(&tw, out->tweak) != 0u) {
         return false; /* t >= n: BIP341 fails the tweak */
     }
-    ge_mul_gen(&t, &tw);
+    /* the tweak is public (a hash of the public key): the variable-time multiplication, not
+     * the platform's arithmetic on secrets, which costs far more under Speculos (as frost_share.c) */
+    ge_t g;
+    ge_set_generator(&g);
+    if (ge_mul_multi_vartime(&t, &tw, &g, 1u) == 0u) {
+        return false;
+    }
     ge_add(&sum, &p, &t);
     if (ge_encode(q, &sum) == 0u) {
         return false;

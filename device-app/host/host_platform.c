@@ -15,6 +15,8 @@
 host_reply_t g_host_reply;
 ux_page_t g_host_page;
 unsigned g_host_pages;
+unsigned g_host_ec_muls;
+unsigned g_host_derives;
 bool g_host_exited;
 
 static uint8_t g_seed[64];
@@ -34,6 +36,8 @@ void host_reset(const uint8_t *seed, size_t seed_len) {
     memset(&g_host_reply, 0, sizeof g_host_reply);
     memset(&g_host_page, 0, sizeof g_host_page);
     g_host_pages = 0;
+    g_host_ec_muls = 0;
+    g_host_derives = 0;
     g_host_exited = false;
 }
 
@@ -119,6 +123,7 @@ bool host_bip32_derive(const uint8_t *seed, size_t seed_len, const uint32_t *pat
 bool g_host_poison_keys;
 
 bool plat_derive_secp256k1(const uint32_t *path, size_t depth, uint8_t priv[32]) {
+    g_host_derives++;
     if (!host_bip32_derive(g_seed, g_seed_len, path, depth, priv)) {
         memset(priv, 0, 32);
         return false;
@@ -256,6 +261,7 @@ static void point_to_bytes(uint8_t x[32], uint8_t y[32], const ge_t *p) {
 void plat_ec_mul_gen(uint8_t x[32], uint8_t y[32], const uint8_t k[32]) {
     sc_t s;
     ge_t p;
+    g_host_ec_muls++;
     u256_from_be(&s, k);
     ge_mul_gen_portable(&p, &s);
     point_to_bytes(x, y, &p);
@@ -267,6 +273,7 @@ void plat_ec_mul(uint8_t x[32], uint8_t y[32], const uint8_t k[32], const uint8_
                  const uint8_t py[32]) {
     sc_t s;
     ge_t p, q;
+    g_host_ec_muls++;
     u256_from_be(&s, k);
     (void)fe_from_bytes(&p.x, px);
     (void)fe_from_bytes(&p.y, py);

@@ -19,6 +19,12 @@ extern host_reply_t g_host_reply;
 extern ux_page_t g_host_page;  /* last page drawn */
 extern unsigned g_host_pages;  /* plat_show calls since host_reset */
 extern bool g_host_exited;
+/* Calls since host_reset of what the device's OS does for the app (device-app/platform): scalar
+ * multiplications on secrets (plat_ec_mul_gen, plat_ec_mul) and BIP32 derivations. Under
+ * Speculos each multiplication is the dominant cost of a command (docs/speculos.md, "The OS
+ * crypto syscalls"): tests count them per command. */
+extern unsigned g_host_ec_muls;
+extern unsigned g_host_derives;
 
 /* New run: seed (BIP32 master seed), clear queued random bytes and captures. Does NOT call
  * core_init (tests choose when). */

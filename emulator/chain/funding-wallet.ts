@@ -156,37 +156,70 @@ export class FundingWallet {
    */
   pay(payments: Payment[]): Promise<string> {
     return this.serialised(async () => {
-      if (payments.length === 0) throw new ChainError('BAD_AMOUNT', 'no payments given');
-      const outputs = payments.map((p) => {
+      const prepared = await this.build(payments.map((p) => {
         if (typeof p.sats !== 'bigint' || p.sats <= 0n) throw new ChainError('BAD_AMOUNT', `amount must be a positive number of sats, got ${String(p.sats)}`);
         return { script: addressToScript(p.address), sats: p.sats };
-      });
-      const total = outputs.reduce((sum, o) => sum + o.sats, 0n);
-      const fee = BASE_FEE_SATS + FEE_PER_OUTPUT_SATS * BigInt(outputs.length + 1);
-      await this.ensureMatureCoins();
-      const coins = (await this.spendable()).sort((a, b) => (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0));
-      const chosen: WalletUtxo[] = [];
-      let inSum = 0n;
-      for (const coin of coins) {
-        if (inSum >= total + fee) break;
-        chosen.push(coin);
-        inSum += coin.amount;
-      }
-      if (inSum < total + fee) {
-        throw new ChainError('INSUFFICIENT_FUNDS', `funding wallet holds ${inSum} spendable sats, needs ${total + fee}; mine more blocks`);
-      }
-      const tx = new Transaction();
-      for (const coin of chosen) {
-        tx.addInput({ txid: coin.txid, index: coin.vout, witnessUtxo: { script: this.script, amount: coin.amount } });
-      }
-      for (const o of outputs) tx.addOutput({ script: o.script, amount: o.sats });
-      const change = inSum - total - fee;
-      if (change >= MIN_CHANGE_SATS) tx.addOutput({ script: this.script, amount: change });
-      tx.sign(this.privateKey);
-      tx.finalize();
-      const txid = await this.client().sendRawTransaction(tx.hex);
-      for (const coin of chosen) this.spentByUs.add(`${coin.txid}:${coin.vout}`);
-      return txid;
+      }));
+      return this.client().sendRawTransaction(prepared.hex);
     });
   }
+
+  /**
+   * Builds and signs a transaction paying `outputs` (scripts) with `fee` (default: the flat fee),
+   * change back to the wallet, WITHOUT broadcasting it: its coins are held for it until
+   * `release` (a cooperative exit's transaction waits for the operators before it is sent).
+   */
+  prepare(outputs: { script: Uint8Array; sats: bigint }[], fee?: bigint): Promise<PreparedTx> {
+    return this.serialised(() => this.build(outputs, fee));
+  }
+
+  /** Gives back the coins a prepared transaction held, when it will never be broadcast. */
+  release(prepared: PreparedTx): void {
+    for (const c of prepared.spends) this.spentByUs.delete(`${c.txid}:${c.vout}`);
+  }
+
+  private async build(outputs: { script: Uint8Array; sats: bigint }[], fixedFee?: bigint): Promise<PreparedTx> {
+    if (outputs.length === 0) throw new ChainError('BAD_AMOUNT', 'no payments given');
+    for (const o of outputs) if (o.sats <= 0n) throw new ChainError('BAD_AMOUNT', `amount must be a positive number of sats, got ${o.sats}`);
+    const total = outputs.reduce((sum, o) => sum + o.sats, 0n);
+    const fee = fixedFee ?? BASE_FEE_SATS + FEE_PER_OUTPUT_SATS * BigInt(outputs.length + 1);
+    // With a fixed fee the change must be a real output (the fee is exactly what was asked).
+    const need = total + fee + (fixedFee === undefined ? 0n : MIN_CHANGE_SATS);
+    await this.ensureMatureCoins();
+    const coins = (await this.spendable()).sort((a, b) => (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0));
+    const chosen: WalletUtxo[] = [];
+    let inSum = 0n;
+    for (const coin of coins) {
+      if (inSum >= need) break;
+      chosen.push(coin);
+      inSum += coin.amount;
+    }
+    if (inSum < need) {
+      throw new ChainError('INSUFFICIENT_FUNDS', `funding wallet holds ${inSum} spendable sats, needs ${need}; mine more blocks`);
+    }
+    const tx = new Transaction();
+    for (const coin of chosen) {
+      tx.addInput({ txid: coin.txid, index: coin.vout, witnessUtxo: { script: this.script, amount: coin.amount } });
+    }
+    for (const o of outputs) tx.addOutput({ script: o.script, amount: o.sats });
+    const change = inSum - total - fee;
+    // Change too small for an output goes to the fee.
+    const kept = change >= MIN_CHANGE_SATS ? change : 0n;
+    if (kept > 0n) tx.addOutput({ script: this.script, amount: kept });
+    tx.sign(this.privateKey);
+    tx.finalize();
+    for (const coin of chosen) this.spentByUs.add(`${coin.txid}:${coin.vout}`);
+    return { hex: tx.hex, txid: tx.id, spends: chosen.map((c) => ({ txid: c.txid, vout: c.vout })), fee: inSum - total - kept };
+  }
+}
+
+/** A signed transaction of the wallet, not broadcast yet (FundingWallet.prepare). */
+export interface PreparedTx {
+  hex: string;
+  /** display-order txid */
+  txid: string;
+  /** the wallet's coins it spends */
+  spends: { txid: string; vout: number }[];
+  /** what it pays in fee, in satoshis */
+  fee: bigint;
 }

@@ -295,11 +295,6 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
       signingOperators,
       coordinatorIdentifier: identifierForIndex(1),
       threshold,
-      // The service provider does not offer leaf swaps yet: auto-optimization would start swaps
-      // that fail, and the token-optimization timer has nothing to do (docs/sdk-wire.md, section
-      // "Options that stop background work"; docs/ssp.md, section "What is offered").
-      optimizationOptions: { auto: false },
-      tokenOptimizationOptions: { enabled: false },
       electrsUrl: chain.info.esploraUrl,
     };
     const env: Record<string, string> = {
@@ -311,7 +306,13 @@ async function startLocked(options: NetworkOptions, n: number, threshold: number
     };
     if (options.ssp ?? true) {
       ssp = await startSsp({ dataDir, port: sspPort, ca, chain, walletOptions, env, onSpawn: recordChildren, readyTimeoutMs: readyTimeout });
+      // The network's endpoints and the SSP; everything else is the SDK's default, leaf
+      // optimization on (docs/ssp.md, section "Wallet options").
       walletOptions = withSsp(walletOptions, ssp.ready as NonNullable<SspProcess['ready']>);
+    } else {
+      // No service provider: background optimization would start swaps that cannot succeed
+      // (docs/sdk-wire.md, section "Options that stop background work").
+      walletOptions = { ...walletOptions, optimizationOptions: { auto: false }, tokenOptimizationOptions: { enabled: false } };
     }
     writeFileSync(join(dataDir, 'wallet.json'), JSON.stringify({ walletOptions, env }, null, 2) + '\n');
     lock.update({ coordinatorAddress: operatorAt(1).ready?.publicAddress ?? '' });

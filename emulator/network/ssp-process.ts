@@ -30,6 +30,8 @@ export interface SspStart {
   env: Record<string, string>;
   onSpawn: () => void;
   readyTimeoutMs: number;
+  /** For fault tests only: a provider that cheats (SspConfig.faults). */
+  faults?: SspConfig['faults'];
 }
 
 export async function startSsp(o: SspStart): Promise<SspProcess> {
@@ -43,6 +45,7 @@ export async function startSsp(o: SspStart): Promise<SspProcess> {
     tls: { certPath: cert.certPath, keyPath: cert.keyPath, caPath: o.ca.caPath },
     walletOptions: o.walletOptions,
     btcdRpc: o.chain.info.btcd,
+    ...(o.faults === undefined ? {} : { faults: o.faults }),
   };
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');

@@ -1,8 +1,10 @@
 /**
  * Watches the chain for the deposits behind CREATING tree nodes: once the deposit transaction
  * has the configured number of confirmations, the node becomes AVAILABLE and the owner's event
- * streams get a `deposit` event. Every operator watches on its own (bitcoind-style JSON-RPC:
- * `getrawtransaction [txid, 1]`, whose verbose answer carries `confirmations`).
+ * streams get a `deposit` event. It also watches the exit transactions of cooperative exits whose
+ * refunds are signed: once one is in a block, the exit's key tweak is applied (`exits`). Every
+ * operator watches on its own, as upstream's do (bitcoind-style JSON-RPC: `getrawtransaction
+ * [txid, 1]`, whose verbose answer carries `confirmations`; `getblockcount`).
  */
 import type { ChainConfig } from './config.js';
 import type { Repository, TreeNodeRow } from './db/repository.js';
@@ -31,6 +33,10 @@ export class ChainRpc {
     return body.result as T;
   }
 
+  async height(): Promise<number> {
+    return this.call<number>('getblockcount', []);
+  }
+
   /** Confirmations of a transaction: 0 if in the mempool, undefined if unknown to the node. */
   async confirmations(txid: string): Promise<number | undefined> {
     try {
@@ -41,6 +47,17 @@ export class ChainRpc {
       throw e;
     }
   }
+}
+
+/**
+ * Cooperative exits waiting for their exit transaction (transfer/participant.ts): `pending` lists
+ * them with their exit txid, `confirmed` applies one's tweak, once, given the block height that
+ * first holds its exit transaction (upstream so/chain/watch_chain.go applies it in the first
+ * block that holds it; the claim then waits for 6 confirmations).
+ */
+export interface ExitWatch {
+  pending(): Promise<{ transferId: string; exitTxid: string }[]>;
+  confirmed(transferId: string, height: number): Promise<boolean>;
 }
 
 export class ChainWatcher {
@@ -54,6 +71,7 @@ export class ChainWatcher {
     cfg: ChainConfig,
     private readonly onAvailable: (node: TreeNodeRow) => void,
     private readonly log: (m: string) => void,
+    private readonly exits?: ExitWatch,
   ) {
     this.required = cfg.confirmations ?? 1;
     this.interval = cfg.pollIntervalMs ?? 500;
@@ -88,6 +106,14 @@ export class ChainWatcher {
           this.onAvailable({ ...node, status: 'AVAILABLE' });
         }
       }
+    }
+    if (this.exits === undefined) return;
+    for (const e of await this.exits.pending()) {
+      const c = await this.rpc.confirmations(e.exitTxid);
+      if (c === undefined || c < 1) continue;
+      // The block that first holds it: the tip less the confirmations beyond the first.
+      const height = (await this.rpc.height()) - (c - 1);
+      if (await this.exits.confirmed(e.transferId, height)) this.log(`cooperative exit ${e.transferId}: exit transaction ${e.exitTxid} mined at height ${height}; key tweak applied`);
     }
   }
 

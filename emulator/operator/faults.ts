@@ -20,7 +20,9 @@ export type CrashStep =
   | 'decision:peer-apply' // a peer: a replicated transfer decision arrived, not applied
   | 'renew:signed' // the coordinator: a renewal's transactions FROST-signed, nothing stored
   | 'renew:decided' // the coordinator: the renewal applied with its replication records, none delivered
-  | 'renew:peer-apply'; // a peer: a replicated renewal arrived, not applied
+  | 'renew:peer-apply' // a peer: a replicated renewal arrived, not applied
+  | 'static:reserved' // the coordinator: a static deposit claim row stored and replicated, the transfer not started
+  | 'static:paid'; // the coordinator: the claim's transfer committed, the spend not signed
 
 export function crashPoint(operatorIndex: number, step: CrashStep): void {
   if (process.env.SPARK_OPERATOR_CRASH_AT === `${operatorIndex}:${step}`) process.kill(process.pid, 'SIGKILL');

@@ -101,8 +101,7 @@ describe('operator: authentication and bad input', () => {
     expect(e.code).toBe(Status.NOT_FOUND);
     expect(e.details).toMatch(/no-such-leaf/);
     e = await grpcError(spark.cooperative_exit_v2({}));
-    expect(e.code).toBe(Status.UNIMPLEMENTED);
-    expect(e.details).toMatch(/cooperative_exit_v2/);
+    expect(e.code).toBe(Status.INVALID_ARGUMENT);
     const none = await spark.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: ['no-such-leaf'] } } });
     expect(none.nodes).toEqual({});
     expect(await counts()).toBe(before);
@@ -114,7 +113,7 @@ describe('operator: authentication and bad input', () => {
     const leafKey = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
     const first = await spark.generate_deposit_address({ identityPublicKey: alicePub, signingPublicKey: leafKey, network: 2, leafId: 'leaf-a', isStatic: false, hashVariant: 1 });
     expect(first.depositAddress?.address).toMatch(/^bcrt1p/);
-    expect(Object.keys(first.depositAddress?.depositAddressProof?.addressSignatures ?? {}).sort()).toEqual([net.configs[1]!.identifier, net.configs[2]!.identifier]);
+    expect(Object.keys(first.depositAddress?.depositAddressProof?.addressSignatures ?? {}).sort()).toEqual(net.configs.map((c) => c.identifier).sort());
     const before = await counts();
     let e = await grpcError(spark.generate_deposit_address({ identityPublicKey: alicePub, signingPublicKey: leafKey, network: 2, leafId: 'leaf-a' }));
     expect(e.code).toBe(Status.ALREADY_EXISTS);

@@ -15,6 +15,8 @@ import { Repository } from './db/repository.js';
 import { TransferRepository } from './db/transfer-repository.js';
 import { replicateAddress } from './deposit/address-replication.js';
 import { DepositService } from './deposit/deposit-service.js';
+import { checkStaticSpend } from './static-deposit/spend-check.js';
+import { UtxoSwapService } from './static-deposit/utxo-swap-service.js';
 import { storeNode } from './deposit/node-store.js';
 import { KeyPool } from './dkg/key-pool.js';
 import { DkgService } from './dkg/service.js';
@@ -29,7 +31,8 @@ import { coordinatorTransfers, createSparkService, wireRenderers } from './grpc/
 import { createSspService } from './grpc/public/ssp-service.js';
 import { createTokenService } from './grpc/public/token-service.js';
 import { serveInternal, servePublic } from './grpc/servers.js';
-import { loadOrCreateIdentity } from './identity.js';
+import { loadOrCreateIdentity, signDigestDer } from './identity.js';
+import { addressSignatureDigest } from './deposit/proof.js';
 import type { IdentityKey } from './identity.js';
 import { recordKinds, Replicator } from './replication/index.js';
 import { TRANSFER_DECISION, toTransferDecisionPayload, transferDecisionRecordId } from './replication/kinds/transfer-decision.js';
@@ -108,13 +111,15 @@ export class Operator {
     this.nonces = nonces;
     const participants = cfg.peers.map((p) => p.identifier);
     const transferRows = new TransferRepository(this.db);
+    const chainRpc = cfg.chain === undefined ? undefined : new ChainRpc(cfg.chain);
     const transferParticipant = new TransferParticipant({
       self: cfg.identifier, isCoordinator: this.isCoordinator, threshold: cfg.threshold, operators: participants, identity, transfers: transferRows, keys,
+      ...(chainRpc === undefined ? {} : { chainHeight: () => chainRpc.height() }),
     });
     const renewRows = new RenewRepository(this.db);
     // A binding changes when a transfer moves a leaf to a tweaked key: read it per job.
     const signer = new OperatorSigner(cfg.identifier, nonces, keys, (keyshareId) => repo.boundVerifyingKey(keyshareId), (jobs) => transferParticipant.checkSigningJobs(jobs),
-      (job) => checkRenewJob(renewRows, cfg.identifier, job));
+      (job) => checkRenewJob(renewRows, cfg.identifier, job), (job) => checkStaticSpend({ db: this.db, transfers: transferRows, self: cfg.identifier }, job));
     const peers = this.peers.peers;
     const dkg = new DkgService(cfg.identifier, participants, cfg.threshold, repo, peers, log, () => this.keysReady());
     const replicator = new Replicator(this.db, cfg.identifier, peers, recordKinds(repo, transferParticipant, cfg.coordinatorIdentifier, cfg.index, renewRows), log);
@@ -136,8 +141,18 @@ export class Operator {
     const internal = createInternalHandlers({ health, dkg, nonces, signer, repo, keys, identity, events, replicator, transfers: transferParticipant, caughtUp: () => this.caughtUp, index: cfg.index, signOperators: this.isCoordinator ? signOperators : undefined });
 
     let chain: ChainWatcher | undefined;
-    if (cfg.chain !== undefined) {
-      chain = new ChainWatcher(new ChainRpc(cfg.chain), repo, cfg.chain, (node) => events.publish(node.owner_identity_public_key, { kind: 'deposit', node }), log);
+    if (cfg.chain !== undefined && chainRpc !== undefined) {
+      chain = new ChainWatcher(chainRpc, repo, cfg.chain, (node) => events.publish(node.owner_identity_public_key, { kind: 'deposit', node }), log, {
+        pending: async () => {
+          const out: { transferId: string; exitTxid: string }[] = [];
+          for (const id of await transferRows.listUnconfirmedExits()) {
+            const t = await transferRows.get(id);
+            if (t?.exit !== undefined) out.push({ transferId: id, exitTxid: t.exit.exitTxid });
+          }
+          return out;
+        },
+        confirmed: (transferId, height) => transferParticipant.applyExitConfirmed(transferId, height),
+      });
     }
     this.watcher = chain;
 
@@ -145,6 +160,7 @@ export class Operator {
     let deposits: DepositService | undefined;
     let transfers: TransferService | undefined;
     let renewals: RenewService | undefined;
+    let utxoSwaps: UtxoSwapService | undefined;
     if (this.isCoordinator) {
       // This operator signs in-process, alike with its peers.
       const self: SigningParticipant = { frostCommitments: async (count) => nonces.create(count), frostSign: (jobs) => signer.sign(jobs) };
@@ -156,6 +172,7 @@ export class Operator {
         cfg, repo, keys, coordinator,
         takeKey: () => pool.take(),
         replicateAddress: (a) => replicateAddress(peers, a),
+        signAddress: (address) => signDigestDer(identity, addressSignatureDigest(address)),
         storeNode: (n, address) => storeNode({ db: this.db, repo, replicator }, n, address),
         retireKey: (id) => pool.retire(id),
         isConfirmed: chain === undefined ? undefined : (txid) => chain.isConfirmed(txid),
@@ -169,6 +186,10 @@ export class Operator {
         index: cfg.index, nodes: renewRows, keys, signing: coordinator,
         record: (sql, decision) => replicator.record(sql, LEAF_RENEWAL, leafRenewalRecordId(decision), decision),
         deliverNow: () => replicator.deliverNow(),
+      });
+      utxoSwaps = new UtxoSwapService({
+        db: this.db, repo, transferRows, transfers, signing: coordinator, keys, replicator, index: cfg.index,
+        chain: cfg.chain === undefined ? undefined : new ChainRpc(cfg.chain), confirmations: chain?.required ?? 1,
       });
       // Before serving: a transfer left undecided by a stop is returned to its sender.
       await transfers.recover();
@@ -188,7 +209,10 @@ export class Operator {
       authn,
       spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
       token: createTokenService(),
-      ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer),
+      ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer, () => {
+        if (utxoSwaps === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send static deposit claims to the coordinator');
+        return utxoSwaps;
+      }, repo),
       serving: () => this.ready,
     }, log);
     this.publicServer = publicServer.server;

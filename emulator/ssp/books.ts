@@ -10,8 +10,20 @@ export type BookEntry =
   | { kind: 'mint'; txid: string; sats: number }
   /** a swap: the wallet's primary transfer (received) against the counter transfer (paid) */
   | { kind: 'swap'; primary: string; counter: string; receivedSats: number; paidSats: number }
-  /** the primary transfer's leaves claimed into the SSP's wallet */
-  | { kind: 'claim'; transfer: string };
+  /** the primary transfer's (or a cooperative exit's) leaves claimed into the SSP's wallet */
+  | { kind: 'claim'; transfer: string }
+  /**
+   * a cooperative exit: the wallet's leaves (received, in transfer `transfer`) against the payout
+   * to its L1 address and the fees, in exit transaction `exitTxid`:
+   * receivedSats = paidSats + l1FeeSats + userFeeSats. The connector outputs stay the SSP's coins.
+   */
+  | { kind: 'exit'; transfer: string; exitTxid: string; receivedSats: number; paidSats: number; l1FeeSats: number; userFeeSats: number }
+  /**
+   * a static deposit claimed (docs/ssp.md, section "Static deposits"): the leaf paid to the
+   * wallet in `transfer`, and the provider's signed spend of the deposit output `utxo` to its L1
+   * wallet (`spendTx`, kept to broadcast again if need be), which receives `receivedSats`
+   */
+  | { kind: 'static_claim'; utxo: string; transfer: string; paidSats: number; receivedSats: number; spendTx: string };
 
 export class Books {
   constructor(private readonly path: string) {}

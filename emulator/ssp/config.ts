@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ConfigOptions } from '@buildonspark/spark-sdk';
 import { SspError } from './errors.js';
+import type { ExitCheat } from './exit-desk.js';
 
 export interface SspConfig {
   dataDir: string;
@@ -29,6 +30,8 @@ export interface SspConfig {
   walletOptions: ConfigOptions;
   /** btcd's own RPC, for the SSP's L1 wallet (coins found through btcd's address index) */
   btcdRpc: { url: string; user: string; pass: string };
+  /** For fault tests only: a provider that cheats on cooperative exits (emulator/ssp/exit-desk.ts). */
+  faults?: { exit?: ExitCheat };
 }
 
 export interface SspReadyLine {

@@ -1,5 +1,6 @@
 /**
- * The SSP's client of the coordinator's spark_ssp.SparkSspService (proto/spark_ssp.proto),
+ * The SSP's client of the coordinator's spark_ssp.SparkSspService (proto/spark_ssp.proto): swap
+ * counter transfers and leaf values,
  * authenticated with the SSP wallet's identity key through spark_authn as any wallet is
  * (docs/sdk-wire.md, section "What the wallet does to authenticate").
  */
@@ -10,13 +11,21 @@ import { Metadata, createChannel, createClient, type Channel } from 'nice-grpc';
 import { StartTransferRequest, Transfer } from '@buildonspark/spark-sdk/proto/spark';
 import { encodeChallenge } from '../operator/authn/challenge.js';
 import { SparkAuthnServiceDefinition, type SparkAuthnServiceClient } from '../operator/grpc/generated/spark_authn.js';
-import { SparkSspServiceDefinition, type SparkSspServiceClient } from '../operator/grpc/generated/spark_ssp.js';
+import { SparkSspServiceDefinition, type SparkSspServiceClient, type StaticDepositAddressKeysResponse, type StaticDepositUtxoSwapRequest } from '../operator/grpc/generated/spark_ssp.js';
 import { SspError } from './errors.js';
 
 export interface IdentitySigner {
   getIdentityPublicKey(): Promise<Uint8Array>;
   /** DER ECDSA over the 32-byte digest as given */
   signMessageWithIdentityKey(digest: Uint8Array): Promise<Uint8Array>;
+}
+
+function decodeTransfer(bytes: Uint8Array, what: string): Transfer {
+  try {
+    return Transfer.decode(bytes);
+  } catch (e) {
+    throw new SspError('INTERNAL', `the coordinator answered a ${what} that does not decode: ${(e as Error).message}`);
+  }
 }
 
 export class CoordinatorClient {
@@ -43,17 +52,34 @@ export class CoordinatorClient {
     return res.session_token;
   }
 
-  async counterSwapTransfer(start: StartTransferRequest, primaryTransferId: string, adaptorPublicKey: Uint8Array): Promise<Transfer> {
+  /** The value, owner and status of each leaf named (spark_ssp leaf_values); leaves not found are left out. */
+  async leafValues(leafIds: string[]): Promise<{ leafId: string; owner: string; value: number; status: string }[]> {
+    const res = await this.ssp.leaf_values({ leaf_ids: leafIds }, { metadata: await this.metadata() });
+    return res.leaves.map((l) => ({ leafId: l.leaf_id, owner: Buffer.from(l.owner_identity_public_key).toString('hex'), value: Number(l.value), status: l.status }));
+  }
+
+  private async metadata(): Promise<Metadata> {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await this.token()}`);
+    return metadata;
+  }
+
+  async counterSwapTransfer(start: StartTransferRequest, primaryTransferId: string, adaptorPublicKey: Uint8Array): Promise<Transfer> {
     const res = await this.ssp.counter_swap_transfer({
       start_transfer_request: StartTransferRequest.encode(start).finish(), primary_transfer_id: primaryTransferId, adaptor_public_key: adaptorPublicKey,
-    }, { metadata });
-    try {
-      return Transfer.decode(res.transfer);
-    } catch (e) {
-      throw new SspError('INTERNAL', `the coordinator answered a counter transfer that does not decode: ${(e as Error).message}`);
-    }
+    }, { metadata: await this.metadata() });
+    return decodeTransfer(res.transfer, 'counter transfer');
+  }
+
+  /** The keys of a static deposit address (the verifying key for the spend's FROST part). */
+  async staticAddressKeys(address: string): Promise<StaticDepositAddressKeysResponse> {
+    return this.ssp.static_deposit_address_keys({ address }, { metadata: await this.metadata() });
+  }
+
+  /** A static deposit claim: the transfer to the owner, and the spend of the deposit output signed. */
+  async staticDepositUtxoSwap(req: Omit<StaticDepositUtxoSwapRequest, 'start_transfer_request'>, start: StartTransferRequest): Promise<{ transfer: Transfer; signedSpendTx: Uint8Array }> {
+    const res = await this.ssp.static_deposit_utxo_swap({ ...req, start_transfer_request: StartTransferRequest.encode(start).finish() }, { metadata: await this.metadata() });
+    return { transfer: decodeTransfer(res.transfer, 'static deposit transfer'), signedSpendTx: res.signed_spend_tx };
   }
 
   close(): void {

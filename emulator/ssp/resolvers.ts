@@ -5,7 +5,9 @@
 import type { WalletAuth } from './auth.js';
 import { SspError } from './errors.js';
 import type { Resolvers } from './server.js';
+import type { StaticDepositDesk } from './static-deposits.js';
 import type { SwapDesk, SwapInput } from './swap-desk.js';
+import type { ExitDesk } from './exit-desk.js';
 
 const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
@@ -15,7 +17,7 @@ function input(args: Record<string, unknown>): Record<string, unknown> {
   return i as Record<string, unknown>;
 }
 
-export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
+export function sspResolvers(auth: WalletAuth, swaps: SwapDesk, exits: ExitDesk, deposits: StaticDepositDesk): Resolvers {
   return {
     get_challenge: (args) => ({ protected_challenge: auth.challenge(input(args).public_key) }),
     verify_challenge: (args) => {
@@ -34,5 +36,11 @@ export function sspResolvers(auth: WalletAuth, swaps: SwapDesk): Resolvers {
       const user = ctx.session().identityPublicKeyHex;
       return { request: await swaps.requestSwap(user, input(args) as unknown as SwapInput) };
     },
+    // Cooperative exits (docs/ssp.md, section "Cooperative exits").
+    coop_exit_fee_quote: async (args, ctx) => ({ quote: await exits.quote(ctx.session().identityPublicKeyHex, input(args)) }),
+    request_coop_exit: async (args, ctx) => ({ request: await exits.request(ctx.session().identityPublicKeyHex, input(args)) }),
+    complete_coop_exit: async (args, ctx) => ({ request: await exits.complete(ctx.session().identityPublicKeyHex, input(args)) }),
+    static_deposit_quote: (args, ctx) => deposits.quote(ctx.session().identityPublicKeyHex, input(args)),
+    claim_static_deposit: (args, ctx) => deposits.claim(ctx.session().identityPublicKeyHex, input(args)),
   };
 }

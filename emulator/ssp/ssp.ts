@@ -16,6 +16,9 @@ import { Books } from './books.js';
 import { CoordinatorClient } from './operator-client.js';
 import { internals } from './sdk-internals.js';
 import { SwapDesk } from './swap-desk.js';
+import { ExitDesk } from './exit-desk.js';
+import { Serial } from './leaf-mint.js';
+import { StaticDepositDesk } from './static-deposits.js';
 import type { SspConfig, SspReadyLine } from './config.js';
 import { SspError } from './errors.js';
 import { sspResolvers } from './resolvers.js';
@@ -40,6 +43,7 @@ export class ServiceProvider {
     private readonly server: Server,
     readonly ready: SspReadyLine,
     private readonly coordinator: CoordinatorClient,
+    private readonly exits: ExitDesk,
   ) {}
 
   static async start(cfg: SspConfig, log: (m: string) => void): Promise<ServiceProvider> {
@@ -59,12 +63,18 @@ export class ServiceProvider {
       signMessageWithIdentityKey: (digest) => internals(wallet).config.signer.signMessageWithIdentityKey(digest),
     });
     const books = new Books(join(cfg.dataDir, 'books.jsonl'));
-    const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd: new RpcClient(cfg.btcdRpc), coordinator, books, log });
+    const serial = new Serial();
+    const btcd = new RpcClient(cfg.btcdRpc);
+    const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
+    const exits = new ExitDesk({
+      wallet, identityPublicKey, l1, btcd, coordinator, books, serial, dataDir: cfg.dataDir, log, ...(cfg.faults?.exit === undefined ? {} : { cheat: cfg.faults.exit }),
+    });
+    const deposits = new StaticDepositDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
     let server: Server;
     try {
       server = await startSspServer({
         host: cfg.host, port: cfg.port, certPath: cfg.tls.certPath, keyPath: cfg.tls.keyPath,
-        schema: loadSchema(), resolvers: sspResolvers(auth, swaps), session: (h) => auth.session(h), log,
+        schema: loadSchema(), resolvers: sspResolvers(auth, swaps, exits, deposits), session: (h) => auth.session(h), log,
       });
     } catch (e) {
       coordinator.close();
@@ -74,10 +84,12 @@ export class ServiceProvider {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : cfg.port;
     const ready: SspReadyLine = { url: `https://${cfg.host}:${port}`, identityPublicKey, l1Address: l1.address, pid: process.pid };
-    return new ServiceProvider(wallet, l1, server, ready, coordinator);
+    exits.start();
+    return new ServiceProvider(wallet, l1, server, ready, coordinator, exits);
   }
 
   async stop(): Promise<void> {
+    this.exits.stop();
     await new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeAllConnections();
     this.coordinator.close();

@@ -4,18 +4,13 @@
  * (this provider has no leaf-splitting on the operators, so it deposits them from its L1 wallet),
  * send them back as the counter transfer, and claim the primary's leaves.
  */
-import { randomUUID } from 'node:crypto';
-import { KeyDerivationType, getSigHashFromTx, getTxFromRawTxBytes, validateOutboundAdaptorSignature } from '@buildonspark/spark-sdk';
-import type { SparkWallet } from '@buildonspark/spark-sdk';
-import type { Transfer, TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import type { FundingWallet } from '../chain/funding-wallet.js';
-import type { RpcClient } from '../chain/rpc-client.js';
+import { getSigHashFromTx, getTxFromRawTxBytes, validateOutboundAdaptorSignature } from '@buildonspark/spark-sdk';
+import type { Transfer } from '@buildonspark/spark-sdk/proto/spark';
 import { tweakedKey } from '../../src/crypto/index.js';
 import { parsePublicKey } from './auth.js';
-import type { Books } from './books.js';
 import { SspError } from './errors.js';
-import type { CoordinatorClient } from './operator-client.js';
-import { internals, type LeafKeyTweak } from './sdk-internals.js';
+import { mintLeaves, transferTo, type ProviderDeps } from './leaf-mint.js';
+import { internals } from './sdk-internals.js';
 
 /** spark.TransferType / TransferStatus values (SDK src/proto/spark.ts). */
 const PRIMARY_SWAP_V3 = 4;
@@ -57,26 +52,13 @@ function userLeaves(v: unknown): UserLeaf[] {
   });
 }
 
-export interface SwapDeskDeps {
-  wallet: SparkWallet;
-  identityPublicKey: string;
-  l1: FundingWallet;
-  btcd: RpcClient;
-  coordinator: CoordinatorClient;
-  books: Books;
-  log: (m: string) => void;
-}
+export type SwapDeskDeps = ProviderDeps;
 
 export class SwapDesk {
-  /** One swap at a time: each spends from the one L1 wallet and mints from the one Spark wallet. */
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly d: SwapDeskDeps) {}
 
   requestSwap(user: string, input: SwapInput): Promise<Record<string, unknown>> {
-    const run = this.queue.then(() => this.swap(user, input));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.d.serial.run(() => this.swap(user, input));
   }
 
   private async swap(user: string, input: SwapInput): Promise<Record<string, unknown>> {
@@ -95,18 +77,10 @@ export class SwapDesk {
 
     // Leaves of the targets, and the rest as one more leaf: the wallet gets back all it sent.
     const amounts = rest > 0 ? [...targets, rest] : targets;
-    const minted = await this.mint(amounts);
-    const tweaks: LeafKeyTweak[] = minted.map((leaf) => ({
-      leaf, keyDerivation: { type: KeyDerivationType.LEAF, path: leaf.id }, newKeyDerivation: { type: KeyDerivationType.RANDOM }, receiverIdentityPublicKey: parsePublicKey(user, 'user'),
-    }));
-    const ts = internals(d.wallet).transferService;
-    const counterId = randomUUID();
-    const keyTweaks = await ts.prepareSendTransferKeyTweaks(counterId, tweaks);
-    const transferPackage = await ts.prepareTransferPackage(counterId, keyTweaks, tweaks);
-    const counter = await d.coordinator.counterSwapTransfer({
-      transferId: counterId, ownerIdentityPublicKey: parsePublicKey(d.identityPublicKey, 'identity'), receiverIdentityPublicKey: parsePublicKey(user, 'user'),
-      leavesToSend: [], expiryTime: undefined, transferPackage, sparkInvoice: '',
-    }, primaryId, adaptor);
+    const minted = await mintLeaves(d, amounts);
+    const start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), minted);
+    const counterId = start.transferId;
+    const counter = await d.coordinator.counterSwapTransfer(start, primaryId, adaptor);
     d.books.record({ kind: 'swap', primary: primaryId, counter: counter.id, receivedSats: primary.totalValue, paidSats: counter.totalValue });
     await this.claim(primaryId);
 
@@ -146,27 +120,6 @@ export class SwapDesk {
       }
     }
     return p;
-  }
-
-  /** New leaves of exactly `amounts`: one deposit each, in one L1 transaction from our L1 wallet. */
-  private async mint(amounts: number[]): Promise<TreeNode[]> {
-    const { d } = this;
-    const addresses: string[] = [];
-    for (let i = 0; i < amounts.length; i++) addresses.push(await d.wallet.getSingleUseDepositAddress());
-    const txid = await d.l1.pay(addresses.map((address, i) => ({ address, sats: BigInt(amounts[i] as number) })));
-    await d.btcd.generate(1);
-    const ids: string[] = [];
-    // Each call claims the next output paying a still unused deposit address of ours.
-    for (let i = 0; i < amounts.length; i++) ids.push(...(await d.wallet.claimDeposit(txid)).map((l) => l.id));
-    d.books.record({ kind: 'mint', txid, sats: amounts.reduce((a, b) => a + b, 0) });
-    const client = await internals(d.wallet).connectionManager.createSparkClient(internals(d.wallet).config.getCoordinatorAddress());
-    for (let attempt = 0; ; attempt++) {
-      const res = await client.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: ids } }, includeParents: false, network: 2, statuses: [] });
-      const nodes = ids.map((id) => res.nodes[id]);
-      if (nodes.every((n) => n?.status === 'AVAILABLE')) return nodes as TreeNode[];
-      if (attempt > 80) throw new SspError('INTERNAL', `the deposits of ${txid} did not become available`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
   }
 
   /** Claims the primary's leaves; one that fails now stays claimable (the wallet claims pending transfers when it starts). */

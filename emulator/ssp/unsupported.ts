@@ -14,12 +14,7 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   register_wallet_webhook: 'webhooks are not offered by this local service provider',
   delete_wallet_webhook: 'webhooks are not offered by this local service provider',
   wallet_webhooks: 'webhooks are not offered by this local service provider',
-  coop_exit_fee_quote: 'cooperative exits are not offered by this local service provider yet',
-  coop_exit_fee_estimates: 'cooperative exits are not offered by this local service provider yet',
-  request_coop_exit: 'cooperative exits are not offered by this local service provider yet',
-  complete_coop_exit: 'cooperative exits are not offered by this local service provider yet',
-  static_deposit_quote: 'static deposit claims are not offered by this local service provider yet',
-  claim_static_deposit: 'static deposit claims are not offered by this local service provider yet',
+  coop_exit_fee_estimates: 'coop_exit_fee_estimates is not offered by this local service provider: ask coop_exit_fee_quote (getWithdrawalFeeQuote)',
   create_instant_static_deposit_quote: 'instant static deposits are not offered by this local service provider',
   create_claim_instant_static_deposit: 'instant static deposits are not offered by this local service provider',
 };

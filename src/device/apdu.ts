@@ -17,6 +17,7 @@ export const Ins = {
   FROST_SIGN_TX: 0x34,
   TRANSFER_INTENT: 0x35,
   SIGN_IDENTITY_CLEAR: 0x36,
+  SWAP_INTENT: 0x37,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -146,9 +146,22 @@ export class SparkLedgerApp {
    * user approved it; the key splits and refunds that fit it then run without a screen.
    */
   async transferIntent(intent: TransferIntent): Promise<void> {
-    const reply = await this.sendChunked(Ins.TRANSFER_INTENT, encodeTransferIntent(intent));
+    await this.intent(Ins.TRANSFER_INTENT, 'TRANSFER_INTENT', intent);
+  }
+
+  /**
+   * Shows a leaf swap with the service provider (total of the leaves, the provider as a Spark
+   * address) and resolves once the user approved it; the key splits and the adaptor-signed
+   * refunds that fit it then run without a screen (device-app/PROTOCOL.md, "SWAP_INTENT").
+   */
+  async swapIntent(intent: TransferIntent): Promise<void> {
+    await this.intent(Ins.SWAP_INTENT, 'SWAP_INTENT', intent);
+  }
+
+  private async intent(ins: number, name: string, intent: TransferIntent): Promise<void> {
+    const reply = await this.sendChunked(ins, encodeTransferIntent(intent));
     if (reply.length !== 0) {
-      throw malformedResponse(`TRANSFER_INTENT replies with no data, got ${reply.length} bytes`);
+      throw malformedResponse(`${name} replies with no data, got ${reply.length} bytes`);
     }
   }
 

@@ -14,9 +14,10 @@ import {
 } from '@buildonspark/spark-sdk';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { equalBytes } from '../crypto/index.js';
 import type { SparkLedgerApp } from '../device/app.js';
 import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
+import type { DeviceCommitment, FrostSignRequest, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import type { SparkNetwork } from '../device/clear-sign.js';
@@ -28,10 +29,17 @@ import { IdentityPreimages } from './identity-preimages.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
+import { AdaptorGate } from './adaptor-gate.js';
+import { CommitmentReserve } from './commitment-reserve.js';
 import { currentRequestTag, underRequestTag } from './request-tag.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
 const NONCE_WINDOW = 1024;
+/** Commitments per FROST_COMMIT (the device's maximum): one exchange serves three refunds. */
+const COMMIT_BATCH = 3;
+
+/** A FROST package without its message: FROST_SIGN adds the sighash, FROST_SIGN_TX the transaction. */
+type PackageRequest = Omit<FrostSignRequest, 'message'>;
 
 /** What SparkSigner.signTransactionIndex takes (a @scure/btc-signer Transaction); never used here. */
 type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
@@ -39,6 +47,12 @@ type SdkTransaction = Parameters<SparkSigner['signTransactionIndex']>[0];
 export interface LedgerSparkSignerOptions {
   /** Spark account A of m/8797555'/A'/… (0..255, the device's policy). Default 0. */
   account?: number;
+  /**
+   * Nonce commitments to have the device make ahead while it is idle (CommitmentReserve), so
+   * refund signatures do not wait for them. Default 0 (each is made when asked for); the device
+   * holds at most 1024 outstanding.
+   */
+  commitmentReserve?: number;
 }
 
 /**
@@ -54,6 +68,13 @@ export interface ClearSigningOptions {
    * refunds). See walletLeafSource.
    */
   leaves(ids: readonly string[]): Promise<TreeNode[]>;
+  /**
+   * The service provider's identity public key (the wallet's `sspClientOptions.identityPublicKey`).
+   * A transfer to it is the wallet's leaf swap (SDK 0.8.8 `services/swap.ts` sends the leaves to
+   * the SSP's identity key with adaptor-signed refunds): the user approves it as a swap
+   * (SWAP_INTENT), and the device then signs only adaptor refunds under that approval.
+   */
+  serviceProvider?: Uint8Array;
 }
 
 /**
@@ -79,14 +100,39 @@ export class LedgerSparkSigner implements SparkSigner {
     | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
   private readonly publicKeys = new Map<string, Uint8Array>();
+  /** Commitments the device issued (ahead, or in a batch) and the SDK was not handed yet. */
+  private readonly reserve: CommitmentReserve;
+  /** FROST_COMMIT requests on their way: their references are outstanding on the device too. */
+  private committing = 0;
+  /** After an adaptor sign (a swap signs several in a row) batches would die unused: fetch one at a time. */
+  private lastSignHadAdaptor = false;
+  private readonly adaptorGate = new AdaptorGate(() => this.issued.size + this.committing);
 
   constructor(app: SparkLedgerApp, options: LedgerSparkSignerOptions = {}) {
     const account = options.account ?? 0;
     if (!Number.isInteger(account) || account < 0 || account > 255) {
       throw new LedgerSignerError('INVALID_REQUEST', `Spark account must be 0..255 (the device's key policy), got ${account}`);
     }
+    const reserve = options.commitmentReserve ?? 0;
+    if (!Number.isInteger(reserve) || reserve < 0 || reserve > NONCE_WINDOW / 2) {
+      throw new LedgerSignerError('INVALID_REQUEST', `commitmentReserve must be 0..${NONCE_WINDOW / 2}, got ${reserve}`);
+    }
     this.app = app;
     this.account = account;
+    this.reserve = new CommitmentReserve(
+      reserve,
+      // only while nothing else waits for the device, and not around a swap's adaptor signs
+      () => this.queue.idle() && !this.lastSignHadAdaptor && this.adaptorGate.isIdle(),
+      (k) => this.queue.run(() => this.app.frostCommit(k)),
+    );
+  }
+
+  /**
+   * Has the device make the reserve of nonce commitments now (LedgerSparkSignerOptions.
+   * commitmentReserve), e.g. while the wallet is idle; resolves with the number ready.
+   */
+  fillCommitmentReserve(): Promise<number> {
+    return this.reserve.fillNow();
   }
 
   /**
@@ -119,7 +165,12 @@ export class LedgerSparkSigner implements SparkSigner {
    */
   private device<T>(task: (app: SparkLedgerApp) => Promise<T>): Promise<T> {
     const tag = currentRequestTag();
-    return this.queue.run(() => underRequestTag(tag, () => task(this.app)));
+    const done = this.queue.run(() => underRequestTag(tag, () => task(this.app)));
+    void done.then(
+      () => this.reserve.nudge(),
+      () => undefined,
+    );
+    return done;
   }
 
   /**
@@ -229,7 +280,20 @@ export class LedgerSparkSigner implements SparkSigner {
 
   /** A commitment whose nonces live only on the device (FROST_COMMIT); no nonce is returned. */
   async getRandomSigningCommitment(): Promise<SigningCommitmentWithOptionalNonce> {
-    const [c] = await this.device((app) => app.frostCommit(1));
+    // a commitment issued while an adaptor sign waits would die with it (the adaptor rule)
+    await this.adaptorGate.idle();
+    let c = this.reserve.take();
+    if (c === undefined) {
+      const k = this.lastSignHadAdaptor ? 1 : COMMIT_BATCH;
+      this.committing++;
+      try {
+        const batch = await this.device((app) => app.frostCommit(k));
+        c = batch[0];
+        this.reserve.add(batch.slice(1));
+      } finally {
+        this.committing--;
+      }
+    }
     if (c === undefined) {
       throw new LedgerSignerError('INVALID_REQUEST', 'the device issued no commitment');
     }
@@ -264,7 +328,7 @@ export class LedgerSparkSigner implements SparkSigner {
       hiding: c.hiding,
       binding: c.binding,
     }));
-    const request = {
+    const request: PackageRequest = {
       key,
       verifyingKey: params.verifyingKey,
       userCommitment,
@@ -272,6 +336,32 @@ export class LedgerSparkSigner implements SparkSigner {
       // The SDK passes an empty array when there is no adaptor point.
       ...(params.adaptorPubKey === undefined || params.adaptorPubKey.length === 0 ? {} : { adaptorPublicKey: params.adaptorPubKey }),
     };
+    this.lastSignHadAdaptor = request.adaptorPublicKey !== undefined;
+    if (request.adaptorPublicKey !== undefined) {
+      return await this.adaptorGate.run(() => this.signShare(params, key, request));
+    }
+    return await this.signShare(params, key, request);
+  }
+
+  /**
+   * The device spends every outstanding reference when it signs with an adaptor point
+   * (device-app/PROTOCOL.md, "The adaptor rule"): forget them here too, so a stale one is refused
+   * with a clear error on the host rather than NONCE_UNKNOWN from the device.
+   */
+  private forgetIssued(): void {
+    this.issued.clear();
+    this.reserve.discard();
+  }
+
+  private async signShare(params: SignFrostParams, key: KeyRef, request: PackageRequest): Promise<Uint8Array> {
+    try {
+      return await this.signShareOnDevice(params, key, request);
+    } finally {
+      if (request.adaptorPublicKey !== undefined) this.forgetIssued();
+    }
+  }
+
+  private async signShareOnDevice(params: SignFrostParams, key: KeyRef, request: PackageRequest): Promise<Uint8Array> {
     const signable = await this.findTransaction(params, key);
     if (signable !== undefined && this.clear !== undefined) {
       const network = this.clear.options.network;
@@ -311,10 +401,16 @@ export class LedgerSparkSigner implements SparkSigner {
       }
       return intentLeaf(node);
     });
+    const provider = clear.options.serviceProvider;
+    const intent = { account: this.account, network: clear.options.network, receiver, leaves };
     try {
-      await this.device((app) => app.transferIntent({ account: this.account, network: clear.options.network, receiver, leaves }));
+      if (provider !== undefined && equalBytes(provider, receiver)) {
+        await this.device((app) => app.swapIntent(intent));
+      } else {
+        await this.device((app) => app.transferIntent(intent));
+      }
     } catch (e) {
-      // an app without TRANSFER_INTENT reviews each key split on its own ("Send leaf")
+      // an app without TRANSFER_INTENT / SWAP_INTENT reviews each key split on its own ("Send leaf")
       if (e instanceof InsNotSupportedError) return;
       throw e;
     }

@@ -4,7 +4,7 @@ import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
 import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
 import type { ReviewPages } from '../../emulator/speculos/approver.js';
 import { pageBody } from '../../emulator/speculos/flows.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 /**
@@ -93,7 +93,7 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
   beforeAll(async () => {
     e2e = await startBridgeE2e();
     const sdk = await loadSdk(e2e.network.env);
-    ({ wallet: receiver } = await openWallet(sdk, e2e.network.walletOptions));
+    ({ wallet: receiver } = await openWallet(sdk, fixedLeafOptions(e2e.network.walletOptions)));
     const { page, network } = e2e;
     await page.waitForSelector('[data-testid="wallet-state"][data-state="open"]', { timeout: STEP_TIMEOUT_MS });
     // The bridge's wallet starts empty: one deposit, claimed from the UI, is its one leaf.

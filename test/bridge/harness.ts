@@ -1,3 +1,4 @@
+import { fixedLeafOptions } from '../network/wallet-options.js';
 import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,7 +114,7 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
     else await device.screen.clearEvents();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-e2e-'));
     const bridge = await startHeadlessBridge({
-      walletOptions: network.walletOptions,
+      walletOptions: fixedLeafOptions(network.walletOptions),
       env: network.env,
       source: speculosSource('127.0.0.1', device.speculos.apduPort),
       dataDir,

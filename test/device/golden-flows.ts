@@ -186,6 +186,9 @@ export const GOLDEN_FLOWS: readonly GoldenFlow[] = [
     app.transferIntent({ account: 0, network: 'REGTEST', receiver, leaves: [{ id: 'golden-leaf-1', value: 100_000n, refundTimelock: 2000 }, { id: 'golden-leaf-2', value: 50_000n, refundTimelock: 2000 }] }),
   ),
   reviewFlow('frost-sign-tx-pay', 'Pay', (app) => frostSignTxToStranger(app, leaf)),
+  reviewFlow('swap-intent', 'Swap', (app) =>
+    app.swapIntent({ account: 0, network: 'REGTEST', receiver, leaves: [{ id: 'golden-leaf-1', value: 100_000n, refundTimelock: 2000 }] }),
+  ),
 ];
 
 /**

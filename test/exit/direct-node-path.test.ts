@@ -4,12 +4,13 @@
  * root nodeTx + anchor child, then the leaf's fee-paying directTx, then the direct refund spending
  * it, each at the block its BIP-68 timelock allows, and the refund is swept with the seed's leaf key.
  *
- * Our operators create no such leaf yet (a deposit root has no direct transaction; splits and
- * renew_leaf are not served: emulator/operator/README.md, "Limits"), so the tree here is built
- * by src/exit/testing/fixture.ts with one key standing in for the operators-plus-user FROST key
- * — to Bitcoin an aggregated FROST signature is exactly such a key-path signature. Everything
- * else is what a real exit does: the deposit output is real on btcd, btcd enforces every
- * timelock and fee, and no operator runs.
+ * The tree here is built by src/exit/testing/fixture.ts with one key standing in for the
+ * operators-plus-user FROST key — to Bitcoin an aggregated FROST signature is exactly such a
+ * key-path signature — with short timelocks, so the path is checked quickly and step by step.
+ * The same exit of leaves our operators made (renewed with the node- and refund-timelock
+ * variants, then transferred) runs in test/network/renew-flows.ts. Everything else is what a
+ * real exit does: the deposit output is real on btcd, btcd enforces every timelock and fee, and
+ * no operator runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

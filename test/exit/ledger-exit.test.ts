@@ -32,7 +32,7 @@ import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { deviceExitSweepSigner } from '../../src/signer/exit-sweep.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
@@ -96,8 +96,8 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
         return Promise.resolve();
       }
     }
-    // No background leaf optimization: it would swap through an SSP this network does not have.
-    const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
+    // The exit's subject is these very leaves: no background swaps of them.
+    const options = fixedLeafOptions(network.walletOptions);
     const { wallet: ledger } = await UnclaimingWallet.initialize({ signer: new LedgerSparkSigner(new SparkLedgerApp(dev.transport)), options: { ...options, signerWithPreExistingKeys: true } });
     wallets.push(ledger);
     const funded = await network.chain.fund(await ledger.getSingleUseDepositAddress(), OWN_DEPOSIT_SATS);

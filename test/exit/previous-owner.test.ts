@@ -22,7 +22,7 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { ExitWatchtower } from '../../src/exit/watchtower.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
 
 const DEPOSIT_SATS = 100_000n;
@@ -47,8 +47,8 @@ describe('the previous owner of a leaf cannot win its unilateral exit', { timeou
 
   it('the previous owner tries, the current owner\'s coins land', async () => {
     const sdk = await loadSdk(network.env);
-    // No background leaf optimization: it would swap through an SSP this network does not have.
-    const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
+    // The exit's subject is these very leaves: no background swaps of them.
+    const options = fixedLeafOptions(network.walletOptions);
     const a = await openWallet(sdk, options);
     const b = await openWallet(sdk, options);
     wallets.push(a.wallet, b.wallet);

@@ -1,10 +1,12 @@
 /**
- * An operator SIGKILLed at every step of a transfer, of a claim and of a renewal, then started
- * again (docs/transfers.md; crash points in emulator/operator/faults.ts): one 2-of-3 network on
- * PGlite shared by every point, unmodified SDK wallets. Afterwards each transfer is RETURNED with
- * the leaf back with its sender, or claimable and then claimed (COMPLETED); each renewal is either
- * not applied anywhere or applied everywhere; and every operator agrees on every leaf (a fresh
- * wallet keeps only leaves on which all operators agree: status, keys, node tx).
+ * An operator SIGKILLed at every step of a transfer, of a claim, of a static deposit claim and of
+ * a renewal, then started again (docs/transfers.md, docs/ssp.md; crash points in
+ * emulator/operator/faults.ts): one 2-of-3 network on PGlite shared by every point, unmodified SDK
+ * wallets. Afterwards each transfer is RETURNED with the leaf back with its sender, or claimable
+ * and then claimed (COMPLETED); each renewal is either not applied anywhere or applied everywhere;
+ * each static deposit pays its owner exactly once and its output goes to the provider; and every
+ * operator agrees on every leaf (a fresh wallet keeps only leaves on which all operators agree:
+ * status, keys, node tx).
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { TransferStatus, type TreeNode } from '@buildonspark/spark-sdk/proto/spark';
@@ -17,7 +19,7 @@ import { startNetwork } from '../../emulator/network/network.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { CrashStep } from '../../emulator/operator/faults.js';
 import { SETTLE_MS, faultHarness } from './fault-harness.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -117,6 +119,42 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
     expect(await lastSentStatus(a)).toBe(TransferStatus[`TRANSFER_STATUS_${p.outcome}`]);
   }, POINT_TIMEOUT_MS);
 
+  describe('static deposit claim', () => {
+    const STATIC_POINTS: { step: CrashStep; index: number }[] = [
+      // The claim row stored and replicated, no transfer yet.
+      { step: 'static:reserved', index: 1 },
+      // The transfer to the owner committed, the spend not signed.
+      { step: 'static:paid', index: 1 },
+    ];
+
+    it.each(STATIC_POINTS)('$step on operator $index: the owner is paid once and the provider gets the output', async (p) => {
+      const seed = randomSeed();
+      const owner = await h.open(seed);
+      const sats = 25_000;
+      const funded = await network.chain.fund(await owner.getStaticDepositAddress(), sats, { confirmations: 3 });
+      const quote = await owner.getClaimStaticDepositQuote(funded.txid);
+      await h.armCrash(p.index, p.step);
+      const w = await h.open(seed);
+      // The provider repeats the same claim until the coordinator answers again.
+      const claim = w.claimStaticDeposit({ transactionId: funded.txid, outputIndex: funded.vout, creditAmountSats: quote.creditAmountSats, sspSignature: quote.signature });
+      try {
+        await h.crashed(p.index, `operator ${p.index} to crash at ${p.step}`);
+      } finally {
+        await h.stopAndRestart(p.index);
+      }
+      expect((await claim)?.transferId).toMatch(/^[0-9a-f-]{36}$/);
+      await w.cleanupConnections();
+      await h.settlesTo(seed, BigInt(quote.creditAmountSats), randomSeed(), 0n, 'the owner paid exactly the credit on every operator');
+      await network.chain.mine(1);
+      expect(await network.chain.rpc.call('gettxout', [funded.txid, funded.vout, true])).toBeNull();
+      // Claiming it again is refused: nothing moves.
+      const again = await h.open(seed);
+      await expect(again.claimStaticDeposit({ transactionId: funded.txid, outputIndex: funded.vout, creditAmountSats: quote.creditAmountSats, sspSignature: quote.signature })).rejects.toThrow();
+      await again.cleanupConnections();
+      expect(await h.available(seed)).toBe(BigInt(quote.creditAmountSats));
+    }, POINT_TIMEOUT_MS);
+  });
+
   describe('renewal', () => {
     /** Two leaves passed back and forth together until their refund timelocks are at 200. */
     const holder = { seed: '', leaves: [] as string[] };
@@ -133,7 +171,7 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
 
     beforeAll(async () => {
       const parties: { wallet: SparkWallet; seed: string }[] = [];
-      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, network.walletOptions));
+      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
       h.wallets.push(...parties.map((p) => p.wallet));
       const first = parties[0] as (typeof parties)[number];
       for (const sats of [7_000n, 5_000n]) {

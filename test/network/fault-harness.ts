@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { CrashStep } from '../../emulator/operator/faults.js';
 import type { loadSdk } from './sdk.js';
-import { randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -41,7 +41,7 @@ export function faultHarness(network: () => RunningNetwork, sdk: () => SdkModule
    */
   const reachable = async (): Promise<void> => {
     await waitFor(async () => {
-      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: randomSeed(), options: network().walletOptions });
+      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: randomSeed(), options: fixedLeafOptions(network().walletOptions) });
       await wallet.cleanupConnections();
       return true;
     }, (ok) => ok, 60_000, 'a fresh wallet to reach every operator');
@@ -50,7 +50,7 @@ export function faultHarness(network: () => RunningNetwork, sdk: () => SdkModule
   const h: FaultHarness = {
     wallets,
     async open(seed) {
-      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: seed, options: network().walletOptions });
+      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: seed, options: fixedLeafOptions(network().walletOptions) });
       wallets.push(wallet);
       return wallet;
     },

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainCli, ctl, NetworkCommand, processesOf, killEverything, tsx, waitForNoProcesses, type StartOutput } from './network-command.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
@@ -67,7 +67,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       ({ cmd, out } = await NetworkCommand.start(dataDir, postgres === undefined ? {} : { postgres }));
     };
     /** A wallet re-initialized from its seed, as after a restart of the user's app. */
-    const freshWallet = async (): Promise<SparkWallet> => (await openWallet(sdk, out.walletOptions, seed)).wallet;
+    const freshWallet = async (): Promise<SparkWallet> => (await openWallet(sdk, fixedLeafOptions(out.walletOptions), seed)).wallet;
     /** The operator's current pid (ctl restarts change it). */
     const operatorPid = async (index: number): Promise<number> => {
       const status = (await ctl(dataDir, 'status')) as { operators: { index: number; pid: number | null }[] };

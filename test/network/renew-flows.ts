@@ -1,19 +1,33 @@
 /**
- * Renewals (docs/transfers.md, section "Renewal"): one leaf passed back and forth between two
- * unmodified SDK wallets (DefaultSparkSigner) until its refund timelock runs low, so that the
- * wallets renew it themselves (renew_leaf), on a 2-of-3 network on PGlite and btcd regtest. Each
- * hop lowers the refund timelock by 100 from the deposit's 2000; after the 19th the receiver's
- * wallet renews the leaf on claiming it (the zero-timelock variant: every deposit leaf has node
- * timelock 0). The node-timelock variant runs through the SDK's own renewal code on the same leaf.
+ * Renewals (docs/transfers.md, section "Renewal"): two leaves (two deposits) passed back and
+ * forth together between two unmodified SDK wallets (DefaultSparkSigner) until their refund
+ * timelock runs low, so that the wallets renew them themselves (renew_leaf), on a 2-of-3 network
+ * on PGlite and btcd regtest. Each hop lowers the refund timelock by 100 from the deposit's 2000;
+ * after the 19th the receiver's wallet renews the leaves on claiming them (the zero-timelock
+ * variant: every deposit leaf has node timelock 0). The node-timelock variant runs through the
+ * SDK's own renewal code; the leaves it leaves have a direct node tx, so each later transfer and
+ * claim carries a third refund, the direct refund; 19 hops later the receiver's wallet renews them
+ * with the refund-timelock variant by itself. Last, with every operator stopped, one leaf exits
+ * on btcd through the fee-paying direct node path and the other through the zero-fee CPFP path.
  * Run on PGlite and on a PostgreSQL server (renewals-pglite.test.ts, renewals-postgres.test.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { Transaction } from '@scure/btc-signer';
 import { bytesToHex } from '@noble/hashes/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
-import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { hexToBytes } from '../../src/crypto/index.js';
+import { blockClock, rpcExitChain } from '../../src/exit/exit-chain.js';
+import { addressScript, DEFAULT_FEE_RATE_SAT_PER_VB, runUnilateralExit, sweepVsize } from '../../src/exit/exit-runner.js';
+import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
+import { collectFromWallet } from '../../src/exit/wallet-source.js';
+import { freshAddress } from '../exit/fresh-address.js';
+import { operatorsGoneFeeWalletFunded, receivedBy } from '../exit/exit-helpers.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -22,7 +36,12 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 900_000;
 const SETTLE_MS = 120_000;
+/** Per leaf; the wallets hold two leaves of this value and send both at each hop. */
 const SATS = 40_000;
+const LEAVES = 2;
+const TOTAL = SATS * LEAVES;
+/** What each fee-paying direct transaction pays (191 vB × 5 sat/vB). */
+const DIRECT_FEE_SATS = 955n;
 const Status = { INVALID_ARGUMENT: 3, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9 } as const;
 
 const tx = (raw: Uint8Array): Transaction => Transaction.fromRaw(raw, { allowUnknownOutputs: true });
@@ -44,6 +63,8 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   let coordinatorAddress: string;
   const wallets: SparkWallet[] = [];
   const parties: { wallet: SparkWallet; seed: string; tap: WireTap }[] = [];
+  /** Both leaves; `leafId` is the one the single-leaf checks look at. */
+  const leafIds: string[] = [];
   let leafId = '';
   let rootTx: Uint8Array = new Uint8Array();
   let hops = 0;
@@ -54,52 +75,82 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     return (await w.getBalance()).satsBalance.available;
   }
 
-  async function leafOf(w: SparkWallet): Promise<TreeNode> {
-    const l = (await w.getLeaves()).find((x) => x.id === leafId);
-    if (l === undefined) throw new Error(`the wallet does not hold leaf ${leafId}`);
+  async function leafOf(w: SparkWallet, id = leafId): Promise<TreeNode> {
+    const l = (await w.getLeaves()).find((x) => x.id === id);
+    if (l === undefined) throw new Error(`the wallet does not hold leaf ${id}`);
     return l;
+  }
+
+  /** The leaf and its parent as the operators serve them (query_nodes with include_parents). */
+  async function withParent(owner: (typeof parties)[number], id: string): Promise<{ leaf: TreeNode; parent: TreeNode }> {
+    const leaf = await leafOf(owner.wallet, id);
+    const client = await owner.tap.coordinatorClient();
+    const q = (await client.query_nodes!({ source: { $case: 'nodeIds', nodeIds: { nodeIds: [id] } }, includeParents: true, network: 0, statuses: [] })) as { nodes: Record<string, TreeNode> };
+    return { leaf, parent: q.nodes[leaf.parentNodeId ?? ''] as TreeNode };
   }
 
   /** A fresh wallet of each seed (it keeps only leaves every operator agrees on): exact balances. */
   async function expectBalances(): Promise<void> {
     for (const [i, p] of parties.entries()) {
-      const { wallet } = await openWallet(sdk, network.walletOptions, p.seed);
+      const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), p.seed);
       wallets.push(wallet);
-      expect(await available(wallet)).toBe(i === holder ? BigInt(SATS) : 0n);
+      expect(await available(wallet)).toBe(i === holder ? BigInt(TOTAL) : 0n);
       await wallet.cleanupConnections();
     }
   }
 
-  /** One hop: the holder sends the whole leaf to the other party, whose wallet claims it from its event stream. */
+  /** One hop: the holder sends both leaves to the other party, whose wallet claims them from its event stream. */
   async function hop(): Promise<void> {
     const from = parties[holder] as (typeof parties)[number];
     const to = parties[1 - holder] as (typeof parties)[number];
-    const t = await from.wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: SATS });
-    expect(t.leaves.map((l) => l.leaf?.id)).toEqual([leafId]);
-    await waitFor(() => available(to.wallet), (b) => b === BigInt(SATS), SETTLE_MS, `the claim of hop ${hops + 1}`);
-    // The claimed leaf is in the receiver's wallet once any renewal it needed is done.
-    await waitFor(async () => (await to.wallet.getLeaves()).some((l) => l.id === leafId), (x) => x, SETTLE_MS, `leaf in the wallet after hop ${hops + 1}`);
+    const t = await from.wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: TOTAL });
+    expect(t.leaves.map((l) => l.leaf?.id).sort()).toEqual([...leafIds].sort());
+    await waitFor(() => available(to.wallet), (b) => b === BigInt(TOTAL), SETTLE_MS, `the claim of hop ${hops + 1}`);
+    // The claimed leaves are in the receiver's wallet once any renewal they needed is done.
+    const held = async (): Promise<boolean> => {
+      const ids = new Set((await to.wallet.getLeaves()).map((l) => l.id));
+      return leafIds.every((id) => ids.has(id));
+    };
+    await waitFor(held, (x) => x, SETTLE_MS, `leaves in the wallet after hop ${hops + 1}`);
     expect(await available(from.wallet)).toBe(0n);
     holder = 1 - holder;
     hops++;
   }
 
-  const renewCalls = (): Record<string, unknown>[] => parties.flatMap((p) => p.tap.requests.get('renew_leaf') ?? []);
+  /** Taps of wallets a test replaced with a fresh one of the same seed: their requests still count. */
+  const retiredTaps: WireTap[] = [];
+  const renewCalls = (): Record<string, unknown>[] => [...retiredTaps, ...parties.map((p) => p.tap)].flatMap((t) => t.requests.get('renew_leaf') ?? []);
+
+  /**
+   * The holder's wallet, opened again from its seed: a renewal run through the SDK's transfer
+   * service directly (not its leaf manager) leaves the old wallet's cached leaves stale.
+   */
+  async function reopenHolder(): Promise<void> {
+    const old = parties[holder] as (typeof parties)[number];
+    await old.wallet.cleanupConnections();
+    retiredTaps.push(old.tap);
+    const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), old.seed);
+    wallets.push(wallet);
+    parties[holder] = { wallet, seed: old.seed, tap: tapWallet(wallet, coordinatorAddress) };
+  }
 
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
+    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
-      const { wallet, seed } = await openWallet(sdk, network.walletOptions);
+      const { wallet, seed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions));
       wallets.push(wallet);
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
     const alice = (parties[0] as (typeof parties)[number]).wallet;
-    const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(SATS));
-    const claimed = await alice.claimDeposit(funded.txid);
-    leafId = claimed[0]?.id ?? '';
-    await waitFor(() => available(alice), (b) => b === BigInt(SATS), 30_000, 'alice\'s deposit');
+    for (let i = 0; i < LEAVES; i++) {
+      const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(SATS));
+      const claimed = await alice.claimDeposit(funded.txid);
+      leafIds.push(claimed[0]?.id ?? '');
+    }
+    leafId = leafIds[0] as string;
+    await waitFor(() => available(alice), (b) => b === BigInt(TOTAL), 30_000, 'alice\'s deposits');
     rootTx = (await leafOf(alice)).nodeTx;
   }, START_TIMEOUT_MS);
 
@@ -108,7 +159,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     await cleanup();
   });
 
-  it('19 hops bring the refund timelock to 100; the receiver\'s wallet renews the leaf (zero-timelock variant) and the hops go on past 20', async () => {
+  it('19 hops bring the refund timelock to 100; the receiver\'s wallet renews the leaves (zero-timelock variant) and the hops go on past 20', async () => {
     expect(timelock((await leafOf(parties[0]!.wallet)).refundTx)).toBe(2000);
     while (hops < 18) await hop();
     expect(timelock((await leafOf(parties[holder]!.wallet)).refundTx)).toBe(200);
@@ -117,7 +168,8 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     await hop(); // the 19th: its refund is at 100, so the receiver renews on claiming
     // The wallet renews after the claim: wait for the renewed leaf (a slower database takes longer).
     const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the renewed leaf in the receiver\'s wallet');
-    expect(renewCalls()).toHaveLength(1);
+    await waitFor(() => leafOf(parties[holder]!.wallet, leafIds[1]), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other renewed leaf');
+    expect(renewCalls()).toHaveLength(LEAVES);
     // A new zero-timelock node spends the old node tx (the deposit's root), which became the
     // leaf's parent; its refunds start again at 2000, its direct node tx at 50, no direct refund.
     expect(renewed.id).toBe(leafId);
@@ -140,7 +192,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     await expectBalances();
 
     while (hops < 22) await hop();
-    expect(renewCalls()).toHaveLength(1);
+    expect(renewCalls()).toHaveLength(LEAVES);
     expect(timelock((await leafOf(parties[holder]!.wallet)).refundTx)).toBe(1700);
     await expectBalances();
   });
@@ -172,7 +224,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // Another identity replaying the owner's genuine request.
     const captured = owner.tap.requests.get('renew_leaf')?.at(-1);
-    const mallory = await openWallet(sdk, network.walletOptions, randomSeed());
+    const mallory = await openWallet(sdk, fixedLeafOptions(network.walletOptions), randomSeed());
     wallets.push(mallory.wallet);
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
@@ -211,11 +263,153 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(spends(renewed.nodeTx)).toBe(txid(split.nodeTx));
     // The chain to the root is served: leaf → split → the first renewal's split (the root tx).
     expect(Object.keys(after.nodes).sort()).toEqual([leafId, renewed.parentNodeId, leaf.parentNodeId].sort());
-    // Every operator stored the same: a fresh wallet keeps the leaf with the new txs.
+    // The other leaf too, then every operator stored the same: a fresh wallet keeps the leaves with the new txs.
+    const other = await withParent(owner, leafIds[1] as string);
+    const renewedOther = await service.renewNodeTxn(other.leaf, other.parent);
+    expect(timelock(renewedOther.nodeTx)).toBe(2000);
     await expectBalances();
-    const fresh = await openWallet(sdk, network.walletOptions, owner.seed);
+    await reopenHolder();
+    expect(bytesToHex((await leafOf(parties[holder]!.wallet)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
+  });
+
+  type Job = { rawTx: Uint8Array; leafId: string };
+  type Pkg = { directLeavesToSend: Job[]; leavesToSend: Job[] };
+  /** A job's transaction with its input's nSequence moved by `delta`. */
+  const shifted = (job: Job, delta: number): void => {
+    const t = tx(job.rawTx);
+    t.updateInput(0, { sequence: (t.getInput(0).sequence ?? 0) + delta }, true);
+    job.rawTx = t.toBytes(true, false);
+  };
+
+  it('a leaf renewed with the node-timelock variant is sent and claimed with its direct refund; lies about the direct refund are refused, nothing changes', async () => {
+    const sender = parties[holder]!;
+    const receiver = parties[1 - holder]!;
+    const before = await leafOf(sender.wallet);
+    expect(timelock(before.nodeTx)).toBe(2000);
+    expect(before.directRefundTx.length).toBeGreaterThan(0);
+
+    /** The holder's seed in a fresh wallet sends both leaves with `lie` applied to its start_transfer_v2. */
+    async function lyingTransfer(lie: (req: Record<string, unknown>) => Record<string, unknown>): Promise<{ code: number; details: string }> {
+      const liar = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
+      wallets.push(liar.wallet);
+      const tap = tapWallet(liar.wallet, coordinatorAddress);
+      tap.rewriteNext('start_transfer_v2', lie);
+      await expect(liar.wallet.transfer({ receiverSparkAddress: await receiver.wallet.getSparkAddress(), amountSats: TOTAL })).rejects.toThrow();
+      const f = grpcFailure(tap.errors.get('start_transfer_v2'));
+      await liar.wallet.cleanupConnections();
+      return f;
+    }
+    // The wallet sends a direct refund for each leaf: one with the wrong timelock is refused.
+    let f = await lyingTransfer((req) => {
+      const pkg = req.transferPackage as Pkg;
+      expect(pkg.directLeavesToSend.map((j) => j.leafId).sort()).toEqual([...leafIds].sort());
+      shifted(pkg.directLeavesToSend[0] as Job, -100);
+      return req;
+    });
+    expect(f.code).toBe(Status.INVALID_ARGUMENT);
+    expect(f.details).toMatch(/direct refund tx: timelock/);
+    // Leaving the direct refunds out is refused too: the leaf has a direct node tx.
+    f = await lyingTransfer((req) => ({ ...req, transferPackage: { ...(req.transferPackage as Pkg), directLeavesToSend: [] } }));
+    expect(f.code).toBe(Status.INVALID_ARGUMENT);
+    expect(f.details).toMatch(/direct refund .*is required/);
+    // Nothing changed: the leaves are the holder's, unlocked, with their refunds as before.
+    await expectBalances();
+    const fresh = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
     wallets.push(fresh.wallet);
-    expect(bytesToHex((await leafOf(fresh.wallet)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
+    const unchanged = await leafOf(fresh.wallet);
+    expect(bytesToHex(unchanged.refundTx)).toBe(bytesToHex(before.refundTx));
+    expect(bytesToHex(unchanged.directRefundTx)).toBe(bytesToHex(before.directRefundTx));
+    await fresh.wallet.cleanupConnections(); // a second wallet of the seed would claim and renew too
+
+    // The receiver's first claim lies about a direct refund: refused; its wallet claims again by itself.
+    receiver.tap.rewriteNext('claim_transfer', (req) => {
+      shifted(((req.claimPackage as { directLeavesToClaim: Job[] }).directLeavesToClaim[0]) as Job, 100);
+      return req;
+    });
+    receiver.tap.errors.delete('claim_transfer');
+    await hop();
+    f = grpcFailure(receiver.tap.errors.get('claim_transfer'));
+    expect(f.code).toBe(Status.INVALID_ARGUMENT);
+    expect(f.details).toMatch(/claim direct refund tx: timelock/);
+
+    // The receiver holds both leaves, each with three signed refunds one interval lower: the
+    // direct refund spends the direct node tx and pays what it holds less the fee.
+    for (const id of leafIds) {
+      const l = await leafOf(parties[holder]!.wallet, id);
+      expect(timelock(l.refundTx)).toBe(1900);
+      expect(timelock(l.directFromCpfpRefundTx)).toBe(1950);
+      expect(timelock(l.directRefundTx)).toBe(1950);
+      expect(spends(l.directRefundTx)).toBe(txid(l.directTx));
+      expect(tx(l.directRefundTx).getOutput(0).amount).toBe(BigInt(SATS) - 2n * DIRECT_FEE_SATS);
+      expect(tx(l.directRefundTx).getInput(0).finalScriptWitness?.map((w) => w.length)).toEqual([64]);
+    }
+    await expectBalances();
+  });
+
+  it('19 hops after the node-timelock renewal, the receiver\'s wallet renews the leaves with the refund-timelock variant by itself; they hop on', async () => {
+    // One of the 19 hops was the previous test's: the refund is at 1900 now, 100 after 18 more.
+    expect(timelock((await leafOf(parties[holder]!.wallet)).refundTx)).toBe(1900);
+    const start = hops;
+    const { parent } = await withParent(parties[holder]!, leafId);
+    while (hops < start + 18) await hop();
+    const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the refund-timelock renewal');
+    await waitFor(() => leafOf(parties[holder]!.wallet, leafIds[1]), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other leaf\'s renewal');
+    const variants = renewCalls().map((r) => (r.signingJobs as { $case: string }).$case);
+    // One call per leaf at least (a wallet whose sync and claim both renew may send one twice; the
+    // second is refused, the leaf having moved on); the node tx below proves which variant applied.
+    expect(variants.filter((v) => v === 'renewRefundTimelockSigningJob').length).toBeGreaterThanOrEqual(LEAVES);
+    // The node re-made from the same parent one interval lower; no new split node.
+    expect(timelock(renewed.nodeTx)).toBe(1900);
+    expect(timelock(renewed.directTx)).toBe(1950);
+    expect(spends(renewed.nodeTx)).toBe(txid(parent.nodeTx));
+    expect(renewed.parentNodeId).toBe(parent.id);
+    expect(timelock(renewed.directRefundTx)).toBe(2050);
+    await expectBalances();
+    await hop();
+    expect(timelock((await leafOf(parties[holder]!.wallet)).directRefundTx)).toBe(1950);
+    await expectBalances();
+  });
+
+  it('every operator stopped: one leaf exits through the fee-paying direct node path, the other through the zero-fee CPFP path, and both are swept on btcd', async () => {
+    const owner = parties[holder]!;
+    const chain = rpcExitChain(network.chain.info.bitcoindRpc, { regtest: true });
+    const data = await collectFromWallet(owner.wallet, { network: 'LOCAL', includePending: false });
+    // Deposit root → the node renewal's split node → the leaf, for each leaf.
+    for (const l of data.leaves) expect(l.nodes).toHaveLength(3);
+    const dir = mkdtempSync(join(tmpdir(), 'spark-renewed-exit-'));
+    try {
+      const feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
+      const signer = new SoftwareSweepSigner(hexToBytes(owner.seed));
+      const clock = blockClock(chain, { mine: true });
+      const sweepFee = (to: string): bigint => BigInt(Math.ceil(sweepVsize(addressScript(to, 'LOCAL')) * DEFAULT_FEE_RATE_SAT_PER_VB));
+
+      const direct = data.leaves.find((l) => l.leafId === leafIds[0])!;
+      let to = freshAddress();
+      let result = await runUnilateralExit({ data, leafId: direct.leafId, variant: 'direct', to, chain, signer, feeWallet, clock });
+      expect(result.steps.map((x) => x.what)).toEqual([
+        `node 1/3 ${direct.nodes[0]!.nodeId} (nodeTx)`, `node 2/3 ${direct.nodes[1]!.nodeId} (nodeTx)`, `node 3/3 ${direct.leafId} (directTx)`, 'refund (direct)',
+      ]);
+      // The zero-timelock ancestors need anchor children; the direct node tx and refund pay their own fee.
+      expect(result.steps.map((x) => x.anchorChildTxid !== undefined)).toEqual([true, true, false, false]);
+      const [, split, node, refund] = result.steps;
+      expect(node!.confirmedAt - split!.confirmedAt).toBeGreaterThanOrEqual(1950);
+      expect(refund!.confirmedAt - node!.confirmedAt).toBeGreaterThanOrEqual(1950);
+      expect(result.sweep.refundAmount).toBe(BigInt(SATS) - 2n * DIRECT_FEE_SATS);
+      expect(await receivedBy(chain, to)).toEqual({ sats: result.sweep.refundAmount - sweepFee(to), txids: [result.sweep.txid] });
+
+      const cpfp = data.leaves.find((l) => l.leafId === leafIds[1])!;
+      to = freshAddress();
+      result = await runUnilateralExit({ data, leafId: cpfp.leafId, variant: 'cpfp', to, chain, signer, feeWallet, clock });
+      expect(result.steps.map((x) => x.what)).toEqual([
+        `node 1/3 ${cpfp.nodes[0]!.nodeId} (nodeTx)`, `node 2/3 ${cpfp.nodes[1]!.nodeId} (nodeTx)`, `node 3/3 ${cpfp.leafId} (nodeTx)`, 'refund (cpfp)',
+      ]);
+      expect(result.steps.every((x) => x.anchorChildTxid !== undefined)).toBe(true);
+      expect(result.steps[3]!.confirmedAt - result.steps[2]!.confirmedAt).toBeGreaterThanOrEqual(1900);
+      expect(result.sweep.refundAmount).toBe(BigInt(SATS));
+      expect(await receivedBy(chain, to)).toEqual({ sats: BigInt(SATS) - sweepFee(to), txids: [result.sweep.txid] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 }

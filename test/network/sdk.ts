@@ -38,6 +38,8 @@ export async function openWallet(sdk: SdkModule, walletOptions: ConfigOptions, s
   return { wallet, seed };
 }
 
+export { fixedLeafOptions } from './wallet-options.js';
+
 /** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
 export async function transferStatus(w: SparkWalletType, id: string): Promise<number | undefined> {
   const service = (w as unknown as { transferService: { queryTransfer(id: string): Promise<{ status: number } | undefined> } }).transferService;

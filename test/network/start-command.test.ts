@@ -14,6 +14,8 @@ interface StartOutput {
     coordinatorIdentifier: string;
     signingOperators: Record<string, { id: number; identifier: string; address: string; identityPublicKey: string }>;
     sspClientOptions?: { baseUrl: string; identityPublicKey: string };
+    optimizationOptions?: unknown;
+    tokenOptimizationOptions?: unknown;
   };
   env: Record<string, string>;
   operators: { index: number; identityPublicKey: string; groupPublicKey: string; pid: number }[];
@@ -89,6 +91,9 @@ describe('start command', { timeout: 600_000 }, () => {
     // The service provider is started by default and named in the wallet options; it stops too.
     expect(opts.sspClientOptions?.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(opts.sspClientOptions?.identityPublicKey).toBe(first.out.serviceProvider?.identityPublicKey);
+    // With the SSP, the SDK's defaults: leaf optimization on (no optimizationOptions to override it).
+    expect(opts.optimizationOptions).toBeUndefined();
+    expect(opts.tokenOptimizationOptions).toBeUndefined();
     expect(pidAlive(first.out.serviceProvider?.pid ?? 0)).toBe(false);
     expect(new Set(first.out.operators.map((o) => o.groupPublicKey)).size).toBe(1);
 

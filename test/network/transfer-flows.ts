@@ -10,7 +10,7 @@ import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { TransferStatus } from '@buildonspark/spark-sdk/proto/spark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
-import { loadSdk, openWallet, randomSeed, transferStatus, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, randomSeed, transferStatus, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -65,7 +65,7 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
 
   /** A fresh wallet from a seed: it keeps only leaves every operator agrees on (keys, txs, status). */
   async function open(seed: string, signer?: unknown): Promise<SparkWallet> {
-    const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: network.walletOptions, ...(signer === undefined ? {} : { signer: signer as never }) });
+    const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: fixedLeafOptions(network.walletOptions), ...(signer === undefined ? {} : { signer: signer as never }) });
     wallets.push(wallet);
     return wallet;
   }
@@ -83,9 +83,9 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
-    ({ wallet: alice, seed: aliceSeed } = await openWallet(sdk, network.walletOptions));
-    ({ wallet: bob, seed: bobSeed } = await openWallet(sdk, network.walletOptions));
+    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
+    ({ wallet: alice, seed: aliceSeed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
+    ({ wallet: bob, seed: bobSeed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
     bobTap = tapWallet(bob, coordinatorAddress);
     wallets.push(alice, bob);
   }, START_TIMEOUT_MS);
@@ -236,6 +236,16 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
       }));
       expect(f.code).toBe(Status.INVALID_ARGUMENT);
       expect(f.details).toMatch(/destination/);
+    });
+
+    it('a direct refund for a deposit leaf, which has none (a zero node)', async () => {
+      const f = await lyingTransfer(await open(bobSeed), (req) => {
+        const pkg = req.transferPackage as { directFromCpfpLeavesToSend: Job[]; directLeavesToSend: Job[] };
+        pkg.directLeavesToSend = [{ ...(pkg.directFromCpfpLeavesToSend[0] as Job) }];
+        return req;
+      });
+      expect(f.code).toBe(Status.INVALID_ARGUMENT);
+      expect(f.details).toMatch(/a direct refund was given, but the leaf has no direct node tx or is a zero node/);
     });
 
     it('a package signed by another identity', async () => {

@@ -25,3 +25,31 @@ export const identityStatements = (apdus: Uint8Array[], statement: 'login' | 'le
 /** KEY_SPLIT commands of a mode: their first chunk (P1 = 0) starts with the mode byte (0x00 transfer, 0x01 claim). */
 export const keySplits = (apdus: Uint8Array[], mode: 'transfer' | 'claim'): number =>
   apdus.filter((a) => a[1] === Ins.KEY_SPLIT && a[2] === 0x00 && a[5] === (mode === 'transfer' ? 0x00 : 0x01)).length;
+
+/** The payloads of the chunked commands of `ins` the wallet sent, reassembled (P1 = 0 starts one, P2 = 0 ends it). */
+export function chunkedPayloads(apdus: Uint8Array[], ins: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let parts: Uint8Array[] | undefined;
+  for (const a of apdus) {
+    if (a[1] !== ins) continue;
+    if (a[2] === 0x00) parts = [];
+    parts?.push(a.subarray(5));
+    if (a[3] === 0x00 && parts !== undefined) {
+      out.push(Uint8Array.from(parts.flatMap((p) => [...p])));
+      parts = undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a FROST_SIGN_TX package carries an adaptor point (device-app/PROTOCOL.md, FROST_SIGN_TX:
+ * KEYREF, P, reference, user commitments, n, n operators, then the adaptor flag). Leaf KEYREFs
+ * only (kind 0x05: account, id length, id), as the wallet's refunds use.
+ */
+export function hasAdaptor(payload: Uint8Array): boolean {
+  if (payload[0] !== 0x05) throw new Error(`not a leaf KEYREF: kind ${payload[0]}`);
+  const keyref = 1 + 4 + 1 + (payload[5] ?? 0);
+  const n = payload[keyref + 33 + 4 + 66] ?? 0;
+  return payload[keyref + 33 + 4 + 66 + 1 + 98 * n] === 1;
+}

@@ -2,19 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
 import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import { WALLET_REVIEW_TITLES, startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
-import { buildDeviceApp } from '../../emulator/speculos/build.js';
-import { SpeculosDriver } from '../../emulator/speculos/driver.js';
-import { pageBody, waitHome } from '../../emulator/speculos/flows.js';
-import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
-import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import type { ReviewPages } from '../../emulator/speculos/approver.js';
+import { pageBody } from '../../emulator/speculos/flows.js';
 import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
-import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
-import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
+import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
@@ -34,10 +30,7 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
   let network: RunningNetwork | undefined;
   let sdk: SdkModule;
-  let speculos: SpeculosProcess | undefined;
-  let transport: LedgerTransport | undefined;
-  let screen: SpeculosDriver;
-  let approver: Approver | undefined;
+  let device: ClearSigningDevice | undefined;
   let recorder: RecordingTransport;
   let signer: LedgerSparkSignerType;
   let ledger: SparkWallet;
@@ -50,16 +43,12 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
-    speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
-    screen = new SpeculosDriver(speculos.baseUrl);
-    await waitHome(screen);
-    transport = await openSpeculosTransport(speculos.apduPort);
     // blind signing stays off: nothing below may need it
-    approver = startApprover(screen, WALLET_REVIEW_TITLES);
-    recorder = new RecordingTransport(transport);
+    device = await startClearSigningDevice({ blindSigning: false });
+    recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // clear signing on before initialize, so that the wallet's logins are clear too
-    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
+    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', fixedLeafOptions(network.walletOptions));
     wallets.push(ledger);
     expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -68,9 +57,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
 
   afterAll(async () => {
     for (const w of wallets) await w.cleanup().catch(() => undefined);
-    await approver?.stop();
-    await transport?.close().catch(() => undefined);
-    await speculos?.stop();
+    await device?.stop();
     await network?.stop();
   });
 
@@ -78,7 +65,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     if (network === undefined) throw new Error('network not started');
     return network;
   };
-  const reviews = (): ReviewPages[] => approver?.reviews ?? [];
+  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
   /** Reviews since `from` whose first page carries `line`. */
   const shownSince = (from: number, line: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(line) === true);
 
@@ -107,7 +94,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
-    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
+    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
     wallets.push(software);
     const mark = recorder.sent.length;
     const before = reviews().length;

@@ -11,7 +11,7 @@ import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
-import { loadSdk, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, waitFor } from '../network/sdk.js';
 import { completed } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
@@ -69,7 +69,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     recorders.push(recorder);
     signers.push(signer);
-    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
+    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } });
     wallets.push(wallet);
     return wallet;
   }

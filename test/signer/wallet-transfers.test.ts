@@ -14,7 +14,7 @@ import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 
@@ -157,7 +157,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     const signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     d.recorders.push(recorder);
     d.signers.push(signer);
-    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...net().walletOptions, signerWithPreExistingKeys: true } });
+    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(net().walletOptions), signerWithPreExistingKeys: true } });
     wallets.push(wallet);
     return wallet;
   }
@@ -188,7 +188,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
 
   it('sends one whole leaf to a software wallet, which claims it; the device showed the receiver', async () => {
     const d = dev(first);
-    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
+    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
     wallets.push(software);
     const receiver = await software.getIdentityPublicKey();
     const reviewsBefore = d.approver.reviews.length;

@@ -12,7 +12,7 @@ import { readTaprootAccount, signDepositFunding, taprootAddressOf } from '../../
 import { readSealedSeedFile, writeSealedSeedFile } from '../../src/trezor/sealed-seed-file.js';
 import { TrezorSealedSeedSigner } from '../../src/trezor/sealed-seed-signer.js';
 import { sealSeed } from '../../src/trezor/seed-sealer.js';
-import { loadSdk, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, waitFor } from '../network/sdk.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
@@ -52,7 +52,7 @@ describe('Trezor tier on the operator network (connect stand-in, btcd regtest)',
     const signer = new TrezorSealedSeedSigner({ connect: trezor, blob: readSealedSeedFile(sealedFile) });
     signers.push(signer);
     await signer.unlock();
-    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
+    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } });
     wallets.push(wallet);
     return { wallet, signer };
   }

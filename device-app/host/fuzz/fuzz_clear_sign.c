@@ -8,7 +8,8 @@
  *   3: the identity statement parser (id_statement.c): byte 1 = mode, the rest fed in pieces
  *      whose sizes come from the data itself; then SIGN_IDENTITY_CLEAR (chunked) over the same
  *      bytes under an approved intent whose leaf was split (so the per-leaf and package checks
- *      run too). A statement that parses must hash to SHA-256 of what was fed.
+ *      run too). A statement that parses must hash to SHA-256 of what was fed;
+ *   4: as 1 with SWAP_INTENT (whose refunds must carry an adaptor point).
  * Besides the sanitizers: one reply per APDU, a deferred reply always has a review on screen. */
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static void send(uint8_t ins, const uint8_t *p, size_t len, bool approve) {
     }
 }
 
-static void parse_and_check(const uint8_t *data, size_t size) {
+static void parse_and_check(const uint8_t *data, size_t size, bool swap) {
     tx_t tx;
     uint8_t h[32];
     static const uint8_t script[34] = {0x51, 0x20, 1, 2, 3};
@@ -70,6 +71,7 @@ static void parse_and_check(const uint8_t *data, size_t size) {
     /* the intent's refund rules on this transaction */
     intent_t in;
     memset(&in, 0, sizeof in);
+    in.swap = swap ? 1u : 0u;
     in.n = 1;
     in.leaves[0].value = 100000u;
     in.leaves[0].timelock = 2000u;
@@ -83,7 +85,8 @@ static void parse_and_check(const uint8_t *data, size_t size) {
     memcpy(key.leaf_id, leaf, 4);
     sha256((const uint8_t *)leaf, 4, in.leaves[0].id_hash);
     intent_activate(&in);
-    (void)intent_check_refund(&key, &tx, prev, 0);
+    (void)intent_check_refund(&key, &tx, prev, 0, false);
+    (void)intent_check_refund(&key, &tx, prev, 0, true);
     intent_clear();
 }
 
@@ -137,14 +140,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     core_init();
     const uint8_t *p = data + 2;
     size_t len = size - 2;
-    switch (data[0] % 4u) {
+    switch (data[0] % 5u) {
     case 0:
-        parse_and_check(data + 1, size - 1);
+        parse_and_check(data + 1, size - 1, (data[0] & 8u) != 0u);
         break;
-    case 1: {
+    case 1:
+    case 4: {
         /* byte 1: intent payload length (then split, then sign_tx payloads split at half) */
         size_t il = data[1] < len ? data[1] : len;
-        send(INS_TRANSFER_INTENT, p, il, true);
+        send(data[0] % 5u == 1u ? INS_TRANSFER_INTENT : INS_SWAP_INTENT, p, il, true);
         size_t rest = len - il, half = rest / 2u;
         uint8_t apdu[CORE_MAX_APDU];
         size_t kl = half > 255u ? 255u : half;

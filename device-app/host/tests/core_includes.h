@@ -32,6 +32,8 @@
 #include "taproot.h"
 #include "tx.h"
 #include "tx_classify.h"
+#include "session_cache.h"
+#include "key_public.h"
 #include "id_statement.h"
 #include "identity_sign.h"
 #endif

@@ -50,6 +50,7 @@ void suite_key_split(void);
 void suite_exit_sweep(void);
 void suite_key_kinds(void);
 void suite_clear_sign(void);
+void suite_session_cache(void);
 
 /* helpers (test_util.c) */
 size_t mk_apdu(uint8_t *buf, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,

@@ -16,23 +16,28 @@ static void be_put(uint8_t *o, uint64_t v, size_t n) {
     for (size_t i = 0; i < n; i++) o[i] = (uint8_t)(v >> (8u * (n - 1u - i)));
 }
 
-/* The FROST_SIGN_TX payload of vector v; `prev_amount` and `raw` may be altered by the caller. */
-static size_t cs_payload(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, uint64_t prev_amount,
-                         const uint8_t *prev_script, uint8_t *o) {
+/* The FROST_SIGN_TX payload of vector v under reference `ref`, with an adaptor point (33 bytes)
+ * or none (NULL); `prev_amount` and `raw` may be altered by the caller. */
+static size_t cs_payload_ref(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, uint64_t prev_amount,
+                             const uint8_t *prev_script, uint32_t ref, const uint8_t *adaptor, uint8_t *o) {
     uint8_t hiding[33], binding[33];
     size_t n = put_leaf_ref(o, v->leaf);
     memcpy(o + n, v->vk, 33);
     n += 33;
-    be_put(o + n, v->ref, 4);
+    be_put(o + n, ref, 4);
     n += 4;
-    nonce_store_commitments(v->ref, hiding, binding);
+    nonce_store_commitments(ref, hiding, binding);
     memcpy(o + n, hiding, 33);
     memcpy(o + n + 33, binding, 33);
     n += 66;
     o[n++] = 2;
     memcpy(o + n, v->ops, sizeof v->ops);
     n += sizeof v->ops;
-    o[n++] = 0; /* no adaptor */
+    o[n++] = adaptor == NULL ? 0 : 1;
+    if (adaptor != NULL) {
+        memcpy(o + n, adaptor, 33);
+        n += 33;
+    }
     o[n++] = NET_REGTEST;
     o[n++] = 0; /* input index */
     be_put(o + n, raw_len, 2);
@@ -44,6 +49,12 @@ static size_t cs_payload(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, u
     o[n++] = 34;
     memcpy(o + n, prev_script, 34);
     return n + 34;
+}
+
+/* The FROST_SIGN_TX payload of vector v as the vector has it (its reference, no adaptor). */
+static size_t cs_payload(const tv_cs_t *v, const uint8_t *raw, size_t raw_len, uint64_t prev_amount,
+                         const uint8_t *prev_script, uint8_t *o) {
+    return cs_payload_ref(v, raw, raw_len, prev_amount, prev_script, v->ref, NULL, o);
 }
 
 static uint16_t sign_tx(const tv_cs_t *v) {
@@ -91,15 +102,20 @@ static size_t intent_payload(const uint8_t receiver[33], const cs_leaf_t *leaves
 
 static const cs_leaf_t TWO_LEAVES[] = {{"cs-leaf-1", 100000, 2000}, {"cs-leaf-2", 50000, 2000}};
 
-/* Sends an intent and checks its screen; approves or rejects. */
-static uint16_t send_intent(const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n, bool approve) {
+/* Sends an intent (TRANSFER_INTENT or SWAP_INTENT) and approves or rejects it. */
+static uint16_t send_intent_ins(uint8_t ins, const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n,
+                                bool approve) {
     uint8_t p[600];
     size_t len = intent_payload(receiver, leaves, n, p);
-    uint16_t sw = send_chunked(INS_TRANSFER_INTENT, p, len, CHUNK);
+    uint16_t sw = send_chunked(ins, p, len, CHUNK);
     if (sw != 0) {
         return sw;
     }
     return host_decide(approve);
+}
+
+static uint16_t send_intent(const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n, bool approve) {
+    return send_intent_ins(INS_TRANSFER_INTENT, receiver, leaves, n, approve);
 }
 
 static uint16_t split_to(const char *leaf, const uint8_t receiver[33]) {
@@ -375,6 +391,85 @@ static void test_adversarial_stays_but_pays(void) {
     CHECK_EQ_U(host_decide(false), SW_DENIED);
 }
 
+/* ---- SWAP_INTENT ---- */
+
+/* A point to use as the swap's adaptor point T (any valid point; the wallet draws t at random). */
+static const uint8_t *adaptor_point(void) { return TV_CS[TV_CS_REFUND_2].vk; }
+
+/* Vector v's transaction signed under a fresh reference (issued right before, as an adaptor sign
+ * needs), with or without the adaptor point. */
+static uint16_t sign_tx_fresh(const tv_cs_t *v, bool adaptor) {
+    uint8_t p[1200];
+    uint32_t ref = issue_one_commitment();
+    size_t n = cs_payload_ref(v, v->raw, v->raw_len, v->prev_amount, v->prev_script, ref,
+                              adaptor ? adaptor_point() : NULL, p);
+    return send_chunked(INS_FROST_SIGN_TX, p, n, CHUNK);
+}
+
+static void test_swap_intent_screen_and_adaptor_refunds(void) {
+    cs_core();
+    uint8_t p[600];
+    size_t len = intent_payload(TV_CS_RECEIVER, TWO_LEAVES, 2, p);
+    CHECK_EQ_U(send_chunked(INS_SWAP_INTENT, p, len, 40), 0);
+    CHECK(host_screen_has("Swap"));
+    CHECK(host_screen_has("150000 sats"));
+    CHECK(host_screen_has("Leaves 2"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Provider"));
+    CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
+    CHECK(screen_has_chars(&TV_CS_RECEIVER_SPARKRT[54], 16));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK(intent_active());
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    /* the SDK signs the CPFP and direct refunds of a swap, each with the adaptor point */
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_REFUND_1], true), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 32);
+    /* T is in R: the adaptor share is not the plain one */
+    CHECK(memcmp(g_host_reply.data, TV_CS[TV_CS_REFUND_1].z, 32) != 0);
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_DIRECT_1], true), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 32);
+    CHECK_EQ_U(g_host_pages, pages); /* no screen after the one approval */
+}
+
+static void test_swap_intent_refuses_plain_refunds(void) {
+    /* a swap approval cannot sign a plain refund to the provider: that one could settle in a
+     * start_transfer without the counter transfer the swap promises */
+    cs_core();
+    CHECK_EQ_U(send_intent_ins(INS_SWAP_INTENT, TV_CS_RECEIVER, TWO_LEAVES, 2, true), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_reply.len, 0);
+    CHECK_EQ_U(g_host_pages, pages);
+    CHECK(intent_active()); /* unchanged: the adaptor refund still fits */
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_DIRECT_1], true), SW_OK);
+    /* and a transfer approval cannot sign an adaptor refund */
+    cs_core();
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, TWO_LEAVES, 2, true), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_REFUND_1], true), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_REFUND_1], false), SW_OK);
+}
+
+static void test_swap_intent_rules_as_transfer(void) {
+    /* the transfer intent's rules hold for a swap: other receiver, extra leaf, lied value,
+     * rejection, a new intent of the other kind replaces it */
+    cs_core();
+    CHECK_EQ_U(send_intent_ins(INS_SWAP_INTENT, TV_CS_RECEIVER, TWO_LEAVES, 2, false), SW_DENIED);
+    CHECK(!intent_active());
+    cs_leaf_t lied[2] = {TWO_LEAVES[0], TWO_LEAVES[1]};
+    lied[0].value = 10000;
+    CHECK_EQ_U(send_intent_ins(INS_SWAP_INTENT, TV_CS_RECEIVER, lied, 2, true), SW_OK);
+    uint8_t other[33];
+    memcpy(other, TV_CS[TV_CS_REFUND_1].vk, 33);
+    CHECK_EQ_U(split_to("cs-leaf-1", other), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_REFUND_1], true), SW_INTENT_MISMATCH); /* 100000 is not 10000 */
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, TWO_LEAVES, 2, false), SW_DENIED);
+    CHECK(!intent_active());
+}
 
 /* ---- SIGN_IDENTITY_CLEAR: identity signatures over preimages the device parses ---- */
 
@@ -655,6 +750,9 @@ void suite_clear_sign(void) {
     RUN(test_adversarial_longer_timelock);
     RUN(test_adversarial_replayed_approval);
     RUN(test_adversarial_stays_but_pays);
+    RUN(test_swap_intent_screen_and_adaptor_refunds);
+    RUN(test_swap_intent_refuses_plain_refunds);
+    RUN(test_swap_intent_rules_as_transfer);
     RUN(test_identity_login_no_screen);
     RUN(test_identity_login_is_not_a_package);
     RUN(test_identity_claim_no_screen);

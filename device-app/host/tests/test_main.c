@@ -33,6 +33,7 @@ int main(void) {
     suite_exit_sweep();
     suite_key_kinds();
     suite_clear_sign();
+    suite_session_cache();
     printf("%u passed, %u failed\n", g_passed, g_failed);
     return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

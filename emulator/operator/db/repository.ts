@@ -64,6 +64,8 @@ export interface DepositAddressRow {
   /** JSON {identifier: hex DER} (filled on the coordinator) */
   address_signatures: string;
   used: boolean;
+  /** a static deposit address (docs/ssp.md, section "Static deposits") */
+  is_static: boolean;
 }
 
 export interface TreeNodeRow {
@@ -102,6 +104,7 @@ function unusedAddressFromRow(r: DepositAddressRow): UnusedDepositAddress {
     verifyingKey: hexToBytes(r.verifying_public_key),
     addressSignatures: Object.fromEntries(Object.entries(signatures).map(([id, der]) => [id, hexToBytes(der)])),
     proofOfPossession: hexToBytes(r.proof_of_possession),
+    isStatic: r.is_static,
   };
 }
 
@@ -221,7 +224,7 @@ export class Repository {
 
   // ---- deposit addresses ----
   /** Stores the address and binds its key. False if the key is unknown or already bound elsewhere. */
-  async insertDepositAddress(r: Omit<DepositAddressRow, 'used'>): Promise<'stored' | 'exists' | 'key-unavailable'> {
+  async insertDepositAddress(r: Omit<DepositAddressRow, 'used' | 'is_static'> & { is_static?: boolean }): Promise<'stored' | 'exists' | 'key-unavailable'> {
     return this.db.transaction(async (tx) => {
       const existing = await tx.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE address = $1', [r.address]);
       if (existing[0] !== undefined) return existing[0].keyshare_id === r.keyshare_id && existing[0].leaf_id === r.leaf_id ? 'exists' : 'key-unavailable';
@@ -232,9 +235,9 @@ export class Repository {
       await tx.execute("UPDATE signing_keyshares SET status = 'IN_USE' WHERE id = $1", [r.keyshare_id]);
       await tx.execute(
         `INSERT INTO deposit_addresses (address, leaf_id, identity_public_key, user_signing_public_key, verifying_public_key,
-           keyshare_id, network, proof_of_possession, address_signatures) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+           keyshare_id, network, proof_of_possession, address_signatures, is_static) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
         [r.address, r.leaf_id, r.identity_public_key, r.user_signing_public_key, r.verifying_public_key, r.keyshare_id, r.network,
-          r.proof_of_possession, r.address_signatures],
+          r.proof_of_possession, r.address_signatures, r.is_static === true],
       );
       return 'stored';
     });
@@ -270,11 +273,17 @@ export class Repository {
 
   async listUnusedDepositAddresses(identity: string, network: number, limit: number, offset: number): Promise<UnusedDepositAddress[]> {
     const rows = await this.db.query<DepositAddressRow>(
-      `SELECT * FROM deposit_addresses WHERE identity_public_key = $1 AND network = $2 AND NOT used
+      `SELECT * FROM deposit_addresses WHERE identity_public_key = $1 AND network = $2 AND NOT used AND NOT is_static
        ORDER BY created_at, address LIMIT $3 OFFSET $4`,
       [identity, network, limit, offset],
     );
     return rows.map(unusedAddressFromRow);
+  }
+
+  /** The identity's static deposit address on `network`, if it has one (at most one). */
+  async getStaticDepositAddress(identity: string, network: number): Promise<UnusedDepositAddress | undefined> {
+    const row = (await this.db.query<DepositAddressRow>('SELECT * FROM deposit_addresses WHERE identity_public_key = $1 AND network = $2 AND is_static', [identity, network]))[0];
+    return row === undefined ? undefined : unusedAddressFromRow(row);
   }
 
   // ---- tree nodes ----

@@ -4,7 +4,7 @@
  * a prepare, a commit or an abort is one transaction on this operator.
  */
 import type { Database, Sql } from './database.js';
-import type { TreeNodeRow } from './repository.js';
+import type { RenewableNodeRow } from './renew-repository.js';
 import { hexToBytes } from '../crypto.js';
 
 /** spark.TransferStatus names (without the TRANSFER_STATUS_ prefix), in enum order. */
@@ -17,8 +17,15 @@ export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /** What a receiver may claim (upstream validateClaimStatus). */
 export const CLAIMABLE: readonly TransferStatus[] = ['SENDER_KEY_TWEAKED', 'RECEIVER_KEY_TWEAKED', 'RECEIVER_KEY_TWEAK_LOCKED', 'RECEIVER_KEY_TWEAK_APPLIED', 'RECEIVER_REFUND_SIGNED'];
-/** Prepared on this operator, not yet decided. */
-export const SENDER_PREPARED: readonly TransferStatus[] = ['SENDER_INITIATED_COORDINATOR', 'SENDER_KEY_TWEAK_PENDING'];
+/**
+ * Prepared on this operator, not yet decided. A cooperative exit is prepared at SENDER_INITIATED
+ * on every operator (upstream's pre-commit state) and moves to SENDER_KEY_TWEAK_PENDING once its
+ * connector refunds are signed: see `isExitCommitted`.
+ */
+export const SENDER_PREPARED: readonly TransferStatus[] = ['SENDER_INITIATED_COORDINATOR', 'SENDER_KEY_TWEAK_PENDING', 'SENDER_INITIATED'];
+
+/** A cooperative exit whose refunds are signed: it waits for its exit transaction, not for a decision. */
+export const isExitCommitted = (t: TransferRecord): boolean => t.type === 'COOPERATIVE_EXIT' && t.status !== 'SENDER_INITIATED';
 
 export interface TransferLeafRecord {
   leafId: string;
@@ -26,10 +33,13 @@ export interface TransferLeafRecord {
   /** the leaf's signed refunds and key before this transfer (hex / keyshare id) */
   previousRefundTx: string;
   previousDirectFromCpfpRefundTx: string;
+  /** '' when the leaf had no direct refund (likewise for the direct refunds below) */
+  previousDirectRefundTx: string;
   previousKeyshareId: string;
   /** refunds to the receiver's identity: unsigned after prepare, signed after commit */
   intermediateRefundTx: string;
   intermediateDirectFromCpfpRefundTx: string;
+  intermediateDirectRefundTx: string;
   secretCipher: string;
   signature: string;
   senderKeyshareId: string;
@@ -40,11 +50,23 @@ export interface TransferLeafRecord {
     ownerSigningPublicKey: string;
     refundTx: string;
     directFromCpfpRefundTx: string;
+    directRefundTx: string;
   } | undefined;
 }
 
-/** spark.TransferType names this network creates: transfers, and the two legs of a swap. */
-export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3';
+/** spark.TransferType names this network creates: transfers, the two legs of a swap, cooperative exits. */
+export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3' | 'COOPERATIVE_EXIT';
+const TRANSFER_TYPES: readonly TransferType[] = ['TRANSFER', 'PRIMARY_SWAP_V3', 'COUNTER_SWAP_V3', 'COOPERATIVE_EXIT'];
+
+/** A cooperative exit's L1 side (migration 006). */
+export interface ExitRecord {
+  /** display-order hex */
+  exitTxid: string;
+  /** the SSP's unsigned connector transaction, hex */
+  connectorTx: string;
+  /** the height of the first block holding the exit transaction, once this operator saw it */
+  confirmationHeight: number | undefined;
+}
 
 export interface TransferRecord {
   id: string;
@@ -54,6 +76,8 @@ export interface TransferRecord {
   type: TransferType;
   /** a swap's primary transfer: the wallet's adaptor point (hex) */
   adaptorPublicKey?: string;
+  /** a cooperative exit's L1 side */
+  exit?: ExitRecord;
   totalValue: number;
   network: number;
   expiryTime: Date | undefined;
@@ -86,6 +110,9 @@ interface TransferRow {
   network: string | number;
   expiry_time: Date | string | null;
   adaptor_public_key?: string | null;
+  exit_txid?: string | null;
+  connector_tx?: string | null;
+  exit_confirmation_height?: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -108,6 +135,10 @@ interface TransferLeafRow {
   claim_owner_signing_public_key: string | null;
   claim_refund_tx: string | null;
   claim_direct_from_cpfp_refund_tx: string | null;
+  /** migration 006 */
+  previous_direct_refund_tx: string;
+  intermediate_direct_refund_tx: string;
+  claim_direct_refund_tx: string | null;
 }
 
 function toLeaf(r: TransferLeafRow): TransferLeafRecord {
@@ -116,9 +147,11 @@ function toLeaf(r: TransferLeafRow): TransferLeafRecord {
     position: Number(r.position),
     previousRefundTx: r.previous_refund_tx,
     previousDirectFromCpfpRefundTx: r.previous_direct_from_cpfp_refund_tx,
+    previousDirectRefundTx: r.previous_direct_refund_tx,
     previousKeyshareId: r.previous_keyshare_id,
     intermediateRefundTx: r.intermediate_refund_tx,
     intermediateDirectFromCpfpRefundTx: r.intermediate_direct_from_cpfp_refund_tx,
+    intermediateDirectRefundTx: r.intermediate_direct_refund_tx,
     secretCipher: r.secret_cipher,
     signature: r.signature,
     senderKeyshareId: r.sender_keyshare_id,
@@ -129,6 +162,7 @@ function toLeaf(r: TransferLeafRow): TransferLeafRecord {
       ownerSigningPublicKey: r.claim_owner_signing_public_key ?? '',
       refundTx: r.claim_refund_tx ?? '',
       directFromCpfpRefundTx: r.claim_direct_from_cpfp_refund_tx ?? '',
+      directRefundTx: r.claim_direct_refund_tx ?? '',
     },
   };
 }
@@ -139,8 +173,14 @@ function toTransfer(r: TransferRow, leaves: TransferLeafRecord[]): TransferRecor
     sender: r.sender_identity_public_key,
     receiver: r.receiver_identity_public_key,
     status: r.status as TransferStatus,
-    type: r.type === 'PRIMARY_SWAP_V3' || r.type === 'COUNTER_SWAP_V3' ? r.type : 'TRANSFER',
+    type: (TRANSFER_TYPES as readonly string[]).includes(r.type) ? (r.type as TransferType) : 'TRANSFER',
     ...(r.adaptor_public_key === null || r.adaptor_public_key === undefined ? {} : { adaptorPublicKey: r.adaptor_public_key }),
+    ...(r.exit_txid === null || r.exit_txid === undefined ? {} : {
+      exit: {
+        exitTxid: r.exit_txid, connectorTx: r.connector_tx ?? '',
+        confirmationHeight: r.exit_confirmation_height === null || r.exit_confirmation_height === undefined ? undefined : Number(r.exit_confirmation_height),
+      },
+    }),
     totalValue: Number(r.total_value),
     network: Number(r.network),
     expiryTime: r.expiry_time === null ? undefined : new Date(r.expiry_time),
@@ -155,12 +195,14 @@ export interface SignedRefunds {
   leafId: string;
   refund: string;
   directFromCpfp: string;
+  /** '' when the leaf has no direct refund */
+  direct: string;
 }
 
 /** The refund columns of each step (fixed names, never from input). */
 const SIGNED_COLUMNS = {
-  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx'],
-  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx'],
+  intermediate: ['intermediate_refund_tx', 'intermediate_direct_from_cpfp_refund_tx', 'intermediate_direct_refund_tx'],
+  claim: ['claim_refund_tx', 'claim_direct_from_cpfp_refund_tx', 'claim_direct_refund_tx'],
 } as const;
 
 /** A leaf's key and refunds after a tweak. */
@@ -171,6 +213,7 @@ export interface NodeKey {
   ownerSigningPublicKey: string;
   refundTx: string;
   directFromCpfpRefundTx: string;
+  directRefundTx: string;
   status: string;
 }
 
@@ -240,19 +283,24 @@ export class TransferRepository {
 
   async insert(sql: Sql, t: Omit<TransferRecord, 'createdAt' | 'updatedAt'>): Promise<void> {
     await sql.execute(
-      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time, adaptor_public_key)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null],
+      `INSERT INTO transfers (id, sender_identity_public_key, receiver_identity_public_key, status, type, total_value, network, expiry_time, adaptor_public_key,
+         exit_txid, connector_tx)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+      [t.id, t.sender, t.receiver, t.status, t.type, t.totalValue, t.network, t.expiryTime?.toISOString() ?? null, t.adaptorPublicKey ?? null,
+        t.exit?.exitTxid ?? null, t.exit?.connectorTx ?? null],
     );
     if (t.leaves.length === 0) return;
     // One statement for all the leaves (column arrays, unnested in step).
     const col = <K extends keyof TransferLeafRecord>(k: K): TransferLeafRecord[K][] => t.leaves.map((l) => l[k]);
     await sql.execute(
       `INSERT INTO transfer_leaves (transfer_id, leaf_id, position, previous_refund_tx, previous_direct_from_cpfp_refund_tx, previous_keyshare_id,
-         intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest)
-       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+         intermediate_refund_tx, intermediate_direct_from_cpfp_refund_tx, secret_cipher, signature, sender_keyshare_id, sender_tweak_digest,
+         previous_direct_refund_tx, intermediate_direct_refund_tx)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+         $13::text[], $14::text[])`,
       [t.id, col('leafId'), col('position'), col('previousRefundTx'), col('previousDirectFromCpfpRefundTx'), col('previousKeyshareId'), col('intermediateRefundTx'),
-        col('intermediateDirectFromCpfpRefundTx'), col('secretCipher'), col('signature'), col('senderKeyshareId'), col('senderTweakDigest')],
+        col('intermediateDirectFromCpfpRefundTx'), col('secretCipher'), col('signature'), col('senderKeyshareId'), col('senderTweakDigest'),
+        col('previousDirectRefundTx'), col('intermediateDirectRefundTx')],
     );
   }
 
@@ -265,6 +313,17 @@ export class TransferRepository {
     );
   }
 
+  /** Cooperative exits whose refunds are signed and whose exit transaction this operator has not seen mined. */
+  async listUnconfirmedExits(): Promise<string[]> {
+    return (await this.db.query<{ id: string }>(
+      "SELECT id FROM transfers WHERE exit_txid IS NOT NULL AND status = 'SENDER_KEY_TWEAK_PENDING' AND exit_confirmation_height IS NULL ORDER BY created_at",
+    )).map((r) => r.id);
+  }
+
+  async setExitConfirmationHeight(sql: Sql, id: string, height: number): Promise<void> {
+    await sql.execute('UPDATE transfers SET exit_confirmation_height = $2, updated_at = now() WHERE id = $1', [id, height]);
+  }
+
   async setStatus(sql: Sql, id: string, status: TransferStatus): Promise<void> {
     await sql.execute('UPDATE transfers SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
   }
@@ -275,11 +334,11 @@ export class TransferRepository {
    */
   async setSignedRefunds(sql: Sql, transferId: string, step: 'intermediate' | 'claim', signed: SignedRefunds[]): Promise<void> {
     if (signed.length === 0) return;
-    const [refund, direct] = SIGNED_COLUMNS[step];
+    const [refund, directFromCpfp, direct] = SIGNED_COLUMNS[step];
     await sql.execute(
-      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${direct} = v.direct
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(leaf_id, refund, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
-      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp)],
+      `UPDATE transfer_leaves AS l SET ${refund} = v.refund, ${directFromCpfp} = v.dfc, ${direct} = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS v(leaf_id, refund, dfc, direct) WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
+      [transferId, signed.map((x) => x.leafId), signed.map((x) => x.refund), signed.map((x) => x.directFromCpfp), signed.map((x) => x.direct)],
     );
   }
 
@@ -293,10 +352,10 @@ export class TransferRepository {
     const col = <K extends keyof (typeof claims)[number]>(k: K): (typeof claims)[number][K][] => claims.map((c) => c[k]);
     await sql.execute(
       `UPDATE transfer_leaves AS l SET claim_keyshare_id = v.k, claim_tweak_digest = v.digest, claim_owner_signing_public_key = v.owner,
-         claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.direct
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(leaf_id, k, digest, owner, refund, direct)
+         claim_refund_tx = v.refund, claim_direct_from_cpfp_refund_tx = v.dfc, claim_direct_refund_tx = v.direct
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(leaf_id, k, digest, owner, refund, dfc, direct)
        WHERE l.transfer_id = $1 AND l.leaf_id = v.leaf_id`,
-      [transferId, col('leafId'), col('keyshareId'), col('tweakDigest'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx')],
+      [transferId, col('leafId'), col('keyshareId'), col('tweakDigest'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('directRefundTx')],
     );
   }
 
@@ -304,17 +363,20 @@ export class TransferRepository {
   async clearClaims(sql: Sql, transferId: string): Promise<void> {
     await sql.execute(
       `UPDATE transfer_leaves SET claim_keyshare_id = NULL, claim_tweak_digest = NULL, claim_owner_signing_public_key = NULL,
-         claim_refund_tx = NULL, claim_direct_from_cpfp_refund_tx = NULL WHERE transfer_id = $1`,
+         claim_refund_tx = NULL, claim_direct_from_cpfp_refund_tx = NULL, claim_direct_refund_tx = NULL WHERE transfer_id = $1`,
       [transferId],
     );
   }
 
   // ---- tree nodes and keyshares, inside a transfer's transaction ----
   /** The nodes, locked for the caller's transaction (or only read, with `forUpdate` false). */
-  async lockNodes(sql: Sql, ids: string[], forUpdate = true): Promise<Map<string, TreeNodeRow>> {
+  async lockNodes(sql: Sql, ids: string[], forUpdate = true): Promise<Map<string, RenewableNodeRow>> {
     // Sorted, so two transactions locking overlapping sets cannot deadlock.
-    const rows = await sql.query<TreeNodeRow>(`SELECT * FROM tree_nodes WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids].sort()]);
-    return new Map(rows.map((r) => [r.id, { ...r, value: Number(r.value), vout: Number(r.vout), deposit_vout: Number(r.deposit_vout), network: Number(r.network) }]));
+    const rows = await sql.query<RenewableNodeRow>(`SELECT * FROM tree_nodes WHERE id = ANY($1::text[]) ORDER BY id${forUpdate ? ' FOR UPDATE' : ''}`, [[...ids].sort()]);
+    return new Map(rows.map((r) => [r.id, {
+      ...r, value: Number(r.value), vout: Number(r.vout), deposit_vout: Number(r.deposit_vout), network: Number(r.network),
+      parent_node_id: r.parent_node_id ?? null, direct_tx: r.direct_tx ?? '', direct_refund_tx: r.direct_refund_tx ?? '',
+    }]));
   }
 
   async setNodesStatus(sql: Sql, ids: string[], status: string): Promise<void> {
@@ -328,10 +390,10 @@ export class TransferRepository {
     const col = <K extends keyof NodeKey>(k: K): NodeKey[K][] => nodes.map((n) => n[k]);
     await sql.execute(
       `UPDATE tree_nodes AS n SET keyshare_id = v.k, owner_identity_public_key = v.owner, owner_signing_public_key = v.signing, refund_tx = v.refund,
-         direct_from_cpfp_refund_tx = v.direct, status = v.status, updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, k, owner, signing, refund, direct, status)
+         direct_from_cpfp_refund_tx = v.dfc, direct_refund_tx = v.direct, status = v.status, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(id, k, owner, signing, refund, dfc, status, direct)
        WHERE n.id = v.id`,
-      [col('id'), col('keyshareId'), col('ownerIdentity'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('status')],
+      [col('id'), col('keyshareId'), col('ownerIdentity'), col('ownerSigningPublicKey'), col('refundTx'), col('directFromCpfpRefundTx'), col('status'), col('directRefundTx')],
     );
   }
 

@@ -25,6 +25,8 @@ export interface NewDepositAddress {
   verifyingKey: Uint8Array;
   keyshareId: string;
   proofOfPossession: Uint8Array;
+  /** a static deposit address (docs/ssp.md, section "Static deposits") */
+  isStatic: boolean;
 }
 
 /** An address as it reaches each peer: with the Spark network it is for. */
@@ -64,7 +66,7 @@ export async function acceptReplicatedAddress(d: { keys: KeyshareCache; repo: Re
   const stored = await d.repo.insertDepositAddress({
     address: a.address, leaf_id: a.leafId, identity_public_key: bytesToHex(a.identity),
     user_signing_public_key: bytesToHex(a.userKey), verifying_public_key: bytesToHex(a.verifyingKey),
-    keyshare_id: a.keyshareId, network: a.network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}',
+    keyshare_id: a.keyshareId, network: a.network, proof_of_possession: bytesToHex(a.proofOfPossession), address_signatures: '{}', is_static: a.isStatic,
   });
   if (stored === 'key-unavailable') throw new OperatorError('ALREADY_EXISTS', `key ${a.keyshareId} or leaf ${a.leafId} is already bound to another address`);
   return signDigestDer(d.identity, addressSignatureDigest(a.address));

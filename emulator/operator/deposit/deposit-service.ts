@@ -46,6 +46,7 @@ export interface DepositAddress {
   verifyingKey: Uint8Array;
   addressSignatures: Record<string, Uint8Array>;
   proofOfPossession: Uint8Array;
+  isStatic: boolean;
 }
 
 /** An address of a wallet that no deposit has used yet (query_unused_deposit_addresses). */
@@ -99,6 +100,8 @@ export interface DepositDeps {
   /** Stores the node here and, in the same transaction, records it for every other operator
    *  (delivered durably: an operator that is down gets it when it is back). */
   storeNode: (row: Omit<TreeNodeRow, 'created_at' | 'updated_at'>, depositAddress: string) => Promise<'stored' | 'exists' | 'conflict'>;
+  /** This operator's signature of an address (DER, identity key, deposit/proof.ts addressSignatureDigest). */
+  signAddress: (address: string) => Uint8Array;
   /** Retires a key taken for a request that failed, here and (durably) on every other operator. */
   retireKey: (keyshareId: string) => Promise<void>;
   /** Whether the deposit tx is confirmed enough; undefined when there is no chain to ask. */
@@ -106,6 +109,9 @@ export interface DepositDeps {
 }
 
 export class DepositService {
+  /** Static address requests per identity, in turn. */
+  private readonly staticTurns = new Map<string, Promise<unknown>>();
+
   constructor(private readonly d: DepositDeps) {}
 
   async generateAddress(req: AddressRequest, identityHex: string): Promise<DepositAddress> {
@@ -113,13 +119,38 @@ export class DepositService {
     if (bytesToHex(identity) !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'identity_public_key is not the authenticated identity');
     const userKey = key33(req.signingPublicKey, 'signing_public_key');
     if (req.network !== SPARK_NETWORK_REGTEST) throw bad(`network ${req.network} is not served here; this network serves REGTEST (2)`);
-    if (req.isStatic) throw new OperatorError('UNIMPLEMENTED', 'static deposit addresses are not supported by this network');
+    if (req.isStatic) return this.staticAddress(identity, identityHex, userKey);
     const leafId = req.leafId ?? randomUUID();
     if (leafId.length === 0 || leafId.length > 64) throw bad('leaf_id must be 1..64 characters');
     if ((await this.d.repo.getTreeNode(leafId)) !== undefined || (await this.d.repo.getDepositAddressByLeaf(leafId)) !== undefined) {
       throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
     }
+    return this.newAddress(identity, identityHex, userKey, leafId, false);
+  }
 
+  /**
+   * The identity's one static deposit address (docs/ssp.md, section "Static deposits"): made at
+   * the first request, answered as it is at every later one with the same signing key. Requests
+   * of one identity take turns, so two at once cannot make two addresses.
+   */
+  private staticAddress(identity: Uint8Array, identityHex: string, userKey: Uint8Array): Promise<DepositAddress> {
+    const run = (this.staticTurns.get(identityHex) ?? Promise.resolve()).then(async () => {
+      const existing = await this.d.repo.getStaticDepositAddress(identityHex, SPARK_NETWORK_REGTEST);
+      if (existing === undefined) return this.newAddress(identity, identityHex, userKey, randomUUID(), true);
+      if (bytesToHex(existing.userSigningPublicKey) !== bytesToHex(userKey)) {
+        throw new OperatorError('FAILED_PRECONDITION', 'this identity already has a static deposit address, made for another signing_public_key');
+      }
+      return existing;
+    });
+    const turn = run.catch(() => undefined);
+    this.staticTurns.set(identityHex, turn);
+    void turn.then(() => {
+      if (this.staticTurns.get(identityHex) === turn) this.staticTurns.delete(identityHex);
+    });
+    return run;
+  }
+
+  private async newAddress(identity: Uint8Array, identityHex: string, userKey: Uint8Array, leafId: string, isStatic: boolean): Promise<DepositAddress> {
     const key = await this.d.takeKey();
     const verifyingKey = addPublicKeys(key.groupKey, userKey);
     const address = depositAddress(verifyingKey);
@@ -127,20 +158,28 @@ export class DepositService {
       const pop = await this.d.coordinator.signOperatorsOnly(key, proofOfPossessionMessage(identity, key.groupKey, address), `pop-${leafId}`);
       // Every other operator stores and signs first: the address is only listed to the wallet
       // (query_unused_deposit_addresses) once it carries every signature the SDK checks.
-      const sigs = await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, proofOfPossession: pop });
+      // The coordinator signs too: the SDK checks its signature on a static address.
+      const sigs = { ...(await this.d.replicateAddress({ address, leafId, identity, userKey, verifyingKey, keyshareId: key.id, proofOfPossession: pop, isStatic })), [this.d.cfg.identifier]: bytesToHex(this.d.signAddress(address)) };
       const stored = await this.d.repo.insertDepositAddress({
         address, leaf_id: leafId, identity_public_key: identityHex, user_signing_public_key: bytesToHex(userKey),
         verifying_public_key: bytesToHex(verifyingKey), keyshare_id: key.id, network: SPARK_NETWORK_REGTEST,
-        proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs),
+        proof_of_possession: bytesToHex(pop), address_signatures: JSON.stringify(sigs), is_static: isStatic,
       });
       if (stored !== 'stored') throw new OperatorError('ALREADY_EXISTS', `leaf ${leafId} already has a deposit address`);
-      return { address, verifyingKey, addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])), proofOfPossession: pop };
+      return { address, verifyingKey, addressSignatures: Object.fromEntries(Object.entries(sigs).map(([id, h]) => [id, hexToBytes(h)])), proofOfPossession: pop, isStatic };
     } catch (e) {
       // The key is spent on this operator and maybe bound on some peers: retire it everywhere, so
       // that every operator's pool keeps the same keys.
       await this.d.retireKey(key.id);
       throw e;
     }
+  }
+
+  /** The identity's static deposit addresses (none or one). */
+  async staticAddresses(identityHex: string, network: number): Promise<UnusedDepositAddress[]> {
+    if (network !== SPARK_NETWORK_REGTEST) return [];
+    const a = await this.d.repo.getStaticDepositAddress(identityHex, network);
+    return a === undefined ? [] : [a];
   }
 
   /** One set of operator commitments per signature the wallet will make. */
@@ -175,6 +214,8 @@ export class DepositService {
     if (addr === undefined) throw new OperatorError('NOT_FOUND', `output ${utxo.vout} of the deposit tx does not pay a deposit address of this network`);
     if (addr.identity_public_key !== identityHex) throw new OperatorError('PERMISSION_DENIED', 'the deposit address belongs to another identity');
     if (addr.used) throw new OperatorError('ALREADY_EXISTS', `deposit address ${address} was already used`);
+    // A static address's deposits become leaves through the service provider's UTXO swap only.
+    if (addr.is_static) throw new OperatorError('FAILED_PRECONDITION', `${address} is a static deposit address: claim its deposits with the service provider (claimStaticDeposit)`);
 
     const rootJob = need(req.root, 'root_tx_signing_job');
     const refundJob = need(req.refund, 'refund_tx_signing_job');

@@ -103,17 +103,25 @@ export function checkDepositRefund(refund: ParsedTx, kind: 'cpfp' | 'directFromC
   }
 }
 
-/** BIP-341 key-path sighash, SIGHASH_DEFAULT, input 0, given the spent output. */
-export function sighash(p: ParsedTx, spent: Output): Uint8Array {
-  if (spent.amount === 0n) throw bad('the spent output has no value');
-  return p.tx.preimageWitnessV1(0, [spent.script], 0, [spent.amount]);
+/**
+ * BIP-341 key-path sighash, SIGHASH_DEFAULT, of input 0, given the output each input spends (one
+ * for a refund, two for a cooperative exit's connector refund: the leaf's and the connector's).
+ */
+export function sighash(p: ParsedTx, spent: Output | Output[]): Uint8Array {
+  const all = Array.isArray(spent) ? spent : [spent];
+  if (all.length !== p.tx.inputsLength) throw bad(`the transaction has ${p.tx.inputsLength} inputs; ${all.length} spent outputs given`);
+  if (all[0]?.amount === 0n) throw bad('the spent output has no value');
+  return p.tx.preimageWitnessV1(0, all.map((o) => o.script), 0, all.map((o) => o.amount));
 }
 
-/** The tx with a key-path witness (one 64-byte signature) on its single input. */
+/**
+ * The tx with a key-path witness (one 64-byte signature) on input 0; any further input (a
+ * connector) keeps an empty witness, for its owner to sign.
+ */
 export function withKeyPathWitness(p: ParsedTx, signature: Uint8Array): Uint8Array {
   const raw = p.raw;
   const body = raw.subarray(4, raw.length - 4);
-  const witness = concatBytes(Uint8Array.of(1, 64), signature);
+  const witness = concatBytes(Uint8Array.of(1, 64), signature, new Uint8Array(p.tx.inputsLength - 1));
   return concatBytes(raw.subarray(0, 4), Uint8Array.of(0, 1), body, witness, raw.subarray(raw.length - 4));
 }
 

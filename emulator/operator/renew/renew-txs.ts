@@ -62,13 +62,11 @@ function nodePair(parentRaw: Uint8Array, verifyingKey: Uint8Array, sequence: num
 
 /** Refunds at INITIAL_TIMELOCK paying `owner`; the direct refund only when `directNode` is given. */
 function refundTrio(node: Uint8Array, directNode: Uint8Array | undefined, owner: Uint8Array): ExpectedTx[] {
-  const { cpfp, directFromCpfp } = buildRefunds(node, INITIAL_TIMELOCK, owner);
+  const { cpfp, directFromCpfp, direct } = buildRefunds(node, INITIAL_TIMELOCK, owner, directNode);
   const nodeOut = output(parseTx(node, 'node tx'), 0, 'node tx');
   const txs: ExpectedTx[] = [{ role: 'refund', tx: cpfp, spent: nodeOut }];
-  if (directNode !== undefined) {
-    // Same shape as direct-from-CPFP, spending the direct node tx (its amount already less the fee).
-    const directOut = output(parseTx(directNode, 'direct node tx'), 0, 'direct node tx');
-    txs.push({ role: 'directRefund', tx: buildRefunds(directNode, INITIAL_TIMELOCK, owner).directFromCpfp, spent: directOut });
+  if (directNode !== undefined && direct !== undefined) {
+    txs.push({ role: 'directRefund', tx: direct, spent: output(parseTx(directNode, 'direct node tx'), 0, 'direct node tx') });
   }
   txs.push({ role: 'directFromCpfpRefund', tx: directFromCpfp, spent: nodeOut });
   return txs;

@@ -38,6 +38,7 @@ import { keyshareRetiredKind } from './kinds/keyshare-retired.js';
 import { leafRenewalKind } from './kinds/leaf-renewal.js';
 import { transferDecisionKind, type DecisionApplier } from './kinds/transfer-decision.js';
 import { treeNodeKind } from './kinds/tree-node.js';
+import { utxoSwapKind } from './kinds/utxo-swap.js';
 
 export { RecordKinds, type RecordKind } from './kinds.js';
 export { Replicator } from './replicator.js';
@@ -52,5 +53,6 @@ export function recordKinds(repo: Repository, transfers: DecisionApplier, coordi
     .register(treeNodeKind(repo))
     .register(keyshareRetiredKind(repo))
     .register(transferDecisionKind(transfers, coordinator, operatorIndex))
-    .register(leafRenewalKind(renewals, coordinator, operatorIndex));
+    .register(leafRenewalKind(renewals, coordinator, operatorIndex))
+    .register(utxoSwapKind());
 }

@@ -7,6 +7,7 @@ import type { CommitmentMap, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
 import { p2trScript } from '../deposit/address.js';
 import { checkTreeJob } from '../deposit/transactions.js';
+import { STATIC_SPEND } from '../static-deposit/spend-check.js';
 import type { SignatureShare, SigningJob } from './job.js';
 import type { Keyshare, KeyshareSource } from './keyshares.js';
 import type { NonceStore, TakenNonce } from './nonce-store.js';
@@ -34,6 +35,10 @@ export class OperatorSigner {
     private readonly checkRenewJob: (job: SigningJob) => Promise<void> = async () => {
       throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign renewals');
     },
+    /** Checks a spend of a static deposit output against this operator's claim or refund of it (static-deposit/spend-check.ts). */
+    private readonly checkStaticSpend: (job: SigningJob) => Promise<void> = async () => {
+      throw new OperatorError('FAILED_PRECONDITION', 'this signer does not sign static deposit spends');
+    },
   ) {}
 
   /**
@@ -59,6 +64,10 @@ export class OperatorSigner {
     // A wallet's leaf is only ever signed for a transaction this operator checked itself.
     const tx = job.tx;
     if (tx === undefined) throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId}: the transaction to sign is missing`);
+    if (tx.kind === STATIC_SPEND) {
+      await this.checkStaticSpend(job);
+      return 'done';
+    }
     checkTreeJob(tx.kind, tx.tx, tx.parentTx, tx.parentVout, p2trScript(job.verifyingKey), job.message);
     return 'done';
   }

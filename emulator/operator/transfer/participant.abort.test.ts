@@ -50,13 +50,13 @@ describe('undoing a failed claim on an operator', { timeout: 120_000 }, () => {
     await rows.transaction((sql) => rows.insert(sql, {
       id: TRANSFER, sender: 'aa', receiver: 'ee', status, type: 'TRANSFER', totalValue: 1000, network: 2, expiryTime: undefined,
       leaves: [{
-        leafId: LEAF, position: 0, previousRefundTx: '00', previousDirectFromCpfpRefundTx: '00', previousKeyshareId: 'k-before',
-        intermediateRefundTx: '01', intermediateDirectFromCpfpRefundTx: '02', secretCipher: '03', signature: '04',
+        leafId: LEAF, position: 0, previousRefundTx: '00', previousDirectFromCpfpRefundTx: '00', previousDirectRefundTx: '', previousKeyshareId: 'k-before',
+        intermediateRefundTx: '01', intermediateDirectFromCpfpRefundTx: '02', intermediateDirectRefundTx: '', secretCipher: '03', signature: '04',
         senderKeyshareId: 'k-sent', senderTweakDigest: '05', claim: undefined,
       }],
     }));
     if (status === 'RECEIVER_KEY_TWEAK_LOCKED') {
-      await rows.transaction((sql) => rows.setClaim(sql, TRANSFER, LEAF, { keyshareId: 'k-claim', tweakDigest: '06', ownerSigningPublicKey: '07', refundTx: '08', directFromCpfpRefundTx: '09' }));
+      await rows.transaction((sql) => rows.setClaim(sql, TRANSFER, LEAF, { keyshareId: 'k-claim', tweakDigest: '06', ownerSigningPublicKey: '07', refundTx: '08', directFromCpfpRefundTx: '09', directRefundTx: '' }));
     }
   }
 

@@ -10,10 +10,10 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, verifyTaprootSignature } from '../crypto.js';
 import type { Sql } from '../db/database.js';
-import type { TreeNodeRow } from '../db/repository.js';
-import { CLAIMABLE, SENDER_PREPARED } from '../db/transfer-repository.js';
+import type { RenewableNodeRow as TreeNodeRow } from '../db/renew-repository.js';
+import { CLAIMABLE, SENDER_PREPARED, isExitCommitted } from '../db/transfer-repository.js';
 import type { NewKeyshare, NodeKey, SignedRefunds, TransferLeafRecord, TransferRecord, TransferRepository } from '../db/transfer-repository.js';
-import { output, parseTx, sighash } from '../deposit/transactions.js';
+import { parseTx, sighash } from '../deposit/transactions.js';
 import { OperatorError } from '../errors.js';
 import type { IdentityKey } from '../identity.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
@@ -21,7 +21,10 @@ import type { SigningJob } from '../signing/job.js';
 import { applyTweak, checkTweak, leafDigest, openClaimTweaks, openSendTweaks, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, leafTweakDigest, transferPackagePayload, verifiesDigest } from './payload.js';
-import { buildRefunds, currentSequence, decrementedSequence, requireSameTx, timelockOf } from './refunds.js';
+import { buildRefunds, currentSequence, decrementedSequence, directNodeTxOf, requireSameTx, timelockOf } from './refunds.js';
+import type { ConnectorInput, RefundPair } from './refunds.js';
+import { checkConnector, checkConnectorLayout, connectorInputOf, spentByRefund } from './connector.js';
+import type { Connector } from './connector.js';
 import { TRANSFER_ID } from './types.js';
 import type { ClaimPrepare, Decision, DecisionAction, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 
@@ -55,6 +58,29 @@ function tweakedKeyRow(key: Keyshare, tweak: LeafTweak, id: string): { row: NewK
   return { row, groupKey: t.groupKey };
 }
 
+/** The output a leaf's refund spends: output 0 of its node tx, or of its direct node tx for the direct refund. */
+/** The raw transaction whose output 0 a refund spends: the node tx, or the direct node tx. */
+export function spentTxOf(node: TreeNodeRow, spends: 'node' | 'direct'): Uint8Array {
+  if (spends === 'direct') {
+    if (node.direct_tx === '') throw new OperatorError('INTERNAL', `leaf ${node.id} has no direct node tx`);
+    return hexToBytes(node.direct_tx);
+  }
+  return hexToBytes(node.node_tx);
+}
+
+/**
+ * The wallet gives a direct refund exactly when the leaf has one (a direct node tx, not a zero
+ * node: spark-sdk 0.8.8 `signRefundsCore`), byte for byte the one rebuilt here.
+ */
+function requireDirectRefund(given: LeafRefundTxs, expected: RefundPair, what: string): void {
+  if (expected.direct === undefined) {
+    if (given.directRefundTx.length > 0) throw bad(`${what}: a direct refund was given, but the leaf has no direct node tx or is a zero node`);
+    return;
+  }
+  if (given.directRefundTx.length === 0) throw bad(`${what}: the leaf has a direct node tx, so a direct refund (direct_leaves_to_send / direct_leaves_to_claim) is required`);
+  requireSameTx(given.directRefundTx, expected.direct, `${what} direct refund tx`);
+}
+
 function checkSendable(node: TreeNodeRow, sender: string): void {
   if (node.owner_identity_public_key !== sender) throw new OperatorError('PERMISSION_DENIED', `leaf ${node.id} is not owned by the sender`);
   if (node.status !== 'AVAILABLE') throw new OperatorError('FAILED_PRECONDITION', `leaf ${node.id} is ${node.status}, not AVAILABLE (in another transfer, or not confirmed yet)`);
@@ -69,6 +95,33 @@ export interface ParticipantDeps {
   identity: IdentityKey;
   transfers: TransferRepository;
   keys: KeyshareCache;
+  /** the chain's height as this operator sees it (a cooperative exit's claim waits for confirmations) */
+  chainHeight?: () => Promise<number>;
+}
+
+/**
+ * Confirmations of the exit transaction before the SSP may claim a cooperative exit's leaves
+ * (upstream so/handler/transfer_handler.go, CoopExitConfirmationThreshold).
+ */
+export const EXIT_CLAIM_CONFIRMATIONS = 6;
+
+/**
+ * The connector output each leaf's refunds spend: the CPFP and direct-from-CPFP refunds the same
+ * one, no two leaves the same one (upstream validateCoopExitConnectorLayout).
+ */
+function connectorInputs(c: Connector, leaves: SendPrepare['leaves']): Map<string, ConnectorInput> {
+  const byLeaf = new Map<string, ConnectorInput>();
+  const used = new Map<number, string>();
+  for (const l of leaves) {
+    const cpfp = connectorInputOf(l.refundTx, c, leaves.length, `leaf ${l.leafId}: refund tx`);
+    const direct = connectorInputOf(l.directFromCpfpRefundTx, c, leaves.length, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+    if (direct.index !== cpfp.index) throw bad(`leaf ${l.leafId}: its refunds must spend the same connector output; they spend ${cpfp.index} and ${direct.index}`);
+    const other = used.get(cpfp.index);
+    if (other !== undefined) throw bad(`connector output ${cpfp.index} is spent by the refunds of two leaves, ${other} and ${l.leafId}`);
+    used.set(cpfp.index, l.leafId);
+    byLeaf.set(l.leafId, cpfp);
+  }
+  return byLeaf;
 }
 
 function checkLeafSet(given: { leafId: string }[], what: string): string[] {
@@ -103,6 +156,14 @@ export class TransferParticipant {
     const leafIds = checkLeafSet(req.leaves, 'the transfer');
     if (req.expiry !== undefined && req.expiry.getTime() <= Date.now()) throw bad('expiry_time is in the past');
     const adaptor = req.adaptorPublicKey === undefined ? undefined : checkAdaptorPoint(req.adaptorPublicKey);
+    if (adaptor !== undefined && req.exit !== undefined) throw bad('a transfer is a swap or a cooperative exit, not both');
+    // A cooperative exit: the connector binds the exit transaction, one output per leaf (before any write).
+    const connector = req.exit === undefined ? undefined : checkConnector(req.exit.connectorTx, req.exit.exitTxid);
+    let connectors: Map<string, ConnectorInput> | undefined;
+    if (connector !== undefined) {
+      checkConnectorLayout(connector, leafIds.length);
+      connectors = connectorInputs(connector, req.leaves);
+    }
     // Ownership and status first (read again, locked, in the transaction below). Keys are read
     // here, outside the transaction (PGlite runs one statement stream at a time); the
     // transaction checks that each leaf still has the key read here.
@@ -145,11 +206,15 @@ export class TransferParticipant {
         total += node.value;
         // Rebuilt from what this operator stores: spends the node tx, one interval lower, to the receiver.
         const sequence = decrementedSequence(timelockOf(hexToBytes(node.refund_tx), 'stored refund tx').sequence);
-        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, req.receiver, directNodeTxOf(node), connectors?.get(l.leafId));
         requireSameTx(l.refundTx, expected.cpfp, `leaf ${l.leafId}: refund tx`);
         // A swap's primary transfer signs the CPFP refund only (upstream InitiateSwapPrimaryTransfer).
-        if (adaptor === undefined) requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
-        else if (l.directFromCpfpRefundTx.length > 0) throw bad(`leaf ${l.leafId}: a swap's primary transfer carries no direct-from-CPFP refund`);
+        if (adaptor === undefined) {
+          requireSameTx(l.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: direct-from-CPFP refund tx`);
+          requireDirectRefund(l, expected, `leaf ${l.leafId}`);
+        } else if (l.directFromCpfpRefundTx.length > 0 || l.directRefundTx.length > 0) {
+          throw bad(`leaf ${l.leafId}: a swap's primary transfer carries no direct refunds`);
+        }
         const tweak = byLeaf.get(l.leafId) as (typeof tweaks)[number];
         const digest = leafDigest(tweak, d.operators);
         const key = keysBefore.get(l.leafId);
@@ -158,17 +223,22 @@ export class TransferParticipant {
         tweakedKeys.push(tweakedKeyRow(key, tweak, senderKeyshareId).row);
         leaves.push({
           leafId: l.leafId, position,
-          previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousKeyshareId: node.keyshare_id,
+          previousRefundTx: node.refund_tx, previousDirectFromCpfpRefundTx: node.direct_from_cpfp_refund_tx, previousDirectRefundTx: node.direct_refund_tx,
+          previousKeyshareId: node.keyshare_id,
           intermediateRefundTx: hex(expected.cpfp), intermediateDirectFromCpfpRefundTx: adaptor === undefined ? hex(expected.directFromCpfp) : '',
+          intermediateDirectRefundTx: adaptor === undefined && expected.direct !== undefined ? hex(expected.direct) : '',
           secretCipher: hex(tweak.secretCipher), signature: hex(tweak.signature),
           senderKeyshareId, senderTweakDigest: digest, claim: undefined,
         });
       }
       if (req.counterOf !== undefined) await this.checkCounter(sql, req.counterOf, sender, receiver, total);
       await d.transfers.insertKeyshares(sql, tweakedKeys);
+      // A cooperative exit is prepared at SENDER_INITIATED everywhere (upstream's pre-commit state).
+      const status = connector !== undefined ? 'SENDER_INITIATED' : d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING';
+      const type = adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : connector !== undefined ? 'COOPERATIVE_EXIT' : 'TRANSFER';
       await d.transfers.insert(sql, {
-        id: req.transferId, sender, receiver, status: d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING',
-        type: adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : 'TRANSFER', ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
+        id: req.transferId, sender, receiver, status, type, ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
+        ...(connector === undefined ? {} : { exit: { exitTxid: connector.exitTxid, connectorTx: hex(connector.tx.raw), confirmationHeight: undefined } }),
         totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
       await d.transfers.setNodesStatus(sql, leafIds, 'TRANSFER_LOCKED');
@@ -201,14 +271,23 @@ export class TransferParticipant {
     return new Map(leafIds.map((id, i) => [id, keys[i] as Keyshare]));
   }
 
-  /** Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf. */
-  private checkSigned(node: TreeNodeRow, storedUnsigned: string, signed: Uint8Array, what: string): string {
+  /**
+   * Checks a signed refund: the stored unsigned bytes plus a valid key-path signature by the leaf,
+   * over the output it spends (the direct refund spends the direct node tx, the others the node
+   * tx; a cooperative exit's connector refund also the connector output). A refund not prepared
+   * (a leaf without a direct refund) must come back empty.
+   */
+  private checkSigned(node: TreeNodeRow, storedUnsigned: string, signed: Uint8Array, what: string, spends: 'node' | 'direct' = 'node', connectorTx?: string): string {
+    if (storedUnsigned === '') {
+      if (signed.length > 0) throw bad(`${what}: this leaf has no such refund`);
+      return '';
+    }
     const tx = parseTx(signed, what);
     if (hex(tx.raw) !== storedUnsigned) throw bad(`${what} is not the refund prepared for this transfer`);
     const witness = tx.tx.getInput(0).finalScriptWitness;
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
+    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, connectorTx);
     if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
@@ -250,6 +329,7 @@ export class TransferParticipant {
       return; // already committed (a repeated decision)
     }
     if (t.type === 'PRIMARY_SWAP_V3') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is a swap's primary transfer: it settles only with its counter transfer`);
+    if (t.type === 'COOPERATIVE_EXIT') throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.id} is a cooperative exit: its tweak is applied once its exit transaction is mined`);
     const nodes = await this.lockSentLeaves(sql, t, decision);
     const groupKeys = await this.tweakedGroupKeys(sql, t);
     const signed: SignedRefunds[] = [];
@@ -258,17 +338,98 @@ export class TransferParticipant {
       const node = nodes.get(l.leafId) as TreeNodeRow;
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed refund`);
-      const direct = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
-      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      const dfc = this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP refund`);
+      const direct = this.checkSigned(node, l.intermediateDirectRefundTx, s.directRefundTx, `leaf ${l.leafId}: signed direct refund`, 'direct');
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: dfc, direct });
       keys.push({
         id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
         ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-        refundTx: refund, directFromCpfpRefundTx: direct, status: 'TRANSFER_LOCKED',
+        refundTx: refund, directFromCpfpRefundTx: dfc, directRefundTx: direct, status: 'TRANSFER_LOCKED',
       });
     }
     await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
     await d.transfers.setNodeKeys(sql, keys);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+  }
+
+  /**
+   * A cooperative exit's decision: its connector refunds, signed, are stored with the transfer
+   * (checked against what this operator prepared); the leaves keep their key and their old
+   * refunds, locked, until the exit transaction is mined (applyExitConfirmed). With `record` (the
+   * coordinator), the decision is recorded for every peer in the same transaction.
+   */
+  async commitExit(decision: Decision, record?: DecisionRecorder): Promise<TransferRecord> {
+    return this.decide('exit_commit', (sql) => this.applyCommitExit(sql, decision), decision, record);
+  }
+
+  async applyCommitExit(sql: Sql, decision: Decision): Promise<void> {
+    const { d } = this;
+    const t = await d.transfers.get(decision.transferId, sql, true);
+    if (t === undefined) throw new OperatorError('NOT_FOUND', `transfer ${decision.transferId} is not prepared on operator ${d.self}`);
+    if (t.type !== 'COOPERATIVE_EXIT') throw bad(`transfer ${t.id} is not a cooperative exit`);
+    if (t.status !== 'SENDER_INITIATED') {
+      if (t.status === 'RETURNED' || t.status === 'EXPIRED') throw new OperatorError('FAILED_PRECONDITION', `cooperative exit ${t.id} was ${t.status}; it cannot be committed`);
+      return; // already committed (a repeated decision), or confirmed since
+    }
+    const nodes = await this.lockSentLeaves(sql, t, decision);
+    const signed: SignedRefunds[] = t.leaves.map((l) => {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      const s = this.signedFor(decision, l.leafId);
+      return {
+        leafId: l.leafId,
+        refund: this.checkSigned(node, l.intermediateRefundTx, s.refundTx, `leaf ${l.leafId}: signed connector refund`, 'node', t.exit?.connectorTx),
+        directFromCpfp: this.checkSigned(node, l.intermediateDirectFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed direct-from-CPFP connector refund`, 'node', t.exit?.connectorTx),
+        direct: this.checkSigned(node, l.intermediateDirectRefundTx, s.directRefundTx, `leaf ${l.leafId}: signed direct connector refund`, 'direct', t.exit?.connectorTx),
+      };
+    });
+    await d.transfers.setSignedRefunds(sql, t.id, 'intermediate', signed);
+    await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAK_PENDING');
+  }
+
+  /**
+   * A cooperative exit's transaction is in block `height` (this operator's chain watcher saw it):
+   * the sender's tweak is applied as upstream's chain watcher does (so/chain/watch_chain.go,
+   * handleCoopExitConfirmation): each leaf takes the tweaked key and the signed connector
+   * refunds; the transfer is SENDER_KEY_TWEAKED, claimable by the SSP once the exit has
+   * EXIT_CLAIM_CONFIRMATIONS confirmations. One transaction, applied once: false if there was
+   * nothing to apply (not committed, already applied, or returned).
+   */
+  async applyExitConfirmed(transferId: string, height: number): Promise<boolean> {
+    const { d } = this;
+    return d.transfers.transaction(async (sql) => {
+      const t = await d.transfers.get(transferId, sql, true);
+      if (t?.type !== 'COOPERATIVE_EXIT' || t.status !== 'SENDER_KEY_TWEAK_PENDING' || t.exit?.confirmationHeight !== undefined) return false;
+      const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
+      for (const l of t.leaves) {
+        const node = nodes.get(l.leafId);
+        if (node?.keyshare_id !== l.previousKeyshareId || node.status !== 'TRANSFER_LOCKED') throw new OperatorError('INTERNAL', `leaf ${l.leafId} changed while locked by cooperative exit ${t.id}`);
+      }
+      await this.takeSenderTweak(sql, t, nodes, true);
+      await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
+      await d.transfers.setExitConfirmationHeight(sql, t.id, height);
+      return true;
+    });
+  }
+
+  /**
+   * The sender's tweak, without a new signature: each locked leaf takes its tweaked keyshare, the
+   * owner signing key that implies, and its transfer's refund (a swap primary's adaptor-signed
+   * one, a cooperative exit's connector refund), and with `withDirect` its direct refunds too
+   * (a swap primary signs none).
+   */
+  private async takeSenderTweak(sql: Sql, t: TransferRecord, nodes: Map<string, TreeNodeRow>, withDirect: boolean): Promise<void> {
+    const groupKeys = await this.tweakedGroupKeys(sql, t);
+    await this.d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
+      const node = nodes.get(l.leafId) as TreeNodeRow;
+      return {
+        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
+        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
+        refundTx: l.intermediateRefundTx,
+        directFromCpfpRefundTx: withDirect ? l.intermediateDirectFromCpfpRefundTx : '',
+        directRefundTx: withDirect ? l.intermediateDirectRefundTx : '',
+        status: 'TRANSFER_LOCKED',
+      };
+    }));
   }
 
   /**
@@ -330,15 +491,7 @@ export class TransferParticipant {
       return;
     }
     const nodes = await this.lockSentLeaves(sql, t, decision);
-    const groupKeys = await this.tweakedGroupKeys(sql, t);
-    await d.transfers.setNodeKeys(sql, t.leaves.map((l) => {
-      const node = nodes.get(l.leafId) as TreeNodeRow;
-      return {
-        id: l.leafId, keyshareId: l.senderKeyshareId, ownerIdentity: node.owner_identity_public_key,
-        ownerSigningPublicKey: hex(ownerKeyAfter(hexToBytes(node.verifying_public_key), groupKeys.get(l.leafId) as Uint8Array)),
-        refundTx: l.intermediateRefundTx, directFromCpfpRefundTx: '', status: 'TRANSFER_LOCKED' as const,
-      };
-    }));
+    await this.takeSenderTweak(sql, t, nodes, false);
     await d.transfers.setStatus(sql, t.id, 'SENDER_KEY_TWEAKED');
   }
 
@@ -376,6 +529,9 @@ export class TransferParticipant {
     const t = await d.transfers.get(transferId, sql, true);
     if (t === undefined) {
       await d.transfers.insertTombstone(sql, transferId);
+    } else if (isExitCommitted(t)) {
+      // Its refunds are signed: returning the leaves could let the user keep them after the SSP paid.
+      if (t.status !== 'RETURNED') throw new OperatorError('FAILED_PRECONDITION', `cooperative exit ${t.id} is ${t.status}: it waits for its exit transaction and cannot be returned`);
     } else if (SENDER_PREPARED.includes(t.status)) {
       const nodes = await d.transfers.lockNodes(sql, t.leaves.map((l) => l.leafId));
       const locked = t.leaves.filter((l) => {
@@ -433,11 +589,13 @@ export class TransferParticipant {
         const owner = ownerKeyAfter(hexToBytes(node.verifying_public_key), tweaked.groupKey);
         // Same timelock as the sender's refund (a claim does not decrement), paying the new owner key.
         const sequence = currentSequence(timelockOf(hexToBytes(l.intermediateRefundTx), 'intermediate refund tx').sequence);
-        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner);
+        const expected = buildRefunds(hexToBytes(node.node_tx), sequence, owner, directNodeTxOf(node));
         requireSameTx(given.refundTx, expected.cpfp, `leaf ${l.leafId}: claim refund tx`);
         requireSameTx(given.directFromCpfpRefundTx, expected.directFromCpfp, `leaf ${l.leafId}: claim direct-from-CPFP refund tx`);
+        requireDirectRefund(given, expected, `leaf ${l.leafId}: claim`);
         claims.push({
           leafId: l.leafId, keyshareId, tweakDigest: digest, ownerSigningPublicKey: hex(owner), refundTx: hex(expected.cpfp), directFromCpfpRefundTx: hex(expected.directFromCpfp),
+          directRefundTx: expected.direct === undefined ? '' : hex(expected.direct),
         });
         digests.push(digest);
       }
@@ -454,8 +612,23 @@ export class TransferParticipant {
     if (t === undefined || t.sender === '') throw new OperatorError('NOT_FOUND', `transfer ${transferId} not found`);
     if (t.receiver !== receiver) throw new OperatorError('PERMISSION_DENIED', `transfer ${transferId} is not addressed to this identity`);
     if (t.status === 'COMPLETED') throw new OperatorError('ALREADY_EXISTS', `transfer ${transferId} is already claimed`);
+    if (t.type === 'COOPERATIVE_EXIT') await this.checkExitClaimable(t);
     if (!CLAIMABLE.includes(t.status)) throw new OperatorError('FAILED_PRECONDITION', `transfer ${transferId} is ${t.status} on operator ${this.d.self}, not claimable`);
     return t;
+  }
+
+  /**
+   * The SSP claims a cooperative exit's leaves only once the exit transaction has
+   * EXIT_CLAIM_CONFIRMATIONS confirmations here (upstream checkCoopExitTxBroadcasted).
+   */
+  private async checkExitClaimable(t: TransferRecord): Promise<void> {
+    const h = t.exit?.confirmationHeight;
+    if (h === undefined) throw new OperatorError('FAILED_PRECONDITION', `cooperative exit ${t.id}: its exit transaction ${t.exit?.exitTxid ?? ''} is not confirmed on operator ${this.d.self}`);
+    if (this.d.chainHeight === undefined) throw new OperatorError('FAILED_PRECONDITION', `cooperative exit ${t.id}: operator ${this.d.self} watches no chain`);
+    const tip = await this.d.chainHeight();
+    if (h + EXIT_CLAIM_CONFIRMATIONS - 1 > tip) {
+      throw new OperatorError('FAILED_PRECONDITION', `cooperative exit ${t.id}: its exit transaction has ${tip - h + 1} confirmations on operator ${this.d.self}; ${EXIT_CLAIM_CONFIRMATIONS} are needed to claim`);
+    }
   }
 
   /**
@@ -486,11 +659,12 @@ export class TransferParticipant {
       if (c === undefined || node.keyshare_id !== l.senderKeyshareId) throw new OperatorError('INTERNAL', `leaf ${l.leafId} is not in the prepared claim state`);
       const s = this.signedFor(decision, l.leafId);
       const refund = this.checkSigned(node, c.refundTx, s.refundTx, `leaf ${l.leafId}: signed claim refund`);
-      const direct = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
-      signed.push({ leafId: l.leafId, refund, directFromCpfp: direct });
+      const dfc = this.checkSigned(node, c.directFromCpfpRefundTx, s.directFromCpfpRefundTx, `leaf ${l.leafId}: signed claim direct-from-CPFP refund`);
+      const direct = this.checkSigned(node, c.directRefundTx, s.directRefundTx, `leaf ${l.leafId}: signed claim direct refund`, 'direct');
+      signed.push({ leafId: l.leafId, refund, directFromCpfp: dfc, direct });
       keys.push({
         id: l.leafId, keyshareId: c.keyshareId, ownerIdentity: t.receiver, ownerSigningPublicKey: c.ownerSigningPublicKey,
-        refundTx: refund, directFromCpfpRefundTx: direct, status: 'AVAILABLE',
+        refundTx: refund, directFromCpfpRefundTx: dfc, directRefundTx: direct, status: 'AVAILABLE',
       });
     }
     await d.transfers.setSignedRefunds(sql, t.id, 'claim', signed);
@@ -525,12 +699,12 @@ export class TransferParticipant {
     if (t === undefined) throw new OperatorError('NOT_FOUND', `job ${job.jobId}: transfer ${transferId} is unknown to operator ${this.d.self}`);
     const raw = hex(tx.tx);
     const claim = tx.kind === 'claim_refund';
-    if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status)) {
+    if (claim ? t.status !== 'RECEIVER_KEY_TWEAK_LOCKED' : !SENDER_PREPARED.includes(t.status) || isExitCommitted(t)) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: transfer ${t.id} is ${t.status}; nothing to sign`);
     }
     const leaf = t.leaves.find((l) => claim
-      ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw)
-      : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw);
+      ? l.claim !== undefined && (l.claim.refundTx === raw || l.claim.directFromCpfpRefundTx === raw || l.claim.directRefundTx === raw)
+      : l.intermediateRefundTx === raw || l.intermediateDirectFromCpfpRefundTx === raw || l.intermediateDirectRefundTx === raw);
     if (leaf === undefined) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: not a refund prepared for transfer ${t.id} on operator ${this.d.self}`);
     const key = claim ? leaf.claim?.keyshareId : leaf.previousKeyshareId;
     if (job.keyshareId !== key) throw new OperatorError('PERMISSION_DENIED', `job ${job.jobId}: wrong key for this refund`);
@@ -542,7 +716,10 @@ export class TransferParticipant {
     if (claim ? node.keyshare_id !== leaf.senderKeyshareId : node.keyshare_id !== leaf.previousKeyshareId) {
       throw new OperatorError('FAILED_PRECONDITION', `job ${job.jobId}: leaf ${leaf.leafId} no longer has the key of this step`);
     }
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
-    if (hex(sighash(parseTx(Uint8Array.from(tx.tx), 'refund tx'), spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
+    // The direct refund spends the direct node tx; the other two the node tx.
+    const direct = raw === (claim ? leaf.claim?.directRefundTx : leaf.intermediateDirectRefundTx);
+    const refund = parseTx(Uint8Array.from(tx.tx), 'refund tx');
+    const spent = spentByRefund(spentTxOf(node, direct ? 'direct' : 'node'), refund.raw, claim ? undefined : t.exit?.connectorTx);
+    if (hex(sighash(refund, spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
   }
 }

@@ -21,9 +21,10 @@ import { PeerCallError } from '../peers/peer-error.js';
 import { jobTx } from '../signing/job.js';
 import type { CoordinatedJob, SigningCoordinator } from '../signing/coordinator.js';
 import type { Keyshare, KeyshareCache } from '../signing/keyshares.js';
-import { output, parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
-import type { TreeNodeRow } from '../db/repository.js';
-import { combinedDigest, type TransferParticipant } from './participant.js';
+import { parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js';
+import { spentByRefund } from './connector.js';
+import type { RenewableNodeRow as TreeNodeRow } from '../db/renew-repository.js';
+import { combinedDigest, spentTxOf, type TransferParticipant } from './participant.js';
 import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
@@ -40,7 +41,16 @@ export interface LeafJobs {
   refund: UserRefundJob;
   /** absent in a swap's primary transfer, which signs the CPFP refund only */
   directFromCpfpRefund?: UserRefundJob;
+  /** only for a leaf with a direct node tx that is not a zero node */
+  directRefund?: UserRefundJob;
 }
+
+/** A leaf's refunds by name, as LeafJobs names their jobs; signed in this order. */
+type RefundName = 'refund' | 'directFromCpfpRefund' | 'directRefund';
+const REFUND_NAMES: readonly RefundName[] = ['refund', 'directFromCpfpRefund', 'directRefund'];
+const REFUND_LABELS: Record<RefundName, string> = { refund: 'refund', directFromCpfpRefund: 'direct-from-CPFP refund', directRefund: 'direct refund' };
+/** A leaf's prepared refunds (hex, unsigned; '' for one it does not have). */
+type RefundTxsHex = Record<RefundName, string>;
 
 /** A transfer's leaves and their keys, read once for all its refund jobs. */
 interface RefundInputs {
@@ -153,9 +163,21 @@ export class TransferService {
   }
 
   async startTransfer(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitSend(decision, this.d.recordDecision));
+    this.d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /**
+   * What a transfer and a cooperative exit share: prepare on every operator, sign the refunds,
+   * `decide` (recording the decision for the peers), deliver it. A failure before the decision
+   * returns the leaves to the sender everywhere.
+   */
+  private async send(req: SendPrepare, jobs: LeafJobs[], decide: (decision: Decision) => Promise<TransferRecord>): Promise<TransferRecord> {
     const { d } = this;
     const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, (on) => on.prepareSend(req),
-      (decision) => d.participant.commitSend(decision, d.recordDecision),
+      decide,
       async (e) => {
         await this.abortEverywhere(req.transferId);
         return finalForThisId(e);
@@ -163,8 +185,6 @@ export class TransferService {
     crashPoint(d.index, 'send:decided');
     await d.deliverNow();
     crashPoint(d.index, 'send:delivered');
-    d.events.publish(record.receiver, { kind: 'receiver_transfer', transfer: record });
-    d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
     return record;
   }
 
@@ -249,6 +269,21 @@ export class TransferService {
   }
 
   /**
+   * A cooperative exit (cooperative_exit_v2; docs/transfers.md, section "Cooperative exit"):
+   * prepared on every operator (each checks the connector binds the exit transaction and rebuilds
+   * each connector refund byte for byte), its refunds FROST-signed over both spent outputs, then
+   * decided as `exit_commit`: the signed refunds are stored everywhere and the sender's tweak
+   * waits, unapplied, for the exit transaction to be mined (each operator's chain watcher applies
+   * it). A failure before the decision returns the leaves to the sender everywhere.
+   */
+  async startCooperativeExit(req: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
+    if (req.exit === undefined) throw new OperatorError('INVALID_ARGUMENT', 'a cooperative exit needs its exit txid and connector transaction');
+    const record = await this.send(req, jobs, (decision) => this.d.participant.commitExit(decision, this.d.recordDecision));
+    this.d.events.publish(record.sender, { kind: 'sender_transfer', transfer: record });
+    return record;
+  }
+
+  /**
    * Returns every swap primary transfer prepared before `before` and not settled by a counter
    * transfer: its leaves go back to the sender on every operator (the wallet finds them
    * AVAILABLE at its next sync).
@@ -322,31 +357,40 @@ export class TransferService {
     const { d } = this;
     const claim = kind === 'claim_refund';
     const coordinated: CoordinatedJob[] = [];
+    /** per leaf, the index of each of its refunds' jobs in `coordinated` (undefined: no such refund) */
+    const slots: { leafId: string; txs: RefundTxsHex; at: Partial<Record<RefundName, number>> }[] = [];
     const inputs = await this.refundInputs(t, kind);
     for (const l of t.leaves) {
       const j = jobs.find((x) => x.leafId === l.leafId);
       if (j === undefined) throw new OperatorError('INVALID_ARGUMENT', `no signing jobs for leaf ${l.leafId}`);
-      const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
-      const users = [j.refund, j.directFromCpfpRefund];
-      for (const i of [0, 1]) {
-        const what = `leaf ${l.leafId} ${i === 0 ? 'refund' : 'direct-from-CPFP refund'}`;
-        const user = users[i];
+      const txs: RefundTxsHex = claim
+        ? { refund: l.claim?.refundTx ?? '', directFromCpfpRefund: l.claim?.directFromCpfpRefundTx ?? '', directRefund: l.claim?.directRefundTx ?? '' }
+        : { refund: l.intermediateRefundTx, directFromCpfpRefund: l.intermediateDirectFromCpfpRefundTx, directRefund: l.intermediateDirectRefundTx };
+      const at: Partial<Record<RefundName, number>> = {};
+      for (const name of REFUND_NAMES) {
+        const what = `leaf ${l.leafId} ${REFUND_LABELS[name]}`;
+        const user = j[name];
+        if (txs[name] === '') {
+          // Prepared without it (a leaf with no direct refund): a job for it is a lie about the leaf.
+          if (user !== undefined) throw new OperatorError('INVALID_ARGUMENT', `${what}: this leaf has no such refund, yet a signing job was given`);
+          continue;
+        }
         if (user === undefined) throw new OperatorError('INVALID_ARGUMENT', `${what}: no signing job`);
-        coordinated.push(this.refundJob(t, l.leafId, user, txs[i] as string, `${l.leafId}/${i}`, kind, inputs, what));
+        at[name] = coordinated.length;
+        coordinated.push(this.refundJob(t, l.leafId, user, txs[name], `${l.leafId}/${REFUND_NAMES.indexOf(name)}`, kind, inputs, what, name === 'directRefund' ? 'direct' : 'node'));
       }
+      slots.push({ leafId: l.leafId, txs, at });
     }
     const sigs = await d.signing.sign(coordinated);
-    return t.leaves.map((l, i) => {
-      const txs = claim ? [l.claim?.refundTx ?? '', l.claim?.directFromCpfpRefundTx ?? ''] : [l.intermediateRefundTx, l.intermediateDirectFromCpfpRefundTx];
-      return {
-        leafId: l.leafId,
-        refundTx: withKeyPathWitness(parseTx(hexToBytes(txs[0] as string), 'refund'), sigs[2 * i] as Uint8Array),
-        directFromCpfpRefundTx: withKeyPathWitness(parseTx(hexToBytes(txs[1] as string), 'refund'), sigs[2 * i + 1] as Uint8Array),
-      };
-    });
+    const signedTx = (s: (typeof slots)[number], name: RefundName): Uint8Array => {
+      const i = s.at[name];
+      return i === undefined ? new Uint8Array(0) : withKeyPathWitness(parseTx(hexToBytes(s.txs[name]), 'refund'), sigs[i] as Uint8Array);
+    };
+    return slots.map((s) => ({
+      leafId: s.leafId, refundTx: signedTx(s, 'refund'), directFromCpfpRefundTx: signedTx(s, 'directFromCpfpRefund'), directRefundTx: signedTx(s, 'directRefund'),
+    }));
   }
 
-  /** One refund's FROST job with the wallet's share: the refund as prepared here, signed with the key of this step. */
   /** The nodes and keys a transfer's refund jobs are built from, each read once for all its leaves. */
   private async refundInputs(t: TransferRecord, kind: 'transfer_refund' | 'claim_refund'): Promise<RefundInputs> {
     const { d } = this;
@@ -360,7 +404,7 @@ export class TransferService {
 
   private refundJob(
     t: TransferRecord, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
-    kind: 'transfer_refund' | 'claim_refund', inputs: RefundInputs, what: string,
+    kind: 'transfer_refund' | 'claim_refund', inputs: RefundInputs, what: string, spends: 'node' | 'direct' = 'node',
   ): CoordinatedJob {
     const node = inputs.nodes.get(leafId);
     const key = inputs.keys.get(leafId);
@@ -371,8 +415,8 @@ export class TransferService {
     if (hex(user.signingPublicKey) !== userKey) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_public_key is not the leaf's ${claim ? 'new' : 'current'} owner key`);
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
-    const spent = output(parseTx(hexToBytes(node.node_tx), 'node tx'), 0, 'node tx');
     const tx = parseTx(hexToBytes(rawTxHex), what);
+    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, claim ? undefined : t.exit?.connectorTx);
     return {
       jobId,
       keyshare: key,
@@ -380,7 +424,7 @@ export class TransferService {
       verifyingKey: hexToBytes(node.verifying_public_key),
       operatorCommitments: user.operatorCommitments,
       user: { commitment: user.userCommitment, publicKey: Uint8Array.from(user.signingPublicKey), share: Uint8Array.from(user.userShare) },
-      tx: jobTx({ kind, tx: tx.raw, parentTx: hexToBytes(node.node_tx), parentVout: 0, transferId: t.id }),
+      tx: jobTx({ kind, tx: tx.raw, parentTx: hexToBytes(spends === 'direct' ? node.direct_tx : node.node_tx), parentVout: 0, transferId: t.id }),
     };
   }
 
@@ -400,7 +444,7 @@ export class TransferService {
    * outbox already.
    */
   async recover(): Promise<void> {
-    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR'])) {
+    for (const id of await this.d.transfers.listWithStatus(['SENDER_INITIATED_COORDINATOR', 'SENDER_INITIATED'])) {
       this.d.log(`transfer ${id} was prepared but not decided before a restart: returning it to the sender`);
       await this.d.participant.abort(id, this.d.recordDecision);
     }

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { Transaction, p2tr } from '@scure/btc-signer';
 import {
   Network,
   createCurrentTimelockRefundTxs,
@@ -14,33 +13,25 @@ import {
   getNextTransactionSequence,
   getTransferPackageSigningPayload,
 } from '@buildonspark/spark-sdk';
+import { Transaction } from '@scure/btc-signer';
 import { describe, expect, it } from 'vitest';
+import { randomKey, signedNodeTx } from '../testing/txs.js';
 import { bytesToHex, publicKeyOf, splitSecretWithProofs } from '../../../src/crypto/index.js';
 import { OperatorError } from '../errors.js';
 import type { Keyshare } from '../signing/keyshares.js';
 import { applyTweak, checkTweak, ownerKeyAfter } from './key-tweak.js';
 import type { LeafTweak } from './key-tweak.js';
 import { claimPackagePayload, transferPackagePayload } from './payload.js';
-import { buildRefunds, currentSequence, decrementedSequence } from './refunds.js';
+import { buildRefunds, currentSequence, decrementedSequence, directNodeTxOf } from './refunds.js';
 
 const N = secp256k1.CURVE.n;
 const OPS = ['01', '02', '03'].map((i) => i.padStart(64, '0'));
-const key = (): Uint8Array => secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
-
-function nodeTx(amount: bigint): Transaction {
-  const tx = new Transaction({ version: 3, allowUnknownOutputs: true });
-  tx.addInput({ txid: randomBytes(32), index: 0, sequence: 0 });
-  tx.addOutput({ script: p2tr(key().subarray(1)).script, amount });
-  tx.addOutput({ script: Uint8Array.of(0x51, 0x02, 0x4e, 0x73), amount: 0n });
-  // Signed, as a stored node tx is (a key-path witness; the SDK serializes it finalized).
-  tx.updateInput(0, { finalScriptWitness: [randomBytes(64)] });
-  return tx;
-}
+const key = randomKey;
 
 describe('refunds rebuilt by an operator', () => {
   for (const [amount, sequence] of [[100_000n, 2000], [100_000n, 1950], [900n, 1900], [5_000n, (1 << 30) | 300]] as const) {
     it(`equal the SDK's, byte for byte (amount ${amount}, sequence ${sequence})`, async () => {
-      const node = nodeTx(amount);
+      const node = signedNodeTx(amount);
       const dest = key();
       const sdk = await createDecrementedTimelockRefundTxs({ nodeTx: node, receivingPubkey: dest, network: Network.REGTEST, sequence });
       const ours = buildRefunds(node.toBytes(true, true), decrementedSequence(sequence), dest);
@@ -52,6 +43,37 @@ describe('refunds rebuilt by an operator', () => {
       expect(bytesToHex(claim.cpfp)).toBe(bytesToHex(claimSdk.cpfpRefundTx.toBytes()));
     });
   }
+
+  it('with a direct node tx (a leaf renewed to a non-zero node timelock), the direct refund equals the SDK\'s too', async () => {
+    for (const [amount, nodeSequence, sequence] of [[100_000n, 2000, 2000], [40_000n, (1 << 30) | 1900, 1500], [2_000n, 100, 300]] as const) {
+      const node = signedNodeTx(amount);
+      node.updateInput(0, { sequence: nodeSequence }, true);
+      // The direct node tx: one interval + 50 later, amount less the fee, no anchor.
+      const direct = new Transaction({ version: 3, allowUnknownOutputs: true });
+      direct.addInput({ txid: randomBytes(32), index: 0, sequence: nodeSequence + 50 });
+      direct.addOutput({ script: node.getOutput(0).script as Uint8Array, amount: amount - 955n });
+      direct.updateInput(0, { finalScriptWitness: [randomBytes(64)] });
+      const dest = key();
+      const sdk = await createDecrementedTimelockRefundTxs({ nodeTx: node, directNodeTx: direct, receivingPubkey: dest, network: Network.REGTEST, sequence });
+      const ours = buildRefunds(node.toBytes(true, true), decrementedSequence(sequence), dest, direct.toBytes(true, true));
+      expect(sdk.directRefundTx, 'the SDK builds a direct refund for a non-zero node').toBeDefined();
+      expect(bytesToHex(ours.direct ?? new Uint8Array())).toBe(bytesToHex(sdk.directRefundTx?.toBytes() ?? new Uint8Array()));
+      expect(bytesToHex(ours.directFromCpfp)).toBe(bytesToHex(sdk.directFromCpfpRefundTx?.toBytes() ?? new Uint8Array()));
+      const claimSdk = await createCurrentTimelockRefundTxs({ nodeTx: node, directNodeTx: direct, receivingPubkey: dest, network: Network.REGTEST, sequence });
+      const claim = buildRefunds(node.toBytes(true, true), currentSequence(sequence), dest, direct.toBytes(true, true));
+      expect(bytesToHex(claim.direct ?? new Uint8Array())).toBe(bytesToHex(claimSdk.directRefundTx?.toBytes() ?? new Uint8Array()));
+      // Which leaves have one: a direct node tx on a node that is not a zero node.
+      const row = { node_tx: bytesToHex(node.toBytes(true, true)), direct_tx: bytesToHex(direct.toBytes(true, true)) };
+      expect(directNodeTxOf(row)).toBeDefined();
+      expect(directNodeTxOf({ ...row, direct_tx: '' })).toBeUndefined();
+    }
+    // A zero node (a deposit root, a zero-timelock renewal) has none, in the SDK as here.
+    const zero = signedNodeTx(50_000n);
+    const zeroDirect = signedNodeTx(49_045n);
+    const sdk = await createDecrementedTimelockRefundTxs({ nodeTx: zero, directNodeTx: zeroDirect, receivingPubkey: key(), network: Network.REGTEST, sequence: 2000 });
+    expect(sdk.directRefundTx).toBeUndefined();
+    expect(directNodeTxOf({ node_tx: bytesToHex(zero.toBytes(true, true)), direct_tx: bytesToHex(zeroDirect.toBytes(true, true)) })).toBeUndefined();
+  });
 
   it('refuses to decrement where the SDK refuses (timelock 100 and below)', () => {
     expect(() => getNextTransactionSequence(100)).toThrow();

@@ -5,6 +5,11 @@ export interface LeafRefundTxs {
   leafId: string;
   refundTx: Uint8Array;
   directFromCpfpRefundTx: Uint8Array;
+  /**
+   * The direct refund, spending the leaf's direct node tx: present exactly when the leaf has a
+   * direct node tx and is not a zero node (transfer/refunds.ts `directNodeTxOf`); empty otherwise.
+   */
+  directRefundTx: Uint8Array;
 }
 
 /** What every operator checks and stores at the start of a transfer. */
@@ -28,6 +33,12 @@ export interface SendPrepare {
    * primary's parties and carry its value; committing it settles both legs together.
    */
   counterOf?: string;
+  /**
+   * A cooperative exit (docs/transfers.md, section "Cooperative exit"): the L1 exit transaction's
+   * id as the wallet sent it and the SSP's connector transaction. Each leaf's refunds spend one
+   * connector output as their second input; the sender's tweak waits for the exit to be mined.
+   */
+  exit?: { exitTxid: Uint8Array; connectorTx: Uint8Array };
 }
 
 export interface ClaimPrepare {
@@ -46,8 +57,12 @@ export interface Decision {
   signed: LeafRefundTxs[];
 }
 
-/** A decision's kind: the sender's tweak applied, the receiver's tweak applied, or the transfer returned. */
-export type DecisionAction = 'commit' | 'abort' | 'claim_commit' | 'primary_commit';
+/**
+ * A decision's kind: the sender's tweak applied, the receiver's tweak applied, the transfer
+ * returned, a swap's primary settled, or a cooperative exit's refunds signed (its tweak then
+ * waits for the exit transaction, applied by each operator's chain watcher).
+ */
+export type DecisionAction = 'commit' | 'abort' | 'claim_commit' | 'primary_commit' | 'exit_commit';
 
 /**
  * Writes a decision for every peer in `sql`, the transaction that applies it here (the

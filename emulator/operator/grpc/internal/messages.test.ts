@@ -26,7 +26,9 @@ function roundTrip<M, R>(fns: MessageFns<M>, m: M, from: (m: M) => R, to: (r: R)
   return record;
 }
 
-const refunds = (): { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array } => ({ leaf_id: 'leaf', refund_tx: b(90), direct_from_cpfp_refund_tx: b(80) });
+const refunds = (direct = 0): { leaf_id: string; refund_tx: Uint8Array; direct_from_cpfp_refund_tx: Uint8Array; direct_refund_tx: Uint8Array } => ({
+  leaf_id: 'leaf', refund_tx: b(90), direct_from_cpfp_refund_tx: b(80), direct_refund_tx: b(direct),
+});
 
 describe('internal messages ↔ domain records', () => {
   it('signing jobs, with a transaction and an adaptor point and without either', () => {
@@ -44,10 +46,10 @@ describe('internal messages ↔ domain records', () => {
     roundTrip(FrostShare, { job_id: 'j', share: b(32) }, shareFromWire, shareToWire);
   });
 
-  it('transfer and claim prepares, with and without the swap fields and an expiry', () => {
+  it('transfer and claim prepares, with and without the swap fields, the cooperative exit fields and an expiry', () => {
     const send = roundTrip(TransferPrepareRequest, TransferPrepareRequest.fromPartial({
       transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), expiry_unix_ms: 1_900_000_000_000,
-      leaves: [refunds(), refunds()], key_tweak_package: { a: b(200), b: b(200) }, user_signature: b(71), adaptor_public_key: b(33), counter_of: 'p',
+      leaves: [refunds(), refunds(79)], key_tweak_package: { a: b(200), b: b(200) }, user_signature: b(71), adaptor_public_key: b(33), counter_of: 'p',
     }), sendPrepareFromWire, sendPrepareToWire);
     expect(send.expiry?.getTime()).toBe(1_900_000_000_000);
     expect(send.counterOf).toBe('p');
@@ -55,7 +57,13 @@ describe('internal messages ↔ domain records', () => {
       transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
     }), sendPrepareFromWire, sendPrepareToWire);
     expect(plain.expiry).toBeUndefined();
-    expect('adaptorPublicKey' in plain || 'counterOf' in plain).toBe(false);
+    expect('adaptorPublicKey' in plain || 'counterOf' in plain || 'exit' in plain).toBe(false);
+    const exit = roundTrip(TransferPrepareRequest, TransferPrepareRequest.fromPartial({
+      transfer_id: 't', sender_identity_public_key: b(33), receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
+      exit_txid: b(32), connector_tx: b(120),
+    }), sendPrepareFromWire, sendPrepareToWire);
+    expect(exit.exit?.exitTxid).toHaveLength(32);
+    expect(exit.exit?.connectorTx).toHaveLength(120);
     roundTrip(ClaimPrepareRequest, ClaimPrepareRequest.fromPartial({
       transfer_id: 't', receiver_identity_public_key: b(33), leaves: [refunds()], key_tweak_package: { a: b(10) }, user_signature: b(70),
     }), claimPrepareFromWire, claimPrepareToWire);
@@ -63,7 +71,7 @@ describe('internal messages ↔ domain records', () => {
 
   it('deposit addresses, DKG answers and health', () => {
     roundTrip(DepositAddressRecord, {
-      address: 'bcrt1p', leaf_id: 'l', identity_public_key: b(33), user_signing_public_key: b(33), verifying_public_key: b(33), keyshare_id: 'k', network: 2, proof_of_possession: b(64),
+      address: 'bcrt1p', leaf_id: 'l', identity_public_key: b(33), user_signing_public_key: b(33), verifying_public_key: b(33), keyshare_id: 'k', network: 2, proof_of_possession: b(64), is_static: true,
     }, (m) => addressFromWire(m), addressToWire);
     expect(() => addressFromWire(undefined)).toThrow(/record is required/);
     roundTrip(DkgFinalizeResponse, { digest: b(32), count: 4, first_group_key: b(33) }, finalizedFromWire, finalizedToWire);

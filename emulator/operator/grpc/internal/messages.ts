@@ -69,23 +69,29 @@ export const shareFromWire = (s: FrostShare): SignatureShare => ({ jobId: s.job_
 // ---- deposit addresses ----
 export const addressToWire = (a: ReplicatedDepositAddress): DepositAddressRecord => ({
   address: a.address, leaf_id: a.leafId, identity_public_key: a.identity, user_signing_public_key: a.userKey,
-  verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: a.network, proof_of_possession: a.proofOfPossession,
+  verifying_public_key: a.verifyingKey, keyshare_id: a.keyshareId, network: a.network, proof_of_possession: a.proofOfPossession, is_static: a.isStatic,
 });
 export const addressFromWire = (r: DepositAddressRecord | undefined): ReplicatedDepositAddress => {
   if (r === undefined) throw bad('record is required');
   return {
     address: r.address, leafId: r.leaf_id, identity: copy(r.identity_public_key), userKey: copy(r.user_signing_public_key),
     verifyingKey: copy(r.verifying_public_key), keyshareId: r.keyshare_id, proofOfPossession: copy(r.proof_of_possession), network: r.network,
+    isStatic: r.is_static,
   };
 };
 
 // ---- transfers ----
-const refundsToWire = (l: LeafRefundTxs): LeafRefunds => ({ leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx });
-const refundsFromWire = (l: LeafRefunds): LeafRefundTxs => ({ leafId: l.leaf_id, refundTx: copy(l.refund_tx), directFromCpfpRefundTx: copy(l.direct_from_cpfp_refund_tx) });
+const refundsToWire = (l: LeafRefundTxs): LeafRefunds => ({
+  leaf_id: l.leafId, refund_tx: l.refundTx, direct_from_cpfp_refund_tx: l.directFromCpfpRefundTx, direct_refund_tx: l.directRefundTx,
+});
+const refundsFromWire = (l: LeafRefunds): LeafRefundTxs => ({
+  leafId: l.leaf_id, refundTx: copy(l.refund_tx), directFromCpfpRefundTx: copy(l.direct_from_cpfp_refund_tx), directRefundTx: copy(l.direct_refund_tx),
+});
 export const sendPrepareToWire = (p: SendPrepare): TransferPrepareRequest => ({
   transfer_id: p.transferId, sender_identity_public_key: p.sender, receiver_identity_public_key: p.receiver,
   expiry_unix_ms: p.expiry?.getTime() ?? 0, leaves: p.leaves.map(refundsToWire), key_tweak_package: p.keyTweakPackage, user_signature: p.userSignature,
   adaptor_public_key: p.adaptorPublicKey ?? new Uint8Array(0), counter_of: p.counterOf ?? '',
+  exit_txid: p.exit?.exitTxid ?? new Uint8Array(0), connector_tx: p.exit?.connectorTx ?? new Uint8Array(0),
 });
 export const sendPrepareFromWire = (r: TransferPrepareRequest): SendPrepare => {
   const adaptor = optionalBytes(r.adaptor_public_key);
@@ -95,6 +101,7 @@ export const sendPrepareFromWire = (r: TransferPrepareRequest): SendPrepare => {
     keyTweakPackage: copyMap(r.key_tweak_package), userSignature: copy(r.user_signature),
     ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
     ...(r.counter_of === '' ? {} : { counterOf: r.counter_of }),
+    ...(r.exit_txid.length === 0 ? {} : { exit: { exitTxid: copy(r.exit_txid), connectorTx: copy(r.connector_tx) } }),
   };
 };
 export const claimPrepareToWire = (p: ClaimPrepare): ClaimPrepareRequest => ({

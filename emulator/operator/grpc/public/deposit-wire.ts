@@ -5,6 +5,7 @@
 import type {
   Address,
   DepositAddressQueryResult,
+  GenerateStaticDepositAddressRequest,
   FinalizeDepositTreeCreationRequest,
   GenerateDepositAddressRequest,
   GetSigningCommitmentsRequest,
@@ -24,9 +25,13 @@ export function depositAddressToWire(a: DepositAddress): { depositAddress: Addre
       address: a.address,
       verifyingKey: a.verifyingKey,
       depositAddressProof: { addressSignatures: a.addressSignatures, proofOfPossessionSignature: a.proofOfPossession },
-      isStatic: false,
+      isStatic: a.isStatic,
     },
   };
+}
+
+export function staticAddressRequestFromWire(req: GenerateStaticDepositAddressRequest): AddressRequest {
+  return { identityPublicKey: req.identityPublicKey, signingPublicKey: req.signingPublicKey, network: req.network, isStatic: true, leafId: undefined };
 }
 
 export function unusedAddressToWire(a: UnusedDepositAddress): DepositAddressQueryResult {

@@ -26,8 +26,8 @@ import { bytesToHex } from '../../crypto.js';
 import type { Repository, TreeNodeRow } from '../../db/repository.js';
 import type { TransferRecord, TransferRepository } from '../../db/transfer-repository.js';
 import type { TransferService } from '../../transfer/transfer-service.js';
-import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
-import { claimFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
+import { addressRequestFromWire, commitmentsRequestFromWire, commitmentsToWire, depositAddressToWire, staticAddressRequestFromWire, treeRequestFromWire, unusedAddressToWire } from './deposit-wire.js';
+import { claimFromWire, coopExitFromWire, primaryResultsToWire, queryFromWire, startTransferFromWire, swapPrimaryFromWire, transferToWire } from './transfer-wire.js';
 import type { DepositService } from '../../deposit/deposit-service.js';
 import { OperatorError } from '../../errors.js';
 import type { EventBus, WalletEvent } from '../../events.js';
@@ -114,6 +114,14 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     async generate_deposit_address(req, ctx: Ctx) {
       return depositAddressToWire(await coordinator().generateAddress(addressRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
+    async generate_static_deposit_address(req, ctx: Ctx) {
+      return depositAddressToWire(await coordinator().generateAddress(staticAddressRequestFromWire(req), ctx.session.identityPublicKeyHex));
+    },
+    async query_static_deposit_addresses(req, ctx: Ctx) {
+      const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
+      const rows = await coordinator().staticAddresses(identity, req.network);
+      return { depositAddresses: rows.filter((a) => req.depositAddress === undefined || a.address === req.depositAddress).map(unusedAddressToWire) };
+    },
     async get_signing_commitments(req, ctx: Ctx) {
       return commitmentsToWire(await coordinator().signingCommitments(commitmentsRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
@@ -126,10 +134,6 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const offset = Math.max(0, req.offset ?? 0);
       const addresses = await d.repo.listUnusedDepositAddresses(identity, req.network, limit, offset);
       return { depositAddresses: addresses.map(unusedAddressToWire), offset: addresses.length < limit ? -1 : offset + addresses.length };
-    },
-    async query_static_deposit_addresses(req, ctx: Ctx) {
-      sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');
-      return { depositAddresses: [] };
     },
     async query_nodes(req: QueryNodesRequest, ctx: Ctx) {
       const statuses = req.statuses.map((s) => {
@@ -184,6 +188,12 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
       const { prepare, jobs } = swapPrimaryFromWire(req);
       const { record, results } = await transferService().startPrimarySwap(prepare, jobs);
       return { transfer: await toTransfer(record), signingResults: primaryResultsToWire(results) };
+    },
+    async cooperative_exit_v2(req, ctx: Ctx) {
+      sameIdentity(ctx, req.transfer?.ownerIdentityPublicKey, 'transfer.owner_identity_public_key');
+      const { prepare, jobs } = coopExitFromWire(req);
+      const t = await transferService().startCooperativeExit(prepare, jobs);
+      return { transfer: await toTransfer(t), signingResults: [] };
     },
     async start_transfer_v3(req: StartTransferV3Request, ctx: Ctx) {
       const v2 = startTransferV3AsV2(req);

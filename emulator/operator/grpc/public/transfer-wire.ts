@@ -4,7 +4,7 @@
  * jobs, records become spark.Transfer. Only translation and shape checks live here.
  */
 import type {
-  ClaimTransferRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
+  ClaimTransferRequest, CooperativeExitRequest, InitiateSwapPrimaryTransferRequest, LeafRefundTxSigningResult, StartTransferRequest, Transfer, TransferFilter, TreeNode, UserSignedTxSigningJob,
 } from '@buildonspark/spark-sdk/proto/spark';
 import { hexToBytes } from '../../crypto.js';
 import { TRANSFER_STATUSES } from '../../db/transfer-repository.js';
@@ -18,7 +18,8 @@ const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', 
 const TYPE_TRANSFER = 2;
 const TYPE_PRIMARY_SWAP_V3 = 4;
 const TYPE_COUNTER_SWAP_V3 = 5;
-const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3 } as const;
+const TYPE_COOPERATIVE_EXIT = 1;
+const TYPE_NUMBER = { TRANSFER: TYPE_TRANSFER, PRIMARY_SWAP_V3: TYPE_PRIMARY_SWAP_V3, COUNTER_SWAP_V3: TYPE_COUNTER_SWAP_V3, COOPERATIVE_EXIT: TYPE_COOPERATIVE_EXIT } as const;
 /** spark.HashVariant.HASH_VARIANT_V2 */
 const HASH_VARIANT_V2 = 1;
 
@@ -30,18 +31,30 @@ export function userJob(j: UserSignedTxSigningJob, what: string): UserRefundJob 
   return { signingPublicKey: j.signingPublicKey, userCommitment: c, userShare: j.userSignature, operatorCommitments: ops };
 }
 
-/** Pairs each leaf's CPFP and direct-from-CPFP jobs; direct refunds (only for a non-zero node with a direct tx) are not served yet. */
+/**
+ * Groups each leaf's CPFP, direct-from-CPFP and (for a leaf with a direct node tx that is not a
+ * zero node) direct refund jobs. Whether a leaf needs a direct refund is each operator's check
+ * against its own rows (transfer/participant.ts); here only the shape: one job of each kind per
+ * leaf at most, no job for a leaf without a CPFP refund job.
+ */
 function leafJobs(cpfp: UserSignedTxSigningJob[], direct: UserSignedTxSigningJob[], directFromCpfp: UserSignedTxSigningJob[], what: string): { jobs: LeafJobs[]; refunds: SendPrepare['leaves'] } {
   if (cpfp.length === 0) throw bad(`${what}: no refund signing jobs`);
-  if (direct.length > 0) throw bad(`${what}: direct refunds (for leaves renewed to a non-zero node timelock) are not served by this network yet`);
   if (directFromCpfp.length !== cpfp.length) throw bad(`${what}: ${cpfp.length} refund jobs but ${directFromCpfp.length} direct-from-CPFP refund jobs`);
+  const leafIds = new Set(cpfp.map((j) => j.leafId));
+  const stray = direct.find((x) => !leafIds.has(x.leafId));
+  if (stray !== undefined) throw bad(`${what}: a direct refund job for leaf ${stray.leafId}, which has no refund job`);
+  if (new Set(direct.map((x) => x.leafId)).size !== direct.length) throw bad(`${what}: two direct refund jobs for one leaf`);
   const jobs: LeafJobs[] = [];
   const refunds: SendPrepare['leaves'] = [];
   for (const j of cpfp) {
     const d = directFromCpfp.find((x) => x.leafId === j.leafId);
     if (d === undefined) throw bad(`${what}: leaf ${j.leafId} has no direct-from-CPFP refund job`);
-    jobs.push({ leafId: j.leafId, refund: userJob(j, `leaf ${j.leafId} refund`), directFromCpfpRefund: userJob(d, `leaf ${j.leafId} direct-from-CPFP refund`) });
-    refunds.push({ leafId: j.leafId, refundTx: j.rawTx, directFromCpfpRefundTx: d.rawTx });
+    const dr = direct.find((x) => x.leafId === j.leafId);
+    jobs.push({
+      leafId: j.leafId, refund: userJob(j, `leaf ${j.leafId} refund`), directFromCpfpRefund: userJob(d, `leaf ${j.leafId} direct-from-CPFP refund`),
+      ...(dr === undefined ? {} : { directRefund: userJob(dr, `leaf ${j.leafId} direct refund`) }),
+    });
+    refunds.push({ leafId: j.leafId, refundTx: j.rawTx, directFromCpfpRefundTx: d.rawTx, directRefundTx: dr?.rawTx ?? new Uint8Array(0) });
   }
   return { jobs, refunds };
 }
@@ -61,6 +74,19 @@ export function startTransferFromWire(req: StartTransferRequest): { prepare: Sen
     },
     jobs,
   };
+}
+
+/**
+ * cooperative_exit_v2 (docs/transfers.md, section "Cooperative exit"): a transfer to the SSP
+ * whose refunds spend the connector outputs, with the exit transaction's id and the connector
+ * transaction; checked as a transfer package is, the connector by every operator.
+ */
+export function coopExitFromWire(req: CooperativeExitRequest): { prepare: SendPrepare; jobs: LeafJobs[] } {
+  if (req.transfer === undefined) throw bad('transfer is required');
+  if (req.exitTxid.length !== 32) throw bad(`exit_txid must be 32 bytes, has ${req.exitTxid.length}`);
+  if (req.connectorTx.length === 0) throw bad('connector_tx is required');
+  const { prepare, jobs } = startTransferFromWire(req.transfer);
+  return { prepare: { ...prepare, exit: { exitTxid: req.exitTxid, connectorTx: req.connectorTx } }, jobs };
 }
 
 /**
@@ -84,7 +110,7 @@ export function swapPrimaryFromWire(req: InitiateSwapPrimaryTransferRequest): { 
   return {
     prepare: {
       transferId: t.transferId, sender: t.ownerIdentityPublicKey, receiver: t.receiverIdentityPublicKey, expiry: t.expiryTime,
-      leaves: pkg.leavesToSend.map((j) => ({ leafId: j.leafId, refundTx: j.rawTx, directFromCpfpRefundTx: new Uint8Array(0) })),
+      leaves: pkg.leavesToSend.map((j) => ({ leafId: j.leafId, refundTx: j.rawTx, directFromCpfpRefundTx: new Uint8Array(0), directRefundTx: new Uint8Array(0) })),
       keyTweakPackage: pkg.keyTweakPackage, userSignature: pkg.userSignature, adaptorPublicKey: adaptor,
     },
     jobs,
@@ -126,7 +152,7 @@ export function transferToWire(t: TransferRecord, nodes: Map<string, TreeNode>):
       secretCipher: hexToBytes(l.secretCipher),
       signature: hexToBytes(l.signature),
       intermediateRefundTx: hexToBytes(l.intermediateRefundTx),
-      intermediateDirectRefundTx: new Uint8Array(0),
+      intermediateDirectRefundTx: hexToBytes(l.intermediateDirectRefundTx),
       intermediateDirectFromCpfpRefundTx: hexToBytes(l.intermediateDirectFromCpfpRefundTx),
       pendingKeyTweakPublicKey: new Uint8Array(0),
       transferReceiverId: '',

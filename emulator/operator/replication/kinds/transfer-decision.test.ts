@@ -18,8 +18,8 @@ const decision: Decision = {
   transferId: TRANSFER,
   tweakDigest: Uint8Array.from({ length: 32 }, (_, i) => i),
   signed: [
-    { leafId: 'leaf-1', refundTx: Uint8Array.of(1, 2, 3), directFromCpfpRefundTx: Uint8Array.of(4, 5) },
-    { leafId: 'leaf-2', refundTx: Uint8Array.of(0xff), directFromCpfpRefundTx: Uint8Array.of(0xee, 0x00) },
+    { leafId: 'leaf-1', refundTx: Uint8Array.of(1, 2, 3), directFromCpfpRefundTx: Uint8Array.of(4, 5), directRefundTx: Uint8Array.of(6) },
+    { leafId: 'leaf-2', refundTx: Uint8Array.of(0xff), directFromCpfpRefundTx: Uint8Array.of(0xee, 0x00), directRefundTx: new Uint8Array(0) },
   ],
 };
 
@@ -33,6 +33,7 @@ function recordingApplier(): { applier: DecisionApplier; calls: { step: string; 
       applyCommitClaim: async (_sql, d) => void calls.push({ step: 'claim_commit', arg: d }),
       applyAbort: async (_sql, id) => void calls.push({ step: 'abort', arg: id }),
       applyCommitPrimary: async (_sql, d) => void calls.push({ step: 'primary_commit', arg: d }),
+      applyCommitExit: async (_sql, d) => void calls.push({ step: 'exit_commit', arg: d }),
     },
   };
 }
@@ -44,16 +45,14 @@ describe('transfer_decision record kind', () => {
   it('decodes what the coordinator recorded, and the peer applies the same decision', async () => {
     const { applier, calls } = recordingApplier();
     const kind = transferDecisionKind(applier, COORDINATOR, 2);
-    for (const action of ['commit', 'claim_commit', 'primary_commit'] as const) {
+    for (const action of ['commit', 'claim_commit', 'primary_commit', 'exit_commit'] as const) {
       const payload = kind.decode(viaJson(toTransferDecisionPayload(action, decision)));
       await kind.apply(noSql, payload, COORDINATOR);
     }
     await kind.apply(noSql, kind.decode(viaJson(toTransferDecisionPayload('abort', { transferId: TRANSFER, tweakDigest: new Uint8Array(0), signed: [] }))), COORDINATOR);
-    expect(calls.map((c) => c.step)).toEqual(['commit', 'claim_commit', 'primary_commit', 'abort']);
-    expect(calls[0]?.arg).toEqual(decision);
-    expect(calls[1]?.arg).toEqual(decision);
-    expect(calls[2]?.arg).toEqual(decision);
-    expect(calls[3]?.arg).toBe(TRANSFER);
+    expect(calls.map((c) => c.step)).toEqual(['commit', 'claim_commit', 'primary_commit', 'exit_commit', 'abort']);
+    for (const i of [0, 1, 2, 3]) expect(calls[i]?.arg).toEqual(decision);
+    expect(calls[4]?.arg).toBe(TRANSFER);
   });
 
   it('refuses a decision from an operator other than the coordinator, applying nothing', async () => {
@@ -75,11 +74,18 @@ describe('transfer_decision record kind', () => {
       [{ ...good, signed: 'none' }, /signed must be an array/],
       [{ ...good, signed: [{ leaf_id: 'l', refund_tx: 7, direct_from_cpfp_refund_tx: '' }] }, /refund_tx must be a string/],
       [{ ...good, transfer_id: undefined }, /transfer_id must be a string/],
+      [{ ...good, signed: [{ leaf_id: 'l', refund_tx: '', direct_from_cpfp_refund_tx: '', direct_refund_tx: 'zz' }] }, /direct_refund_tx must be lowercase hex/],
       [[], /payload must be a JSON object/],
     ];
     for (const [json, message] of cases) {
       expect(() => kind.decode(viaJson(json))).toThrow(message);
     }
+  });
+
+  it('reads a record written before direct refunds were carried as one without a direct refund', () => {
+    const kind = transferDecisionKind(recordingApplier().applier, COORDINATOR, 2);
+    const old = { action: 'commit', transfer_id: TRANSFER, tweak_digest: 'ab', signed: [{ leaf_id: 'l', refund_tx: '01', direct_from_cpfp_refund_tx: '02' }] };
+    expect(kind.decode(old).signed).toEqual([{ leaf_id: 'l', refund_tx: '01', direct_from_cpfp_refund_tx: '02', direct_refund_tx: '' }]);
   });
 
   it('names one record per transfer and action, so a repeated decision is the same record', () => {

@@ -10,7 +10,10 @@
  * - `abort`: the transfer is RETURNED and its leaves AVAILABLE with their old key;
  * - `primary_commit`: a swap's primary transfer settles with its counter transfer (recorded in the
  *   same transaction as the counter's `commit`): the sender's tweak is applied, the refunds keep
- *   their adaptor signatures only (docs/ssp.md, section "The swap protocol (Swap V3)").
+ *   their adaptor signatures only (docs/ssp.md, section "The swap protocol (Swap V3)");
+ * - `exit_commit`: a cooperative exit's connector refunds are signed and stored; its tweak waits
+ *   for the exit transaction, applied by each operator's own chain watcher (docs/transfers.md,
+ *   section "Cooperative exit").
  * Only the coordinator decides, so a decision from any other operator is refused. Each peer
  * applies it with its own checks (its prepared digest, the refunds it prepared and their
  * signatures), exactly as if the coordinator had called it directly. Records to one peer are
@@ -33,11 +36,11 @@ export interface TransferDecisionPayload {
   transfer_id: string;
   /** hex; empty for an abort */
   tweak_digest: string;
-  /** hex transactions; empty for an abort */
-  signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string }[];
+  /** hex transactions; empty for an abort. direct_refund_tx: '' when the leaf has no direct refund (absent in older records). */
+  signed: { leaf_id: string; refund_tx: string; direct_from_cpfp_refund_tx: string; direct_refund_tx: string }[];
 }
 
-const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit'];
+const ACTIONS: readonly DecisionAction[] = ['commit', 'abort', 'claim_commit', 'primary_commit', 'exit_commit'];
 
 /** What an operator does with a decision, in the receiving transaction (transfer/participant.ts). */
 export interface DecisionApplier {
@@ -45,6 +48,7 @@ export interface DecisionApplier {
   applyCommitClaim(sql: Sql, decision: Decision): Promise<void>;
   applyAbort(sql: Sql, transferId: string): Promise<void>;
   applyCommitPrimary(sql: Sql, decision: Decision): Promise<unknown>;
+  applyCommitExit(sql: Sql, decision: Decision): Promise<void>;
 }
 
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -54,12 +58,14 @@ export function toTransferDecisionPayload(action: DecisionAction, d: Decision): 
     action,
     transfer_id: d.transferId,
     tweak_digest: hex(d.tweakDigest),
-    signed: d.signed.map((l) => ({ leaf_id: l.leafId, refund_tx: hex(l.refundTx), direct_from_cpfp_refund_tx: hex(l.directFromCpfpRefundTx) })),
+    signed: d.signed.map((l) => ({ leaf_id: l.leafId, refund_tx: hex(l.refundTx), direct_from_cpfp_refund_tx: hex(l.directFromCpfpRefundTx), direct_refund_tx: hex(l.directRefundTx) })),
   };
 }
 
 function toDecision(p: TransferDecisionPayload): Decision {
-  const signed: LeafRefundTxs[] = p.signed.map((l) => ({ leafId: l.leaf_id, refundTx: hexToBytes(l.refund_tx), directFromCpfpRefundTx: hexToBytes(l.direct_from_cpfp_refund_tx) }));
+  const signed: LeafRefundTxs[] = p.signed.map((l) => ({
+    leafId: l.leaf_id, refundTx: hexToBytes(l.refund_tx), directFromCpfpRefundTx: hexToBytes(l.direct_from_cpfp_refund_tx), directRefundTx: hexToBytes(l.direct_refund_tx),
+  }));
   return { transferId: p.transfer_id, tweakDigest: hexToBytes(p.tweak_digest), signed };
 }
 
@@ -67,7 +73,10 @@ function decodeSigned(v: unknown): TransferDecisionPayload['signed'] {
   if (!Array.isArray(v)) throw new OperatorError('INVALID_ARGUMENT', 'replicated record: signed must be an array');
   return v.map((x: unknown) => {
     const o = field.object(x);
-    return { leaf_id: field.string(o, 'leaf_id'), refund_tx: field.hex(o, 'refund_tx'), direct_from_cpfp_refund_tx: field.hex(o, 'direct_from_cpfp_refund_tx') };
+    return {
+      leaf_id: field.string(o, 'leaf_id'), refund_tx: field.hex(o, 'refund_tx'), direct_from_cpfp_refund_tx: field.hex(o, 'direct_from_cpfp_refund_tx'),
+      direct_refund_tx: o.direct_refund_tx === undefined ? '' : field.hex(o, 'direct_refund_tx'),
+    };
   });
 }
 
@@ -87,6 +96,7 @@ export function transferDecisionKind(transfers: DecisionApplier, coordinator: st
       if (p.action === 'abort') await transfers.applyAbort(tx, p.transfer_id);
       else if (p.action === 'commit') await transfers.applyCommitSend(tx, toDecision(p));
       else if (p.action === 'primary_commit') await transfers.applyCommitPrimary(tx, toDecision(p));
+      else if (p.action === 'exit_commit') await transfers.applyCommitExit(tx, toDecision(p));
       else await transfers.applyCommitClaim(tx, toDecision(p));
     },
   };

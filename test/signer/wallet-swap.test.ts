@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The SDK is loaded after the network's CA is trusted (loadSdk): types only here.
+import type { SparkWallet } from '@buildonspark/spark-sdk';
+import { hexToBytes } from '@noble/hashes/utils';
+import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
+import type { ReviewPages } from '../../emulator/speculos/approver.js';
+import { pageBody } from '../../emulator/speculos/flows.js';
+import { Books, type BookEntry } from '../../emulator/ssp/books.js';
+import { Ins } from '../../src/device/apdu.js';
+import { SparkLedgerApp } from '../../src/device/app.js';
+import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, chunkedPayloads, completed, hasAdaptor } from './device-wallet-suite.js';
+import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
+import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { accountSecrets } from './seed-keys.js';
+
+/**
+ * The leaf swap on the Ledger: the unmodified SDK wallet on LedgerSparkSigner, started with the
+ * SDK's default options except the network's endpoints (so leaf optimization is on), sends
+ * 12,345 sats from its single 100,000-sat leaf. The wallet first swaps the leaf with the local
+ * service provider (emulator/ssp): the user approves the swap once on the device — the amount
+ * and the provider's Spark address (SWAP_INTENT) — and the key split and the adaptor-signed
+ * refunds of the swap run under that approval; then the 12,345-sat leaf it got back is sent
+ * with one "Send" approval. Every press goes through Speculos's API and every screen is checked;
+ * the balances and the provider's books are exact to the satoshi, and the host never held a
+ * private key of the seed. Identity-key signatures stay blind-signing reviews (the SDK hands only
+ * their hash), so blind signing is on and the approver presses those too.
+ */
+
+type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
+
+const DEPOSIT_SATS = 100_000n;
+const SEND_SATS = 12_345n;
+
+describe('a leaf swap with the service provider, the SDK wallet on the Ledger', { timeout: STEP_TIMEOUT_MS }, () => {
+  let network: RunningNetwork | undefined;
+  let sdk: SdkModule;
+  let device: ClearSigningDevice | undefined;
+  let recorder: RecordingTransport;
+  let signer: LedgerSparkSignerType;
+  let ledger: SparkWallet;
+  let receiver: SparkWallet;
+  let sspKey: string;
+  const wallets: SparkWallet[] = [];
+  const leafIds: string[] = [];
+
+  beforeAll(async () => {
+    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
+    sdk = await loadSdk(network.env);
+    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
+    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
+    // the provider's login challenge is not a statement the device reads: a blind signature
+    device = await startClearSigningDevice({ blindSigning: true });
+    recorder = device.recorder;
+    signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
+    // Only the network's endpoints and the SSP; everything else is the SDK's default.
+    const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = network.walletOptions;
+    const defaults = { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions };
+    if (sspClientOptions?.identityPublicKey === undefined) throw new Error('the network started without its service provider');
+    sspKey = sspClientOptions.identityPublicKey;
+    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...defaults, signerWithPreExistingKeys: true } }));
+    wallets.push(ledger);
+    signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger), serviceProvider: hexToBytes(sspKey) });
+    // The receiver keeps what it gets as one leaf (no background swap of its own), so its leaves
+    // show exactly what arrived.
+    ({ wallet: receiver } = await openWallet(sdk, { ...defaults, optimizationOptions: { auto: false } }));
+    wallets.push(receiver);
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const w of wallets) await w.cleanup().catch(() => undefined);
+    await device?.stop();
+    await network?.stop();
+  });
+
+  const net = (): RunningNetwork => {
+    if (network === undefined) throw new Error('network not started');
+    return network;
+  };
+  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
+  /** Reviews since `from` whose first page is titled `title`. */
+  const shownSince = (from: number, title: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(title) === true);
+  const books = (): BookEntry[] => new Books(join(net().dataDir, 'ssp', 'books.jsonl')).entries();
+  const swaps = () => books().filter((e): e is Extract<BookEntry, { kind: 'swap' }> => e.kind === 'swap');
+  const available = async (w: SparkWallet): Promise<bigint> => (await w.getBalance()).satsBalance.available;
+
+  it('deposits one 100,000-sat leaf', async () => {
+    const funded = await net().chain.fund(await ledger.getSingleUseDepositAddress(), DEPOSIT_SATS);
+    signer.expectDeposit(hexToBytes(funded.hex));
+    const claimed = await ledger.claimDeposit(funded.txid);
+    leafIds.push(...claimed.map((l) => l.id));
+    await waitFor(() => available(ledger), (b) => b === DEPOSIT_SATS, 60_000, 'the deposit');
+    expect((await ledger.getLeaves()).map((l) => l.value)).toEqual([100_000]);
+  });
+
+  it('sends 12,345 sats: the swap is approved once (amount and provider on screen), its adaptor refunds signed under it; every balance exact', async () => {
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    const swapsBefore = swaps().length;
+    const address = await receiver.getSparkAddress();
+
+    await ledger.transfer({ amountSats: Number(SEND_SATS), receiverSparkAddress: address });
+
+    await waitFor(() => available(receiver), (b) => b === SEND_SATS, SETTLE_MS, "the receiver's 12,345 sats");
+    expect(await available(receiver)).toBe(SEND_SATS);
+    expect((await receiver.getLeaves()).map((l) => l.value)).toEqual([12_345]);
+    // The wallet keeps its change; leaf optimization may swap it further in the background
+    // (each such swap approved like the first), so the change is read once nothing is pending.
+    const change = await waitFor(
+      async () => ({ available: await available(ledger), leaves: await ledger.getLeaves(), optimizing: await ledger.isOptimizationInProgress() }),
+      (x) => x.available === DEPOSIT_SATS - SEND_SATS && !x.optimizing && x.leaves.reduce((a, l) => a + l.value, 0) === 87_655,
+      SETTLE_MS,
+      "the Ledger wallet's change",
+    );
+    expect(change.available).toBe(87_655n);
+    leafIds.push(...change.leaves.map((l) => l.id));
+
+    // The swap: one approval naming the amount and the provider, by its Spark address.
+    const provider = sdk.encodeSparkAddress({ identityPublicKey: sspKey, network: 'LOCAL' });
+    const swapReviews = await waitFor(async () => shownSince(before, 'Swap'), (r) => r.length >= 1, 10_000, `the swap review among ${JSON.stringify(reviews().slice(before).map((p) => p[0]))}`);
+    const pages = swapReviews[0] ?? [];
+    expect(pageBody(pages, 'Swap')).toEqual([`${DEPOSIT_SATS} sats`, 'Leaves 1', 'Account 0']);
+    expect(pageBody(pages, 'Provider').join('')).toBe(provider);
+    // Any later swap (the change's optimization) names the provider too.
+    for (const later of swapReviews.slice(1)) expect(pageBody(later, 'Provider').join('')).toBe(provider);
+    // The send of the 12,345-sat leaf the swap returned: one "Send" approval to the receiver.
+    const sends = shownSince(before, 'Send');
+    expect(sends).toHaveLength(1);
+    expect(pageBody(sends[0] ?? [], 'Send')).toEqual([`${SEND_SATS} sats`, 'Leaves 1', 'Account 0']);
+    expect(pageBody(sends[0] ?? [], 'To').join('')).toBe(address);
+    // No payment, per-leaf or blind FROST review: every refund that pays someone else was signed
+    // under one of the two approvals.
+    expect(shownSince(before, 'Pay')).toEqual([]);
+    expect(shownSince(before, 'Send leaf')).toEqual([]);
+    expect(reviews().slice(before).filter((p) => p[0]?.includes('FROST share') === true)).toEqual([]);
+
+    const sent = recorder.sent.slice(mark);
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(swapReviews.length);
+    expect(completed(sent, Ins.TRANSFER_INTENT)).toBe(1);
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    // The swap's refunds carry the adaptor point (the SDK signs the CPFP, direct and
+    // direct-from-CPFP refunds of a swapped leaf with it), the send's none; all were signed with
+    // their transactions (FROST_SIGN_TX), the ones paying someone else under an approval.
+    const packages = chunkedPayloads(sent, Ins.FROST_SIGN_TX);
+    expect(packages.length).toBe(completed(sent, Ins.FROST_SIGN_TX));
+    expect(packages.filter(hasAdaptor).length).toBeGreaterThanOrEqual(2);
+    expect(packages.filter((p) => !hasAdaptor(p)).length).toBeGreaterThanOrEqual(2);
+
+    // The provider's books: it received the 100,000-sat leaf and paid 100,000 sats back, and
+    // every swap paid out exactly what it received.
+    const newSwaps = swaps().slice(swapsBefore);
+    expect(newSwaps.length).toBe(swapReviews.length);
+    expect(newSwaps[0]?.receivedSats).toBe(100_000);
+    expect(newSwaps[0]?.paidSats).toBe(100_000);
+    for (const e of newSwaps) expect(e.paidSats).toBe(e.receivedSats);
+  });
+
+  it('the host never held a private key: not in any APDU, reply, the signer or the wallet', () => {
+    expect(leafIds.length).toBeGreaterThanOrEqual(2);
+    const secrets = accountSecrets({ leafIds });
+    expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
+    expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
+    expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
+  });
+});
