@@ -7,9 +7,9 @@ import { walletLeafSource } from './wallet-leaves.js';
 /**
  * Initializes an unmodified SDK wallet on a LedgerSparkSigner with clear signing on from its
  * first request: the operators' login challenges are signed clearly (no prompt, no blind
- * signing). The SDK reads the leaf source during initialize too: its first sync renews leaves
- * and its event stream claims pending transfers before initialize returns, so the source must
- * reach the wallet before initialize is done. SparkWallet.initialize constructs `new this(...)`
+ * signing). The leaf source can be read while initialize still runs: its first sync renews
+ * leaves and its event stream, where incoming transfers are claimed, starts before initialize
+ * returns, so the source must reach the wallet before initialize is done. SparkWallet.initialize constructs `new this(...)`
  * (spark-sdk src/spark-wallet/spark-wallet.ts), so a subclass that only records the instance it
  * constructs gives the source the wallet from its first request on, unchanged otherwise.
  * `Wallet` is the SDK's class, passed in because the SDK is imported once its environment is set.
