@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   // reads the local CA and the chain endpoint once. The Ledger signer imports the SDK too.
   Object.assign(process.env, network.env);
   const sdk = await import('@buildonspark/spark-sdk');
-  const { LedgerSparkSigner, walletLeafSource } = await import('../src/signer/index.js');
+  const { LedgerSparkSigner, initializeClearSigned } = await import('../src/signer/index.js');
 
   step('The Spark app for Ledger under Speculos (Nano S Plus), with the demo seed');
   const elf = await buildDeviceApp('nanosp');
@@ -133,16 +133,7 @@ async function main(): Promise<void> {
   const signer = new LedgerSparkSigner(app);
   // Clear signing: the signer finds each sighash's transaction in the wallet's leaves, and each
   // identity hash's preimage; on before initialize so the logins are clear too.
-  const initialized: { wallet?: SparkWallet } = {};
-  signer.enableClearSigning({
-    network: 'LOCAL',
-    leaves: (ids) => {
-      if (initialized.wallet === undefined) throw new Error('the wallet is not initialized yet');
-      return walletLeafSource(initialized.wallet)(ids);
-    },
-  });
-  const { wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
-  initialized.wallet = ledger;
+  const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
   wallets.push(ledger);
   log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
   await printApprovals(screen);

@@ -143,7 +143,7 @@ export class BridgeCore extends TypedEmitter<CoreEvents> {
     for (const s of this.sessions.values()) {
       if (s.isOpen) continue;
       const task = `open account ${s.account}`;
-      this.emit('event', { type: 'wallet', account: s.account, state: 'opening', message: 'Opening the wallet: approve the sign-in requests on your Ledger' });
+      this.emit('event', { type: 'wallet', account: s.account, state: 'opening', message: 'Opening the wallet: the Ledger signs in to the Spark operators (nothing to approve)' });
       this.emit('event', { type: 'progress', progress: { task, state: 'running', message: 'signing in to the Spark operators with your Ledger' } });
       try {
         await s.open();

@@ -46,23 +46,43 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
   beforeAll(async () => {
     // Screenshots of this run only: a stale one from an earlier run would pass for this one's.
     rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
-    e2e = await startBridgeE2e();
+    // Nobody is at the buttons while the wallet connects: a login that needed a press would hold
+    // the connection until the first test times out.
+    e2e = await startBridgeE2e({ approveAtStart: false });
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await e2e?.stop();
   }, 120_000);
 
-  it('connects: the device is ready and the wallet opens after the sign-in approvals on the device', async () => {
-    const { page } = run();
+  it('connects: the device is ready and the wallet opens with zero device approvals (every login signed clearly)', async () => {
+    const { page, device, startup } = run();
     await page.waitForSelector('[data-testid="device"][data-state="ready"]', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="wallet-state"][data-state="open"]', { timeout: STEP_TIMEOUT_MS - 60_000 });
+    startup.stop();
     const identity = Buffer.from(expectedPublicKey({ kind: 'identity', account: 0 })).toString('hex');
     const shownAddress = await page.textContent('[data-testid="spark-address"]');
     expect(shownAddress).toMatch(/^spark/);
     expect(run().bridge.core.session().identityInfo().identityPublicKey).toBe(identity);
     expect(await balanceShown(page)).toBe('0 sats');
+
+    // Each operator's login challenge went to the device with its preimage (SIGN_IDENTITY_CLEAR,
+    // one request per operator of the 3, each accepted), none as a blind hash, and nothing else
+    // that can put a review on the screen was asked.
+    const sent = (ins: number): ExchangeEvent[] => startup.exchanges.filter((x) => x.ins === ins && x.phase === 'sent');
+    const clearLogins = sent(Ins.SIGN_IDENTITY_CLEAR).filter((x) => x.p1 === ChunkP1.FIRST);
+    expect(clearLogins.length).toBeGreaterThanOrEqual(3);
+    const clearAnswers = startup.exchanges.filter((x) => x.ins === Ins.SIGN_IDENTITY_CLEAR && x.phase !== 'sent');
+    expect(clearAnswers.every((x) => x.phase === 'answered' && x.sw === 0x9000)).toBe(true);
+    for (const ins of [Ins.SIGN_IDENTITY, Ins.FROST_SIGN, Ins.TRANSFER_INTENT, Ins.KEY_SPLIT]) expect(sent(ins)).toHaveLength(0);
+    // Nobody pressed a button and the device drew no review; the UI mirrored no prompt.
+    const drawn = await device.screen.allTexts();
+    for (const title of [...WALLET_REVIEW_TITLES, 'Approve', 'Reject']) expect(drawn).not.toContain(title);
+    expect(startup.prompts).toEqual([]);
+    expect(await page.isVisible('[data-testid="device-prompt"]')).toBe(false);
     await screenshot(page, '1-connected');
+    // From here on the user approves what the later steps ask for.
+    device.approve();
   });
 
   let depositTxid = '';

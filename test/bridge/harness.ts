@@ -10,6 +10,8 @@ import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { setBlindSigning } from '../../emulator/speculos/flows.js';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import type { ExchangeEvent } from '../../bridge/core/device/device-manager.js';
+import type { PromptEvent } from '../../bridge/core/device/device-prompt.js';
 import { speculosSource } from '../../bridge/core/device/device-source.js';
 import { startHeadlessBridge, type RunningHeadlessBridge } from '../../bridge/headless.js';
 import type { ChainExitOptions } from '../../bridge/core/exit/device-exit.js';
@@ -66,8 +68,18 @@ export async function startUserDevice(): Promise<UserDevice> {
   return device;
 }
 
+/** What the bridge asked of the device and mirrored in the UI from its start until the test reads it. */
+export interface StartupRecord {
+  exchanges: ExchangeEvent[];
+  prompts: PromptEvent[];
+  /** Ends the recording (the arrays keep what was recorded). */
+  stop(): void;
+}
+
 export interface BridgeE2e {
   network: RunningNetwork;
+  /** Recorded from the bridge's start: the device connects and the wallet initializes in it. */
+  startup: StartupRecord;
   device: UserDevice;
   bridge: RunningHeadlessBridge;
   browser: Browser;
@@ -79,6 +91,12 @@ export interface BridgeE2e {
 export interface BridgeE2eOptions {
   /** Where the bridge's "exit now" exits, on the started network (HeadlessOptions.exit). */
   exit?: (network: RunningNetwork) => ChainExitOptions;
+  /**
+   * Whether someone is at the device's buttons when the bridge starts (default true). When
+   * false, nobody presses anything until the test calls device.approve(), and Speculos' screen
+   * events start empty with the bridge, so the test sees whatever startup drew.
+   */
+  approveAtStart?: boolean;
 }
 
 /** The operator network, the app under Speculos, the headless bridge on it, and Chromium on the UI. */
@@ -92,7 +110,8 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
     const current = { device: await startUserDevice() };
     stops.push(() => current.device.stop());
     const device = current.device;
-    device.approve();
+    if (options.approveAtStart ?? true) device.approve();
+    else await device.screen.clearEvents();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-e2e-'));
     const bridge = await startHeadlessBridge({
       walletOptions: fixedLeafOptions(network.walletOptions),
@@ -103,6 +122,17 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
       ...(options.exit === undefined ? {} : { exit: options.exit(network) }),
     });
     stops.push(() => bridge.stop());
+    // Subscribed before any I/O callback runs: the device's first exchange comes after the bridge
+    // opens its transport, so nothing of the startup is missed.
+    const startup: StartupRecord = { exchanges: [], prompts: [], stop: () => undefined };
+    const offExchange = bridge.core.device.on('exchange', (x) => void startup.exchanges.push(x));
+    const offEvent = bridge.core.on('event', (ev) => {
+      if (ev.type === 'device-prompt') startup.prompts.push(ev);
+    });
+    startup.stop = () => {
+      offExchange();
+      offEvent();
+    };
     // For diagnosing a failed run: BRIDGE_E2E_EVENTS=<file> appends every core event to it.
     const log = process.env.BRIDGE_E2E_EVENTS;
     if (log !== undefined) bridge.core.on('event', (e) => appendFileSync(log, `${new Date().toISOString()} ${JSON.stringify(e).slice(0, 400)}\n`));
@@ -112,6 +142,7 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
     await page.goto(bridge.server.url);
     const e2e: BridgeE2e = {
       network,
+      startup,
       get device() {
         return current.device;
       },

@@ -42,14 +42,13 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
     sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
-    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
+    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
     // blind signing stays off: nothing below may need it
     device = await startClearSigningDevice({ blindSigning: false });
     recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
-    // before initialize, so that the wallet's logins are clear too; the leaf source is read later
-    signer.enableClearSigning({ network: 'LOCAL', leaves: (ids) => walletLeafSource(ledger)(ids) });
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } }));
+    // clear signing on before initialize, so that the wallet's logins are clear too
+    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', fixedLeafOptions(network.walletOptions));
     wallets.push(ledger);
     expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -145,4 +144,5 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
     expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
   });
+
 });

@@ -16,7 +16,7 @@ import { wholeLeavesFor } from './whole-leaves.js';
  * `prompts` hears each review the signer's requests put on the device's screen.
  */
 export type SignerFactory = (transport: ApduTransport, account: number, prompts: PromptSink) => SparkSigner;
-/** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options, then clear signing on). */
+/** Opens the SDK wallet on a signer (SparkWallet.initialize with the network's options, clear signing on from the first login). */
 export type WalletOpener = (signer: SparkSigner) => Promise<SparkWallet>;
 
 /** A signer that signs a deposit's claim clearly once it is given the deposit transaction (LedgerSparkSigner). */
@@ -96,7 +96,7 @@ export class AccountSession extends TypedEmitter<AccountSessionEvents> {
     return this.wallet !== undefined;
   }
 
-  /** Initializes the wallet (the operators authenticate the device's identity key: approvals). */
+  /** Initializes the wallet (the operators authenticate the device's identity key, signed clearly: no approval). */
   async open(): Promise<void> {
     if (this.wallet !== undefined) return;
     const signer = this.deps.recorder.wrapSigner(this.deps.signerFactory(this.deps.transport, this.account, this.deps.prompts));

@@ -7,8 +7,9 @@ import type { DepositTransactionSource } from './deposit-transaction.js';
 /**
  * The production wiring: LedgerSparkSigner over the device manager's transport, in the
  * unmodified SDK SparkWallet, with clear signing on (docs/transfers.md, section "Hardware
- * signer: clear signing"): a send is approved once on the device with its total and receiver,
- * and the bridge mirrors each review the signer's requests put on the screen. The SDK reads
+ * signer: clear signing"), on before the wallet initializes so the operators' login challenges
+ * are signed clearly (no prompt); a send is approved once on the device with its total and
+ * receiver, and the bridge mirrors each review the signer's requests put on the screen. The SDK reads
  * part of its configuration from the environment on first import (docs/sdk-wire.md, sections
  * "Chain access" and "TLS"), so the environment is put in place before the SDK and the modules
  * that import it (the signer, the deposit reader) are loaded. A deposit's transaction is read from the same chain the SDK
@@ -21,7 +22,7 @@ export async function ledgerWalletFactories(
   Object.assign(process.env, env);
   const sdk = await import('@buildonspark/spark-sdk');
   const { LedgerSparkSigner } = await import('../../../src/signer/ledger-signer.js');
-  const { walletLeafSource } = await import('../../../src/signer/wallet-leaves.js');
+  const { initializeClearSigned } = await import('../../../src/signer/clear-signed-wallet.js');
   const { depositTransactionSource } = await import('./deposit-transaction.js');
   const network: SparkNetwork = walletOptions.network ?? 'MAINNET';
   const encode = (identityPublicKey: string, n: SparkNetwork): string => sdk.encodeSparkAddress({ identityPublicKey, network: n });
@@ -29,9 +30,9 @@ export async function ledgerWalletFactories(
     depositTransaction: depositTransactionSource(walletOptions),
     signerFactory: (transport, account, prompts) => new LedgerSparkSigner(new PromptingLedgerApp(transport, prompts, encode), { account }),
     openWallet: async (signer) => {
-      const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...walletOptions, signerWithPreExistingKeys: true } });
       // The recorder's proxy keeps the signer's prototype, so this sees the LedgerSparkSigner.
-      if (signer instanceof LedgerSparkSigner) signer.enableClearSigning({ network, leaves: walletLeafSource(wallet) });
+      if (signer instanceof LedgerSparkSigner) return await initializeClearSigned(sdk.SparkWallet, signer, network, walletOptions);
+      const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...walletOptions, signerWithPreExistingKeys: true } });
       return wallet;
     },
   };
