@@ -168,7 +168,10 @@ export class LedgerSparkSigner implements SparkSigner {
     const done = this.queue.run(() => underRequestTag(tag, () => task(this.app)));
     void done.then(
       () => this.reserve.nudge(),
-      () => undefined,
+      // A failed request may mean the device went away and came back (a new app session keeps
+      // no nonce of the old one): commitments held here could then be dead on the device, and
+      // handing one to the SDK would fail its round. Forgetting them only costs new ones.
+      () => this.reserve.discard(),
     );
     return done;
   }
