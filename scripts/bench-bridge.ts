@@ -42,7 +42,7 @@ import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
 import { startSpeculos } from '../emulator/speculos/runner.js';
 import { SparkLedgerApp } from '../src/device/app.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
-import { currentRequestTag } from '../src/signer/request-tag.js';
+import { currentRequestTag } from '../src/signer/request-tag-node.js';
 import { launchChromium } from '../test/bridge/harness.js';
 import { makeOperatorGroup, operatorNonces, verifyingKeyFor } from '../test/device/frost-operators.js';
 import { arg, median, timeIt } from './bench-stats.js';

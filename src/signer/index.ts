@@ -6,4 +6,4 @@ export { type ClearSigningOptions } from './ledger-signer.js';
 export { walletLeafSource } from './wallet-leaves.js';
 export { initializeClearSigned } from './clear-signed-wallet.js';
 export { TxCatalog, type SignableTx } from './tx-catalog.js';
-export { currentRequestTag, withRequestTag } from './request-tag.js';
+export { currentRequestTag, useRequestTagContext, withRequestTag } from './request-tag.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerTransport } from '../../../src/device/transports.js';
 import { BridgeError } from '../errors.js';
-import { withRequestTag } from '../../../src/signer/request-tag.js';
+import { withRequestTag } from '../../../src/signer/request-tag-node.js';
 import { DeviceManager, type ExchangeEvent } from './device-manager.js';
 import { nodeHidSource, type DeviceSource } from './device-source.js';
 import type { DeviceStatus } from './device-status.js';

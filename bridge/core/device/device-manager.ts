@@ -2,7 +2,7 @@ import { CLA, Ins, encodeApdu } from '../../../src/device/apdu.js';
 import type { ApduTransport } from '../../../src/device/app.js';
 import { decodeVersion } from '../../../src/device/messages.js';
 import type { LedgerTransport } from '../../../src/device/transports.js';
-import { currentRequestTag } from '../../../src/signer/request-tag.js';
+import { currentRequestTag } from '../../../src/signer/request-tag-node.js';
 import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';

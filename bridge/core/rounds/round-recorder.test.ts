@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AggregateFrostParams, SignFrostParams, SparkSigner, SubtractSplitAndEncryptParams, SubtractSplitAndEncryptResult } from '@buildonspark/spark-sdk';
 import { Ins } from '../../../src/device/apdu.js';
 import { UserRejectedError } from '../../../src/device/errors.js';
-import { currentRequestTag, underRequestTag } from '../../../src/signer/request-tag.js';
+import { currentRequestTag, underRequestTag } from '../../../src/signer/request-tag-node.js';
 import { SerialQueue } from '../../../src/signer/serial.js';
 import type { ExchangeEvent } from '../device/device-manager.js';
 import type { RoundStreamEvent } from './round-model.js';

@@ -4,7 +4,7 @@ import type { AggregateFrostParams, SignFrostParams, SparkSigner, SubtractSplitA
 import { ChunkP1, ChunkP2, Ins } from '../../../src/device/apdu.js';
 import { UserRejectedError } from '../../../src/device/errors.js';
 import { StatusWord } from '../../../src/device/status.js';
-import { withRequestTag } from '../../../src/signer/request-tag.js';
+import { withRequestTag } from '../../../src/signer/request-tag-node.js';
 import { preciseNow } from '../clock.js';
 import { BridgeError, messageOf } from '../errors.js';
 import { TypedEmitter } from '../events.js';
