@@ -20,6 +20,7 @@
 import { mnemonicToSeedSync } from '@scure/bip39';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { randomBytes } from 'node:crypto';
+import { trustCaInGlobalFetch } from '../emulator/network/ca-fetch.js';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
 import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../emulator/speculos/approver.js';
 import { hexToBytes } from '@noble/hashes/utils';
@@ -107,6 +108,9 @@ async function main(): Promise<void> {
   // The SDK (and grpc-js under it) must load after the network's environment is in place: it
   // reads the local CA and the chain endpoint once. The Ledger signer imports the SDK too.
   Object.assign(process.env, network.env);
+  // The SDK's service-provider client uses the global fetch, which reads no extra CA from the
+  // environment: it is taught the network's CA before the SDK loads (the provider is on HTTPS).
+  if (network.env.NODE_EXTRA_CA_CERTS !== undefined) trustCaInGlobalFetch(network.env.NODE_EXTRA_CA_CERTS);
   const sdk = await import('@buildonspark/spark-sdk');
   const { LedgerSparkSigner, initializeClearSigned } = await import('../src/signer/index.js');
 
@@ -133,7 +137,13 @@ async function main(): Promise<void> {
   const signer = new LedgerSparkSigner(app);
   // Clear signing: the signer finds each sighash's transaction in the wallet's leaves, and each
   // identity hash's preimage; on before initialize so the logins are clear too.
-  const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
+  const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', {
+    ...network.walletOptions,
+    // Background leaf optimization swaps with the service provider, which the device approves as
+    // a SWAP_INTENT; the demo keeps the Ledger wallet's leaves as sent so its one approval per
+    // transfer is what it shows. The software wallet runs on the SDK's defaults.
+    optimizationOptions: { auto: false },
+  });
   wallets.push(ledger);
   log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
   await printApprovals(screen);
@@ -168,7 +178,7 @@ async function main(): Promise<void> {
   log('the software wallet claimed it from its event stream');
   await balances(ledger, software);
 
-  step(`Receive: the software wallet sends the ${SECOND_SATS}-sat leaf back; the Ledger wallet claims it by itself (key tweak, FROST shares and the claim package on the device, no prompt)`);
+  step(`Receive: the software wallet (SDK defaults: its leaves are swapped into power-of-two denominations in the background) sends ${SECOND_SATS} sats back; the Ledger wallet claims them by itself (key tweak, FROST shares and the claim package on the device, no prompt)`);
   const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
   log(`transfer ${back.id}: ${back.totalValue} sats, ${back.status}`);
   await until(() => available(ledger), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');
