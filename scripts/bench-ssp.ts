@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2wpkh } from '@scure/btc-signer';
 import { REGTEST } from '../emulator/chain/regtest.js';
-import { trustCaInGlobalFetch } from '../emulator/network/ca-fetch.js';
+import { loadSdk } from '../emulator/network/load-sdk.js';
 import { startNetwork } from '../emulator/network/network.js';
 
 const { values } = parseArgs({ options: { transfers: { type: 'string', default: '5' }, swaps: { type: 'string', default: '5' }, exits: { type: 'string', default: '3' } } });
@@ -54,9 +54,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what: s
 async function main(): Promise<void> {
   const network = await startNetwork({ operators: 3, threshold: 2, log: () => undefined });
   try {
-    Object.assign(process.env, network.env);
-    trustCaInGlobalFetch(network.caPath);
-    const sdk = await import('@buildonspark/spark-sdk');
+    const sdk = await loadSdk(network.env);
     const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
     const open = async (): Promise<InstanceType<typeof sdk.SparkWallet>> => (await sdk.SparkWallet.initialize({ options })).wallet;
     const [alice, bob] = [await open(), await open()];

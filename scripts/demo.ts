@@ -20,7 +20,7 @@
 import { mnemonicToSeedSync } from '@scure/bip39';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { randomBytes } from 'node:crypto';
-import { trustCaInGlobalFetch } from '../emulator/network/ca-fetch.js';
+import { loadSdk } from '../emulator/network/load-sdk.js';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
 import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../emulator/speculos/approver.js';
 import { hexToBytes } from '@noble/hashes/utils';
@@ -107,11 +107,7 @@ async function main(): Promise<void> {
   log(`group key from the operators' DKG: ${network.ready(1).groupPublicKey}`);
   // The SDK (and grpc-js under it) must load after the network's environment is in place: it
   // reads the local CA and the chain endpoint once. The Ledger signer imports the SDK too.
-  Object.assign(process.env, network.env);
-  // The SDK's service-provider client uses the global fetch, which reads no extra CA from the
-  // environment: it is taught the network's CA before the SDK loads (the provider is on HTTPS).
-  if (network.env.NODE_EXTRA_CA_CERTS !== undefined) trustCaInGlobalFetch(network.env.NODE_EXTRA_CA_CERTS);
-  const sdk = await import('@buildonspark/spark-sdk');
+  const sdk = await loadSdk(network.env);
   const { LedgerSparkSigner, initializeClearSigned } = await import('../src/signer/index.js');
 
   step('The Spark app for Ledger under Speculos (Nano S Plus), with the demo seed');

@@ -2,30 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { ConfigOptions, SparkWallet as SparkWalletType } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll } from 'vitest';
 import { startNetwork, type NetworkOptions, type RunningNetwork } from '../../emulator/network/network.js';
-import { trustCaInGlobalFetch } from '../../emulator/network/ca-fetch.js';
+import { loadSdk } from '../../emulator/network/load-sdk.js';
 
-type SdkModule = typeof import('@buildonspark/spark-sdk');
-
-let loaded: { module: SdkModule; env: Record<string, string> } | undefined;
-
-/**
- * Imports the unmodified SDK after putting the network's environment in place. grpc-js reads its
- * root CA file and the SDK's LOCAL faucet reads BITCOIN_RPC_* once, on first use (docs/sdk-wire.md,
- * sections "Chain access" and "TLS"), so each test file (its own process under vitest's forks pool)
- * serves one network.
- */
-export async function loadSdk(env: Record<string, string>): Promise<SdkModule> {
-  if (loaded !== undefined) {
-    if (JSON.stringify(loaded.env) !== JSON.stringify(env)) throw new Error('the SDK was already loaded for another network in this process');
-    return loaded.module;
-  }
-  Object.assign(process.env, env);
-  // The SSP client uses the global fetch, captured when the SDK loads (the service provider's TLS).
-  if (env.NODE_EXTRA_CA_CERTS !== undefined) trustCaInGlobalFetch(env.NODE_EXTRA_CA_CERTS);
-  const module = await import('@buildonspark/spark-sdk');
-  loaded = { module, env };
-  return module;
-}
+type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
 /** A fresh random seed, as the hex string SparkWallet.initialize accepts. */
 export function randomSeed(): string {
@@ -39,6 +18,7 @@ export async function openWallet(sdk: SdkModule, walletOptions: ConfigOptions, s
 }
 
 export { fixedLeafOptions } from './wallet-options.js';
+export { loadSdk };
 
 /** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */
 export async function transferStatus(w: SparkWalletType, id: string): Promise<number | undefined> {
