@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { createChannel } from 'nice-grpc';
 import { internalClient } from '../grpc/internal/peer-client.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { bytesToHex } from '../crypto.js';
 import { DkgBatch } from '../dkg/batch.js';
 import { SigningCoordinator } from '../signing/coordinator.js';
 import type { SigningParticipant } from '../signing/coordinator.js';
@@ -72,7 +71,7 @@ async function reference(n: number, t: number): Promise<number> {
   for (const f of batches) for (const to of batches) if (f !== to) to.receive(f.identifier, f.sharesFor(to.identifier));
   const keys: Keyshare[] = batches.map((b) => {
     const [r] = b.finish();
-    return { id: 'k', threshold: t, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, groupKeyHex: bytesToHex(r!.groupPublicKey), publicShares: r!.publicShares, publicSharesHex: {} };
+    return { id: 'k', threshold: t, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, publicShares: r!.publicShares };
   });
   const apis = new Map<string, SigningParticipant>();
   let local: OperatorSigner | undefined;

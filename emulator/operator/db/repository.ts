@@ -40,15 +40,13 @@ export function keyshareToRow(k: NewKeyshare): Omit<KeyshareRow, 'status'> {
 
 /** A stored key share as the signing code uses it. */
 export function keyshareFromRow(row: KeyshareRow): Keyshare {
-  const publicSharesHex = JSON.parse(row.public_shares) as Record<string, string>;
+  const publicShares = JSON.parse(row.public_shares) as Record<string, string>;
   return {
     id: row.id,
     threshold: Number(row.threshold),
     secretShare: hexToBytes(row.secret_share),
     groupKey: hexToBytes(row.public_key),
-    groupKeyHex: row.public_key,
-    publicShares: Object.fromEntries(Object.entries(publicSharesHex).map(([i, h]) => [i, hexToBytes(h)])),
-    publicSharesHex,
+    publicShares: Object.fromEntries(Object.entries(publicShares).map(([i, h]) => [i, hexToBytes(h)])),
   };
 }
 

@@ -26,10 +26,7 @@ function dkg(): Keyshare[] {
   for (const from of batches) for (const to of batches) if (from !== to) to.receive(from.identifier, from.sharesFor(to.identifier));
   return batches.map((b) => {
     const [r] = b.finish();
-    return {
-      id: 'k', threshold: 2, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, groupKeyHex: bytesToHex(r!.groupPublicKey),
-      publicShares: r!.publicShares, publicSharesHex: {},
-    };
+    return { id: 'k', threshold: 2, secretShare: r!.secretShare, groupKey: r!.groupPublicKey, publicShares: r!.publicShares };
   });
 }
 

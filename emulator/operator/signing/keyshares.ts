@@ -8,10 +8,8 @@ export interface Keyshare {
   threshold: number;
   secretShare: Uint8Array;
   groupKey: Uint8Array;
-  groupKeyHex: string;
   /** identifier → 33-byte public share */
   publicShares: Record<string, Uint8Array>;
-  publicSharesHex: Record<string, string>;
 }
 
 /** Where signing code reads key shares from (the cache below; a fixed set in benches and tests). */

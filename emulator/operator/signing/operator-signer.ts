@@ -51,7 +51,7 @@ export class OperatorSigner {
       throw new OperatorError('INVALID_ARGUMENT', `job ${job.jobId} names ${signers} signing operators; key ${key.id} needs ${key.threshold}`);
     }
     const vk = bytesToHex(job.verifyingKey);
-    if (vk === key.groupKeyHex) return 'done';
+    if (vk === bytesToHex(key.groupKey)) return 'done';
     if (job.tx?.kind === 'transfer_refund' || job.tx?.kind === 'claim_refund') return 'transfer';
     if (job.tx?.kind === 'renew') {
       await this.checkRenewJob(job);

@@ -135,8 +135,8 @@ describe('key tweaks', () => {
     const mySecret = secp256k1.utils.randomSecretKey();
     const groupSecret = BigInt('0x' + bytesToHex(secp256k1.utils.randomSecretKey()));
     const ks: Keyshare = {
-      id: 'k', threshold: 2, secretShare: mySecret, groupKey: secp256k1.Point.BASE.multiply(groupSecret).toBytes(true), groupKeyHex: '',
-      publicShares: Object.fromEntries(OPS.map((o) => [o, key()])), publicSharesHex: {},
+      id: 'k', threshold: 2, secretShare: mySecret, groupKey: secp256k1.Point.BASE.multiply(groupSecret).toBytes(true),
+      publicShares: Object.fromEntries(OPS.map((o) => [o, key()])),
     };
     ks.publicShares[self] = publicKeyOf(mySecret);
     const out = applyTweak(ks, tweak);
