@@ -1,15 +1,13 @@
 /*
- * Generates device-app/host/vectors/arith.h: vectors for the core's arithmetic on secrets
+ * Generates vectors/arith.h: vectors for the core's arithmetic on secrets
  * (sc_add, sc_sub, sc_mul, sc_inv, ge_mul_gen, ge_mul; the platform services of
  * core/platform.h, "arithmetic on secrets"), computed with @noble/curves, as hex strings. The
  * operands are edge values of the group order n (0, 1, 2, n-1, (n-1)/2, (n+1)/2, n-2, 2^255,
  * 2^128, 2^256-1 mod n), every pair of the first seven, and values from a SHA-256 counter
- * stream, so re-running reproduces the committed file.
- * Run from the repository root:  npx tsx device-app/host/gen-arith-vectors.ts
+ * stream, so every build gets the same file. The host Makefile runs it into its build directory:
+ *   npx tsx device-app/host/gen-arith-vectors.ts <out.h>
  */
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { invert, mod } from '@noble/curves/abstract/modular';
 import { sha256 } from '@noble/hashes/sha256';
@@ -74,6 +72,7 @@ ${muls.join(',\n')}};
 #endif
 `;
 
-const here = dirname(fileURLToPath(import.meta.url));
-writeFileSync(join(here, 'vectors', 'arith.h'), text);
-console.log(`wrote vectors/arith.h: ${pairs.length} scalar pairs, ${muls.length} multiplications`);
+const target = process.argv[2];
+if (target === undefined) throw new Error('usage: gen-arith-vectors.ts <output .h file>');
+writeFileSync(target, text);
+console.log(`wrote ${target}: ${pairs.length} scalar pairs, ${muls.length} multiplications`);

@@ -1,14 +1,12 @@
 /*
- * Generates device-app/host/vectors/vectors.h: test vectors for the C core, computed with the
- * TypeScript reference implementations (the Spark SDK's signFrost, @noble/curves, @scure/bip32).
- * Run from the repository root:  npx tsx device-app/host/gen-vectors.ts
- * Deterministic: every input comes from a SHA-256 counter stream, so re-running reproduces the
- * committed file byte for byte.
+ * Generates vectors/vectors.h: test vectors for the C core, computed with the TypeScript
+ * reference implementations (the Spark SDK's signFrost, @noble/curves, @scure/bip32). The host
+ * Makefile runs it into its build directory:  npx tsx device-app/host/gen-vectors.ts <out.h>
+ * Deterministic: every input comes from a SHA-256 counter stream, so every build gets the same
+ * vectors byte for byte.
  */
 import { createCipheriv } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { secp256k1, schnorr } from '@noble/curves/secp256k1';
 import { expand_message_xmd, hash_to_field } from '@noble/curves/abstract/hash-to-curve';
 import { sha256 } from '@noble/hashes/sha256';
@@ -390,6 +388,7 @@ out.push('};\n#define TV_FROST_N (sizeof TV_FROST / sizeof TV_FROST[0])\n');
 }
 out.push('#endif');
 
-const here = dirname(fileURLToPath(import.meta.url));
-writeFileSync(join(here, 'vectors', 'vectors.h'), out.join('\n') + '\n');
-console.log(`wrote ${join(here, 'vectors', 'vectors.h')}: ${keyCases.length} keys, ${cases.length} FROST cases`);
+const target = process.argv[2];
+if (target === undefined) throw new Error('usage: gen-vectors.ts <output .h file>');
+writeFileSync(target, out.join('\n') + '\n');
+console.log(`wrote ${target}: ${keyCases.length} keys, ${cases.length} FROST cases`);
