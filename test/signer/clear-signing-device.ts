@@ -1,10 +1,15 @@
-import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../../emulator/speculos/approver.js';
+import { afterAll, beforeAll } from 'vitest';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver, type ReviewPages } from '../../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../../emulator/speculos/build.js';
 import { SpeculosDriver } from '../../emulator/speculos/driver.js';
 import { setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
 import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
+import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
+import type { LedgerSparkSigner } from '../../src/signer/ledger-signer.js';
+import { networkSuite, type NetworkSuite } from '../network/sdk.js';
+import { START_TIMEOUT_MS } from './device-wallet-suite.js';
 import { RecordingTransport } from './secret-scan.js';
 
 /** The app under Speculos as the clear-signing wallet suites drive it. */
@@ -49,4 +54,64 @@ export async function startClearSigningDevice(opts: { blindSigning: boolean }): 
     await speculos.stop();
     throw err;
   }
+}
+
+/**
+ * What the clear-signing wallet suites run on: a 2-of-3 operator network (networkSuite, with the
+ * SDK and the wallets the file opens) and the device with the Ledger signer on it.
+ */
+export interface ClearSigningSuite extends NetworkSuite {
+  device: ClearSigningDevice;
+  recorder: RecordingTransport;
+  /** LedgerSparkSigner over `recorder`, for the wallet under test. */
+  signer: LedgerSparkSigner;
+  /** Every review the approver pressed through, in order. */
+  reviews(): ReviewPages[];
+  /** Reviews since `from` (an index into reviews()) whose first page carries `line`. */
+  shownSince(from: number, line: string): ReviewPages[];
+}
+
+/**
+ * The network, then the device, for the describe block's tests: started in beforeAll, stopped in
+ * afterAll (hooks run in the order they were made, so the signer, which imports the SDK, loads
+ * after the network's environment is in place).
+ */
+export function clearSigningSuite(opts: { blindSigning: boolean }): ClearSigningSuite {
+  const network = networkSuite({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 }, START_TIMEOUT_MS);
+  let device: ClearSigningDevice | undefined;
+  let signer: LedgerSparkSigner | undefined;
+  beforeAll(async () => {
+    const { LedgerSparkSigner: Signer } = await import('../../src/signer/ledger-signer.js');
+    device = await startClearSigningDevice(opts);
+    signer = new Signer(new SparkLedgerApp(device.recorder));
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    await device?.stop();
+  });
+  const running = (): { device: ClearSigningDevice; signer: LedgerSparkSigner } => {
+    if (device === undefined || signer === undefined) throw new Error('the suite device is not running: use it inside the tests of the describe block that created it');
+    return { device, signer };
+  };
+  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
+  return {
+    get network() {
+      return network.network;
+    },
+    get sdk() {
+      return network.sdk;
+    },
+    wallets: network.wallets,
+    open: (options, seed) => network.open(options, seed),
+    get device() {
+      return running().device;
+    },
+    get recorder() {
+      return running().device.recorder;
+    },
+    get signer() {
+      return running().signer;
+    },
+    reviews,
+    shownSince: (from, line) => reviews().slice(from).filter((pages) => pages[0]?.includes(line) === true),
+  };
 }

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
-import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import type { ReviewPages } from '../../emulator/speculos/approver.js';
 import { pageBody } from '../../emulator/speculos/flows.js';
 import { Ins } from '../../src/device/apdu.js';
-import { SparkLedgerApp } from '../../src/device/app.js';
-import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
-import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
-import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { clearSigningSuite } from './clear-signing-device.js';
+import { reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
@@ -24,55 +20,28 @@ import { accountSecrets } from './seed-keys.js';
  * whole time, so a single blind request would fail the wallet.
  */
 
-type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
-
-
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
-  let network: RunningNetwork | undefined;
-  let sdk: SdkModule;
-  let device: ClearSigningDevice | undefined;
-  let recorder: RecordingTransport;
-  let signer: LedgerSparkSignerType;
+  // blind signing stays off: nothing below may need it
+  const suite = clearSigningSuite({ blindSigning: false });
+  const { reviews, shownSince } = suite;
   let ledger: SparkWallet;
   let software: SparkWallet;
-  const wallets: SparkWallet[] = [];
   const leafIds: string[] = [];
 
   beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
-    sdk = await loadSdk(network.env);
-    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
-    // blind signing stays off: nothing below may need it
-    device = await startClearSigningDevice({ blindSigning: false });
-    recorder = device.recorder;
-    signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // clear signing on before initialize, so that the wallet's logins are clear too
-    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', fixedLeafOptions(network.walletOptions));
-    wallets.push(ledger);
-    expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
-    expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
+    ledger = await initializeClearSigned(suite.sdk.SparkWallet, suite.signer, 'LOCAL', fixedLeafOptions(suite.network.walletOptions));
+    suite.wallets.push(ledger);
+    expect(identityStatements(suite.recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
+    expect(completed(suite.recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews()).toEqual([]);
   }, START_TIMEOUT_MS);
 
-  afterAll(async () => {
-    for (const w of wallets) await w.cleanup().catch(() => undefined);
-    await device?.stop();
-    await network?.stop();
-  });
-
-  const net = (): RunningNetwork => {
-    if (network === undefined) throw new Error('network not started');
-    return network;
-  };
-  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
-  /** Reviews since `from` whose first page carries `line`. */
-  const shownSince = (from: number, line: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(line) === true);
-
   async function deposit(sats: bigint): Promise<string> {
     const address = await ledger.getSingleUseDepositAddress();
-    const funded = await net().chain.fund(address, sats);
-    signer.expectDeposit(hexToBytes(funded.hex));
+    const funded = await suite.network.chain.fund(address, sats);
+    suite.signer.expectDeposit(hexToBytes(funded.hex));
     const claimed = await ledger.claimDeposit(funded.txid);
     const id = claimed[0]?.id;
     if (id === undefined) throw new Error('deposit not claimed');
@@ -81,12 +50,12 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   }
 
   it('deposits two leaves: root and refunds signed with their transactions, nothing to press', async () => {
-    const mark = recorder.sent.length;
+    const mark = suite.recorder.sent.length;
     const before = reviews().length;
     await deposit(FIRST_SATS);
     await deposit(SECOND_SATS);
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, 60_000, 'the two deposits');
-    const sent = recorder.sent.slice(mark);
+    const sent = suite.recorder.sent.slice(mark);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(6); // root, refund, direct-from-CPFP refund, per deposit
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0); // no blind FROST share
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0); // no blind identity signature
@@ -94,9 +63,8 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
-    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
-    wallets.push(software);
-    const mark = recorder.sent.length;
+    ({ wallet: software } = await suite.open(fixedLeafOptions(suite.network.walletOptions)));
+    const mark = suite.recorder.sent.length;
     const before = reviews().length;
     const address = await software.getSparkAddress();
 
@@ -110,7 +78,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(pageBody(pages, 'To').join('')).toBe(address);
     expect(shownSince(before, 'Send leaf')).toEqual([]);
     expect(shownSince(before, 'FROST share')).toEqual([]);
-    const sent = recorder.sent.slice(mark);
+    const sent = suite.recorder.sent.slice(mark);
     expect(keySplits(sent, 'transfer')).toBe(2);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(4); // CPFP and direct-from-CPFP refund per leaf
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
@@ -123,11 +91,11 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   });
 
   it('claims a leaf sent back: refunds and the claim package signed clearly, nothing to press', async () => {
-    const mark = recorder.sent.length;
+    const mark = suite.recorder.sent.length;
     const before = reviews().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim');
-    const sent = recorder.sent.slice(mark);
+    const sent = suite.recorder.sent.slice(mark);
     expect(keySplits(sent, 'claim')).toBe(1);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
@@ -139,9 +107,9 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {
     expect(leafIds).toHaveLength(2);
     const secrets = accountSecrets({ leafIds });
-    expect(recorder.sent.length).toBeGreaterThan(10);
-    expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
-    expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
+    expect(suite.recorder.sent.length).toBeGreaterThan(10);
+    expect(secretsFound(secrets, { bytes: [...suite.recorder.sent, ...suite.recorder.received], strings: [] })).toEqual([]);
+    expect(secretsFound(secrets, reachableData(suite.signer))).toEqual([]);
     expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
   });
 

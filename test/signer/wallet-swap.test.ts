@@ -1,19 +1,15 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The SDK is loaded after the network's CA is trusted (loadSdk): types only here.
+import { beforeAll, describe, expect, it } from 'vitest';
+// The SDK is loaded after the network's CA is trusted (clearSigningSuite): types only here.
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
-import { startNetwork, type RunningNetwork } from '../../emulator/network/network.js';
-import type { ReviewPages } from '../../emulator/speculos/approver.js';
 import { pageBody } from '../../emulator/speculos/flows.js';
 import { Books, type BookEntry } from '../../emulator/ssp/books.js';
 import { Ins } from '../../src/device/apdu.js';
-import { SparkLedgerApp } from '../../src/device/app.js';
-import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { waitFor } from '../network/sdk.js';
 import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, chunkedPayloads, completed, hasAdaptor } from './device-wallet-suite.js';
-import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
-import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
+import { clearSigningSuite } from './clear-signing-device.js';
+import { reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
@@ -29,66 +25,40 @@ import { accountSecrets } from './seed-keys.js';
  * their hash), so blind signing is on and the approver presses those too.
  */
 
-type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
-
 const DEPOSIT_SATS = 100_000n;
 const SEND_SATS = 12_345n;
 
 describe('a leaf swap with the service provider, the SDK wallet on the Ledger', { timeout: STEP_TIMEOUT_MS }, () => {
-  let network: RunningNetwork | undefined;
-  let sdk: SdkModule;
-  let device: ClearSigningDevice | undefined;
-  let recorder: RecordingTransport;
-  let signer: LedgerSparkSignerType;
+  // the provider's login challenge is not a statement the device reads: a blind signature
+  const suite = clearSigningSuite({ blindSigning: true });
+  const { reviews, shownSince } = suite;
   let ledger: SparkWallet;
   let receiver: SparkWallet;
   let sspKey: string;
-  const wallets: SparkWallet[] = [];
   const leafIds: string[] = [];
 
   beforeAll(async () => {
-    network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
-    sdk = await loadSdk(network.env);
-    const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
-    // the provider's login challenge is not a statement the device reads: a blind signature
-    device = await startClearSigningDevice({ blindSigning: true });
-    recorder = device.recorder;
-    signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // Only the network's endpoints and the SSP; everything else is the SDK's default.
-    const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = network.walletOptions;
+    const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = suite.network.walletOptions;
     const defaults = { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions };
     if (sspClientOptions?.identityPublicKey === undefined) throw new Error('the network started without its service provider');
     sspKey = sspClientOptions.identityPublicKey;
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...defaults, signerWithPreExistingKeys: true } }));
-    wallets.push(ledger);
-    signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger), serviceProvider: hexToBytes(sspKey) });
+    ({ wallet: ledger } = await suite.sdk.SparkWallet.initialize({ signer: suite.signer, options: { ...defaults, signerWithPreExistingKeys: true } }));
+    suite.wallets.push(ledger);
+    suite.signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger), serviceProvider: hexToBytes(sspKey) });
     // The receiver keeps what it gets as one leaf (no background swap of its own), so its leaves
     // show exactly what arrived.
-    ({ wallet: receiver } = await openWallet(sdk, { ...defaults, optimizationOptions: { auto: false } }));
-    wallets.push(receiver);
+    ({ wallet: receiver } = await suite.open({ ...defaults, optimizationOptions: { auto: false } }));
   }, START_TIMEOUT_MS);
 
-  afterAll(async () => {
-    for (const w of wallets) await w.cleanup().catch(() => undefined);
-    await device?.stop();
-    await network?.stop();
-  });
-
-  const net = (): RunningNetwork => {
-    if (network === undefined) throw new Error('network not started');
-    return network;
-  };
-  const reviews = (): ReviewPages[] => device?.approver.reviews ?? [];
-  /** Reviews since `from` whose first page is titled `title`. */
-  const shownSince = (from: number, title: string): ReviewPages[] => reviews().slice(from).filter((pages) => pages[0]?.includes(title) === true);
-  const books = (): BookEntry[] => new Books(join(net().dataDir, 'ssp', 'books.jsonl')).entries();
+  const books = (): BookEntry[] => new Books(join(suite.network.dataDir, 'ssp', 'books.jsonl')).entries();
   const swaps = () => books().filter((e): e is Extract<BookEntry, { kind: 'swap' }> => e.kind === 'swap');
   const available = async (w: SparkWallet): Promise<bigint> => (await w.getBalance()).satsBalance.available;
 
   it('deposits one 100,000-sat leaf', async () => {
-    const funded = await net().chain.fund(await ledger.getSingleUseDepositAddress(), DEPOSIT_SATS);
-    signer.expectDeposit(hexToBytes(funded.hex));
+    const funded = await suite.network.chain.fund(await ledger.getSingleUseDepositAddress(), DEPOSIT_SATS);
+    suite.signer.expectDeposit(hexToBytes(funded.hex));
     const claimed = await ledger.claimDeposit(funded.txid);
     leafIds.push(...claimed.map((l) => l.id));
     await waitFor(() => available(ledger), (b) => b === DEPOSIT_SATS, 60_000, 'the deposit');
@@ -96,7 +66,7 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
   });
 
   it('sends 12,345 sats: the swap is approved once (amount and provider on screen), its adaptor refunds signed under it; every balance exact', async () => {
-    const mark = recorder.sent.length;
+    const mark = suite.recorder.sent.length;
     const before = reviews().length;
     const swapsBefore = swaps().length;
     const address = await receiver.getSparkAddress();
@@ -118,7 +88,7 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     leafIds.push(...change.leaves.map((l) => l.id));
 
     // The swap: one approval naming the amount and the provider, by its Spark address.
-    const provider = sdk.encodeSparkAddress({ identityPublicKey: sspKey, network: 'LOCAL' });
+    const provider = suite.sdk.encodeSparkAddress({ identityPublicKey: sspKey, network: 'LOCAL' });
     const swapReviews = await waitFor(async () => shownSince(before, 'Swap'), (r) => r.length >= 1, 10_000, `the swap review among ${JSON.stringify(reviews().slice(before).map((p) => p[0]))}`);
     const pages = swapReviews[0] ?? [];
     expect(pageBody(pages, 'Swap')).toEqual([`${DEPOSIT_SATS} sats`, 'Leaves 1', 'Account 0']);
@@ -136,7 +106,7 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     expect(shownSince(before, 'Send leaf')).toEqual([]);
     expect(reviews().slice(before).filter((p) => p[0]?.includes('FROST share') === true)).toEqual([]);
 
-    const sent = recorder.sent.slice(mark);
+    const sent = suite.recorder.sent.slice(mark);
     expect(completed(sent, Ins.SWAP_INTENT)).toBe(swapReviews.length);
     expect(completed(sent, Ins.TRANSFER_INTENT)).toBe(1);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
@@ -160,8 +130,8 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
   it('the host never held a private key: not in any APDU, reply, the signer or the wallet', () => {
     expect(leafIds.length).toBeGreaterThanOrEqual(2);
     const secrets = accountSecrets({ leafIds });
-    expect(secretsFound(secrets, { bytes: [...recorder.sent, ...recorder.received], strings: [] })).toEqual([]);
-    expect(secretsFound(secrets, reachableData(signer))).toEqual([]);
+    expect(secretsFound(secrets, { bytes: [...suite.recorder.sent, ...suite.recorder.received], strings: [] })).toEqual([]);
+    expect(secretsFound(secrets, reachableData(suite.signer))).toEqual([]);
     expect(secretsFound(secrets, reachableData(ledger))).toEqual([]);
   });
 });
