@@ -8,7 +8,7 @@
 CORE_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 CORE_DIR := $(CORE_MK_DIR)/core
 
-CORE_CRYPTO_SRCS := wipe.c sha256.c hmac_sha256.c mont.c fe.c sc.c ge.c ge_gen_table.c ge_multi.c h2f.c tagged.c \
+CORE_CRYPTO_SRCS := wipe.c md_block.c sha256.c hmac_sha256.c mont.c fe.c sc.c ge.c ge_gen_table.c ge_multi.c h2f.c tagged.c \
                     secret_arith.c \
                     ecdsa.c bip340.c aes256.c gcm.c ecies.c vss.c
 CORE_APP_SRCS := apdu_reader.c dispatch.c key_kinds.c key_policy.c spark_keys.c nonce_store.c \

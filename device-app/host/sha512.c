@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "md_block.h"
+
 /* FIPS 180-4 sections 4.2.3 and 5.3.5 */
 static const uint64_t K[80] = {
     0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
@@ -28,13 +30,13 @@ static const uint64_t K[80] = {
 typedef struct {
     uint64_t h[8];
     uint8_t buf[128];
-    uint64_t total;
-    size_t fill;
+    md_count_t n;
 } ctx_t;
 
 static uint64_t ror(uint64_t x, unsigned n) { return (x >> n) | (x << (64u - n)); }
 
-static void compress(uint64_t h[8], const uint8_t *b) {
+static void compress(void *state, const uint8_t *b) {
+    uint64_t *h = state;
     uint64_t w[80], s[8];
     for (unsigned i = 0; i < 16u; i++) {
         w[i] = 0;
@@ -69,41 +71,17 @@ static void init(ctx_t *c) {
                                    0x510e527fade682d1ull, 0x9b05688c2b3e6c1full,
                                    0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull};
     memcpy(c->h, H0, sizeof c->h);
-    c->total = 0;
-    c->fill = 0;
+    md_reset(&c->n);
 }
 
+static const md_hash_t SHA512_MD = {compress, 128u, 16u};
+
 static void update(ctx_t *c, const uint8_t *d, size_t len) {
-    c->total += len;
-    while (len > 0u) {
-        size_t take = 128u - c->fill;
-        if (take > len) {
-            take = len;
-        }
-        memcpy(c->buf + c->fill, d, take);
-        c->fill += take;
-        d += take;
-        len -= take;
-        if (c->fill == 128u) {
-            compress(c->h, c->buf);
-            c->fill = 0;
-        }
-    }
+    md_update(&SHA512_MD, c->h, c->buf, &c->n, d, len);
 }
 
 static void final(ctx_t *c, uint8_t out[64]) {
-    uint64_t bits = c->total * 8u;
-    uint8_t pad = 0x80;
-    update(c, &pad, 1);
-    pad = 0;
-    while (c->fill != 112u) {
-        update(c, &pad, 1);
-    }
-    uint8_t len[16] = {0};
-    for (unsigned i = 0; i < 8u; i++) {
-        len[8u + i] = (uint8_t)(bits >> (56u - 8u * i));
-    }
-    update(c, len, 16);
+    md_finish(&SHA512_MD, c->h, c->buf, &c->n);
     for (unsigned i = 0; i < 64u; i++) {
         out[i] = (uint8_t)(c->h[i / 8u] >> (56u - 8u * (i % 8u)));
     }

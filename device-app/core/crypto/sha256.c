@@ -22,7 +22,8 @@ static const uint32_t H0[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53a
 
 static uint32_t ror(uint32_t x, unsigned n) { return (x >> n) | (x << (32u - n)); }
 
-static void compress(uint32_t h[8], const uint8_t blk[64]) {
+static void compress(void *state, const uint8_t *blk) {
+    uint32_t *h = state;
     uint32_t w[16];
     uint32_t s[8];
     for (unsigned i = 0; i < 16u; i++) {
@@ -64,43 +65,19 @@ static void compress(uint32_t h[8], const uint8_t blk[64]) {
     wipe(s, sizeof s);
 }
 
+static const md_hash_t SHA256_MD = {compress, 64u, 8u};
+
 void sha256_init(sha256_ctx_t *c) {
     memcpy(c->h, H0, sizeof c->h);
-    c->total = 0u;
-    c->fill = 0u;
+    md_reset(&c->n);
 }
 
 void sha256_update(sha256_ctx_t *c, const uint8_t *data, size_t len) {
-    c->total += len;
-    while (len > 0u) {
-        size_t take = 64u - c->fill;
-        if (take > len) {
-            take = len;
-        }
-        memcpy(c->buf + c->fill, data, take);
-        c->fill += (uint32_t)take;
-        data += take;
-        len -= take;
-        if (c->fill == 64u) {
-            compress(c->h, c->buf);
-            c->fill = 0u;
-        }
-    }
+    md_update(&SHA256_MD, c->h, c->buf, &c->n, data, len);
 }
 
 void sha256_final(sha256_ctx_t *c, uint8_t out[32]) {
-    uint64_t bits = c->total * 8u;
-    uint8_t pad = 0x80u;
-    sha256_update(c, &pad, 1u);
-    pad = 0u;
-    while (c->fill != 56u) {
-        sha256_update(c, &pad, 1u);
-    }
-    uint8_t lenb[8];
-    for (unsigned i = 0; i < 8u; i++) {
-        lenb[i] = (uint8_t)(bits >> (56u - 8u * i));
-    }
-    sha256_update(c, lenb, 8u);
+    md_finish(&SHA256_MD, c->h, c->buf, &c->n);
     for (unsigned i = 0; i < 8u; i++) {
         out[4u * i] = (uint8_t)(c->h[i] >> 24);
         out[4u * i + 1u] = (uint8_t)(c->h[i] >> 16);

@@ -1,14 +1,15 @@
-/* sha256.h - SHA-256 (FIPS 180-4), streaming. */
+/* sha256.h - SHA-256 (FIPS 180-4), streaming; the block framing is md_block.h. */
 #ifndef SPARK_SHA256_H
 #define SPARK_SHA256_H
 #include <stddef.h>
 #include <stdint.h>
 
+#include "md_block.h"
+
 typedef struct {
     uint32_t h[8];
     uint8_t buf[64];
-    uint64_t total; /* bytes hashed so far */
-    uint32_t fill;  /* bytes in buf */
+    md_count_t n;
 } sha256_ctx_t;
 
 void sha256_init(sha256_ctx_t *c);
