@@ -1,7 +1,6 @@
 /* handler_export_static_key.c - EXPORT_STATIC_KEY (PROTOCOL.md 0x50): the only way a private
  * key leaves the device, for the SDK's static-deposit claim. Always shown and approved on
  * screen, whatever the blind-signing setting; the key is derived again only after Approve. */
-#include <string.h>
 
 #include "dispatch.h"
 #include "key_public.h"
@@ -50,11 +49,7 @@ void handle_export_static_key(const apdu_t *a) {
         core_reply_sw(SW_PATH_REFUSED);
         return;
     }
-    memset(&g_pending, 0, sizeof g_pending);
-    g_pending.kind = KEY_STATIC_DEPOSIT;
-    g_pending.account = account;
-    g_pending.index = index;
-    spark_key_build_path(&g_pending);
+    g_pending = spark_key_of(KEY_STATIC_DEPOSIT, account, index);
     if (!key_public_of(&g_pending, pub)) {
         core_reply_sw(SW_INTERNAL);
         return;

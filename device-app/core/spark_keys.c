@@ -31,14 +31,17 @@ const char *spark_key_name(key_kind_t kind) {
     return info != NULL ? info->name : "Key";
 }
 
-spark_key_t spark_account_key(key_kind_t kind, uint32_t account) {
+spark_key_t spark_key_of(key_kind_t kind, uint32_t account, uint32_t index) {
     spark_key_t key;
     memset(&key, 0, sizeof key);
     key.kind = kind;
     key.account = account;
+    key.index = index;
     spark_key_build_path(&key);
     return key;
 }
+
+spark_key_t spark_account_key(key_kind_t kind, uint32_t account) { return spark_key_of(kind, account, 0u); }
 
 bool spark_key_derive_account_key(key_kind_t kind, uint32_t account, uint8_t priv[32]) {
     spark_key_t key = spark_account_key(kind, account);

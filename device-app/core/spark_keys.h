@@ -29,6 +29,9 @@ typedef struct {
 uint32_t spark_leaf_index(const uint8_t *leaf_id, size_t len);
 /* Fill key->path/depth from kind, account and index (the kind's path shape in key_kinds.c). */
 void spark_key_build_path(spark_key_t *key);
+/* The key of a kind, account and index (index: static deposit or leaf index, 0 for the others),
+ * with its path built; no leaf id. */
+spark_key_t spark_key_of(key_kind_t kind, uint32_t account, uint32_t index);
 /* The key of a kind that has one key per account (identity, signing base, deposit, HTLC base),
  * with its path built. */
 spark_key_t spark_account_key(key_kind_t kind, uint32_t account);

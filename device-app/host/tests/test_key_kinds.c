@@ -186,12 +186,7 @@ static void test_protocol_md_matches_table(void) {
 static void test_readers_follow_table(void) {
     for (uint32_t k = 0; k < KEY_KINDS_N; k++) {
         const key_kind_info_t *info = &KEY_KINDS[k];
-        spark_key_t key;
-        memset(&key, 0, sizeof key);
-        key.kind = info->kind;
-        key.account = 7u;
-        key.index = 42u;
-        spark_key_build_path(&key);
+        spark_key_t key = spark_key_of(info->kind, 7u, 42u);
         CHECK_EQ_U(key.depth, info->depth);
         CHECK_EQ_U(key.path[0], SPARK_PURPOSE | HARDENED);
         CHECK_EQ_U(key.path[1], 7u | HARDENED);

@@ -23,12 +23,7 @@ static void test_pubkeys_match_ts(void) {
         CHECK_EQ_U(g_host_reply.len, 33);
         CHECK_BYTES(g_host_reply.data, k->pub, 33);
         /* the same key as an explicit path */
-        spark_key_t sk;
-        memset(&sk, 0, sizeof sk);
-        sk.kind = (key_kind_t)k->kind;
-        sk.account = k->account;
-        sk.index = k->index;
-        spark_key_build_path(&sk);
+        spark_key_t sk = spark_key_of((key_kind_t)k->kind, k->account, k->index);
         n = put_path_ref(ref, sk.path, sk.depth);
         CHECK_EQ_U(get_pub(ref, n), SW_OK);
         CHECK_BYTES(g_host_reply.data, k->pub, 33);

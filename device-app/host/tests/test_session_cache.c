@@ -25,14 +25,7 @@ static void test_commit_cache_unit(void) {
     CHECK_EQ_U(commit_cache_match(5 + COMMIT_CACHE_SLOTS, H2, B1), CACHE_MISS);
 }
 
-static spark_key_t leaf_key(uint32_t index) {
-    spark_key_t k;
-    memset(&k, 0, sizeof k);
-    k.kind = KEY_LEAF;
-    k.index = index;
-    spark_key_build_path(&k);
-    return k;
-}
+static spark_key_t leaf_key(uint32_t index) { return spark_key_of(KEY_LEAF, 0u, index); }
 
 static void test_pubkey_cache_unit(void) {
     uint8_t pub[33], got[33];
