@@ -21,6 +21,14 @@ void core_reply_sw(uint16_t sw) { core_reply(NULL, 0u, sw); }
 
 void core_defer_reply(void) { g_pending = true; }
 
+bool core_p1p2_zero(const apdu_t *a) {
+    if (a->p1 != 0u || a->p2 != 0u) {
+        core_reply_sw(SW_BAD_P1_P2);
+        return false;
+    }
+    return true;
+}
+
 bool core_reply_pending(void) { return g_pending; }
 
 void core_init(void) {

@@ -1,6 +1,7 @@
 /* dispatch.h - the core's reply helpers and the command handlers (one file each). */
 #ifndef SPARK_DISPATCH_H
 #define SPARK_DISPATCH_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,8 @@ void core_reply(const uint8_t *data, size_t len, uint16_t sw);
 void core_reply_sw(uint16_t sw);
 /* The handler started a review: the reply will come from its callback. */
 void core_defer_reply(void);
+/* For a command that takes no parameters: true if P1 and P2 are 0, else answers SW_BAD_P1_P2. */
+bool core_p1p2_zero(const apdu_t *a);
 
 void handle_get_version(const apdu_t *a);
 void handle_get_pubkey(const apdu_t *a);

@@ -17,8 +17,7 @@ void handle_ecies_pubkey(const apdu_t *a) {
     reader_t r;
     uint8_t priv[32], secret[32], pub[33];
 
-    if (a->p1 != 0u || a->p2 != 0u) {
-        core_reply_sw(SW_BAD_P1_P2);
+    if (!core_p1p2_zero(a)) {
         return;
     }
     rd_init(&r, a->data, a->lc);

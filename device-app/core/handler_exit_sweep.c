@@ -69,8 +69,7 @@ void handle_exit_sweep(const apdu_t *a) {
     reader_t r;
     char addr[SEGWIT_ADDR_MAX + 1u];
 
-    if (a->p1 != 0u || a->p2 != 0u) {
-        core_reply_sw(SW_BAD_P1_P2);
+    if (!core_p1p2_zero(a)) {
         return;
     }
     rd_init(&r, a->data, a->lc);

@@ -5,8 +5,7 @@
 #include "settings.h"
 
 void handle_get_version(const apdu_t *a) {
-    if (a->p1 != 0u || a->p2 != 0u) {
-        core_reply_sw(SW_BAD_P1_P2);
+    if (!core_p1p2_zero(a)) {
         return;
     }
     if (a->lc != 0u) {
