@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
-import { encodeSparkAddress, getClaimPackageSigningPayload, getSparkFrost, getTransferPackageSigningPayload } from '@buildonspark/spark-sdk';
+import { encodeSparkAddress, getClaimPackageSigningPayload, getTransferPackageSigningPayload } from '@buildonspark/spark-sdk';
 import type { TransferPackage } from '@buildonspark/spark-sdk/proto/spark';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
@@ -16,11 +16,9 @@ import { pageBody, review, waitHome } from '../../emulator/speculos/flows.js';
 import { expectedPublicKey } from './expected-keys.js';
 import { deviceForSuite } from './fixture.js';
 import {
+  aggregateWithOperators,
   makeOperatorGroup,
-  operatorCommitmentMap,
   operatorNonces,
-  operatorPublicShares,
-  operatorShares,
   verifyUserShare,
   verifyingKeyFor,
   type OperatorNonce,
@@ -106,16 +104,7 @@ describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)',
   async function aggregates(l: Leaf, message: Uint8Array, c: DeviceCommitment, ops: OperatorNonce[], share: Uint8Array): Promise<boolean> {
     const round: OperatorRound = { message, verifyingKey: l.verifyingKey, userCommitment: c, ops };
     if (!verifyUserShare(round, share, l.userPub)) return false;
-    const sig = await getSparkFrost().aggregateFrost({
-      message,
-      statechainCommitments: operatorCommitmentMap(ops),
-      selfCommitment: { hiding: c.hiding, binding: c.binding },
-      statechainSignatures: operatorShares(round),
-      selfSignature: share,
-      statechainPublicKeys: operatorPublicShares(ops),
-      selfPublicKey: l.userPub,
-      verifyingKey: l.verifyingKey,
-    });
+    const sig = await aggregateWithOperators(round, share, l.userPub);
     return schnorr.verify(sig, message, taprootOutputKey(l.verifyingKey));
   }
 

@@ -1,3 +1,4 @@
+import { getSparkFrost } from '@buildonspark/spark-sdk';
 import {
   generateNonce,
   hexToBytes,
@@ -111,4 +112,22 @@ export function operatorShares(round: OperatorRound): Record<string, Uint8Array>
 /** The single-share verification equation for the user's (device's) share. */
 export function verifyUserShare(round: OperatorRound, share: Uint8Array, userPublicKey: Uint8Array): boolean {
   return verifySignatureShare({ ...contextInput(round), signer: { role: 'user', publicKey: userPublicKey }, share });
+}
+
+/**
+ * The user's (device's) share aggregated with every signing operator's share by the SDK's
+ * aggregateFrost: a BIP340 signature (adaptor-tweaked when the round has an adaptor point).
+ */
+export async function aggregateWithOperators(round: OperatorRound, share: Uint8Array, userPublicKey: Uint8Array): Promise<Uint8Array> {
+  return getSparkFrost().aggregateFrost({
+    message: round.message,
+    statechainCommitments: operatorCommitmentMap(round.ops),
+    selfCommitment: { hiding: round.userCommitment.hiding, binding: round.userCommitment.binding },
+    statechainSignatures: operatorShares(round),
+    selfSignature: share,
+    statechainPublicKeys: operatorPublicShares(round.ops),
+    selfPublicKey: userPublicKey,
+    verifyingKey: round.verifyingKey,
+    adaptorPubKey: round.adaptorPubKey,
+  });
 }

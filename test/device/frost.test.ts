@@ -16,11 +16,9 @@ import type { DeviceCommitment, FrostSignRequest } from '../../src/device/messag
 import { expectedPublicKey } from './expected-keys.js';
 import { deviceForSuite } from './fixture.js';
 import {
+  aggregateWithOperators,
   makeOperatorGroup,
-  operatorCommitmentMap,
   operatorNonces,
-  operatorPublicShares,
-  operatorShares,
   verifyUserShare,
   verifyingKeyFor,
   type OperatorGroup,
@@ -108,17 +106,7 @@ describe('FROST under Speculos', () => {
     const view = operatorView(round, commitment);
     expect(verifyUserShare(view, share, round.userPub), 'user share verification equation').toBe(true);
     const frost = getSparkFrost();
-    const sig = await frost.aggregateFrost({
-      message: round.message,
-      statechainCommitments: operatorCommitmentMap(round.ops),
-      selfCommitment: { hiding: commitment.hiding, binding: commitment.binding },
-      statechainSignatures: operatorShares(view),
-      selfSignature: share,
-      statechainPublicKeys: operatorPublicShares(round.ops),
-      selfPublicKey: round.userPub,
-      verifyingKey: round.verifyingKey,
-      adaptorPubKey: round.adaptor?.point,
-    });
+    const sig = await aggregateWithOperators(view, share, round.userPub);
     const Qx = taprootOutputKey(round.verifyingKey);
     if (round.adaptor === undefined) {
       expect(schnorr.verify(sig, round.message, Qx), 'aggregated BIP340 signature').toBe(true);
