@@ -32,6 +32,8 @@ function params(tag: number, operators = 2): SignFrostParams {
  * request after the last) — or, with `clearThenBlind`, first a FROST_SIGN_TX the device refuses
  * as TX_UNSUPPORTED and then the blind FROST_SIGN — and waits for the test to answer.
  * subtractSplitAndEncrypt of the first split sends a TRANSFER_INTENT answered with `intentSw`.
+ * Returned wrapped by the recorder (what the tests drive), with the pending device answers and
+ * `answer(i)`, which waits for the i-th (0-based) FROST_SIGN to reach the device and returns a share.
  */
 function fakeSigner(recorder: RoundRecorder, options: { clearThenBlind?: boolean; intentSw?: number } = {}) {
   const answers: { resolve: (v: Uint8Array) => void; reject: (e: unknown) => void }[] = [];
@@ -82,7 +84,11 @@ function fakeSigner(recorder: RoundRecorder, options: { clearThenBlind?: boolean
     },
     aggregateFrost: (_p: AggregateFrostParams) => Promise.resolve(new Uint8Array(64).fill(9)),
   };
-  return { signer: signer as unknown as SparkSigner, answers };
+  const answer = async (i: number, share = new Uint8Array(32)): Promise<void> => {
+    await until(() => answers.length > i);
+    answers[i]?.resolve(share);
+  };
+  return { wrapped: recorder.wrapSigner(signer as unknown as SparkSigner), answers, answer };
 }
 
 function collect(recorder: RoundRecorder): RoundStreamEvent[] {
@@ -100,8 +106,7 @@ describe('RoundRecorder', () => {
   it('records each step of a round in order, with timings, grouped under its operation', async () => {
     const recorder = new RoundRecorder();
     const events = collect(recorder);
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answer } = fakeSigner(recorder);
     // Methods the recorder does not watch pass through to the signer, with its `this`.
     expect(await wrapped.getIdentityPublicKey()).toEqual(new Uint8Array(33).fill(2));
     const claim = recorder.runOperation('claim-deposit', 'deposit claim', async () => {
@@ -110,8 +115,7 @@ describe('RoundRecorder', () => {
       await wrapped.aggregateFrost({ ...p, selfSignature: share, statechainSignatures: {}, statechainPublicKeys: {} } as unknown as AggregateFrostParams);
       return share;
     });
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32).fill(7));
+    await answer(0, new Uint8Array(32).fill(7));
     expect(await claim).toEqual(new Uint8Array(32).fill(7));
 
     const [round] = recorder.rounds();
@@ -136,8 +140,7 @@ describe('RoundRecorder', () => {
 
   it('attributes concurrent signatures to the right rounds in the order the device receives them', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answers } = fakeSigner(recorder);
     const work = recorder.runOperation('send', 'send of 10 sats', () => Promise.all([wrapped.signFrost(params(1)), wrapped.signFrost(params(3))]));
     await until(() => answers.length === 1);
     let [first, second] = recorder.rounds();
@@ -155,8 +158,7 @@ describe('RoundRecorder', () => {
 
   it('a rejection on the device ends the round as rejected; a device that went away aborts it, and the operation fails', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answers } = fakeSigner(recorder);
     const rejected = recorder.runOperation('send', 'send of 5 sats', () => wrapped.signFrost(params(1)));
     await until(() => answers.length === 1);
     answers[0]?.reject(new UserRejectedError());
@@ -174,14 +176,12 @@ describe('RoundRecorder', () => {
 
   it('an operation that fails after the device approved aborts its rounds (the shares were not accepted)', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answer } = fakeSigner(recorder);
     const op = recorder.runOperation('claim-deposit', 'deposit claim', async () => {
       await wrapped.signFrost(params(1));
       throw new Error('14 UNAVAILABLE: No connection established');
     });
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32));
+    await answer(0);
     await expect(op).rejects.toThrow(/UNAVAILABLE/);
     const [round] = recorder.rounds();
     expect(round?.steps.map((s) => s.name)).toEqual(['commitments-fetched', 'device-asked', 'waiting-for-user', 'approved', 'aborted']);
@@ -190,11 +190,9 @@ describe('RoundRecorder', () => {
 
   it('a background round stays open after the device answered until the wallet reports the end, then closes with "shares sent"', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answer } = fakeSigner(recorder);
     const sig = wrapped.signFrost(params(1));
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32));
+    await answer(0);
     await sig;
     expect(recorder.rounds()[0]).toMatchObject({ operationKind: 'background', outcome: 'in-progress' });
     expect(recorder.operations()[0]).toMatchObject({ kind: 'background', outcome: 'running' });
@@ -210,12 +208,10 @@ describe('RoundRecorder', () => {
 
   it('a background round whose share the wallet aggregates closes with "aggregated"', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answer } = fakeSigner(recorder);
     const p = params(3);
     const sig = wrapped.signFrost(p);
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32));
+    await answer(0);
     await sig;
     await wrapped.aggregateFrost({ selfCommitment: p.selfCommitment } as AggregateFrostParams);
     const [round] = recorder.rounds();
@@ -227,11 +223,9 @@ describe('RoundRecorder', () => {
   it('a background round the wallet never reports on is closed as "unconfirmed" after the grace period; one the device failed is aborted at once', async () => {
     const recorder = new RoundRecorder({ backgroundGraceMs: 30 });
     const events = collect(recorder);
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answers, answer } = fakeSigner(recorder);
     const ok = wrapped.signFrost(params(5));
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32));
+    await answer(0);
     await ok;
     const failed = wrapped.signFrost(params(7));
     await until(() => answers.length === 2);
@@ -252,8 +246,7 @@ describe('RoundRecorder', () => {
   });
   it('a share the device cannot sign clearly and is asked again blind stays with its round, while other rounds wait in the queue', async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder, { clearThenBlind: true });
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answers } = fakeSigner(recorder, { clearThenBlind: true });
     const work = recorder.runOperation('claim-deposit', 'deposit claim', () => Promise.all([wrapped.signFrost(params(1)), wrapped.signFrost(params(3))]));
     await until(() => answers.length === 1);
     let [first, second] = recorder.rounds();
@@ -281,15 +274,13 @@ describe('RoundRecorder', () => {
 
   it("a send's TRANSFER_INTENT is its approval round: asked, waiting for the user, approved, in the send before its shares", async () => {
     const recorder = new RoundRecorder();
-    const { signer, answers } = fakeSigner(recorder);
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped, answer } = fakeSigner(recorder);
     const split = { first: { type: 'leaf', path: 'a' }, second: { type: 'random' } } as unknown as SubtractSplitAndEncryptParams;
     const send = recorder.runOperation('send', 'send of 10 sats', async () => {
       await Promise.all([wrapped.subtractSplitAndEncrypt(split), wrapped.subtractSplitAndEncrypt(split)]);
       return await wrapped.signFrost(params(1));
     });
-    await until(() => answers.length === 1);
-    answers[0]?.resolve(new Uint8Array(32));
+    await answer(0);
     await send;
     const [approval, share] = recorder.rounds();
     expect(approval).toMatchObject({ kind: 'transfer-approval', operationKind: 'send', keyKind: 'transfer', operatorCount: 0, outcome: 'completed' });
@@ -303,8 +294,7 @@ describe('RoundRecorder', () => {
 
   it('a transfer rejected on the device ends its approval round as rejected and the send fails', async () => {
     const recorder = new RoundRecorder();
-    const { signer } = fakeSigner(recorder, { intentSw: 0x6985 });
-    const wrapped = recorder.wrapSigner(signer);
+    const { wrapped } = fakeSigner(recorder, { intentSw: 0x6985 });
     const split = { first: { type: 'leaf', path: 'a' }, second: { type: 'random' } } as unknown as SubtractSplitAndEncryptParams;
     await expect(recorder.runOperation('send', 'send of 10 sats', () => wrapped.subtractSplitAndEncrypt(split))).rejects.toBeInstanceOf(UserRejectedError);
     const [approval] = recorder.rounds();
