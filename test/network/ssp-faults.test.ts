@@ -238,7 +238,9 @@ describe('the service provider under faults and load: exit broadcasts retried, e
       }
       return sspBefore + BigInt(delta);
     };
-    expect(await sspHeld()).toBe(expected());
+    // Read until they agree (a movement may still be between its two book lines); they must, within a minute.
+    const settled = await waitFor(async () => ({ held: await sspHeld(), books: expected() }), (x) => x.held === x.books, 60_000, 'the SSP wallet to match its books');
+    expect(settled.held).toBe(settled.books);
     // Every swap's primary claimed, and no more than the users paid in: paid out = received − fees.
     const paid = swaps.reduce((a, s) => a + s.paidSats, 0) + exits.reduce((a, e) => a + e.paidSats, 0);
     const received = swaps.reduce((a, s) => a + s.receivedSats, 0) + exits.reduce((a, e) => a + e.receivedSats, 0);
