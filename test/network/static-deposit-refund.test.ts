@@ -1,4 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { internals } from '../../emulator/ssp/sdk-internals.js';
 import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2wpkh } from '@scure/btc-signer';
@@ -108,6 +111,49 @@ describe('static deposit refunds to an L1 address (SDK refundStaticDeposit), wit
     await mallory.getStaticDepositAddress();
     await expect(mallory.refundStaticDeposit({ depositTransactionId: txid, outputIndex: vout, destinationAddress: freshAddress(), satsPerVbyteFee: SATS_PER_VBYTE }))
       .rejects.toThrow(/only its owner may refund it|signature/);
+    expect(await unspent(txid, vout)).not.toBeNull();
+  });
+
+  it('the operators themselves refuse to claim a refunded output for a provider, even with the owner\'s signed claim, and nothing moves', async () => {
+    const { network } = suite;
+    // A provider of our own making that pays with its own leaf and calls the coordinator's
+    // static_deposit_utxo_swap directly, past the SSP's own check (these modules load the SDK or
+    // grpc-js: imported only now, once the network's CA is in place).
+    const { CoordinatorClient } = await import('../../emulator/ssp/operator-client.js');
+    const { transferTo } = await import('../../emulator/ssp/leaf-mint.js');
+    const { spendOfDeposit } = await import('../../emulator/ssp/static-deposits.js');
+    const { NETWORK_NAME, REQUEST_FIXED, statementBytes } = await import('../../emulator/operator/static-deposit/statement.js');
+    const { Transaction } = await import('@scure/btc-signer');
+    const { wallet: provider } = await suite.open({ ...options(), optimizationOptions: { auto: false } });
+    const credit = 20_000 - FEE;
+    const f = await network.chain.fund(await provider.getSingleUseDepositAddress(), credit);
+    const [claimed] = await provider.claimDeposit(f.txid);
+    await waitFor(() => provider.getBalance(), (b) => b.satsBalance.available === BigInt(credit), 60_000, "the provider's leaf");
+    const spark = await internals(provider).connectionManager.createSparkClient(internals(provider).config.getCoordinatorAddress());
+    const id = claimed?.id ?? '';
+    const leaf = (await spark.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds: [id] } }, includeParents: false, network: 2, statuses: [] })).nodes[id];
+    const { wallet: erin, txid, vout } = await deposited(20_000);
+    await erin.refundStaticDeposit({ depositTransactionId: txid, destinationAddress: freshAddress(), satsPerVbyteFee: SATS_PER_VBYTE });
+
+    const signer = internals(provider).config.signer;
+    const client = new CoordinatorClient(internals(provider).config.getCoordinatorAddress(), network.caPath, signer);
+    try {
+      const keys = await client.staticAddressKeys(await erin.getStaticDepositAddress(), { txid, vout });
+      expect(keys.held_as).toBe('refund');
+      const out = Transaction.fromRaw(Buffer.from(await network.chain.rpc.call<string>('getrawtransaction', [txid, 0]), 'hex'), { allowUnknownOutputs: true }).getOutput(vout);
+      const quoteSig = new Uint8Array(32).fill(7);
+      const statement = { network: NETWORK_NAME, txid, vout, requestType: REQUEST_FIXED, creditAmountSats: BigInt(credit), tail: quoteSig };
+      const userSignature = await internals(erin).config.signer.signMessageWithIdentityKey(sha256(statementBytes(statement)));
+      const secret = await (internals(erin).config.signer as unknown as { getStaticDepositSecretKey(i: number): Promise<Uint8Array> }).getStaticDepositSecretKey(0);
+      const spend = await spendOfDeposit(provider, { txid, vout, amount: out.amount as bigint, script: out.script as Uint8Array, keys: { verifying: keys.verifying_public_key, user: keys.user_signing_public_key } }, secret, network.chain.info.miningAddress);
+      const start = await transferTo(provider, await signer.getIdentityPublicKey(), await internals(erin).config.signer.getIdentityPublicKey(), [leaf as TreeNode]);
+      await expect(client.staticDepositUtxoSwap({ txid: Buffer.from(txid, 'hex'), vout, credit_amount_sats: credit, ssp_signature: quoteSig, user_signature: userSignature, ...spend }, start))
+        .rejects.toThrow(/was refunded to its owner; it cannot be claimed/);
+    } finally {
+      client.close();
+    }
+    expect((await provider.getBalance()).satsBalance.available).toBe(BigInt(credit));
+    expect((await erin.getBalance()).satsBalance.available).toBe(0n);
     expect(await unspent(txid, vout)).not.toBeNull();
   });
 });
