@@ -207,7 +207,7 @@ export class Operator {
     const authn = new AuthnService(identity, new UsedChallengeNonces(this.db), { challengeTtlSeconds: cfg.challengeTtlSeconds, sessionTtlSeconds: cfg.sessionTtlSeconds });
     const publicServer = await servePublic(cfg, {
       authn,
-      spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
+      spark: createSparkService({ repo, keys, events, deposits, transfers, transferRows, renewals, utxoSwaps, renewRows, peers: cfg.peers, identityPublicKeys: () => identityKeys }),
       token: createTokenService(),
       ssp: createSspService(() => coordinatorTransfers(transfers), wireRenderers({ repo, keys, peers: cfg.peers }).toTransfer, () => {
         if (utxoSwaps === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send static deposit claims to the coordinator');

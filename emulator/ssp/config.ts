@@ -30,8 +30,11 @@ export interface SspConfig {
   walletOptions: ConfigOptions;
   /** btcd's own RPC, for the SSP's L1 wallet (coins found through btcd's address index) */
   btcdRpc: { url: string; user: string; pass: string };
-  /** For fault tests only: a provider that cheats on cooperative exits (emulator/ssp/exit-desk.ts). */
-  faults?: { exit?: ExitCheat };
+  /**
+   * For fault tests only (emulator/ssp/exit-desk.ts): a provider that cheats on cooperative exits;
+   * a number of exit broadcasts that fail before one is sent.
+   */
+  faults?: { exit?: ExitCheat; exitBroadcastFailures?: number };
 }
 
 export interface SspReadyLine {

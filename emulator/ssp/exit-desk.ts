@@ -5,6 +5,11 @@
  * it until the wallet's leaves are locked to us on the operators (cooperative_exit_v2), then
  * broadcast it and claim the leaves once it has 6 confirmations. Each request is kept in
  * `<dataDir>/exits/<transfer id>.json`, so a restart resumes where it stopped.
+ *
+ * Once the leaves are locked the exit must reach the chain: the request is saved as TX_SIGNED
+ * before the broadcast, and a broadcast that fails (btcd unreachable, refused) is repeated with
+ * backoff by the desk's loop, after a restart too, until btcd has the transaction. The wallet is
+ * answered TX_SIGNED meanwhile, not an error: its leaves are no longer its to spend.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -48,7 +53,7 @@ export type ExitCheat = 'short-payout' | 'unbound-connector';
 const bad = (m: string): SspError => new SspError('INVALID_INPUT', m);
 const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
-type Status = 'INITIATED' | 'TX_BROADCASTED' | 'SUCCEEDED' | 'EXPIRED';
+type Status = 'INITIATED' | 'TX_SIGNED' | 'TX_BROADCASTED' | 'SUCCEEDED' | 'EXPIRED';
 
 /** One exit request, as kept on disk. */
 interface ExitRecord {
@@ -86,7 +91,13 @@ interface Quote {
 export interface ExitDeskDeps extends SwapDeskDeps {
   dataDir: string;
   cheat?: ExitCheat;
+  /** For fault tests only: this many broadcasts of exit transactions fail before any is sent. */
+  broadcastFailures?: number;
 }
+
+/** Backoff of a failed exit broadcast: doubling from 1 s up to 30 s. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 function ids(v: unknown, what: string, allowEmpty = false): string[] {
   if (!Array.isArray(v) || (!allowEmpty && v.length === 0) || v.length > MAX_LEAVES || v.some((x) => typeof x !== 'string')) {
@@ -109,8 +120,12 @@ export class ExitDesk {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** transfer id → when to broadcast a TX_SIGNED exit again, and the wait after that */
+  private readonly retry = new Map<string, { at: number; waitMs: number }>();
+  private failuresLeft: number;
 
   constructor(private readonly d: ExitDeskDeps) {
+    this.failuresLeft = d.broadcastFailures ?? 0;
     this.dir = join(d.dataDir, 'exits');
     mkdirSync(this.dir, { recursive: true });
     for (const f of readdirSync(this.dir)) {
@@ -118,7 +133,7 @@ export class ExitDesk {
       const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as ExitRecord;
       this.exits.set(r.transferId, r);
       // A held exit transaction keeps its coins across a restart: nothing else may spend them.
-      if (r.status === 'INITIATED') d.l1.markSpent(r.spends);
+      if (r.status === 'INITIATED' || r.status === 'TX_SIGNED') d.l1.markSpent(r.spends);
     }
   }
 
@@ -274,13 +289,39 @@ export class ExitDesk {
         const input1 = refund.inputsLength === 2 ? refund.getInput(1) : undefined;
         if (input1?.txid === undefined || Buffer.from(input1.txid).toString('hex') !== connectorTxid) throw bad(`leaf ${l.leaf?.id ?? ''}: its refund does not spend this exit's connector`);
       }
-      await d.btcd.sendRawTransaction(r.exitHex);
-      r.status = 'TX_BROADCASTED';
+      // The leaves are locked to us: from here on the exit goes to the chain, now or by the loop.
+      r.status = 'TX_SIGNED';
       this.save(r);
-      d.books.record({ kind: 'exit', transfer: transferId, exitTxid: r.exitTxid, receivedSats: r.receivedSats, paidSats: r.payoutSats, l1FeeSats: r.l1FeeSats, userFeeSats: r.userFeeSats });
-      d.log(`cooperative exit ${transferId}: exit transaction ${r.exitTxid} broadcast`);
+      await this.broadcast(r);
       return this.toWire(r);
     });
+  }
+
+  /** One attempt to send a TX_SIGNED exit; on failure the loop tries again later. */
+  private async broadcast(r: ExitRecord): Promise<void> {
+    const { d } = this;
+    if (r.status !== 'TX_SIGNED') return;
+    try {
+      if (this.failuresLeft > 0) {
+        this.failuresLeft--;
+        throw new Error('broadcast refused by the fault hook (faults.exitBroadcastFailures)');
+      }
+      await d.btcd.sendRawTransaction(r.exitHex);
+    } catch (e) {
+      // An earlier attempt may have gone through (the answer lost): btcd knowing it is as good as sent.
+      const known = await d.btcd.getRawTransaction(r.exitTxid).then(() => true, () => false);
+      if (!known) {
+        const waitMs = this.retry.get(r.transferId)?.waitMs ?? RETRY_FIRST_MS;
+        this.retry.set(r.transferId, { at: Date.now() + waitMs, waitMs: Math.min(2 * waitMs, RETRY_MAX_MS) });
+        d.log(`cooperative exit ${r.transferId}: broadcasting ${r.exitTxid} failed, again in ${waitMs} ms: ${(e as Error).message}`);
+        return;
+      }
+    }
+    this.retry.delete(r.transferId);
+    r.status = 'TX_BROADCASTED';
+    this.save(r);
+    d.books.record({ kind: 'exit', transfer: r.transferId, exitTxid: r.exitTxid, receivedSats: r.receivedSats, paidSats: r.payoutSats, l1FeeSats: r.l1FeeSats, userFeeSats: r.userFeeSats });
+    d.log(`cooperative exit ${r.transferId}: exit transaction ${r.exitTxid} broadcast`);
   }
 
   /** Claims the leaves of broadcast exits with enough confirmations; releases requests never sent. */
@@ -289,7 +330,8 @@ export class ExitDesk {
     this.ticking = true;
     try {
       for (const r of [...this.exits.values()]) {
-        if (r.status === 'TX_BROADCASTED') await this.claimIfConfirmed(r);
+        if (r.status === 'TX_SIGNED' && Date.now() >= (this.retry.get(r.transferId)?.at ?? 0)) await this.serialised(() => this.broadcast(r));
+        else if (r.status === 'TX_BROADCASTED') await this.claimIfConfirmed(r);
         else if (r.status === 'INITIATED' && Date.now() - Date.parse(r.createdAt) > REQUEST_TTL_MS) await this.expire(r);
       }
     } catch (e) {

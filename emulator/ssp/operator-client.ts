@@ -72,8 +72,9 @@ export class CoordinatorClient {
   }
 
   /** The keys of a static deposit address (the verifying key for the spend's FROST part). */
-  async staticAddressKeys(address: string): Promise<StaticDepositAddressKeysResponse> {
-    return this.ssp.static_deposit_address_keys({ address }, { metadata: await this.metadata() });
+  /** The keys of a static address; with an output, also what holds that output (held_as). */
+  async staticAddressKeys(address: string, output?: { txid: string; vout: number }): Promise<StaticDepositAddressKeysResponse> {
+    return this.ssp.static_deposit_address_keys({ address, txid: output?.txid ?? '', vout: output?.vout ?? 0 }, { metadata: await this.metadata() });
   }
 
   /** A static deposit claim: the transfer to the owner, and the spend of the deposit output signed. */

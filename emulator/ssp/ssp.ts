@@ -68,6 +68,7 @@ export class ServiceProvider {
     const swaps = new SwapDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
     const exits = new ExitDesk({
       wallet, identityPublicKey, l1, btcd, coordinator, books, serial, dataDir: cfg.dataDir, log, ...(cfg.faults?.exit === undefined ? {} : { cheat: cfg.faults.exit }),
+      ...(cfg.faults?.exitBroadcastFailures === undefined ? {} : { broadcastFailures: cfg.faults.exitBroadcastFailures }),
     });
     const deposits = new StaticDepositDesk({ wallet, identityPublicKey, l1, btcd, coordinator, books, serial, log });
     let server: Server;

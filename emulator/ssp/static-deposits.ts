@@ -73,11 +73,14 @@ export class StaticDepositDesk {
     if (address === undefined) throw bad(`output ${o.vout} of ${o.txid} pays no address`);
     let keys;
     try {
-      keys = await this.d.coordinator.staticAddressKeys(address);
+      keys = await this.d.coordinator.staticAddressKeys(address, o);
     } catch (e) {
       throw bad(`${address} is not a static deposit address: ${(e as Error).message}`);
     }
     if (hex(keys.owner_identity_public_key) !== user) throw new SspError('INVALID_INPUT', `${o.txid}:${o.vout} pays a static deposit address of another wallet`);
+    // Refused before any leaf is made for it: an output its owner refunds, or one claimed already.
+    if (keys.held_as === 'refund') throw bad(`${o.txid}:${o.vout} was refunded to its owner; it cannot be claimed`);
+    if (keys.held_as === 'claim') throw bad(`${o.txid}:${o.vout} was already claimed`);
     if ((await this.d.btcd.getTxOut(o.txid, o.vout, true)) === null) throw bad(`${o.txid}:${o.vout} is already spent`);
     return { amount: out.amount, script: out.script, address, keys: { verifying: keys.verifying_public_key, user: keys.user_signing_public_key } };
   }

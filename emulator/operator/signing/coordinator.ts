@@ -16,6 +16,7 @@ import {
   scalarFromBytes,
   scalarToBytes,
   standInShareInContext,
+  verifyShareInContext,
 } from '../crypto.js';
 import type { AggregationShare, CommitmentMap, NonceWithCommitment, SigningCommitment, SigningContext } from '../crypto.js';
 import { OperatorError } from '../errors.js';
@@ -62,6 +63,16 @@ export interface SignedWithShares {
   signature: Uint8Array;
   /** identifier → 32-byte share */
   operatorShares: Record<string, Uint8Array>;
+}
+
+/** What a wallet needs to add its own share and aggregate (spark.SigningResult). */
+export interface WalletSigningShares {
+  /** identifier → commitment of each signing operator */
+  operatorCommitments: Record<string, SigningCommitment>;
+  /** identifier → 32-byte share */
+  operatorShares: Record<string, Uint8Array>;
+  /** identifier → the operator's public key share */
+  publicShares: Record<string, Uint8Array>;
 }
 
 export class SigningCoordinator {
@@ -264,6 +275,33 @@ export class SigningCoordinator {
         s.nonce.binding.fill(0);
       }
     }
+  }
+
+  /**
+   * The operators' shares of one job that the wallet signs and aggregates itself afterwards (the
+   * refund of a static deposit: the wallet gives only its commitment, SDK refundStaticDeposit).
+   * Commitments are taken here; each share is checked against its signer's public share, since
+   * no aggregate can be checked without the wallet's share.
+   */
+  async sharesForWallet(job: Omit<CoordinatedJob, 'operatorCommitments' | 'user' | 'adaptorPublicKey'> & { user: { commitment: SigningCommitment; publicKey: Uint8Array } }): Promise<WalletSigningShares> {
+    const [operatorCommitments] = await this.commitments(1) as [Record<string, SigningCommitment>];
+    this.checkSigners(operatorCommitments, job.keyshare);
+    const signing: SigningJob = {
+      jobId: job.jobId, keyshareId: job.keyshare.id, message: job.message, verifyingKey: job.verifyingKey, operatorCommitments,
+      userCommitment: job.user.commitment, tx: job.tx, adaptorPublicKey: undefined,
+    };
+    const ctx = cryptoInput(`job ${job.jobId}`, () => buildSigningContext({
+      message: job.message, verifyingKey: job.verifyingKey, operatorCommitments: operatorCommitments as CommitmentMap, userCommitment: job.user.commitment,
+    }));
+    const [remote, local] = await Promise.all([this.collectShares([signing]), this.localShares([ctx], [signing])]);
+    const shares = this.operatorShares(signing, remote[0] as Map<string, Uint8Array>, local[0], job.keyshare);
+    const cheats = shares.filter((s) => s.signer !== undefined && !verifyShareInContext(ctx, s.signer, s.z)).map((s) => s.who);
+    if (cheats.length > 0) throw new OperatorError('SIGNATURE_SHARE_INVALID', `${job.jobId}: invalid signature share(s) from ${cheats.join(', ')}`);
+    return {
+      operatorCommitments,
+      operatorShares: Object.fromEntries(shares.map((s) => [s.who, scalarToBytes(s.z)])),
+      publicShares: Object.fromEntries(shares.map((s) => [s.who, job.keyshare.publicShares[s.who] as Uint8Array])),
+    };
   }
 
   private checkSigners(commitments: Record<string, SigningCommitment>, key: Keyshare): void {

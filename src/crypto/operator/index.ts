@@ -11,3 +11,4 @@ export { standInShareInContext } from '../frost/operator-only.js';
 export { aggregateInContext } from '../frost/aggregate.js';
 export type { Aggregation, AggregationShare } from '../frost/aggregate.js';
 export { verifyTaprootSignature } from '../frost/verify-taproot.js';
+export { verifyShareInContext } from '../frost/verify-share.js';

@@ -36,6 +36,8 @@ import type { RenewRepository } from '../../db/renew-repository.js';
 import type { RenewService } from '../../renew/renew-service.js';
 import { renewFromWire, renewToWire } from './renew-wire.js';
 import { startTransferV3AsV2 } from './transfer-v3-wire.js';
+import { refundRequestFromWire, refundResultToWire } from './static-refund-wire.js';
+import type { UtxoSwapService } from '../../static-deposit/utxo-swap-service.js';
 import type { AuthContext } from './middleware.js';
 import { statusName, toTreeNode } from './tree-node.js';
 import type { PeerConfig } from '../../config.js';
@@ -54,6 +56,8 @@ export interface SparkServiceDeps {
   transferRows: TransferRepository;
   /** Present on the coordinator only. */
   renewals: RenewService | undefined;
+  /** Present on the coordinator only: static deposit refunds. */
+  utxoSwaps?: UtxoSwapService | undefined;
   /** parents and split nodes (query_nodes include_parents, the exit chain) */
   renewRows: RenewRepository;
   peers: PeerConfig[];
@@ -142,6 +146,10 @@ export function createSparkService(d: SparkServiceDeps): SparkServiceImplementat
     },
     async finalize_deposit_tree_creation(req, ctx: Ctx) {
       return { rootNode: await toNode(await coordinator().finalizeTree(treeRequestFromWire(req), ctx.session.identityPublicKeyHex)) };
+    },
+    async initiate_static_deposit_utxo_refund(req, ctx: Ctx) {
+      if (d.utxoSwaps === undefined) throw new OperatorError('FAILED_PRECONDITION', 'this operator is not the coordinator: send static deposit refunds to the coordinator');
+      return refundResultToWire(await d.utxoSwaps.refund(refundRequestFromWire(req), ctx.session.identityPublicKeyHex));
     },
     async query_unused_deposit_addresses(req: QueryUnusedDepositAddressesRequest, ctx: Ctx) {
       const identity = sameIdentity(ctx, req.identityPublicKey, 'identity_public_key');

@@ -51,7 +51,12 @@ export function createSspService(
     async static_deposit_address_keys(req) {
       const a = await repo.getDepositAddress(req.address);
       if (a?.is_static !== true) throw new OperatorError('NOT_FOUND', `${req.address} is not a static deposit address of this network`);
-      return { verifying_public_key: hexToBytes(a.verifying_public_key), user_signing_public_key: hexToBytes(a.user_signing_public_key), owner_identity_public_key: hexToBytes(a.identity_public_key) };
+      if (req.txid !== '' && !/^[0-9a-f]{64}$/.test(req.txid)) throw new OperatorError('INVALID_ARGUMENT', 'txid must be a 64-hex transaction id (lowercase)');
+      const heldAs = req.txid === '' ? undefined : await utxoSwaps().heldAs(req.txid, req.vout);
+      return {
+        verifying_public_key: hexToBytes(a.verifying_public_key), user_signing_public_key: hexToBytes(a.user_signing_public_key), owner_identity_public_key: hexToBytes(a.identity_public_key),
+        held_as: heldAs ?? '',
+      };
     },
     async static_deposit_utxo_swap(req, ctx) {
       if (req.txid.length !== 32) throw new OperatorError('INVALID_ARGUMENT', 'txid must be 32 bytes');

@@ -7,7 +7,7 @@
  */
 import type { Sql } from '../../db/database.js';
 import type { DepositAddressRow } from '../../db/repository.js';
-import { putUtxoSwap, type UtxoSwapRow } from '../../db/utxo-swap-repository.js';
+import { getUtxoSwap, putUtxoSwap, type UtxoSwapRow } from '../../db/utxo-swap-repository.js';
 import { OperatorError } from '../../errors.js';
 import { checkRecordedStatement } from '../../static-deposit/statement.js';
 import { field, type RecordKind } from '../kinds.js';
@@ -36,6 +36,15 @@ export function utxoSwapKind(): RecordKind<UtxoSwapRow> {
       if (addr?.is_static !== true) throw new OperatorError('FAILED_PRECONDITION', `${r.address} is not a static deposit address on this operator`);
       if (addr.identity_public_key !== r.owner_identity_public_key) throw new OperatorError('INVALID_ARGUMENT', `${r.address} belongs to another identity`);
       checkRecordedStatement(r);
+      // An output is claimed or refunded, never both: this operator's own check of what it holds.
+      const held = await getUtxoSwap(tx, r.txid, r.vout);
+      if (held?.kind === 'refund' && r.kind === 'claim') throw new OperatorError('FAILED_PRECONDITION', `${r.txid}:${r.vout} was refunded to its owner on this operator; it cannot be claimed`);
+      if (held?.kind === 'claim' && r.kind === 'refund') {
+        const t = (await tx.query<{ status: string }>('SELECT status FROM transfers WHERE id = $1', [held.transfer_id]))[0];
+        if (t !== undefined && t.status !== 'RETURNED' && t.status !== 'EXPIRED') {
+          throw new OperatorError('FAILED_PRECONDITION', `${r.txid}:${r.vout} is claimed on this operator (transfer ${held.transfer_id}); it cannot be refunded`);
+        }
+      }
       await putUtxoSwap(tx, r);
     },
   };
