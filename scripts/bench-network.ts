@@ -24,7 +24,15 @@
  *     targets. The load average at the start and the end of the run is in the report.
  *
  *   npx tsx scripts/bench-network.ts [--seconds 3] [--deposits 3] [--callers 1,4,16] [--wallets 1,2,4] [--batch 20]
- *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--only signing,deposits,transfers] [--windows]
+ *                                    [--pairs 1,4,16] [--transfers 3] [--leaves 1,8,64] [--repeat 1]
+ *                                    [--only signing,deposits,transfers] [--windows]
+ *
+ * The subject is the operators: the networks run without the service provider, so the wallets
+ * keep background leaf optimization off (no swaps between the measured transfers). `--repeat N`
+ * measures each transfer level and leaf count N times on fresh wallets and reports the median
+ * (every sample is kept in the JSON). Operator processes take extra node options from the
+ * environment variable SPARK_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), which with
+ * --windows gives CPU profiles cut to the measured spans.
  *
  * Prints a JSON report on stdout and, on stderr, each target next to its figure and whether it is
  * met. Each network runs in its own child process, because the SDK and
@@ -40,6 +48,7 @@ import { parseArgs } from 'node:util';
 import { schnorr } from '@noble/curves/secp256k1';
 import { openLocalCa } from '../emulator/network/ca.js';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
+import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +63,7 @@ const { values } = parseArgs({
     leaves: { type: 'string', default: '1,8,64' },
     only: { type: 'string', default: 'signing,deposits,transfers' },
     windows: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const pairLevels = values.pairs.split(',').map(Number);
@@ -65,6 +75,7 @@ const depositsPerWallet = Number(values.deposits);
 const callerLevels = values.callers.split(',').map(Number);
 const walletLevels = values.wallets.split(',').map(Number);
 const batch = Number(values.batch);
+const repeat = Math.max(1, Number(values.repeat));
 
 interface SigningRun {
   callers: number;
@@ -87,6 +98,8 @@ interface TransferRun {
   cpuMsPerRoundTrip: number | undefined;
   /** The same per process, with btcd and the service provider (which the total leaves out). */
   cpuMsPerRoundTripByProcess: Record<string, number> | undefined;
+  /** With --repeat: every sample (the fields above are the medians). */
+  samples?: { roundTripsPerSecond: number; cpuMsPerRoundTrip: number | undefined }[];
 }
 interface LeafCostRun {
   leaves: number;
@@ -99,6 +112,8 @@ interface LeafCostRun {
   cpuMsPerLeaf: number | undefined;
   /** C(n) per process, with btcd and the service provider (which the total leaves out). */
   cpuMsPerTransferByProcess: Record<string, number> | undefined;
+  /** With --repeat: every sample (the fields above are the medians). */
+  samples?: { ms: number; cpuMsPerTransfer: number | undefined }[];
 }
 interface NetworkReport {
   operators: number;
@@ -306,60 +321,110 @@ function claimedTotal(sdk: Sdk, wallet: Wallet, sats: bigint): Promise<void> {
   });
 }
 
+/** The median of each process's figure over the samples. */
+function medianByProcess(samples: (Record<string, number> | undefined)[]): Record<string, number> | undefined {
+  const present = samples.filter((x): x is Record<string, number> => x !== undefined);
+  if (present.length === 0) return undefined;
+  const keys = Object.keys(present[0] as Record<string, number>);
+  return Object.fromEntries(keys.map((k) => [k, round2(median(present.map((x) => x[k] ?? 0)))]));
+}
+
+function medianOrUndefined(xs: (number | undefined)[]): number | undefined {
+  const present = xs.filter((x): x is number => x !== undefined);
+  return present.length === 0 ? undefined : round2(median(present));
+}
+
 async function measureTransfers(network: RunningNetwork): Promise<{ transfers: TransferRun[]; leafCost: LeafCostRun[] }> {
   const sdk = await import('@buildonspark/spark-sdk');
   const opened: Wallet[] = [];
+  const newWallet = async (): Promise<Wallet> => {
+    const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
+    opened.push(wallet);
+    return wallet;
+  };
+  const funded = async (amounts: bigint[]): Promise<Wallet> => {
+    const wallet = await fundedWallet(sdk, network, amounts);
+    opened.push(wallet);
+    return wallet;
+  };
+
+  /** `pairs` pairs, each sending `transfersPerPair` one-leaf transfers that its receiver claims. */
+  const roundTrips = async (pairs: number): Promise<TransferRun> => {
+    // Distinct leaf values, so that the wallet's greedy selection sends exactly one leaf each time.
+    const amounts = Array.from({ length: transfersPerPair }, (_, i) => 10_000n + BigInt(i) * 1_000n);
+    const plan = async (): Promise<{ sender: Wallet; receiver: Wallet; address: string }> => {
+      const sender = await funded(amounts);
+      const receiver = await newWallet();
+      return { sender, receiver, address: await receiver.getSparkAddress() };
+    };
+    // The first pair alone: wallets initialized all at once before the SDK has its channels
+    // to the operators find them shut down ("Channel has been shut down").
+    const first = await plan();
+    const plans = [first, ...(await Promise.all(Array.from({ length: pairs - 1 }, plan)))];
+    const total = amounts.reduce((a, b) => a + b, 0n);
+    const cpuStart = cpuSnapshot(network);
+    const started = performance.now();
+    const w0 = process.hrtime.bigint();
+    await Promise.all(plans.map(async (p) => {
+      const claimed = claimedTotal(sdk, p.receiver, total);
+      for (const sats of amounts) await p.sender.transfer({ receiverSparkAddress: p.address, amountSats: Number(sats) });
+      await claimed;
+    }));
+    const elapsed = (performance.now() - started) / 1000;
+    printWindow(`pairs=${pairs}`, w0);
+    const n = pairs * transfersPerPair;
+    const cpu = cpuSince(network, cpuStart, n);
+    return { pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed), cpuMsPerRoundTrip: cpu?.total, cpuMsPerRoundTripByProcess: cpu?.byProcess };
+  };
+
+  /** One transfer of `leaves` leaves, sent and claimed. */
+  const leafTransfer = async (leaves: number): Promise<LeafCostRun> => {
+    const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
+    const sender = await funded(amounts);
+    const receiver = await newWallet();
+    const address = await receiver.getSparkAddress();
+    const total = amounts.reduce((a, b) => a + b, 0n);
+    const cpuStart = cpuSnapshot(network);
+    const started = performance.now();
+    const w0 = process.hrtime.bigint();
+    const claimed = claimedTotal(sdk, receiver, total);
+    const t = await sender.transfer({ receiverSparkAddress: address, amountSats: Number(total) });
+    if (t.leaves.length !== leaves) throw new Error(`the transfer carried ${t.leaves.length} leaves, expected ${leaves}`);
+    await claimed;
+    const ms = performance.now() - started;
+    printWindow(`leaves=${leaves}`, w0);
+    const cpu = cpuSince(network, cpuStart, 1);
+    return {
+      leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves),
+      cpuMsPerTransfer: cpu?.total, cpuMsPerLeaf: cpu === undefined ? undefined : round2(cpu.total / leaves), cpuMsPerTransferByProcess: cpu?.byProcess,
+    };
+  };
+
   const transfers: TransferRun[] = [];
   const leafCost: LeafCostRun[] = [];
   try {
     for (const pairs of pairLevels) {
-      // Distinct leaf values, so that the wallet's greedy selection sends exactly one leaf each time.
-      const amounts = Array.from({ length: transfersPerPair }, (_, i) => 10_000n + BigInt(i) * 1_000n);
-      const plan = async (): Promise<{ sender: Wallet; receiver: Wallet; address: string }> => {
-        const sender = await fundedWallet(sdk, network, amounts);
-        const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
-        opened.push(sender, receiver);
-        return { sender, receiver, address: await receiver.getSparkAddress() };
-      };
-      // The first pair alone: wallets initialized all at once before the SDK has its channels
-      // to the operators find them shut down ("Channel has been shut down").
-      const first = await plan();
-      const plans = [first, ...(await Promise.all(Array.from({ length: pairs - 1 }, plan)))];
-      const total = amounts.reduce((a, b) => a + b, 0n);
-      const cpuStart = cpuSnapshot(network);
-      const started = performance.now();
-      const w0 = process.hrtime.bigint();
-      await Promise.all(plans.map(async (p) => {
-        const claimed = claimedTotal(sdk, p.receiver, total);
-        for (const sats of amounts) await p.sender.transfer({ receiverSparkAddress: p.address, amountSats: Number(sats) });
-        await claimed;
-      }));
-      const elapsed = (performance.now() - started) / 1000;
-      printWindow(`pairs=${pairs}`, w0);
-      const n = pairs * transfersPerPair;
-      const cpu = cpuSince(network, cpuStart, n);
-      transfers.push({ pairs, transfers: n, roundTripsPerSecond: round2(n / elapsed), cpuMsPerRoundTrip: cpu?.total, cpuMsPerRoundTripByProcess: cpu?.byProcess });
+      const samples: TransferRun[] = [];
+      for (let i = 0; i < repeat; i++) samples.push(await roundTrips(pairs));
+      transfers.push(repeat === 1 ? (samples[0] as TransferRun) : {
+        pairs,
+        transfers: (samples[0] as TransferRun).transfers,
+        roundTripsPerSecond: round2(median(samples.map((x) => x.roundTripsPerSecond))),
+        cpuMsPerRoundTrip: medianOrUndefined(samples.map((x) => x.cpuMsPerRoundTrip)),
+        cpuMsPerRoundTripByProcess: medianByProcess(samples.map((x) => x.cpuMsPerRoundTripByProcess)),
+        samples: samples.map((x) => ({ roundTripsPerSecond: x.roundTripsPerSecond, cpuMsPerRoundTrip: x.cpuMsPerRoundTrip })),
+      });
     }
     for (const leaves of leafLevels) {
-      const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
-      const sender = await fundedWallet(sdk, network, amounts);
-      const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options: network.walletOptions });
-      opened.push(sender, receiver);
-      const address = await receiver.getSparkAddress();
-      const total = amounts.reduce((a, b) => a + b, 0n);
-      const cpuStart = cpuSnapshot(network);
-      const started = performance.now();
-      const w0 = process.hrtime.bigint();
-      const claimed = claimedTotal(sdk, receiver, total);
-      const t = await sender.transfer({ receiverSparkAddress: address, amountSats: Number(total) });
-      if (t.leaves.length !== leaves) throw new Error(`the transfer carried ${t.leaves.length} leaves, expected ${leaves}`);
-      await claimed;
-      const ms = performance.now() - started;
-      printWindow(`leaves=${leaves}`, w0);
-      const cpu = cpuSince(network, cpuStart, 1);
-      leafCost.push({
+      const samples: LeafCostRun[] = [];
+      for (let i = 0; i < repeat; i++) samples.push(await leafTransfer(leaves));
+      const ms = median(samples.map((x) => x.ms));
+      const cpu = medianOrUndefined(samples.map((x) => x.cpuMsPerTransfer));
+      leafCost.push(repeat === 1 ? (samples[0] as LeafCostRun) : {
         leaves, ms: Math.round(ms), msPerLeaf: round2(ms / leaves),
-        cpuMsPerTransfer: cpu?.total, cpuMsPerLeaf: cpu === undefined ? undefined : round2(cpu.total / leaves), cpuMsPerTransferByProcess: cpu?.byProcess,
+        cpuMsPerTransfer: cpu, cpuMsPerLeaf: cpu === undefined ? undefined : round2(cpu / leaves),
+        cpuMsPerTransferByProcess: medianByProcess(samples.map((x) => x.cpuMsPerTransferByProcess)),
+        samples: samples.map((x) => ({ ms: x.ms, cpuMsPerTransfer: x.cpuMsPerTransfer })),
       });
     }
   } finally {
@@ -375,7 +440,9 @@ function round2(x: number): number {
 async function child(spec: string): Promise<void> {
   const [n, t] = spec.split('/').map(Number);
   if (n === undefined || t === undefined) throw new Error(`bad --child ${spec}`);
-  const network = await startNetwork({ operators: n, threshold: t });
+  // No service provider: the wallets keep leaf optimization off, so that only the measured
+  // transfers reach the operators.
+  const network = await startNetwork({ operators: n, threshold: t, ssp: false });
   // Before grpc-js or the SDK is loaded: both read these once (docs/sdk-wire.md, sections
   // "Chain access" and "TLS").
   Object.assign(process.env, network.env);
@@ -393,7 +460,7 @@ async function child(spec: string): Promise<void> {
 async function runChild(n: number, t: number): Promise<NetworkReport> {
   const self = fileURLToPath(import.meta.url);
   const args = ['--import', 'tsx', self, '--child', `${n}/${t}`, '--seconds', values.seconds, '--deposits', values.deposits, '--callers', values.callers, '--wallets', values.wallets, '--batch', values.batch,
-    '--pairs', values.pairs, '--transfers', values.transfers, '--leaves', values.leaves, '--only', values.only, ...(values.windows ? ['--windows'] : [])];
+    '--pairs', values.pairs, '--transfers', values.transfers, '--leaves', values.leaves, '--repeat', values.repeat, '--only', values.only, ...(values.windows ? ['--windows'] : [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -447,13 +514,20 @@ async function main(): Promise<void> {
     const spread = Math.max(...cpuPerLeaf) / Math.min(...cpuPerLeaf);
     cpuTargets.transferCpuPerLeafMaxOverMin = target(spread, 1.3, spread <= 1.3, '× (max/min CPU ms per leaf over the leaf counts), at most');
   }
+  const marginal = costFigures(three).cpuMsPerAddedLeaf.map((m) => m.ms);
+  if (marginal.length > 1 && Math.min(...marginal) > 0) {
+    // The other reading of "flat per leaf": the CPU each added leaf costs, without the fixed
+    // part of a transfer that C(n)/n spreads over few leaves.
+    const spread = Math.max(...marginal) / Math.min(...marginal);
+    cpuTargets.transferCpuPerAddedLeafMaxOverMin = target(spread, 1.3, spread <= 1.3, '× (max/min CPU ms per added leaf between consecutive leaf counts), at most');
+  }
   if (cpuThree !== undefined && cpuFive !== undefined && cpuThree > 0) {
     const ratio = cpuFive / cpuThree;
     cpuTargets.cpuOfFiveOperatorTransferOverThree = target(ratio, 1.7, ratio <= 1.7, '× (CPU per round trip at 4 pairs, 5 over 3 operators), at most');
   }
   const report = {
     figures: { threeOperators: costFigures(three), fiveOperators: costFigures(five) },
-    settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch, transfersPerPair, pairLevels, leafLevels },
+    settings: { secondsPerLevel: seconds, depositsPerWallet, signingBatch: batch, transfersPerPair, pairLevels, leafLevels, repeat },
     machine: { cores, loadAverageAtStart: loadAtStart.map(round2), loadAverageAtEnd: loadavg().map(round2) },
     reference: { what: 'BIP340 sign+verify per second, one thread, same run', opsPerSecond: Math.round(reference) },
     networks: [three, five].map((r) => ({

@@ -11,6 +11,16 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** C2's operator entry point; the contract is in emulator/operator/config.ts. */
 export const OPERATOR_MAIN = join(REPO_ROOT, 'emulator', 'operator', 'main.ts');
 
+/**
+ * Extra node options for the spawned processes, space-separated (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile the operators under a benchmark). Empty by default.
+ */
+export const NODE_ARGS_ENV = 'SPARK_NODE_ARGS';
+
+function extraNodeArgs(): string[] {
+  return (process.env[NODE_ARGS_ENV] ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 export type OperatorErrorCode = 'OPERATOR_FATAL' | 'OPERATOR_EXITED' | 'OPERATOR_TIMEOUT';
 
 export class OperatorProcessError extends Error {
@@ -70,7 +80,7 @@ export class OperatorProcess<Ready = ReadyLine> {
     this.stopping = false;
     this.log = createWriteStream(this.logPath, { flags: 'a' });
     // `node --import tsx` rather than the tsx CLI: one process, so our signals reach the operator itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', this.entry.main, '--config', this.configPath], {
+    const child = spawn(process.execPath, [...extraNodeArgs(), '--import', 'tsx', this.entry.main, '--config', this.configPath], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       // The operator exits by itself if this process dies without stopping it (emulator/process/parent-watch.ts).

@@ -32,7 +32,7 @@ import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { deviceExitSweepSigner } from '../../src/signer/exit-sweep.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
-import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { fixedLeafOptions, loadSdk, openWallet, unclaimingWalletClass, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
@@ -91,11 +91,7 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
     const sdk = await loadSdk(network.env);
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     // No background claim: the incoming transfer stays pending, as for a wallet that was offline.
-    class UnclaimingWallet extends sdk.SparkWallet {
-      protected override setupBackgroundStream(): Promise<void> {
-        return Promise.resolve();
-      }
-    }
+    const UnclaimingWallet = unclaimingWalletClass(sdk);
     // The exit's subject is these very leaves: no background swaps of them.
     const options = fixedLeafOptions(network.walletOptions);
     const { wallet: ledger } = await UnclaimingWallet.initialize({ signer: new LedgerSparkSigner(new SparkLedgerApp(dev.transport)), options: { ...options, signerWithPreExistingKeys: true } });

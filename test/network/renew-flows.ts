@@ -7,8 +7,10 @@
  * variant: every deposit leaf has node timelock 0). The node-timelock variant runs through the
  * SDK's own renewal code; the leaves it leaves have a direct node tx, so each later transfer and
  * claim carries a third refund, the direct refund; 19 hops later the receiver's wallet renews them
- * with the refund-timelock variant by itself. Last, with every operator stopped, one leaf exits
- * on btcd through the fee-paying direct node path and the other through the zero-fee CPFP path.
+ * with the refund-timelock variant by itself. Last, the holder sends the third leaf to a wallet
+ * that does not claim it, and with every operator stopped one leaf exits on btcd through the
+ * fee-paying direct node path, another through the zero-fee CPFP path, and the unclaimed one
+ * through the transfer's intermediate direct refund, which pays the receiver's identity key.
  * Run on PGlite and on a PostgreSQL server (renewals-pglite.test.ts, renewals-postgres.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +29,7 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { freshAddress } from '../exit/fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from '../exit/exit-helpers.js';
-import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { fixedLeafOptions, loadSdk, openUnclaimingWallet, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -36,10 +38,12 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 900_000;
 const SETTLE_MS = 120_000;
-/** Per leaf; the wallets hold two leaves of this value and send both at each hop. */
-const SATS = 40_000;
-const LEAVES = 2;
-const TOTAL = SATS * LEAVES;
+/** The leaves' values; the wallets send all three at each hop. The third, of its own value, is the one a wallet can send alone. */
+const VALUES = [40_000, 40_000, 30_000] as const;
+/** The value of the first two leaves, which the holder exits itself. */
+const SATS = VALUES[0];
+const LEAVES = VALUES.length;
+const TOTAL = VALUES.reduce((a, b) => a + b, 0);
 /** What each fee-paying direct transaction pays (191 vB × 5 sat/vB). */
 const DIRECT_FEE_SATS = 955n;
 const Status = { INVALID_ARGUMENT: 3, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9 } as const;
@@ -63,7 +67,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   let coordinatorAddress: string;
   const wallets: SparkWallet[] = [];
   const parties: { wallet: SparkWallet; seed: string; tap: WireTap }[] = [];
-  /** Both leaves; `leafId` is the one the single-leaf checks look at. */
+  /** Every leaf; `leafId` is the one the single-leaf checks look at. */
   const leafIds: string[] = [];
   let leafId = '';
   let rootTx: Uint8Array = new Uint8Array();
@@ -144,8 +148,8 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
     const alice = (parties[0] as (typeof parties)[number]).wallet;
-    for (let i = 0; i < LEAVES; i++) {
-      const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(SATS));
+    for (const value of VALUES) {
+      const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(value));
       const claimed = await alice.claimDeposit(funded.txid);
       leafIds.push(claimed[0]?.id ?? '');
     }
@@ -168,7 +172,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     await hop(); // the 19th: its refund is at 100, so the receiver renews on claiming
     // The wallet renews after the claim: wait for the renewed leaf (a slower database takes longer).
     const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the renewed leaf in the receiver\'s wallet');
-    await waitFor(() => leafOf(parties[holder]!.wallet, leafIds[1]), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other renewed leaf');
+    for (const id of leafIds.slice(1)) await waitFor(() => leafOf(parties[holder]!.wallet, id), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other renewed leaves');
     expect(renewCalls()).toHaveLength(LEAVES);
     // A new zero-timelock node spends the old node tx (the deposit's root), which became the
     // leaf's parent; its refunds start again at 2000, its direct node tx at 50, no direct refund.
@@ -263,10 +267,12 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(spends(renewed.nodeTx)).toBe(txid(split.nodeTx));
     // The chain to the root is served: leaf → split → the first renewal's split (the root tx).
     expect(Object.keys(after.nodes).sort()).toEqual([leafId, renewed.parentNodeId, leaf.parentNodeId].sort());
-    // The other leaf too, then every operator stored the same: a fresh wallet keeps the leaves with the new txs.
-    const other = await withParent(owner, leafIds[1] as string);
-    const renewedOther = await service.renewNodeTxn(other.leaf, other.parent);
-    expect(timelock(renewedOther.nodeTx)).toBe(2000);
+    // The other leaves too, then every operator stored the same: a fresh wallet keeps the leaves with the new txs.
+    for (const id of leafIds.slice(1)) {
+      const other = await withParent(owner, id);
+      const renewedOther = await service.renewNodeTxn(other.leaf, other.parent);
+      expect(timelock(renewedOther.nodeTx)).toBe(2000);
+    }
     await expectBalances();
     await reopenHolder();
     expect(bytesToHex((await leafOf(parties[holder]!.wallet)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
@@ -334,13 +340,13 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // The receiver holds both leaves, each with three signed refunds one interval lower: the
     // direct refund spends the direct node tx and pays what it holds less the fee.
-    for (const id of leafIds) {
+    for (const [i, id] of leafIds.entries()) {
       const l = await leafOf(parties[holder]!.wallet, id);
       expect(timelock(l.refundTx)).toBe(1900);
       expect(timelock(l.directFromCpfpRefundTx)).toBe(1950);
       expect(timelock(l.directRefundTx)).toBe(1950);
       expect(spends(l.directRefundTx)).toBe(txid(l.directTx));
-      expect(tx(l.directRefundTx).getOutput(0).amount).toBe(BigInt(SATS) - 2n * DIRECT_FEE_SATS);
+      expect(tx(l.directRefundTx).getOutput(0).amount).toBe(BigInt(VALUES[i]!) - 2n * DIRECT_FEE_SATS);
       expect(tx(l.directRefundTx).getInput(0).finalScriptWitness?.map((w) => w.length)).toEqual([64]);
     }
     await expectBalances();
@@ -353,7 +359,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const { parent } = await withParent(parties[holder]!, leafId);
     while (hops < start + 18) await hop();
     const renewed = await waitFor(() => leafOf(parties[holder]!.wallet), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the refund-timelock renewal');
-    await waitFor(() => leafOf(parties[holder]!.wallet, leafIds[1]), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other leaf\'s renewal');
+    for (const id of leafIds.slice(1)) await waitFor(() => leafOf(parties[holder]!.wallet, id), (l) => timelock(l.refundTx) === 2000, SETTLE_MS, 'the other leaves\' renewal');
     const variants = renewCalls().map((r) => (r.signingJobs as { $case: string }).$case);
     // One call per leaf at least (a wallet whose sync and claim both renew may send one twice; the
     // second is refused, the leaf having moved on); the node tx below proves which variant applied.
@@ -370,15 +376,40 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     await expectBalances();
   });
 
-  it('every operator stopped: one leaf exits through the fee-paying direct node path, the other through the zero-fee CPFP path, and both are swept on btcd', async () => {
+  it('every operator stopped: one leaf exits through the fee-paying direct node path, another through the zero-fee CPFP path, the third, sent and not claimed, through the intermediate direct refund to the receiver\'s identity key; all swept on btcd', async () => {
     const owner = parties[holder]!;
     const chain = rpcExitChain(network.chain.info.bitcoindRpc, { regtest: true });
+
+    // The third leaf goes alone to a wallet that does not claim it (as one that is offline).
+    const pendingId = leafIds[2] as string;
+    const sent = await leafOf(owner.wallet, pendingId);
+    const receiver = await openUnclaimingWallet(sdk, fixedLeafOptions(network.walletOptions));
+    wallets.push(receiver.wallet);
+    const t = await owner.wallet.transfer({ receiverSparkAddress: await receiver.wallet.getSparkAddress(), amountSats: VALUES[2] });
+    expect(t.leaves.map((l) => l.leaf?.id)).toEqual([pendingId]);
+    // Its exit chain is served to the receiver before the claim: the split nodes above the leaf
+    // belong to the sender, the leaf is in a claimable transfer to the receiver.
+    const pending = await collectFromWallet(receiver.wallet, { network: 'LOCAL' });
+    expect(pending.leaves).toHaveLength(1);
+    const incoming = pending.leaves[0]!;
+    expect(incoming).toMatchObject({ leafId: pendingId, source: 'pending-transfer', transferId: t.id, value: VALUES[2] });
+    expect(incoming.refundKey).toMatchObject({ kind: 'identity', publicKey: await receiver.wallet.getIdentityPublicKey() });
+    expect(incoming.nodes).toHaveLength(3);
+    expect(incoming.nodes[2]!.directTx).toBe(bytesToHex(sent.directTx));
+    // The intermediate direct refund spends the leaf's direct node tx, one interval below the sender's.
+    const intermediate = hexToBytes(incoming.refunds.direct ?? '');
+    expect(spends(intermediate)).toBe(txid(sent.directTx));
+    expect(timelock(intermediate)).toBe(timelock(sent.directRefundTx) - 100);
+    expect(tx(intermediate).getOutput(0).amount).toBe(BigInt(VALUES[2]) - 2n * DIRECT_FEE_SATS);
+    expect(await available(receiver.wallet)).toBe(0n);
+
     const data = await collectFromWallet(owner.wallet, { network: 'LOCAL', includePending: false });
+    expect(data.leaves.map((l) => l.leafId).sort()).toEqual(leafIds.slice(0, 2).sort());
     // Deposit root → the node renewal's split node → the leaf, for each leaf.
     for (const l of data.leaves) expect(l.nodes).toHaveLength(3);
     const dir = mkdtempSync(join(tmpdir(), 'spark-renewed-exit-'));
     try {
-      const feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
+      const feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 80_000n);
       const signer = new SoftwareSweepSigner(hexToBytes(owner.seed));
       const clock = blockClock(chain, { mine: true });
       const sweepFee = (to: string): bigint => BigInt(Math.ceil(sweepVsize(addressScript(to, 'LOCAL')) * DEFAULT_FEE_RATE_SAT_PER_VB));
@@ -407,6 +438,20 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
       expect(result.steps[3]!.confirmedAt - result.steps[2]!.confirmedAt).toBeGreaterThanOrEqual(1900);
       expect(result.sweep.refundAmount).toBe(BigInt(SATS));
       expect(await receivedBy(chain, to)).toEqual({ sats: BigInt(SATS) - sweepFee(to), txids: [result.sweep.txid] });
+
+      // The receiver's identity key sweeps the intermediate direct refund.
+      to = freshAddress();
+      result = await runUnilateralExit({
+        data: pending, leafId: pendingId, variant: 'direct', to, chain, signer: new SoftwareSweepSigner(hexToBytes(receiver.seed)), feeWallet, clock,
+      });
+      expect(result.steps.map((x) => x.what)).toEqual([
+        `node 1/3 ${incoming.nodes[0]!.nodeId} (nodeTx)`, `node 2/3 ${incoming.nodes[1]!.nodeId} (nodeTx)`, `node 3/3 ${pendingId} (directTx)`, 'refund (direct)',
+      ]);
+      expect(result.steps.map((x) => x.anchorChildTxid !== undefined)).toEqual([true, true, false, false]);
+      expect(result.steps[3]!.txid).toBe(txid(intermediate));
+      expect(result.steps[3]!.confirmedAt - result.steps[2]!.confirmedAt).toBeGreaterThanOrEqual(timelock(intermediate));
+      expect(result.sweep.refundAmount).toBe(BigInt(VALUES[2]) - 2n * DIRECT_FEE_SATS);
+      expect(await receivedBy(chain, to)).toEqual({ sats: result.sweep.refundAmount - sweepFee(to), txids: [result.sweep.txid] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -17,6 +17,24 @@ export async function openWallet(sdk: SdkModule, walletOptions: ConfigOptions, s
   return { wallet, seed };
 }
 
+/**
+ * The SDK's wallet class without the background stream, so that its wallets claim nothing by
+ * themselves: an incoming transfer stays pending, as for a wallet that was offline.
+ */
+export function unclaimingWalletClass(sdk: SdkModule): SdkModule['SparkWallet'] {
+  return class UnclaimingWallet extends sdk.SparkWallet {
+    protected override setupBackgroundStream(): Promise<void> {
+      return Promise.resolve();
+    }
+  };
+}
+
+/** openWallet with a wallet that claims no incoming transfer (unclaimingWalletClass). */
+export async function openUnclaimingWallet(sdk: SdkModule, walletOptions: ConfigOptions, seed = randomSeed()): Promise<{ wallet: SparkWalletType; seed: string }> {
+  const { wallet } = await unclaimingWalletClass(sdk).initialize({ mnemonicOrSeed: seed, options: walletOptions });
+  return { wallet, seed };
+}
+
 export { fixedLeafOptions } from './wallet-options.js';
 export { loadSdk };
 

@@ -4,6 +4,7 @@
  */
 import type { Database, Sql } from './database.js';
 import type { TreeNodeRow } from './repository.js';
+import { CLAIMABLE } from './transfer-repository.js';
 
 /** A tree node with the columns migration 005 added. */
 export interface RenewableNodeRow extends TreeNodeRow {
@@ -59,15 +60,22 @@ export class RenewRepository {
     });
   }
 
-  /** True when `owner` owns a node below `id` (so may read `id` as part of its exit chain). */
+  /**
+   * True when `owner` may read `id` as part of its exit chain: it owns a node below `id`, or is
+   * the receiver of a claimable transfer of one (its intermediate refunds pay its identity key,
+   * so it exits through the same nodes before it has claimed).
+   */
   async ownsDescendant(id: string, owner: string, sql: Sql = this.db): Promise<boolean> {
     const rows = await sql.query<{ id: string }>(
       `WITH RECURSIVE down AS (
          SELECT id, owner_identity_public_key, 0 AS depth FROM tree_nodes WHERE parent_node_id = $1
          UNION ALL
          SELECT t.id, t.owner_identity_public_key, down.depth + 1 FROM tree_nodes t JOIN down ON t.parent_node_id = down.id WHERE down.depth < 1000
-       ) SELECT id FROM down WHERE owner_identity_public_key = $2 LIMIT 1`,
-      [id, owner],
+       ) SELECT id FROM down WHERE owner_identity_public_key = $2
+           OR EXISTS (SELECT 1 FROM transfer_leaves l JOIN transfers t ON t.id = l.transfer_id
+                      WHERE l.leaf_id = down.id AND t.receiver_identity_public_key = $2 AND t.status = ANY($3::text[]))
+         LIMIT 1`,
+      [id, owner, [...CLAIMABLE]],
     );
     return rows.length > 0;
   }
