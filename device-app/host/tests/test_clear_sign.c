@@ -259,11 +259,7 @@ static void test_unsupported_consumes_nothing(void) {
 /* The review of an intent for TWO_LEAVES to TV_CS_RECEIVER: `title` with the total and the leaf
  * count, then `to` with the receiver's Spark address, whole (its first and last lines). */
 static void check_two_leaf_review(const char *title, const char *to) {
-    CHECK(host_screen_has(title));
-    CHECK(host_screen_has("150000 sats"));
-    CHECK(host_screen_has("Leaves 2"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has(to));
+    CHECK(REVIEW_SHOWS(title, "150000 sats", "Leaves 2", REVIEW_NEXT, to));
     CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
     CHECK(screen_has_chars(&TV_CS_RECEIVER_SPARKRT[54], 16));
 }
