@@ -51,6 +51,12 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     return (await fundedWithSeed(options)).wallet;
   }
 
+  /** The provider's fee quote for withdrawing the whole deposit to `address`. */
+  const quoteAll = (wallet: SparkWallet, address: string) => wallet.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
+  /** Withdraws the whole deposit to `address` at the FAST speed of `quote`, the fee taken from the amount. */
+  const withdrawAll = (wallet: SparkWallet, address: string, quote: Awaited<ReturnType<typeof quoteAll>>) =>
+    wallet.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true });
+
   async function fundedWithSeed(options: ConfigOptions): Promise<{ wallet: SparkWallet; seed: string }> {
     const { wallet, seed } = await suite.open(options);
     const deposit = await suite.network.chain.fund(await wallet.getSingleUseDepositAddress(), BigInt(DEPOSIT_SATS));
@@ -71,7 +77,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     const alice = await funded(optionsOf(network));
     const address = freshAddress();
 
-    const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
+    const quote = await quoteAll(alice, address);
     expect(quote?.totalAmount.originalValue).toBe(DEPOSIT_SATS);
     expect(quote?.l1BroadcastFeeFast.originalValue).toBe(EXIT_FEES.FAST.l1);
     expect(quote?.userFeeFast.originalValue).toBe(EXIT_FEES.FAST.user);
@@ -80,7 +86,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     expect((await alice.getBalance()).satsBalance.available).toBe(BigInt(DEPOSIT_SATS));
 
     const started = Date.now();
-    const res = await alice.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true });
+    const res = await withdrawAll(alice, address, quote);
     const transferId = res?.transfer?.sparkId as string;
     const exitTxid = res?.coopExitTxid as string;
     expect(res?.status).toBe('TX_BROADCASTED');
@@ -131,8 +137,8 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     const sspDir = join(network.dataDir, 'ssp');
     const alice = await funded(optionsOf(network));
     const address = freshAddress();
-    const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
-    const res = await alice.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true });
+    const quote = await quoteAll(alice, address);
+    const res = await withdrawAll(alice, address, quote);
     const transferId = res?.transfer?.sparkId as string;
     await network.killOperator(3);
     try {
@@ -157,7 +163,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     try {
       // The SDK retries a provider it cannot reach, then fails with the transport's reason.
       const down = /Failed to execute GraphQL query.*(fetch failed|ECONNREFUSED)/s;
-      await expect(alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: freshAddress() })).rejects.toThrow(down);
+      await expect(quoteAll(alice, freshAddress())).rejects.toThrow(down);
       await expect(alice.withdraw({ onchainAddress: freshAddress(), exitSpeed: FAST, feeAmountSats: 850, feeQuoteId: 'none', amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true })).rejects.toThrow(down);
     } finally {
       await ssp.start(120_000);
@@ -166,7 +172,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     const leaves = await alice.getLeaves();
     expect(leaves.reduce((a, l) => a + l.value, 0)).toBe(DEPOSIT_SATS);
     // Nothing was locked on the operators: the leaf can still be withdrawn.
-    const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: freshAddress() });
+    const quote = await quoteAll(alice, freshAddress());
     expect(quote?.totalAmount.originalValue).toBe(DEPOSIT_SATS);
   });
 
@@ -187,8 +193,8 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     try {
       const { wallet: alice, seed } = await fundedWithSeed(options);
       const address = freshAddress();
-      const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
-      await expect(alice.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true }))
+      const quote = await quoteAll(alice, address);
+      await expect(withdrawAll(alice, address, quote))
         .rejects.toThrow(/does not pay the requested withdrawal address/);
       expect((await alice.getBalance()).satsBalance.available).toBe(BigInt(DEPOSIT_SATS));
       // Nothing was sent to the operators, and the cheat's exit transaction was never broadcast.
@@ -204,8 +210,8 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     try {
       const { wallet: alice, seed } = await fundedWithSeed(options);
       const address = freshAddress();
-      const quote = await alice.getWithdrawalFeeQuote({ amountSats: DEPOSIT_SATS, withdrawalAddress: address });
-      const err = await alice.withdraw({ onchainAddress: address, exitSpeed: FAST, feeQuote: quote as never, amountSats: DEPOSIT_SATS, deductFeeFromWithdrawalAmount: true })
+      const quote = await quoteAll(alice, address);
+      const err = await withdrawAll(alice, address, quote)
         .then(() => undefined, (e: unknown) => e as Error & { originalError?: Error });
       expect(err?.message).toMatch(/Failed to initiate cooperative exit/);
       expect(err?.originalError?.message).toMatch(/does not bind the exit/);

@@ -61,6 +61,13 @@ bool screen_has_hex(const uint8_t *data, size_t digits);
 /* The screen shows the n characters of text that start at text, on one line (a line of a longer
  * value, such as an address the pager splits). */
 bool screen_has_chars(const char *text, size_t n);
+/* A review's pages in order: every text of `texts` is on the current page, REVIEW_NEXT presses
+ * right to the next page. False at the first text missing. */
+#define REVIEW_NEXT ""
+bool review_shows(const char *const *texts, size_t n);
+#define REVIEW_SHOWS(...) \
+    review_shows((const char *const[]){__VA_ARGS__}, \
+                 sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 /* Big-endian u32 at o; returns 4. */
 size_t put_be32(uint8_t *o, uint32_t v);
 /* A KEYREF of a kind (PROTOCOL.md "Key references"): the account, then the index of a static

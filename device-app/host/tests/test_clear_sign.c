@@ -256,18 +256,20 @@ static void test_unsupported_consumes_nothing(void) {
 
 /* ---- TRANSFER_INTENT ---- */
 
+/* The review of an intent for TWO_LEAVES to TV_CS_RECEIVER: `title` with the total and the leaf
+ * count, then `to` with the receiver's Spark address, whole (its first and last lines). */
+static void check_two_leaf_review(const char *title, const char *to) {
+    CHECK(REVIEW_SHOWS(title, "150000 sats", "Leaves 2", REVIEW_NEXT, to));
+    CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
+    CHECK(screen_has_chars(&TV_CS_RECEIVER_SPARKRT[54], 16));
+}
+
 static void test_intent_screen_and_one_approval(void) {
     cs_core();
     uint8_t p[600];
     size_t len = intent_payload(TV_CS_RECEIVER, TWO_LEAVES, 2, p);
     CHECK_EQ_U(send_chunked(INS_TRANSFER_INTENT, p, len, 40), 0); /* several chunks */
-    CHECK(host_screen_has("Send"));
-    CHECK(host_screen_has("150000 sats"));
-    CHECK(host_screen_has("Leaves 2"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("To"));
-    CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
-    CHECK(screen_has_chars(&TV_CS_RECEIVER_SPARKRT[54], 16)); /* the last line: the whole address is shown */
+    check_two_leaf_review("Send", "To");
     CHECK_EQ_U(host_decide(true), SW_OK);
     unsigned pages = g_host_pages;
     /* both leaves' key splits and refunds run without a screen */
@@ -411,13 +413,7 @@ static void test_swap_intent_screen_and_adaptor_refunds(void) {
     uint8_t p[600];
     size_t len = intent_payload(TV_CS_RECEIVER, TWO_LEAVES, 2, p);
     CHECK_EQ_U(send_chunked(INS_SWAP_INTENT, p, len, 40), 0);
-    CHECK(host_screen_has("Swap"));
-    CHECK(host_screen_has("150000 sats"));
-    CHECK(host_screen_has("Leaves 2"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Provider"));
-    CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
-    CHECK(screen_has_chars(&TV_CS_RECEIVER_SPARKRT[54], 16));
+    check_two_leaf_review("Swap", "Provider");
     CHECK_EQ_U(host_decide(true), SW_OK);
     CHECK(intent_active());
     unsigned pages = g_host_pages;

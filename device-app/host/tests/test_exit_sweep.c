@@ -45,15 +45,8 @@ static void test_sweep_signs_btc_signer_sighash(void) {
     fresh_core(); /* blind signing stays off: this is clear signing */
     size_t n = sweep_request(d, 2, TV_SWEEP_OUT_AMOUNT, TV_SWEEP_DEST, sizeof TV_SWEEP_DEST);
     CHECK_EQ_U(send_sweep(d, n), 0);
-    CHECK(host_screen_has("Exit sweep"));
-    CHECK(host_screen_has("Fee 1000 sats"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Leaf id"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("Amount"));
-    CHECK(host_screen_has("99000 sats"));
-    host_press(BUTTON_RIGHT);
-    CHECK(host_screen_has("To"));
+    CHECK(REVIEW_SHOWS("Exit sweep", "Fee 1000 sats", REVIEW_NEXT, "Leaf id", REVIEW_NEXT, "Amount",
+                       "99000 sats", REVIEW_NEXT, "To"));
     CHECK(screen_has_chars(TV_SWEEP_ADDR, 18));
     CHECK_EQ_U(host_decide(true), SW_OK);
     CHECK_EQ_U(g_host_reply.len, 64);

@@ -66,13 +66,8 @@ static void test_export_approved_equals_sdk(void) {
         fresh_core();
         CHECK(!settings_blind_signing());
         CHECK_EQ_U(export_key(0, v->account, v->index, 8), 0); /* waits for the user */
-        CHECK(host_screen_has("Export key"));
-        CHECK(host_screen_has("Static deposit"));
-        host_press(BUTTON_RIGHT);
-        CHECK(host_screen_has("Warning"));
-        CHECK(host_screen_has("learn this private"));
-        host_press(BUTTON_RIGHT);
-        CHECK(host_screen_has("Public key"));
+        CHECK(REVIEW_SHOWS("Export key", "Static deposit", REVIEW_NEXT, "Warning", "learn this private",
+                           REVIEW_NEXT, "Public key"));
         CHECK(key_public_from_private(v->priv, pub));
         CHECK(screen_has_hex(pub, 17)); /* the first line of the public key */
         CHECK_EQ_U(host_decide(true), SW_OK);

@@ -63,6 +63,17 @@ bool screen_has_hex(const uint8_t *data, size_t digits) {
     return host_screen_has(hex);
 }
 
+bool review_shows(const char *const *texts, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (texts[i][0] == '\0') {
+            host_press(BUTTON_RIGHT);
+        } else if (!host_screen_has(texts[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool screen_has_chars(const char *text, size_t n) {
     char line[UX_LINE_CHARS + 1u];
     if (n > UX_LINE_CHARS) {

@@ -5,49 +5,37 @@
  * arrives. The coordinator's own abort decision, by contrast, returns such a send, after which a
  * commit is refused: that is why a claim's undo must never take that path.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { openDatabase } from '../db/open.js';
-import { Repository } from '../db/repository.js';
-import { TransferRepository, type TransferStatus } from '../db/transfer-repository.js';
-import type { IdentityKey } from '../identity.js';
-import { KeyshareCache } from '../signing/keyshares.js';
-import { TransferParticipant } from './participant.js';
+import { describe, expect, it } from 'vitest';
+import type { TransferStatus } from '../db/transfer-repository.js';
+import { participantForSuite } from './participant-fixture.js';
 
 const TRANSFER = '3f7c2a10-5b6e-4c8d-9e0f-1a2b3c4d5e6f';
 const LEAF = 'leaf-1';
-const OPERATORS = ['0'.repeat(63) + '1', '0'.repeat(63) + '2', '0'.repeat(63) + '3'];
 
 describe('undoing a failed claim on an operator', { timeout: 120_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'participant-abort-'));
-  let db: Database;
-  let rows: TransferRepository;
-  let participant: TransferParticipant;
+  const op = participantForSuite('participant-abort-');
 
   const state = async (): Promise<{ transfer: string; leaf: string; claimKey: string | null }> => {
-    const t = (await db.query<{ status: string }>('SELECT status FROM transfers WHERE id = $1', [TRANSFER]))[0];
-    const n = (await db.query<{ status: string }>('SELECT status FROM tree_nodes WHERE id = $1', [LEAF]))[0];
-    const l = (await db.query<{ claim_keyshare_id: string | null }>('SELECT claim_keyshare_id FROM transfer_leaves WHERE transfer_id = $1', [TRANSFER]))[0];
+    const t = (await op.db.query<{ status: string }>('SELECT status FROM transfers WHERE id = $1', [TRANSFER]))[0];
+    const n = (await op.db.query<{ status: string }>('SELECT status FROM tree_nodes WHERE id = $1', [LEAF]))[0];
+    const l = (await op.db.query<{ claim_keyshare_id: string | null }>('SELECT claim_keyshare_id FROM transfer_leaves WHERE transfer_id = $1', [TRANSFER]))[0];
     return { transfer: t?.status ?? 'none', leaf: n?.status ?? 'none', claimKey: l?.claim_keyshare_id ?? null };
   };
 
   /** A one-leaf transfer in `status`, its leaf locked by it (and a prepared claim if the status says so). */
   async function transferIn(status: TransferStatus): Promise<void> {
-    await db.script('DELETE FROM transfer_leaves; DELETE FROM transfers; DELETE FROM tree_nodes; DELETE FROM signing_keyshares;');
+    await op.db.script('DELETE FROM transfer_leaves; DELETE FROM transfers; DELETE FROM tree_nodes; DELETE FROM signing_keyshares;');
     for (const id of ['k-before', 'k-sent', 'k-claim']) {
-      await db.execute(`INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares, status) VALUES ($1, 'b', 2, '00', '02', '{}', 'TWEAK')`, [id]);
+      await op.db.execute(`INSERT INTO signing_keyshares (id, batch_id, threshold, secret_share, public_key, public_shares, status) VALUES ($1, 'b', 2, '00', '02', '{}', 'TWEAK')`, [id]);
     }
     const key = status === 'SENDER_KEY_TWEAK_PENDING' ? 'k-before' : 'k-sent';
-    await db.execute(
+    await op.db.execute(
       `INSERT INTO tree_nodes (id, tree_id, owner_identity_public_key, owner_signing_public_key, value, vout, verifying_public_key, keyshare_id,
          node_tx, refund_tx, direct_from_cpfp_refund_tx, deposit_txid, deposit_vout, status, network)
        VALUES ($1, 't', 'aa', 'bb', 1000, 0, 'cc', $2, '00', '00', '00', 'dd', 0, 'TRANSFER_LOCKED', 2)`,
       [LEAF, key],
     );
-    await rows.transaction((sql) => rows.insert(sql, {
+    await op.rows.transaction((sql) => op.rows.insert(sql, {
       id: TRANSFER, sender: 'aa', receiver: 'ee', status, type: 'TRANSFER', totalValue: 1000, network: 2, expiryTime: undefined,
       leaves: [{
         leafId: LEAF, position: 0, previousRefundTx: '00', previousDirectFromCpfpRefundTx: '00', previousDirectRefundTx: '', previousKeyshareId: 'k-before',
@@ -56,50 +44,35 @@ describe('undoing a failed claim on an operator', { timeout: 120_000 }, () => {
       }],
     }));
     if (status === 'RECEIVER_KEY_TWEAK_LOCKED') {
-      await rows.transaction((sql) => rows.setClaim(sql, TRANSFER, LEAF, { keyshareId: 'k-claim', tweakDigest: '06', ownerSigningPublicKey: '07', refundTx: '08', directFromCpfpRefundTx: '09', directRefundTx: '' }));
+      await op.rows.transaction((sql) => op.rows.setClaim(sql, TRANSFER, LEAF, { keyshareId: 'k-claim', tweakDigest: '06', ownerSigningPublicKey: '07', refundTx: '08', directFromCpfpRefundTx: '09', directRefundTx: '' }));
     }
   }
 
-  beforeAll(async () => {
-    db = await openDatabase({ kind: 'pglite', dir: join(dir, 'db') });
-    rows = new TransferRepository(db);
-    participant = new TransferParticipant({
-      self: OPERATORS[2] as string, isCoordinator: false, threshold: 2, operators: OPERATORS,
-      // Neither the identity key nor the keyshare cache is used by an abort.
-      identity: {} as IdentityKey, transfers: rows, keys: new KeyshareCache(new Repository(db)),
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('leaves a send that is prepared here but not yet committed exactly as it was', async () => {
     await transferIn('SENDER_KEY_TWEAK_PENDING');
-    await participant.abortClaim(TRANSFER);
+    await op.participant.abortClaim(TRANSFER);
     expect(await state()).toEqual({ transfer: 'SENDER_KEY_TWEAK_PENDING', leaf: 'TRANSFER_LOCKED', claimKey: null });
   });
 
   it('undoes a claim prepared here: the transfer is claimable again', async () => {
     await transferIn('RECEIVER_KEY_TWEAK_LOCKED');
     expect((await state()).claimKey).toBe('k-claim');
-    await participant.abortClaim(TRANSFER);
+    await op.participant.abortClaim(TRANSFER);
     expect(await state()).toEqual({ transfer: 'SENDER_KEY_TWEAKED', leaf: 'TRANSFER_LOCKED', claimKey: null });
   });
 
   it('changes nothing for a transfer it does not know (no tombstone, unlike a send abort)', async () => {
     await transferIn('SENDER_KEY_TWEAKED');
-    await participant.abortClaim('9e9e9e9e-0000-4000-8000-000000000000');
-    expect((await db.query('SELECT id FROM transfers')).length).toBe(1);
+    await op.participant.abortClaim('9e9e9e9e-0000-4000-8000-000000000000');
+    expect((await op.db.query('SELECT id FROM transfers')).length).toBe(1);
     expect(await state()).toEqual({ transfer: 'SENDER_KEY_TWEAKED', leaf: 'TRANSFER_LOCKED', claimKey: null });
   });
 
   it('the coordinator\'s abort decision returns a pending send, and a commit can no longer apply', async () => {
     await transferIn('SENDER_KEY_TWEAK_PENDING');
-    await db.transaction((tx) => participant.applyAbort(tx, TRANSFER));
+    await op.db.transaction((tx) => op.participant.applyAbort(tx, TRANSFER));
     expect(await state()).toEqual({ transfer: 'RETURNED', leaf: 'AVAILABLE', claimKey: null });
-    const commit = db.transaction((tx) => participant.applyCommitSend(tx, { transferId: TRANSFER, tweakDigest: new Uint8Array(32), signed: [] }));
+    const commit = op.db.transaction((tx) => op.participant.applyCommitSend(tx, { transferId: TRANSFER, tweakDigest: new Uint8Array(32), signed: [] }));
     await expect(commit).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
   });
 });
