@@ -20,7 +20,7 @@ import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
 import type { DeviceCommitment, FrostSignRequest, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import type { SparkNetwork } from '../device/clear-sign.js';
+import { INTENT_MAX_LEAVES, type SparkNetwork } from '../device/clear-sign.js';
 import { BadDataError, InsNotSupportedError, IntentMismatchError, TxUnsupportedError } from '../device/errors.js';
 import { LedgerSignerError } from './errors.js';
 import { TransferBatcher, intentLeaf } from './transfer-batch.js';
@@ -396,6 +396,15 @@ export class LedgerSparkSigner implements SparkSigner {
   private async approveTransfer(receiver: Uint8Array, leafIds: string[]): Promise<void> {
     const clear = this.clear;
     if (clear === undefined) return;
+    if (leafIds.length > INTENT_MAX_LEAVES) {
+      // The SDK swaps in batches of 64 (services/swap.ts, MAX_BATCH_SIZE), each its own intent,
+      // but sends a transfer's leaves together and signs their refunds only after every split,
+      // so one transfer cannot be spread over two intents (a new intent replaces the old one).
+      throw new LedgerSignerError(
+        'TRANSFER_TOO_LARGE',
+        `a transfer of ${leafIds.length} leaves: the device approves at most ${INTENT_MAX_LEAVES} leaves at once; optimize the wallet's leaves (fewer, larger leaves) or send in parts`,
+      );
+    }
     const nodes = await clear.options.leaves(leafIds);
     const leaves = leafIds.map((id) => {
       const node = nodes.find((n) => n.id === id);
