@@ -417,6 +417,7 @@ export class LedgerSparkSigner implements SparkSigner {
     const intent = { account: this.account, network: clear.options.network, receiver, leaves };
     try {
       if (provider !== undefined && equalBytes(provider, receiver)) {
+        await this.refuseSwapWithoutProviderLogin();
         await this.device((app) => app.swapIntent(intent));
       } else {
         await this.device((app) => app.transferIntent(intent));
@@ -427,6 +428,24 @@ export class LedgerSparkSigner implements SparkSigner {
       throw e;
     }
     clear.receivers.push(receiver.slice());
+  }
+
+  /**
+   * SDK 0.8.8 logs in to the service provider only after the swap's leaves went to the operators
+   * (`services/swap.ts` executeSingleSwap: `sendSwapTransfer`, then the first provider request,
+   * which authenticates), and the provider's login challenge is a blind signature (its format is
+   * the provider's own, docs/ssp.md "Authentication"). With blind signing off the login would be
+   * refused after the user approved the swap and its leaves were locked in a transfer the provider
+   * never answers, so the swap is refused here, before anything is asked of the device or sent.
+   */
+  private async refuseSwapWithoutProviderLogin(): Promise<void> {
+    const { blindSigningEnabled } = await this.device((app) => app.getVersion());
+    if (!blindSigningEnabled) {
+      throw new LedgerSignerError(
+        'SWAP_NEEDS_BLIND_SIGNING',
+        'a leaf swap with the service provider needs its login, which the device signs only blind, and blind signing is off: turn it on in the app\'s settings to swap (or keep leaf optimization off, optimizationOptions.auto = false)',
+      );
+    }
   }
 
   /** Aggregation uses only public values: the SDK's own implementation does it on the host. */

@@ -7,7 +7,7 @@ import { pageBody } from '../../emulator/speculos/flows.js';
 import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
 import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
 import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
@@ -22,6 +22,13 @@ import { accountSecrets } from './seed-keys.js';
  * identity-key signatures (the operators' logins, the transfer's per-leaf and package signatures,
  * the claim package) go with their preimages (SIGN_IDENTITY_CLEAR): blind signing stays off the
  * whole time, so a single blind request would fail the wallet.
+ *
+ * Both wallets run on the network's wallet options as printed: the SDK's defaults, leaf
+ * optimization on. The software wallet swaps what it receives with the service provider in the
+ * background. The Ledger wallet's optimizer wants to swap too, but a swap needs the provider's
+ * login, which the device signs only blind: with blind signing off the signer refuses the swap
+ * before the device is asked (SWAP_NEEDS_BLIND_SIGNING), the SDK puts the leaves back, and the
+ * Ledger wallet keeps the leaves it was given.
  */
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -48,7 +55,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // clear signing on before initialize, so that the wallet's logins are clear too
-    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', fixedLeafOptions(network.walletOptions));
+    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
     wallets.push(ledger);
     expect(identityStatements(recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -91,10 +98,14 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0); // no blind FROST share
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0); // no blind identity signature
     expect(reviews().slice(before)).toEqual([]); // nothing to press
+    // the optimizer's swap was refused before the device saw it: the deposit leaves stay
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
+    expect(await ledger.isOptimizationInProgress()).toBe(false);
+    expect((await ledger.getLeaves()).map((l) => l.id).sort()).toEqual([...leafIds].sort());
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
-    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
+    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
     wallets.push(software);
     const mark = recorder.sent.length;
     const before = reviews().length;
@@ -127,8 +138,13 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const before = reviews().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim');
+    // the software wallet's leaves are what its optimizer made of 100,000 sats: 40,000 may come
+    // as several leaves, each claimed on the device
+    const received = await ledger.getLeaves();
+    expect(received.reduce((a, l) => a + BigInt(l.value), 0n)).toBe(SECOND_SATS);
     const sent = recorder.sent.slice(mark);
-    expect(keySplits(sent, 'claim')).toBe(1);
+    expect(keySplits(sent, 'claim')).toBe(received.length);
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
     expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
