@@ -10,6 +10,7 @@ import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signe
 import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
 import { startClearSigningDevice, type ClearSigningDevice } from './clear-signing-device.js';
+import { optimizerSettled } from './optimizer-settled.js';
 import { type RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
@@ -32,6 +33,13 @@ import { accountSecrets } from './seed-keys.js';
  */
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
+
+/** An error and its causes (the SDK wraps what the signer throws). */
+function causes(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let c: unknown = e; c !== undefined && c !== null && out.length < 8; c = (c as { cause?: unknown }).cause) out.push(c);
+  return out;
+}
 
 
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
@@ -130,7 +138,10 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(identityStatements(sent, 'transfer')).toBe(1);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toHaveLength(1); // one approval for the whole transfer
-    await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
+    // the receiver claims, then its optimizer swaps the two leaves with the provider in the
+    // background (software signer, nothing on the device); it sends back once that is done
+    const optimized = await optimizerSettled(software, FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
+    expect(optimized.map((l) => l.value)).not.toContain(Number(FIRST_SATS));
   });
 
   it('claims a leaf sent back: refunds and the claim package signed clearly, nothing to press', async () => {
@@ -150,6 +161,27 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toEqual([]); // a claim costs no press
+  });
+
+  it('the Ledger wallet\'s leaf optimization: its swap with the provider is refused by the signer before the device is asked (the provider\'s login is blind, and blind signing is off); the leaves stay', async () => {
+    await waitFor(() => ledger.isOptimizationInProgress(), (busy) => !busy, SETTLE_MS, 'the background optimization to end');
+    const held = (await ledger.getLeaves()).map((l) => l.id).sort();
+    const mark = recorder.sent.length;
+    const before = reviews().length;
+    // the swaps the SDK's optimizer plans for these leaves: at least one, or there is nothing to refuse
+    const run = async (): Promise<number> => {
+      let steps = 0;
+      for await (const step of ledger.optimizeLeaves()) steps = Math.max(steps, step.total);
+      return steps;
+    };
+    const refused = await run().then((steps) => new Error(`no refusal: ${steps} swap(s) planned and run`), (e: unknown) => e);
+    expect(causes(refused).some((e) => (e as { code?: unknown }).code === 'SWAP_NEEDS_BLIND_SIGNING')).toBe(true);
+    const sent = recorder.sent.slice(mark);
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
+    expect(keySplits(sent, 'transfer')).toBe(0);
+    expect(reviews().slice(before)).toEqual([]);
+    expect((await ledger.getLeaves()).map((l) => l.id).sort()).toEqual(held);
+    expect((await ledger.getBalance()).satsBalance.available).toBe(SECOND_SATS);
   });
 
   it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {
