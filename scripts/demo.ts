@@ -135,9 +135,10 @@ async function main(): Promise<void> {
   // identity hash's preimage; on before initialize so the logins are clear too.
   const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', {
     ...network.walletOptions,
-    // Background leaf optimization swaps with the service provider, which the device approves as
-    // a SWAP_INTENT; the demo keeps the Ledger wallet's leaves as sent so its one approval per
-    // transfer is what it shows. The software wallet runs on the SDK's defaults.
+    // Background leaf optimization swaps with the service provider: each swap is a SWAP_INTENT
+    // the user approves, and the provider's login is a blind signature, which stays off here, so
+    // the signer would refuse every swap (SWAP_NEEDS_BLIND_SIGNING). A Ledger user gets the
+    // approvals they asked for and no others. The software wallet runs on the SDK's defaults.
     optimizationOptions: { auto: false },
   });
   wallets.push(ledger);

@@ -1,5 +1,5 @@
 /* chunked.h - reassembly of payloads longer than one APDU (PROTOCOL.md, "Chunked payloads"),
- * shared by FROST_SIGN, FROST_SIGN_TX and TRANSFER_INTENT: one buffer, owned by the INS that
+ * shared by FROST_SIGN, FROST_SIGN_TX, TRANSFER_INTENT and SWAP_INTENT: one buffer, owned by the INS that
  * sent the first chunk. */
 #ifndef SPARK_CHUNKED_H
 #define SPARK_CHUNKED_H
@@ -7,7 +7,8 @@
 
 #include "apdu_reader.h"
 
-#define CHUNKED_MAX 2048u
+/* the largest limit: a 64-leaf TRANSFER_INTENT / SWAP_INTENT (intent.h INTENT_MAX_PAYLOAD) */
+#define CHUNKED_MAX 4864u
 
 typedef enum {
     CHUNK_MORE = 0,  /* accepted, more chunks follow (already answered 0x9000) */

@@ -18,8 +18,15 @@ void intent_clear(void) {
     g_budget = 0u;
 }
 
+intent_t *intent_draft(void) {
+    intent_clear();
+    return &g_intent;
+}
+
 void intent_activate(const intent_t *in) {
-    g_intent = *in;
+    if (in != &g_intent) {
+        g_intent = *in;
+    }
     g_active = true;
     g_budget = INTENT_APDU_BUDGET_BASE + INTENT_APDU_BUDGET_PER_LEAF * in->n;
 }

@@ -9,7 +9,12 @@
 #include "taproot.h"
 #include "tx.h"
 
-#define INTENT_MAX_LEAVES 16u
+/* The SDK swaps at most 64 leaves at once (spark-sdk services/swap.ts, MAX_BATCH_SIZE; its
+ * optimizer's maxLeavesPerSwap is 64 too): one intent holds a whole batch. */
+#define INTENT_MAX_LEAVES 64u
+#define INTENT_LEAF_ID_MAX 64u
+/* account u32, network u8, receiver [33], n u8; per leaf: id len u8, id, value u64, timelock u16 */
+#define INTENT_MAX_PAYLOAD (4u + 1u + 33u + 1u + INTENT_MAX_LEAVES * (1u + INTENT_LEAF_ID_MAX + 8u + 2u))
 #define INTENT_MAX_REFUNDS_PER_LEAF 3u /* CPFP, direct-from-CPFP, direct */
 #define INTENT_APDU_BUDGET_BASE 32u
 #define INTENT_APDU_BUDGET_PER_LEAF 64u
@@ -41,7 +46,11 @@ typedef struct {
 } intent_t;
 
 void intent_clear(void);
-/* Makes *in the active intent (after the user approved it) with its APDU budget. */
+/* Clears the current intent and hands out its storage, zeroed and inactive, for the next one to
+ * be parsed into while the user reviews it (one intent's worth of RAM, not two). */
+intent_t *intent_draft(void);
+/* Makes *in (the draft, or a copy) the active intent (after the user approved it) with its APDU
+ * budget. */
 void intent_activate(const intent_t *in);
 bool intent_active(void);
 /* Counts one APDU against the budget; wipes the intent when it is used up. */

@@ -32,7 +32,11 @@ describe('clear-signing payloads (device-app/PROTOCOL.md, FROST_SIGN_TX and TRAN
   it('TRANSFER_INTENT: account, network, receiver, count, then id, value and timelock per leaf', () => {
     const data = encodeTransferIntent({ account: 1, network: 'LOCAL', receiver: fill(33, 2), leaves: [{ id: 'ab', value: 150_000n, refundTimelock: 2000 }] });
     expect(hex(data)).toBe('00000001' + '04' + '02'.repeat(33) + '01' + '02' + '6162' + '00000000000249f0' + '07d0');
-    expect(() => encodeTransferIntent({ account: 0, network: 'LOCAL', receiver: fill(33, 2), leaves: [] })).toThrow(/1\.\.16/);
+    expect(() => encodeTransferIntent({ account: 0, network: 'LOCAL', receiver: fill(33, 2), leaves: [] })).toThrow(/1\.\.64/);
+    const leaves = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `leaf-${i}`.padEnd(64, 'x'), value: 1n, refundTimelock: 2000 }));
+    // 64 leaves with 64-byte ids: the device's largest intent payload (4839 bytes); 65 are refused
+    expect(encodeTransferIntent({ account: 0, network: 'LOCAL', receiver: fill(33, 2), leaves: leaves(64) }).length).toBe(4839);
+    expect(() => encodeTransferIntent({ account: 0, network: 'LOCAL', receiver: fill(33, 2), leaves: leaves(65) })).toThrow(/1\.\.64 leaves, got 65/);
   });
 
   it('SIGN_IDENTITY_CLEAR: mode, account, then the preimage itself (never its hash)', () => {

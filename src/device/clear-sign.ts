@@ -70,7 +70,8 @@ export interface TransferIntent {
   leaves: readonly IntentLeaf[];
 }
 
-export const INTENT_MAX_LEAVES = 16;
+/** The most leaves one intent names (device-app/PROTOCOL.md, "TRANSFER_INTENT"): a whole SDK swap batch. */
+export const INTENT_MAX_LEAVES = 64;
 
 export function encodeTransferIntent(intent: TransferIntent): Uint8Array {
   checkLen('receiver identity key', intent.receiver, 33);

@@ -1,4 +1,5 @@
 import type { ConfigOptions, SparkSigner, SparkWallet } from '@buildonspark/spark-sdk';
+import { hexToBytes } from '@noble/hashes/utils';
 import type { SparkNetwork } from '../device/clear-sign.js';
 import { LedgerSignerError } from './errors.js';
 import type { LedgerSparkSigner } from './ledger-signer.js';
@@ -30,8 +31,12 @@ export async function initializeClearSigned(
       record(this);
     }
   };
+  // The wallet's service provider: a transfer to it is a leaf swap, approved as SWAP_INTENT
+  // (its refunds carry the adaptor point, which a TRANSFER_INTENT refuses).
+  const provider = options.sspClientOptions?.identityPublicKey;
   signer.enableClearSigning({
     network,
+    ...(provider === undefined || provider === '' ? {} : { serviceProvider: hexToBytes(provider) }),
     leaves: async (ids) => {
       if (constructed === undefined) {
         throw new LedgerSignerError('INVALID_REQUEST', 'clear signing asked for leaves before the wallet was constructed');

@@ -20,7 +20,7 @@ import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
 import type { DeviceCommitment, FrostSignRequest, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import type { SparkNetwork } from '../device/clear-sign.js';
+import { INTENT_MAX_LEAVES, type SparkNetwork } from '../device/clear-sign.js';
 import { BadDataError, InsNotSupportedError, IntentMismatchError, TxUnsupportedError } from '../device/errors.js';
 import { LedgerSignerError } from './errors.js';
 import { TransferBatcher, intentLeaf } from './transfer-batch.js';
@@ -396,6 +396,15 @@ export class LedgerSparkSigner implements SparkSigner {
   private async approveTransfer(receiver: Uint8Array, leafIds: string[]): Promise<void> {
     const clear = this.clear;
     if (clear === undefined) return;
+    if (leafIds.length > INTENT_MAX_LEAVES) {
+      // The SDK swaps in batches of 64 (services/swap.ts, MAX_BATCH_SIZE), each its own intent,
+      // but sends a transfer's leaves together and signs their refunds only after every split,
+      // so one transfer cannot be spread over two intents (a new intent replaces the old one).
+      throw new LedgerSignerError(
+        'TRANSFER_TOO_LARGE',
+        `a transfer of ${leafIds.length} leaves: the device approves at most ${INTENT_MAX_LEAVES} leaves at once; optimize the wallet's leaves (fewer, larger leaves) or send in parts`,
+      );
+    }
     const nodes = await clear.options.leaves(leafIds);
     const leaves = leafIds.map((id) => {
       const node = nodes.find((n) => n.id === id);
@@ -408,6 +417,7 @@ export class LedgerSparkSigner implements SparkSigner {
     const intent = { account: this.account, network: clear.options.network, receiver, leaves };
     try {
       if (provider !== undefined && equalBytes(provider, receiver)) {
+        await this.refuseSwapWithoutProviderLogin();
         await this.device((app) => app.swapIntent(intent));
       } else {
         await this.device((app) => app.transferIntent(intent));
@@ -418,6 +428,24 @@ export class LedgerSparkSigner implements SparkSigner {
       throw e;
     }
     clear.receivers.push(receiver.slice());
+  }
+
+  /**
+   * SDK 0.8.8 logs in to the service provider only after the swap's leaves went to the operators
+   * (`services/swap.ts` executeSingleSwap: `sendSwapTransfer`, then the first provider request,
+   * which authenticates), and the provider's login challenge is a blind signature (its format is
+   * the provider's own, docs/ssp.md "Authentication"). With blind signing off the login would be
+   * refused after the user approved the swap and its leaves were locked in a transfer the provider
+   * never answers, so the swap is refused here, before anything is asked of the device or sent.
+   */
+  private async refuseSwapWithoutProviderLogin(): Promise<void> {
+    const { blindSigningEnabled } = await this.device((app) => app.getVersion());
+    if (!blindSigningEnabled) {
+      throw new LedgerSignerError(
+        'SWAP_NEEDS_BLIND_SIGNING',
+        'a leaf swap with the service provider needs its login, which the device signs only blind, and blind signing is off: turn it on in the app\'s settings to swap (or keep leaf optimization off, optimizationOptions.auto = false)',
+      );
+    }
   }
 
   /** Aggregation uses only public values: the SDK's own implementation does it on the host. */

@@ -8,7 +8,7 @@ import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
 import { encodeChallenge } from '../../emulator/operator/authn/challenge.js';
 import { IdentityPreimages } from '../../src/signer/identity-preimages.js';
 import { bytesToHex, publicKeyOf, taprootOutputKey } from '../../src/crypto/index.js';
-import type { FrostSignTxRequest, IntentLeaf } from '../../src/device/clear-sign.js';
+import { INTENT_MAX_LEAVES, encodeTransferIntent, type FrostSignTxRequest, type IntentLeaf } from '../../src/device/clear-sign.js';
 import { BadDataError, IntentMismatchError, TxUnsupportedError, UserRejectedError } from '../../src/device/errors.js';
 import type { KeyRef } from '../../src/device/keyref.js';
 import type { DeviceCommitment } from '../../src/device/messages.js';
@@ -150,6 +150,23 @@ describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)',
       await signSilently(l, refund(l, receiver, 1950)); // direct-from-CPFP refund
     }
     expect(await dev.screen.screenTexts()).toContain('Ready');
+  });
+
+  it('one approval covers a 64-leaf transfer (the SDK\'s swap batch): its leaves split and their refunds sign without a screen; the encoder refuses a 65th', async () => {
+    // 62 leaves besides the two with operator data: the device derives their keys from the ids
+    const others = Array.from({ length: INTENT_MAX_LEAVES - 2 }, (_, i) => leaf(`cs-many-${String(i).padStart(2, '0')}`, 1_000n + BigInt(i)));
+    const all = [one, two, ...others];
+    expect(all).toHaveLength(64);
+    const total = all.reduce((a, l) => a + l.value, 0n);
+    const pages = await approveIntent(all.map((l) => ({ id: l.id, value: l.value, refundTimelock: 2000 })));
+    expect(pageBody(pages, 'Send')).toEqual([`${total} sats`, 'Leaves 64', 'Account 0']);
+    // a key split takes about a second under Speculos: the first, a middle and the last listed leaf
+    for (const l of [one, two, others[30]!, others[61]!]) expect((await splitTo(l, receiver)).ciphertext?.length).toBe(129);
+    for (const l of [one, two]) await signSilently(l, refund(l, receiver, 1900));
+    await expect(splitTo(others[61]!, receiver)).rejects.toBeInstanceOf(IntentMismatchError); // each leaf once
+    expect(await dev.screen.screenTexts()).toContain('Ready'); // nothing shown after the one approval
+    const sixtyFive = [...all, leaf('cs-many-64', 1n)].map((l) => ({ id: l.id, value: l.value, refundTimelock: 2000 }));
+    expect(() => encodeTransferIntent({ account: 0, network: NETWORK, receiver, leaves: sixtyFive })).toThrow(/1\.\.64/);
   });
 
   it('a smaller amount shown than spent: the real refund is refused; a refund over the lied amount does not aggregate over what the operators sign', async () => {

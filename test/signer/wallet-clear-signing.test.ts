@@ -3,9 +3,10 @@ import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
 import { pageBody } from '../../emulator/speculos/flows.js';
 import { Ins } from '../../src/device/apdu.js';
-import { fixedLeafOptions, waitFor } from '../network/sdk.js';
+import { waitFor } from '../network/sdk.js';
 import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, identityStatements, keySplits } from './device-wallet-suite.js';
 import { clearSigningSuite } from './clear-signing-device.js';
+import { optimizerSettled } from './optimizer-settled.js';
 import { reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
@@ -18,7 +19,21 @@ import { accountSecrets } from './seed-keys.js';
  * identity-key signatures (the operators' logins, the transfer's per-leaf and package signatures,
  * the claim package) go with their preimages (SIGN_IDENTITY_CLEAR): blind signing stays off the
  * whole time, so a single blind request would fail the wallet.
+ *
+ * Both wallets run on the network's wallet options as printed: the SDK's defaults, leaf
+ * optimization on. The software wallet swaps what it receives with the service provider in the
+ * background. The Ledger wallet's optimizer wants to swap too, but a swap needs the provider's
+ * login, which the device signs only blind: with blind signing off the signer refuses the swap
+ * before the device is asked (SWAP_NEEDS_BLIND_SIGNING), the SDK puts the leaves back, and the
+ * Ledger wallet keeps the leaves it was given.
  */
+
+/** An error and its causes (the SDK wraps what the signer throws). */
+function causes(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let c: unknown = e; c !== undefined && c !== null && out.length < 8; c = (c as { cause?: unknown }).cause) out.push(c);
+  return out;
+}
 
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
   // blind signing stays off: nothing below may need it
@@ -31,7 +46,7 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
   beforeAll(async () => {
     const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
     // clear signing on before initialize, so that the wallet's logins are clear too
-    ledger = await initializeClearSigned(suite.sdk.SparkWallet, suite.signer, 'LOCAL', fixedLeafOptions(suite.network.walletOptions));
+    ledger = await initializeClearSigned(suite.sdk.SparkWallet, suite.signer, 'LOCAL', suite.network.walletOptions);
     suite.wallets.push(ledger);
     expect(identityStatements(suite.recorder.sent, 'login')).toBeGreaterThanOrEqual(1);
     expect(completed(suite.recorder.sent, Ins.SIGN_IDENTITY)).toBe(0);
@@ -60,10 +75,14 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0); // no blind FROST share
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0); // no blind identity signature
     expect(reviews().slice(before)).toEqual([]); // nothing to press
+    // the optimizer's swap was refused before the device saw it: the deposit leaves stay
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
+    expect(await ledger.isOptimizationInProgress()).toBe(false);
+    expect((await ledger.getLeaves()).map((l) => l.id).sort()).toEqual([...leafIds].sort());
   });
 
   it('sends both leaves in one transfer, approved once: total and Spark address on screen, its identity signatures and refunds with no further press', async () => {
-    ({ wallet: software } = await suite.open(fixedLeafOptions(suite.network.walletOptions)));
+    ({ wallet: software } = await suite.open(suite.network.walletOptions));
     const mark = suite.recorder.sent.length;
     const before = reviews().length;
     const address = await software.getSparkAddress();
@@ -87,7 +106,10 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(identityStatements(sent, 'transfer')).toBe(1);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toHaveLength(1); // one approval for the whole transfer
-    await waitFor(async () => (await software.getBalance()).satsBalance.available, (b) => b === FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
+    // the receiver claims, then its optimizer swaps the two leaves with the provider in the
+    // background (software signer, nothing on the device); it sends back once that is done
+    const optimized = await optimizerSettled(software, FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');
+    expect(optimized.map((l) => l.value)).not.toContain(Number(FIRST_SATS));
   });
 
   it('claims a leaf sent back: refunds and the claim package signed clearly, nothing to press', async () => {
@@ -95,13 +117,39 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const before = reviews().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
     await waitFor(async () => (await ledger.getBalance()).satsBalance.available, (b) => b === SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim');
+    // the software wallet's leaves are what its optimizer made of 100,000 sats: 40,000 may come
+    // as several leaves, each claimed on the device
+    const received = await ledger.getLeaves();
+    expect(received.reduce((a, l) => a + BigInt(l.value), 0n)).toBe(SECOND_SATS);
     const sent = suite.recorder.sent.slice(mark);
-    expect(keySplits(sent, 'claim')).toBe(1);
+    expect(keySplits(sent, 'claim')).toBe(received.length);
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
     expect(completed(sent, Ins.FROST_SIGN_TX)).toBeGreaterThanOrEqual(2);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
     expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toEqual([]); // a claim costs no press
+  });
+
+  it('the Ledger wallet\'s leaf optimization: its swap with the provider is refused by the signer before the device is asked (the provider\'s login is blind, and blind signing is off); the leaves stay', async () => {
+    await waitFor(() => ledger.isOptimizationInProgress(), (busy) => !busy, SETTLE_MS, 'the background optimization to end');
+    const held = (await ledger.getLeaves()).map((l) => l.id).sort();
+    const mark = suite.recorder.sent.length;
+    const before = reviews().length;
+    // the swaps the SDK's optimizer plans for these leaves: at least one, or there is nothing to refuse
+    const run = async (): Promise<number> => {
+      let steps = 0;
+      for await (const step of ledger.optimizeLeaves()) steps = Math.max(steps, step.total);
+      return steps;
+    };
+    const refused = await run().then((steps) => new Error(`no refusal: ${steps} swap(s) planned and run`), (e: unknown) => e);
+    expect(causes(refused).some((e) => (e as { code?: unknown }).code === 'SWAP_NEEDS_BLIND_SIGNING')).toBe(true);
+    const sent = suite.recorder.sent.slice(mark);
+    expect(completed(sent, Ins.SWAP_INTENT)).toBe(0);
+    expect(keySplits(sent, 'transfer')).toBe(0);
+    expect(reviews().slice(before)).toEqual([]);
+    expect((await ledger.getLeaves()).map((l) => l.id).sort()).toEqual(held);
+    expect((await ledger.getBalance()).satsBalance.available).toBe(SECOND_SATS);
   });
 
   it('the host never held a private key: not in any APDU, reply, the signer (with its transaction catalog) or the wallet', () => {

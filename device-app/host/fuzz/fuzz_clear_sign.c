@@ -10,6 +10,8 @@
  *      bytes under an approved intent whose leaf was split (so the per-leaf and package checks
  *      run too). A statement that parses must hash to SHA-256 of what was fed;
  *   4: as 1 with SWAP_INTENT (whose refunds must carry an adaptor point).
+ * In targets 1 and 4, with bit 7 of byte 0 set, the intent payload's length is bytes 1..2 (big
+ * endian) instead of byte 1, so that intents up to and past the 64-leaf limit are reached.
  * Besides the sanitizers: one reply per APDU, a deferred reply always has a review on screen. */
 #include <stdlib.h>
 #include <string.h>
@@ -146,8 +148,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     case 1:
     case 4: {
-        /* byte 1: intent payload length (then split, then sign_tx payloads split at half) */
-        size_t il = data[1] < len ? data[1] : len;
+        /* byte 1 (or 1..2): intent payload length (then split, then sign_tx payloads split at half) */
+        size_t want = data[1];
+        if ((data[0] & 0x80u) != 0u) {
+            if (len == 0u) {
+                return 0;
+            }
+            want = (size_t)data[1] << 8 | data[2];
+            p++;
+            len--;
+        }
+        size_t il = want < len ? want : len;
         send(data[0] % 5u == 1u ? INS_TRANSFER_INTENT : INS_SWAP_INTENT, p, il, true);
         size_t rest = len - il, half = rest / 2u;
         uint8_t apdu[CORE_MAX_APDU];

@@ -105,7 +105,7 @@ static const cs_leaf_t TWO_LEAVES[] = {{"cs-leaf-1", 100000, 2000}, {"cs-leaf-2"
 /* Sends an intent (TRANSFER_INTENT or SWAP_INTENT) and approves or rejects it. */
 static uint16_t send_intent_ins(uint8_t ins, const uint8_t receiver[33], const cs_leaf_t *leaves, size_t n,
                                 bool approve) {
-    uint8_t p[600];
+    uint8_t p[INTENT_MAX_PAYLOAD + 80u];
     size_t len = intent_payload(receiver, leaves, n, p);
     uint16_t sw = send_chunked(ins, p, len, CHUNK);
     if (sw != 0) {
@@ -382,6 +382,94 @@ static void test_adversarial_replayed_approval(void) {
     const cs_leaf_t one[] = {{"cs-leaf-2", 50000, 2000}};
     CHECK_EQ_U(send_intent(TV_CS_RECEIVER, one, 1, true), SW_OK);
     CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_INTENT_MISMATCH);
+}
+
+/* n leaves: with `vectors`, the two vector leaves first (their refunds are in the vectors); the
+ * others synthetic, with distinct ids `id_len` characters long (>= 9) held in ids[]. */
+static void many_leaves(cs_leaf_t *leaves, char ids[][INTENT_LEAF_ID_MAX + 1u], size_t n, size_t id_len, bool vectors) {
+    for (size_t i = 0; i < n; i++) {
+        if (vectors && i < 2u) {
+            leaves[i] = TWO_LEAVES[i];
+            continue;
+        }
+        memset(ids[i], 'x', id_len);
+        snprintf(ids[i], 9, "leaf%04u", (unsigned)i); /* distinct prefix; the 'x' padding stays */
+        ids[i][8] = 'x';
+        ids[i][id_len] = 0;
+        leaves[i] = (cs_leaf_t){ids[i], 1000u + i, 2000};
+    }
+}
+
+static void test_intent_64_leaves_one_approval(void) {
+    static cs_leaf_t leaves[INTENT_MAX_LEAVES + 1u];
+    static char ids[INTENT_MAX_LEAVES + 1u][INTENT_LEAF_ID_MAX + 1u];
+    static uint8_t p[INTENT_MAX_PAYLOAD + 200u];
+    CHECK_EQ_U(INTENT_MAX_LEAVES, 64u);
+    /* 64 leaves: one review for all of them, then the splits of the first and the last leaf and
+     * the refunds of the vector leaves run without a screen */
+    cs_core();
+    many_leaves(leaves, ids, 64u, 20u, true);
+    uint64_t total = 0;
+    for (size_t i = 0; i < 64u; i++) total += leaves[i].value;
+    size_t len = intent_payload(TV_CS_RECEIVER, leaves, 64u, p);
+    CHECK_EQ_U(send_chunked(INS_TRANSFER_INTENT, p, len, CHUNK), 0);
+    char shown[40];
+    snprintf(shown, sizeof shown, "%llu sats", (unsigned long long)total);
+    CHECK(host_screen_has(shown));
+    CHECK(host_screen_has("Leaves 64"));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(split_to(ids[63], TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_1]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_1]));
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_REFUND_2]), SW_OK);
+    CHECK(reply_is_share(&TV_CS[TV_CS_REFUND_2]));
+    CHECK_EQ_U(split_to(ids[63], TV_CS_RECEIVER), SW_INTENT_MISMATCH); /* once per intent */
+    CHECK_EQ_U(g_host_pages, pages);
+    /* the APDU budget grows with the leaves: 32 + 64 * 64 APDUs after approval */
+    cs_core();
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, leaves, 64u, true), SW_OK);
+    uint8_t apdu[8];
+    size_t a = mk_apdu(apdu, INS_GET_VERSION, 0, 0, NULL, 0);
+    for (unsigned i = 0; i + 1u < INTENT_APDU_BUDGET_BASE + 64u * INTENT_APDU_BUDGET_PER_LEAF; i++) {
+        host_exchange(apdu, a);
+    }
+    CHECK(intent_active());
+    host_exchange(apdu, a);
+    CHECK(!intent_active());
+}
+
+static void test_intent_65_leaves_refused(void) {
+    static cs_leaf_t leaves[INTENT_MAX_LEAVES + 1u];
+    static char ids[INTENT_MAX_LEAVES + 1u][INTENT_LEAF_ID_MAX + 1u];
+    static uint8_t p[INTENT_MAX_PAYLOAD + 200u];
+    /* the largest payload: 64 leaves with 64-character ids, exactly INTENT_MAX_PAYLOAD bytes */
+    cs_core();
+    many_leaves(leaves, ids, 64u, INTENT_LEAF_ID_MAX, false);
+    size_t len = intent_payload(TV_CS_RECEIVER, leaves, 64u, p);
+    CHECK_EQ_U(len, INTENT_MAX_PAYLOAD);
+    CHECK_EQ_U(send_chunked(INS_SWAP_INTENT, p, len, CHUNK), 0);
+    CHECK(host_screen_has("Leaves 64"));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK(intent_active());
+    /* one byte more than the limit: refused by the chunk rule, and no intent is left */
+    p[len] = 0;
+    CHECK_EQ_U(send_chunked(INS_SWAP_INTENT, p, len + 1u, CHUNK), SW_CHUNK_SEQUENCE);
+    /* 65 leaves with short ids: within the byte limit, refused for the count; no intent left */
+    cs_core();
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, TWO_LEAVES, 2, true), SW_OK);
+    many_leaves(leaves, ids, 65u, 9u, true);
+    len = intent_payload(TV_CS_RECEIVER, leaves, 65u, p);
+    CHECK(len <= INTENT_MAX_PAYLOAD);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(send_chunked(INS_TRANSFER_INTENT, p, len, CHUNK), SW_BAD_DATA);
+    CHECK_EQ_U(g_host_pages, pages);
+    CHECK(!intent_active());
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), 0); /* reviewed on its own */
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
 }
 
 static void test_adversarial_stays_but_pays(void) {
@@ -746,6 +834,8 @@ void suite_clear_sign(void) {
     RUN(test_adversarial_longer_timelock);
     RUN(test_adversarial_replayed_approval);
     RUN(test_adversarial_stays_but_pays);
+    RUN(test_intent_64_leaves_one_approval);
+    RUN(test_intent_65_leaves_refused);
     RUN(test_swap_intent_screen_and_adaptor_refunds);
     RUN(test_swap_intent_refuses_plain_refunds);
     RUN(test_swap_intent_rules_as_transfer);
