@@ -14,7 +14,6 @@
  */
 import { join } from 'node:path';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
-import type { RunningNetwork } from '../../emulator/network/network.js';
 import { Books, type BookEntry } from '../../emulator/ssp/books.js';
 import { waitFor } from './sdk.js';
 
@@ -60,14 +59,31 @@ export async function expectLeftAlone(w: SparkWallet, states: readonly (readonly
   }
 }
 
-/** The SSP's books (docs/ssp.md, section "Fees"). */
-export function sspBooks(network: RunningNetwork): BookEntry[] {
-  return new Books(join(network.dataDir, 'ssp', 'books.jsonl')).entries();
+/**
+ * The shortest ladder of small powers of two (1, 2, 4, …, deposited in that order) under which the
+ * SDK's optimizer leaves alone a wallet holding the ladder, and the ladder with `subject` added
+ * leaf by leaf: what a wallet holds so that the subject leaves (worth more than a few sats) can
+ * come and go without the optimizer swapping them. Found by asking the SDK's rule, not derived.
+ */
+export async function ladderFor(w: SparkWallet, subject: readonly number[]): Promise<number[]> {
+  const top = Math.min(...subject);
+  for (let ladder: number[] = []; 2 ** ladder.length < top; ladder = [...ladder, 2 ** ladder.length]) {
+    const states = [...ladder.map((_, i) => ladder.slice(0, i + 1)), ...subject.map((_, i) => [...ladder, ...subject.slice(0, i + 1)])];
+    let alone = true;
+    for (const values of states) if (await wouldSwap(w, values)) alone = false;
+    if (alone) return ladder;
+  }
+  throw new Error(`no ladder of powers of two below ${top} keeps leaves of ${subject.join(', ')} sats from the SDK's optimizer`);
+}
+
+/** The SSP's books (docs/ssp.md, section "Fees") on the network with data directory `dataDir`. */
+export function sspBooks(dataDir: string): BookEntry[] {
+  return new Books(join(dataDir, 'ssp', 'books.jsonl')).entries();
 }
 
 /** The swaps in the SSP's books. */
-export function sspSwaps(network: RunningNetwork): Extract<BookEntry, { kind: 'swap' }>[] {
-  return sspBooks(network).filter((e): e is Extract<BookEntry, { kind: 'swap' }> => e.kind === 'swap');
+export function sspSwaps(dataDir: string): Extract<BookEntry, { kind: 'swap' }>[] {
+  return sspBooks(dataDir).filter((e): e is Extract<BookEntry, { kind: 'swap' }> => e.kind === 'swap');
 }
 
 /**
@@ -75,13 +91,13 @@ export function sspSwaps(network: RunningNetwork): Extract<BookEntry, { kind: 's
  * leaves are ones the optimizer leaves alone. Then every swap in the SSP's books has its primary
  * transfer claimed by the SSP (nothing half done). Returns the settled leaves.
  */
-export async function settled(w: SparkWallet, network: RunningNetwork, timeoutMs: number, what: string): Promise<Awaited<ReturnType<SparkWallet['getLeaves']>>> {
+export async function settled(w: SparkWallet, dataDir: string, timeoutMs: number, what: string): Promise<Awaited<ReturnType<SparkWallet['getLeaves']>>> {
   const state = await waitFor(async () => {
     const busy = await w.isOptimizationInProgress();
     const leaves = await w.getLeaves();
     return { busy, leaves, swap: await wouldSwap(w, leaves.map((l) => l.value)) };
   }, (s) => !s.busy && !s.swap, timeoutMs, `${what}: the wallet's leaf optimization settled`);
-  await waitFor(async () => sspBooks(network), (books) => {
+  await waitFor(async () => sspBooks(dataDir), (books) => {
     const claimed = new Set(books.flatMap((e) => (e.kind === 'claim' ? [e.transfer] : [])));
     return books.every((e) => e.kind !== 'swap' || claimed.has(e.primary));
   }, timeoutMs, `${what}: every swap's primary transfer claimed by the SSP`);

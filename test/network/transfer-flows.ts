@@ -342,10 +342,10 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
   });
 
   it('leaf optimization was on all along and had nothing to do: no swap in the SSP\'s books, B still holds the three deposit leaves', async () => {
-    const held = await settled(bob, network, SETTLE_MS, 'bob');
-    await settled(alice, network, SETTLE_MS, 'alice');
+    const held = await settled(bob, network.dataDir, SETTLE_MS, 'bob');
+    await settled(alice, network.dataDir, SETTLE_MS, 'alice');
     expect(held.map((l) => l.id).sort()).toEqual([leaves.first, leaves.second, leaves.third].sort());
-    expect(sspSwaps(network)).toEqual([]);
+    expect(sspSwaps(network.dataDir)).toEqual([]);
   });
 });
 }
