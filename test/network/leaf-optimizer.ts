@@ -13,7 +13,7 @@
  * them to settle with `settled`.
  */
 import { join } from 'node:path';
-import type { SparkWallet } from '@buildonspark/spark-sdk';
+import type { ConfigOptions, SparkWallet } from '@buildonspark/spark-sdk';
 import { Books, type BookEntry } from '../../emulator/ssp/books.js';
 import { waitFor } from './sdk.js';
 
@@ -74,6 +74,15 @@ export async function ladderFor(w: SparkWallet, subject: readonly number[]): Pro
     if (alone) return ladder;
   }
   throw new Error(`no ladder of powers of two below ${top} keeps leaves of ${subject.join(', ')} sats from the SDK's optimizer`);
+}
+
+/**
+ * Options for a test's view of the SSP's own wallet (its seed from the SSP's data directory): the
+ * provider's wallet never swaps, being the swaps' other side (emulator/ssp/ssp.ts), and a view of
+ * it only reads its state. The one place a network suite turns optimization off.
+ */
+export function sspViewOptions(walletOptions: ConfigOptions): ConfigOptions {
+  return { ...walletOptions, optimizationOptions: { auto: false } };
 }
 
 /** The SSP's books (docs/ssp.md, section "Fees") on the network with data directory `dataDir`. */

@@ -27,7 +27,8 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { freshAddress } from '../exit/fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from '../exit/exit-helpers.js';
-import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { ladderFor, sspSwaps } from './leaf-optimizer.js';
+import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -36,8 +37,13 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 900_000;
 const SETTLE_MS = 120_000;
-/** Per leaf; the wallets hold two leaves of this value and send both at each hop. */
-const SATS = 40_000;
+/**
+ * Per leaf; the wallets send two leaves of this value at each hop. The wallets run on the
+ * network's options as printed (leaf optimization on) and the subject is these very leaf ids: each
+ * wallet also holds a ladder of small powers of two (leaf-optimizer.ts, ladderFor) under which the
+ * SDK's optimizer leaves alone both the ladder and the ladder with the two leaves.
+ */
+const SATS = 4096;
 const LEAVES = 2;
 const TOTAL = SATS * LEAVES;
 /** What each fee-paying direct transaction pays (191 vB × 5 sat/vB). */
@@ -70,6 +76,8 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   let hops = 0;
   /** Which party holds the leaf now. */
   let holder = 0;
+  /** What each party's ladder holds (it stays with the party). */
+  let ladderSats = 0n;
 
   async function available(w: SparkWallet): Promise<bigint> {
     return (await w.getBalance()).satsBalance.available;
@@ -92,9 +100,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   /** A fresh wallet of each seed (it keeps only leaves every operator agrees on): exact balances. */
   async function expectBalances(): Promise<void> {
     for (const [i, p] of parties.entries()) {
-      const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), p.seed);
+      const { wallet } = await openWallet(sdk, network.walletOptions, p.seed);
       wallets.push(wallet);
-      expect(await available(wallet)).toBe(i === holder ? BigInt(TOTAL) : 0n);
+      expect(await available(wallet)).toBe(ladderSats + (i === holder ? BigInt(TOTAL) : 0n));
       await wallet.cleanupConnections();
     }
   }
@@ -105,14 +113,14 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const to = parties[1 - holder] as (typeof parties)[number];
     const t = await from.wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: TOTAL });
     expect(t.leaves.map((l) => l.leaf?.id).sort()).toEqual([...leafIds].sort());
-    await waitFor(() => available(to.wallet), (b) => b === BigInt(TOTAL), SETTLE_MS, `the claim of hop ${hops + 1}`);
+    await waitFor(() => available(to.wallet), (b) => b === ladderSats + BigInt(TOTAL), SETTLE_MS, `the claim of hop ${hops + 1}`);
     // The claimed leaves are in the receiver's wallet once any renewal they needed is done.
     const held = async (): Promise<boolean> => {
       const ids = new Set((await to.wallet.getLeaves()).map((l) => l.id));
       return leafIds.every((id) => ids.has(id));
     };
     await waitFor(held, (x) => x, SETTLE_MS, `leaves in the wallet after hop ${hops + 1}`);
-    expect(await available(from.wallet)).toBe(0n);
+    expect(await available(from.wallet)).toBe(ladderSats);
     holder = 1 - holder;
     hops++;
   }
@@ -129,7 +137,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const old = parties[holder] as (typeof parties)[number];
     await old.wallet.cleanupConnections();
     retiredTaps.push(old.tap);
-    const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), old.seed);
+    const { wallet } = await openWallet(sdk, network.walletOptions, old.seed);
     wallets.push(wallet);
     parties[holder] = { wallet, seed: old.seed, tap: tapWallet(wallet, coordinatorAddress) };
   }
@@ -137,20 +145,24 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
+    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
-      const { wallet, seed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions));
+      const { wallet, seed } = await openWallet(sdk, network.walletOptions);
       wallets.push(wallet);
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
     const alice = (parties[0] as (typeof parties)[number]).wallet;
-    for (let i = 0; i < LEAVES; i++) {
-      const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(SATS));
-      const claimed = await alice.claimDeposit(funded.txid);
-      leafIds.push(claimed[0]?.id ?? '');
-    }
+    const deposit = async (w: SparkWallet, sats: number): Promise<string> => {
+      const funded = await network.chain.fund(await w.getSingleUseDepositAddress(), BigInt(sats));
+      return (await w.claimDeposit(funded.txid))[0]?.id ?? '';
+    };
+    const ladder = await ladderFor(alice, Array.from({ length: LEAVES }, () => SATS));
+    ladderSats = BigInt(ladder.reduce((a, b) => a + b, 0));
+    for (const p of parties) for (const sats of ladder) await deposit(p.wallet, sats);
+    for (let i = 0; i < LEAVES; i++) leafIds.push(await deposit(alice, SATS));
     leafId = leafIds[0] as string;
-    await waitFor(() => available(alice), (b) => b === BigInt(TOTAL), 30_000, 'alice\'s deposits');
+    await waitFor(() => available(alice), (b) => b === ladderSats + BigInt(TOTAL), 30_000, 'alice\'s deposits');
+    await waitFor(() => available(parties[1]!.wallet), (b) => b === ladderSats, 30_000, 'bob\'s ladder');
     rootTx = (await leafOf(alice)).nodeTx;
   }, START_TIMEOUT_MS);
 
@@ -224,7 +236,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // Another identity replaying the owner's genuine request.
     const captured = owner.tap.requests.get('renew_leaf')?.at(-1);
-    const mallory = await openWallet(sdk, fixedLeafOptions(network.walletOptions), randomSeed());
+    const mallory = await openWallet(sdk, network.walletOptions, randomSeed());
     wallets.push(mallory.wallet);
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
@@ -290,7 +302,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     /** The holder's seed in a fresh wallet sends both leaves with `lie` applied to its start_transfer_v2. */
     async function lyingTransfer(lie: (req: Record<string, unknown>) => Record<string, unknown>): Promise<{ code: number; details: string }> {
-      const liar = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
+      const liar = await openWallet(sdk, network.walletOptions, sender.seed);
       wallets.push(liar.wallet);
       const tap = tapWallet(liar.wallet, coordinatorAddress);
       tap.rewriteNext('start_transfer_v2', lie);
@@ -314,7 +326,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(f.details).toMatch(/direct refund .*is required/);
     // Nothing changed: the leaves are the holder's, unlocked, with their refunds as before.
     await expectBalances();
-    const fresh = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
+    const fresh = await openWallet(sdk, network.walletOptions, sender.seed);
     wallets.push(fresh.wallet);
     const unchanged = await leafOf(fresh.wallet);
     expect(bytesToHex(unchanged.refundTx)).toBe(bytesToHex(before.refundTx));
@@ -375,7 +387,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const chain = rpcExitChain(network.chain.info.bitcoindRpc, { regtest: true });
     const data = await collectFromWallet(owner.wallet, { network: 'LOCAL', includePending: false });
     // Deposit root → the node renewal's split node → the leaf, for each leaf.
-    for (const l of data.leaves) expect(l.nodes).toHaveLength(3);
+    for (const l of data.leaves.filter((x) => leafIds.includes(x.leafId))) expect(l.nodes).toHaveLength(3);
+    // Leaf optimization on all along, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(network.dataDir)).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'spark-renewed-exit-'));
     try {
       const feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 50_000n);
