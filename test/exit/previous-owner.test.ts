@@ -22,10 +22,16 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { parseExitTx, relativeLockBlocks } from '../../src/exit/transactions.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { ExitWatchtower } from '../../src/exit/watchtower.js';
-import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { ladderFor, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
 
-const DEPOSIT_SATS = 100_000n;
+/**
+ * The leaf's value. The wallets run on the network's options as printed (leaf optimization on)
+ * and the exit's subject is this very leaf: each wallet first holds a ladder of small powers of two
+ * under which the SDK's optimizer leaves alone the wallet with and without it (leaf-optimizer.ts).
+ */
+const DEPOSIT_SATS = 4096n;
 const INITIAL_TIMELOCK = 2000;
 const TIME_LOCK_INTERVAL = 100;
 
@@ -47,20 +53,25 @@ describe('the previous owner of a leaf cannot win its unilateral exit', { timeou
 
   it('the previous owner tries, the current owner\'s coins land', async () => {
     const sdk = await loadSdk(network.env);
-    // The exit's subject is these very leaves: no background swaps of them.
-    const options = fixedLeafOptions(network.walletOptions);
+    const options = network.walletOptions;
     const a = await openWallet(sdk, options);
     const b = await openWallet(sdk, options);
     wallets.push(a.wallet, b.wallet);
+    const ladder = await ladderFor(a.wallet, [Number(DEPOSIT_SATS)]);
+    const ladderSats = BigInt(ladder.reduce((x, y) => x + y, 0));
+    for (const w of [a.wallet, b.wallet]) {
+      for (const sats of ladder) await w.claimDeposit((await network.chain.fund(await w.getSingleUseDepositAddress(), BigInt(sats))).txid);
+      await waitFor(() => w.getBalance(), (x) => x.satsBalance.available === ladderSats, 60_000, 'the ladder');
+    }
 
     const funded = await network.chain.fund(await a.wallet.getSingleUseDepositAddress(), DEPOSIT_SATS);
     const [leaf] = await a.wallet.claimDeposit(funded.txid);
     if (leaf === undefined) throw new Error('no leaf');
-    await waitFor(() => a.wallet.getBalance(), (x) => x.satsBalance.available === DEPOSIT_SATS, 60_000, 'A\'s deposit');
+    await waitFor(() => a.wallet.getBalance(), (x) => x.satsBalance.available === ladderSats + DEPOSIT_SATS, 60_000, 'A\'s deposit');
     const dataA: ExitData = await collectFromWallet(a.wallet, { network: 'LOCAL' });
 
     await a.wallet.transfer({ receiverSparkAddress: await b.wallet.getSparkAddress(), amountSats: Number(DEPOSIT_SATS) });
-    await waitFor(() => b.wallet.getBalance(), (x) => x.satsBalance.available === DEPOSIT_SATS, 120_000, 'B\'s claim');
+    await waitFor(() => b.wallet.getBalance(), (x) => x.satsBalance.available === ladderSats + DEPOSIT_SATS, 120_000, 'B\'s claim');
     const dataB: ExitData = await collectFromWallet(b.wallet, { network: 'LOCAL' });
 
     const leafA = dataA.leaves.find((l) => l.leafId === leaf.id);
@@ -70,6 +81,9 @@ describe('the previous owner of a leaf cannot win its unilateral exit', { timeou
     expect(parseExitTx(leafA.nodes[leafA.nodes.length - 1]!.nodeTx, 'node').txid).toBe(nodeTxid);
     expect(relativeLockBlocks(parseExitTx(leafA.refunds.cpfp, 'A'))).toBe(INITIAL_TIMELOCK);
     expect(relativeLockBlocks(parseExitTx(leafB.refunds.cpfp, 'B'))).toBe(INITIAL_TIMELOCK - TIME_LOCK_INTERVAL);
+
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(network.dataDir)).toEqual([]);
 
     for (const op of network.operators) await network.stopOperator(op.index);
 

@@ -10,6 +10,7 @@ import { openLocalCa } from '../../emulator/network/ca.js';
 import { startSsp, withSsp, type SspProcess } from '../../emulator/network/ssp-process.js';
 import type { BookEntry } from '../../emulator/ssp/books.js';
 import { EXIT_CLAIM_CONFIRMATIONS, EXIT_FEES, type ExitCheat } from '../../emulator/ssp/exit-desk.js';
+import { sspViewOptions } from './leaf-optimizer.js';
 import { networkSuite, transferStatus, waitFor } from './sdk.js';
 
 const DEPOSIT_SATS = 100_000;
@@ -44,8 +45,6 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
   // The wallet may then swap its deposit leaf for others in the background, so the tests assert
   // totals and the exit's own leaves, never the deposit's leaf.
   const optionsOf = (n: RunningNetwork): ConfigOptions => n.walletOptions;
-  // A view of the SSP's own wallet only reads its state: it must not start swaps of the provider's leaves.
-  const sspViewOptions = (n: RunningNetwork): ConfigOptions => ({ ...n.walletOptions, optimizationOptions: { auto: false } });
 
   async function funded(options: ConfigOptions): Promise<SparkWallet> {
     return (await fundedWithSeed(options)).wallet;
@@ -98,7 +97,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     expect(await transferStatus(alice, transferId)).toBe(KEY_TWEAK_PENDING);
     expect((await alice.getBalance()).satsBalance.available).toBe(0n);
     const sspSeed = readFileSync(join(sspDir, 'wallet.seed'), 'utf8').trim();
-    const { wallet: sspView } = await suite.open(sspViewOptions(network), sspSeed);
+    const { wallet: sspView } = await suite.open(sspViewOptions(network.walletOptions), sspSeed);
     const ts = (sspView as unknown as Internals).transferService;
     const unmined = await ts.queryTransfer(transferId);
     expect(unmined?.status).toBe(KEY_TWEAK_PENDING);
@@ -124,7 +123,7 @@ describe('cooperative exit (withdraw to a Bitcoin address) through the local ser
     expect(seconds).toBeGreaterThan(0);
     expect(await transferStatus(alice, transferId)).toBe(COMPLETED);
     // The SSP holds every leaf the user exited with; its books balance: received = paid + L1 fee + its fee.
-    const { wallet: sspAfter } = await suite.open(sspViewOptions(network), sspSeed);
+    const { wallet: sspAfter } = await suite.open(sspViewOptions(network.walletOptions), sspSeed);
     expect((await sspAfter.getLeaves()).map((l) => l.id)).toEqual(expect.arrayContaining(exitLeaves.map((l) => l?.id)));
     const exit = books(sspDir).find((e): e is Extract<BookEntry, { kind: 'exit' }> => e.kind === 'exit' && e.transfer === transferId);
     expect(exit).toMatchObject({ exitTxid, receivedSats: DEPOSIT_SATS, paidSats: payout, l1FeeSats: EXIT_FEES.FAST.l1, userFeeSats: EXIT_FEES.FAST.user });

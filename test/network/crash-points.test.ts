@@ -18,8 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetwork } from '../../emulator/network/network.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { CrashStep } from '../../emulator/operator/faults.js';
+// Not from static-deposits.ts: that loads the SDK (and grpc-js) before the network's CA is trusted.
+import { STATIC_SPEND_FEE_SATS } from '../../emulator/ssp/fees.js';
 import { SETTLE_MS, faultHarness } from './fault-harness.js';
-import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { expectLeftAlone, ladderFor, sspSwaps } from './leaf-optimizer.js';
+import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -84,7 +87,8 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
     sdk = await loadSdk(network.env);
     coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
     for (const [i, p] of TRANSFER_POINTS.entries()) {
-      const sats = 10_000 + 1_000 * i;
+      // Distinct values the SDK's optimizer leaves alone (the harness checks each).
+      const sats = 1 + i;
       senders.set(p.step, { seed: await h.funded(BigInt(sats)), sats });
     }
   }, START_TIMEOUT_MS);
@@ -117,6 +121,8 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
     if (p.outcome === 'RETURNED') await h.settlesTo(a, BigInt(sats), b, 0n, 'the leaf back with the sender on every operator');
     else await h.settlesTo(a, 0n, b, BigInt(sats), 'the receiver\'s claim on every operator');
     expect(await lastSentStatus(a)).toBe(TransferStatus[`TRANSFER_STATUS_${p.outcome}`]);
+    // Leaf optimization on, and nothing for it to do: no background swap ran into the crash.
+    expect(sspSwaps(network.dataDir)).toEqual([]);
   }, POINT_TIMEOUT_MS);
 
   describe('static deposit claim', () => {
@@ -130,9 +136,17 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
     it.each(STATIC_POINTS)('$step on operator $index: the owner is paid once and the provider gets the output', async (p) => {
       const seed = randomSeed();
       const owner = await h.open(seed);
-      const sats = 25_000;
-      const funded = await network.chain.fund(await owner.getStaticDepositAddress(), sats, { confirmations: 3 });
+      // The credit is paid as one leaf. So that the owner's wallet swaps nothing in the background
+      // while an operator is armed and restarted, it first holds a ladder under which the SDK's
+      // optimizer leaves it alone with and without that leaf (leaf-optimizer.ts).
+      const credit = 1024;
+      const ladder = await ladderFor(owner, [credit]);
+      const ladderSats = BigInt(ladder.reduce((a, b) => a + b, 0));
+      for (const sats of ladder) await owner.claimDeposit((await network.chain.fund(await owner.getSingleUseDepositAddress(), BigInt(sats))).txid);
+      await waitFor(async () => (await owner.getBalance()).satsBalance.available, (x) => x === ladderSats, SETTLE_MS, 'the owner\'s ladder');
+      const funded = await network.chain.fund(await owner.getStaticDepositAddress(), credit + Number(STATIC_SPEND_FEE_SATS), { confirmations: 3 });
       const quote = await owner.getClaimStaticDepositQuote(funded.txid);
+      expect(quote.creditAmountSats).toBe(credit);
       await h.armCrash(p.index, p.step);
       const w = await h.open(seed);
       // The provider repeats the same claim until the coordinator answers again.
@@ -144,20 +158,22 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
       }
       expect((await claim)?.transferId).toMatch(/^[0-9a-f-]{36}$/);
       await w.cleanupConnections();
-      await h.settlesTo(seed, BigInt(quote.creditAmountSats), randomSeed(), 0n, 'the owner paid exactly the credit on every operator');
+      await h.settlesTo(seed, ladderSats + BigInt(credit), randomSeed(), 0n, 'the owner paid exactly the credit on every operator');
       await network.chain.mine(1);
       expect(await network.chain.rpc.call('gettxout', [funded.txid, funded.vout, true])).toBeNull();
       // Claiming it again is refused: nothing moves.
       const again = await h.open(seed);
       await expect(again.claimStaticDeposit({ transactionId: funded.txid, outputIndex: funded.vout, creditAmountSats: quote.creditAmountSats, sspSignature: quote.signature })).rejects.toThrow();
       await again.cleanupConnections();
-      expect(await h.available(seed)).toBe(BigInt(quote.creditAmountSats));
+      expect(await h.available(seed)).toBe(ladderSats + BigInt(credit));
+      // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+      expect(sspSwaps(network.dataDir)).toEqual([]);
     }, POINT_TIMEOUT_MS);
   });
 
   describe('renewal', () => {
     /** Two leaves passed back and forth together until their refund timelocks are at 200. */
-    const holder = { seed: '', leaves: [] as string[] };
+    const holder = { seed: '', leaves: [] as string[], swaps: 0 };
 
     /** The leaf as a fresh wallet of the holder sees it (present only if every operator agrees on it). */
     async function freshLeaf(id: string): Promise<TreeNode | undefined> {
@@ -171,26 +187,29 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
 
     beforeAll(async () => {
       const parties: { wallet: SparkWallet; seed: string }[] = [];
-      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
+      for (let i = 0; i < 2; i++) parties.push(await openWallet(sdk, network.walletOptions));
       h.wallets.push(...parties.map((p) => p.wallet));
       const first = parties[0] as (typeof parties)[number];
-      for (const sats of [7_000n, 5_000n]) {
+      // Leaves the SDK's optimizer leaves alone, alone or together: the subject is these leaf ids.
+      await expectLeftAlone(first.wallet, [[8], [8, 4]]);
+      for (const sats of [8n, 4n]) {
         const funding = await network.chain.fund(await first.wallet.getSingleUseDepositAddress(), sats);
         await first.wallet.claimDeposit(funding.txid);
       }
-      await waitFor(async () => (await first.wallet.getBalance()).satsBalance.available, (x) => x === 12_000n, 30_000, 'the two deposits');
+      await waitFor(async () => (await first.wallet.getBalance()).satsBalance.available, (x) => x === 12n, 30_000, 'the two deposits');
       holder.leaves = (await first.wallet.getLeaves()).map((l) => l.id);
       // 18 hops: 2000 → 200, the lowest refund timelock the wallet does not renew by itself.
       let at = 0;
       for (let hop = 0; hop < 18; hop++) {
         const to = parties[1 - at] as (typeof parties)[number];
-        await (parties[at] as (typeof parties)[number]).wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: 12_000 });
-        await waitFor(async () => (await to.wallet.getBalance()).satsBalance.available, (x) => x === 12_000n, SETTLE_MS, `hop ${hop + 1}`);
+        await (parties[at] as (typeof parties)[number]).wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: 12 });
+        await waitFor(async () => (await to.wallet.getBalance()).satsBalance.available, (x) => x === 12n, SETTLE_MS, `hop ${hop + 1}`);
         at = 1 - at;
       }
       holder.seed = (parties[at] as (typeof parties)[number]).seed;
       for (const p of parties) await p.wallet.cleanupConnections();
       for (const id of holder.leaves) expect(timelock((await freshLeaf(id))?.refundTx ?? new Uint8Array())).toBe(200);
+      holder.swaps = sspSwaps(network.dataDir).length;
     }, POINT_TIMEOUT_MS);
 
     const RENEW_POINTS: { step: CrashStep; index: number; leaf: number; renewed: boolean }[] = [
@@ -222,6 +241,8 @@ describe('an operator killed at each step, then restarted (2-of-3, PGlite)', () 
       expect(timelock(seen?.refundTx ?? new Uint8Array())).toBe(expected);
       expect(timelock(seen?.nodeTx ?? new Uint8Array())).toBe(0);
       expect(seen?.parentNodeId !== undefined).toBe(p.renewed);
+      // Leaf optimization on, and nothing for it to do with these leaves: no swap since the hops.
+      expect(sspSwaps(network.dataDir)).toHaveLength(holder.swaps);
     }, POINT_TIMEOUT_MS);
   });
 });

@@ -2,13 +2,17 @@
  * What the fault tests share (transfer-faults.test.ts, crash-points.test.ts): fresh SDK wallets on
  * a running network, funded senders, sends that report the operator's gRPC code, and operators
  * armed to SIGKILL themselves at a named step (emulator/operator/faults.ts) and started again.
+ * Wallets run on the network's options as printed (leaf optimization on); a background swap with
+ * the SSP while an operator is armed would be what crashes, so the senders hold only leaves the
+ * SDK's optimizer leaves alone (leaf-optimizer.ts).
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { expect } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import type { CrashStep } from '../../emulator/operator/faults.js';
 import type { loadSdk } from './sdk.js';
-import { fixedLeafOptions, randomSeed, waitFor } from './sdk.js';
+import { expectLeftAlone } from './leaf-optimizer.js';
+import { randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -20,6 +24,7 @@ export interface FaultHarness {
   open(seed: string): Promise<SparkWallet>;
   available(seed: string): Promise<bigint>;
   settlesTo(a: string, aSats: bigint, b: string, bSats: bigint, what: string): Promise<void>;
+  /** A new seed holding one deposit leaf of `sats`, a value the SDK's optimizer leaves alone. */
   funded(sats: bigint): Promise<string>;
   armCrash(index: number, step: CrashStep): Promise<void>;
   crashed(index: number, what: string): Promise<void>;
@@ -41,7 +46,7 @@ export function faultHarness(network: () => RunningNetwork, sdk: () => SdkModule
    */
   const reachable = async (): Promise<void> => {
     await waitFor(async () => {
-      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: randomSeed(), options: fixedLeafOptions(network().walletOptions) });
+      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: randomSeed(), options: network().walletOptions });
       await wallet.cleanupConnections();
       return true;
     }, (ok) => ok, 60_000, 'a fresh wallet to reach every operator');
@@ -50,7 +55,7 @@ export function faultHarness(network: () => RunningNetwork, sdk: () => SdkModule
   const h: FaultHarness = {
     wallets,
     async open(seed) {
-      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: seed, options: fixedLeafOptions(network().walletOptions) });
+      const { wallet } = await sdk().SparkWallet.initialize({ mnemonicOrSeed: seed, options: network().walletOptions });
       wallets.push(wallet);
       return wallet;
     },
@@ -70,6 +75,7 @@ export function faultHarness(network: () => RunningNetwork, sdk: () => SdkModule
     async funded(sats) {
       const seed = randomSeed();
       const w = await h.open(seed);
+      await expectLeftAlone(w, [[Number(sats)]]);
       const funding = await network().chain.fund(await w.getSingleUseDepositAddress(), sats);
       await w.claimDeposit(funding.txid);
       await w.cleanupConnections();

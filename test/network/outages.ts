@@ -11,11 +11,17 @@ import { join } from 'node:path';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainCli, ctl, NetworkCommand, processesOf, killEverything, tsx, waitForNoProcesses, type StartOutput } from './network-command.js';
-import { fixedLeafOptions, loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
+import { expectLeftAlone, sspSwaps } from './leaf-optimizer.js';
+import { loadSdk, openWallet, randomSeed, waitFor } from './sdk.js';
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 
-const DEPOSIT_SATS = 100_000n;
+/**
+ * Each deposit's value. Wallets run on the network's options as printed (leaf optimization on),
+ * and the restored wallet must hold exactly the claimed leaves: a value the SDK's optimizer leaves
+ * alone, once and twice over (checked before the tests, leaf-optimizer.ts).
+ */
+const DEPOSIT_SATS = 8n;
 /** Network starts (PGlite, the DKG), wallet syncs and process exits on a loaded 2-core machine. */
 const STEP_TIMEOUT_MS = 420_000;
 
@@ -67,7 +73,7 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       ({ cmd, out } = await NetworkCommand.start(dataDir, postgres === undefined ? {} : { postgres }));
     };
     /** A wallet re-initialized from its seed, as after a restart of the user's app. */
-    const freshWallet = async (): Promise<SparkWallet> => (await openWallet(sdk, fixedLeafOptions(out.walletOptions), seed)).wallet;
+    const freshWallet = async (): Promise<SparkWallet> => (await openWallet(sdk, out.walletOptions, seed)).wallet;
     /** The operator's current pid (ctl restarts change it). */
     const operatorPid = async (index: number): Promise<number> => {
       const status = (await ctl(dataDir, 'status')) as { operators: { index: number; pid: number | null }[] };
@@ -94,6 +100,8 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       try {
         expect((await wallet.getBalance()).satsBalance.available).toBe(sats);
         expect((await wallet.getLeaves()).map((l) => l.id).sort()).toEqual([...claimed].sort());
+        // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+        expect(sspSwaps(dataDir)).toEqual([]);
       } finally {
         await wallet.cleanupConnections();
       }
@@ -105,6 +113,12 @@ export function outageFlows(label: string, database: () => Promise<{ postgres?: 
       postgres = db.postgres;
       await start();
       sdk = await loadSdk(out.env);
+      const wallet = await freshWallet();
+      try {
+        await expectLeftAlone(wallet, [[Number(DEPOSIT_SATS)], [Number(DEPOSIT_SATS), Number(DEPOSIT_SATS)]]);
+      } finally {
+        await wallet.cleanupConnections();
+      }
     }, STEP_TIMEOUT_MS);
 
     afterAll(async () => {

@@ -29,7 +29,8 @@ import { SoftwareSweepSigner } from '../../src/exit/sweep-signer.js';
 import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { freshAddress } from '../exit/fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from '../exit/exit-helpers.js';
-import { fixedLeafOptions, loadSdk, openUnclaimingWallet, openWallet, randomSeed, waitFor } from './sdk.js';
+import { ladderFor, sspSwaps } from './leaf-optimizer.js';
+import { loadSdk, openUnclaimingWallet, openWallet, randomSeed, waitFor } from './sdk.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -38,8 +39,15 @@ type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
 const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 900_000;
 const SETTLE_MS = 120_000;
-/** The leaves' values; the wallets send all three at each hop. The third, of its own value, is the one a wallet can send alone. */
-const VALUES = [40_000, 40_000, 30_000] as const;
+/**
+ * The leaves' values. The wallets run on the
+ * network's options as printed (leaf optimization on) and the subject is these very leaf ids: each
+ * wallet also holds a ladder of small powers of two (leaf-optimizer.ts, ladderFor) under which the
+ * SDK's optimizer leaves alone both the ladder and the ladder with the leaves. The wallets send all
+ * three leaves at each hop; the third, of a value no other leaves add up to, is the one a wallet can
+ * send alone.
+ */
+const VALUES = [4096, 4096, 12_288] as const;
 /** The value of the first two leaves, which the holder exits itself. */
 const SATS = VALUES[0];
 const LEAVES = VALUES.length;
@@ -74,6 +82,8 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   let hops = 0;
   /** Which party holds the leaf now. */
   let holder = 0;
+  /** What each party's ladder holds (it stays with the party). */
+  let ladderSats = 0n;
 
   async function available(w: SparkWallet): Promise<bigint> {
     return (await w.getBalance()).satsBalance.available;
@@ -96,9 +106,9 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   /** A fresh wallet of each seed (it keeps only leaves every operator agrees on): exact balances. */
   async function expectBalances(): Promise<void> {
     for (const [i, p] of parties.entries()) {
-      const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), p.seed);
+      const { wallet } = await openWallet(sdk, network.walletOptions, p.seed);
       wallets.push(wallet);
-      expect(await available(wallet)).toBe(i === holder ? BigInt(TOTAL) : 0n);
+      expect(await available(wallet)).toBe(ladderSats + (i === holder ? BigInt(TOTAL) : 0n));
       await wallet.cleanupConnections();
     }
   }
@@ -109,14 +119,14 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const to = parties[1 - holder] as (typeof parties)[number];
     const t = await from.wallet.transfer({ receiverSparkAddress: await to.wallet.getSparkAddress(), amountSats: TOTAL });
     expect(t.leaves.map((l) => l.leaf?.id).sort()).toEqual([...leafIds].sort());
-    await waitFor(() => available(to.wallet), (b) => b === BigInt(TOTAL), SETTLE_MS, `the claim of hop ${hops + 1}`);
+    await waitFor(() => available(to.wallet), (b) => b === ladderSats + BigInt(TOTAL), SETTLE_MS, `the claim of hop ${hops + 1}`);
     // The claimed leaves are in the receiver's wallet once any renewal they needed is done.
     const held = async (): Promise<boolean> => {
       const ids = new Set((await to.wallet.getLeaves()).map((l) => l.id));
       return leafIds.every((id) => ids.has(id));
     };
     await waitFor(held, (x) => x, SETTLE_MS, `leaves in the wallet after hop ${hops + 1}`);
-    expect(await available(from.wallet)).toBe(0n);
+    expect(await available(from.wallet)).toBe(ladderSats);
     holder = 1 - holder;
     hops++;
   }
@@ -133,7 +143,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     const old = parties[holder] as (typeof parties)[number];
     await old.wallet.cleanupConnections();
     retiredTaps.push(old.tap);
-    const { wallet } = await openWallet(sdk, fixedLeafOptions(network.walletOptions), old.seed);
+    const { wallet } = await openWallet(sdk, network.walletOptions, old.seed);
     wallets.push(wallet);
     parties[holder] = { wallet, seed: old.seed, tap: tapWallet(wallet, coordinatorAddress) };
   }
@@ -141,20 +151,24 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
+    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
     for (let i = 0; i < 2; i++) {
-      const { wallet, seed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions));
+      const { wallet, seed } = await openWallet(sdk, network.walletOptions);
       wallets.push(wallet);
       parties.push({ wallet, seed, tap: tapWallet(wallet, coordinatorAddress) });
     }
     const alice = (parties[0] as (typeof parties)[number]).wallet;
-    for (const value of VALUES) {
-      const funded = await network.chain.fund(await alice.getSingleUseDepositAddress(), BigInt(value));
-      const claimed = await alice.claimDeposit(funded.txid);
-      leafIds.push(claimed[0]?.id ?? '');
-    }
+    const deposit = async (w: SparkWallet, sats: number): Promise<string> => {
+      const funded = await network.chain.fund(await w.getSingleUseDepositAddress(), BigInt(sats));
+      return (await w.claimDeposit(funded.txid))[0]?.id ?? '';
+    };
+    const ladder = await ladderFor(alice, VALUES);
+    ladderSats = BigInt(ladder.reduce((a, b) => a + b, 0));
+    for (const p of parties) for (const sats of ladder) await deposit(p.wallet, sats);
+    for (const value of VALUES) leafIds.push(await deposit(alice, value));
     leafId = leafIds[0] as string;
-    await waitFor(() => available(alice), (b) => b === BigInt(TOTAL), 30_000, 'alice\'s deposits');
+    await waitFor(() => available(alice), (b) => b === ladderSats + BigInt(TOTAL), 30_000, 'alice\'s deposits');
+    await waitFor(() => available(parties[1]!.wallet), (b) => b === ladderSats, 30_000, 'bob\'s ladder');
     rootTx = (await leafOf(alice)).nodeTx;
   }, START_TIMEOUT_MS);
 
@@ -228,7 +242,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     // Another identity replaying the owner's genuine request.
     const captured = owner.tap.requests.get('renew_leaf')?.at(-1);
-    const mallory = await openWallet(sdk, fixedLeafOptions(network.walletOptions), randomSeed());
+    const mallory = await openWallet(sdk, network.walletOptions, randomSeed());
     wallets.push(mallory.wallet);
     const malloryClient = await tapWallet(mallory.wallet, coordinatorAddress).coordinatorClient();
     f = grpcFailure(await malloryClient.renew_leaf!(captured as Record<string, unknown>).then(() => undefined, (e: unknown) => e));
@@ -267,7 +281,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(spends(renewed.nodeTx)).toBe(txid(split.nodeTx));
     // The chain to the root is served: leaf → split → the first renewal's split (the root tx).
     expect(Object.keys(after.nodes).sort()).toEqual([leafId, renewed.parentNodeId, leaf.parentNodeId].sort());
-    // The other leaves too, then every operator stored the same: a fresh wallet keeps the leaves with the new txs.
+    // The other leaf too, then every operator stored the same: a fresh wallet keeps the leaves with the new txs.
     for (const id of leafIds.slice(1)) {
       const other = await withParent(owner, id);
       const renewedOther = await service.renewNodeTxn(other.leaf, other.parent);
@@ -296,7 +310,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
 
     /** The holder's seed in a fresh wallet sends both leaves with `lie` applied to its start_transfer_v2. */
     async function lyingTransfer(lie: (req: Record<string, unknown>) => Record<string, unknown>): Promise<{ code: number; details: string }> {
-      const liar = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
+      const liar = await openWallet(sdk, network.walletOptions, sender.seed);
       wallets.push(liar.wallet);
       const tap = tapWallet(liar.wallet, coordinatorAddress);
       tap.rewriteNext('start_transfer_v2', lie);
@@ -320,7 +334,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(f.details).toMatch(/direct refund .*is required/);
     // Nothing changed: the leaves are the holder's, unlocked, with their refunds as before.
     await expectBalances();
-    const fresh = await openWallet(sdk, fixedLeafOptions(network.walletOptions), sender.seed);
+    const fresh = await openWallet(sdk, network.walletOptions, sender.seed);
     wallets.push(fresh.wallet);
     const unchanged = await leafOf(fresh.wallet);
     expect(bytesToHex(unchanged.refundTx)).toBe(bytesToHex(before.refundTx));
@@ -383,7 +397,7 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     // The third leaf goes alone to a wallet that does not claim it (as one that is offline).
     const pendingId = leafIds[2] as string;
     const sent = await leafOf(owner.wallet, pendingId);
-    const receiver = await openUnclaimingWallet(sdk, fixedLeafOptions(network.walletOptions));
+    const receiver = await openUnclaimingWallet(sdk, network.walletOptions);
     wallets.push(receiver.wallet);
     const t = await owner.wallet.transfer({ receiverSparkAddress: await receiver.wallet.getSparkAddress(), amountSats: VALUES[2] });
     expect(t.leaves.map((l) => l.leaf?.id)).toEqual([pendingId]);
@@ -404,9 +418,11 @@ describe(`renewing a leaf passed back and forth between two SDK wallets (2-of-3,
     expect(await available(receiver.wallet)).toBe(0n);
 
     const data = await collectFromWallet(owner.wallet, { network: 'LOCAL', includePending: false });
-    expect(data.leaves.map((l) => l.leafId).sort()).toEqual(leafIds.slice(0, 2).sort());
+    expect(data.leaves.map((l) => l.leafId).filter((id) => leafIds.includes(id)).sort()).toEqual(leafIds.slice(0, 2).sort());
     // Deposit root → the node renewal's split node → the leaf, for each leaf.
-    for (const l of data.leaves) expect(l.nodes).toHaveLength(3);
+    for (const l of data.leaves.filter((x) => leafIds.includes(x.leafId))) expect(l.nodes).toHaveLength(3);
+    // Leaf optimization on all along, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(network.dataDir)).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'spark-renewed-exit-'));
     try {
       const feeWallet = await operatorsGoneFeeWalletFunded(network, chain, join(dir, 'fee-wallet.json'), 80_000n);

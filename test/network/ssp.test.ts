@@ -8,6 +8,7 @@ import { RpcClient } from '../../emulator/chain/rpc-client.js';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { SSP_L1_FUNDING_SATS } from '../../emulator/network/ssp-process.js';
 import { SCHEMA_ENDPOINT } from '../../emulator/ssp/config.js';
+import { sspViewOptions } from './leaf-optimizer.js';
 import { networkSuite } from './sdk.js';
 
 
@@ -56,13 +57,13 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
     expect(await l1.balance()).toBe(SSP_L1_FUNDING_SATS);
     // Its Spark identity is its own SDK wallet's: a wallet opened with its seed has that key.
     const seed = readFileSync(join(network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
-    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } }, seed);
+    const { wallet } = await suite.open(sspViewOptions(network.walletOptions), seed);
     expect(await wallet.getIdentityPublicKey()).toBe(ready.identityPublicKey);
   });
 
   it('authenticates a DefaultSparkSigner wallet by its identity key, as the SDK does, and answers a fee estimate', async () => {
     const { network } = suite;
-    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } });
+    const { wallet } = await suite.open(network.walletOptions);
     const ssp = sspClientOf(wallet);
     const before = calls(network, 'verify_challenge');
     await ssp.authenticate();
@@ -96,7 +97,7 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
 
   it('answers Lightning as unsupported, once: the wallet gets a clear error and does not retry', async () => {
     const { network } = suite;
-    const { wallet } = await suite.open({ ...network.walletOptions, optimizationOptions: { auto: false } });
+    const { wallet } = await suite.open(network.walletOptions);
     const before = calls(network, 'request_lightning_receive');
     await expect(wallet.createLightningInvoice({ amountSats: 1_000 })).rejects.toThrow(/Lightning is not offered by this local service provider/);
     expect(calls(network, 'request_lightning_receive')).toBe(before + 1);

@@ -3,15 +3,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schnorr } from '@noble/curves/secp256k1';
 import { hexToBytes } from '@noble/hashes/utils';
-import type { ConfigOptions, SparkWallet } from '@buildonspark/spark-sdk';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { describe, expect, it } from 'vitest';
 import { tweakedKey } from '../../src/crypto/index.js';
 import { internals } from '../../emulator/ssp/sdk-internals.js';
+import { expectLeftAlone, sspViewOptions } from './leaf-optimizer.js';
 import { networkSuite, waitFor } from './sdk.js';
 
 type TreeNode = Awaited<ReturnType<SparkWallet['getLeaves']>>[number];
 
-const DEPOSIT_SATS = 100_000n;
+/**
+ * The wallet's one deposit leaf. The wallets run on the network's options as printed (leaf
+ * optimization on), and the tests swap this very leaf by hand: a value the SDK's optimizer leaves
+ * alone (checked in fundedWallet, leaf-optimizer.ts), so the wallet starts no swap of its own.
+ */
+const DEPOSIT_SATS = 8n;
+/** The cheating SSP's counter leaf: less than the primary carries. */
+const COUNTER_SATS = 4n;
+/** A send no leaf set of the wallet makes exactly: it needs a swap. */
+const SWAP_NEEDED_SATS = 3;
 /** Short, so that a primary transfer without a counter transfer comes back within the test. */
 const SWAP_PRIMARY_TIMEOUT_MS = 12_000;
 
@@ -34,10 +44,10 @@ const PRIMARY_SWAP_V3 = 4;
 
 describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primary_transfer)', { timeout: 120_000 }, () => {
   const suite = networkSuite({ operators: 3, threshold: 2, swapPrimaryTimeoutMs: SWAP_PRIMARY_TIMEOUT_MS });
-  const noOptimization = (): ConfigOptions => ({ ...suite.network.walletOptions, optimizationOptions: { auto: false } });
 
   async function fundedWallet(): Promise<{ wallet: SparkWallet; seed: string; leaf: TreeNode }> {
-    const { wallet, seed } = await suite.open(noOptimization());
+    const { wallet, seed } = await suite.open(suite.network.walletOptions);
+    await expectLeftAlone(wallet, [[Number(DEPOSIT_SATS)]]);
     const funded = await suite.network.chain.fund(await wallet.getSingleUseDepositAddress(), DEPOSIT_SATS);
     await wallet.claimDeposit(funded.txid);
     await waitFor(() => wallet.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 30_000, 'the deposit');
@@ -50,7 +60,7 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
 
   /** The balance as the operators see it now: a fresh wallet on the same seed syncs from them. */
   async function operatorsBalance(seed: string): Promise<bigint> {
-    const { wallet } = await suite.open(noOptimization(), seed);
+    const { wallet } = await suite.open(suite.network.walletOptions, seed);
     return (await wallet.getBalance()).satsBalance.available;
   }
 
@@ -80,7 +90,7 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     // Awaiting its counter transfer: the leaf is held, and the receiver cannot claim it.
     expect(await operatorsBalance(seed)).toBe(0n);
     const sspSeed = readFileSync(join(suite.network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
-    const { wallet: ssp } = await suite.open(noOptimization(), sspSeed);
+    const { wallet: ssp } = await suite.open(sspViewOptions(suite.network.walletOptions), sspSeed);
     const seen = await transferServiceOf(ssp).queryTransfer(transfer.id);
     expect(seen?.status).toBe(SENDER_KEY_TWEAK_PENDING);
     await expect(transferServiceOf(ssp).claimTransfer(seen)).rejects.toThrow();
@@ -91,7 +101,7 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     expect((await transferServiceOf(ssp).queryTransfer(transfer.id))?.status).toBe(RETURNED);
   });
 
-  /** A primary transfer of a fresh 100,000-sat leaf to the SSP, as the wallet's swap starts it. */
+  /** A primary transfer of a fresh DEPOSIT_SATS leaf to the SSP, as the wallet's swap starts it. */
   async function primaryToSsp(): Promise<{ wallet: SparkWallet; seed: string; leaf: TreeNode; started: Awaited<ReturnType<SdkTransferService['sendSwapTransfer']>> }> {
     const { wallet, seed, leaf } = await fundedWallet();
     const sspKey = suite.network.walletOptions.sspClientOptions?.identityPublicKey ?? '';
@@ -111,7 +121,7 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     const ssp = (wallet as unknown as { getSspClient(): { requestLeavesSwap(i: unknown): Promise<unknown> } }).getSspClient();
     const refund = Buffer.from(transfer.leaves[0]?.intermediateRefundTx ?? []).toString('hex');
     await expect(ssp.requestLeavesSwap({
-      adaptorPubkey: Buffer.from(started.adaptorPubkey).toString('hex'), totalAmountSats: 100_000, targetAmountSats: [12_345], feeSats: 0,
+      adaptorPubkey: Buffer.from(started.adaptorPubkey).toString('hex'), totalAmountSats: Number(DEPOSIT_SATS), targetAmountSats: [SWAP_NEEDED_SATS], feeSats: 0,
       userOutboundTransferExternalId: transfer.id,
       userLeaves: [{ leaf_id: leaf.id, raw_unsigned_refund_transaction: refund, adaptor_added_signature: Buffer.from(sig).toString('hex'),
         direct_raw_unsigned_refund_transaction: '', direct_adaptor_added_signature: '', direct_from_cpfp_raw_unsigned_refund_transaction: '', direct_from_cpfp_adaptor_added_signature: '' }],
@@ -125,10 +135,10 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
     const { seed, started } = await primaryToSsp();
     const primary = started.swapTransfer.transfer;
     if (primary === undefined) throw new Error('no transfer');
-    // The test plays a cheating SSP with the SSP's own wallet: a 40,000-sat leaf for the 100,000-sat primary.
+    // The test plays a cheating SSP with the SSP's own wallet: a COUNTER_SATS leaf for the DEPOSIT_SATS primary.
     const sspSeed = readFileSync(join(suite.network.dataDir, 'ssp', 'wallet.seed'), 'utf8').trim();
-    const { wallet: ssp } = await suite.open(noOptimization(), sspSeed);
-    const funded = await suite.network.chain.fund(await ssp.getSingleUseDepositAddress(), 40_000);
+    const { wallet: ssp } = await suite.open(sspViewOptions(suite.network.walletOptions), sspSeed);
+    const funded = await suite.network.chain.fund(await ssp.getSingleUseDepositAddress(), COUNTER_SATS);
     const [minted] = await ssp.claimDeposit(funded.txid);
     if (minted === undefined) throw new Error('no leaf');
     const node = await waitFor(async () => (await ssp.getLeaves()).find((l) => l.id === minted.id), (l) => l?.status === 'AVAILABLE', 30_000, 'the SSP leaf');
@@ -148,29 +158,29 @@ describe('a leaf swap\'s primary transfer on the operators (initiate_swap_primar
           leavesToSend: [], expiryTime: undefined, transferPackage: pkg, sparkInvoice: '',
         }, primary.id, adaptor);
       };
-      await expect(counter(started.adaptorPubkey)).rejects.toThrow(/INVALID_ARGUMENT.*carries 40000 sat; the primary transfer .* carries 100000/);
+      await expect(counter(started.adaptorPubkey)).rejects.toThrow(new RegExp(`INVALID_ARGUMENT.*carries ${COUNTER_SATS} sat; the primary transfer .* carries ${DEPOSIT_SATS}\\b`));
       await expect(counter(hexToBytes(suite.network.walletOptions.sspClientOptions?.identityPublicKey ?? ''))).rejects.toThrow(/not the adaptor point of swap primary transfer/);
     } finally {
       client.close();
     }
     // Nothing moved: the SSP keeps its leaf, the wallet's leaf is still held for its swap.
-    expect((await (await suite.open(noOptimization(), sspSeed)).wallet.getBalance()).satsBalance.available).toBe(40_000n);
+    expect((await (await suite.open(sspViewOptions(suite.network.walletOptions), sspSeed)).wallet.getBalance()).satsBalance.available).toBe(COUNTER_SATS);
     expect(await operatorsBalance(seed)).toBe(0n);
     expect((await transferServiceOf(ssp).queryTransfer(primary.id))?.status).toBe(SENDER_KEY_TWEAK_PENDING);
   });
 
   it('with the SSP down: a send that needs a swap fails with a clear error, no leaf is lost or left locked, and a whole leaf still moves', async () => {
     const { wallet, seed } = await fundedWallet();
-    const { wallet: receiver } = await suite.open(noOptimization());
+    const { wallet: receiver } = await suite.open(suite.network.walletOptions);
     await suite.network.ssp?.stop();
-    await expect(wallet.transfer({ amountSats: 12_345, receiverSparkAddress: await receiver.getSparkAddress() }))
+    await expect(wallet.transfer({ amountSats: SWAP_NEEDED_SATS, receiverSparkAddress: await receiver.getSparkAddress() }))
       .rejects.toThrow(/Failed to request leaves swap/);
     // The primary transfer the wallet started before calling the SSP comes back to it.
     const back = await waitFor(() => operatorsBalance(seed), (b) => b === DEPOSIT_SATS, SWAP_PRIMARY_TIMEOUT_MS + 30_000, 'the leaf back with its owner');
     expect(back).toBe(DEPOSIT_SATS);
     expect((await receiver.getBalance()).satsBalance.available).toBe(0n);
     // Whole-leaf transfers need no SSP.
-    const { wallet: again } = await suite.open(noOptimization(), seed);
+    const { wallet: again } = await suite.open(suite.network.walletOptions, seed);
     await again.transfer({ amountSats: Number(DEPOSIT_SATS), receiverSparkAddress: await receiver.getSparkAddress() });
     const received = await waitFor(() => receiver.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 60_000, 'the whole leaf at the receiver');
     expect(received.satsBalance.available).toBe(DEPOSIT_SATS);

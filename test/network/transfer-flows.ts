@@ -10,7 +10,8 @@ import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { TransferStatus } from '@buildonspark/spark-sdk/proto/spark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
-import { fixedLeafOptions, loadSdk, openWallet, randomSeed, transferStatus, waitFor } from './sdk.js';
+import { loadSdk, openWallet, randomSeed, transferStatus, waitFor } from './sdk.js';
+import { expectLeftAlone, settled, sspSwaps } from './leaf-optimizer.js';
 import { tapWallet } from './wallet-wire.js';
 import type { WireTap } from './wallet-wire.js';
 
@@ -20,6 +21,16 @@ const START_TIMEOUT_MS = 300_000;
 const FLOW_TIMEOUT_MS = 300_000;
 /** Waiting for a wallet to see a claim: its own event stream claims, on a loaded machine. */
 const SETTLE_MS = 120_000;
+/**
+ * The three deposits' values. The wallets run on the network's options as printed (the SDK's
+ * defaults, leaf optimization on), and the subject here is these very leaf ids: so they are values
+ * the SDK's optimizer leaves alone in every state the tests walk through (checked before the tests
+ * with the SDK's own rule, leaf-optimizer.ts), and the SSP's books show no swap at the end.
+ */
+const FIRST = 8n;
+const SECOND = 4n;
+const THIRD = 2n;
+const ALL = FIRST + SECOND + THIRD;
 
 async function available(w: SparkWallet): Promise<bigint> {
   return (await w.getBalance()).satsBalance.available;
@@ -65,7 +76,7 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
 
   /** A fresh wallet from a seed: it keeps only leaves every operator agrees on (keys, txs, status). */
   async function open(seed: string, signer?: unknown): Promise<SparkWallet> {
-    const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: fixedLeafOptions(network.walletOptions), ...(signer === undefined ? {} : { signer: signer as never }) });
+    const { wallet } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: seed, options: network.walletOptions, ...(signer === undefined ? {} : { signer: signer as never }) });
     wallets.push(wallet);
     return wallet;
   }
@@ -83,11 +94,13 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
   beforeAll(async () => {
     ({ network, cleanup } = await start());
     sdk = await loadSdk(network.env);
-    coordinatorAddress = fixedLeafOptions(network.walletOptions).signingOperators?.[fixedLeafOptions(network.walletOptions).coordinatorIdentifier ?? '']?.address ?? '';
-    ({ wallet: alice, seed: aliceSeed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
-    ({ wallet: bob, seed: bobSeed } = await openWallet(sdk, fixedLeafOptions(network.walletOptions)));
+    coordinatorAddress = network.walletOptions.signingOperators?.[network.walletOptions.coordinatorIdentifier ?? '']?.address ?? '';
+    ({ wallet: alice, seed: aliceSeed } = await openWallet(sdk, network.walletOptions));
+    ({ wallet: bob, seed: bobSeed } = await openWallet(sdk, network.walletOptions));
     bobTap = tapWallet(bob, coordinatorAddress);
     wallets.push(alice, bob);
+    // Every leaf set a wallet holds below, in order.
+    await expectLeftAlone(alice, [[FIRST], [FIRST, SECOND], [FIRST, SECOND, THIRD], [FIRST, SECOND], [THIRD]].map((v) => v.map(Number)));
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -96,15 +109,15 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
   });
 
   it('A sends a whole leaf to B; B\'s wallet claims it by itself from its event stream', async () => {
-    leaves.first = await deposit(alice, 100_000n);
-    await waitFor(() => available(alice), (b) => b === 100_000n, 30_000, 'alice\'s deposit');
+    leaves.first = await deposit(alice, FIRST);
+    await waitFor(() => available(alice), (b) => b === FIRST, 30_000, 'alice\'s deposit');
 
-    const transfer = await alice.transfer({ receiverSparkAddress: await bob.getSparkAddress(), amountSats: 100_000 });
-    expect(transfer.totalValue).toBe(100_000);
+    const transfer = await alice.transfer({ receiverSparkAddress: await bob.getSparkAddress(), amountSats: Number(FIRST) });
+    expect(transfer.totalValue).toBe(Number(FIRST));
     expect(transfer.leaves.map((l) => l.leaf?.id)).toEqual([leaves.first]);
     expect(transfer.status).toBe('TRANSFER_STATUS_SENDER_KEY_TWEAKED');
 
-    await waitFor(() => available(bob), (b) => b === 100_000n, SETTLE_MS, 'bob\'s claim');
+    await waitFor(() => available(bob), (b) => b === FIRST, SETTLE_MS, 'bob\'s claim');
     expect(await available(alice)).toBe(0n);
     expect(await leafIds(bob)).toEqual([leaves.first]);
     expect(await waitFor(() => transferStatus(bob, transfer.id), (s) => s === COMPLETED, 30_000, 'the transfer COMPLETED')).toBe(COMPLETED);
@@ -115,34 +128,34 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     expect(refund.getInput(0).finalScriptWitness?.map((w) => w.length)).toEqual([64]);
 
     // Every operator applied both tweaks: a wallet from B's seed keeps the leaf, one from A's has nothing.
-    await expectState({ alice: 0n, bob: 100_000n, bobLeaves: [leaves.first] });
+    await expectState({ alice: 0n, bob: FIRST, bobLeaves: [leaves.first] });
   });
 
   it('B sends it back, then A sends it to itself', async () => {
-    const back = await bob.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: 100_000 });
+    const back = await bob.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: Number(FIRST) });
     expect(back.leaves.map((l) => l.leaf?.id)).toEqual([leaves.first]);
-    await waitFor(() => available(alice), (b) => b === 100_000n, SETTLE_MS, 'alice\'s claim');
+    await waitFor(() => available(alice), (b) => b === FIRST, SETTLE_MS, 'alice\'s claim');
     expect(await available(bob)).toBe(0n);
 
-    const self = await alice.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: 100_000 });
+    const self = await alice.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: Number(FIRST) });
     expect(self.leaves.map((l) => l.leaf?.id)).toEqual([leaves.first]);
     await waitFor(() => transferStatus(alice, self.id), (s) => s === COMPLETED, SETTLE_MS, 'the self-transfer COMPLETED');
-    await waitFor(() => available(alice), (b) => b === 100_000n, SETTLE_MS, 'alice\'s balance after the self-transfer');
+    await waitFor(() => available(alice), (b) => b === FIRST, SETTLE_MS, 'alice\'s balance after the self-transfer');
     // Three hops so far: 2000 → 1900 → 1800 → 1700.
     const refund = Transaction.fromRaw((await alice.getLeaves())[0]?.refundTx ?? new Uint8Array(), { allowUnknownOutputs: true });
     expect((refund.getInput(0).sequence ?? 0) & 0xffff).toBe(1700);
-    await expectState({ alice: 100_000n, bob: 0n });
+    await expectState({ alice: FIRST, bob: 0n });
   });
 
   it('sends several leaves in one transfer', async () => {
-    leaves.second = await deposit(alice, 30_000n);
-    leaves.third = await deposit(alice, 20_000n);
-    await waitFor(() => available(alice), (b) => b === 150_000n, 30_000, 'alice\'s three leaves');
-    const t = await alice.transfer({ receiverSparkAddress: await bob.getSparkAddress(), amountSats: 150_000 });
+    leaves.second = await deposit(alice, SECOND);
+    leaves.third = await deposit(alice, THIRD);
+    await waitFor(() => available(alice), (b) => b === ALL, 30_000, 'alice\'s three leaves');
+    const t = await alice.transfer({ receiverSparkAddress: await bob.getSparkAddress(), amountSats: Number(ALL) });
     expect(t.leaves.map((l) => l.leaf?.id).sort()).toEqual([leaves.first, leaves.second, leaves.third].sort());
-    expect(t.totalValue).toBe(150_000);
-    await waitFor(() => available(bob), (b) => b === 150_000n, SETTLE_MS, 'bob\'s claim of three leaves');
-    await expectState({ alice: 0n, bob: 150_000n, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
+    expect(t.totalValue).toBe(Number(ALL));
+    await waitFor(() => available(bob), (b) => b === ALL, SETTLE_MS, 'bob\'s claim of three leaves');
+    await expectState({ alice: 0n, bob: ALL, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
   });
 
   it('answers a retried claim and a claim by another wallet with clear errors, changing nothing', async () => {
@@ -160,7 +173,7 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     f = grpcFailure(await malloryClient.claim_transfer!({ ...claim, ownerIdentityPublicKey: hexToBytes(await mallory.getIdentityPublicKey()) }).then(() => undefined, (e: unknown) => e));
     expect(f.code).toBe(Status.PERMISSION_DENIED);
     expect(f.details).toMatch(/not addressed to this identity/);
-    await expectState({ alice: 0n, bob: 150_000n });
+    await expectState({ alice: 0n, bob: ALL });
   });
 
   it('query_all_transfers and query_pending_transfers honour their filters and paging', async () => {
@@ -200,13 +213,13 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
   });
 
   describe('a lying sender gets a clear gRPC error and nothing changes', () => {
-    /** B tries to send its 20 000-sat leaf to A with `lie` applied to what its wallet sends. */
+    /** B tries to send its THIRD-sat leaf to A with `lie` applied to what its wallet sends. */
     async function lyingTransfer(sender: SparkWallet, lie: (req: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<{ code: number; details: string }> {
       const tap = tapWallet(sender, coordinatorAddress);
       tap.rewriteNext('start_transfer_v2', lie);
-      await expect(sender.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: 20_000 })).rejects.toThrow();
+      await expect(sender.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: Number(THIRD) })).rejects.toThrow();
       const f = grpcFailure(tap.errors.get('start_transfer_v2'));
-      await expectState({ alice: 0n, bob: 150_000n, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
+      await expectState({ alice: 0n, bob: ALL, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
       return f;
     }
 
@@ -285,12 +298,12 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
         captured = req;
         return { ...req, transferId: '' }; // B's own attempt is refused before anything is stored
       });
-      await expect(sender.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: 20_000 })).rejects.toThrow();
+      await expect(sender.transfer({ receiverSparkAddress: await alice.getSparkAddress(), amountSats: Number(THIRD) })).rejects.toThrow();
       if (captured === undefined) throw new Error('no request captured');
       const f = grpcFailure(await client.start_transfer_v2!({ ...captured, ownerIdentityPublicKey: hexToBytes(await mallory.getIdentityPublicKey()) }).then(() => undefined, (e: unknown) => e));
       expect(f.code).toBe(Status.PERMISSION_DENIED);
       expect(f.details).toMatch(/not owned by the sender/);
-      await expectState({ alice: 0n, bob: 150_000n, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
+      await expectState({ alice: 0n, bob: ALL, bobLeaves: [leaves.first as string, leaves.second as string, leaves.third as string] });
     });
   });
 
@@ -299,15 +312,15 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     const b2 = await open(bobSeed);
     const to = await alice.getSparkAddress();
     const results = await Promise.allSettled([
-      b1.transfer({ receiverSparkAddress: to, amountSats: 20_000 }),
-      b2.transfer({ receiverSparkAddress: to, amountSats: 20_000 }),
+      b1.transfer({ receiverSparkAddress: to, amountSats: Number(THIRD) }),
+      b2.transfer({ receiverSparkAddress: to, amountSats: Number(THIRD) }),
     ]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(String((failed.reason as Error).message ?? failed.reason)).not.toBe('');
-    await waitFor(() => available(alice), (b) => b === 20_000n, SETTLE_MS, 'alice\'s claim of the one transfer');
-    await expectState({ alice: 20_000n, bob: 130_000n, bobLeaves: [leaves.first as string, leaves.second as string] });
+    await waitFor(() => available(alice), (b) => b === THIRD, SETTLE_MS, 'alice\'s claim of the one transfer');
+    await expectState({ alice: THIRD, bob: FIRST + SECOND, bobLeaves: [leaves.first as string, leaves.second as string] });
   });
 
   it('transferV2 (start_transfer_v3): to one receiver it is served; to several it is refused before anything changes', async () => {
@@ -315,17 +328,24 @@ describe(`transfers between SDK wallets on a 2-of-3 network (${label})`, { timeo
     const tap = tapWallet(b, coordinatorAddress);
     const stranger = await open(randomSeed());
     await expect(b.transferV2({ receivers: [
-      { receiverSparkAddress: await alice.getSparkAddress(), amountSats: 100_000 },
-      { receiverSparkAddress: await stranger.getSparkAddress(), amountSats: 30_000 },
+      { receiverSparkAddress: await alice.getSparkAddress(), amountSats: Number(FIRST) },
+      { receiverSparkAddress: await stranger.getSparkAddress(), amountSats: Number(SECOND) },
     ] })).rejects.toThrow();
     expect(grpcFailure(tap.errors.get('start_transfer_v3')).code).toBe(Status.UNIMPLEMENTED);
     await b.cleanupConnections();
-    await expectState({ alice: 20_000n, bob: 130_000n, bobLeaves: [leaves.first as string, leaves.second as string] });
+    await expectState({ alice: THIRD, bob: FIRST + SECOND, bobLeaves: [leaves.first as string, leaves.second as string] });
 
-    const t = await alice.transferV2({ receivers: [{ receiverSparkAddress: await bob.getSparkAddress(), amountSats: 20_000 }] });
-    expect(t.totalValue).toBe(20_000);
-    await waitFor(() => available(bob), (x) => x === 150_000n, SETTLE_MS, 'bob\'s claim of the transferV2');
-    await expectState({ alice: 0n, bob: 150_000n });
+    const t = await alice.transferV2({ receivers: [{ receiverSparkAddress: await bob.getSparkAddress(), amountSats: Number(THIRD) }] });
+    expect(t.totalValue).toBe(Number(THIRD));
+    await waitFor(() => available(bob), (x) => x === ALL, SETTLE_MS, 'bob\'s claim of the transferV2');
+    await expectState({ alice: 0n, bob: ALL });
+  });
+
+  it('leaf optimization was on all along and had nothing to do: no swap in the SSP\'s books, B still holds the three deposit leaves', async () => {
+    const held = await settled(bob, network.dataDir, SETTLE_MS, 'bob');
+    await settled(alice, network.dataDir, SETTLE_MS, 'alice');
+    expect(held.map((l) => l.id).sort()).toEqual([leaves.first, leaves.second, leaves.third].sort());
+    expect(sspSwaps(network.dataDir)).toEqual([]);
   });
 });
 }
