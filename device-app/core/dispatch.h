@@ -27,6 +27,7 @@ void handle_exit_sweep(const apdu_t *a);
 void handle_frost_sign_tx(const apdu_t *a);
 void handle_transfer_intent(const apdu_t *a);
 void handle_swap_intent(const apdu_t *a);
+void handle_exit_intent(const apdu_t *a);
 void handle_sign_identity_clear(const apdu_t *a);
 /* Forget a partial SIGN_IDENTITY_CLEAR preimage (any other command arrived). */
 void sign_identity_clear_reset(void);

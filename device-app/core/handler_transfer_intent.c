@@ -1,4 +1,4 @@
-/* handler_transfer_intent.c - TRANSFER_INTENT (PROTOCOL.md 0x35) and SWAP_INTENT (0x36): the
+/* handler_transfer_intent.c - TRANSFER_INTENT (PROTOCOL.md 0x35) and SWAP_INTENT (0x37): the
  * user approves a whole transfer, or a whole leaf swap with the service provider, once — the
  * total of its leaves and the receiver (the provider) as a Spark address — and the key splits and
  * refunds that fit it then run without a screen (intent.c). The two share the payload; a swap's
@@ -8,13 +8,10 @@
 #include "bech32.h"
 #include "chunked.h"
 #include "dispatch.h"
-#include "ge.h"
 #include "intent.h"
-#include "key_policy.h"
 #include "network.h"
 #include "protocol.h"
 #include "review.h"
-#include "sha256.h"
 #include "ux_text.h"
 
 #define INTENT_MAX_PAYLOAD 1024u
@@ -23,49 +20,14 @@ static intent_t g_pending;
 
 static uint16_t parse(bool swap, uint64_t *total) {
     reader_t r;
-    ge_t p;
     rd_init(&r, chunked_data(), chunked_len());
     memset(&g_pending, 0, sizeof g_pending);
-    g_pending.swap = swap ? 1u : 0u;
-    g_pending.account = rd_u32(&r);
-    g_pending.network = rd_u8(&r);
-    const uint8_t *recv = rd_bytes(&r, 33u);
-    g_pending.n = rd_u8(&r);
-    if (r.err) {
-        return SW_WRONG_LENGTH;
-    }
-    if (network_spark_hrp(g_pending.network) == NULL || g_pending.n == 0u || g_pending.n > INTENT_MAX_LEAVES ||
-        ge_decode(&p, recv) == 0u) {
+    g_pending.kind = swap ? INTENT_SWAP : INTENT_TRANSFER;
+    uint16_t sw = intent_parse_leaves(&r, &g_pending, total);
+    if (sw == SW_OK && !rd_finished(&r)) {
         return SW_BAD_DATA;
     }
-    memcpy(g_pending.receiver, recv, 33u);
-    if (!taproot_script(recv, g_pending.receiver_script)) {
-        return SW_BAD_DATA;
-    }
-    *total = 0;
-    for (uint32_t i = 0; i < g_pending.n; i++) {
-        intent_leaf_t *l = &g_pending.leaves[i];
-        uint8_t len = rd_u8(&r);
-        const uint8_t *id = rd_bytes(&r, len);
-        l->value = rd_u64(&r);
-        l->timelock = rd_u16(&r);
-        if (r.err) {
-            return SW_WRONG_LENGTH;
-        }
-        if (!key_policy_id_text_ok(id, len) || l->value > TX_MAX_SATS || (*total += l->value) > TX_MAX_SATS) {
-            return SW_BAD_DATA;
-        }
-        sha256(id, len, l->id_hash);
-        for (uint32_t j = 0; j < i; j++) {
-            if (memcmp(g_pending.leaves[j].id_hash, l->id_hash, 32u) == 0) {
-                return SW_BAD_DATA; /* a leaf listed twice would be counted twice */
-            }
-        }
-    }
-    if (!rd_finished(&r)) {
-        return SW_BAD_DATA;
-    }
-    return g_pending.account > SPARK_MAX_ACCOUNT ? SW_PATH_REFUSED : SW_OK;
+    return sw == SW_OK && g_pending.account > SPARK_MAX_ACCOUNT ? SW_PATH_REFUSED : sw;
 }
 
 static void on_decision(bool approved) {
