@@ -28,6 +28,11 @@ void handle_frost_sign_tx(const apdu_t *a);
 void handle_transfer_intent(const apdu_t *a);
 void handle_swap_intent(const apdu_t *a);
 void handle_exit_intent(const apdu_t *a);
+/* The intent handlers' shared review state (one review at a time): the intent being shown, and
+ * the review's callback, which activates it on approval and answers the APDU. */
+#include "intent.h"
+intent_t *intent_pending(void);
+void intent_review_decided(bool approved);
 void handle_sign_identity_clear(const apdu_t *a);
 /* Forget a partial SIGN_IDENTITY_CLEAR preimage (any other command arrived). */
 void sign_identity_clear_reset(void);

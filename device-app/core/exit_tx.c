@@ -6,24 +6,6 @@
 #include "apdu_reader.h"
 #include "sha256.h"
 
-static uint64_t le(reader_t *r, size_t n) {
-    const uint8_t *q = rd_bytes(r, n);
-    uint64_t v = 0;
-    for (size_t i = 0; q != NULL && i < n; i++) {
-        v |= (uint64_t)q[i] << (8u * i);
-    }
-    return v;
-}
-
-/* CompactSize, one-byte form only (Spark's and the provider's transactions need no more). */
-static uint32_t count(reader_t *r, bool *unsupported) {
-    uint64_t v = le(r, 1u);
-    if (v >= 0xfdu) {
-        *unsupported = true;
-    }
-    return (uint32_t)v;
-}
-
 uint32_t outpoint_vout(const uint8_t *outpoint) {
     return (uint32_t)outpoint[32] | ((uint32_t)outpoint[33] << 8) | ((uint32_t)outpoint[34] << 16) |
            ((uint32_t)outpoint[35] << 24);
@@ -35,8 +17,8 @@ static tx_err_t walk_outputs(reader_t *r, uint32_t n, uint32_t want, uint64_t *v
     bool unsupported = false;
     uint64_t total = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t v = le(r, 8u);
-        uint32_t sl = count(r, &unsupported);
+        uint64_t v = tx_rd_le(r, 8u);
+        uint32_t sl = tx_rd_count(r, &unsupported);
         const uint8_t *s = rd_bytes(r, sl);
         if (r->err) {
             return TX_MALFORMED;
@@ -61,8 +43,8 @@ tx_err_t exit_tx_parse(const uint8_t *raw, size_t len, exit_tx_t *tx) {
     bool unsupported = false;
     rd_init(&r, raw, len);
     memset(tx, 0, sizeof *tx);
-    (void)le(&r, 4u); /* version: the operators check the connector's; the exit's is the provider's */
-    tx->n_in = count(&r, &unsupported);
+    (void)tx_rd_le(&r, 4u); /* version: the operators check the connector's; the exit's is the provider's */
+    tx->n_in = tx_rd_count(&r, &unsupported);
     if (r.err) {
         return TX_MALFORMED;
     }
@@ -71,9 +53,9 @@ tx_err_t exit_tx_parse(const uint8_t *raw, size_t len, exit_tx_t *tx) {
     }
     for (uint32_t i = 0; i < tx->n_in; i++) {
         const uint8_t *op = rd_bytes(&r, 36u);
-        uint32_t sl = count(&r, &unsupported);
+        uint32_t sl = tx_rd_count(&r, &unsupported);
         (void)rd_bytes(&r, sl);
-        (void)le(&r, 4u);
+        (void)tx_rd_le(&r, 4u);
         if (r.err) {
             return TX_MALFORMED;
         }
@@ -84,7 +66,7 @@ tx_err_t exit_tx_parse(const uint8_t *raw, size_t len, exit_tx_t *tx) {
             tx->first_outpoint = op;
         }
     }
-    tx->n_out = count(&r, &unsupported);
+    tx->n_out = tx_rd_count(&r, &unsupported);
     if (r.err) {
         return TX_MALFORMED;
     }
@@ -98,7 +80,7 @@ tx_err_t exit_tx_parse(const uint8_t *raw, size_t len, exit_tx_t *tx) {
     if (e != TX_OK) {
         return e;
     }
-    (void)le(&r, 4u); /* locktime */
+    (void)tx_rd_le(&r, 4u); /* locktime */
     if (r.err || r.off != r.len) {
         return TX_MALFORMED;
     }
@@ -118,13 +100,13 @@ uint32_t exit_tx_output(const exit_tx_t *tx, uint32_t index, uint64_t *value, co
     reader_t r;
     bool unsupported = false;
     rd_init(&r, tx->raw, tx->len);
-    (void)le(&r, 4u);
-    uint32_t n_in = count(&r, &unsupported);
+    (void)tx_rd_le(&r, 4u);
+    uint32_t n_in = tx_rd_count(&r, &unsupported);
     for (uint32_t i = 0; i < n_in; i++) {
         (void)rd_bytes(&r, 36u);
-        (void)rd_bytes(&r, count(&r, &unsupported));
-        (void)le(&r, 4u);
+        (void)rd_bytes(&r, tx_rd_count(&r, &unsupported));
+        (void)tx_rd_le(&r, 4u);
     }
-    uint32_t n_out = count(&r, &unsupported);
+    uint32_t n_out = tx_rd_count(&r, &unsupported);
     return walk_outputs(&r, n_out, index, value, script, script_len) == TX_OK && !r.err ? 1u : 0u;
 }

@@ -16,7 +16,6 @@
 #include "review.h"
 #include "ux_text.h"
 
-static intent_t g_pending;
 static struct {
     uint64_t total, payout;
     uint32_t payout_script_len;
@@ -26,12 +25,13 @@ static struct {
 static uint16_t tx_sw(tx_err_t e) { return e == TX_UNSUPPORTED ? SW_TX_UNSUPPORTED : SW_BAD_DATA; }
 
 static uint16_t parse(void) {
+    intent_t *pending = intent_pending();
     reader_t r;
     rd_init(&r, chunked_data(), chunked_len());
-    memset(&g_pending, 0, sizeof g_pending);
+    memset(pending, 0, sizeof *pending);
     memset(&g_shown, 0, sizeof g_shown);
-    g_pending.kind = INTENT_EXIT;
-    uint16_t sw = intent_parse_leaves(&r, &g_pending, &g_shown.total);
+    pending->kind = INTENT_EXIT;
+    uint16_t sw = intent_parse_leaves(&r, pending, &g_shown.total);
     if (sw != SW_OK) {
         return sw;
     }
@@ -75,21 +75,11 @@ static uint16_t parse(void) {
      * layout, docs/ssp.md, section "Cooperative exits") */
     uint32_t conn_vout = outpoint_vout(conn.first_outpoint);
     if (conn.n_in != 1u || memcmp(conn.first_outpoint, exit_tx.txid, 32u) != 0 || conn_vout >= exit_tx.n_out ||
-        conn_vout == payout_vout || conn.n_out != g_pending.n + 1u) {
+        conn_vout == payout_vout || conn.n_out != pending->n + 1u) {
         return SW_BAD_DATA;
     }
-    memcpy(g_pending.connector_txid, conn.txid, 32u);
-    return g_pending.account > SPARK_MAX_ACCOUNT ? SW_PATH_REFUSED : SW_OK;
-}
-
-static void on_decision(bool approved) {
-    if (approved) {
-        intent_activate(&g_pending);
-        core_reply_sw(SW_OK);
-    } else {
-        core_reply_sw(SW_DENIED);
-    }
-    chunked_reset();
+    memcpy(pending->connector_txid, conn.txid, 32u);
+    return pending->account > SPARK_MAX_ACCOUNT ? SW_PATH_REFUSED : SW_OK;
 }
 
 void handle_exit_intent(const apdu_t *a) {
@@ -98,9 +88,10 @@ void handle_exit_intent(const apdu_t *a) {
     }
     /* a new intent (of any kind) ends the old one, whatever becomes of the new one */
     intent_clear();
+    const intent_t *pending = intent_pending();
     uint16_t sw = parse();
     char spark[SPARK_ADDR_MAX + 1u];
-    if (sw == SW_OK && !spark_address(network_spark_hrp(g_pending.network), g_pending.receiver, spark)) {
+    if (sw == SW_OK && !spark_address(network_spark_hrp(pending->network), pending->receiver, spark)) {
         sw = SW_INTERNAL;
     }
     if (sw != SW_OK) {
@@ -112,12 +103,12 @@ void handle_exit_intent(const apdu_t *a) {
     ux_page_t *p = review_add_page("Withdraw");
     page_add_sats(p, "", g_shown.payout);
     page_add_sats(p, "Fee ", g_shown.total - g_shown.payout);
-    page_add_number(p, "Leaves ", g_pending.n);
-    page_add_number(p, "Account ", g_pending.account);
+    page_add_number(p, "Leaves ", pending->n);
+    page_add_number(p, "Account ", pending->account);
     p = review_add_page("To");
-    page_add_address(p, network_btc_hrp(g_pending.network), g_shown.payout_script, g_shown.payout_script_len);
+    page_add_address(p, network_btc_hrp(pending->network), g_shown.payout_script, g_shown.payout_script_len);
     p = review_add_page("Provider");
     page_add_wrapped(p, spark, UX_LINE_CHARS);
     core_defer_reply();
-    review_start(on_decision);
+    review_start(intent_review_decided);
 }

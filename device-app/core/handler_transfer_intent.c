@@ -18,6 +18,8 @@
 
 static intent_t g_pending;
 
+intent_t *intent_pending(void) { return &g_pending; }
+
 static uint16_t parse(bool swap, uint64_t *total) {
     reader_t r;
     rd_init(&r, chunked_data(), chunked_len());
@@ -30,7 +32,7 @@ static uint16_t parse(bool swap, uint64_t *total) {
     return sw == SW_OK && g_pending.account > SPARK_MAX_ACCOUNT ? SW_PATH_REFUSED : sw;
 }
 
-static void on_decision(bool approved) {
+void intent_review_decided(bool approved) {
     if (approved) {
         intent_activate(&g_pending);
         core_reply_sw(SW_OK);
@@ -67,7 +69,7 @@ static void run(const apdu_t *a, bool swap) {
     p = review_add_page(swap ? "Provider" : "To");
     page_add_wrapped(p, addr, UX_LINE_CHARS);
     core_defer_reply();
-    review_start(on_decision);
+    review_start(intent_review_decided);
 }
 
 void handle_transfer_intent(const apdu_t *a) { run(a, false); }

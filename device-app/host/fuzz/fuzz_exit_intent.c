@@ -12,6 +12,7 @@
 
 #include "dispatch.h"
 #include "exit_tx.h"
+#include "frost_payload.h"
 #include "host_platform.h"
 #include "intent.h"
 #include "protocol.h"
@@ -21,21 +22,7 @@ static const uint8_t SEED[64] = {9, 9, 9};
 
 /* Sends payload in 255-byte chunks of `ins`; approves (or rejects) a review. Returns the SW. */
 static uint16_t send(uint8_t ins, const uint8_t *p, size_t len, bool approve) {
-    uint8_t apdu[CORE_MAX_APDU];
-    size_t off = 0;
-    uint16_t sw;
-    do {
-        size_t take = len - off > 255u ? 255u : len - off;
-        bool last = off + take == len;
-        apdu[0] = CLA_SPARK;
-        apdu[1] = ins;
-        apdu[2] = off == 0 ? P1_CHUNK_FIRST : P1_CHUNK_NEXT;
-        apdu[3] = last ? P2_CHUNK_LAST : P2_CHUNK_MORE;
-        apdu[4] = (uint8_t)take;
-        memcpy(apdu + 5, p + off, take);
-        sw = host_exchange(apdu, 5 + take);
-        off += take;
-    } while (off < len && sw == SW_OK);
+    uint16_t sw = send_chunked(ins, p, len, 255u);
     if (sw == 0) {
         if (!review_active()) {
             abort();
