@@ -2,7 +2,7 @@ import type { ConfigOptions, SparkSigner, SparkWallet } from '@buildonspark/spar
 import type { SparkNetwork } from '../device/clear-sign.js';
 import { LedgerSignerError } from './errors.js';
 import type { LedgerSparkSigner } from './ledger-signer.js';
-import { walletLeafSource } from './wallet-leaves.js';
+import { walletLeafSource, walletParentSource } from './wallet-leaves.js';
 
 /**
  * Initializes an unmodified SDK wallet on a LedgerSparkSigner with clear signing on from its
@@ -30,15 +30,17 @@ export async function initializeClearSigned(
       record(this);
     }
   };
+  const wallet = (): SparkWallet => {
+    if (constructed === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'clear signing asked for leaves before the wallet was constructed');
+    }
+    return constructed;
+  };
   signer.enableClearSigning({
     network,
-    leaves: async (ids) => {
-      if (constructed === undefined) {
-        throw new LedgerSignerError('INVALID_REQUEST', 'clear signing asked for leaves before the wallet was constructed');
-      }
-      return await walletLeafSource(constructed)(ids);
-    },
+    leaves: async (ids) => await walletLeafSource(wallet())(ids),
+    parents: async (ids) => await walletParentSource(wallet())(ids),
   });
-  const { wallet } = await Recorded.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
-  return wallet;
+  const { wallet: initialized } = await Recorded.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
+  return initialized;
 }

@@ -81,6 +81,12 @@ export interface ClearSigningOptions {
    * device binds to the exit transaction it showed.
    */
   serviceProvider?: Uint8Array;
+  /**
+   * Tree nodes by id, for the parents of leaves (see walletParentSource): asked only when a
+   * leaf's sighash is not found from the leaf alone, so that a refund-timelock renewal, which
+   * spends the parent node's output, is signed clearly too. Without it that renewal is blind.
+   */
+  parents?(ids: readonly string[]): Promise<TreeNode[]>;
 }
 
 /**
@@ -411,14 +417,18 @@ export class LedgerSparkSigner implements SparkSigner {
   /** The transaction behind a FROST sighash (clear signing), or undefined (the blind path). */
   private async findTransaction(params: SignFrostParams, key: KeyRef) {
     if (this.clear === undefined || (key.kind !== 'leaf' && key.kind !== 'deposit')) return undefined;
-    const nodes = key.kind === 'leaf' ? await this.clear.options.leaves([key.leafId]) : [];
-    return await this.clear.catalog.find({
+    const nodes = key.kind === 'leaf' ? (await this.clear.options.leaves([key.leafId])).filter((n) => n.id === key.leafId) : [];
+    const ctx = {
       message: params.message,
       verifyingKey: params.verifyingKey,
       signingPublicKey: await this.publicKey(key),
-      nodes: nodes.filter((n) => key.kind !== 'leaf' || n.id === key.leafId),
+      nodes,
       receivers: this.clear.receivers,
-    });
+    };
+    const found = await this.clear.catalog.find(ctx);
+    const parentIds = nodes.flatMap((n) => (n.parentNodeId === undefined || n.parentNodeId === '' ? [] : [n.parentNodeId]));
+    if (found !== undefined || this.clear.options.parents === undefined || parentIds.length === 0) return found;
+    return await this.clear.catalog.find({ ...ctx, parents: await this.clear.options.parents(parentIds) });
   }
 
   /** TRANSFER_INTENT for the leaves of one transfer: the user approves total and receiver once. */

@@ -2,6 +2,7 @@ import {
   Network,
   createConnectorRefundTxs,
   createCurrentTimelockRefundTxs,
+  createDecrementedTimelockNodeTx,
   createDecrementedTimelockRefundTxs,
   createInitialTimelockRefundTxs,
   createRootNodeTx,
@@ -45,6 +46,8 @@ export interface SignRequestContext {
   nodes: readonly TreeNode[];
   /** Receivers of transfers approved on the device (their refunds pay these keys). */
   receivers: readonly Uint8Array[];
+  /** The parent nodes of `nodes`, when known: a refund-timelock renewal spends the parent's output. */
+  parents?: readonly TreeNode[];
 }
 
 type RefundBuilder = typeof createDecrementedTimelockRefundTxs;
@@ -127,6 +130,8 @@ export class TxCatalog {
     for (const node of ctx.nodes) {
       const nodeTx = getTxFromRawTxBytes(node.nodeTx);
       yield* zeroTimelockRenewal(nodeTx, ctx.signingPublicKey, this.network);
+      const parent = ctx.parents?.find((p) => p.id === node.parentNodeId);
+      if (parent !== undefined) yield* refundTimelockRenewal(getTxFromRawTxBytes(parent.nodeTx), nodeTx, ctx.signingPublicKey, this.network);
       const directTx = node.directTx.length > 0 ? getTxFromRawTxBytes(node.directTx) : undefined;
       const sequence = getTxFromRawTxBytes(node.refundTx).getInput(0).sequence;
       if (sequence === undefined) continue;
@@ -171,8 +176,9 @@ export class TxCatalog {
 /**
  * The renewal of a leaf whose node timelock reached zero (the SDK's renewZeroTimelockNodeTxn):
  * a new node tx and its direct variant, both spending the leaf's node output, then fresh
- * refunds to the owner's own key from the new node tx. The other renewals spend the parent
- * node's output, which the leaf alone does not give: they stay on the blind path.
+ * refunds to the owner's own key from the new node tx. The refund-timelock renewal spends the
+ * parent node's output (refundTimelockRenewal, given `parents`); the node-timelock renewal adds a
+ * split node and stays on the blind path.
  */
 async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
   const renewed = await createZeroTimelockNodeTx(nodeTx, network).catch(() => undefined);
@@ -182,6 +188,27 @@ async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, netw
   yield { tx: renewed.directNodeTx, prevouts: [nodeOut] };
   const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network });
   yield* refundCandidates(refunds, renewed.nodeTx, undefined);
+}
+
+/**
+ * The renewal of a leaf whose refund timelock ran low (the SDK's renewRefundTxn,
+ * createRenewRefundSigningJobs): a new node tx and its direct variant spending the parent node's
+ * output 0 one timelock step lower than the leaf's node tx, then fresh refunds to the owner's own
+ * key from them. The leaf alone does not give the parent: `parents` does (wallet-leaves.ts).
+ */
+async function* refundTimelockRenewal(parentTx: Transaction, nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
+  const renewed = await createDecrementedTimelockNodeTx(parentTx, nodeTx, network).catch(() => undefined);
+  if (renewed === undefined) return;
+  const parentOut = outputOf(parentTx);
+  yield { tx: renewed.nodeTx, prevouts: [parentOut] };
+  if (renewed.directNodeTx !== undefined) yield { tx: renewed.directNodeTx, prevouts: [parentOut] };
+  const refunds = await createInitialTimelockRefundTxs({
+    nodeTx: renewed.nodeTx,
+    ...(renewed.directNodeTx === undefined ? {} : { directNodeTx: renewed.directNodeTx }),
+    receivingPubkey: owner,
+    network,
+  });
+  yield* refundCandidates(refunds, renewed.nodeTx, renewed.directNodeTx);
 }
 
 function* refundCandidates(
