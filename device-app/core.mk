@@ -16,7 +16,7 @@ CORE_APP_SRCS := apdu_reader.c dispatch.c key_kinds.c key_policy.c spark_keys.c 
                  handler_get_version.c handler_get_pubkey.c handler_sign_identity.c \
                  handler_frost_commit.c handler_frost_sign.c \
                  handler_htlc_hmac.c handler_export_static_key.c handler_ecies_pubkey.c handler_key_split.c \
-                 handler_exit_sweep.c handler_frost_sign_tx.c handler_transfer_intent.c bech32.c \
+                 handler_exit_sweep.c handler_frost_sign_tx.c handler_transfer_intent.c handler_exit_intent.c exit_tx.c bech32.c \
                  id_statement.c identity_sign.c handler_sign_identity_clear.c
 
 CORE_SRCS := $(addprefix $(CORE_DIR)/crypto/,$(CORE_CRYPTO_SRCS)) \

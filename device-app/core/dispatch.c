@@ -69,7 +69,7 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         return;
     }
     if (a.ins != INS_FROST_SIGN && a.ins != INS_FROST_SIGN_TX && a.ins != INS_TRANSFER_INTENT &&
-        a.ins != INS_SWAP_INTENT) {
+        a.ins != INS_SWAP_INTENT && a.ins != INS_EXIT_INTENT) {
         chunked_reset();
     }
     if (a.ins != INS_SIGN_IDENTITY_CLEAR) {
@@ -121,6 +121,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_SWAP_INTENT:
         handle_swap_intent(&a);
+        break;
+    case INS_EXIT_INTENT:
+        handle_exit_intent(&a);
         break;
     case INS_SIGN_IDENTITY_CLEAR:
         handle_sign_identity_clear(&a);

@@ -30,6 +30,13 @@ void handle_exit_sweep(const apdu_t *a);
 void handle_frost_sign_tx(const apdu_t *a);
 void handle_transfer_intent(const apdu_t *a);
 void handle_swap_intent(const apdu_t *a);
+void handle_exit_intent(const apdu_t *a);
+/* The intent handlers' shared review state (one review at a time): intent_pending ends any
+ * intent and returns the intent's own storage to parse the new one into, inactive until the
+ * review's callback activates it on approval (and answers the APDU). */
+#include "intent.h"
+intent_t *intent_pending(void);
+void intent_review_decided(bool approved);
 void handle_sign_identity_clear(const apdu_t *a);
 /* Forget a partial SIGN_IDENTITY_CLEAR preimage (any other command arrived). */
 void sign_identity_clear_reset(void);

@@ -93,7 +93,6 @@ static void on_decision(bool approved) {
 }
 
 static void review_payment(void) {
-    char addr[SEGWIT_ADDR_MAX + 1u];
     uint64_t foreign = 0;
     uint32_t n_foreign = 0, first = 0;
     for (uint32_t i = 0; i < g_req.tx.n_out; i++) {
@@ -111,12 +110,7 @@ static void review_payment(void) {
     if (n_foreign > 0u) {
         p = review_add_page("To");
         const tx_out_t *o = &g_req.tx.out[first];
-        if (segwit_address(network_btc_hrp(g_req.network), o->script, o->script_len, addr)) {
-            page_add_wrapped(p, addr, UX_LINE_CHARS);
-        } else {
-            page_add_line(p, "Script");
-            page_add_hex(p, o->script, o->script_len, UX_LINE_CHARS);
-        }
+        page_add_address(p, network_btc_hrp(g_req.network), o->script, o->script_len);
     }
     if (n_foreign > 1u) {
         p = review_add_page("Outputs");
@@ -182,7 +176,7 @@ void handle_frost_sign_tx(const apdu_t *a) {
         return;
     }
     if (g_req.under_intent) {
-        intent_commit_refund(&g_req.frost.key);
+        intent_commit_refund(&g_req.frost.key, &g_req.tx);
     }
     frost_req_reply_share(&g_req.frost, &g_plan);
     chunked_reset();

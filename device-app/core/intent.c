@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#include "exit_tx.h"
+#include "ge.h"
+#include "key_policy.h"
+#include "network.h"
 #include "protocol.h"
 #include "sha256.h"
 #include "tx_classify.h"
@@ -140,16 +144,82 @@ void intent_commit_package(void) {
     }
 }
 
+uint16_t intent_parse_leaves(reader_t *r, intent_t *out, uint64_t *total) {
+    ge_t p;
+    out->account = rd_u32(r);
+    out->network = rd_u8(r);
+    const uint8_t *recv = rd_bytes(r, 33u);
+    out->n = rd_u8(r);
+    if (r->err) {
+        return SW_WRONG_LENGTH;
+    }
+    if (network_spark_hrp(out->network) == NULL || out->n == 0u || out->n > INTENT_MAX_LEAVES || ge_decode(&p, recv) == 0u) {
+        return SW_BAD_DATA;
+    }
+    memcpy(out->receiver, recv, 33u);
+    if (!taproot_script(recv, out->receiver_script)) {
+        return SW_BAD_DATA;
+    }
+    *total = 0;
+    for (uint32_t i = 0; i < out->n; i++) {
+        intent_leaf_t *l = &out->leaves[i];
+        uint8_t len = rd_u8(r);
+        const uint8_t *id = rd_bytes(r, len);
+        l->value = rd_u64(r);
+        l->timelock = rd_u16(r);
+        l->connector = INTENT_NO_CONNECTOR;
+        if (r->err) {
+            return SW_WRONG_LENGTH;
+        }
+        if (!key_policy_id_text_ok(id, len) || l->value > TX_MAX_SATS || (*total += l->value) > TX_MAX_SATS) {
+            return SW_BAD_DATA;
+        }
+        sha256(id, len, l->id_hash);
+        for (uint32_t j = 0; j < i; j++) {
+            if (memcmp(out->leaves[j].id_hash, l->id_hash, 32u) == 0) {
+                return SW_BAD_DATA; /* a leaf listed twice would be counted twice */
+            }
+        }
+    }
+    return SW_OK;
+}
+
+/* An exit's refund spends, as input 1, output `vout` of the approved connector transaction, an
+ * output no other leaf of the exit spends (the operators' layout: one connector output per leaf,
+ * docs/transfers.md, section "cooperative_exit_v2 on the operators"). */
+static bool connector_fits(const intent_leaf_t *l, const tx_t *tx) {
+    const uint8_t *op = tx->in[1].outpoint;
+    uint32_t vout = outpoint_vout(op);
+    if (memcmp(op, g_intent.connector_txid, 32u) != 0 || vout >= g_intent.n) {
+        return false;
+    }
+    if (l->connector != INTENT_NO_CONNECTOR) {
+        return l->connector == vout;
+    }
+    for (uint32_t i = 0; i < g_intent.n; i++) {
+        if (g_intent.leaves[i].connector == vout) {
+            return false;
+        }
+    }
+    return true;
+}
+
 uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index,
                              bool adaptor) {
     intent_leaf_t *l = find_leaf(key);
-    if (l == NULL || !l->split || l->refunds >= INTENT_MAX_REFUNDS_PER_LEAF || tx->n_in != 1u || index != 0u) {
+    bool exit = g_intent.kind == INTENT_EXIT;
+    if (l == NULL || !l->split || l->refunds >= INTENT_MAX_REFUNDS_PER_LEAF || tx->n_in != (exit ? 2u : 1u) || index != 0u) {
         return SW_INTENT_MISMATCH;
     }
     /* An approved swap's refunds are adaptor-signed: only a swap primary transfer can use them,
      * and the operators settle it only against a counter transfer of the same value back
-     * (PROTOCOL.md, "SWAP_INTENT"). A transfer's refunds carry no adaptor. */
-    if ((adaptor ? 1u : 0u) != g_intent.swap) {
+     * (PROTOCOL.md, "SWAP_INTENT"). A transfer's and an exit's refunds carry no adaptor. */
+    if ((adaptor ? 1u : 0u) != (g_intent.kind == INTENT_SWAP ? 1u : 0u)) {
+        return SW_INTENT_MISMATCH;
+    }
+    /* An exit's refund is valid only once the approved exit transaction is mined: it spends a
+     * connector output, which exists only then (PROTOCOL.md, "EXIT_INTENT"). */
+    if (exit && !connector_fits(l, tx)) {
         return SW_INTENT_MISMATCH;
     }
     /* timelock: exactly one hop below the leaf's current one (CPFP), or that + 50 (direct) */
@@ -182,10 +252,13 @@ uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_pr
     return SW_OK;
 }
 
-void intent_commit_refund(const spark_key_t *key) {
+void intent_commit_refund(const spark_key_t *key, const tx_t *tx) {
     intent_leaf_t *l = find_leaf(key);
     if (l == NULL) {
         return;
+    }
+    if (g_intent.kind == INTENT_EXIT && tx->n_in == 2u) {
+        l->connector = (uint8_t)outpoint_vout(tx->in[1].outpoint);
     }
     l->refunds++;
     if (refunds_done() && g_intent.package_signed) {

@@ -1,10 +1,12 @@
-/* intent.h - the approved transfer intent (PROTOCOL.md, "TRANSFER_INTENT"): who receives, which
- * leaves at which values and timelocks, and what of it was used. RAM only: it dies with the app. */
+/* intent.h - the approved transfer intent (PROTOCOL.md, "TRANSFER_INTENT", "SWAP_INTENT",
+ * "EXIT_INTENT"): who receives, which leaves at which values and timelocks, for an exit the
+ * connector outputs its refunds spend, and what of it was used. RAM only: it dies with the app. */
 #ifndef SPARK_INTENT_H
 #define SPARK_INTENT_H
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apdu_reader.h"
 #include "spark_keys.h"
 #include "taproot.h"
 #include "tx.h"
@@ -21,6 +23,13 @@
 #define DIRECT_FEE_SATS 955u      /* the SDK's DEFAULT_FEE_SATS: what a direct node tx pays */
 #define TIMELOCK_INTERVAL 100u    /* one transfer hop */
 #define DIRECT_TIMELOCK_OFFSET 50u
+#define INTENT_NO_CONNECTOR 0xFFu
+
+/* What the user approved: a transfer (refunds without an adaptor point), a leaf swap with the
+ * service provider (refunds with one), or a cooperative exit (connector refunds, none). */
+#define INTENT_TRANSFER 0u
+#define INTENT_SWAP 1u
+#define INTENT_EXIT 2u
 
 typedef struct {
     uint8_t id_hash[32]; /* sha256 of the leaf id text */
@@ -30,10 +39,11 @@ typedef struct {
     uint8_t refunds;   /* refunds signed for it under this intent */
     uint8_t cipher_hash[32]; /* SHA-256 of the ciphertext its KEY_SPLIT returned */
     uint8_t leaf_signed;     /* its per-leaf identity signature was made (SIGN_IDENTITY_CLEAR) */
+    uint8_t connector;       /* exit: the connector output its refunds spend (bound by the first), or INTENT_NO_CONNECTOR */
 } intent_leaf_t;
 
 typedef struct {
-    uint8_t swap; /* SWAP_INTENT: its refunds carry an adaptor point; TRANSFER_INTENT: none */
+    uint8_t kind; /* INTENT_TRANSFER, INTENT_SWAP, INTENT_EXIT */
     uint32_t account;
     uint8_t network;
     uint8_t receiver[33];
@@ -43,7 +53,15 @@ typedef struct {
     uint8_t transfer_id[16]; /* fixed by the first per-leaf identity signature */
     uint8_t transfer_id_set;
     uint8_t package_signed;  /* the transfer package's identity signature was made */
+    /* exit: the connector transaction's txid (as serialized) and its leaf outputs 0..n-1 */
+    uint8_t connector_txid[32];
 } intent_t;
+
+/* The part every intent payload starts with: account u32 || network u8 || receiver [33] || n u8 ||
+ * n × (leaf id len u8 || leaf id || value u64 || timelock u16). Fills *out (kind set by the
+ * caller) and the leaves' total; WRONG_LENGTH or BAD_DATA. The account is not checked: the caller
+ * refuses one above SPARK_MAX_ACCOUNT (PATH_REFUSED) once the whole payload parsed. */
+uint16_t intent_parse_leaves(reader_t *r, intent_t *out, uint64_t *total);
 
 void intent_clear(void);
 /* Clears the current intent and hands out its storage, zeroed and inactive, for the next one to
@@ -79,10 +97,11 @@ uint16_t intent_check_package(uint32_t account, const uint8_t transfer_id[16]);
 void intent_commit_package(void);
 /* A transaction that pays someone else, signed by `key` on input `index`, whose package does
  * (`adaptor`) or does not carry an adaptor point: SW_OK if it is a refund that fits the intent
- * (PROTOCOL.md, "FROST_SIGN_TX"; a swap's refunds carry one, a transfer's none),
- * SW_INTENT_MISMATCH otherwise. Changes nothing. */
+ * (PROTOCOL.md, "FROST_SIGN_TX"; a swap's refunds carry one, a transfer's and an exit's none; an
+ * exit's spend a connector output as input 1), SW_INTENT_MISMATCH otherwise. Changes nothing. */
 uint16_t intent_check_refund(const spark_key_t *key, const tx_t *tx, const tx_prevout_t *prevouts, uint32_t index,
                              bool adaptor);
-/* Counts the refund against its leaf; wipes the intent once every leaf is fully used. */
-void intent_commit_refund(const spark_key_t *key);
+/* Counts the refund against its leaf (an exit's binds the leaf to its connector output); wipes
+ * the intent once every leaf is fully used. */
+void intent_commit_refund(const spark_key_t *key, const tx_t *tx);
 #endif

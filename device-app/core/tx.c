@@ -8,7 +8,7 @@
 #include "sha256.h"
 #include "tagged.h"
 
-static uint64_t le(reader_t *r, size_t n) {
+uint64_t tx_rd_le(reader_t *r, size_t n) {
     const uint8_t *q = rd_bytes(r, n);
     uint64_t v = 0;
     for (size_t i = 0; q != NULL && i < n; i++) {
@@ -17,9 +17,9 @@ static uint64_t le(reader_t *r, size_t n) {
     return v;
 }
 
-/* CompactSize; only the one-byte form is accepted (every count and script here is < 0xfd). */
-static uint32_t count(reader_t *r, bool *unsupported) {
-    uint64_t v = le(r, 1u);
+/* every count and script here is < 0xfd */
+uint32_t tx_rd_count(reader_t *r, bool *unsupported) {
+    uint64_t v = tx_rd_le(r, 1u);
     if (v >= 0xfdu) {
         *unsupported = true;
     }
@@ -31,8 +31,8 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
     bool unsupported = false;
     rd_init(&r, raw, len);
     memset(tx, 0, sizeof *tx);
-    tx->version = (uint32_t)le(&r, 4u);
-    tx->n_in = count(&r, &unsupported);
+    tx->version = (uint32_t)tx_rd_le(&r, 4u);
+    tx->n_in = tx_rd_count(&r, &unsupported);
     if (r.err) {
         return TX_MALFORMED;
     }
@@ -42,11 +42,11 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
     }
     for (uint32_t i = 0; i < tx->n_in; i++) {
         tx->in[i].outpoint = rd_bytes(&r, 36u);
-        uint32_t script_sig = count(&r, &unsupported);
+        uint32_t script_sig = tx_rd_count(&r, &unsupported);
         if (script_sig != 0u) {
             unsupported = true; /* taproot key-path inputs have an empty scriptSig */
         }
-        tx->in[i].sequence = (uint32_t)le(&r, 4u);
+        tx->in[i].sequence = (uint32_t)tx_rd_le(&r, 4u);
         if (r.err) {
             return TX_MALFORMED;
         }
@@ -54,7 +54,7 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
             return TX_UNSUPPORTED;
         }
     }
-    tx->n_out = count(&r, &unsupported);
+    tx->n_out = tx_rd_count(&r, &unsupported);
     if (r.err) {
         return TX_MALFORMED;
     }
@@ -63,8 +63,8 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
     }
     uint64_t total = 0;
     for (uint32_t i = 0; i < tx->n_out; i++) {
-        tx->out[i].value = le(&r, 8u);
-        uint32_t sl = count(&r, &unsupported);
+        tx->out[i].value = tx_rd_le(&r, 8u);
+        uint32_t sl = tx_rd_count(&r, &unsupported);
         if (r.err) {
             return TX_MALFORMED;
         }
@@ -80,7 +80,7 @@ tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx) {
             return TX_MALFORMED;
         }
     }
-    tx->locktime = (uint32_t)le(&r, 4u);
+    tx->locktime = (uint32_t)tx_rd_le(&r, 4u);
     if (r.err || r.off != r.len) {
         return TX_MALFORMED;
     }

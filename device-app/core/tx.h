@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "apdu_reader.h"
+
 #define TX_MAX_INPUTS 4u
 #define TX_MAX_OUTPUTS 4u
 #define TX_MAX_SCRIPT 42u /* the longest segwit output script: OP_n <40-byte program> */
@@ -41,6 +43,10 @@ typedef enum {
                           serialization, counts, scriptSig, long scripts) */
 } tx_err_t;
 
+/* Little-endian n-byte integer (n <= 8) from r; and a CompactSize of which only the one-byte
+ * form is accepted (*unsupported set for 0xfd and above): what Bitcoin's serialization uses. */
+uint64_t tx_rd_le(reader_t *r, size_t n);
+uint32_t tx_rd_count(reader_t *r, bool *unsupported);
 /* Parses raw[0..len) into tx (pointers into raw). */
 tx_err_t tx_parse(const uint8_t *raw, size_t len, tx_t *tx);
 /* BIP341 SigMsg for SIGHASH_DEFAULT, key path, no annex, input `index`, hashed with the

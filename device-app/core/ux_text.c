@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "bech32.h"
+
 static void copy_line(char *dst, const char *src, size_t n) {
     if (n > UX_LINE_CHARS) {
         n = UX_LINE_CHARS;
@@ -85,5 +87,15 @@ void page_add_wrapped(ux_page_t *p, const char *text, size_t per_line) {
         }
         copy_line(l, text + done, per_line);
         done += per_line;
+    }
+}
+
+void page_add_address(ux_page_t *p, const char *hrp, const uint8_t *script, size_t script_len) {
+    char addr[SEGWIT_ADDR_MAX + 1u];
+    if (segwit_address(hrp, script, script_len, addr)) {
+        page_add_wrapped(p, addr, UX_LINE_CHARS);
+    } else {
+        page_add_line(p, "Script");
+        page_add_hex(p, script, script_len, UX_LINE_CHARS);
     }
 }

@@ -18,4 +18,7 @@ void page_add_sats(ux_page_t *p, const char *prefix, uint64_t sats);
 void page_add_hex(ux_page_t *p, const uint8_t *data, size_t len, size_t per_line);
 /* Append text split into lines of `per_line` characters (for leaf ids). */
 void page_add_wrapped(ux_page_t *p, const char *text, size_t per_line);
+/* Append an output script as its address (bech32 / bech32m with the prefix `hrp`), in lines of
+ * UX_LINE_CHARS; a script that is not a segwit output as the line `Script` and its hex. */
+void page_add_address(ux_page_t *p, const char *hrp, const uint8_t *script, size_t script_len);
 #endif

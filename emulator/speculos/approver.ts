@@ -3,10 +3,10 @@ import { review, type WalkOptions } from './flows.js';
 
 /**
  * The first titles of every review a wallet flow can raise (device-app/PROTOCOL.md): blind
- * signatures, the per-leaf transfer review, and clear signing's transfer and swap approvals ("Send", "Swap") and
- * payment review ("Pay").
+ * signatures, the per-leaf transfer review, and clear signing's transfer, swap and cooperative
+ * exit approvals ("Send", "Swap", "Withdraw") and payment review ("Pay").
  */
-export const WALLET_REVIEW_TITLES: readonly string[] = ['Blind signing', 'Send leaf', 'Send', 'Swap', 'Pay'];
+export const WALLET_REVIEW_TITLES: readonly string[] = ['Blind signing', 'Send leaf', 'Send', 'Swap', 'Withdraw', 'Pay'];
 
 /** What one approved review showed: the text of every page, in order. */
 export type ReviewPages = string[][];

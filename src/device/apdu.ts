@@ -18,6 +18,7 @@ export const Ins = {
   TRANSFER_INTENT: 0x35,
   SIGN_IDENTITY_CLEAR: 0x36,
   SWAP_INTENT: 0x37,
+  EXIT_INTENT: 0x38,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

@@ -2,7 +2,7 @@ import { CLA, Ins, MAX_APDU_DATA, chunkPayload, encodeApdu, expectOk } from './a
 import { concatBytes } from '@noble/hashes/utils.js';
 import { invalidArgument, malformedResponse } from './errors.js';
 import { encodeKeyRef, type KeyRef } from './keyref.js';
-import { encodeFrostSignTx, encodeSignIdentityClear, encodeTransferIntent, type FrostSignTxRequest, type IdentityStatement, type TransferIntent } from './clear-sign.js';
+import { encodeExitIntent, encodeFrostSignTx, encodeSignIdentityClear, encodeTransferIntent, type ExitIntent, type FrostSignTxRequest, type IdentityStatement, type TransferIntent } from './clear-sign.js';
 import {
   SIGN_SCHEME_P1,
   decodeCommitments,
@@ -156,6 +156,20 @@ export class SparkLedgerApp {
    */
   async swapIntent(intent: TransferIntent): Promise<void> {
     await this.intent(Ins.SWAP_INTENT, 'SWAP_INTENT', intent);
+  }
+
+  /**
+   * Shows a cooperative exit (the amount the withdrawal address receives and the fee, read from
+   * the exit transaction; the address; the provider as a Spark address) and resolves once the
+   * user approved it; the key splits and the connector refunds that fit it then run without a
+   * screen (device-app/PROTOCOL.md, "0x38 EXIT_INTENT"). TxUnsupportedError for transactions the
+   * device does not read.
+   */
+  async exitIntent(intent: ExitIntent): Promise<void> {
+    const reply = await this.sendChunked(Ins.EXIT_INTENT, encodeExitIntent(intent));
+    if (reply.length !== 0) {
+      throw malformedResponse(`EXIT_INTENT replies with no data, got ${reply.length} bytes`);
+    }
   }
 
   private async intent(ins: number, name: string, intent: TransferIntent): Promise<void> {

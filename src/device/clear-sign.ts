@@ -92,6 +92,37 @@ export function encodeTransferIntent(intent: TransferIntent): Uint8Array {
 }
 
 /**
+ * EXIT_INTENT (device-app/PROTOCOL.md, "0x38 EXIT_INTENT"): a cooperative exit the user approves
+ * once. The device reads the amount and the address from the exit transaction itself.
+ */
+export interface ExitIntent extends TransferIntent {
+  /** The exit transaction's output that pays the withdrawal address. */
+  payoutVout: number;
+  /** The exit transaction without witness (the bytes its txid hashes). */
+  exitTx: Uint8Array;
+  /** The connector transaction (spends an output of the exit; one output per leaf, then the fee bump). */
+  connectorTx: Uint8Array;
+}
+
+/** The most an EXIT_INTENT payload may take (the device's chunk buffer). */
+export const EXIT_INTENT_MAX_PAYLOAD = 2048;
+
+export function encodeExitIntent(intent: ExitIntent): Uint8Array {
+  if (!Number.isInteger(intent.payoutVout) || intent.payoutVout < 0 || intent.payoutVout > 0xff) {
+    throw invalidArgument(`payoutVout must be a byte, got ${intent.payoutVout}`);
+  }
+  const sized = (name: string, tx: Uint8Array): Uint8Array => {
+    if (tx.length < 1 || tx.length > 0xffff) throw invalidArgument(`${name} must be 1..65535 bytes, got ${tx.length}`);
+    return concatBytes(new Uint8Array([tx.length >> 8, tx.length & 0xff]), tx);
+  };
+  const payload = concatBytes(encodeTransferIntent(intent), new Uint8Array([intent.payoutVout]), sized('exitTx', intent.exitTx), sized('connectorTx', intent.connectorTx));
+  if (payload.length > EXIT_INTENT_MAX_PAYLOAD) {
+    throw invalidArgument(`an exit intent takes at most ${EXIT_INTENT_MAX_PAYLOAD} bytes, got ${payload.length}`);
+  }
+  return payload;
+}
+
+/**
  * SIGN_IDENTITY_CLEAR (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): what an identity-key
  * signature says. The device is given the preimage, hashes and parses it itself.
  */

@@ -28,9 +28,12 @@ export {
 export {
   FROST_SIGN_TX_MAX_TX,
   INTENT_MAX_LEAVES,
+  EXIT_INTENT_MAX_PAYLOAD,
+  encodeExitIntent,
   encodeFrostSignTx,
   encodeSignIdentityClear,
   encodeTransferIntent,
+  type ExitIntent,
   type FrostSignTxRequest,
   type IdentityStatement,
   type IntentLeaf,

@@ -6,14 +6,14 @@
  * user's wallet object can be passed as it is.
  */
 import type { SparkWallet } from '@buildonspark/spark-sdk';
-import type { SparkServiceClient, Transfer } from '@buildonspark/spark-sdk/proto/spark';
+import type { SparkServiceClient, Transfer, TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { collectExitData, defaultAccountNumber } from './collect.js';
 import { ExitError } from './errors.js';
 import type { ExitData, SparkNetworkName } from './exit-data.js';
 
 /** The protected members of SparkWallet 0.8.8 this reads (spark-wallet.ts, services/transfer.ts). */
 interface WalletInternals {
-  config: { getCoordinatorAddress(): string };
+  config: { getCoordinatorAddress(): string; getNetworkProto(): number };
   connectionManager: { createSparkClient(address: string): Promise<SparkServiceClient> };
   transferService: { queryPendingTransfers(): Promise<{ transfers: Transfer[] }> };
 }
@@ -24,6 +24,14 @@ function internals(wallet: SparkWallet): WalletInternals {
     throw new ExitError('BAD_ARGUMENT', 'this SparkWallet does not have the members exit collection reads (SDK version changed?)');
   }
   return w as WalletInternals;
+}
+
+/** Tree nodes by id from the coordinator (`query_nodes` by node ids, as the SDK's leaf manager asks for the parents it renews under). */
+export async function nodesOf(wallet: SparkWallet, nodeIds: string[]): Promise<TreeNode[]> {
+  const inner = internals(wallet);
+  const client = await inner.connectionManager.createSparkClient(inner.config.getCoordinatorAddress());
+  const res = await client.query_nodes({ source: { $case: 'nodeIds', nodeIds: { nodeIds } }, includeParents: false, network: inner.config.getNetworkProto(), statuses: [], limit: nodeIds.length, offset: 0 });
+  return Object.values(res.nodes);
 }
 
 /** The wallet's unclaimed incoming transfers, from the operators (their leaves carry the signed intermediate refunds). */

@@ -3,7 +3,7 @@ import { hexToBytes } from '@noble/hashes/utils';
 import type { SparkNetwork } from '../device/clear-sign.js';
 import { LedgerSignerError } from './errors.js';
 import type { LedgerSparkSigner } from './ledger-signer.js';
-import { walletLeafSource } from './wallet-leaves.js';
+import { walletLeafSource, walletParentSource } from './wallet-leaves.js';
 
 /**
  * Initializes an unmodified SDK wallet on a LedgerSparkSigner with clear signing on from its
@@ -31,19 +31,21 @@ export async function initializeClearSigned(
       record(this);
     }
   };
+  const wallet = (): SparkWallet => {
+    if (constructed === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'clear signing asked for leaves before the wallet was constructed');
+    }
+    return constructed;
+  };
   // The wallet's service provider: a transfer to it is a leaf swap, approved as SWAP_INTENT
-  // (its refunds carry the adaptor point, which a TRANSFER_INTENT refuses).
+  // (its refunds carry the adaptor point, which a TRANSFER_INTENT refuses), or a cooperative exit.
   const provider = options.sspClientOptions?.identityPublicKey;
   signer.enableClearSigning({
     network,
     ...(provider === undefined || provider === '' ? {} : { serviceProvider: hexToBytes(provider) }),
-    leaves: async (ids) => {
-      if (constructed === undefined) {
-        throw new LedgerSignerError('INVALID_REQUEST', 'clear signing asked for leaves before the wallet was constructed');
-      }
-      return await walletLeafSource(constructed)(ids);
-    },
+    leaves: async (ids) => await walletLeafSource(wallet())(ids),
+    parents: async (ids) => await walletParentSource(wallet())(ids),
   });
-  const { wallet } = await Recorded.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
-  return wallet;
+  const { wallet: initialized } = await Recorded.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
+  return initialized;
 }

@@ -1,7 +1,8 @@
-import { SHA256, sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { equalBytes } from '../crypto/index.js';
 import type { IdentityStatement } from '../device/clear-sign.js';
+import { observeSha256, unobserved, type Sha256Observer, type Sha256Sink } from './sha256-observer.js';
 
 /**
  * The preimages of the identity-key signatures the SDK 0.8.8 wallet asks for. The SparkSigner
@@ -9,7 +10,7 @@ import type { IdentityStatement } from '../device/clear-sign.js';
  * identity key signs"), and what went into it is not rebuildable from the signer's view: the operator's
  * challenge nonce, the transfer id the wallet draws, the key tweak package the wallet encrypts
  * to the operators. The wallet hashes each of them with @noble/hashes' SHA-256 in this same
- * process, so this observer watches that hash's input (a wrapper around `SHA256.update`) and
+ * process, so this observer watches that hash's input (sha256-observer.ts) and
  * keeps only what is shaped like one of the four statements the device parses
  * (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): a challenge for this identity key, a
  * per-leaf payload ending with a ciphertext the device returned, a package hash starting with the
@@ -36,15 +37,12 @@ const CLAIM_TAG = tagHash(['spark', 'claim', 'signing payload']);
 
 const CIPHER_LEN = 129;
 const UUID_TEXT_LEN = 36;
-/** Bounds: statements kept, bytes per package, ciphertexts remembered. */
+/** Bounds: statements kept, ciphertexts remembered. */
 const MAX_CANDIDATES = 32;
-const MAX_PACKAGE_BYTES = 1 << 20;
 const MAX_CIPHERS = 64;
 
-interface Candidate {
+interface Candidate extends Sha256Sink {
   statement: IdentityStatement;
-  chunks: Uint8Array[];
-  bytes: number;
 }
 
 /** A found preimage and what it is. */
@@ -53,49 +51,7 @@ export interface IdentityPreimage {
   preimage: Uint8Array;
 }
 
-type Update = (this: SHA256, data: Uint8Array) => SHA256;
-
-/** One wrapper per process, shared by every observer (each signer installs its own observer). */
-const observers = new Set<IdentityPreimages>();
-let original: Update | undefined;
-/** Set while an observer hashes its own candidates: those are not the wallet's hashes. */
-let suspended = false;
-
-function installHook(): void {
-  if (original !== undefined) return;
-  const proto = SHA256.prototype as unknown as { update: Update };
-  const base = proto.update;
-  original = base;
-  const tracked = new WeakMap<object, Candidate[]>();
-  proto.update = function (this: SHA256, data: Uint8Array): SHA256 {
-    const result = base.call(this, data);
-    if (suspended || !(data instanceof Uint8Array)) return result;
-    const open = tracked.get(this);
-    if (open !== undefined) {
-      for (const c of open) {
-        if (c.bytes > MAX_PACKAGE_BYTES) continue; // too long for a package: it will never match
-        c.chunks.push(data.slice());
-        c.bytes += data.length;
-      }
-      return result;
-    }
-    const started: Candidate[] = [];
-    for (const o of observers) {
-      const c = o.observeFirst(data);
-      if (c !== undefined) started.push(c);
-    }
-    if (started.length > 0) tracked.set(this, started);
-    return result;
-  };
-}
-
-function uninstallHookIfUnused(): void {
-  if (observers.size > 0 || original === undefined) return;
-  (SHA256.prototype as unknown as { update: Update }).update = original;
-  original = undefined;
-}
-
-export class IdentityPreimages {
+export class IdentityPreimages implements Sha256Observer {
   private readonly candidates: Candidate[] = [];
   private readonly ciphers: Uint8Array[] = [];
 
@@ -104,12 +60,7 @@ export class IdentityPreimages {
 
   /** Starts observing; returns the function that stops it. */
   start(): () => void {
-    observers.add(this);
-    installHook();
-    return () => {
-      observers.delete(this);
-      uninstallHookIfUnused();
-    };
+    return observeSha256(this);
   }
 
   /** A ciphertext the device returned for a transfer's key split: its per-leaf payload ends with it. */
@@ -160,8 +111,7 @@ export class IdentityPreimages {
   /** The observed preimage whose SHA-256 is `digest`, newest first. */
   find(digest: Uint8Array): IdentityPreimage | undefined {
     const want = bytesToHex(digest);
-    suspended = true;
-    try {
+    return unobserved(() => {
       for (let i = this.candidates.length - 1; i >= 0; i--) {
         const c = this.candidates[i]!;
         const preimage = concatBytes(...c.chunks);
@@ -171,8 +121,6 @@ export class IdentityPreimages {
         }
       }
       return undefined;
-    } finally {
-      suspended = false;
-    }
+    });
   }
 }

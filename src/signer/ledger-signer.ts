@@ -1,6 +1,8 @@
 import {
   DefaultSparkSigner,
   KeyDerivationType,
+  Network,
+  getNetwork,
   getSparkFrost,
   type AggregateFrostParams,
   type KeyDerivation,
@@ -13,6 +15,7 @@ import {
   type VerifiableSecretShare,
 } from '@buildonspark/spark-sdk';
 import { secp256k1 } from '@noble/curves/secp256k1';
+import { Address, OutScript } from '@scure/btc-signer';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { equalBytes } from '../crypto/index.js';
 import type { SparkLedgerApp } from '../device/app.js';
@@ -26,6 +29,7 @@ import { LedgerSignerError } from './errors.js';
 import { TransferBatcher, intentLeaf } from './transfer-batch.js';
 import { TxCatalog } from './tx-catalog.js';
 import { IdentityPreimages } from './identity-preimages.js';
+import { ExitTransactions } from './exit-transactions.js';
 import { LedgerExitSweepSigner, exitSweepRequest } from './exit-sweep.js';
 import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
@@ -72,9 +76,17 @@ export interface ClearSigningOptions {
    * The service provider's identity public key (the wallet's `sspClientOptions.identityPublicKey`).
    * A transfer to it is the wallet's leaf swap (SDK 0.8.8 `services/swap.ts` sends the leaves to
    * the SSP's identity key with adaptor-signed refunds): the user approves it as a swap
-   * (SWAP_INTENT), and the device then signs only adaptor refunds under that approval.
+   * (SWAP_INTENT), and the device then signs only adaptor refunds under that approval. Or, after
+   * `expectWithdrawal`, the wallet's cooperative exit (EXIT_INTENT), whose connector refunds the
+   * device binds to the exit transaction it showed.
    */
   serviceProvider?: Uint8Array;
+  /**
+   * Tree nodes by id, for the parents of leaves (see walletParentSource): asked only when a
+   * leaf's sighash is not found from the leaf alone, so that a refund-timelock renewal, which
+   * spends the parent node's output, is signed clearly too. Without it that renewal is blind.
+   */
+  parents?(ids: readonly string[]): Promise<TreeNode[]>;
 }
 
 /**
@@ -96,7 +108,7 @@ export class LedgerSparkSigner implements SparkSigner {
   private readonly issued = new Map<string, DeviceCommitment>();
   private identityPublicKey: Uint8Array | undefined;
   private clear:
-    | { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[]; preimages: IdentityPreimages; stop: () => void }
+    | { options: ClearSigningOptions; catalog: TxCatalog; receivers: Uint8Array[]; preimages: IdentityPreimages; exits: ExitTransactions; stop: () => void }
     | undefined;
   private readonly transfers = new TransferBatcher<SubtractSplitAndEncryptResult>((receiver, ids) => this.approveTransfer(receiver, ids));
   private readonly publicKeys = new Map<string, Uint8Array>();
@@ -147,7 +159,30 @@ export class LedgerSparkSigner implements SparkSigner {
   enableClearSigning(options: ClearSigningOptions): void {
     this.clear?.stop();
     const preimages = new IdentityPreimages(() => this.identityPublicKey);
-    this.clear = { options, catalog: new TxCatalog(options.network), receivers: [], preimages, stop: preimages.start() };
+    const exits = new ExitTransactions();
+    const stops = [preimages.start(), exits.start()];
+    this.clear = { options, catalog: new TxCatalog(options.network), receivers: [], preimages, exits, stop: () => stops.forEach((s) => s()) };
+  }
+
+  /**
+   * The Bitcoin address the user asked to withdraw to, before `wallet.withdraw`: the signer then
+   * recognizes the exit transaction the service provider returns (the wallet checks that it pays
+   * this address and computes its txid in this process, exit-transactions.ts) and its connector
+   * transaction, and the exit is approved once on the device with the amount and address read
+   * from that transaction (EXIT_INTENT). Without it the exit's key splits and refunds are reviewed
+   * one by one.
+   */
+  expectWithdrawal(address: string): void {
+    if (this.clear === undefined) {
+      throw new LedgerSignerError('INVALID_REQUEST', 'expectWithdrawal needs clear signing: call enableClearSigning first');
+    }
+    let script: Uint8Array;
+    try {
+      script = OutScript.encode(Address(getNetwork(Network[this.clear.options.network])).decode(address));
+    } catch (e) {
+      throw new LedgerSignerError('INVALID_REQUEST', `expectWithdrawal: "${address}" is not a ${this.clear.options.network} Bitcoin address (${e instanceof Error ? e.message : String(e)})`);
+    }
+    this.clear.exits.expect(script);
   }
 
   /** The raw transaction of a deposit the wallet is about to claim: its root and refunds are then signed clearly. */
@@ -382,14 +417,18 @@ export class LedgerSparkSigner implements SparkSigner {
   /** The transaction behind a FROST sighash (clear signing), or undefined (the blind path). */
   private async findTransaction(params: SignFrostParams, key: KeyRef) {
     if (this.clear === undefined || (key.kind !== 'leaf' && key.kind !== 'deposit')) return undefined;
-    const nodes = key.kind === 'leaf' ? await this.clear.options.leaves([key.leafId]) : [];
-    return await this.clear.catalog.find({
+    const nodes = key.kind === 'leaf' ? (await this.clear.options.leaves([key.leafId])).filter((n) => n.id === key.leafId) : [];
+    const ctx = {
       message: params.message,
       verifyingKey: params.verifyingKey,
       signingPublicKey: await this.publicKey(key),
-      nodes: nodes.filter((n) => key.kind !== 'leaf' || n.id === key.leafId),
+      nodes,
       receivers: this.clear.receivers,
-    });
+    };
+    const found = await this.clear.catalog.find(ctx);
+    const parentIds = nodes.flatMap((n) => (n.parentNodeId === undefined || n.parentNodeId === '' ? [] : [n.parentNodeId]));
+    if (found !== undefined || this.clear.options.parents === undefined || parentIds.length === 0) return found;
+    return await this.clear.catalog.find({ ...ctx, parents: await this.clear.options.parents(parentIds) });
   }
 
   /** TRANSFER_INTENT for the leaves of one transfer: the user approves total and receiver once. */
@@ -415,15 +454,29 @@ export class LedgerSparkSigner implements SparkSigner {
     });
     const provider = clear.options.serviceProvider;
     const intent = { account: this.account, network: clear.options.network, receiver, leaves };
+    const toProvider = provider !== undefined && equalBytes(provider, receiver);
+    // A transfer to the provider while a withdrawal is expected and its exit transactions were
+    // seen: the cooperative exit (its connector has one output per leaf and the fee bump).
+    const exit = toProvider ? clear.exits.take(leaves.length) : undefined;
     try {
-      if (provider !== undefined && equalBytes(provider, receiver)) {
+      if (exit !== undefined) {
+        await this.device((app) => app.exitIntent({ ...intent, ...exit }));
+        clear.catalog.addExit(exit.connectorTx);
+      } else if (toProvider) {
         await this.refuseSwapWithoutProviderLogin();
         await this.device((app) => app.swapIntent(intent));
       } else {
         await this.device((app) => app.transferIntent(intent));
       }
     } catch (e) {
-      // an app without TRANSFER_INTENT / SWAP_INTENT reviews each key split on its own ("Send leaf")
+      // An app without these commands reviews each key split on its own ("Send leaf"); an exit
+      // whose transactions the device does not read (TX_UNSUPPORTED) as well, and its refunds
+      // are then found but reviewed one by one ("Pay").
+      if (e instanceof TxUnsupportedError && exit !== undefined) {
+        clear.catalog.addExit(exit.connectorTx);
+        clear.receivers.push(receiver.slice());
+        return;
+      }
       if (e instanceof InsNotSupportedError) return;
       throw e;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { Network, createDecrementedTimelockRefundTxs, createInitialTimelockRefundTxs, createZeroTimelockNodeTx, getSigHashFromTx } from '@buildonspark/spark-sdk';
+import { Network, createConnectorRefundTxs, createDecrementedTimelockNodeTx, createDecrementedTimelockRefundTxs, createInitialTimelockRefundTxs, createZeroTimelockNodeTx, getSigHashFromMultiInputTx, getSigHashFromTx, getTxId } from '@buildonspark/spark-sdk';
+import { hexToBytes } from '@noble/hashes/utils';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { Transaction, p2tr } from '@scure/btc-signer';
 import { LedgerSignerError } from './errors.js';
@@ -57,6 +58,67 @@ describe('TxCatalog: the transaction behind a sighash, rebuilt with the SDK’s 
       expect(Buffer.from(found?.tx ?? []).toString('hex')).toBe(Buffer.from(tx.toBytes(true, false)).toString('hex'));
       expect(found?.prevouts[0]?.amount).toBe(spent.amount);
     }
+  });
+
+  it('finds a cooperative exit’s connector refunds once the exit is added: input 1 spends a connector output, signed over both prevouts', async () => {
+    // a connector as the provider builds it: one output per leaf (two here) and the fee bump
+    const connectorTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+    connectorTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 1 });
+    for (let i = 0; i < 3; i++) connectorTx.addOutput({ script: p2tr(pub().slice(1)).script, amount: 330n });
+    const connectorOutput = { txid: hexToBytes(getTxId(connectorTx)), index: 1 };
+    // as the SDK's signRefundsForCoopExit builds and hashes it
+    const { cpfpRefundTx, directFromCpfpRefundTx } = await createConnectorRefundTxs({ nodeTx, sequence: 2000, connectorOutput, receivingPubkey: receiver, network: Network.LOCAL });
+    const spent = [nodeTx.getOutput(0), connectorTx.getOutput(1)];
+    const catalog = new TxCatalog('LOCAL');
+    const ctx = { verifyingKey, signingPublicKey: owner, nodes: [node], receivers: [receiver] };
+    const cpfp = getSigHashFromMultiInputTx(cpfpRefundTx, 0, spent);
+    expect(await catalog.find({ ...ctx, message: cpfp })).toBeUndefined(); // no exit approved yet
+    catalog.addExit(connectorTx.toBytes(true, false));
+    for (const tx of [cpfpRefundTx, directFromCpfpRefundTx]) {
+      if (tx === undefined) throw new Error('the SDK built no direct-from-CPFP refund');
+      const found = await catalog.find({ ...ctx, message: getSigHashFromMultiInputTx(tx, 0, spent) });
+      expect(Buffer.from(found?.tx ?? []).toString('hex')).toBe(Buffer.from(tx.toBytes(true, false)).toString('hex'));
+      expect(found?.prevouts).toEqual([
+        { amount: 70_000n, script: p2tr(verifyingKey.slice(1)).script },
+        { amount: 330n, script: connectorTx.getOutput(1).script },
+      ]);
+      expect(Transaction.fromRaw(found?.tx ?? new Uint8Array(), { allowUnknownOutputs: true }).inputsLength).toBe(2);
+    }
+    // the fee-bump output is no leaf's connector: a refund spending it is not found
+    const feeBump = await createConnectorRefundTxs({ nodeTx, sequence: 2000, connectorOutput: { ...connectorOutput, index: 2 }, receivingPubkey: receiver, network: Network.LOCAL });
+    expect(await catalog.find({ ...ctx, message: getSigHashFromMultiInputTx(feeBump.cpfpRefundTx, 0, [nodeTx.getOutput(0), connectorTx.getOutput(2)]) })).toBeUndefined();
+  });
+
+  it('finds a refund-timelock renewal of a leaf below a parent: the new node txs spend the parent’s output one step lower, the fresh refunds pay the owner', async () => {
+    // a parent node and a leaf under it whose node timelock is not zero (1000)
+    const parentTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+    parentTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 0 });
+    parentTx.addOutput({ script: p2tr(pub().slice(1)).script, amount: 70_000n });
+    parentTx.addOutput({ script: P2A, amount: 0n });
+    const childTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+    childTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 1000 }); // only its sequence is read
+    childTx.addOutput({ script: p2tr(verifyingKey.slice(1)).script, amount: 70_000n });
+    childTx.addOutput({ script: P2A, amount: 0n });
+    const parent = { id: 'parent-1', nodeTx: parentTx.toBytes(true, false) } as unknown as TreeNode;
+    const child = { ...node, id: 'leaf-2', parentNodeId: 'parent-1', nodeTx: childTx.toBytes(true, false) } as unknown as TreeNode;
+    // as the SDK's createRenewRefundSigningJobs builds them
+    const renewed = await createDecrementedTimelockNodeTx(parentTx, childTx, Network.LOCAL);
+    const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network: Network.LOCAL });
+    const cases: [Transaction, ReturnType<Transaction['getOutput']>][] = [
+      [renewed.nodeTx, parentTx.getOutput(0)],
+      [renewed.directNodeTx, parentTx.getOutput(0)],
+      [refunds.cpfpRefundTx, renewed.nodeTx.getOutput(0)],
+    ];
+    const catalog = new TxCatalog('LOCAL');
+    for (const [tx, spent] of cases) {
+      const message = getSigHashFromTx(tx, 0, spent);
+      const ctx = { message, verifyingKey, signingPublicKey: owner, nodes: [child], receivers: [] };
+      expect(await catalog.find(ctx)).toBeUndefined(); // the leaf alone does not give the parent's output
+      const found = await catalog.find({ ...ctx, parents: [parent] });
+      expect(Buffer.from(found?.tx ?? []).toString('hex')).toBe(Buffer.from(tx.toBytes(true, false)).toString('hex'));
+      expect(found?.prevouts).toEqual([{ amount: spent.amount, script: spent.script }]);
+    }
+    expect(getTxSequence(renewed.nodeTx.toBytes(true, false))).toBe(900);
   });
 
   it('a sighash of no known transaction is not found', async () => {

@@ -1,16 +1,19 @@
 import {
   Network,
+  createConnectorRefundTxs,
   createCurrentTimelockRefundTxs,
+  createDecrementedTimelockNodeTx,
   createDecrementedTimelockRefundTxs,
   createInitialTimelockRefundTxs,
   createRootNodeTx,
   createZeroTimelockNodeTx,
-  getSigHashFromTx,
   getTxFromRawTxBytes,
+  getTxId,
 } from '@buildonspark/spark-sdk';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
-import { bytesToHex, equalBytes } from '../crypto/index.js';
+import type { TransactionInput } from '@scure/btc-signer/psbt';
+import { bytesToHex, equalBytes, hexToBytes } from '../crypto/index.js';
 import type { Prevout, SparkNetwork } from '../device/clear-sign.js';
 import { LedgerSignerError } from './errors.js';
 
@@ -43,12 +46,28 @@ export interface SignRequestContext {
   nodes: readonly TreeNode[];
   /** Receivers of transfers approved on the device (their refunds pay these keys). */
   receivers: readonly Uint8Array[];
+  /** The parent nodes of `nodes`, when known: a refund-timelock renewal spends the parent's output. */
+  parents?: readonly TreeNode[];
 }
 
 type RefundBuilder = typeof createDecrementedTimelockRefundTxs;
 
+/** A candidate: a transaction and the outputs its inputs spend (the signed input is input 0). */
+interface Candidate {
+  tx: Transaction;
+  prevouts: Prevout[];
+}
+
+/** A connector output of a cooperative exit: what a leaf's connector refund spends as input 1. */
+interface ConnectorOutput {
+  input: TransactionInput;
+  prevout: Prevout;
+}
+
 export class TxCatalog {
   private readonly deposits: Transaction[] = [];
+  /** The connector outputs of the cooperative exit approved last (one per leaf of it). */
+  private connectors: ConnectorOutput[] = [];
   private readonly network: Network;
 
   constructor(network: SparkNetwork) {
@@ -61,22 +80,37 @@ export class TxCatalog {
   }
 
   /**
+   * The connector transaction of a cooperative exit the user approved: its leaves' connector
+   * refunds spend outputs 0 .. n−2 of it (the last is the fee bump), as the SDK takes them
+   * (spark-wallet.ts `coopExit`, docs/ssp.md, section "Cooperative exits").
+   */
+  addExit(connectorTx: Uint8Array): void {
+    const tx = getTxFromRawTxBytes(connectorTx);
+    const txid = hexToBytes(getTxId(tx));
+    this.connectors = [];
+    for (let index = 0; index < tx.outputsLength - 1; index++) {
+      const out = tx.getOutput(index);
+      if (out.script === undefined || out.amount === undefined) continue;
+      this.connectors.push({ input: { txid, index }, prevout: { amount: out.amount, script: out.script } });
+    }
+  }
+
+  /**
    * The transaction (with prevouts) whose BIP341 sighash is `ctx.message`, or undefined. The
    * answer is checked: the sighash recomputed by @scure/btc-signer from the very bytes that will
    * be sent equals the message, byte for byte.
    */
   async find(ctx: SignRequestContext): Promise<SignableTx | undefined> {
     for await (const c of this.candidates(ctx)) {
-      const sighash = getSigHashFromTx(c.tx, 0, { script: c.prevout.script, amount: c.prevout.amount });
-      if (!equalBytes(sighash, ctx.message)) continue;
-      const signable: SignableTx = { tx: c.tx.toBytes(true, false), prevouts: [c.prevout], inputIndex: 0 };
+      const signable: SignableTx = { tx: c.tx.toBytes(true, false), prevouts: c.prevouts, inputIndex: 0 };
+      if (!equalBytes(sighashOf(c.tx, signable), ctx.message)) continue;
       assertSighash(signable, ctx.message);
       return signable;
     }
     return undefined;
   }
 
-  private async *candidates(ctx: SignRequestContext): AsyncGenerator<{ tx: Transaction; prevout: Prevout }> {
+  private async *candidates(ctx: SignRequestContext): AsyncGenerator<Candidate> {
     const stateScript = p2tr(ctx.verifyingKey.slice(1)).script;
     // A deposit: the root node tx spends the deposit output (P2TR of P), its refunds pay the signing key.
     for (const deposit of this.deposits) {
@@ -84,7 +118,7 @@ export class TxCatalog {
         const out = deposit.getOutput(vout);
         if (out.script === undefined || out.amount === undefined || !equalBytes(out.script, stateScript)) continue;
         const { nodeTx } = await createRootNodeTx(deposit, vout, this.network);
-        yield { tx: nodeTx, prevout: { amount: out.amount, script: out.script } };
+        yield { tx: nodeTx, prevouts: [{ amount: out.amount, script: out.script }] };
         const refunds = await createInitialTimelockRefundTxs({ nodeTx, receivingPubkey: ctx.signingPublicKey, network: this.network });
         yield* refundCandidates(refunds, nodeTx, undefined);
       }
@@ -96,6 +130,8 @@ export class TxCatalog {
     for (const node of ctx.nodes) {
       const nodeTx = getTxFromRawTxBytes(node.nodeTx);
       yield* zeroTimelockRenewal(nodeTx, ctx.signingPublicKey, this.network);
+      const parent = ctx.parents?.find((p) => p.id === node.parentNodeId);
+      if (parent !== undefined) yield* refundTimelockRenewal(getTxFromRawTxBytes(parent.nodeTx), nodeTx, ctx.signingPublicKey, this.network);
       const directTx = node.directTx.length > 0 ? getTxFromRawTxBytes(node.directTx) : undefined;
       const sequence = getTxFromRawTxBytes(node.refundTx).getInput(0).sequence;
       if (sequence === undefined) continue;
@@ -107,6 +143,32 @@ export class TxCatalog {
           if (refunds !== undefined) yield* refundCandidates(refunds, nodeTx, directTx);
         }
       }
+      yield* this.connectorRefunds(ctx, nodeTx, directTx, sequence);
+    }
+  }
+
+  /**
+   * A cooperative exit's refunds of a leaf (the SDK's signRefundsForCoopExit): the decremented
+   * refunds to the provider with a connector output added as input 1, signed over both spent
+   * outputs; the direct one only for a node whose timelock is not zero, as the SDK builds it.
+   */
+  private async *connectorRefunds(ctx: SignRequestContext, nodeTx: Transaction, directTx: Transaction | undefined, sequence: number): AsyncGenerator<Candidate> {
+    if (this.connectors.length === 0) return;
+    const zeroNode = ((nodeTx.getInput(0).sequence ?? 0) & 0xffff) === 0;
+    const direct = zeroNode ? undefined : directTx;
+    for (const receivingPubkey of ctx.receivers) {
+      for (const c of this.connectors) {
+        const refunds = await createConnectorRefundTxs({
+          nodeTx,
+          ...(direct === undefined ? {} : { directNodeTx: direct }),
+          sequence,
+          connectorOutput: c.input,
+          receivingPubkey,
+          network: this.network,
+        }).catch(() => undefined);
+        if (refunds === undefined) continue;
+        for (const r of refundCandidates(refunds, nodeTx, direct)) yield { tx: r.tx, prevouts: [...r.prevouts, c.prevout] };
+      }
     }
   }
 }
@@ -114,28 +176,50 @@ export class TxCatalog {
 /**
  * The renewal of a leaf whose node timelock reached zero (the SDK's renewZeroTimelockNodeTxn):
  * a new node tx and its direct variant, both spending the leaf's node output, then fresh
- * refunds to the owner's own key from the new node tx. The other renewals spend the parent
- * node's output, which the leaf alone does not give: they stay on the blind path.
+ * refunds to the owner's own key from the new node tx. The refund-timelock renewal spends the
+ * parent node's output (refundTimelockRenewal, given `parents`); the node-timelock renewal adds a
+ * split node and stays on the blind path.
  */
-async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<{ tx: Transaction; prevout: Prevout }> {
+async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
   const renewed = await createZeroTimelockNodeTx(nodeTx, network).catch(() => undefined);
   if (renewed === undefined) return;
   const nodeOut = outputOf(nodeTx);
-  yield { tx: renewed.nodeTx, prevout: nodeOut };
-  yield { tx: renewed.directNodeTx, prevout: nodeOut };
+  yield { tx: renewed.nodeTx, prevouts: [nodeOut] };
+  yield { tx: renewed.directNodeTx, prevouts: [nodeOut] };
   const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network });
   yield* refundCandidates(refunds, renewed.nodeTx, undefined);
+}
+
+/**
+ * The renewal of a leaf whose refund timelock ran low (the SDK's renewRefundTxn,
+ * createRenewRefundSigningJobs): a new node tx and its direct variant spending the parent node's
+ * output 0 one timelock step lower than the leaf's node tx, then fresh refunds to the owner's own
+ * key from them. The leaf alone does not give the parent: `parents` does (wallet-leaves.ts).
+ */
+async function* refundTimelockRenewal(parentTx: Transaction, nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
+  const renewed = await createDecrementedTimelockNodeTx(parentTx, nodeTx, network).catch(() => undefined);
+  if (renewed === undefined) return;
+  const parentOut = outputOf(parentTx);
+  yield { tx: renewed.nodeTx, prevouts: [parentOut] };
+  if (renewed.directNodeTx !== undefined) yield { tx: renewed.directNodeTx, prevouts: [parentOut] };
+  const refunds = await createInitialTimelockRefundTxs({
+    nodeTx: renewed.nodeTx,
+    ...(renewed.directNodeTx === undefined ? {} : { directNodeTx: renewed.directNodeTx }),
+    receivingPubkey: owner,
+    network,
+  });
+  yield* refundCandidates(refunds, renewed.nodeTx, renewed.directNodeTx);
 }
 
 function* refundCandidates(
   refunds: Awaited<ReturnType<RefundBuilder>>,
   nodeTx: Transaction,
   directTx: Transaction | undefined,
-): Generator<{ tx: Transaction; prevout: Prevout }> {
+): Generator<Candidate> {
   const nodeOut = outputOf(nodeTx);
-  yield { tx: refunds.cpfpRefundTx, prevout: nodeOut };
-  if (refunds.directFromCpfpRefundTx !== undefined) yield { tx: refunds.directFromCpfpRefundTx, prevout: nodeOut };
-  if (refunds.directRefundTx !== undefined && directTx !== undefined) yield { tx: refunds.directRefundTx, prevout: outputOf(directTx) };
+  yield { tx: refunds.cpfpRefundTx, prevouts: [nodeOut] };
+  if (refunds.directFromCpfpRefundTx !== undefined) yield { tx: refunds.directFromCpfpRefundTx, prevouts: [nodeOut] };
+  if (refunds.directRefundTx !== undefined && directTx !== undefined) yield { tx: refunds.directRefundTx, prevouts: [outputOf(directTx)] };
 }
 
 function outputOf(tx: Transaction): Prevout {
@@ -146,15 +230,20 @@ function outputOf(tx: Transaction): Prevout {
   return { amount: out.amount, script: out.script };
 }
 
-/** The host's own check before sending: the sighash of exactly what is sent is the message. */
-export function assertSighash(s: SignableTx, message: Uint8Array): void {
-  const tx = Transaction.fromRaw(s.tx, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
-  const sighash = tx.preimageWitnessV1(
+/** BIP341 SIGHASH_DEFAULT of `tx`'s input s.inputIndex over s.prevouts (every input's amount and script). */
+function sighashOf(tx: Transaction, s: Pick<SignableTx, 'prevouts' | 'inputIndex'>): Uint8Array {
+  return tx.preimageWitnessV1(
     s.inputIndex,
     s.prevouts.map((p) => p.script),
     SigHash.DEFAULT,
     s.prevouts.map((p) => p.amount),
   );
+}
+
+/** The host's own check before sending: the sighash of exactly what is sent is the message. */
+export function assertSighash(s: SignableTx, message: Uint8Array): void {
+  const tx = Transaction.fromRaw(s.tx, { allowUnknownOutputs: true, allowUnknownInputs: true, disableScriptCheck: true });
+  const sighash = sighashOf(tx, s);
   if (!equalBytes(sighash, message)) {
     throw new LedgerSignerError('INVALID_REQUEST', `the transaction found for sighash ${bytesToHex(message)} hashes to ${bytesToHex(sighash)}`);
   }

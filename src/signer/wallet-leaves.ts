@@ -1,6 +1,6 @@
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
-import { pendingTransfersOf } from '../exit/wallet-source.js';
+import { nodesOf, pendingTransfersOf } from '../exit/wallet-source.js';
 import type { ClearSigningOptions } from './ledger-signer.js';
 
 /**
@@ -30,4 +30,13 @@ export function walletLeafSource(wallet: SparkWallet): ClearSigningOptions['leav
     }
     return [...own, ...incoming];
   };
+}
+
+/**
+ * The parent nodes clear signing asks for when a leaf's transaction is not found from the leaf
+ * alone: a refund-timelock renewal (the SDK's renewRefundTxn) spends the parent node's output
+ * (docs/transfers.md, "Renewal"). Read from the coordinator, as the SDK's leaf manager reads them.
+ */
+export function walletParentSource(wallet: SparkWallet): NonNullable<ClearSigningOptions['parents']> {
+  return async (ids) => await nodesOf(wallet, [...new Set(ids)]);
 }

@@ -159,6 +159,31 @@ async function frostSignTxToStranger(app: SparkLedgerApp, key: KeyRef): Promise<
 }
 
 /**
+ * A cooperative exit of two leaves (150,000 sats) whose exit transaction pays the fixed P2WPKH
+ * destination 149,000 sats (fee 1,000), and its connector (one output per leaf and the fee bump):
+ * the EXIT_INTENT review.
+ */
+function exitIntent(app: SparkLedgerApp): Promise<void> {
+  const exit = new Transaction({ version: 2, lockTime: 0, allowUnknownOutputs: true });
+  exit.addInput({ txid: fixed('provider coin'), index: 0, sequence: 0xfffffffd });
+  exit.addOutput({ script: P2WPKH, amount: 149_000n });
+  exit.addOutput({ script: P2TR, amount: 990n });
+  const exitTx = exit.toBytes(true, false);
+  const connector = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+  connector.addInput({ txid: sha256(sha256(exitTx)).reverse(), index: 1 });
+  for (let i = 0; i < 3; i++) connector.addOutput({ script: P2TR, amount: 330n });
+  return app.exitIntent({
+    account: 0,
+    network: 'REGTEST',
+    receiver,
+    leaves: [{ id: 'golden-leaf-1', value: 100_000n, refundTimelock: 2000 }, { id: 'golden-leaf-2', value: 50_000n, refundTimelock: 2000 }],
+    payoutVout: 0,
+    exitTx,
+    connectorTx: connector.toBytes(true, false),
+  });
+}
+
+/**
  * Every screen the app shows today. Commands that show nothing (GET_VERSION, FROST_COMMIT,
  * HTLC_HMAC, ECIES_PUBLIC_KEY, a KEY_SPLIT claim, GET_PUBLIC_KEY without display) and refusals
  * (status words only; the device stays on Home: PROTOCOL.md) have no screens of their own.
@@ -189,6 +214,7 @@ export const GOLDEN_FLOWS: readonly GoldenFlow[] = [
   reviewFlow('swap-intent', 'Swap', (app) =>
     app.swapIntent({ account: 0, network: 'REGTEST', receiver, leaves: [{ id: 'golden-leaf-1', value: 100_000n, refundTimelock: 2000 }] }),
   ),
+  reviewFlow('exit-intent', 'Withdraw', exitIntent),
 ];
 
 /**

@@ -73,7 +73,7 @@ static void parse_and_check(const uint8_t *data, size_t size, bool swap) {
     /* the intent's refund rules on this transaction */
     intent_t in;
     memset(&in, 0, sizeof in);
-    in.swap = swap ? 1u : 0u;
+    in.kind = swap ? INTENT_SWAP : INTENT_TRANSFER;
     in.n = 1;
     in.leaves[0].value = 100000u;
     in.leaves[0].timelock = 2000u;

@@ -31,6 +31,7 @@
 #include "network.h"
 #include "taproot.h"
 #include "tx.h"
+#include "exit_tx.h"
 #include "tx_classify.h"
 #include "session_cache.h"
 #include "key_public.h"

@@ -818,6 +818,334 @@ static void test_identity_transfer_adversarial(void) {
     CHECK_EQ_U(host_exchange(apdu, a), SW_PATH_REFUSED);
 }
 
+
+/* ---- EXIT_INTENT: the cooperative exit ---- */
+
+/* An exit transaction as the provider funds it (6 inputs, non-witness serialization): output 0
+ * pays bcrt1qmvlsp4pf7fc48q7vt9p93mq36m09ye5hrymh56 149000 sats, output 1 the connector 990
+ * sats, output 2 the provider's change. Made with @scure/btc-signer; its txid (display order)
+ * EXIT_TXID_HEX. */
+static const char EXIT_TX_HEX[] =
+    "0200000006"
+    "40404040404040404040404040404040404040404040404040404040404040400000000000fdffffff"
+    "41414141414141414141414141414141414141414141414141414141414141410100000000fdffffff"
+    "42424242424242424242424242424242424242424242424242424242424242420200000000fdffffff"
+    "43434343434343434343434343434343434343434343434343434343434343430300000000fdffffff"
+    "44444444444444444444444444444444444444444444444444444444444444440400000000fdffffff"
+    "45454545454545454545454545454545454545454545454545454545454545450500000000fdffffff"
+    "03"
+    "0846020000000000160014db3f00d429f2715383cc594258ec11d6de526697"
+    "de030000000000002251204f78821f08f119333f981396ec5941b9f67a05c5302ecb7031861a879bbb0fbb"
+    "404b4c00000000002251204f78821f08f119333f981396ec5941b9f67a05c5302ecb7031861a879bbb0fbb"
+    "00000000";
+#define EXIT_TX_LEN 373u
+static const char EXIT_TXID_HEX[] = "062a698538541023e808562c49b9200a35ec9a9442348961991daf16afc1f31d";
+static const char EXIT_ADDRESS[] = "bcrt1qmvlsp4pf7fc48q7vt9p93mq36m09ye5hrymh56";
+#define EXIT_PAYOUT 149000u
+#define CONNECTOR_SATS 330u
+
+typedef struct {
+    uint8_t exit[EXIT_TX_LEN];
+    uint8_t conn[400];
+    size_t conn_len;
+    uint8_t conn_txid[32];
+    uint8_t conn_script[34];
+} exit_fixture_t;
+
+/* The exit transaction, with output 0 changed to `payout` sats (0: as is), and its connector:
+ * version 3, one input spending exit:`spend_vout` (`spend_txid`: another txid), `n_out` outputs. */
+static void exit_fixture(exit_fixture_t *f, uint64_t payout, uint32_t spend_vout, const uint8_t *spend_txid, uint32_t n_out) {
+    hex_to_bytes(EXIT_TX_HEX, f->exit, EXIT_TX_LEN);
+    if (payout != 0u) {
+        for (size_t i = 0; i < 8; i++) f->exit[5u + 6u * 41u + 1u + i] = (uint8_t)(payout >> (8u * i));
+    }
+    exit_tx_t t;
+    CHECK_EQ_U(exit_tx_parse(f->exit, EXIT_TX_LEN, &t), TX_OK);
+    hex_to_bytes("51204f78821f08f119333f981396ec5941b9f67a05c5302ecb7031861a879bbb0fbb", f->conn_script, 34);
+    uint8_t *o = f->conn;
+    size_t n = 0;
+    o[n++] = 3, o[n++] = 0, o[n++] = 0, o[n++] = 0, o[n++] = 1;
+    memcpy(o + n, spend_txid != NULL ? spend_txid : t.txid, 32);
+    n += 32;
+    for (size_t i = 0; i < 4; i++) o[n++] = (uint8_t)(spend_vout >> (8u * i));
+    o[n++] = 0;
+    memset(o + n, 0xff, 4);
+    n += 4;
+    o[n++] = (uint8_t)n_out;
+    for (uint32_t i = 0; i < n_out; i++) {
+        uint64_t v = CONNECTOR_SATS;
+        for (size_t b = 0; b < 8; b++) o[n++] = (uint8_t)(v >> (8u * b));
+        o[n++] = 34;
+        memcpy(o + n, f->conn_script, 34);
+        n += 34;
+    }
+    memset(o + n, 0, 4);
+    f->conn_len = n + 4u;
+    exit_tx_t c;
+    CHECK_EQ_U(exit_tx_parse(f->conn, f->conn_len, &c), TX_OK);
+    memcpy(f->conn_txid, c.txid, 32);
+}
+
+/* An EXIT_INTENT payload: the intent's leaves to `provider`, then the payout vout and both transactions. */
+static size_t exit_payload(const uint8_t provider[33], const cs_leaf_t *leaves, size_t n_leaves, const exit_fixture_t *f,
+                           uint8_t payout_vout, uint8_t *o) {
+    size_t n = intent_payload(provider, leaves, n_leaves, o);
+    o[n++] = payout_vout;
+    be_put(o + n, EXIT_TX_LEN, 2);
+    n += 2;
+    memcpy(o + n, f->exit, EXIT_TX_LEN);
+    n += EXIT_TX_LEN;
+    be_put(o + n, f->conn_len, 2);
+    n += 2;
+    memcpy(o + n, f->conn, f->conn_len);
+    return n + f->conn_len;
+}
+
+static uint16_t send_exit(const exit_fixture_t *f, const cs_leaf_t *leaves, size_t n, uint8_t payout_vout, bool approve) {
+    uint8_t p[2048];
+    size_t len = exit_payload(TV_CS_RECEIVER, leaves, n, f, payout_vout, p);
+    uint16_t sw = send_chunked(INS_EXIT_INTENT, p, len, CHUNK);
+    return sw != 0 ? sw : host_decide(approve);
+}
+
+/* Vector v's refund with a second input spending connector `txid`:`vout` (default sequence), as
+ * the SDK's createConnectorRefundTxs builds it, signed under a fresh reference; the prevouts are
+ * the leaf's node output and the connector output. */
+static uint16_t sign_connector_refund_a(const tv_cs_t *v, const exit_fixture_t *f, const uint8_t txid[32], uint32_t vout,
+                                       bool adaptor) {
+    uint8_t raw[300], p[1400];
+    size_t n = 0;
+    memcpy(raw, v->raw, 4);
+    n = 4;
+    raw[n++] = 2;
+    memcpy(raw + n, v->raw + 5, 41); /* input 0 */
+    n += 41;
+    memcpy(raw + n, txid, 32);
+    n += 32;
+    for (size_t i = 0; i < 4; i++) raw[n++] = (uint8_t)(vout >> (8u * i));
+    raw[n++] = 0;
+    memset(raw + n, 0xff, 4);
+    n += 4;
+    memcpy(raw + n, v->raw + 46, v->raw_len - 46u); /* outputs, locktime */
+    n += v->raw_len - 46u;
+    uint32_t ref = issue_one_commitment();
+    size_t len = cs_payload_ref(v, raw, n, v->prev_amount, v->prev_script, ref, adaptor ? adaptor_point() : NULL, p);
+    be_put(p + len, CONNECTOR_SATS, 8);
+    len += 8;
+    p[len++] = 34;
+    memcpy(p + len, f->conn_script, 34);
+    len += 34;
+    return send_chunked(INS_FROST_SIGN_TX, p, len, CHUNK);
+}
+
+static uint16_t sign_connector_refund(const tv_cs_t *v, const exit_fixture_t *f, const uint8_t txid[32], uint32_t vout) {
+    return sign_connector_refund_a(v, f, txid, vout, false);
+}
+
+static void test_exit_tx_parser(void) {
+    exit_fixture_t f;
+    exit_fixture(&f, 0, 1, NULL, 3);
+    exit_tx_t t;
+    CHECK_EQ_U(exit_tx_parse(f.exit, EXIT_TX_LEN, &t), TX_OK);
+    CHECK_EQ_U(t.n_in, 6);
+    CHECK_EQ_U(t.n_out, 3);
+    uint8_t want[32];
+    hex_to_bytes(EXIT_TXID_HEX, want, 32);
+    for (size_t i = 0; i < 16; i++) { /* display order is the reverse of the serialized one */
+        uint8_t b = want[i];
+        want[i] = want[31u - i];
+        want[31u - i] = b;
+    }
+    CHECK_BYTES(t.txid, want, 32);
+    uint64_t value = 0;
+    const uint8_t *script = NULL;
+    uint32_t sl = 0;
+    CHECK_EQ_U(exit_tx_output(&t, 0, &value, &script, &sl), 1);
+    CHECK_EQ_U(value, EXIT_PAYOUT);
+    CHECK_EQ_U(sl, 22);
+    CHECK_EQ_U(exit_tx_output(&t, 2, &value, &script, &sl), 1);
+    CHECK_EQ_U(value, 5000000);
+    CHECK_EQ_U(exit_tx_output(&t, 3, &value, &script, &sl), 0);
+    /* truncated, trailing byte, witness marker, a value above 21e14 sats */
+    CHECK_EQ_U(exit_tx_parse(f.exit, EXIT_TX_LEN - 1u, &t), TX_MALFORMED);
+    uint8_t longer[EXIT_TX_LEN + 1u];
+    memcpy(longer, f.exit, EXIT_TX_LEN);
+    longer[EXIT_TX_LEN] = 0;
+    CHECK_EQ_U(exit_tx_parse(longer, EXIT_TX_LEN + 1u, &t), TX_MALFORMED);
+    uint8_t marker[EXIT_TX_LEN];
+    memcpy(marker, f.exit, EXIT_TX_LEN);
+    marker[4] = 0;
+    CHECK_EQ_U(exit_tx_parse(marker, EXIT_TX_LEN, &t), TX_UNSUPPORTED);
+    memcpy(marker, f.exit, EXIT_TX_LEN);
+    for (size_t i = 0; i < 8; i++) marker[252u + i] = (uint8_t)(2100000000000001ull >> (8u * i));
+    CHECK_EQ_U(exit_tx_parse(marker, EXIT_TX_LEN, &t), TX_MALFORMED);
+}
+
+static void test_exit_intent_screen_and_one_approval(void) {
+    cs_core();
+    exit_fixture_t f;
+    exit_fixture(&f, 0, 1, NULL, 3);
+    uint8_t p[2048];
+    size_t len = exit_payload(TV_CS_RECEIVER, TWO_LEAVES, 2, &f, 0, p);
+    CHECK(len > 255u); /* chunked */
+    CHECK_EQ_U(send_chunked(INS_EXIT_INTENT, p, len, CHUNK), 0);
+    CHECK(host_screen_has("Withdraw"));
+    CHECK(host_screen_has("149000 sats"));
+    CHECK(host_screen_has("Fee 1000 sats")); /* 150000 in leaves, 149000 paid out */
+    CHECK(host_screen_has("Leaves 2"));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("To"));
+    CHECK(screen_has_chars(EXIT_ADDRESS, 18));
+    CHECK(screen_has_chars(&EXIT_ADDRESS[36], 8));
+    host_press(BUTTON_RIGHT);
+    CHECK(host_screen_has("Provider"));
+    CHECK(screen_has_chars(TV_CS_RECEIVER_SPARKRT, 18));
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK(intent_active());
+    unsigned pages = g_host_pages;
+    /* the key splits and the connector refunds of both leaves run without a screen */
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 32);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_DIRECT_1], &f, f.conn_txid, 0), SW_OK);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_2], &f, f.conn_txid, 1), SW_OK);
+    CHECK_EQ_U(g_host_reply.len, 32);
+    CHECK_EQ_U(g_host_pages, pages);
+}
+
+static void test_exit_intent_malformed_leaves_none(void) {
+    cs_core();
+    exit_fixture_t f;
+    exit_fixture(&f, 0, 1, NULL, 3);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, false), SW_DENIED);
+    CHECK(!intent_active());
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 3, true), SW_BAD_DATA);       /* no output 3 */
+    exit_fixture(&f, 0, 0, NULL, 3);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, true), SW_BAD_DATA);       /* the connector spends the payout */
+    uint8_t other[32];
+    memset(other, 0x77, 32);
+    exit_fixture(&f, 0, 1, other, 3);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, true), SW_BAD_DATA);       /* the connector spends another transaction */
+    exit_fixture(&f, 0, 1, NULL, 4);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, true), SW_BAD_DATA);       /* a connector output for a third leaf */
+    exit_fixture(&f, 150001u, 1, NULL, 3);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, true), SW_BAD_DATA);       /* pays out more than the leaves carry */
+    CHECK(!intent_active());
+    /* no intent: a key split to the provider is reviewed on its own */
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), 0);
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+}
+
+/* Approves the two-leaf exit with leaf 1 at `value1`; splits both leaves. */
+static void approved_exit(exit_fixture_t *f, uint64_t value1) {
+    cs_leaf_t leaves[2] = {TWO_LEAVES[0], TWO_LEAVES[1]};
+    leaves[0].value = value1;
+    cs_core();
+    exit_fixture(f, value1 + 50000u - 1000u, 1, NULL, 3);
+    CHECK_EQ_U(send_exit(f, leaves, 2, 0, true), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-2", TV_CS_RECEIVER), SW_OK);
+}
+
+static void test_exit_adversarial_smaller_amount_shown(void) {
+    exit_fixture_t f;
+    approved_exit(&f, 10000); /* the screen said 59000 sats out of 60000; leaf 1 really holds 100000 */
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_reply.len, 0);
+    CHECK(intent_active());
+}
+
+static void test_exit_adversarial_other_address(void) {
+    /* the approved exit pays the address shown; refunds bound to the connector of an exit that
+     * pays elsewhere (another exit transaction, so another connector txid) do not fit */
+    exit_fixture_t approved, other;
+    approved_exit(&approved, 100000);
+    exit_fixture(&other, 0, 1, NULL, 3);
+    other.exit[5u + 6u * 41u + 1u + 8u + 1u + 3u] ^= 1u; /* another payout script */
+    exit_tx_t t;
+    CHECK_EQ_U(exit_tx_parse(other.exit, EXIT_TX_LEN, &t), TX_OK);
+    exit_fixture(&other, 0, 1, t.txid, 3);
+    CHECK(memcmp(other.conn_txid, approved.conn_txid, 32) != 0);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &other, other.conn_txid, 0), SW_INTENT_MISMATCH);
+    /* a refund to another receiver under the exit: a stranger */
+    CHECK_EQ_U(sign_tx(&TV_CS[TV_CS_STRANGER_2]), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &approved, approved.conn_txid, 0), SW_OK);
+}
+
+static void test_exit_adversarial_not_the_connector(void) {
+    exit_fixture_t f;
+    approved_exit(&f, 100000);
+    uint8_t exit_txid[32];
+    exit_tx_t t;
+    CHECK_EQ_U(exit_tx_parse(f.exit, EXIT_TX_LEN, &t), TX_OK);
+    memcpy(exit_txid, t.txid, 32);
+    /* the exit transaction's own output, the fee-bump output, an output past the end */
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, exit_txid, 1), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 2), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 9), SW_INTENT_MISMATCH);
+    /* a plain (one-input) refund to the provider: it would not wait for the exit to be mined */
+    CHECK_EQ_U(sign_tx_fresh(&TV_CS[TV_CS_REFUND_1], false), SW_INTENT_MISMATCH);
+    /* an adaptor-signed connector refund: not an exit's (a swap's) */
+    CHECK_EQ_U(sign_connector_refund_a(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0, true), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(g_host_reply.len, 0);
+    /* leaf 1 binds connector output 0; then leaf 1 on output 1, and leaf 2 on output 0, do not fit */
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_OK);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_DIRECT_1], &f, f.conn_txid, 1), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_2], &f, f.conn_txid, 0), SW_INTENT_MISMATCH);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_DIRECT_1], &f, f.conn_txid, 0), SW_OK);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_2], &f, f.conn_txid, 1), SW_OK);
+}
+
+static void test_exit_adversarial_extra_leaf(void) {
+    exit_fixture_t f;
+    approved_exit(&f, 100000);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), 0); /* every leaf was split: outside the intent, reviewed */
+    CHECK(host_screen_has("Send leaf"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK(!intent_active());
+    /* before every leaf was split, a leaf not in it is refused */
+    cs_core();
+    exit_fixture(&f, 0, 1, NULL, 3);
+    CHECK_EQ_U(send_exit(&f, TWO_LEAVES, 2, 0, true), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-3", TV_CS_RECEIVER), SW_INTENT_MISMATCH);
+}
+
+static void test_exit_adversarial_replay(void) {
+    exit_fixture_t f;
+    approved_exit(&f, 100000);
+    /* each leaf splits once */
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), 0);
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    approved_exit(&f, 100000);
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_OK);
+    }
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_INTENT_MISMATCH); /* at most 3 */
+    /* a second exit of the same leaves (another exit transaction, another connector): its refunds
+     * fit nothing approved */
+    exit_fixture_t second;
+    exit_fixture(&second, 149999u, 1, NULL, 3);
+    CHECK(memcmp(second.conn_txid, f.conn_txid, 32) != 0);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_2], &second, second.conn_txid, 1), SW_INTENT_MISMATCH);
+    /* the approval expires after its APDU budget */
+    uint8_t apdu[8];
+    size_t a = mk_apdu(apdu, INS_GET_VERSION, 0, 0, NULL, 0);
+    for (unsigned i = 0; i < INTENT_APDU_BUDGET_BASE + 2u * INTENT_APDU_BUDGET_PER_LEAF && intent_active(); i++) {
+        host_exchange(apdu, a);
+    }
+    CHECK(!intent_active());
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_2], &f, f.conn_txid, 1), 0); /* reviewed, not silent */
+    CHECK(host_screen_has("Pay"));
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    /* and a new intent of another kind replaces it */
+    approved_exit(&f, 100000);
+    CHECK_EQ_U(send_intent(TV_CS_RECEIVER, TWO_LEAVES, 2, true), SW_OK);
+    CHECK_EQ_U(split_to("cs-leaf-1", TV_CS_RECEIVER), SW_OK);
+    CHECK_EQ_U(sign_connector_refund(&TV_CS[TV_CS_REFUND_1], &f, f.conn_txid, 0), SW_INTENT_MISMATCH);
+}
+
 void suite_clear_sign(void) {
     RUN(test_sighash_equals_btc_signer);
     RUN(test_parser_refusals);
@@ -844,4 +1172,12 @@ void suite_clear_sign(void) {
     RUN(test_identity_claim_no_screen);
     RUN(test_identity_transfer_one_approval);
     RUN(test_identity_transfer_adversarial);
+    RUN(test_exit_tx_parser);
+    RUN(test_exit_intent_screen_and_one_approval);
+    RUN(test_exit_intent_malformed_leaves_none);
+    RUN(test_exit_adversarial_smaller_amount_shown);
+    RUN(test_exit_adversarial_other_address);
+    RUN(test_exit_adversarial_not_the_connector);
+    RUN(test_exit_adversarial_extra_leaf);
+    RUN(test_exit_adversarial_replay);
 }
