@@ -78,6 +78,15 @@ if (!Number.isInteger(reserve) || reserve < 0 || reserve > 512) throw new Error(
 
 const INS_NAMES = new Map<number, string>(Object.entries(Ins).map(([name, ins]) => [ins, name]));
 
+interface Traffic {
+  exchanges: number;
+  bytesOut: number;
+  bytesIn: number;
+  byIns: Map<string, number>;
+  msByIns: Map<string, number>;
+  exchangeMs: number;
+}
+
 /** Counts exchanges, by instruction, bytes each way, and the time each instruction's exchanges took. */
 class CountingTransport implements ApduTransport {
   exchanges = 0;
@@ -104,8 +113,16 @@ class CountingTransport implements ApduTransport {
     return reply;
   }
 
-  get exchangeMs(): number {
-    return [...this.msByIns.values()].reduce((a, b) => a + b, 0);
+  /** The counts so far, frozen. */
+  snapshot(): Traffic {
+    return {
+      exchanges: this.exchanges,
+      bytesOut: this.bytesOut,
+      bytesIn: this.bytesIn,
+      byIns: new Map(this.byIns),
+      msByIns: new Map(this.msByIns),
+      exchangeMs: [...this.msByIns.values()].reduce((a, b) => a + b, 0),
+    };
   }
 
   reset(): void {
@@ -251,13 +268,15 @@ async function main(): Promise<void> {
           const reviewsBefore = approver!.timings.length;
           const t0 = performance.now();
           const hard = await timed(() => hardware.transfer({ receiverSparkAddress: to, amountSats: total }));
+          // the transfer's exchanges only: the reserve may refill once the device is idle again
+          const traffic = counting.snapshot();
           if (values.trace) log(counting.timeline(t0).join('\n'));
           if (hard.value.leaves.length !== leaves) throw new Error(`the hardware transfer carried ${hard.value.leaves.length} leaves, expected ${leaves}`);
           // the approver records a review once its walk returned, which may be after the reply
           await new Promise((r) => setTimeout(r, 500));
           const reviews = approver!.timings.slice(reviewsBefore);
           const approvalMs = reviews.reduce((sum, t) => sum + (t.confirmedAt - t.shownAt), 0);
-          return { hard, approvals: reviews.length, approvalMs, preprocessingMs: preprocessing.ms };
+          return { hard, traffic, approvals: reviews.length, approvalMs, preprocessingMs: preprocessing.ms };
         };
         // alternate which signer goes first, so that a drift in load falls on both
         let softwareMs: number;
@@ -270,11 +289,11 @@ async function main(): Promise<void> {
           softwareMs = await runSoftware();
         }
         const hardwareMs = h.hard.ms - h.approvalMs;
-        const exchangeMs = counting.exchangeMs - h.approvalMs;
-        const roundTrips = counting.exchanges * roundTripMs;
+        const exchangeMs = h.traffic.exchangeMs - h.approvalMs;
+        const roundTrips = h.traffic.exchanges * roundTripMs;
         const intentIns = mode === 'clear' ? 'TRANSFER_INTENT' : undefined;
         const msByIns = Object.fromEntries(
-          [...counting.msByIns].map(([k, v]) => [k, Math.round((k === intentIns ? v - h.approvalMs : v) / leaves)]),
+          [...h.traffic.msByIns].map(([k, v]) => [k, Math.round((k === intentIns ? v - h.approvalMs : v) / leaves)]),
         );
         const report: RunReport = {
           loadAverage1m: round2((loadBefore + load1()) / 2),
@@ -285,9 +304,9 @@ async function main(): Promise<void> {
           hardwareMs: Math.round(hardwareMs),
           preprocessingMs: Math.round(h.preprocessingMs),
           ratioToSoftware: round2(hardwareMs / softwareMs),
-          apduPerLeaf: round2(counting.exchanges / leaves),
-          apduPerLeafByIns: Object.fromEntries([...counting.byIns].map(([k, v]) => [k, round2(v / leaves)])),
-          bytesPerLeaf: { toDevice: Math.round(counting.bytesOut / leaves), fromDevice: Math.round(counting.bytesIn / leaves) },
+          apduPerLeaf: round2(h.traffic.exchanges / leaves),
+          apduPerLeafByIns: Object.fromEntries([...h.traffic.byIns].map(([k, v]) => [k, round2(v / leaves)])),
+          bytesPerLeaf: { toDevice: Math.round(h.traffic.bytesOut / leaves), fromDevice: Math.round(h.traffic.bytesIn / leaves) },
           profilePerLeaf: {
             roundTrips: Math.round(roundTrips / leaves),
             deviceCompute: Math.round((exchangeMs - roundTrips) / leaves),
