@@ -4,67 +4,88 @@
  * a wallet on the SDK's DefaultSparkSigner, on the same local 2-of-3 operator network, in the same
  * run, each to a software receiver.
  *
- *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--reserve N] [--json out.json]
+ *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--repeats 3] [--mode clear|blind] [--reserve N] [--json out.json] [--trace]
  *
- * Per level it reports: the wall time of `wallet.transfer` for each signer; for the hardware
- * signer, the time the user spent on approvals (excluded) and what remains, with its ratio to the
- * software signer's time; the APDU exchanges per leaf (by instruction) and the bytes over the
- * wire (commands and replies) per leaf.
+ * `--trace` prints each hardware transfer's timeline: runs of one instruction and the host's gaps.
  *
- * Approval time: every review is walked to "Approve" by an approver pressing Speculos's buttons
- * (emulator/speculos/approver.ts); for each review, the time from when the approver first saw it
- * to when its last press returned is the user's time. The device is idle while it waits (the
- * signer sends one request at a time), so that time is subtracted from the wall time. The
- * approver polls the screen every 100 ms: the delay until it notices a review stays in the
- * hardware signer's time, which therefore errs on the slow side.
+ * Modes. `clear` (default) is how users run the wallet: `initializeClearSigned`
+ * (src/signer/clear-signed-wallet.ts), blind signing off on the device, each deposit announced
+ * with `expectDeposit`, one approval per transfer ("Send"). `blind` is the wallet without clear
+ * signing: blind signing on, every identity signature and key split reviewed on its own.
  *
- * Reference figures in the same run: the GET_VERSION round trip (Speculos + APDU cost, no crypto)
- * and one leaf public key from the device (BIP32 derivation and k·G under emulation, the round
- * trip subtracted) against one k·G in this process with src/crypto (libsecp256k1 where its addon
- * loads): the device's elliptic-curve work is what makes a hardware transfer slower.
+ * Per level it reports, for each repeat and as medians: the wall time of `wallet.transfer` for
+ * each signer; for the hardware signer the time the user spent on approvals (excluded) and what
+ * remains, with its ratio to the software signer's time measured in the same repeat (the two
+ * transfers run back to back, in alternating order); the APDU exchanges per leaf (by
+ * instruction), the bytes over the wire per leaf, and where the hardware time went: the Speculos
+ * round trips (exchanges × the GET_VERSION round trip), the device's compute (the rest of the
+ * exchanges' time), and the host's time outside any exchange. The load average is printed with
+ * every repeat: the machine's load moves the ratios.
+ *
+ * Approval time, from Speculos's event stream (emulator/speculos/screen-events.ts): each review
+ * counts from when its title was drawn on the device to just before the approver released the
+ * confirming buttons (the app acts on the release). The device only waits for the user in that
+ * span (the signer sends one request at a time and this one is outstanding); the approver's page
+ * turns are inside it, the device's work before the review and after the release are not.
  *
  * With `--reserve N` the hardware signer keeps N nonce commitments made ahead
  * (LedgerSparkSignerOptions.commitmentReserve, FROST's preprocessing round): before each hardware
  * transfer the reserve is filled (`fillCommitmentReserve`, as a wallet does while idle) and that
- * time is reported apart (`preprocessingMs`), not in the transfer's time. Without it (default 0)
- * every commitment is made when the SDK asks for it, inside the transfer.
+ * time is reported apart (`preprocessingMs`), not in the transfer's time.
  *
  * Leaves are distinct values (5000 + i sats) and each transfer sends their sum, so the wallet's
- * selection takes exactly those leaves (no swap: this network has no service provider).
+ * selection takes exactly those leaves (leaf optimization off, and no service provider is started).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { startNetwork, type RunningNetwork } from '../emulator/network/network.js';
-import { startApprover } from '../emulator/speculos/approver.js';
+import { loadSdk } from '../emulator/network/load-sdk.js';
+import { WALLET_REVIEW_TITLES, startApprover, type Approver } from '../emulator/speculos/approver.js';
 import { buildDeviceApp } from '../emulator/speculos/build.js';
 import { SpeculosDriver } from '../emulator/speculos/driver.js';
 import { setBlindSigning, waitHome } from '../emulator/speculos/flows.js';
 import { TEST_MNEMONIC } from '../emulator/speculos/paths.js';
 import { startSpeculos } from '../emulator/speculos/runner.js';
+import { ScreenEventClock } from '../emulator/speculos/screen-events.js';
 import { curveBackend, publicKeyOf } from '../src/crypto/index.js';
+import { Ins } from '../src/device/apdu.js';
 import { SparkLedgerApp, type ApduTransport } from '../src/device/app.js';
 import { openSpeculosTransport } from '../src/device/transports.js';
+import type { LedgerSparkSigner } from '../src/signer/ledger-signer.js';
 import { median } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
     leaves: { type: 'string', default: '1,8,32' },
+    repeats: { type: 'string', default: '3' },
+    mode: { type: 'string', default: 'clear' },
     reserve: { type: 'string', default: '0' },
     json: { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 const levels = values.leaves.split(',').map(Number);
 if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new Error('--leaves takes whole numbers 1..64');
+const repeats = Number(values.repeats);
+if (!Number.isInteger(repeats) || repeats < 1 || repeats > 20) throw new Error('--repeats takes a whole number 1..20');
+const mode = values.mode;
+if (mode !== 'clear' && mode !== 'blind') throw new Error('--mode takes clear or blind');
 const reserve = Number(values.reserve);
 if (!Number.isInteger(reserve) || reserve < 0 || reserve > 512) throw new Error('--reserve takes a whole number 0..512');
 
-const INS_NAMES: Record<number, string> = {
-  0x01: 'GET_VERSION', 0x10: 'GET_PUBLIC_KEY', 0x20: 'SIGN_IDENTITY', 0x30: 'FROST_COMMIT', 0x31: 'FROST_SIGN',
-  0x32: 'KEY_SPLIT', 0x33: 'ECIES_PUBLIC_KEY', 0x34: 'FROST_SIGN_TX', 0x35: 'TRANSFER_INTENT', 0x36: 'SIGN_IDENTITY_CLEAR', 0x37: 'SWAP_INTENT',
-  0x40: 'HTLC_HMAC', 0x50: 'EXPORT_STATIC_KEY', 0x51: 'SIGN_EXIT_SWEEP',
-};
+const INS_NAMES = new Map<number, string>(Object.entries(Ins).map(([name, ins]) => [ins, name]));
+
+interface Traffic {
+  exchanges: number;
+  bytesOut: number;
+  bytesIn: number;
+  byIns: Map<string, number>;
+  msByIns: Map<string, number>;
+  exchangeMs: number;
+}
 
 /** Counts exchanges, by instruction, bytes each way, and the time each instruction's exchanges took. */
 class CountingTransport implements ApduTransport {
@@ -73,19 +94,35 @@ class CountingTransport implements ApduTransport {
   bytesIn = 0;
   byIns = new Map<string, number>();
   msByIns = new Map<string, number>();
+  /** Every exchange (instruction, start, end), for --trace. */
+  log: { ins: string; start: number; end: number }[] = [];
 
   constructor(private readonly inner: ApduTransport) {}
 
   async exchange(apdu: Buffer): Promise<Buffer> {
     this.exchanges++;
     this.bytesOut += apdu.length;
-    const name = INS_NAMES[apdu[1] ?? -1] ?? `0x${(apdu[1] ?? 0).toString(16)}`;
+    const name = INS_NAMES.get(apdu[1] ?? -1) ?? `0x${(apdu[1] ?? 0).toString(16)}`;
     this.byIns.set(name, (this.byIns.get(name) ?? 0) + 1);
     const t0 = performance.now();
     const reply = await this.inner.exchange(apdu);
-    this.msByIns.set(name, (this.msByIns.get(name) ?? 0) + performance.now() - t0);
+    const t1 = performance.now();
+    this.msByIns.set(name, (this.msByIns.get(name) ?? 0) + t1 - t0);
+    this.log.push({ ins: name, start: t0, end: t1 });
     this.bytesIn += reply.length;
     return reply;
+  }
+
+  /** The counts so far, frozen. */
+  snapshot(): Traffic {
+    return {
+      exchanges: this.exchanges,
+      bytesOut: this.bytesOut,
+      bytesIn: this.bytesIn,
+      byIns: new Map(this.byIns),
+      msByIns: new Map(this.msByIns),
+      exchangeMs: [...this.msByIns.values()].reduce((a, b) => a + b, 0),
+    };
   }
 
   reset(): void {
@@ -94,11 +131,37 @@ class CountingTransport implements ApduTransport {
     this.bytesIn = 0;
     this.byIns = new Map();
     this.msByIns = new Map();
+    this.log = [];
+  }
+
+  /**
+   * The transfer as runs of one instruction and the host's gaps between them (ms from `t0`):
+   * where the device worked, and where it waited on the host.
+   */
+  timeline(t0: number): string[] {
+    const lines: string[] = [];
+    let run: { ins: string; n: number; start: number; end: number } | undefined;
+    let last = t0;
+    const flush = (): void => {
+      if (run !== undefined) lines.push(`${Math.round(run.start - t0)}..${Math.round(run.end - t0)} ${run.ins} x${run.n}`);
+    };
+    for (const e of this.log) {
+      if (e.start - last > 5 || run?.ins !== e.ins) {
+        flush();
+        if (e.start - last > 5) lines.push(`  host ${Math.round(e.start - last)} ms`);
+        run = { ins: e.ins, n: 0, start: e.start, end: e.end };
+      }
+      run.n++;
+      run.end = e.end;
+      last = e.end;
+    }
+    flush();
+    return lines;
   }
 }
 
-interface LevelReport {
-  leaves: number;
+interface RunReport {
+  loadAverage1m: number;
   softwareMs: number;
   hardwareWallMs: number;
   hardwareApprovalMs: number;
@@ -109,14 +172,15 @@ interface LevelReport {
   ratioToSoftware: number;
   apduPerLeaf: number;
   apduPerLeafByIns: Record<string, number>;
-  /** Time in each instruction's exchanges per leaf (ms); for reviewed ones it includes the approval. */
-  apduMsPerLeafByIns: Record<string, number>;
-  /** Time of the transfer outside any exchange with the device (the SDK, the operators), per leaf. */
-  hostMsPerLeaf: number;
   bytesPerLeaf: { toDevice: number; fromDevice: number };
+  /** Where hardwareMs went, per leaf (ms): Speculos round trips, device compute, the host outside exchanges. */
+  profilePerLeaf: { roundTrips: number; deviceCompute: number; host: number };
+  /** Time in each instruction's exchanges per leaf (ms), approvals excluded. */
+  apduMsPerLeafByIns: Record<string, number>;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+const load1 = (): number => round2(loadavg()[0] ?? NaN);
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -124,106 +188,166 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
-/** Deposits one leaf per amount into `wallet` (funded unconfirmed, one block, then claimed). */
-async function fund(network: RunningNetwork, wallet: SparkWallet, amounts: bigint[]): Promise<void> {
-  const txids: string[] = [];
-  for (const sats of amounts) txids.push((await network.chain.fund(await wallet.getSingleUseDepositAddress(), sats, { confirmations: 0 })).txid);
+/**
+ * Deposits one leaf per amount into `wallet` (funded unconfirmed, one block, then claimed);
+ * `announce` gets each deposit transaction before its claim (clear signing's expectDeposit).
+ */
+async function fund(network: RunningNetwork, wallet: SparkWallet, amounts: bigint[], announce?: (rawTx: Uint8Array) => void): Promise<void> {
+  const funded: { txid: string; hex: string }[] = [];
+  for (const sats of amounts) funded.push(await network.chain.fund(await wallet.getSingleUseDepositAddress(), sats, { confirmations: 0 }));
   await network.chain.mine(1);
-  for (const txid of txids) await wallet.claimDeposit(txid);
+  for (const { txid, hex } of funded) {
+    announce?.(Buffer.from(hex, 'hex'));
+    await wallet.claimDeposit(txid);
+  }
 }
 
 async function main(): Promise<void> {
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
-  const network = await startNetwork({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 });
+  const network = await startNetwork({ operators: 3, threshold: 2, ssp: false, readyTimeoutMs: 240_000 });
   const speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });
   const screen = new SpeculosDriver(speculos.baseUrl);
   const transport = await openSpeculosTransport(speculos.apduPort);
   const wallets: SparkWallet[] = [];
-  let approver: ReturnType<typeof startApprover> | undefined;
+  let approver: Approver | undefined;
+  let clock: ScreenEventClock | undefined;
   try {
     await waitHome(screen);
-    await setBlindSigning(screen, true);
-    Object.assign(process.env, network.env);
-    const sdk = await import('@buildonspark/spark-sdk');
-    const { LedgerSparkSigner } = await import('../src/signer/ledger-signer.js');
+    // clear signing needs no blind signing: leaving it off proves nothing went blind
+    if (mode === 'blind') await setBlindSigning(screen, true);
+    const sdk = await loadSdk(network.env);
+    const { LedgerSparkSigner: Signer } = await import('../src/signer/ledger-signer.js');
+    const { initializeClearSigned } = await import('../src/signer/clear-signed-wallet.js');
     const counting = new CountingTransport(transport);
     const app = new SparkLedgerApp(counting);
 
     // References, before the wallet's traffic.
     const ping: number[] = [];
     const deviceKg: number[] = [];
-    for (let i = 0; i < 10; i++) ping.push((await timed(() => app.getVersion())).ms);
+    for (let i = 0; i < 20; i++) ping.push((await timed(() => app.getVersion())).ms);
     for (let i = 0; i < 10; i++) deviceKg.push((await timed(() => app.getPublicKey({ kind: 'leaf', account: 0, leafId: `bench-${i}` }))).ms);
     const scalars = Array.from({ length: 200 }, () => randomBytes(32));
     scalars.slice(0, 20).forEach((k) => publicKeyOf(k)); // warm-up
     const native = await timed(async () => scalars.forEach((k) => publicKeyOf(k)));
     const nativeKgMs = native.ms / scalars.length;
-    const deviceKgMs = median(deviceKg) - median(ping);
+    const roundTripMs = median(ping);
+    const deviceKgMs = median(deviceKg) - roundTripMs;
 
-    approver = startApprover(screen, ['Blind signing', 'Send leaf']);
+    clock = await ScreenEventClock.open(speculos.baseUrl);
+    approver = startApprover(screen, WALLET_REVIEW_TITLES, { clock });
     const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
-    const signer = new LedgerSparkSigner(app, { commitmentReserve: reserve });
-    const { wallet: hardware } = await sdk.SparkWallet.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } });
+    const signer: LedgerSparkSigner = new Signer(app, { commitmentReserve: reserve });
+    const hardware =
+      mode === 'clear'
+        ? await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', options)
+        : (await sdk.SparkWallet.initialize({ signer, options: { ...options, signerWithPreExistingKeys: true } })).wallet;
     const { wallet: software } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options });
     const { wallet: receiver } = await sdk.SparkWallet.initialize({ mnemonicOrSeed: randomBytes(32).toString('hex'), options });
     wallets.push(hardware, software, receiver);
     const to = await receiver.getSparkAddress();
+    const announce = mode === 'clear' ? (rawTx: Uint8Array) => signer.expectDeposit(rawTx) : undefined;
 
-    const reports: LevelReport[] = [];
-    for (const leaves of levels) {
-      const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
-      const total = Number(amounts.reduce((a, b) => a + b, 0n));
-      log(`${leaves} leaves: funding both wallets`);
-      await fund(network, software, amounts);
-      await fund(network, hardware, amounts);
+    const runs = new Map<number, RunReport[]>(levels.map((n) => [n, []]));
+    for (let rep = 0; rep < repeats; rep++) {
+      for (const leaves of levels) {
+        const amounts = Array.from({ length: leaves }, (_, i) => 5_000n + BigInt(i));
+        const total = Number(amounts.reduce((a, b) => a + b, 0n));
+        log(`repeat ${rep + 1}/${repeats}, ${leaves} leaves: funding both wallets`);
+        await fund(network, software, amounts);
+        await fund(network, hardware, amounts, announce);
+        const loadBefore = load1();
 
-      const soft = await timed(() => software.transfer({ receiverSparkAddress: to, amountSats: total }));
-      if (soft.value.leaves.length !== leaves) throw new Error(`the software transfer carried ${soft.value.leaves.length} leaves, expected ${leaves}`);
-
-      const preprocessing = await timed(() => signer.fillCommitmentReserve());
-      counting.reset();
-      const reviewsBefore = approver.timings.length;
-      const hard = await timed(() => hardware.transfer({ receiverSparkAddress: to, amountSats: total }));
-      if (hard.value.leaves.length !== leaves) throw new Error(`the hardware transfer carried ${hard.value.leaves.length} leaves, expected ${leaves}`);
-      // The approver records a review once its last press returned, which may be after the reply.
-      await new Promise((r) => setTimeout(r, 500));
-      const reviews = approver.timings.slice(reviewsBefore);
-      const approvalMs = reviews.reduce((sum, t) => sum + (t.doneAt - t.seenAt), 0);
-      const hardwareMs = hard.ms - approvalMs;
-      reports.push({
-        leaves,
-        softwareMs: Math.round(soft.ms),
-        hardwareWallMs: Math.round(hard.ms),
-        hardwareApprovalMs: Math.round(approvalMs),
-        approvals: reviews.length,
-        hardwareMs: Math.round(hardwareMs),
-        preprocessingMs: Math.round(preprocessing.ms),
-        ratioToSoftware: round2(hardwareMs / soft.ms),
-        apduPerLeaf: round2(counting.exchanges / leaves),
-        apduPerLeafByIns: Object.fromEntries([...counting.byIns].map(([k, v]) => [k, round2(v / leaves)])),
-        apduMsPerLeafByIns: Object.fromEntries([...counting.msByIns].map(([k, v]) => [k, Math.round(v / leaves)])),
-        hostMsPerLeaf: Math.round((hard.ms - [...counting.msByIns.values()].reduce((a, b) => a + b, 0)) / leaves),
-        bytesPerLeaf: { toDevice: Math.round(counting.bytesOut / leaves), fromDevice: Math.round(counting.bytesIn / leaves) },
-      });
-      log(JSON.stringify(reports.at(-1)));
+        const runSoftware = async () => {
+          const soft = await timed(() => software.transfer({ receiverSparkAddress: to, amountSats: total }));
+          if (soft.value.leaves.length !== leaves) throw new Error(`the software transfer carried ${soft.value.leaves.length} leaves, expected ${leaves}`);
+          return soft.ms;
+        };
+        const runHardware = async () => {
+          const preprocessing = await timed(() => signer.fillCommitmentReserve());
+          counting.reset();
+          const reviewsBefore = approver!.timings.length;
+          const t0 = performance.now();
+          const hard = await timed(() => hardware.transfer({ receiverSparkAddress: to, amountSats: total }));
+          // the transfer's exchanges only: the reserve may refill once the device is idle again
+          const traffic = counting.snapshot();
+          if (values.trace) log(counting.timeline(t0).join('\n'));
+          if (hard.value.leaves.length !== leaves) throw new Error(`the hardware transfer carried ${hard.value.leaves.length} leaves, expected ${leaves}`);
+          // the approver records a review once its walk returned, which may be after the reply
+          await new Promise((r) => setTimeout(r, 500));
+          const reviews = approver!.timings.slice(reviewsBefore);
+          const approvalMs = reviews.reduce((sum, t) => sum + (t.confirmedAt - t.shownAt), 0);
+          return { hard, traffic, approvals: reviews.length, approvalMs, preprocessingMs: preprocessing.ms };
+        };
+        // alternate which signer goes first, so that a drift in load falls on both
+        let softwareMs: number;
+        let h: Awaited<ReturnType<typeof runHardware>>;
+        if (rep % 2 === 0) {
+          softwareMs = await runSoftware();
+          h = await runHardware();
+        } else {
+          h = await runHardware();
+          softwareMs = await runSoftware();
+        }
+        const hardwareMs = h.hard.ms - h.approvalMs;
+        const exchangeMs = h.traffic.exchangeMs - h.approvalMs;
+        const roundTrips = h.traffic.exchanges * roundTripMs;
+        const intentIns = mode === 'clear' ? 'TRANSFER_INTENT' : undefined;
+        const msByIns = Object.fromEntries(
+          [...h.traffic.msByIns].map(([k, v]) => [k, Math.round((k === intentIns ? v - h.approvalMs : v) / leaves)]),
+        );
+        const report: RunReport = {
+          loadAverage1m: round2((loadBefore + load1()) / 2),
+          softwareMs: Math.round(softwareMs),
+          hardwareWallMs: Math.round(h.hard.ms),
+          hardwareApprovalMs: Math.round(h.approvalMs),
+          approvals: h.approvals,
+          hardwareMs: Math.round(hardwareMs),
+          preprocessingMs: Math.round(h.preprocessingMs),
+          ratioToSoftware: round2(hardwareMs / softwareMs),
+          apduPerLeaf: round2(h.traffic.exchanges / leaves),
+          apduPerLeafByIns: Object.fromEntries([...h.traffic.byIns].map(([k, v]) => [k, round2(v / leaves)])),
+          bytesPerLeaf: { toDevice: Math.round(h.traffic.bytesOut / leaves), fromDevice: Math.round(h.traffic.bytesIn / leaves) },
+          profilePerLeaf: {
+            roundTrips: Math.round(roundTrips / leaves),
+            deviceCompute: Math.round((exchangeMs - roundTrips) / leaves),
+            host: Math.round((hardwareMs - exchangeMs) / leaves),
+          },
+          apduMsPerLeafByIns: msByIns,
+        };
+        runs.get(leaves)!.push(report);
+        log(JSON.stringify({ repeat: rep + 1, leaves, ...report }));
+      }
     }
     const report = {
       network: '3 operators, threshold 2, PGlite, btcd regtest',
       device: 'Spark Signer app on Speculos (nanosp)',
+      mode,
+      repeats,
       commitmentReserve: reserve,
       reference: {
-        getVersionRoundTripMs: round2(median(ping)),
+        getVersionRoundTripMs: round2(roundTripMs),
         deviceKeyDerivationMs: round2(deviceKgMs),
         nativeKgMs: round2(nativeKgMs * 1000) / 1000,
         nativeBackend: curveBackend(),
         deviceOverNativeKg: Math.round(deviceKgMs / nativeKgMs),
       },
-      levels: reports,
+      levels: levels.map((leaves) => {
+        const rs = runs.get(leaves)!;
+        return {
+          leaves,
+          medianRatioToSoftware: round2(median(rs.map((r) => r.ratioToSoftware))),
+          medianSoftwareMs: Math.round(median(rs.map((r) => r.softwareMs))),
+          medianHardwareMs: Math.round(median(rs.map((r) => r.hardwareMs))),
+          medianLoadAverage1m: round2(median(rs.map((r) => r.loadAverage1m))),
+          runs: rs,
+        };
+      }),
     };
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(report, null, 2));
   } finally {
     await approver?.stop();
+    await clock?.close();
     for (const w of wallets) await w.cleanupConnections().catch(() => undefined);
     await transport.close().catch(() => undefined);
     await speculos.stop();

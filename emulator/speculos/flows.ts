@@ -54,6 +54,12 @@ export type PageHook = (texts: string[]) => Promise<void>;
 
 export interface WalkOptions {
   onPage?: PageHook;
+  /**
+   * Told when the confirming press is made: the app acts on the release (device-app/platform/
+   * main.c), so with this hook the walk holds both buttons and reports the time just before it
+   * releases them (performance.now()), for a benchmark to end the user's time there.
+   */
+  onConfirm?: (at: number) => void;
 }
 
 /**
@@ -81,7 +87,13 @@ export async function review(
   if (!texts.includes(target)) {
     throw new Error(`review never reached "${target}"; pages: ${JSON.stringify(pages)}`);
   }
-  await screen.press('both');
+  if (opts.onConfirm === undefined) {
+    await screen.press('both');
+  } else {
+    await screen.hold('both');
+    opts.onConfirm(performance.now());
+    await screen.release('both');
+  }
   return pages;
 }
 

@@ -24,14 +24,15 @@ export class CommitmentReserve {
    * @param canFill whether the device is idle and a fill may start now
    * @param commit one FROST_COMMIT of k commitments through the signer's device queue
    * @param idleMs how long the device must have had nothing to do before a fill starts: the
-   *   wallet's own requests come in bursts (a transfer calls the signer back to back), and a
-   *   commitment in the way would delay the next one
+   *   wallet's own requests come in bursts (a transfer calls the signer back to back, with pauses
+   *   of a few hundred ms while it waits on the operators), and a commitment in the way would
+   *   delay the next one; a pause longer than the operators' round trips means the burst is over
    */
   constructor(
     private readonly target: number,
     private readonly canFill: () => boolean,
     private readonly commit: (k: number) => Promise<DeviceCommitment[]>,
-    private readonly idleMs = 250,
+    private readonly idleMs = 1_500,
   ) {}
 
   /** How many are ready. */

@@ -54,7 +54,9 @@ export interface LedgerSparkSignerOptions {
   /**
    * Nonce commitments to have the device make ahead while it is idle (CommitmentReserve), so
    * refund signatures do not wait for them. Default 0 (each is made when asked for); the device
-   * holds at most 1024 outstanding.
+   * holds at most 1024 outstanding. Keep it at most 32: the device remembers the commitments of
+   * its 32 most recent references (device-app/PROTOCOL.md, "Session caches"), and a commitment
+   * older than that costs its two scalar multiplications again when it signs.
    */
   commitmentReserve?: number;
 }
