@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { Network, createConnectorRefundTxs, createDecrementedTimelockNodeTx, createDecrementedTimelockRefundTxs, createInitialTimelockRefundTxs, createZeroTimelockNodeTx, getSigHashFromMultiInputTx, getSigHashFromTx, getTxId } from '@buildonspark/spark-sdk';
+import { Network, createConnectorRefundTxs, createDecrementedTimelockNodeTx, createDecrementedTimelockRefundTxs, createInitialTimelockNodeTx, createInitialTimelockRefundTxs, createZeroTimelockNodeTx, getSigHashFromMultiInputTx, getSigHashFromTx, getTxId } from '@buildonspark/spark-sdk';
 import { hexToBytes } from '@noble/hashes/utils';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { Transaction, p2tr } from '@scure/btc-signer';
@@ -119,6 +119,65 @@ describe('TxCatalog: the transaction behind a sighash, rebuilt with the SDK’s 
       expect(found?.prevouts).toEqual([{ amount: spent.amount, script: spent.script }]);
     }
     expect(getTxSequence(renewed.nodeTx.toBytes(true, false))).toBe(900);
+  });
+
+  it('finds every transaction of a node-timelock renewal (split node, node, their direct variants, each refund) once the parent is given, byte for byte', async () => {
+    // a leaf whose node timelock ran low (200) under a parent whose output 0 pays P2TR(P), as a tree's nodes are
+    const stateScript = p2tr(verifyingKey.slice(1)).script;
+    const parentTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+    parentTx.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 0 });
+    parentTx.addOutput({ script: stateScript, amount: 70_000n });
+    parentTx.addOutput({ script: P2A, amount: 0n });
+    const childTx = new Transaction({ version: 3, allowUnknownOutputs: true });
+    childTx.addInput({ txid: hexToBytes(getTxId(parentTx)), index: 0, sequence: 200 });
+    childTx.addOutput({ script: stateScript, amount: 70_000n });
+    childTx.addOutput({ script: P2A, amount: 0n });
+    const parent = { id: 'parent-2', nodeTx: parentTx.toBytes(true, false) } as unknown as TreeNode;
+    const child = { ...node, id: 'leaf-3', parentNodeId: 'parent-2', nodeTx: childTx.toBytes(true, false) } as unknown as TreeNode;
+    // as the SDK's createRenewNodeSigningJobs builds them, each signed over the output its job names as parentTxOut
+    const split = await createZeroTimelockNodeTx(parentTx, Network.LOCAL);
+    const renewed = await createInitialTimelockNodeTx(split.nodeTx, Network.LOCAL);
+    const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network: Network.LOCAL });
+    if (refunds.directRefundTx === undefined || refunds.directFromCpfpRefundTx === undefined) throw new Error('the SDK built no direct refunds');
+    const cases: [string, Transaction, ReturnType<Transaction['getOutput']>][] = [
+      ['split', split.nodeTx, parentTx.getOutput(0)],
+      ['directSplit', split.directNodeTx, parentTx.getOutput(0)],
+      ['node', renewed.nodeTx, split.nodeTx.getOutput(0)],
+      ['directNode', renewed.directNodeTx, split.nodeTx.getOutput(0)],
+      ['cpfp', refunds.cpfpRefundTx, renewed.nodeTx.getOutput(0)],
+      ['direct', refunds.directRefundTx, renewed.directNodeTx.getOutput(0)],
+      ['directFromCpfp', refunds.directFromCpfpRefundTx, renewed.nodeTx.getOutput(0)],
+    ];
+    const catalog = new TxCatalog('LOCAL');
+    for (const [job, tx, spent] of cases) {
+      const message = getSigHashFromTx(tx, 0, spent);
+      const ctx = { message, verifyingKey, signingPublicKey: owner, nodes: [child], receivers: [] };
+      expect(await catalog.find(ctx), job).toBeUndefined(); // the leaf alone does not give the parent's output
+      const found = await catalog.find({ ...ctx, parents: [parent] });
+      expect(Buffer.from(found?.tx ?? []).toString('hex'), job).toBe(Buffer.from(tx.toBytes(true, false)).toString('hex'));
+      expect(found?.prevouts, job).toEqual([{ amount: spent.amount, script: spent.script }]);
+    }
+    // the timelocks the SDK gives them: the split node at zero, the new node and its refund at the initial 2000
+    expect(getTxSequence(split.nodeTx.toBytes(true, false))).toBe(0);
+    expect(getTxSequence(renewed.nodeTx.toBytes(true, false))).toBe(2000);
+    expect(getTxSequence(refunds.cpfpRefundTx.toBytes(true, false))).toBe(2000);
+    // a refund of the renewed node paying a key that is neither the owner's nor an approved receiver's is not found
+    const elsewhere = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: pub(), network: Network.LOCAL });
+    for (const [tx, spent] of [
+      [elsewhere.cpfpRefundTx, renewed.nodeTx.getOutput(0)],
+      [elsewhere.directRefundTx, renewed.directNodeTx.getOutput(0)],
+    ] as const) {
+      if (tx === undefined) throw new Error('the SDK built no direct refund');
+      const message = getSigHashFromTx(tx, 0, spent);
+      expect(await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [child], receivers: [receiver], parents: [parent] })).toBeUndefined();
+    }
+    // nor is a split node of another parent than the leaf's
+    const otherParent = new Transaction({ version: 3, allowUnknownOutputs: true });
+    otherParent.addInput({ txid: secp256k1.utils.randomPrivateKey(), index: 0, sequence: 0 });
+    otherParent.addOutput({ script: stateScript, amount: 70_000n });
+    const otherSplit = await createZeroTimelockNodeTx(otherParent, Network.LOCAL);
+    const message = getSigHashFromTx(otherSplit.nodeTx, 0, otherParent.getOutput(0));
+    expect(await catalog.find({ message, verifyingKey, signingPublicKey: owner, nodes: [child], receivers: [], parents: [parent] })).toBeUndefined();
   });
 
   it('a sighash of no known transaction is not found', async () => {

@@ -4,6 +4,7 @@ import {
   createCurrentTimelockRefundTxs,
   createDecrementedTimelockNodeTx,
   createDecrementedTimelockRefundTxs,
+  createInitialTimelockNodeTx,
   createInitialTimelockRefundTxs,
   createRootNodeTx,
   createZeroTimelockNodeTx,
@@ -46,7 +47,7 @@ export interface SignRequestContext {
   nodes: readonly TreeNode[];
   /** Receivers of transfers approved on the device (their refunds pay these keys). */
   receivers: readonly Uint8Array[];
-  /** The parent nodes of `nodes`, when known: a refund-timelock renewal spends the parent's output. */
+  /** The parent nodes of `nodes`, when known: the refund- and node-timelock renewals spend the parent's output. */
   parents?: readonly TreeNode[];
 }
 
@@ -131,7 +132,11 @@ export class TxCatalog {
       const nodeTx = getTxFromRawTxBytes(node.nodeTx);
       yield* zeroTimelockRenewal(nodeTx, ctx.signingPublicKey, this.network);
       const parent = ctx.parents?.find((p) => p.id === node.parentNodeId);
-      if (parent !== undefined) yield* refundTimelockRenewal(getTxFromRawTxBytes(parent.nodeTx), nodeTx, ctx.signingPublicKey, this.network);
+      if (parent !== undefined) {
+        const parentTx = getTxFromRawTxBytes(parent.nodeTx);
+        yield* refundTimelockRenewal(parentTx, nodeTx, ctx.signingPublicKey, this.network);
+        yield* nodeTimelockRenewal(parentTx, ctx.signingPublicKey, this.network);
+      }
       const directTx = node.directTx.length > 0 ? getTxFromRawTxBytes(node.directTx) : undefined;
       const sequence = getTxFromRawTxBytes(node.refundTx).getInput(0).sequence;
       if (sequence === undefined) continue;
@@ -173,21 +178,21 @@ export class TxCatalog {
   }
 }
 
+/** A renewal's new node tx and its direct variant, as the SDK's node builders return them. */
+interface NodePair {
+  nodeTx: Transaction;
+  directNodeTx: Transaction;
+}
+
 /**
  * The renewal of a leaf whose node timelock reached zero (the SDK's renewZeroTimelockNodeTxn):
  * a new node tx and its direct variant, both spending the leaf's node output, then fresh
- * refunds to the owner's own key from the new node tx. The refund-timelock renewal spends the
- * parent node's output (refundTimelockRenewal, given `parents`); the node-timelock renewal adds a
- * split node and stays on the blind path.
+ * refunds to the owner's own key from the new node tx. The other two renewals spend the parent
+ * node's output (given `parents`): refundTimelockRenewal and nodeTimelockRenewal.
  */
 async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
   const renewed = await createZeroTimelockNodeTx(nodeTx, network).catch(() => undefined);
-  if (renewed === undefined) return;
-  const nodeOut = outputOf(nodeTx);
-  yield { tx: renewed.nodeTx, prevouts: [nodeOut] };
-  yield { tx: renewed.directNodeTx, prevouts: [nodeOut] };
-  const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network });
-  yield* refundCandidates(refunds, renewed.nodeTx, undefined);
+  if (renewed !== undefined) yield* renewedNode(renewed, outputOf(nodeTx), owner, network);
 }
 
 /**
@@ -198,16 +203,36 @@ async function* zeroTimelockRenewal(nodeTx: Transaction, owner: Uint8Array, netw
  */
 async function* refundTimelockRenewal(parentTx: Transaction, nodeTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
   const renewed = await createDecrementedTimelockNodeTx(parentTx, nodeTx, network).catch(() => undefined);
-  if (renewed === undefined) return;
+  if (renewed !== undefined) yield* renewedNode(renewed, outputOf(parentTx), owner, network);
+}
+
+/**
+ * The renewal of a leaf whose node timelock ran low (the SDK's renewNodeTxn,
+ * createRenewNodeSigningJobs): a split node tx at timelock zero and its direct variant, both
+ * spending the parent node's output 0 (createZeroTimelockNodeTx of the parent); a new node tx at
+ * the initial timelock and its direct variant, both spending the split node's output 0
+ * (createInitialTimelockNodeTx); then fresh refunds to the owner's own key from them. Every one
+ * pays P2TR of the leaf's key P (the parent's output 0 pays it) or the owner's key.
+ */
+async function* nodeTimelockRenewal(parentTx: Transaction, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
+  const split = await createZeroTimelockNodeTx(parentTx, network).catch(() => undefined);
+  if (split === undefined) return;
   const parentOut = outputOf(parentTx);
-  yield { tx: renewed.nodeTx, prevouts: [parentOut] };
-  if (renewed.directNodeTx !== undefined) yield { tx: renewed.directNodeTx, prevouts: [parentOut] };
-  const refunds = await createInitialTimelockRefundTxs({
-    nodeTx: renewed.nodeTx,
-    ...(renewed.directNodeTx === undefined ? {} : { directNodeTx: renewed.directNodeTx }),
-    receivingPubkey: owner,
-    network,
-  });
+  yield { tx: split.nodeTx, prevouts: [parentOut] };
+  yield { tx: split.directNodeTx, prevouts: [parentOut] };
+  const renewed = await createInitialTimelockNodeTx(split.nodeTx, network).catch(() => undefined);
+  if (renewed !== undefined) yield* renewedNode(renewed, outputOf(split.nodeTx), owner, network);
+}
+
+/**
+ * A renewal's new node tx and its direct variant, both spending `spent`, then the refunds to the
+ * owner the SDK builds from them (createInitialTimelockRefundTxs; no direct refund under a node
+ * tx at timelock zero).
+ */
+async function* renewedNode(renewed: NodePair, spent: Prevout, owner: Uint8Array, network: Network): AsyncGenerator<Candidate> {
+  yield { tx: renewed.nodeTx, prevouts: [spent] };
+  yield { tx: renewed.directNodeTx, prevouts: [spent] };
+  const refunds = await createInitialTimelockRefundTxs({ nodeTx: renewed.nodeTx, directNodeTx: renewed.directNodeTx, receivingPubkey: owner, network });
   yield* refundCandidates(refunds, renewed.nodeTx, renewed.directNodeTx);
 }
 
