@@ -85,8 +85,9 @@ export interface ClearSigningOptions {
   serviceProvider?: Uint8Array;
   /**
    * Tree nodes by id, for the parents of leaves (see walletParentSource): asked only when a
-   * leaf's sighash is not found from the leaf alone, so that a refund-timelock renewal, which
-   * spends the parent node's output, is signed clearly too. Without it that renewal is blind.
+   * leaf's sighash is not found from the leaf alone, so that the refund- and node-timelock
+   * renewals, which spend the parent node's output, are signed clearly too. Without it they are
+   * blind.
    */
   parents?(ids: readonly string[]): Promise<TreeNode[]>;
 }

@@ -34,8 +34,9 @@ export function walletLeafSource(wallet: SparkWallet): ClearSigningOptions['leav
 
 /**
  * The parent nodes clear signing asks for when a leaf's transaction is not found from the leaf
- * alone: a refund-timelock renewal (the SDK's renewRefundTxn) spends the parent node's output
- * (docs/transfers.md, "Renewal"). Read from the coordinator, as the SDK's leaf manager reads them.
+ * alone: the refund- and node-timelock renewals (the SDK's renewRefundTxn, renewNodeTxn) spend
+ * the parent node's output (docs/transfers.md, "Renewal"). Read from the coordinator, as the
+ * SDK's leaf manager reads them.
  */
 export function walletParentSource(wallet: SparkWallet): NonNullable<ClearSigningOptions['parents']> {
   return async (ids) => await nodesOf(wallet, [...new Set(ids)]);
