@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { SigHash, Transaction, p2tr } from '@scure/btc-signer';
-import { encodeSparkAddress, getClaimPackageSigningPayload, getTransferPackageSigningPayload } from '@buildonspark/spark-sdk';
+import {
+  Network,
+  createInitialTimelockNodeTx,
+  createInitialTimelockRefundTxs,
+  createZeroTimelockNodeTx,
+  encodeSparkAddress,
+  getClaimPackageSigningPayload,
+  getTransferPackageSigningPayload,
+} from '@buildonspark/spark-sdk';
 import type { TransferPackage } from '@buildonspark/spark-sdk/proto/spark';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
@@ -108,12 +116,12 @@ describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)',
     return schnorr.verify(sig, message, taprootOutputKey(l.verifyingKey));
   }
 
-  /** Signs `tx` (no screen expected) and checks the share aggregates over the operators' sighash. */
-  async function signSilently(l: Leaf, tx: Transaction): Promise<void> {
+  /** Signs `tx` (no screen expected) and checks the share aggregates over the operators' sighash; `amount` is the spent P2TR(P) output's. */
+  async function signSilently(l: Leaf, tx: Transaction, amount = l.value): Promise<void> {
     const c = await commitment();
     const ops = operatorNonces(group.operators.slice(0, 2));
-    const share = await dev.app.frostSignTx(request(l, tx, c, ops));
-    expect(await aggregates(l, sighashOf(tx, l), c, ops, share), 'aggregated BIP340 signature over btc-signer\'s sighash').toBe(true);
+    const share = await dev.app.frostSignTx(request(l, tx, c, ops, amount));
+    expect(await aggregates(l, sighashOf(tx, l, amount), c, ops, share), 'aggregated BIP340 signature over btc-signer\'s sighash').toBe(true);
   }
 
   const splitTo = (l: Leaf, to: Uint8Array) =>
@@ -135,6 +143,33 @@ describe.each(['nanosp', 'nanox'] as const)('clear signing under Speculos (%s)',
     node.addOutput({ script: one.nodeScript, amount: one.value });
     node.addOutput({ script: P2A, amount: 0n });
     await signSilently(one, node);
+    expect(await dev.screen.screenTexts()).toContain('Ready'); // Home the whole time
+  });
+
+  it('signs every transaction of a node-timelock renewal as the SDK builds it (split, node, direct variants, refunds) with blind signing off and no screen', async () => {
+    // as the SDK's createRenewNodeSigningJobs builds them from the leaf's parent, whose output 0 pays P2TR(P)
+    expect((await dev.app.getVersion()).blindSigningEnabled).toBe(false);
+    const parent = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
+    parent.addInput({ txid: one.nodeTxid, index: 0, sequence: 0 });
+    parent.addOutput({ script: one.nodeScript, amount: one.value });
+    parent.addOutput({ script: P2A, amount: 0n });
+    const split = await createZeroTimelockNodeTx(parent, Network.REGTEST);
+    const node = await createInitialTimelockNodeTx(split.nodeTx, Network.REGTEST);
+    const refunds = await createInitialTimelockRefundTxs({ nodeTx: node.nodeTx, directNodeTx: node.directNodeTx, receivingPubkey: one.userPub, network: Network.REGTEST });
+    const amountOf = (tx: Transaction): bigint => tx.getOutput(0).amount ?? 0n;
+    const jobs: [Transaction | undefined, bigint][] = [
+      [split.nodeTx, one.value],
+      [split.directNodeTx, one.value],
+      [node.nodeTx, amountOf(split.nodeTx)],
+      [node.directNodeTx, amountOf(split.nodeTx)],
+      [refunds.cpfpRefundTx, amountOf(node.nodeTx)],
+      [refunds.directRefundTx, amountOf(node.directNodeTx)],
+      [refunds.directFromCpfpRefundTx, amountOf(node.nodeTx)],
+    ];
+    for (const [tx, spent] of jobs) {
+      if (tx === undefined) throw new Error('the SDK built no direct refund');
+      await signSilently(one, tx, spent);
+    }
     expect(await dev.screen.screenTexts()).toContain('Ready'); // Home the whole time
   });
 
