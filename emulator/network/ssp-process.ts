@@ -14,8 +14,14 @@ import { OperatorProcess } from './operator-process.js';
 
 export const SSP_MAIN = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', 'ssp'), 'main.ts');
 
-/** What the SSP's L1 wallet gets at first start (it funds cooperative exits). */
+/** What the SSP's L1 wallet gets at first start (it funds cooperative exits and leaf mints). */
 export const SSP_L1_FUNDING_SATS = 10_000_000n;
+/**
+ * In how many equal coins: a cooperative exit holds the coins its transaction spends until the
+ * operators hold the leaves, so a leaf mint for a swap at the same moment needs a coin of its own
+ * (with a single coin it found nothing spendable).
+ */
+export const SSP_L1_FUNDING_COINS = 8;
 
 export type SspProcess = OperatorProcess<SspReadyLine>;
 
@@ -54,7 +60,11 @@ export async function startSsp(o: SspStart): Promise<SspProcess> {
   const ready = await proc.start(o.readyTimeoutMs);
   const funded = join(dir, 'l1-funded');
   if (!existsSync(funded)) {
-    await o.chain.fund(ready.l1Address, SSP_L1_FUNDING_SATS);
+    const coin = SSP_L1_FUNDING_SATS / BigInt(SSP_L1_FUNDING_COINS);
+    for (let i = 1; i <= SSP_L1_FUNDING_COINS; i++) {
+      // one block confirms them all
+      await o.chain.fund(ready.l1Address, coin, { confirmations: i === SSP_L1_FUNDING_COINS ? 1 : 0 });
+    }
     writeFileSync(funded, `${ready.l1Address}\n`);
   }
   return proc;
