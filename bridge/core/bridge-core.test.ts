@@ -39,7 +39,7 @@ describe('BridgeCore: exit now', () => {
     await store.saveExitData(EXIT_DATA_FORMAT, stored);
     await expect(core(dir).exitNow(request, 0)).rejects.toMatchObject({ code: 'NOT_AVAILABLE', message: expect.stringMatching(/without a Bitcoin node/) as unknown });
     const seen: unknown[] = [];
-    const outcome: ExitOutcome = { to: request.to, leaves: [{ leafId: 'l1', broadcastTxids: ['t1', 't2'], sweepTxid: 's1', sweptSats: '1000' }] };
+    const outcome: ExitOutcome = { to: request.to, leaves: [{ leafId: 'l1', broadcastTxids: ['t1', 't2'], sweepTxid: 's1', sweptSats: '1000' }], leftBehind: [] };
     const executor: ExitExecutor = {
       exitNow(data, req, onProgress) {
         seen.push(data, req);
@@ -63,7 +63,7 @@ describe('BridgeCore: exit now', () => {
     const store = new AccountStore(dir, 0);
     await store.open(IDENTITY);
     const ran: unknown[] = [];
-    const executor: ExitExecutor = { exitNow: (d) => Promise.resolve(void ran.push(d)).then(() => ({ to: '', leaves: [] })) };
+    const executor: ExitExecutor = { exitNow: (d) => Promise.resolve(void ran.push(d)).then(() => ({ to: '', leaves: [], leftBehind: [] })) };
     await store.saveExitData('spark-exit-v0', { txs: ['aa'] });
     await expect(core(dir, executor).exitNow(request, 0)).rejects.toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/format spark-exit-v0/) as unknown });
     await store.saveExitData(EXIT_DATA_FORMAT, { ...exitData([]), leaves: 'none' });

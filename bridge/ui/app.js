@@ -255,7 +255,8 @@ function Exit({ run, busy }) {
       void run(async () => setResult(await client.op('exitNow', { to: to.trim() })));
     }}><label>Bitcoin address to receive the funds <input data-testid="exit-to" value=${to} onInput=${(ev) => setTo(ev.currentTarget.value)} /></label>
     <button data-testid="exit-now" disabled=${busy || to.trim() === ''}>Exit now</button></form>
-    ${result && html`<ul data-testid="exit-result">${result.leaves.map((l) => html`<li key=${l.leafId}>Leaf ${l.leafId.slice(0, 8)}…: ${l.broadcastTxids.length} transactions on chain, ${l.sweptSats} sats swept to ${result.to} (<code>${l.sweepTxid.slice(0, 16)}…</code>)</li>`)}</ul>`}
+    ${result && html`<ul data-testid="exit-result">${result.leaves.map((l) => html`<li key=${l.leafId}>Leaf ${l.leafId.slice(0, 8)}…: ${l.broadcastTxids.length} transactions on chain, ${l.sweptSats} sats swept to ${result.to} (<code>${l.sweepTxid.slice(0, 16)}…</code>)</li>`)}
+      ${result.leftBehind.map((l) => html`<li key=${l.leafId} data-testid="exit-left-behind">Leaf ${l.leafId.slice(0, 8)}…: ${l.valueSats} sats left on Spark, too small to pay for its own exit</li>`)}</ul>`}
   </section>`;
 }
 

@@ -24,6 +24,12 @@ export type ExitErrorCode =
   | 'INSUFFICIENT_FEE_FUNDS'
   /** A refund output this exit needs was already spent by another transaction. */
   | 'OUTPUT_SPENT_ELSEWHERE'
+  /**
+   * The leaf's refund cannot pay its sweep's fee and still leave more than dust: its exit would
+   * bring the user nothing (a wallet on the SDK's defaults holds such leaves of a few sats).
+   * Refused before anything is broadcast.
+   */
+  | 'TOO_SMALL_TO_EXIT'
   /** The chain rejected a transaction or could not be reached. */
   | 'CHAIN_ERROR'
   /** Bad argument (address, fee rate, amounts). */

@@ -67,6 +67,18 @@ describe('exit runner (in-memory chain)', () => {
     expect(chain.broadcasts).toEqual([]);
   });
 
+  it('refuses a leaf whose refund cannot pay its sweep and leave more than dust, before broadcasting anything', async () => {
+    // 1000 sat less the direct refund's fee leaves 45 sat, less than the sweep's fee.
+    const fx = leafFixture({ value: 1000n });
+    const data = checkExitData(exitData([fx.leaf]));
+    const chain = new FakeChain();
+    chain.addConfirmed(fx.depositTxid);
+    await expect(runUnilateralExit({
+      data, leafId: fx.leaf.leafId, variant: 'direct', to: TO, chain, signer: new SoftwareSweepSigner(randomBytes(32)), clock: blockClock(chain, { mine: true }),
+    })).rejects.toMatchObject({ code: 'TOO_SMALL_TO_EXIT' });
+    expect(chain.broadcasts).toEqual([]);
+  });
+
   it('a signer without the refund key stops the exit at the sweep, with the refund confirmed and nothing lost', async () => {
     const fx = pendingTransferLeaf(randomBytes(32));
     const data = checkExitData(exitData([fx.leaf]));

@@ -125,17 +125,25 @@ export function sweepVsize(script: Uint8Array): number {
   return Math.ceil((base * 4 + witness) / 4);
 }
 
+/** The refund's output 0, the sweep's destination and fee; a refund too small to sweep is refused. */
+function sweepTerms(o: ExitRunOptions, refundTx: ExitTx, feeRate: number): { out: ReturnType<typeof outputOf>; dest: Uint8Array; fee: bigint } {
+  const out = outputOf(refundTx, 0);
+  const dest = addressScript(o.to, o.data.network);
+  const fee = BigInt(Math.ceil(sweepVsize(dest) * feeRate));
+  if (out.amount - fee < MIN_SWEEP_OUTPUT_SATS) {
+    throw new ExitError('TOO_SMALL_TO_EXIT', `leaf ${o.leafId}: its refund holds ${out.amount} sat; a ${fee} sat sweep fee leaves less than the ${MIN_SWEEP_OUTPUT_SATS} sat an output needs`);
+  }
+  return { out, dest, fee };
+}
+
 /** Sweeps output 0 of the confirmed refund to `to`. */
 async function sweep(o: ExitRunOptions, leaf: ExitLeaf, refundTx: ExitTx, feeRate: number): Promise<ExitResult['sweep']> {
-  const out = outputOf(refundTx, 0);
+  const { out, dest, fee } = sweepTerms(o, refundTx, feeRate);
   if (!equalBytes(out.script, keyPathScript(hexToBytes(leaf.refundKey.publicKey)))) throw new ExitError('WRONG_KEY', 'the refund does not pay the refund key');
   const signerKey = await o.signer.publicKey(leaf.refundKey);
   if (bytesToHex(signerKey) !== leaf.refundKey.publicKey) throw new ExitError('WRONG_KEY', `the signer's key ${bytesToHex(signerKey)} is not the refund key ${leaf.refundKey.publicKey}`);
   if (!(await o.chain.isUnspent(refundTx.txid, 0))) throw new ExitError('OUTPUT_SPENT_ELSEWHERE', `refund output ${refundTx.txid}:0 is already spent`);
 
-  const dest = addressScript(o.to, o.data.network);
-  const fee = BigInt(Math.ceil(sweepVsize(dest) * feeRate));
-  if (out.amount - fee < MIN_SWEEP_OUTPUT_SATS) throw new ExitError('BAD_ARGUMENT', `the refund holds ${out.amount} sat; a ${fee} sat sweep fee leaves too little`);
   const tx = new Transaction({ version: 2, allowUnknownOutputs: true });
   tx.addInput({ txid: refundTx.txid, index: 0, witnessUtxo: out });
   tx.addOutput({ script: dest, amount: out.amount - fee });
@@ -158,6 +166,10 @@ export async function runUnilateralExit(o: ExitRunOptions): Promise<ExitResult> 
   addressScript(o.to, o.data.network);
   const leaf = findLeaf(o.data, o.leafId);
   const plan = planLeafExit(leaf, o.variant);
+  const refund = plan[plan.length - 1];
+  if (refund?.kind !== 'refund') throw new ExitError('MALFORMED_DATA', 'the exit plan does not end with a refund');
+  // Fail before broadcasting anything when the refund cannot pay for its own sweep.
+  sweepTerms(o, refund.tx, feeRate);
   // Fail before waiting through any timelock when a zero-fee step still to broadcast has no payer.
   if (o.feeWallet === undefined) {
     for (const s of plan.filter((x) => x.needsAnchorChild)) {
@@ -168,7 +180,5 @@ export async function runUnilateralExit(o: ExitRunOptions): Promise<ExitResult> 
   }
   const steps: BroadcastRecord[] = [];
   for (const s of plan) steps.push(await runStep(o, s, feeRate));
-  const refund = plan[plan.length - 1];
-  if (refund?.kind !== 'refund') throw new ExitError('MALFORMED_DATA', 'the exit plan does not end with a refund');
   return { leafId: leaf.leafId, variant: o.variant, steps, sweep: await sweep(o, leaf, refund.tx, feeRate) };
 }

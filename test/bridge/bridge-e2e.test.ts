@@ -8,9 +8,17 @@ import { ChunkP1, Ins } from '../../src/device/apdu.js';
 import { AccountStore } from '../../bridge/core/storage/account-store.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { WALLET_REVIEW_TITLES } from '../../emulator/speculos/approver.js';
+import { expectLeftAlone, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, openWallet } from '../network/sdk.js';
 import { ARTIFACTS_DIR, reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
-const DEPOSIT_SATS = 60_000n;
+/**
+ * Each deposit's value. The bridge's wallet runs on the network's options as printed (the SDK's
+ * defaults, leaf optimization on) and holds one, then two of these leaves: values the SDK's
+ * optimizer leaves alone (test/network/leaf-optimizer.ts), so no swap (a blind provider login on
+ * the device) comes between the steps; the SSP's books show none at the end.
+ */
+const DEPOSIT_SATS = 4n;
 /** btcd, three operators with DKG, Speculos and Chromium start on a loaded 2-core machine. */
 const START_TIMEOUT_MS = 420_000;
 /** Each step waits on the device: every signature is approved with the buttons through Speculos. */
@@ -49,6 +57,14 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
     // Nobody is at the buttons while the wallet connects: a login that needed a press would hold
     // the connection until the first test times out.
     e2e = await startBridgeE2e({ approveAtStart: false });
+    // The bridge's wallet holds one, then two deposit leaves: asked of the SDK's rule on a wallet
+    // with the same options (the bridge's own wallet is inside its core).
+    const { wallet } = await openWallet(await loadSdk(e2e.network.env), e2e.network.walletOptions);
+    try {
+      await expectLeftAlone(wallet, [[Number(DEPOSIT_SATS)], [Number(DEPOSIT_SATS), Number(DEPOSIT_SATS)]]);
+    } finally {
+      await wallet.cleanupConnections();
+    }
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -275,6 +291,8 @@ describe('desktop bridge, headless, in Chromium', { timeout: STEP_TIMEOUT_MS }, 
       `${Number(2n * DEPOSIT_SATS).toLocaleString('en-US')} sats`,
       { timeout: 60_000 },
     );
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(e.network.dataDir)).toEqual([]);
     await screenshot(page, '9-recovered');
   });
 });

@@ -4,18 +4,29 @@ import { BridgeApiClient, BridgeApiError } from '../../bridge/api/client.js';
 import type { SigningRound } from '../../bridge/core/rounds/round-model.js';
 import type { ReviewPages } from '../../emulator/speculos/approver.js';
 import { pageBody } from '../../emulator/speculos/flows.js';
-import { fixedLeafOptions, loadSdk, openWallet, waitFor } from '../network/sdk.js';
+import { expectLeftAlone, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, openWallet, waitFor } from '../network/sdk.js';
 import { reconnectDevice, screenshot, startBridgeE2e, type BridgeE2e } from './harness.js';
 
 /**
  * Send and receive through the bridge UI and its API, on the 2-of-3 operator network with the app
- * under Speculos, a software SDK wallet on the other side. The network has no service provider,
- * so the wallet can pay only sums of whole leaves (docs/transfers.md, section "Leaf selection and
- * the SSP"): the bridge's one deposit is one leaf, it moves whole between the two wallets, and an
- * amount that would need a split is refused with a clear error before anything is signed. One
- * network serves the file, in order: each test starts from the balances the previous one left.
+ * under Speculos, a software SDK wallet on the other side. The bridge runs without a service
+ * provider (its default), so it pays only sums of whole leaves (docs/transfers.md, section "Leaf
+ * selection and the SSP"): the bridge's one deposit is one leaf, it moves whole between the two
+ * wallets, and an amount that would need a split is refused with a clear error before anything is
+ * signed. One network serves the file, in order: each test starts from the balances the previous
+ * one left.
  */
-const LEAF_SATS = 60_000n;
+/**
+ * The one leaf. Both wallets run on the network's options as printed (the SDK's defaults, leaf
+ * optimization on) and the subject is this very leaf: a single leaf of at most 14 sats, which the
+ * SDK's optimizer leaves alone (checked with its own rule, test/network/leaf-optimizer.ts); the
+ * SSP's books show no swap at the end.
+ */
+const LEAF_SATS = 8n;
+/** Amounts no sum of whole leaves makes (the bridge holds one leaf of LEAF_SATS): refused. */
+const SPLIT_UI_SATS = 5n;
+const SPLIT_API_SATS = 3n;
 /** Network (btcd, three operators, DKG) and Speculos start on a loaded 2-core machine. */
 const START_TIMEOUT_MS = 420_000;
 /** Each step waits for the device: every signature is approved with the buttons through Speculos. */
@@ -93,7 +104,8 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
   beforeAll(async () => {
     e2e = await startBridgeE2e();
     const sdk = await loadSdk(e2e.network.env);
-    ({ wallet: receiver } = await openWallet(sdk, fixedLeafOptions(e2e.network.walletOptions)));
+    ({ wallet: receiver } = await openWallet(sdk, e2e.network.walletOptions));
+    await expectLeftAlone(receiver, [[Number(LEAF_SATS)]]);
     const { page, network } = e2e;
     await page.waitForSelector('[data-testid="wallet-state"][data-state="open"]', { timeout: STEP_TIMEOUT_MS });
     // The bridge's wallet starts empty: one deposit, claimed from the UI, is its one leaf.
@@ -116,11 +128,11 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     const roundsBefore = bridge.core.recorder.rounds().length;
     const reviewsBefore = reviewCount();
     await page.fill('[data-testid="send-to"]', await other().getSparkAddress());
-    await page.fill('[data-testid="send-amount"]', '10000');
+    await page.fill('[data-testid="send-amount"]', SPLIT_UI_SATS.toString());
     await page.click('[data-testid="send-button"]');
     const error = await page.waitForSelector('[data-testid="error"][data-code="NEEDS_SERVICE_PROVIDER"]', { timeout: 60_000 });
     const text = (await error.textContent()) ?? '';
-    expect(text).toContain('10000 sats cannot be sent');
+    expect(text).toContain(`${SPLIT_UI_SATS} sats cannot be sent`);
     expect(text).toContain('service provider');
     expect(text).toContain(`for example ${LEAF_SATS} sats`);
     await screenshot(page, 't0-needs-service-provider');
@@ -237,7 +249,7 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     const to = await other().getSparkAddress();
 
     // An amount that needs a split: refused with its code, nothing signed.
-    const refused = await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: '1000' }).then(
+    const refused = await client.call(creds, 'POST', '/api/v1/send', { receiverSparkAddress: to, amountSats: SPLIT_API_SATS.toString() }).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -257,6 +269,8 @@ describe('desktop bridge: send and receive', { timeout: STEP_TIMEOUT_MS }, () =>
     checkSendRounds();
     await waitFor(() => available(other()), (b) => b === LEAF_SATS, SETTLE_MS, 'the receiver\'s claim after the API send');
     await uiBalance(0n);
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(run().network.dataDir)).toEqual([]);
     await screenshot(page, 't3-api-sent');
   });
 });

@@ -1,4 +1,3 @@
-import { fixedLeafOptions } from '../network/wallet-options.js';
 import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,7 +113,9 @@ export async function startBridgeE2e(options: BridgeE2eOptions = {}): Promise<Br
     else await device.screen.clearEvents();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-e2e-'));
     const bridge = await startHeadlessBridge({
-      walletOptions: fixedLeafOptions(network.walletOptions),
+      // The network's options as printed (the SDK's defaults, leaf optimization on): each suite
+      // deposits values the SDK's optimizer leaves alone (test/network/leaf-optimizer.ts).
+      walletOptions: network.walletOptions,
       env: network.env,
       source: speculosSource('127.0.0.1', device.speculos.apduPort),
       dataDir,

@@ -18,10 +18,17 @@ import { setBlindSigning } from '../../emulator/speculos/flows.js';
 import { bytesToHex } from '../../src/crypto/index.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
+import { sspSwaps } from '../network/leaf-optimizer.js';
 import { bundleForPage } from './bundle.js';
 import { startCorsProxy, startGrpcWebProxy, type PageGateway } from './gateways.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The deposit's value. The wallet runs on the network's options as printed (the SDK's defaults,
+ * leaf optimization on): a single leaf of at most 14 sats, which the SDK's optimizer leaves alone
+ * (test/network/leaf-optimizer.ts), so the claimed leaf stays the wallet's and no swap starts.
+ */
+const DEPOSIT_SATS = 8;
 
 describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240_000 }, () => {
   let network: RunningNetwork | undefined;
@@ -71,7 +78,7 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
   let depositAddress = '';
 
   it('initializes on the device, shows its identity, balance and a deposit address', async () => {
-    const options = { ...network!.walletOptions, signingOperators: pageOperators, optimizationOptions: { auto: false }, signerWithPreExistingKeys: true };
+    const options = { ...network!.walletOptions, signingOperators: pageOperators, signerWithPreExistingKeys: true };
     const result = await page.evaluate(
       async ({ speculos, options }) => {
         const B = (globalThis as unknown as { SparkBrowser: Record<string, any> }).SparkBrowser; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -97,7 +104,7 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
   });
 
   it('claims a deposit in the page: the root and refunds FROST-signed with the device, approved on screen', async () => {
-    const funded = await network!.chain.fund(depositAddress, 50_000n);
+    const funded = await network!.chain.fund(depositAddress, BigInt(DEPOSIT_SATS));
     const before = approver?.reviews.length ?? 0;
     const result = await page.evaluate(async (txid) => {
       const wallet = (window as unknown as { wallet: { claimDeposit(t: string): Promise<{ value: number }[]>; getBalance(): Promise<{ satsBalance: { available: bigint } }> } }).wallet;
@@ -106,11 +113,13 @@ describe('the SDK wallet in a browser page on the Ledger signer', { timeout: 240
     }, funded.txid).catch((e: unknown) => {
       throw new Error(`${String(e)}\n--- page console ---\n${consoleLines.slice(-40).join('\n')}`);
     });
-    expect(result).toEqual({ values: [50_000], available: '50000' });
+    expect(result).toEqual({ values: [DEPOSIT_SATS], available: String(DEPOSIT_SATS) });
     // The approver records a review once its walk ends (the screen back home), which may come just
     // after the wallet has its answer.
     const frostReviews = (): number => (approver?.reviews ?? []).slice(before).filter((p) => p[0]?.includes('FROST share') === true).length;
     await expect.poll(frostReviews, { timeout: 10_000 }).toBeGreaterThanOrEqual(3); // root, CPFP refund, direct-from-CPFP refund
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(network!.dataDir)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

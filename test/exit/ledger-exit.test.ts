@@ -32,14 +32,22 @@ import { collectFromWallet } from '../../src/exit/wallet-source.js';
 import { deviceExitSweepSigner } from '../../src/signer/exit-sweep.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
-import { fixedLeafOptions, loadSdk, openWallet, unclaimingWalletClass, waitFor } from '../network/sdk.js';
+import { ladderFor, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, openWallet, unclaimingWalletClass, waitFor } from '../network/sdk.js';
 import { freshAddress } from './fresh-address.js';
 import { operatorsGoneFeeWalletFunded, receivedBy } from './exit-helpers.js';
 
 const execFileAsync = promisify(execFile);
 const CLI = ['--import', 'tsx', 'src/exit/cli.ts'];
-const OWN_DEPOSIT_SATS = 60_000n;
-const SENT_SATS = 40_000n;
+/**
+ * The two exiting leaves' values: large enough that each sweep leaves more than dust after its fees
+ * (the pending one pays the direct refund's fee too). The wallets run on the network's options as
+ * printed (the SDK's defaults, leaf optimization on) and the exit's subject is these very leaves:
+ * each wallet first holds a ladder of small powers of two under which the SDK's optimizer leaves
+ * it alone with and without its leaf (test/network/leaf-optimizer.ts), and no swap happens.
+ */
+const OWN_DEPOSIT_SATS = 1024n;
+const SENT_SATS = 2048n;
 /** The SDK's initial refund timelock, one transfer's decrement, the direct variants' offset (docs/transfers.md, "Constants and timelock scheme"). */
 const INITIAL_TIMELOCK = 2000;
 const TIME_LOCK_INTERVAL = 100;
@@ -57,6 +65,8 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
   let data: ExitData;
   let chain: ReturnType<typeof rpcExitChain>;
   let feeWallet: FundingWallet;
+  /** The Ledger wallet's own deposit leaf (its other owned leaves are the ladder's). */
+  let ownId = '';
   const wallets: SparkWallet[] = [];
 
   beforeAll(async () => {
@@ -92,39 +102,52 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
     // No background claim: the incoming transfer stays pending, as for a wallet that was offline.
     const UnclaimingWallet = unclaimingWalletClass(sdk);
-    // The exit's subject is these very leaves: no background swaps of them.
-    const options = fixedLeafOptions(network.walletOptions);
+    const options = network.walletOptions;
     const { wallet: ledger } = await UnclaimingWallet.initialize({ signer: new LedgerSparkSigner(new SparkLedgerApp(dev.transport)), options: { ...options, signerWithPreExistingKeys: true } });
     wallets.push(ledger);
-    const funded = await network.chain.fund(await ledger.getSingleUseDepositAddress(), OWN_DEPOSIT_SATS);
-    const [own] = await ledger.claimDeposit(funded.txid);
-    if (own === undefined) throw new Error('deposit not claimed');
-
     const { wallet: sender } = await openWallet(sdk, options);
     wallets.push(sender);
-    const sent = await network.chain.fund(await sender.getSingleUseDepositAddress(), SENT_SATS);
-    await sender.claimDeposit(sent.txid);
-    await waitFor(() => sender.getBalance(), (b) => b.satsBalance.available === SENT_SATS, 60_000, 'the sender\'s deposit');
+    const deposit = async (w: SparkWallet, sats: bigint): Promise<string> => {
+      const funded = await network.chain.fund(await w.getSingleUseDepositAddress(), sats);
+      const [leaf] = await w.claimDeposit(funded.txid);
+      if (leaf === undefined) throw new Error('deposit not claimed');
+      return leaf.id;
+    };
+    const sum = (values: number[]): bigint => BigInt(values.reduce((a, b) => a + b, 0));
+    // Each wallet's ladder first, then its subject leaf on top.
+    const ledgerLadder = await ladderFor(ledger, [Number(OWN_DEPOSIT_SATS)]);
+    const senderLadder = await ladderFor(sender, [Number(SENT_SATS)]);
+    for (const sats of ledgerLadder) await deposit(ledger, BigInt(sats));
+    ownId = await deposit(ledger, OWN_DEPOSIT_SATS);
+    const ledgerSats = sum(ledgerLadder) + OWN_DEPOSIT_SATS;
+    for (const sats of senderLadder) await deposit(sender, BigInt(sats));
+    await deposit(sender, SENT_SATS);
+    await waitFor(() => sender.getBalance(), (b) => b.satsBalance.available === sum(senderLadder) + SENT_SATS, 60_000, 'the sender\'s deposits');
     const transfer = await sender.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SENT_SATS) });
 
     data = await collectFromWallet(ledger, { network: 'LOCAL', account: 0 });
     const file = join(dir, 'exit-data.json');
     writeExitDataFile(file, data);
     data = readExitDataFile(file);
-    const owned = data.leaves.find((l) => l.source === 'owned');
-    const pending = data.leaves.find((l) => l.source === 'pending-transfer');
-    expect(data.leaves).toHaveLength(2);
+    const owned = data.leaves.find((l) => l.leafId === ownId);
+    const pending = data.leaves.filter((l) => l.source === 'pending-transfer');
+    // The ladder's leaves and the subject leaf, all owned, and the one pending transfer.
+    expect(data.leaves.filter((l) => l.source === 'owned').map((l) => l.value).sort((a, b) => a - b)).toEqual([...ledgerLadder, Number(OWN_DEPOSIT_SATS)]);
+    expect(pending).toHaveLength(1);
     expect(data.identityPublicKey).toBe(bytesToHex(expectedPublicKey({ kind: 'identity', account: 0 })));
     // The owned leaf's refunds pay the device's key for that leaf.
-    expect(owned?.leafId).toBe(own.id);
-    expect(owned?.refundKey).toMatchObject({ kind: 'leaf', leafId: own.id, publicKey: bytesToHex(expectedPublicKey({ kind: 'leaf', account: 0, leafId: own.id })) });
+    expect(owned?.source).toBe('owned');
+    expect(owned?.refundKey).toMatchObject({ kind: 'leaf', leafId: ownId, publicKey: bytesToHex(expectedPublicKey({ kind: 'leaf', account: 0, leafId: ownId })) });
     expect(relativeLockBlocks(parseExitTx(owned!.refunds.cpfp, 'cpfp refund'))).toBe(INITIAL_TIMELOCK);
     // The unclaimed transfer's intermediate refunds pay the device's identity key, one interval lower.
-    expect(pending?.transferId).toBe(transfer.id);
-    expect(pending?.refundKey).toMatchObject({ kind: 'identity', account: 0, publicKey: data.identityPublicKey });
-    expect(relativeLockBlocks(parseExitTx(pending!.refunds.directFromCpfp!, 'direct-from-cpfp refund'))).toBe(INITIAL_TIMELOCK - TIME_LOCK_INTERVAL + DIRECT_TIMELOCK_OFFSET);
+    expect(pending[0]?.transferId).toBe(transfer.id);
+    expect(pending[0]?.value).toBe(Number(SENT_SATS));
+    expect(pending[0]?.refundKey).toMatchObject({ kind: 'identity', account: 0, publicKey: data.identityPublicKey });
+    expect(relativeLockBlocks(parseExitTx(pending[0]!.refunds.directFromCpfp!, 'direct-from-cpfp refund'))).toBe(INITIAL_TIMELOCK - TIME_LOCK_INTERVAL + DIRECT_TIMELOCK_OFFSET);
     // Still pending: nothing claimed it.
-    expect((await ledger.getBalance()).satsBalance.available).toBe(OWN_DEPOSIT_SATS);
+    expect((await ledger.getBalance()).satsBalance.available).toBe(ledgerSats);
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(network.dataDir)).toEqual([]);
   });
 
   it('stops every operator, then funds a fee wallet for the anchor children', async () => {
@@ -160,7 +183,7 @@ describe('unilateral exit of a Ledger wallet, every operator stopped, sweeps sig
 
   it('the exit command with --speculos exits the owned leaf through the zero-fee CPFP variants; the leaf key sweeps it on the device', async () => {
     const { network, dev, approver } = running();
-    const leaf = data.leaves.find((l) => l.source === 'owned') as ExitLeaf;
+    const leaf = data.leaves.find((l) => l.leafId === ownId) as ExitLeaf;
     // The command opens its own connection to the APDU port: the test lets go of its own first.
     await dev.transport.close();
     const to = freshAddress();

@@ -11,12 +11,18 @@ import { SparkLedgerApp } from '../../src/device/app.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
 import { startDevice, type DeviceFixture } from '../device/fixture.js';
 import { expectedPublicKey } from '../device/expected-keys.js';
-import { fixedLeafOptions, loadSdk, waitFor } from '../network/sdk.js';
+import { expectLeftAlone, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, waitFor } from '../network/sdk.js';
 import { completed } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
-const DEPOSIT_SATS = 60_000n;
+/**
+ * The deposit's value. The wallet runs on the network's options as printed (the SDK's defaults,
+ * leaf optimization on) and the subject here is this very leaf: a single leaf of at most 14 sats,
+ * which the SDK's optimizer leaves alone (test/network/leaf-optimizer.ts), so no swap replaces it.
+ */
+const DEPOSIT_SATS = 8n;
 /** Network (btcd, three operators, DKG) and Speculos start on a loaded 2-core machine. */
 const START_TIMEOUT_MS = 360_000;
 /** Each step waits for the device: every signature is approved with the buttons through Speculos. */
@@ -69,7 +75,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     recorders.push(recorder);
     signers.push(signer);
-    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(network.walletOptions), signerWithPreExistingKeys: true } });
+    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...network.walletOptions, signerWithPreExistingKeys: true } });
     wallets.push(wallet);
     return wallet;
   }
@@ -89,6 +95,7 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const { network } = running();
     const wallet = wallets[0];
     if (wallet === undefined) throw new Error('no wallet');
+    await expectLeftAlone(wallet, [[Number(DEPOSIT_SATS)]]);
     const before = approver?.reviews.length ?? 0;
     const sentBefore = recorders[0]?.sent.length ?? 0;
     const address = await wallet.getSingleUseDepositAddress();
@@ -124,6 +131,8 @@ describe('SDK wallet on the Ledger signer, against the operator network', { time
     const balance = await waitFor(() => again.getBalance(), (b) => b.satsBalance.available === DEPOSIT_SATS, 60_000, 'the balance after restart');
     expect(balance.satsBalance.available).toBe(DEPOSIT_SATS);
     expect((await again.getLeaves()).map((l) => l.id)).toEqual(leafIds);
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(running().network.dataDir)).toEqual([]);
   });
 
   it('wallet-level identity message signatures and the HTLC preimage come from the device, equal to the SDK signer’s', async () => {

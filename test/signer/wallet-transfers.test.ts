@@ -14,8 +14,9 @@ import { Ins } from '../../src/device/apdu.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
 import type { LedgerSparkSigner as LedgerSparkSignerType } from '../../src/signer/ledger-signer.js';
-import { fixedLeafOptions, loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
-import { FIRST_SATS, SECOND_SATS, SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
+import { expectLeftAlone, sspSwaps } from '../network/leaf-optimizer.js';
+import { loadSdk, openWallet, transferStatus, waitFor } from '../network/sdk.js';
+import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, completed, keySplits } from './device-wallet-suite.js';
 import { RecordingTransport, reachableData, secretsFound } from './secret-scan.js';
 
 /**
@@ -25,9 +26,19 @@ import { RecordingTransport, reachableData, secretsFound } from './secret-scan.j
  * wallet (a second Speculos with another seed), a restart from the same device. Every approval is
  * pressed with the buttons through Speculos's API and the screens are checked; the host never
  * holds a private key of either seed. One network and two Speculos serve the whole file, in order:
- * each test starts from the balances the previous one left. Wallet options turn leaf optimization
- * off, so every transfer moves whole leaves (docs/transfers.md).
+ * each test starts from the balances the previous one left. Every transfer moves whole leaves
+ * (docs/transfers.md).
  */
+
+/**
+ * The two deposits' values, distinct so that a transfer of one value selects exactly that leaf.
+ * The wallets run on the network's options as printed (the SDK's defaults, leaf optimization on)
+ * and the subject here is these very leaf ids: so they are values the SDK's optimizer leaves alone
+ * in every state the tests walk through (checked before the tests with the SDK's own rule,
+ * test/network/leaf-optimizer.ts), and the SSP's books show no swap at the end.
+ */
+const FIRST_SATS = 8n;
+const SECOND_SATS = 4n;
 
 /** A second, standard BIP39 test vector: the second device's seed. */
 const SECOND_MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
@@ -157,7 +168,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     const signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     d.recorders.push(recorder);
     d.signers.push(signer);
-    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...fixedLeafOptions(net().walletOptions), signerWithPreExistingKeys: true } });
+    const { wallet } = await sdk.SparkWallet.initialize({ signer, options: { ...net().walletOptions, signerWithPreExistingKeys: true } });
     wallets.push(wallet);
     return wallet;
   }
@@ -180,6 +191,9 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
 
   it('deposits and claims two leaves on the first device', async () => {
     ledger = await openLedgerWallet(dev(first));
+    // Every leaf set a wallet holds below, in order (the software wallet and the second device hold one of these leaves).
+    const [one, two] = [Number(FIRST_SATS), Number(SECOND_SATS)];
+    await expectLeftAlone(ledger, [[one], [one, two], [one], [two]]);
     leaves.first = await deposit(ledger, FIRST_SATS);
     leaves.second = await deposit(ledger, SECOND_SATS);
     await waitFor(() => available(ledger), (b) => b === FIRST_SATS + SECOND_SATS, 60_000, 'the two deposits');
@@ -188,7 +202,7 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
 
   it('sends one whole leaf to a software wallet, which claims it; the device showed the receiver', async () => {
     const d = dev(first);
-    ({ wallet: software } = await openWallet(sdk, fixedLeafOptions(net().walletOptions)));
+    ({ wallet: software } = await openWallet(sdk, net().walletOptions));
     wallets.push(software);
     const receiver = await software.getIdentityPublicKey();
     const reviewsBefore = d.approver.reviews.length;
@@ -276,6 +290,8 @@ describe('SDK wallets on Ledger signers send and receive on the operator network
     expect(await leafIds(again)).toEqual([leaves.second]);
     // And the software wallet, from its own state, holds nothing any more.
     expect(await available(software)).toBe(0n);
+    // Leaf optimization on, and nothing for it to do: no swap in the SSP's books.
+    expect(sspSwaps(net().dataDir)).toEqual([]);
   });
 
   it('the host never held a private key of either seed: not in any APDU, reply, signer or wallet memory', () => {

@@ -1,5 +1,6 @@
 import type { FundingWallet } from '../../../emulator/chain/funding-wallet.js';
 import { SparkLedgerApp, type ApduTransport } from '../../../src/device/app.js';
+import { ExitError } from '../../../src/exit/errors.js';
 import { blockClock, type ExitChain } from '../../../src/exit/exit-chain.js';
 import type { ExitData, SparkNetworkName } from '../../../src/exit/exit-data.js';
 import { runUnilateralExit } from '../../../src/exit/exit-runner.js';
@@ -24,7 +25,8 @@ export interface ChainExitOptions {
 /**
  * "Exit now" on the user's device: every leaf of the stored exit data goes through src/exit's
  * runner, one after the other, and each refund is swept to the user's address with a signature the
- * device makes after showing fee, amount and address (SIGN_EXIT_SWEEP). The runner looks at the
+ * device makes after showing fee, amount and address (SIGN_EXIT_SWEEP). A leaf whose refund cannot
+ * pay for its own sweep is left on Spark, nothing of it broadcast, and reported. The runner looks at the
  * chain before every step, so an exit interrupted by a restart continues when asked again.
  */
 export function deviceExitExecutor(transport: ApduTransport, o: ChainExitOptions): ExitExecutor {
@@ -32,7 +34,7 @@ export function deviceExitExecutor(transport: ApduTransport, o: ChainExitOptions
     async exitNow(data: ExitData, request: ExitRequest, onProgress: (p: ExitProgress) => void): Promise<ExitOutcome> {
       requireNetwork(data, o.network);
       const signer = deviceExitSweepSigner(new SparkLedgerApp(transport), data.network);
-      const outcome: ExitOutcome = { to: request.to, leaves: [] };
+      const outcome: ExitOutcome = { to: request.to, leaves: [], leftBehind: [] };
       for (const [i, leaf] of data.leaves.entries()) {
         const progress = (message: string): void => onProgress({ leafId: leaf.leafId, leaf: i + 1, leaves: data.leaves.length, message });
         try {
@@ -57,6 +59,12 @@ export function deviceExitExecutor(transport: ApduTransport, o: ChainExitOptions
           outcome.leaves.push({ leafId: leaf.leafId, broadcastTxids: result.steps.map((s) => s.txid), sweepTxid: result.sweep.txid, sweptSats: result.sweep.amount.toString() });
           progress(`swept ${result.sweep.amount} sats to ${request.to} in ${result.sweep.txid}`);
         } catch (err) {
+          // The runner refuses such a leaf before broadcasting anything: the others still exit.
+          if (err instanceof ExitError && err.code === 'TOO_SMALL_TO_EXIT') {
+            outcome.leftBehind.push({ leafId: leaf.leafId, valueSats: String(leaf.value) });
+            progress(`left on Spark: ${leaf.value} sats cannot pay for their own exit`);
+            continue;
+          }
           throw asBridgeError(err);
         }
       }

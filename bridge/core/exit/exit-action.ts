@@ -31,9 +31,17 @@ export interface LeafExitOutcome {
   sweptSats: string;
 }
 
+/** A leaf an exit left on Spark: its refund cannot pay for its own sweep (src/exit, TOO_SMALL_TO_EXIT). */
+export interface LeafLeftBehind {
+  leafId: string;
+  valueSats: string;
+}
+
 export interface ExitOutcome {
   to: string;
   leaves: LeafExitOutcome[];
+  /** Leaves of a few sats (a wallet on the SDK's defaults holds some): nothing of them was broadcast. */
+  leftBehind: LeafLeftBehind[];
 }
 
 /**
