@@ -4,6 +4,7 @@
  * the commands a wallet sent to the device (RecordingTransport.sent, device-app/PROTOCOL.md).
  */
 import { Ins } from '../../src/device/apdu.js';
+import { STATEMENT_BYTE, type IdentityStatement } from '../../src/device/clear-sign.js';
 
 /** Two leaves of distinct values: a transfer of one value selects exactly that leaf. */
 export const FIRST_SATS = 60_000n;
@@ -19,8 +20,8 @@ export const SETTLE_MS = 240_000;
 export const completed = (apdus: Uint8Array[], ins: number): number => apdus.filter((a) => a[1] === ins && a[3] === 0x00).length;
 
 /** SIGN_IDENTITY_CLEAR requests of a statement: their first chunk (P1 = 0) starts with the mode byte. */
-export const identityStatements = (apdus: Uint8Array[], statement: 'login' | 'leaf' | 'transfer' | 'claim'): number =>
-  apdus.filter((a) => a[1] === Ins.SIGN_IDENTITY_CLEAR && a[2] === 0x00 && a[5] === ['login', 'leaf', 'transfer', 'claim'].indexOf(statement)).length;
+export const identityStatements = (apdus: Uint8Array[], statement: IdentityStatement): number =>
+  apdus.filter((a) => a[1] === Ins.SIGN_IDENTITY_CLEAR && a[2] === 0x00 && a[5] === STATEMENT_BYTE[statement]).length;
 
 /** KEY_SPLIT commands of a mode: their first chunk (P1 = 0) starts with the mode byte (0x00 transfer, 0x01 claim). */
 export const keySplits = (apdus: Uint8Array[], mode: 'transfer' | 'claim'): number =>
