@@ -54,3 +54,17 @@ export function hasAdaptor(payload: Uint8Array): boolean {
   const n = payload[keyref + 33 + 4 + 66] ?? 0;
   return payload[keyref + 33 + 4 + 66 + 1 + 98 * n] === 1;
 }
+
+/**
+ * The transfer ids the device signed per-leaf statements for (SIGN_IDENTITY_CLEAR mode 0x01:
+ * mode, account u32, then leafId || transferId [36-char UUID text] || ciphertext [129]), so a
+ * suite can find the wallet's own transfers, e.g. its swaps in the provider's books.
+ */
+export function leafStatementTransferIds(apdus: Uint8Array[]): Set<string> {
+  const ids = new Set<string>();
+  for (const p of chunkedPayloads(apdus, Ins.SIGN_IDENTITY_CLEAR)) {
+    if (p[0] !== STATEMENT_BYTE.leaf) continue;
+    ids.add(new TextDecoder().decode(p.subarray(p.length - 129 - 36, p.length - 129)));
+  }
+  return ids;
+}
