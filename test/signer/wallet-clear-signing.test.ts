@@ -128,9 +128,12 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const before = reviews().length;
     const swapsBefore = swapEntries().length;
     await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
-    // The software wallet holds power-of-two leaves, none summing to 40,000, so it swaps for a
-    // 40,000-sat leaf first; the Ledger wallet claims it (no press) and, the claim having run its
-    // optimizer, is settled only once it swapped that leaf into power-of-two leaves.
+    // The software wallet sends 40,000 sats as a few power-of-two leaves (its optimizer's, or
+    // what its own swap for the amount returned); the Ledger wallet claims them (no press), and
+    // the claim runs its optimizer, which with the SDK's multiplicity 1 wants more denominations
+    // than a few leaves give (spark-sdk utils/optimize.ts shouldOptimize): so it swaps. Wait for
+    // that swap's review, then for the optimizer to be done.
+    await waitFor(async () => shownSince(before, 'Swap').length, (n) => n >= 1, SETTLE_MS, 'the Ledger wallet\'s optimizer to swap what it claimed');
     const received = await optimizerSettled(ledger, SECOND_SATS, SETTLE_MS, 'the Ledger wallet\'s claim and optimization');
     leafIds.push(...received.map((l) => l.id));
     const sent = suite.recorder.sent.slice(mark);
