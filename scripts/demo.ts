@@ -8,12 +8,15 @@
  *   3. The unmodified Spark SDK wallet runs on LedgerSparkSigner with clear signing: every key,
  *      nonce and FROST share stays on the device; what stays with the user (deposit roots and
  *      refunds, claim refunds) is signed with its transaction attached and no prompt; the
- *      identity-key signatures go with their preimages (logins and the claim package: no prompt);
+ *      identity-key signatures go with their preimages (the operators' and the service
+ *      provider's logins and the claim package: no prompt);
  *      a transfer is approved once, on a screen that shows the total and the receiver's Spark
  *      address, and its per-leaf and package signatures need no further press (the buttons are
  *      pressed through Speculos's API, as a user would; each review's screens are printed).
  *      The wallet deposits two leaves from the chain, sends both in one transfer to a software
  *      wallet (DefaultSparkSigner), which claims them, receives one back and claims it itself.
+ *      Both wallets run on the SDK's default options: the Ledger wallet's leaf optimization then
+ *      swaps what it received with the service provider, each swap approved once ("Swap").
  *
  * Run with `make demo`. Everything it starts is stopped at the end, or on Ctrl-C.
  */
@@ -38,6 +41,8 @@ const FIRST_SATS = 60_000n;
 const SECOND_SATS = 40_000n;
 /** How long a receiving wallet gets to claim from its event stream (with device approvals). */
 const CLAIM_TIMEOUT_MS = 240_000;
+/** How long the Ledger wallet's optimizer gets to start a swap after a claim before the demo moves on. */
+const OPTIMIZER_START_MS = 20_000;
 
 const log = (s = ''): void => console.log(s);
 const step = (s: string): void => console.log(`\n== ${s}`);
@@ -133,14 +138,10 @@ async function main(): Promise<void> {
   const signer = new LedgerSparkSigner(app);
   // Clear signing: the signer finds each sighash's transaction in the wallet's leaves, and each
   // identity hash's preimage; on before initialize so the logins are clear too.
-  const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', {
-    ...network.walletOptions,
-    // Background leaf optimization swaps with the service provider: each swap is a SWAP_INTENT
-    // the user approves, and the provider's login is a blind signature, which stays off here, so
-    // the signer would refuse every swap (SWAP_NEEDS_BLIND_SIGNING). A Ledger user gets the
-    // approvals they asked for and no others. The software wallet runs on the SDK's defaults.
-    optimizationOptions: { auto: false },
-  });
+  // The network's wallet options as printed, the SDK's defaults: background leaf optimization is
+  // on, and each of its swaps with the service provider is a SWAP_INTENT the user approves; the
+  // provider's login is signed from its challenge (no prompt, no blind signing).
+  const ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', network.walletOptions);
   wallets.push(ledger);
   log(`Ledger wallet identity: ${await ledger.getIdentityPublicKey()}`);
   await printApprovals(screen);
@@ -171,15 +172,34 @@ async function main(): Promise<void> {
   const sent = await ledger.transfer({ receiverSparkAddress: await software.getSparkAddress(), amountSats: Number(FIRST_SATS + SECOND_SATS) });
   log(`transfer ${sent.id}: ${sent.totalValue} sats, leaves ${sent.leaves.map((l) => l.leaf?.id).join(', ')}, ${sent.status}`);
   await printApprovals(screen);
-  await until(() => available(software), (b) => b === FIRST_SATS + SECOND_SATS, CLAIM_TIMEOUT_MS, 'the software wallet to claim');
-  log('the software wallet claimed it from its event stream');
+  // Its optimizer then swaps the 60,000- and 40,000-sat leaves into power-of-two leaves (spark-sdk
+  // utils/optimize.ts), holding them meanwhile: it can send once that is done.
+  await until(
+    async () => ({ sats: await available(software), optimizing: await software.isOptimizationInProgress(), leaves: await software.getLeaves() }),
+    (s) => s.sats === FIRST_SATS + SECOND_SATS && !s.optimizing && s.leaves.every((l) => Number.isInteger(Math.log2(l.value))),
+    CLAIM_TIMEOUT_MS,
+    'the software wallet to claim and optimize',
+  );
+  log('the software wallet claimed it from its event stream and optimized its leaves');
   await balances(ledger, software);
 
-  step(`Receive: the software wallet (SDK defaults: its leaves are swapped into power-of-two denominations in the background) sends ${SECOND_SATS} sats back; the Ledger wallet claims them by itself (key tweak, FROST shares and the claim package on the device, no prompt)`);
+  step(`Receive: the software wallet (SDK defaults: its leaves are swapped into power-of-two denominations in the background) sends ${SECOND_SATS} sats back; the Ledger wallet claims them by itself (key tweak, FROST shares and the claim package on the device, no prompt), then its own optimizer swaps them with the provider (one "Swap" approval each; the provider's login signed from its challenge, no prompt)`);
   const back = await software.transfer({ receiverSparkAddress: await ledger.getSparkAddress(), amountSats: Number(SECOND_SATS) });
   log(`transfer ${back.id}: ${back.totalValue} sats, ${back.status}`);
+  const reviewsBefore = approver.reviews.length;
   await until(() => available(ledger), (b) => b === SECOND_SATS, CLAIM_TIMEOUT_MS, 'the Ledger wallet to claim');
-  log('the Ledger wallet claimed it from its event stream');
+  // The claim runs the optimizer, which swaps unless the leaves are already its set
+  // (spark-sdk services/leaf-manager.ts autoOptimizeIfNeeded): wait for its swap (or give it
+  // OPTIMIZER_START_MS to start), then for it to end with the balance back.
+  const claimedAt = Date.now();
+  const swapsSince = (): number => (approver?.reviews ?? []).slice(reviewsBefore).filter((pages) => pages[0]?.includes('Swap') === true).length;
+  await until(
+    async () => ({ sats: await available(ledger), optimizing: await ledger.isOptimizationInProgress() }),
+    (s) => s.sats === SECOND_SATS && !s.optimizing && (swapsSince() > 0 || Date.now() - claimedAt > OPTIMIZER_START_MS),
+    CLAIM_TIMEOUT_MS,
+    'the Ledger wallet to optimize its leaves',
+  );
+  log('the Ledger wallet claimed it from its event stream and optimized its leaves');
   await printApprovals(screen);
   await balances(ledger, software);
   const held = (await ledger.getLeaves()).map((l) => `${l.id} (${l.value} sats)`);

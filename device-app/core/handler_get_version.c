@@ -15,7 +15,7 @@ void handle_get_version(const apdu_t *a) {
     uint8_t out[8] = {APP_VERSION_MAJOR,
                       APP_VERSION_MINOR,
                       APP_VERSION_PATCH,
-                      settings_blind_signing() ? 1u : 0u,
+                      (uint8_t)((settings_blind_signing() ? VERSION_FLAG_BLIND_SIGNING : 0u) | VERSION_FLAG_PROVIDER_LOGIN),
                       FROST_MAX_COMMIT_BATCH,
                       (uint8_t)(NONCE_WINDOW >> 8),
                       (uint8_t)NONCE_WINDOW,

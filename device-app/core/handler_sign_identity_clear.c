@@ -1,6 +1,6 @@
 /* handler_sign_identity_clear.c - SIGN_IDENTITY_CLEAR (PROTOCOL.md 0x36): an identity-key
  * signature over a preimage the device hashes and parses itself (id_statement.c), so it knows
- * what it signs: an operator login, a transfer's per-leaf and package signatures (bound to the
+ * what it signs: an operator or service-provider login, a transfer's per-leaf and package signatures (bound to the
  * approved TRANSFER_INTENT: no screen of their own), or a claim package. No statement moves value
  * away from the user without the intent the user approved; nothing here is blind signing. */
 #include <string.h>
@@ -28,6 +28,7 @@ static uint16_t check(const ids_result_t *s, uint8_t mode) {
     uint8_t pub[33];
     switch (mode) {
     case IDS_LOGIN:
+    case IDS_PROVIDER_LOGIN:
         /* a challenge for another key is not this device's login */
         if (!identity_public_key(g_account, pub)) {
             return SW_INTERNAL;

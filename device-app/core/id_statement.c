@@ -1,7 +1,8 @@
 /* id_statement.c - see id_statement.h. The formats are the SDK 0.8.8 wallet's (docs/transfers.md,
  * section "What the sender's identity key signs"): the challenge is protobuf-encoded by the wallet
  * (connection.ts), the per-leaf payload is concatenated text and ciphertext (transfer.ts
- * prepareSingleSendTransferKeyTweak), the packages use the SDK's structured hasher
+ * prepareSingleSendTransferKeyTweak), the provider's challenge is the service provider's own
+ * (emulator/ssp/auth.ts, docs/ssp.md), the packages use the SDK's structured hasher
  * (utils/hashstructure.ts: tag hash twice, then 8-byte big-endian length || bytes per value, a
  * map as its entry count — itself a value of 8 bytes — then its entries sorted by key). */
 #include "id_statement.h"
@@ -151,7 +152,7 @@ static bool package_byte(ids_parser_t *p, uint8_t b) {
 
 bool ids_begin(ids_parser_t *p, uint8_t mode) {
     wipe(p, sizeof *p);
-    if (mode > IDS_CLAIM) {
+    if (mode > IDS_PROVIDER_LOGIN) {
         return false;
     }
     p->mode = mode;
@@ -165,7 +166,7 @@ bool ids_feed(ids_parser_t *p, const uint8_t *data, size_t len) {
         return false;
     }
     sha256_update(&p->sha, data, len);
-    if (p->mode == IDS_LOGIN || p->mode == IDS_LEAF) {
+    if (p->mode == IDS_LOGIN || p->mode == IDS_LEAF || p->mode == IDS_PROVIDER_LOGIN) {
         if (len > (size_t)(IDS_SMALL_MAX - p->buf_len)) {
             p->failed = 1u;
             return false;
@@ -249,6 +250,17 @@ static bool parse_login(const ids_parser_t *p, ids_result_t *out) {
     return true;
 }
 
+/* The service provider's challenge, exactly IDS_PROVIDER_LEN bytes with the version first. The
+ * device has no clock and no HMAC key: the expiry, nonce and HMAC are the provider's to check;
+ * the device checks the shape and (in the handler) the key. */
+static bool parse_provider_login(const ids_parser_t *p, ids_result_t *out) {
+    if (p->buf_len != IDS_PROVIDER_LEN || p->buf[0] != IDS_PROVIDER_VERSION) {
+        return false;
+    }
+    memcpy(out->pubkey, p->buf + IDS_PROVIDER_KEY_AT, 33u);
+    return true;
+}
+
 /* leafId (printable, 1..64) || transferId (canonical UUID text) || ciphertext [129] */
 static bool parse_leaf(const ids_parser_t *p, ids_result_t *out) {
     const uint8_t *b = p->buf;
@@ -279,6 +291,8 @@ bool ids_finish(ids_parser_t *p, ids_result_t *out) {
             ok = parse_login(p, out);
         } else if (p->mode == IDS_LEAF) {
             ok = parse_leaf(p, out);
+        } else if (p->mode == IDS_PROVIDER_LOGIN) {
+            ok = parse_provider_login(p, out);
         } else {
             ok = p->state == ST_END;
             memcpy(out->transfer_id, p->transfer_id, 16u);

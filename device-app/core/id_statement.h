@@ -1,6 +1,6 @@
 /* id_statement.h - what an identity-key signature says (PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"):
  * the host sends the preimage, not its hash; this streams it through SHA-256 and parses it as
- * one of the four statements the SDK 0.8.8 wallet signs with the identity key. Pure logic: no
+ * one of the statements the SDK 0.8.8 wallet signs with the identity key. Pure logic: no
  * key, no screen, no state outside the parser. */
 #ifndef SPARK_ID_STATEMENT_H
 #define SPARK_ID_STATEMENT_H
@@ -15,6 +15,12 @@
 #define IDS_LEAF 0x01u     /* a transfer's per-leaf signature: leafId || transferId || secretCipher */
 #define IDS_TRANSFER 0x02u /* a transfer package: tagged hash "spark/transfer/signing payload" */
 #define IDS_CLAIM 0x03u    /* a claim package: tagged hash "spark/claim/signing payload" */
+#define IDS_PROVIDER_LOGIN 0x04u /* the service provider's challenge (emulator/ssp/auth.ts) */
+
+/* The provider challenge: version 0x01 || expiry u64 || public key [33] || nonce [16] || HMAC [32] */
+#define IDS_PROVIDER_VERSION 0x01u
+#define IDS_PROVIDER_KEY_AT 9u
+#define IDS_PROVIDER_LEN 90u
 
 #define IDS_UUID_TEXT_LEN 36u
 #define IDS_CIPHER_LEN 129u      /* the SDK's ECIES ciphertext of a 32-byte key (KEY_SPLIT) */
@@ -26,7 +32,7 @@
 typedef struct {
     uint8_t digest[32];     /* SHA-256 of the preimage (for packages: the tagged hash) */
     uint8_t transfer_id[16]; /* leaf, transfer, claim: the transfer's UUID as 16 bytes */
-    uint8_t pubkey[33];     /* login: the key the challenge was issued for */
+    uint8_t pubkey[33];     /* login, provider login: the key the challenge was issued for */
     uint8_t leaf_id[64];    /* leaf: the leaf id text */
     uint8_t leaf_id_len;
     uint8_t cipher_hash[32]; /* leaf: SHA-256 of the ciphertext */

@@ -7,6 +7,9 @@
 #define APP_VERSION_MINOR 1u
 #define APP_VERSION_PATCH 0u
 #define APP_VERSION_STR "0.1.0"
+/* GET_VERSION flags (reply byte 3) */
+#define VERSION_FLAG_BLIND_SIGNING 0x01u  /* the blind-signing setting is on */
+#define VERSION_FLAG_PROVIDER_LOGIN 0x02u /* SIGN_IDENTITY_CLEAR knows the provider login (mode 0x04) */
 
 #define CLA_SPARK 0xE0u
 

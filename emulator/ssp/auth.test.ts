@@ -55,6 +55,30 @@ describe('WalletAuth', () => {
     expect(code(() => clocked.verify(old, w.sign(old), w.pub))).toMatch(/challenge expired/);
   });
 
+  it('issues the layout the Ledger app parses (PROTOCOL.md 0x36 mode 0x04): 01 ‖ expiry ‖ the asked key ‖ nonce ‖ HMAC, 90 bytes', () => {
+    const now = 1_700_000_000;
+    const auth = new WalletAuth(secret, () => now);
+    const w = walletKey();
+    const raw = Buffer.from(auth.challenge(w.pub), 'base64');
+    expect(raw.length).toBe(90);
+    expect(raw[0]).toBe(1);
+    expect(raw.readBigUInt64BE(1)).toBe(BigInt(now + 120));
+    expect(hex(raw.subarray(9, 42))).toBe(w.pub);
+    expect(hex(raw.subarray(42, 58))).not.toBe(hex(Buffer.from(auth.challenge(w.pub), 'base64').subarray(42, 58)));
+  });
+
+  it('refuses a challenge whose expiry, key or length was altered after issue', () => {
+    const auth = new WalletAuth(secret);
+    const w = walletKey();
+    const raw = Buffer.from(auth.challenge(w.pub), 'base64');
+    const later = Buffer.from(raw);
+    later[8] = (later[8] ?? 0) ^ 0x80; // a later expiry
+    const l = later.toString('base64');
+    expect(code(() => auth.verify(l, w.sign(l), w.pub))).toMatch(/not issued by this service provider/);
+    const trailing = Buffer.concat([raw, Buffer.of(0)]).toString('base64');
+    expect(code(() => auth.verify(trailing, w.sign(trailing), w.pub))).toMatch(/malformed protected_challenge/);
+  });
+
   it('refuses calls without a valid session token', () => {
     const auth = new WalletAuth(secret);
     expect(code(() => auth.session(undefined))).toMatch(/^UNAUTHENTICATED: no session token/);

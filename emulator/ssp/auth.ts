@@ -5,6 +5,8 @@
  * and HMAC-protected (nothing stored but the nonces already used), so they survive nothing the
  * SSP forgets; a challenge is good for one verification within its lifetime.
  *   challenge = version (1) ‖ expiry unix seconds (u64 BE) ‖ public key (33) ‖ nonce (16) ‖ HMAC (32)
+ * The Ledger app parses this layout to sign the login without a blind signature
+ * (device-app/PROTOCOL.md, 0x36 SIGN_IDENTITY_CLEAR mode 0x04): a change to it is a change there.
  * Session tokens are the operators' (emulator/operator/authn/sessions.ts) under the SSP's own key.
  */
 import { randomBytes } from 'node:crypto';

@@ -126,8 +126,9 @@ export function encodeExitIntent(intent: ExitIntent): Uint8Array {
  * SIGN_IDENTITY_CLEAR (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): what an identity-key
  * signature says. The device is given the preimage, hashes and parses it itself.
  */
-export type IdentityStatement = 'login' | 'leaf' | 'transfer' | 'claim';
-const STATEMENT_BYTE: Record<IdentityStatement, number> = { login: 0, leaf: 1, transfer: 2, claim: 3 };
+export type IdentityStatement = 'login' | 'leaf' | 'transfer' | 'claim' | 'provider-login';
+/** The mode byte of each statement. */
+export const STATEMENT_BYTE: Record<IdentityStatement, number> = { login: 0, leaf: 1, transfer: 2, claim: 3, 'provider-login': 4 };
 
 /** mode u8 || account u32 || preimage (streamed in chunks: no length limit of its own). */
 export function encodeSignIdentityClear(statement: IdentityStatement, preimage: Uint8Array, account: number): Uint8Array {

@@ -121,10 +121,12 @@ describe('messages', () => {
       minor: 1,
       patch: 0,
       blindSigningEnabled: true,
+      providerLogin: false,
       maxCommitmentsPerCall: 3,
       nonceWindow: 1024,
       maxOperators: 8,
     });
+    expect(decodeVersion(new Uint8Array([0, 1, 0, 2, 3, 0x04, 0x00, 8]))).toMatchObject({ blindSigningEnabled: false, providerLogin: true });
     expect(() => decodeVersion(new Uint8Array(3))).toThrow(/8 bytes/);
   });
 

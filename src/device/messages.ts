@@ -9,6 +9,8 @@ export interface AppVersion {
   minor: number;
   patch: number;
   blindSigningEnabled: boolean;
+  /** SIGN_IDENTITY_CLEAR signs the service provider's login (mode 0x04, flag bit1). */
+  providerLogin: boolean;
   maxCommitmentsPerCall: number;
   nonceWindow: number;
   maxOperators: number;
@@ -24,6 +26,7 @@ export function decodeVersion(data: Uint8Array): AppVersion {
     minor: b(1),
     patch: b(2),
     blindSigningEnabled: (b(3) & 1) === 1,
+    providerLogin: (b(3) & 2) === 2,
     maxCommitmentsPerCall: b(4),
     nonceWindow: (b(5) << 8) | b(6),
     maxOperators: b(7),

@@ -13,7 +13,7 @@ export type LedgerSignerErrorCode =
   | 'SECRET_WOULD_LEAVE_DEVICE'
   /** A transfer names more leaves than one approval on the device covers (INTENT_MAX_LEAVES). */
   | 'TRANSFER_TOO_LARGE'
-  /** A swap with the service provider needs its login, which the device signs only blind, and blind signing is off. */
+  /** A swap with the service provider needs its login, which this app signs only blind (it predates the provider login), and blind signing is off. */
   | 'SWAP_NEEDS_BLIND_SIGNING'
   /** The arguments do not describe something the device can do (wrong length, unknown commitment). */
   | 'INVALID_REQUEST';

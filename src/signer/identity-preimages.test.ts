@@ -3,8 +3,9 @@ import { getClaimPackageSigningPayload, getTransferPackageSigningPayload } from 
 import type { TransferPackage } from '@buildonspark/spark-sdk/proto/spark';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, randomBytes } from '@noble/hashes/utils.js';
 import { encodeChallenge } from '../../emulator/operator/authn/challenge.js';
+import { WalletAuth } from '../../emulator/ssp/auth.js';
 import { IdentityPreimages } from './identity-preimages.js';
 
 const identity = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
@@ -44,6 +45,18 @@ describe('IdentityPreimages: the preimage of each identity hash the SDK wallet a
     const digest = sha256(mine);
     const otherDigest = sha256(other);
     expect(o.find(digest)).toEqual({ statement: 'login', preimage: mine });
+    expect(o.find(otherDigest)).toBeUndefined();
+  });
+
+  it('our service provider\'s challenge for this identity key is found as a provider login; one for another key is not', () => {
+    const o = observer();
+    const ssp = new WalletAuth(new Uint8Array(32).fill(5));
+    const mine = Buffer.from(ssp.challenge(bytesToHex(identity)), 'base64');
+    const other = Buffer.from(ssp.challenge(bytesToHex(secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true))), 'base64');
+    // as the SDK's graphql client does: SHA-256 of the decoded challenge
+    const digest = sha256(mine);
+    const otherDigest = sha256(other);
+    expect(o.find(digest)).toEqual({ statement: 'provider-login', preimage: new Uint8Array(mine) });
     expect(o.find(otherDigest)).toBeUndefined();
   });
 

@@ -11,8 +11,9 @@ import { observeSha256, unobserved, type Sha256Observer, type Sha256Sink } from 
  * challenge nonce, the transfer id the wallet draws, the key tweak package the wallet encrypts
  * to the operators. The wallet hashes each of them with @noble/hashes' SHA-256 in this same
  * process, so this observer watches that hash's input (sha256-observer.ts) and
- * keeps only what is shaped like one of the four statements the device parses
- * (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): a challenge for this identity key, a
+ * keeps only what is shaped like one of the statements the device parses
+ * (device-app/PROTOCOL.md, "0x36 SIGN_IDENTITY_CLEAR"): an operator's or the service provider's
+ * challenge for this identity key, a
  * per-leaf payload ending with a ciphertext the device returned, a package hash starting with the
  * transfer or claim tag. The observer only finds bytes; the device parses and checks them, so a
  * wrong find costs a fallback to the blind path, never a wrong signature.
@@ -36,6 +37,9 @@ const TRANSFER_TAG = tagHash(['spark', 'transfer', 'signing payload']);
 const CLAIM_TAG = tagHash(['spark', 'claim', 'signing payload']);
 
 const CIPHER_LEN = 129;
+/** The service provider's challenge (docs/ssp.md, "Authentication"): 01 ‖ expiry[8] ‖ key[33] ‖ nonce[16] ‖ HMAC[32]. */
+const PROVIDER_CHALLENGE_LEN = 90;
+const PROVIDER_KEY_AT = 9;
 const UUID_TEXT_LEN = 36;
 /** Bounds: statements kept, ciphertexts remembered. */
 const MAX_CANDIDATES = 32;
@@ -76,6 +80,8 @@ export class IdentityPreimages implements Sha256Observer {
       statement = equalBytes(data, TRANSFER_TAG) ? 'transfer' : 'claim';
     } else if (this.isChallenge(data)) {
       statement = 'login';
+    } else if (this.isProviderChallenge(data)) {
+      statement = 'provider-login';
     } else if (this.isLeafPayload(data)) {
       statement = 'leaf';
     }
@@ -98,6 +104,17 @@ export class IdentityPreimages implements Sha256Observer {
       data[tail] === 0x22 &&
       data[tail + 1] === 33 &&
       equalBytes(data.subarray(tail + 2), key)
+    );
+  }
+
+  /** The service provider's challenge issued for this identity key (the SDK hashes it whole). */
+  private isProviderChallenge(data: Uint8Array): boolean {
+    const key = this.identityPublicKey();
+    return (
+      key !== undefined &&
+      data.length === PROVIDER_CHALLENGE_LEN &&
+      data[0] === 0x01 &&
+      equalBytes(data.subarray(PROVIDER_KEY_AT, PROVIDER_KEY_AT + 33), key)
     );
   }
 

@@ -279,7 +279,7 @@ export class LedgerSparkSigner implements SparkSigner {
     return this.device((app) => app.htlcHmac(transferID, this.account));
   }
 
-  // ---- identity-key signatures (blind signing on the device) ----
+  // ---- identity-key signatures (clear when the preimage was observed, else blind on the device) ----
 
   async signSchnorrWithIdentityKey(message: Uint8Array): Promise<Uint8Array> {
     const digest = this.digest(message, 'signSchnorrWithIdentityKey');
@@ -489,17 +489,18 @@ export class LedgerSparkSigner implements SparkSigner {
   /**
    * SDK 0.8.8 logs in to the service provider only after the swap's leaves went to the operators
    * (`services/swap.ts` executeSingleSwap: `sendSwapTransfer`, then the first provider request,
-   * which authenticates), and the provider's login challenge is a blind signature (its format is
-   * the provider's own, docs/ssp.md "Authentication"). With blind signing off the login would be
-   * refused after the user approved the swap and its leaves were locked in a transfer the provider
-   * never answers, so the swap is refused here, before anything is asked of the device or sent.
+   * which authenticates). An app that advertises the provider login (GET_VERSION flag bit1)
+   * signs our SSP's challenge clearly (SIGN_IDENTITY_CLEAR mode 0x04, docs/ssp.md
+   * "Authentication"); an older app signs it only blind. With neither, the login would be refused
+   * after the user approved the swap and its leaves were locked in a transfer the provider never
+   * answers, so the swap is refused here, before anything is asked of the device or sent.
    */
   private async refuseSwapWithoutProviderLogin(): Promise<void> {
-    const { blindSigningEnabled } = await this.device((app) => app.getVersion());
-    if (!blindSigningEnabled) {
+    const { blindSigningEnabled, providerLogin } = await this.device((app) => app.getVersion());
+    if (!blindSigningEnabled && !providerLogin) {
       throw new LedgerSignerError(
         'SWAP_NEEDS_BLIND_SIGNING',
-        'a leaf swap with the service provider needs its login, which the device signs only blind, and blind signing is off: turn it on in the app\'s settings to swap (or keep leaf optimization off, optimizationOptions.auto = false)',
+        'a leaf swap with the service provider needs its login, which this version of the app signs only blind, and blind signing is off: update the app, or turn blind signing on in its settings to swap (or keep leaf optimization off, optimizationOptions.auto = false)',
       );
     }
   }

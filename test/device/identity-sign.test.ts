@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { sha256 } from '@noble/hashes/sha2';
-import { BlindSigningDisabledError, PathRefusedError, UserRejectedError, WrongLengthError } from '../../src/device/errors.js';
+import { WalletAuth } from '../../emulator/ssp/auth.js';
+import { BadDataError, BlindSigningDisabledError, PathRefusedError, UserRejectedError, WrongLengthError } from '../../src/device/errors.js';
 import { expectedPublicKey } from './expected-keys.js';
 import { deviceForSuite } from './fixture.js';
 import { pageBody, review, setBlindSigning, waitHome } from '../../emulator/speculos/flows.js';
@@ -23,6 +24,31 @@ describe('identity-key signatures under Speculos', () => {
       await expect(dev.app.signIdentity(digestOf('off'), scheme)).rejects.toBeInstanceOf(BlindSigningDisabledError);
     }
     await waitHome(dev.screen);
+  });
+
+  it('the service provider\'s login, blind signing off: the app signs our SSP\'s own challenge with no screen and the SSP trades it for a session; a challenge for another account or with a trailing byte is refused', async () => {
+    expect(await dev.app.getVersion()).toMatchObject({ blindSigningEnabled: false, providerLogin: true });
+    const ssp = new WalletAuth(new Uint8Array(32).fill(3)); // the SSP's authentication (emulator/ssp)
+    const challenge = ssp.challenge(hex(identity));
+    const signature = await dev.app.signIdentityClear('provider-login', Buffer.from(challenge, 'base64'));
+    const { token } = ssp.verify(challenge, Buffer.from(signature).toString('base64'), hex(identity));
+    expect(ssp.session(`Bearer ${token}`).identityPublicKeyHex).toBe(hex(identity));
+    // another account signs its own challenge, not account 0's
+    const other = expectedPublicKey({ kind: 'identity', account: 1 });
+    const forOther = ssp.challenge(hex(other));
+    await expect(dev.app.signIdentityClear('provider-login', Buffer.from(forOther, 'base64'))).rejects.toBeInstanceOf(BadDataError);
+    const byOther = await dev.app.signIdentityClear('provider-login', Buffer.from(forOther, 'base64'), 1);
+    expect(ssp.verify(forOther, Buffer.from(byOther).toString('base64'), hex(other)).token).not.toBe(token);
+    const trailing = Buffer.concat([Buffer.from(ssp.challenge(hex(identity)), 'base64'), Buffer.of(0)]);
+    await expect(dev.app.signIdentityClear('provider-login', trailing)).rejects.toBeInstanceOf(BadDataError);
+    await expect(dev.app.signIdentityClear('provider-login', trailing.subarray(0, 89))).rejects.toBeInstanceOf(BadDataError);
+    // the device has no clock and no HMAC key: a challenge of the right shape that the SSP did
+    // not issue is signed, and the SSP refuses it
+    const forged = Buffer.from(ssp.challenge(hex(identity)), 'base64');
+    forged[8] = (forged[8] ?? 0) ^ 0x80;
+    const forgedSig = await dev.app.signIdentityClear('provider-login', forged);
+    expect(() => ssp.verify(forged.toString('base64'), Buffer.from(forgedSig).toString('base64'), hex(identity))).toThrow(/not issued by this service provider/);
+    expect(await waitHome(dev.screen)).toContain('Ready'); // nothing was shown
   });
 
   it('blind signing is turned on in Settings with the buttons', async () => {

@@ -25,8 +25,8 @@ export interface ClearSigningDevice {
 
 /**
  * Starts the app on a Nano S Plus with the test seed; with `blindSigning` the buttons turn blind
- * signing on, for the identity-key signatures the device cannot read (e.g. the service
- * provider's login challenge: device-app/PROTOCOL.md, "SIGN_IDENTITY_CLEAR" names what it reads).
+ * signing on, for the identity-key signatures the device cannot read (e.g. a Spark invoice or a
+ * token transaction: device-app/PROTOCOL.md, "SIGN_IDENTITY_CLEAR" names what it reads).
  */
 export async function startClearSigningDevice(opts: { blindSigning: boolean }): Promise<ClearSigningDevice> {
   const speculos = await startSpeculos({ elfPath: await buildDeviceApp('nanosp'), model: 'nanosp', seed: TEST_MNEMONIC });

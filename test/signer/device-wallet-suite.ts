@@ -4,6 +4,7 @@
  * the commands a wallet sent to the device (RecordingTransport.sent, device-app/PROTOCOL.md).
  */
 import { Ins } from '../../src/device/apdu.js';
+import { STATEMENT_BYTE, type IdentityStatement } from '../../src/device/clear-sign.js';
 
 /** Two leaves of distinct values: a transfer of one value selects exactly that leaf. */
 export const FIRST_SATS = 60_000n;
@@ -19,8 +20,8 @@ export const SETTLE_MS = 240_000;
 export const completed = (apdus: Uint8Array[], ins: number): number => apdus.filter((a) => a[1] === ins && a[3] === 0x00).length;
 
 /** SIGN_IDENTITY_CLEAR requests of a statement: their first chunk (P1 = 0) starts with the mode byte. */
-export const identityStatements = (apdus: Uint8Array[], statement: 'login' | 'leaf' | 'transfer' | 'claim'): number =>
-  apdus.filter((a) => a[1] === Ins.SIGN_IDENTITY_CLEAR && a[2] === 0x00 && a[5] === ['login', 'leaf', 'transfer', 'claim'].indexOf(statement)).length;
+export const identityStatements = (apdus: Uint8Array[], statement: IdentityStatement): number =>
+  apdus.filter((a) => a[1] === Ins.SIGN_IDENTITY_CLEAR && a[2] === 0x00 && a[5] === STATEMENT_BYTE[statement]).length;
 
 /** KEY_SPLIT commands of a mode: their first chunk (P1 = 0) starts with the mode byte (0x00 transfer, 0x01 claim). */
 export const keySplits = (apdus: Uint8Array[], mode: 'transfer' | 'claim'): number =>
@@ -52,4 +53,18 @@ export function hasAdaptor(payload: Uint8Array): boolean {
   const keyref = 1 + 4 + 1 + (payload[5] ?? 0);
   const n = payload[keyref + 33 + 4 + 66] ?? 0;
   return payload[keyref + 33 + 4 + 66 + 1 + 98 * n] === 1;
+}
+
+/**
+ * The transfer ids the device signed per-leaf statements for (SIGN_IDENTITY_CLEAR mode 0x01:
+ * mode, account u32, then leafId || transferId [36-char UUID text] || ciphertext [129]), so a
+ * suite can find the wallet's own transfers, e.g. its swaps in the provider's books.
+ */
+export function leafStatementTransferIds(apdus: Uint8Array[]): Set<string> {
+  const ids = new Set<string>();
+  for (const p of chunkedPayloads(apdus, Ins.SIGN_IDENTITY_CLEAR)) {
+    if (p[0] !== STATEMENT_BYTE.leaf) continue;
+    ids.add(new TextDecoder().decode(p.subarray(p.length - 129 - 36, p.length - 129)));
+  }
+  return ids;
 }

@@ -4,7 +4,9 @@ import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 import { KeyDerivationType, getSparkFrost, type KeyDerivation } from '@buildonspark/spark-sdk';
 import { SigHash, Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
-import { SparkLedgerApp } from '../../src/device/app.js';
+import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
+import { Ins } from '../../src/device/apdu.js';
+import { SparkLedgerApp, type ApduTransport } from '../../src/device/app.js';
 import { BadDataError, UserRejectedError } from '../../src/device/errors.js';
 import { LedgerSignerError, LedgerSparkSigner } from '../../src/signer/index.js';
 import { taprootOutputKey } from '../../src/crypto/index.js';
@@ -153,6 +155,43 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     bad[31] = (bad[31] ?? 0) ^ 1;
     // (the WASM binding throws synchronously, so call it inside an async function)
     await expect((async () => frost.validateShare(bad, forged.index, forged.threshold, forged.proofs))()).rejects.toThrow(/not valid/);
+    await waitHome(dev.screen);
+  });
+
+  it('a swap with the service provider, blind signing off: refused before the device is asked on an app without the provider login (GET_VERSION flag bit1 cleared); this app asks for the Swap review', async () => {
+    expect((await dev.app.getVersion())).toMatchObject({ blindSigningEnabled: false, providerLogin: true });
+    const provider = secp256k1.getPublicKey(secp256k1.utils.randomPrivateKey(), true);
+    // the wallet's view of the leaf: its node output (the value shown) and its refund's timelock
+    const nodeTx = new Transaction();
+    nodeTx.addInput({ txid: new Uint8Array(32).fill(1), index: 0 });
+    nodeTx.addOutputAddress(p2tr(provider.slice(1)).address ?? '', 50_000n);
+    const refundTx = new Transaction({ allowUnknownOutputs: true });
+    refundTx.addInput({ txid: new Uint8Array(32).fill(2), index: 0, sequence: 2000 });
+    refundTx.addOutput({ script: p2tr(provider.slice(1)).script, amount: 50_000n });
+    const leaf = { id: LEAF_A, nodeTx: nodeTx.toBytes(), refundTx: refundTx.toBytes() } as unknown as TreeNode;
+    const swap = { first: { type: KeyDerivationType.LEAF, path: LEAF_A }, second: { type: KeyDerivationType.RANDOM }, receiverPublicKey: provider, curveOrder: secp256k1.CURVE.n, threshold: 2, numShares: 3 } as const;
+    const swapSigner = (transport: ApduTransport): LedgerSparkSigner => {
+      const s = new LedgerSparkSigner(new SparkLedgerApp(transport));
+      s.enableClearSigning({ network: 'LOCAL', leaves: () => Promise.resolve([leaf]), serviceProvider: provider });
+      return s;
+    };
+    // an app of before the provider login: the same device, its GET_VERSION reply without bit1
+    const older = new RecordingTransport({
+      async exchange(apdu: Buffer): Promise<Buffer> {
+        const reply = await dev.transport.exchange(apdu);
+        if (apdu[1] === Ins.GET_VERSION && reply.length === 10) reply[3] = (reply[3] ?? 0) & ~0x02;
+        return reply;
+      },
+    });
+    expect((await refusal(swapSigner(older).subtractSplitAndEncrypt(swap))).code).toBe('SWAP_NEEDS_BLIND_SIGNING');
+    expect(older.sent.map((a) => a[1])).toEqual([Ins.GET_VERSION]); // nothing asked of the device but its version
+    // this app: the swap goes to the device as one Swap review naming the amount (rejected here)
+    const current = new RecordingTransport(dev.transport);
+    const asked = swapSigner(current).subtractSplitAndEncrypt(swap).catch((e: unknown) => e);
+    const pages = await review(dev.screen, 'Swap', 'reject');
+    expect(await asked).toBeInstanceOf(UserRejectedError);
+    expect(pageBody(pages, 'Swap')[0]).toBe('50000 sats');
+    expect(current.sent.some((a) => a[1] === Ins.SWAP_INTENT)).toBe(true);
     await waitHome(dev.screen);
   });
 

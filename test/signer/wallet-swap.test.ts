@@ -7,30 +7,32 @@ import { pageBody } from '../../emulator/speculos/flows.js';
 import { Books, type BookEntry } from '../../emulator/ssp/books.js';
 import { Ins } from '../../src/device/apdu.js';
 import { waitFor } from '../network/sdk.js';
-import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, chunkedPayloads, completed, hasAdaptor } from './device-wallet-suite.js';
+import { SparkLedgerApp } from '../../src/device/app.js';
+import { SETTLE_MS, START_TIMEOUT_MS, STEP_TIMEOUT_MS, chunkedPayloads, completed, hasAdaptor, identityStatements } from './device-wallet-suite.js';
 import { clearSigningSuite } from './clear-signing-device.js';
 import { reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
  * The leaf swap on the Ledger: the unmodified SDK wallet on LedgerSparkSigner, started with the
- * SDK's default options except the network's endpoints (so leaf optimization is on), sends
+ * network's wallet options as printed (the SDK's defaults: leaf optimization on), sends
  * 12,345 sats from its single 100,000-sat leaf. The wallet first swaps the leaf with the local
  * service provider (emulator/ssp): the user approves the swap once on the device — the amount
  * and the provider's Spark address (SWAP_INTENT) — and the key split and the adaptor-signed
  * refunds of the swap run under that approval; then the 12,345-sat leaf it got back is sent
  * with one "Send" approval. Every press goes through Speculos's API and every screen is checked;
  * the balances and the provider's books are exact to the satoshi, and the host never held a
- * private key of the seed. Identity-key signatures stay blind-signing reviews (the SDK hands only
- * their hash), so blind signing is on and the approver presses those too.
+ * private key of the seed. Blind signing stays off and no blind signature is asked at all: the
+ * identity-key signatures go with their preimages (SIGN_IDENTITY_CLEAR), the provider's login
+ * included (its challenge names the wallet's identity key, mode 0x04), with no press.
  */
 
 const DEPOSIT_SATS = 100_000n;
 const SEND_SATS = 12_345n;
 
 describe('a leaf swap with the service provider, the SDK wallet on the Ledger', { timeout: STEP_TIMEOUT_MS }, () => {
-  // the provider's login challenge is not a statement the device reads: a blind signature
-  const suite = clearSigningSuite({ blindSigning: true });
+  // the provider's login is a statement the device reads: blind signing stays off
+  const suite = clearSigningSuite({ blindSigning: false });
   const { reviews, shownSince } = suite;
   let ledger: SparkWallet;
   let receiver: SparkWallet;
@@ -38,18 +40,17 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
   const leafIds: string[] = [];
 
   beforeAll(async () => {
-    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
-    // Only the network's endpoints and the SSP; everything else is the SDK's default.
-    const { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions } = suite.network.walletOptions;
-    const defaults = { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions };
-    if (sspClientOptions?.identityPublicKey === undefined) throw new Error('the network started without its service provider');
-    sspKey = sspClientOptions.identityPublicKey;
-    ({ wallet: ledger } = await suite.sdk.SparkWallet.initialize({ signer: suite.signer, options: { ...defaults, signerWithPreExistingKeys: true } }));
+    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
+    const options = suite.network.walletOptions;
+    if (options.sspClientOptions?.identityPublicKey === undefined) throw new Error('the network started without its service provider');
+    sspKey = options.sspClientOptions.identityPublicKey;
+    expect(await new SparkLedgerApp(suite.recorder).getVersion()).toMatchObject({ blindSigningEnabled: false, providerLogin: true });
+    // clear signing from the first request: the operators' logins are clear too
+    ledger = await initializeClearSigned(suite.sdk.SparkWallet, suite.signer, 'LOCAL', options);
     suite.wallets.push(ledger);
-    suite.signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger), serviceProvider: hexToBytes(sspKey) });
     // The receiver keeps what it gets as one leaf (no background swap of its own), so its leaves
     // show exactly what arrived.
-    ({ wallet: receiver } = await suite.open({ ...defaults, optimizationOptions: { auto: false } }));
+    ({ wallet: receiver } = await suite.open({ ...options, optimizationOptions: { auto: false } }));
   }, START_TIMEOUT_MS);
 
   const books = (): BookEntry[] => new Books(join(suite.network.dataDir, 'ssp', 'books.jsonl')).entries();
@@ -110,6 +111,10 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     expect(completed(sent, Ins.SWAP_INTENT)).toBe(swapReviews.length);
     expect(completed(sent, Ins.TRANSFER_INTENT)).toBe(1);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    // The provider's login (the SDK's first provider request after the swap's transfer) went
+    // with its challenge: no blind identity signature, no press of its own.
+    expect(identityStatements(sent, 'provider-login')).toBeGreaterThanOrEqual(1);
+    expect(reviews().slice(before).filter((p) => p[0]?.includes('Blind signing') === true)).toEqual([]);
     // The swap's refunds carry the adaptor point (the SDK signs the CPFP, direct and
     // direct-from-CPFP refunds of a swapped leaf with it), the send's none; all were signed with
     // their transactions (FROST_SIGN_TX), the ones paying someone else under an approval.
@@ -125,6 +130,13 @@ describe('a leaf swap with the service provider, the SDK wallet on the Ledger', 
     expect(newSwaps[0]?.receivedSats).toBe(100_000);
     expect(newSwaps[0]?.paidSats).toBe(100_000);
     for (const e of newSwaps) expect(e.paidSats).toBe(e.receivedSats);
+  });
+
+  it('no blind signature was asked in the whole run: no SIGN_IDENTITY or FROST_SIGN request reached the device (blind signing is off)', () => {
+    const sent = suite.recorder.sent;
+    expect(identityStatements(sent, 'login')).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((a) => a[1] === Ins.SIGN_IDENTITY)).toEqual([]);
+    expect(sent.filter((a) => a[1] === Ins.FROST_SIGN)).toEqual([]);
   });
 
   it('the host never held a private key: not in any APDU, reply, the signer or the wallet', () => {

@@ -8,7 +8,9 @@
  *   3: the identity statement parser (id_statement.c): byte 1 = mode, the rest fed in pieces
  *      whose sizes come from the data itself; then SIGN_IDENTITY_CLEAR (chunked) over the same
  *      bytes under an approved intent whose leaf was split (so the per-leaf and package checks
- *      run too). A statement that parses must hash to SHA-256 of what was fed;
+ *      run too). A statement that parses must hash to SHA-256 of what was fed, and the same
+ *      bytes must parse under no other mode and not be 32 bytes long (PROTOCOL.md, "No
+ *      statement is another");
  *   4: as 1 with SWAP_INTENT (whose refunds must carry an adaptor point).
  * In targets 1 and 4, with bit 7 of byte 0 set, the intent payload's length is bytes 1..2 (big
  * endian) instead of byte 1, so that intents up to and past the 64-leaf limit are reached.
@@ -92,11 +94,30 @@ static void parse_and_check(const uint8_t *data, size_t size, bool swap) {
     intent_clear();
 }
 
+/* Whether the whole of p parses as the statement `mode` (fed at once). */
+static bool parses_as(uint8_t mode, const uint8_t *p, size_t len) {
+    ids_parser_t parser;
+    ids_result_t out;
+    return ids_begin(&parser, mode) && ids_feed(&parser, p, len) && ids_finish(&parser, &out);
+}
+
+/* The modes' accepted sets are disjoint, and none holds a 32-byte preimage. */
+static void check_disjoint(const uint8_t *p, size_t len) {
+    unsigned accepted = 0;
+    for (uint8_t m = IDS_LOGIN; m <= IDS_PROVIDER_LOGIN; m++) {
+        accepted += parses_as(m, p, len) ? 1u : 0u;
+    }
+    if (accepted > 1u || (accepted == 1u && len == 32u)) {
+        abort();
+    }
+}
+
 static void statement(uint8_t mode, const uint8_t *p, size_t len) {
     ids_parser_t parser;
     ids_result_t out;
     uint8_t h[32];
-    if (ids_begin(&parser, mode & 3u)) {
+    mode &= 7u; /* the five statements and three unknown modes */
+    if (ids_begin(&parser, mode)) {
         size_t off = 0;
         while (off < len) {
             size_t take = 1u + p[off] % 64u;
@@ -111,6 +132,7 @@ static void statement(uint8_t mode, const uint8_t *p, size_t len) {
             if (off != len || memcmp(h, out.digest, 32u) != 0) {
                 abort();
             }
+            check_disjoint(p, len);
         }
     }
     /* the command: an intent with one split leaf "leaf" first */
@@ -126,7 +148,7 @@ static void statement(uint8_t mode, const uint8_t *p, size_t len) {
     intent_activate(&in);
     static uint8_t payload[4096];
     size_t n = len > sizeof payload - 5u ? sizeof payload - 5u : len;
-    payload[0] = mode & 3u;
+    payload[0] = mode;
     memset(payload + 1, 0, 4);
     memcpy(payload + 5, p, n);
     send(INS_SIGN_IDENTITY_CLEAR, payload, n + 5u, true);

@@ -49,13 +49,13 @@ static void test_get_version(void) {
     CHECK_EQ_U(g_host_reply.data[0], APP_VERSION_MAJOR);
     CHECK_EQ_U(g_host_reply.data[1], APP_VERSION_MINOR);
     CHECK_EQ_U(g_host_reply.data[2], APP_VERSION_PATCH);
-    CHECK_EQ_U(g_host_reply.data[3], 0); /* blind signing off by default */
+    CHECK_EQ_U(g_host_reply.data[3], VERSION_FLAG_PROVIDER_LOGIN); /* blind signing off by default */
     CHECK_EQ_U(g_host_reply.data[4], FROST_MAX_COMMIT_BATCH);
     CHECK_EQ_U((g_host_reply.data[5] << 8) | g_host_reply.data[6], NONCE_WINDOW);
     CHECK_EQ_U(g_host_reply.data[7], FROST_MAX_OPERATORS);
     host_enable_blind_signing();
     CHECK_EQ_U(host_exchange(apdu, a), SW_OK);
-    CHECK_EQ_U(g_host_reply.data[3], 1);
+    CHECK_EQ_U(g_host_reply.data[3], VERSION_FLAG_BLIND_SIGNING | VERSION_FLAG_PROVIDER_LOGIN);
     a = mk_apdu(apdu, INS_GET_VERSION, 1, 0, NULL, 0);
     CHECK_EQ_U(host_exchange(apdu, a), SW_BAD_P1_P2);
 }

@@ -702,6 +702,62 @@ static void test_identity_login_is_not_a_package(void) {
     CHECK_EQ_U(sign_clear(IDS_TRANSFER, pre, n), SW_BAD_DATA);
 }
 
+/* the service provider's challenge for `pub` (emulator/ssp/auth.ts): version, expiry, key, nonce, HMAC */
+static size_t provider_preimage(const uint8_t pub[33], uint8_t *o) {
+    o[0] = IDS_PROVIDER_VERSION;
+    be_put(o + 1, 1767225600u, 8);
+    memcpy(o + IDS_PROVIDER_KEY_AT, pub, 33);
+    for (size_t i = 0; i < 16u + 32u; i++) o[42 + i] = (uint8_t)(0x5A ^ i); /* nonce, HMAC */
+    return IDS_PROVIDER_LEN;
+}
+
+static void test_identity_provider_login_no_screen(void) {
+    uint8_t pub[33], pre[120], other[120];
+    fresh_core();
+    CHECK(identity_public_key(0, pub));
+    size_t n = provider_preimage(pub, pre);
+    unsigned pages = g_host_pages;
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n), SW_OK);
+    CHECK(reply_signs(pre, n, false));
+    CHECK_EQ_U(g_host_pages, pages); /* no screen with blind signing off */
+    /* issued for another account's identity key */
+    CHECK(identity_public_key(1, pub));
+    CHECK_EQ_U(provider_preimage(pub, other), n);
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, other, n), SW_BAD_DATA);
+    CHECK_EQ_U(g_host_reply.len, 0);
+    /* truncated, a trailing byte, another version */
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n - 1), SW_BAD_DATA);
+    memcpy(other, pre, n);
+    other[n] = 0;
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, other, n + 1), SW_BAD_DATA);
+    other[0] = 0x02;
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, other, n), SW_BAD_DATA);
+    CHECK_EQ_U(g_host_pages, pages);
+}
+
+static void test_identity_provider_login_is_no_other_statement(void) {
+    /* the preimages of the other modes, for this device's key, do not parse as a provider login */
+    static uint8_t pre[9000];
+    uint8_t pub[33], ct[129] = {4};
+    fresh_core();
+    CHECK(identity_public_key(0, pub));
+    size_t n = login_preimage(pub, pre);
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n), SW_BAD_DATA);
+    n = leaf_preimage("cs-leaf-1", IDC_TID, ct, pre);
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n), SW_BAD_DATA);
+    n = package_preimage(TRANSFER_TAG_HEX, IDC_TID_BYTES, 1, 10, pre);
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n), SW_BAD_DATA);
+    n = package_preimage(CLAIM_TAG_HEX, IDC_TID_BYTES, 1, 10, pre);
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN, pre, n), SW_BAD_DATA);
+    /* and a provider challenge is none of the others */
+    n = provider_preimage(pub, pre);
+    for (uint8_t mode = IDS_LOGIN; mode <= IDS_CLAIM; mode++) {
+        CHECK_EQ_U(sign_clear(mode, pre, n), SW_BAD_DATA);
+    }
+    /* the mode after it is unknown */
+    CHECK_EQ_U(sign_clear(IDS_PROVIDER_LOGIN + 1u, pre, n), SW_BAD_DATA);
+}
+
 static void test_identity_claim_no_screen(void) {
     static uint8_t pre[9000];
     fresh_core();
@@ -810,7 +866,7 @@ static void test_identity_transfer_adversarial(void) {
     a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_NEXT, P2_CHUNK_LAST, pre + 60, 10);
     CHECK_EQ_U(host_exchange(apdu, a), SW_CHUNK_SEQUENCE);
     /* an unknown statement, a large account */
-    uint8_t bad[5] = {4, 0, 0, 0, 0};
+    uint8_t bad[5] = {IDS_PROVIDER_LOGIN + 1u, 0, 0, 0, 0};
     a = mk_apdu(apdu, INS_SIGN_IDENTITY_CLEAR, P1_CHUNK_FIRST, P2_CHUNK_LAST, bad, 5);
     CHECK_EQ_U(host_exchange(apdu, a), SW_BAD_DATA);
     uint8_t big[5] = {IDS_CLAIM, 0, 0, 1, 0};
@@ -1169,6 +1225,8 @@ void suite_clear_sign(void) {
     RUN(test_swap_intent_rules_as_transfer);
     RUN(test_identity_login_no_screen);
     RUN(test_identity_login_is_not_a_package);
+    RUN(test_identity_provider_login_no_screen);
+    RUN(test_identity_provider_login_is_no_other_statement);
     RUN(test_identity_claim_no_screen);
     RUN(test_identity_transfer_one_approval);
     RUN(test_identity_transfer_adversarial);
