@@ -15,7 +15,7 @@ import { ARTIFACTS_DIR, reconnectDevice, screenshot, startBridgeE2e, type Bridge
 /**
  * Each deposit's value. The bridge's wallet runs on the network's options as printed (the SDK's
  * defaults, leaf optimization on) and holds one, then two of these leaves: values the SDK's
- * optimizer leaves alone (test/network/leaf-optimizer.ts), so no swap (a blind provider login on
+ * optimizer leaves alone (test/network/leaf-optimizer.ts), so no swap (a review of its own on
  * the device) comes between the steps; the SSP's books show none at the end.
  */
 const DEPOSIT_SATS = 4n;

@@ -35,7 +35,6 @@ export async function openUnclaimingWallet(sdk: SdkModule, walletOptions: Config
   return { wallet, seed };
 }
 
-export { fixedLeafOptions } from './wallet-options.js';
 export { loadSdk };
 
 /** spark.TransferStatus of a transfer, as a wallet reads it from the operators (query_all_transfers by id). */

@@ -28,9 +28,9 @@ import { accountSecrets } from './seed-keys.js';
  * address, the provider's Spark address (EXIT_INTENT) — and the key splits, the connector
  * refunds and the identity signatures of the exit's transfer run under that approval. The exit
  * transaction is mined, the address holds exactly the payout, the provider claims the leaves
- * after 6 confirmations, and the host never held a private key of the seed. The provider's own
- * login challenge is not a statement the device reads, so blind signing is on for it (as in the
- * swap suite) and the approver presses it.
+ * after 6 confirmations, and the host never held a private key of the seed. Blind signing stays
+ * off and no blind signature is asked at all: the provider's login challenge names the wallet's
+ * identity key and the device reads it (SIGN_IDENTITY_CLEAR mode 0x04), with no press.
  */
 
 type SdkModule = Awaited<ReturnType<typeof loadSdk>>;
@@ -62,8 +62,8 @@ describe('a cooperative exit to a Bitcoin address, the SDK wallet on the Ledger'
     exitFees = EXIT_FEES.FAST;
     claimConfirmations = EXIT_CLAIM_CONFIRMATIONS;
     const { LedgerSparkSigner } = await import('../../src/signer/ledger-signer.js');
-    const { walletLeafSource } = await import('../../src/signer/wallet-leaves.js');
-    device = await startClearSigningDevice({ blindSigning: true });
+    const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
+    device = await startClearSigningDevice({ blindSigning: false });
     recorder = device.recorder;
     signer = new LedgerSparkSigner(new SparkLedgerApp(recorder));
     // Only the network's endpoints and the SSP; everything else is the SDK's default.
@@ -71,8 +71,8 @@ describe('a cooperative exit to a Bitcoin address, the SDK wallet on the Ledger'
     const defaults = { network: net, signingOperators, coordinatorIdentifier, threshold, electrsUrl, sspClientOptions };
     if (sspClientOptions?.identityPublicKey === undefined) throw new Error('the network started without its service provider');
     sspKey = sspClientOptions.identityPublicKey;
-    ({ wallet: ledger } = await sdk.SparkWallet.initialize({ signer, options: { ...defaults, signerWithPreExistingKeys: true } }));
-    signer.enableClearSigning({ network: 'LOCAL', leaves: walletLeafSource(ledger), serviceProvider: hexToBytes(sspKey) });
+    // clear signing from the first request: the operators' logins are clear too
+    ledger = await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', defaults);
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -170,6 +170,13 @@ describe('a cooperative exit to a Bitcoin address, the SDK wallet on the Ledger'
     const entry = books().find((e): e is Extract<BookEntry, { kind: 'exit' }> => e.kind === 'exit' && e.transfer === transferId);
     expect(entry).toMatchObject({ exitTxid, receivedSats: Number(DEPOSIT_SATS), paidSats: payout, l1FeeSats: exitFees.l1, userFeeSats: exitFees.user });
     expect(await receivedAt(address)).toBe(payout);
+  });
+
+  it('no blind signature was asked in the whole run: no SIGN_IDENTITY or FROST_SIGN request reached the device (blind signing is off)', () => {
+    const sent = recorder.sent;
+    expect(identityStatements(sent, 'provider-login')).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((a) => a[1] === Ins.SIGN_IDENTITY)).toEqual([]);
+    expect(sent.filter((a) => a[1] === Ins.FROST_SIGN)).toEqual([]);
   });
 
   it('the host never held a private key: not in any APDU, reply, the signer or the wallet', () => {
