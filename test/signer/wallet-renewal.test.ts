@@ -13,18 +13,21 @@ import { reachableData, secretsFound } from './secret-scan.js';
 import { accountSecrets } from './seed-keys.js';
 
 /**
- * A leaf renewal run by the Ledger wallet itself (docs/transfers.md, section "Renewal"): the
- * unmodified SDK wallet on LedgerSparkSigner (clear signing on, blind signing off, the app under
- * Speculos) and a software wallet (DefaultSparkSigner) pass one deposit leaf back and forth on
- * the 2-of-3 operator network. Every transfer lowers the leaf's refund timelock by the SDK's
- * TIME_LOCK_INTERVAL; the hop that brings it below the SDK's renewal threshold
- * (doesTxnNeedRenewed) lands on the Ledger wallet, whose claim renews the leaf: a deposit leaf's
- * node timelock is zero, so this is the zero-timelock variant (renewZeroTimelockNodeTxn: a new
- * node tx and its direct variant spending the old node tx, fresh refunds). The device signs its
- * four transactions with the transactions attached (FROST_SIGN_TX, found by the signer's
- * transaction catalog), no screen, no blind request. The network has no knob to start a leaf's
- * timelock lower: the deposit's refund starts at the SDK's initial timelock, and every hop is a
- * real transfer.
+ * Leaf renewals on the Ledger wallet (docs/transfers.md, sections "Renewal" and "Hardware signer:
+ * clear signing"): the unmodified SDK wallet on LedgerSparkSigner (clear signing on, blind signing
+ * off, the app under Speculos) and a software wallet (DefaultSparkSigner) pass one deposit leaf
+ * back and forth on the 2-of-3 operator network. Every transfer lowers the leaf's refund timelock
+ * by the SDK's TIME_LOCK_INTERVAL; the transfer that brings it below the SDK's renewal threshold
+ * (doesTxnNeedRenewed) lands on the Ledger wallet, whose claim renews the leaf by itself. A
+ * deposit leaf's node timelock is zero, so that is the zero-timelock variant (4 transactions).
+ * The node-timelock variant (7 transactions: split node, node, their direct variants, refunds)
+ * the wallet reaches by itself only after many refund renewals, so the test runs it through the
+ * SDK's own renewNodeTxn on the Ledger wallet; the same number of transfers later the Ledger
+ * wallet's claim renews the leaf with the refund-timelock variant (5 transactions), which spends
+ * the parent node's output: the signer reads the parent from the coordinator. Each time the device
+ * signs every transaction with the transaction attached (FROST_SIGN_TX), no screen, no blind
+ * request. The network has no knob to start a leaf's timelock lower: the deposit's refund starts
+ * at the SDK's initial timelock, and every hop is a real transfer.
  *
  * Both wallets run on the network's wallet options as printed (leaf optimization on); the leaf is
  * a single leaf of a value the SDK's optimizer leaves alone (test/network/leaf-optimizer.ts), so
@@ -55,6 +58,8 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
   /** The hop whose receiver holds the leaf below the renewal threshold (counted from the timelocks). */
   let renewalHop = 0;
   let hops = 0;
+  /** The wallet that holds the leaf. */
+  let holder: SparkWallet;
 
   beforeAll(async () => {
     const { initializeClearSigned } = await import('../../src/signer/clear-signed-wallet.js');
@@ -83,15 +88,74 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     return { leaf, parent: q.nodes[leaf.parentNodeId ?? ''] };
   }
 
-  /** One hop: the holder sends the leaf, the other wallet claims it from its event stream; exact balances on both sides. */
-  async function hop(): Promise<void> {
-    const [from, to] = hops % 2 === 0 ? [software, ledger] : [ledger, software];
+  /**
+   * One transfer of the leaf from its holder to `to` (the other wallet unless told), which claims
+   * it from its event stream: done when the receiver holds the leaf available with a refund other
+   * than the one sent and above the renewal threshold (one interval lower, or renewed: the wallet
+   * may hold the claimed leaf for a moment before its renewal is done).
+   */
+  async function hop(to: SparkWallet = holder === ledger ? software : ledger): Promise<void> {
+    const from = holder;
+    const sent = timelock((await leafOf(from)).refundTx);
     const t = await from.transfer({ receiverSparkAddress: await to.getSparkAddress(), amountSats: Number(SATS) });
     expect(t.leaves.map((l) => l.leaf?.id)).toEqual([leafId]);
     hops++;
-    await waitFor(() => available(to), (b) => b === SATS, SETTLE_MS, `the claim of hop ${hops}`);
-    await waitFor(() => to.getLeaves(), (ls) => ls.some((l) => l.id === leafId), SETTLE_MS, `the leaf in the receiver's wallet after hop ${hops}`);
-    expect(await available(from)).toBe(0n);
+    const refundOf = async (): Promise<number | undefined> => {
+      const l = (await to.getLeaves()).find((x) => x.id === leafId);
+      return l === undefined ? undefined : timelock(l.refundTx);
+    };
+    await waitFor(() => available(to), (b) => b === SATS, SETTLE_MS, `the receiver's balance after hop ${hops}`);
+    await waitFor(refundOf, (r) => r !== undefined && r !== sent && !sdkTimelocks.needsRenewal(r), SETTLE_MS, `the leaf claimed (and renewed if due) after hop ${hops}`);
+    holder = to;
+    if (from !== to) expect(await available(from)).toBe(0n);
+  }
+
+  type RenewRequest = { leafId: string; signingJobs: { $case: string } & Record<string, Record<string, { rawTx: Uint8Array } | undefined>> };
+  /** The Ledger wallet's renew_leaf requests: each one's variant and the unsigned transactions of its signing jobs. */
+  const renewals = (): { leafId: string; variant: string; txs: Uint8Array[] }[] =>
+    ((ledgerTap.requests.get('renew_leaf') ?? []) as RenewRequest[]).map((r) => ({
+      leafId: r.leafId,
+      variant: r.signingJobs.$case,
+      txs: Object.values(r.signingJobs[r.signingJobs.$case] ?? {}).flatMap((j) => (j === undefined ? [] : [j.rawTx])),
+    }));
+
+  /**
+   * The Ledger wallet's renew_leaf request that made `nodeTx` (the node tx the operators serve
+   * now). A wallet whose claim and sync both see a leaf due may send the same renewal twice, the
+   * second refused while the first runs; the transactions are the same.
+   */
+  function renewalThatMade(nodeTx: Uint8Array): { variant: string; txs: Uint8Array[] } {
+    const made = renewals().find((r) => r.txs.some((t) => unsigned(t) === unsigned(nodeTx)));
+    if (made === undefined) throw new Error(`no renew_leaf of the Ledger wallet carries node tx ${tx(nodeTx).id}`);
+    expect(made.leafId).toBe(leafId);
+    return made;
+  }
+
+  /**
+   * Since APDU `mark` and review `before`: each of `txs` went to the device whole in a
+   * FROST_SIGN_TX; no blind FROST share, no blind identity signature, nothing to press.
+   */
+  function expectClearSigned(mark: number, before: number, txs: Uint8Array[]): void {
+    const sent = suite.recorder.sent.slice(mark);
+    const payloads = chunkedPayloads(sent, Ins.FROST_SIGN_TX).map((p) => bytesToHex(p));
+    for (const raw of txs) expect(payloads.some((p) => p.includes(unsigned(raw))), `transaction ${unsigned(raw)} in a FROST_SIGN_TX`).toBe(true);
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(reviews().slice(before)).toEqual([]);
+  }
+
+  /** The Ledger wallet sends the leaf to the software wallet: one approval, one key split, nothing blind. */
+  async function ledgerSends(): Promise<void> {
+    expect(holder).toBe(ledger);
+    const mark = suite.recorder.sent.length;
+    const before = reviews().length;
+    await hop();
+    expect(shownSince(before, 'Send')).toHaveLength(1);
+    expect(reviews().slice(before)).toHaveLength(1);
+    const sent = suite.recorder.sent.slice(mark);
+    expect(keySplits(sent, 'transfer')).toBe(1);
+    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
+    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
   }
 
   it('the software wallet deposits one leaf; the hop that renews it is counted from the timelocks and lands on the Ledger wallet', async () => {
@@ -100,6 +164,7 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     const funded = await suite.network.chain.fund(await software.getSingleUseDepositAddress(), SATS);
     leafId = (await software.claimDeposit(funded.txid))[0]?.id ?? '';
     await waitFor(() => available(software), (b) => b === SATS, 60_000, 'the deposit');
+    holder = software;
     const leaf = await leafOf(software);
     depositNodeTx = leaf.nodeTx;
     expect(timelock(leaf.nodeTx)).toBe(0); // a deposit leaf: the zero-timelock renewal applies
@@ -128,26 +193,24 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
   });
 
-  it('the renewing hop: the Ledger wallet claims the leaf and renews it, every renewal transaction clear-signed with no screen', async () => {
+  it('the renewing hop: the Ledger wallet claims the leaf and renews it (zero-timelock variant), its four transactions clear-signed with no screen', async () => {
     const mark = suite.recorder.sent.length;
     const before = reviews().length;
     const old = await leafOf(software);
     expect(sdkTimelocks.needsRenewal(timelock(old.refundTx) - sdkTimelocks.interval)).toBe(true);
     await hop();
-    const renewed = await waitFor(() => leafOf(ledger), (l) => !sdkTimelocks.needsRenewal(timelock(l.refundTx)), SETTLE_MS, 'the renewed leaf in the Ledger wallet');
+    expect(holder).toBe(ledger);
+    const renewed = await leafOf(ledger);
 
-    // The Ledger wallet sent the renewal itself: the zero-timelock variant, once.
-    const calls = ledgerTap.requests.get('renew_leaf') ?? [];
-    expect(calls).toHaveLength(1);
-    const request = calls[0] as { leafId: string; signingJobs: { $case: string; renewNodeZeroTimelockSigningJob: Record<string, { rawTx: Uint8Array }> } };
-    expect(request.leafId).toBe(leafId);
-    expect(request.signingJobs.$case).toBe('renewNodeZeroTimelockSigningJob');
-    const jobs = Object.values(request.signingJobs.renewNodeZeroTimelockSigningJob).filter((j) => j !== undefined);
-    expect(jobs).toHaveLength(4); // node, direct node, refund, direct-from-CPFP refund
-
-    // The operators serve the renewed leaf: a new zero-timelock node tx spending the old one (now
-    // its parent), refunds back at the initial timelock.
+    // The operators serve the renewed leaf: the old node tx is now its parent, refunds back at the initial timelock.
     const { leaf, parent } = await operatorsView();
+    // The Ledger wallet sent the renewal itself: a new zero-timelock node tx and its direct
+    // variant spending the old node tx, refunds from them.
+    const r = renewalThatMade(leaf.nodeTx);
+    expect(r.variant).toBe('renewNodeZeroTimelockSigningJob');
+    expect(r.txs).toHaveLength(4);
+    expectClearSigned(mark, before, r.txs);
+    expect(identityStatements(suite.recorder.sent.slice(mark), 'claim')).toBeGreaterThanOrEqual(1);
     expect(bytesToHex(leaf.nodeTx)).toBe(bytesToHex(renewed.nodeTx));
     expect(bytesToHex(leaf.nodeTx)).not.toBe(bytesToHex(depositNodeTx));
     expect(timelock(leaf.nodeTx)).toBe(0);
@@ -155,36 +218,96 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     expect(bytesToHex(parent?.nodeTx ?? new Uint8Array())).toBe(bytesToHex(depositNodeTx));
     expect(timelock(leaf.refundTx)).toBe(startTimelock);
     expect(spends(leaf.refundTx)).toBe(tx(leaf.nodeTx).id);
-
-    // Each of the four transactions went to the device whole, in a FROST_SIGN_TX; nothing blind,
-    // nothing to press (the claim costs no press either).
-    const sent = suite.recorder.sent.slice(mark);
-    const signedTxs = chunkedPayloads(sent, Ins.FROST_SIGN_TX).map((p) => bytesToHex(p));
-    for (const job of jobs) expect(signedTxs.some((p) => p.includes(unsigned(job.rawTx)))).toBe(true);
-    for (const raw of [leaf.nodeTx, leaf.directTx, leaf.refundTx, leaf.directFromCpfpRefundTx]) expect(signedTxs.some((p) => p.includes(unsigned(raw)))).toBe(true);
-    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
-    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
-    expect(identityStatements(sent, 'claim')).toBeGreaterThanOrEqual(1);
-    expect(reviews().slice(before)).toEqual([]);
+    // Every transaction the wallet holds for the leaf is one the device was sent whole.
+    expectClearSigned(mark, before, [leaf.nodeTx, leaf.directTx, leaf.refundTx, leaf.directFromCpfpRefundTx]);
     expect(await available(ledger)).toBe(SATS);
     expect(await available(software)).toBe(0n);
   });
 
-  it('the renewed leaf still spends: the Ledger wallet sends it once more (one approval), the software wallet claims it', async () => {
+  it('the renewed leaf still spends: the Ledger wallet sends it (one approval), the software wallet claims it', async () => {
+    await ledgerSends();
+    expect(timelock((await leafOf(software)).refundTx)).toBe(startTimelock - sdkTimelocks.interval);
+    expect(renewals().map((r) => r.variant)).not.toContain('renewRefundTimelockSigningJob');
+  });
+
+  it('the node-timelock variant, run through the SDK\'s own renewNodeTxn on the Ledger wallet: split node, node, direct variants and refunds, seven transactions clear-signed, no screen', async () => {
+    // The wallet reaches this variant by itself only once refund renewals have brought the node
+    // timelock below the threshold (one interval per renewal); the test calls the SDK's code for it,
+    // once the Ledger wallet holds the leaf at a refund timelock the operators renew at
+    // (RENEW_THRESHOLD) and the wallet does not renew at yet.
+    // (imported here: the operator's modules load the SDK, which must load after the network's environment is set)
+    const { RENEW_THRESHOLD } = await import('../../emulator/operator/renew/renew-txs.js');
+    while (!(holder === ledger && timelock((await leafOf(ledger)).refundTx) <= RENEW_THRESHOLD)) await hop();
+    const { leaf, parent } = await operatorsView();
+    expect(sdkTimelocks.needsRenewal(timelock(leaf.refundTx))).toBe(false);
+    if (parent === undefined) throw new Error('the operators serve no parent for the leaf');
+    const mark = suite.recorder.sent.length;
+    const before = reviews().length;
+    const service = (ledger as unknown as { transferService: { renewNodeTxn(n: TreeNode, p: TreeNode): Promise<TreeNode> } }).transferService;
+    const renewed = await service.renewNodeTxn(leaf, parent);
+    const r = renewalThatMade(renewed.nodeTx);
+    expect(r.variant).toBe('renewNodeTimelockSigningJob');
+    expect(r.txs).toHaveLength(7);
+    expectClearSigned(mark, before, r.txs);
+
+    // A zero-timelock split node spends the parent's tx; the new node spends the split node, its
+    // refunds start again at the initial timelock.
+    const after = await operatorsView();
+    expect(bytesToHex(after.leaf.nodeTx)).toBe(bytesToHex(renewed.nodeTx));
+    const split = after.parent?.nodeTx ?? new Uint8Array();
+    expect(timelock(split)).toBe(0);
+    expect(spends(split)).toBe(tx(parent.nodeTx).id);
+    expect(spends(after.leaf.nodeTx)).toBe(tx(split).id);
+    expect(sdkTimelocks.needsRenewal(timelock(after.leaf.nodeTx))).toBe(false);
+    expect(timelock(after.leaf.refundTx)).toBe(startTimelock);
+    expect(after.leaf.directRefundTx.length).toBeGreaterThan(0);
+    // The SDK's own sync puts the renewed leaf in the wallet's cache (the call above went around its leaf manager).
+    await (ledger as unknown as { syncWallet(): Promise<void> }).syncWallet();
+    expect(bytesToHex((await leafOf(ledger)).nodeTx)).toBe(bytesToHex(renewed.nodeTx));
+    expect(await available(ledger)).toBe(SATS);
+  });
+
+  it('as many transfers later, the Ledger wallet\'s claim renews the leaf by itself with the refund-timelock variant, from the parent node the operators serve: five transactions clear-signed, no screen', async () => {
+    const { leaf: start, parent } = await operatorsView();
+    if (parent === undefined) throw new Error('the operators serve no parent for the leaf');
+    const first = hops;
+    // The Ledger wallet holds the leaf at the initial timelock and must receive it on the
+    // renewing transfer, an odd number away: one software self-transfer evens the alternation.
+    await ledgerSends();
+    await hop(software);
+    while (hops < first + renewalHop - 1) await hop();
+    expect(holder).toBe(software);
+    expect(renewals().map((r) => r.variant)).not.toContain('renewRefundTimelockSigningJob');
     const mark = suite.recorder.sent.length;
     const before = reviews().length;
     await hop();
-    expect(shownSince(before, 'Send')).toHaveLength(1);
-    expect(reviews().slice(before)).toHaveLength(1);
-    const sent = suite.recorder.sent.slice(mark);
-    expect(keySplits(sent, 'transfer')).toBe(1);
-    expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
-    expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
+    expect(holder).toBe(ledger);
+    const renewed = await leafOf(ledger);
+    expect(timelock(renewed.refundTx)).toBe(startTimelock);
+
+    const r = renewalThatMade(renewed.nodeTx);
+    expect(r.variant).toBe('renewRefundTimelockSigningJob');
+    expect(r.txs).toHaveLength(5); // node, direct node, refund, direct refund, direct-from-CPFP refund
+    expectClearSigned(mark, before, r.txs);
+    // The node re-made from the same parent (the split node) one interval lower; no new split node.
+    const after = await operatorsView();
+    expect(bytesToHex(after.leaf.nodeTx)).toBe(bytesToHex(renewed.nodeTx));
+    expect(timelock(after.leaf.nodeTx)).toBe(timelock(start.nodeTx) - sdkTimelocks.interval);
+    expect(spends(after.leaf.nodeTx)).toBe(tx(parent.nodeTx).id);
+    expect(after.leaf.parentNodeId).toBe(parent.id);
+    expect(await available(ledger)).toBe(SATS);
+    expect(await available(software)).toBe(0n);
+  });
+
+  it('the leaf renewed twice still spends: sent once more and claimed; exact balances, no swap in the provider\'s books', async () => {
+    await ledgerSends();
     const received = await leafOf(software);
     expect(timelock(received.refundTx)).toBe(startTimelock - sdkTimelocks.interval);
+    expect(received.directRefundTx.length).toBeGreaterThan(0);
     expect(await available(ledger)).toBe(0n);
     expect(await available(software)).toBe(SATS);
-    expect(ledgerTap.requests.get('renew_leaf') ?? []).toHaveLength(1);
+    // The three variants, each sent by the Ledger wallet.
+    expect(new Set(renewals().map((r) => r.variant))).toEqual(new Set(['renewNodeZeroTimelockSigningJob', 'renewNodeTimelockSigningJob', 'renewRefundTimelockSigningJob']));
     // Leaf optimization on all along, nothing for it to do: no swap in the provider's books.
     expect(sspSwaps(suite.network.dataDir)).toEqual([]);
   });
