@@ -133,15 +133,17 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
 
   /**
    * Since APDU `mark` and review `before`: each of `txs` went to the device whole in a
-   * FROST_SIGN_TX; no blind FROST share, no blind identity signature, nothing to press.
+   * FROST_SIGN_TX; no blind FROST share, no blind identity signature, nothing to press, and the
+   * device is back on its home screen (no prompt left waiting).
    */
-  function expectClearSigned(mark: number, before: number, txs: Uint8Array[]): void {
+  async function expectClearSigned(mark: number, before: number, txs: Uint8Array[]): Promise<void> {
     const sent = suite.recorder.sent.slice(mark);
     const payloads = chunkedPayloads(sent, Ins.FROST_SIGN_TX).map((p) => bytesToHex(p));
     for (const raw of txs) expect(payloads.some((p) => p.includes(unsigned(raw))), `transaction ${unsigned(raw)} in a FROST_SIGN_TX`).toBe(true);
     expect(completed(sent, Ins.FROST_SIGN)).toBe(0);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toEqual([]);
+    expect(await suite.device.screen.screenTexts()).toEqual(expect.arrayContaining(['Spark Signer', 'Ready']));
   }
 
   /** The Ledger wallet sends the leaf to the software wallet: one approval, one key split, nothing blind. */
@@ -209,7 +211,7 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     const r = renewalThatMade(leaf.nodeTx);
     expect(r.variant).toBe('renewNodeZeroTimelockSigningJob');
     expect(r.txs).toHaveLength(4);
-    expectClearSigned(mark, before, r.txs);
+    await expectClearSigned(mark, before, r.txs);
     expect(identityStatements(suite.recorder.sent.slice(mark), 'claim')).toBeGreaterThanOrEqual(1);
     expect(bytesToHex(leaf.nodeTx)).toBe(bytesToHex(renewed.nodeTx));
     expect(bytesToHex(leaf.nodeTx)).not.toBe(bytesToHex(depositNodeTx));
@@ -219,7 +221,7 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     expect(timelock(leaf.refundTx)).toBe(startTimelock);
     expect(spends(leaf.refundTx)).toBe(tx(leaf.nodeTx).id);
     // Every transaction the wallet holds for the leaf is one the device was sent whole.
-    expectClearSigned(mark, before, [leaf.nodeTx, leaf.directTx, leaf.refundTx, leaf.directFromCpfpRefundTx]);
+    await expectClearSigned(mark, before, [leaf.nodeTx, leaf.directTx, leaf.refundTx, leaf.directFromCpfpRefundTx]);
     expect(await available(ledger)).toBe(SATS);
     expect(await available(software)).toBe(0n);
   });
@@ -248,7 +250,7 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     const r = renewalThatMade(renewed.nodeTx);
     expect(r.variant).toBe('renewNodeTimelockSigningJob');
     expect(r.txs).toHaveLength(7);
-    expectClearSigned(mark, before, r.txs);
+    await expectClearSigned(mark, before, r.txs);
 
     // A zero-timelock split node spends the parent's tx; the new node spends the split node, its
     // refunds start again at the initial timelock.
@@ -288,7 +290,7 @@ describe('the Ledger wallet renews a leaf passed back and forth with a software 
     const r = renewalThatMade(renewed.nodeTx);
     expect(r.variant).toBe('renewRefundTimelockSigningJob');
     expect(r.txs).toHaveLength(5); // node, direct node, refund, direct refund, direct-from-CPFP refund
-    expectClearSigned(mark, before, r.txs);
+    await expectClearSigned(mark, before, r.txs);
     // The node re-made from the same parent (the split node) one interval lower; no new split node.
     const after = await operatorsView();
     expect(bytesToHex(after.leaf.nodeTx)).toBe(bytesToHex(renewed.nodeTx));
