@@ -22,7 +22,7 @@
 #include "sc.h"
 #include "spark_keys.h"
 #include "split_pool.h"
-#include "key_public.h"
+#include "session_cache.h"
 #include "ux_text.h"
 #include "vss.h"
 #include "wipe.h"
@@ -104,13 +104,17 @@ static uint16_t compute_transfer(sc_t coeffs[VSS_MAX_SHARES]) {
     return sw;
 }
 
-/* proofs[0] = (a_old − a_new)·G = A_old − A_new, from public points (no multiplication when
- * the leaf's public key is in the session cache); 0 if it is infinity (a_new = a_old). */
-static uint32_t secret_proof(const uint8_t a_new_pub[33], uint8_t out[33]) {
+/* proofs[0] = (a_old − a_new)·G: A_old − A_new from public points when the leaf's public key is
+ * in the session cache (no multiplication, no second derivation), else coeffs[0]·G (one); 0 if
+ * it is infinity (a_new = a_old). */
+static uint32_t secret_proof(const sc_t coeffs[VSS_MAX_SHARES], const uint8_t a_new_pub[33],
+                             uint8_t out[33]) {
     uint8_t a_old_pub[33];
     ge_t a_old, a_new;
-    if (!key_public_of(&g_req.leaf, a_old_pub) || ge_decode(&a_old, a_old_pub) == 0u ||
-        ge_decode(&a_new, a_new_pub) == 0u) {
+    if (!pubkey_cache_get(&g_req.leaf, a_old_pub)) {
+        return vss_proofs(coeffs, 0u, 1u, out);
+    }
+    if (ge_decode(&a_old, a_old_pub) == 0u || ge_decode(&a_new, a_new_pub) == 0u) {
         return 0u;
     }
     ge_neg(&a_new, &a_new);
@@ -123,8 +127,11 @@ static uint16_t compute_prepared(sc_t coeffs[VSS_MAX_SHARES]) {
     uint8_t a_new_bytes[32];
     uint32_t t = g_req.t;
     uint16_t sw = SW_INTERNAL;
-    if (derive_scalar(&g_req.leaf, &coeffs[0]) && secret_proof(g_taken.a_new_pub, g_result) != 0u) {
+    bool derived = derive_scalar(&g_req.leaf, &coeffs[0]);
+    if (derived) {
         sc_sub(&coeffs[0], &coeffs[0], &g_taken.a_new); /* a_old − a_new */
+    }
+    if (derived && secret_proof(coeffs, g_taken.a_new_pub, g_result) != 0u) {
         for (uint32_t j = 1; j < t; j++) {
             coeffs[j] = g_taken.coeffs[j - 1u];
             memcpy(g_result + 33u * j, g_taken.proofs[j - 1u], 33u);

@@ -53,8 +53,9 @@ describe('transfer key splits and prepared splits under Speculos', () => {
     expect(await dev.app.splitPrepare(0, 2)).toBe(0);
     seen.push(await checked(await split(2, 3), 2)); // fresh
     expect(await dev.app.splitPrepare(2, 2)).toBe(2);
-    seen.push(await checked(await split(2, 3), 2));
+    seen.push(await checked(await split(2, 3), 2)); // the leaf's key not cached: proofs[0] = (a_old − a_new)·G
     expect(await dev.app.splitPrepare(0, 2)).toBe(1);
+    expect(bytesToHex(await dev.app.getPublicKey(leaf))).toBe(bytesToHex(expectedPublicKey(leaf))); // now cached: A_old − A_new
     seen.push(await checked(await split(2, 3), 2));
     expect(await dev.app.splitPrepare(0, 2)).toBe(0);
     seen.push(await checked(await split(2, 3), 2)); // exhausted: fresh again
