@@ -11,6 +11,10 @@
  *   - per HTLC HMAC, per ECIES_PUBLIC_KEY (decrypt a transfer's key ciphertext), per claim key
  *     split (decrypt + VSS, 2 of 3 and 3 of 5), silent; per transfer key split (fresh key, VSS
  *     3 of 5, ECIES to the receiver) and per exit sweep signature, device time after approval
+ *   - per transfer key split 2 of 3 (the local operator network's threshold) drawn fresh and from
+ *     an entry prepared ahead (SPLIT_PREPARE, device-app/PROTOCOL.md "Prepared splits"; prepared
+ *     before each round, outside its time), with the leaf's public key cached on the device and
+ *     not (a leaf never used in the session: A_old costs its k·G); and per SPLIT_PREPARE entry
  *   - APDU exchanges per operation
  * Every figure is also given as a ratio to a reference measured in the same run: the round trip
  * of GET_VERSION (no crypto: pure Speculos + IO cost). Ratios travel between machines; the
@@ -85,7 +89,8 @@ async function main(): Promise<void> {
      * before the review, e.g. parsing and checking the nonce; screen polled every 5 ms, so an
      * upper bound), `post` = release of both buttons on Approve → reply (the signature itself).
      */
-    const approvedTiming = async (start: () => Promise<unknown>, firstTitle: string): Promise<{ pre: number; post: number }> => {
+    const approvedTiming = async (start: () => Promise<unknown>, firstTitle: string, setup?: () => Promise<unknown>): Promise<{ pre: number; post: number }> => {
+      await setup?.(); // not timed
       const t0 = process.hrtime.bigint();
       const pending = start();
       await screen.waitForScreen((t) => t.includes(firstTitle), { pollMs: 5 });
@@ -99,14 +104,14 @@ async function main(): Promise<void> {
       await waitHome(screen);
       return { pre, post };
     };
-    const measureApproved = async (operation: string, rounds: number, start: () => Promise<unknown>, title: string): Promise<void> => {
-      await approvedTiming(start, title); // warm-up
+    const measureApproved = async (operation: string, rounds: number, start: () => Promise<unknown>, title: string, setup?: () => Promise<unknown>): Promise<void> => {
+      await approvedTiming(start, title, setup); // warm-up
       const before = app.exchanges;
       const pre: number[] = [];
       const post: number[] = [];
       const total: number[] = [];
       for (let i = 0; i < rounds; i++) {
-        const t = await approvedTiming(start, title);
+        const t = await approvedTiming(start, title, setup);
         pre.push(t.pre);
         post.push(t.post);
         total.push(t.pre + t.post);
@@ -142,6 +147,23 @@ async function main(): Promise<void> {
     };
     await measureApproved('exit sweep (BIP341 sighash + sign)', ROUNDS, () => app.signExitSweep(sweep), 'Exit sweep');
     await measureApproved('transfer key split, 3 of 5', ROUNDS, () => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold: 3, numShares: 5 }), 'Send leaf');
+    const split23 = (l: KeyRef) => () => app.keySplit({ mode: 'transfer', leaf: l, receiverPublicKey, threshold: 2, numShares: 3 });
+    const prepareOne = async (): Promise<void> => {
+      if ((await app.splitPrepare(1, 2)) < 1) throw new Error('SPLIT_PREPARE prepared nothing');
+    };
+    let cold = 0;
+    const coldLeaf = (): KeyRef => ({ kind: 'leaf', account: 0, leafId: `bench-cold-${cold++}` });
+    await measureApproved('transfer key split 2 of 3, fresh (leaf key cached)', ROUNDS, split23(leaf), 'Send leaf');
+    await measureApproved('transfer key split 2 of 3, prepared (leaf key cached)', ROUNDS, split23(leaf), 'Send leaf', prepareOne);
+    await measureApproved('transfer key split 2 of 3, fresh (leaf key cold)', ROUNDS, () => split23(coldLeaf())(), 'Send leaf');
+    await measureApproved('transfer key split 2 of 3, prepared (leaf key cold)', ROUNDS, () => split23(coldLeaf())(), 'Send leaf', prepareOne);
+    // the pool is empty again (every prepared entry was taken) and holds 8: the warm-up and 7
+    // rounds each prepare one entry, checked by the count the device answers
+    if ((await app.splitPrepare(0, 2)) !== 0) throw new Error('the split pool is not empty');
+    let expected = 0;
+    await measure('SPLIT_PREPARE, 1 entry of t = 2', 7, async () => {
+      if ((await app.splitPrepare(1, 2)) !== ++expected) throw new Error('SPLIT_PREPARE prepared no entry');
+    });
 
     const digest = secp256k1.utils.randomPrivateKey();
     await measureApproved('identity signature ECDSA', ROUNDS, () => app.signIdentity(digest, 'ecdsa-der'), 'Blind signing');

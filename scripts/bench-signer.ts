@@ -4,7 +4,7 @@
  * a wallet on the SDK's DefaultSparkSigner, on the same local 2-of-3 operator network, in the same
  * run, each to a software receiver.
  *
- *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--repeats 3] [--mode clear|blind] [--reserve N] [--json out.json] [--trace]
+ *   npx tsx scripts/bench-signer.ts [--leaves 1,8,32] [--repeats 3] [--mode clear|blind] [--reserve N] [--split-reserve N] [--json out.json] [--trace]
  *
  * `--trace` prints each hardware transfer's timeline: runs of one instruction and the host's gaps.
  *
@@ -32,6 +32,11 @@
  * (LedgerSparkSignerOptions.commitmentReserve, FROST's preprocessing round): before each hardware
  * transfer the reserve is filled (`fillCommitmentReserve`, as a wallet does while idle) and that
  * time is reported apart (`preprocessingMs`), not in the transfer's time.
+ *
+ * With `--split-reserve N` (0..8) the device also holds N transfer splits prepared ahead
+ * (LedgerSparkSignerOptions.splitReserve, SPLIT_PREPARE): filled the same way before each
+ * hardware transfer (`fillSplitReserve` for the network's threshold 2), counted in
+ * `preprocessingMs`. A transfer of more leaves than N draws the rest fresh.
  *
  * Leaves are distinct values (5000 + i sats) and each transfer sends their sum, so the wallet's
  * selection takes exactly those leaves (leaf optimization off, and no service provider is started).
@@ -63,6 +68,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     mode: { type: 'string', default: 'clear' },
     reserve: { type: 'string', default: '0' },
+    'split-reserve': { type: 'string', default: '0' },
     json: { type: 'string' },
     trace: { type: 'boolean', default: false },
   },
@@ -75,6 +81,10 @@ const mode = values.mode;
 if (mode !== 'clear' && mode !== 'blind') throw new Error('--mode takes clear or blind');
 const reserve = Number(values.reserve);
 if (!Number.isInteger(reserve) || reserve < 0 || reserve > 512) throw new Error('--reserve takes a whole number 0..512');
+const splitReserve = Number(values['split-reserve']);
+if (!Number.isInteger(splitReserve) || splitReserve < 0 || splitReserve > 8) throw new Error('--split-reserve takes a whole number 0..8');
+/** The local operator network's signing threshold (startNetwork: 3 operators, threshold 2). */
+const THRESHOLD = 2;
 
 const INS_NAMES = new Map<number, string>(Object.entries(Ins).map(([name, ins]) => [ins, name]));
 
@@ -236,7 +246,7 @@ async function main(): Promise<void> {
     clock = await ScreenEventClock.open(speculos.baseUrl);
     approver = startApprover(screen, WALLET_REVIEW_TITLES, { clock });
     const options = { ...network.walletOptions, optimizationOptions: { auto: false } };
-    const signer: LedgerSparkSigner = new Signer(app, { commitmentReserve: reserve });
+    const signer: LedgerSparkSigner = new Signer(app, { commitmentReserve: reserve, splitReserve });
     const hardware =
       mode === 'clear'
         ? await initializeClearSigned(sdk.SparkWallet, signer, 'LOCAL', options)
@@ -263,7 +273,10 @@ async function main(): Promise<void> {
           return soft.ms;
         };
         const runHardware = async () => {
-          const preprocessing = await timed(() => signer.fillCommitmentReserve());
+          const preprocessing = await timed(async () => {
+            await signer.fillCommitmentReserve();
+            await signer.fillSplitReserve(THRESHOLD);
+          });
           counting.reset();
           const reviewsBefore = approver!.timings.length;
           const t0 = performance.now();
@@ -324,6 +337,7 @@ async function main(): Promise<void> {
       mode,
       repeats,
       commitmentReserve: reserve,
+      splitReserve,
       reference: {
         getVersionRoundTripMs: round2(roundTripMs),
         deviceKeyDerivationMs: round2(deviceKgMs),

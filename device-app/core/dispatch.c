@@ -8,6 +8,7 @@
 #include "protocol.h"
 #include "review.h"
 #include "settings.h"
+#include "split_pool.h"
 #include "ux.h"
 
 static bool g_pending;
@@ -35,6 +36,7 @@ void core_init(void) {
     g_pending = false;
     settings_init();
     nonce_store_init();
+    split_pool_clear();
     frost_sign_reset();
     key_split_reset();
     sign_identity_clear_reset();
@@ -75,8 +77,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
     if (a.ins != INS_SIGN_IDENTITY_CLEAR) {
         sign_identity_clear_reset();
     }
-    /* a preimage streamed in many chunks is one request: its continuation chunks do not count */
-    if (a.ins != INS_SIGN_IDENTITY_CLEAR || a.p1 != P1_CHUNK_NEXT) {
+    /* a preimage streamed in many chunks is one request: its continuation chunks do not count;
+     * nor does SPLIT_PREPARE, which the host sends while idle, also between a transfer's steps */
+    if ((a.ins != INS_SIGN_IDENTITY_CLEAR || a.p1 != P1_CHUNK_NEXT) && a.ins != INS_SPLIT_PREPARE) {
         intent_on_apdu();
     }
     if (a.ins != INS_KEY_SPLIT) {
@@ -100,6 +103,9 @@ void core_on_apdu(const uint8_t *buf, size_t len) {
         break;
     case INS_KEY_SPLIT:
         handle_key_split(&a);
+        break;
+    case INS_SPLIT_PREPARE:
+        handle_split_prepare(&a);
         break;
     case INS_ECIES_PUBLIC_KEY:
         handle_ecies_pubkey(&a);

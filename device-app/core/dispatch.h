@@ -22,6 +22,7 @@ void handle_frost_commit(const apdu_t *a);
 void handle_frost_sign(const apdu_t *a);
 void handle_ecies_pubkey(const apdu_t *a);
 void handle_key_split(const apdu_t *a);
+void handle_split_prepare(const apdu_t *a);
 /* Wipe a KEY_SPLIT result not read yet (any other command arrived). */
 void key_split_reset(void);
 void handle_htlc_hmac(const apdu_t *a);

@@ -3,6 +3,9 @@
  * split with Feldman VSS (device randomness) and a_new leaves only ECIES-encrypted to the
  * receiver shown on screen. Claim: a_new comes out of the transfer's ciphertext (identity key),
  * and a_new − leaf key is split; nothing leaves the user's control, so nothing is shown.
+ * A transfer takes a prepared entry (split_pool.h, SPLIT_PREPARE) when one is ready for its
+ * threshold: a_new, e and the random coefficients with their points were made ahead, so only
+ * the ECDH with the receiver and the share evaluations remain; the output is the same layout.
  * The result is read in 255-byte pages; any other command wipes it. */
 #include <string.h>
 
@@ -18,13 +21,15 @@
 #include "review_key.h"
 #include "sc.h"
 #include "spark_keys.h"
+#include "split_pool.h"
+#include "session_cache.h"
 #include "ux_text.h"
 #include "vss.h"
 #include "wipe.h"
 
 #define KEY_CIPHERTEXT_LEN (ECIES_OVERHEAD + 32u)
 #define RESULT_MAX (VSS_MAX_SHARES * 33u + VSS_MAX_SHARES * 32u + KEY_CIPHERTEXT_LEN)
-#define DRAW_ATTEMPTS 8u /* a draw is invalid with probability ~2^-128; 8 failures = broken RNG */
+#define DRAW_ATTEMPTS 8u /* see split_draw_scalar: 8 invalid draws = a broken RNG */
 
 /* The parsed request (public) and the result waiting to be read (public: it leaves the device). */
 static struct {
@@ -37,23 +42,15 @@ static struct {
 } g_req;
 static uint8_t g_result[RESULT_MAX];
 static uint16_t g_result_len;
+/* The prepared entry this transfer took from the pool (secret); wiped when used or refused. */
+static split_entry_t g_taken;
+static bool g_has_taken;
 
 void key_split_reset(void) {
     wipe(g_result, sizeof g_result);
     g_result_len = 0u;
-}
-
-/* A uniformly drawn nonzero scalar from the TRNG. */
-static bool draw_scalar(sc_t *out) {
-    uint8_t b[32];
-    uint32_t ok = 0u;
-    for (uint32_t i = 0; i < DRAW_ATTEMPTS && ok == 0u; i++) {
-        plat_random(b, sizeof b);
-        ok = sc_from_bytes_nonzero(out, b);
-        CT_DECLASSIFY(&ok, sizeof ok);
-    }
-    wipe(b, sizeof b);
-    return ok != 0u;
+    wipe(&g_taken, sizeof g_taken);
+    g_has_taken = false;
 }
 
 static bool derive_scalar(const spark_key_t *key, sc_t *out) {
@@ -70,7 +67,7 @@ static bool split(sc_t coeffs[VSS_MAX_SHARES]) {
     for (uint32_t attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
         bool drawn = true;
         for (uint32_t j = 1; j < g_req.t; j++) {
-            drawn = drawn && draw_scalar(&coeffs[j]);
+            drawn = drawn && split_draw_scalar(&coeffs[j]);
         }
         if (!drawn) {
             return false;
@@ -87,7 +84,7 @@ static uint16_t compute_transfer(sc_t coeffs[VSS_MAX_SHARES]) {
     sc_t a_new;
     uint8_t a_new_bytes[32], eph[32], nonce[16];
     uint16_t sw = SW_INTERNAL;
-    if (derive_scalar(&g_req.leaf, &coeffs[0]) && draw_scalar(&a_new)) {
+    if (derive_scalar(&g_req.leaf, &coeffs[0]) && split_draw_scalar(&a_new)) {
         sc_sub(&coeffs[0], &coeffs[0], &a_new); /* a_old − a_new */
         sc_to_bytes(a_new_bytes, &a_new);
         plat_random(eph, sizeof eph);
@@ -104,6 +101,55 @@ static uint16_t compute_transfer(sc_t coeffs[VSS_MAX_SHARES]) {
     wipe(&a_new, sizeof a_new);
     wipe(a_new_bytes, sizeof a_new_bytes);
     wipe(eph, sizeof eph);
+    return sw;
+}
+
+/* proofs[0] = (a_old − a_new)·G: A_old − A_new from public points when the leaf's public key is
+ * in the session cache (no multiplication, no second derivation), else coeffs[0]·G (one); 0 if
+ * it is infinity (a_new = a_old). */
+static uint32_t secret_proof(const sc_t coeffs[VSS_MAX_SHARES], const uint8_t a_new_pub[33],
+                             uint8_t out[33]) {
+    uint8_t a_old_pub[33];
+    ge_t a_old, a_new;
+    if (!pubkey_cache_get(&g_req.leaf, a_old_pub)) {
+        return vss_proofs(coeffs, 0u, 1u, out);
+    }
+    if (ge_decode(&a_old, a_old_pub) == 0u || ge_decode(&a_new, a_new_pub) == 0u) {
+        return 0u;
+    }
+    ge_neg(&a_new, &a_new);
+    ge_add(&a_old, &a_old, &a_new);
+    return ge_encode(out, &a_old);
+}
+
+/* The transfer from the prepared entry g_taken: the same result as compute_transfer. */
+static uint16_t compute_prepared(sc_t coeffs[VSS_MAX_SHARES]) {
+    uint8_t a_new_bytes[32];
+    uint32_t t = g_req.t;
+    uint16_t sw = SW_INTERNAL;
+    bool derived = derive_scalar(&g_req.leaf, &coeffs[0]);
+    if (derived) {
+        sc_sub(&coeffs[0], &coeffs[0], &g_taken.a_new); /* a_old − a_new */
+    }
+    if (derived && secret_proof(coeffs, g_taken.a_new_pub, g_result) != 0u) {
+        for (uint32_t j = 1; j < t; j++) {
+            coeffs[j] = g_taken.coeffs[j - 1u];
+            memcpy(g_result + 33u * j, g_taken.proofs[j - 1u], 33u);
+        }
+        vss_shares(coeffs, t, g_req.n, g_result + 33u * t);
+        g_result_len = (uint16_t)(33u * t + 32u * g_req.n);
+        sc_to_bytes(a_new_bytes, &g_taken.a_new);
+        uint8_t *ct = g_result + g_result_len;
+        if (ecies_encrypt_prepared(g_req.receiver, a_new_bytes, 32u, g_taken.eph, g_taken.eph_pub,
+                                   g_taken.nonce, ct) != 0u) {
+            CT_DECLASSIFY(ct, KEY_CIPHERTEXT_LEN);
+            g_result_len = (uint16_t)(g_result_len + KEY_CIPHERTEXT_LEN);
+            sw = SW_OK;
+        }
+    }
+    wipe(a_new_bytes, sizeof a_new_bytes);
+    wipe(&g_taken, sizeof g_taken);
+    g_has_taken = false;
     return sw;
 }
 
@@ -136,8 +182,11 @@ static uint16_t compute_claim(sc_t coeffs[VSS_MAX_SHARES]) {
 /* Computes the result and answers with its first page. */
 static void compute_and_reply(void) {
     sc_t coeffs[VSS_MAX_SHARES];
-    key_split_reset();
-    uint16_t sw = g_req.mode == KEY_SPLIT_TRANSFER ? compute_transfer(coeffs) : compute_claim(coeffs);
+    wipe(g_result, sizeof g_result);
+    g_result_len = 0u;
+    uint16_t sw = g_req.mode == KEY_SPLIT_CLAIM ? compute_claim(coeffs)
+                  : g_has_taken                 ? compute_prepared(coeffs)
+                                                : compute_transfer(coeffs);
     wipe(coeffs, sizeof coeffs);
     if (sw != SW_OK) {
         key_split_reset();
@@ -154,6 +203,7 @@ static void on_decision(bool approved) {
     if (approved) {
         compute_and_reply();
     } else {
+        key_split_reset(); /* a prepared entry taken for this split dies with it */
         core_reply_sw(SW_DENIED);
     }
 }
@@ -254,9 +304,12 @@ void handle_key_split(const apdu_t *a) {
             core_reply_sw(sw);
             return;
         }
+        g_has_taken = split_pool_take(g_req.t, &g_taken);
         compute_and_reply();
         return;
     }
+    /* taken now, used once: approved or refused, it is wiped (PROTOCOL.md "Prepared splits") */
+    g_has_taken = split_pool_take(g_req.t, &g_taken);
     review_reset();
     ux_page_t *p = review_add_page("Send leaf");
     review_describe_key(p, &g_req.leaf);

@@ -28,6 +28,7 @@
 #define INS_SIGN_IDENTITY_CLEAR 0x36u
 #define INS_SWAP_INTENT 0x37u
 #define INS_EXIT_INTENT 0x38u
+#define INS_SPLIT_PREPARE 0x3Au
 
 #define SW_OK 0x9000u
 #define SW_DENIED 0x6985u

@@ -5,6 +5,7 @@
 #include "protocol.h"
 #include "review.h"
 #include "settings.h"
+#include "split_pool.h"
 #include "ux_text.h"
 
 typedef enum { MENU_HOME = 0, MENU_SETTINGS = 1, MENU_EXITED = 2 } menu_t;
@@ -80,6 +81,7 @@ void ux_on_button(button_t b) {
         } else if (g_menu == MENU_HOME && page == 2u) {
             g_menu = MENU_EXITED;
             nonce_store_clear(); /* outstanding commitments die with the app */
+            split_pool_clear();  /* and the prepared splits' randomness */
             plat_exit();
             return;
         } else if (g_menu == MENU_SETTINGS && page == 0u) {

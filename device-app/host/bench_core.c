@@ -14,6 +14,8 @@
 #include "ge.h"
 #include "host_platform.h"
 #include "nonce_store.h"
+#include "protocol.h"
+#include "spark_keys.h"
 #include "vectors/vectors.h"
 
 static uint8_t g_out[700];
@@ -39,6 +41,32 @@ static void load_frost(const tv_frost_t *v) {
 static frost_err_t frost_prepare_tv(const tv_frost_t *v) {
     return frost_prepare(v->msg, v->vk, g_frost.ops, v->nops, v->hiding, v->binding,
                          v->has_adaptor ? v->adaptor : NULL, &g_frost.plan);
+}
+
+/* KEY_SPLIT transfer of leaf "bench" 2 of 3 to the vectors' first key, run and approved through
+ * the core (the review's page walk included: a few thousand instructions); SPLIT_PREPARE of one
+ * entry for t = 2. */
+static const uint8_t SPLIT_REQ[] = {KEY_SPLIT_TRANSFER, 2, 3, KEY_LEAF, 0, 0, 0, 0, 5, 'b', 'e', 'n', 'c', 'h'};
+static const uint8_t LEAF_REF[] = {KEY_LEAF, 0, 0, 0, 0, 5, 'b', 'e', 'n', 'c', 'h'};
+
+static void exchange(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len) {
+    uint8_t apdu[CORE_MAX_APDU] = {CLA_SPARK, ins, p1, 0, (uint8_t)len};
+    memcpy(apdu + 5, data, len);
+    if (host_exchange(apdu, 5 + len) == 0) {
+        (void)host_decide(true);
+    }
+}
+
+static void key_split_transfer(void) {
+    uint8_t req[sizeof SPLIT_REQ + 33];
+    memcpy(req, SPLIT_REQ, sizeof SPLIT_REQ);
+    memcpy(req + sizeof SPLIT_REQ, TV_KEYS[0].pub, 33);
+    exchange(INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, req, sizeof req);
+}
+
+static void split_prepare(void) {
+    const uint8_t t = 2;
+    exchange(INS_SPLIT_PREPARE, 1, &t, 1);
 }
 
 /* "frost": the whole share as FROST_SIGN computes it, frost_prepare (public, before the
@@ -77,6 +105,10 @@ __attribute__((noinline)) static void bench_once(const char *op) {
         sc_from_bytes_reduce(&coeffs[1], v->d);
         sc_from_bytes_reduce(&coeffs[2], v->e);
         (void)vss_split(coeffs, 3, 5, g_out, g_out + 99);
+    } else if (strncmp(op, "split-", 6) == 0 && strcmp(op, "split-prepare") != 0) {
+        key_split_transfer(); /* fresh, or from the entry main prepared */
+    } else if (strcmp(op, "split-prepare") == 0) {
+        split_prepare();
     }
 }
 
@@ -89,7 +121,20 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench: frost_prepare refused the vector\n");
         return 1;
     }
+    if (strncmp(op, "split", 5) == 0) {
+        core_init();
+        if (strcmp(op, "split-prepared-warm") == 0) {
+            exchange(INS_GET_PUBLIC_KEY, P1_SILENT, LEAF_REF, sizeof LEAF_REF); /* A_old cached */
+        }
+        if (strncmp(op, "split-prepared", 14) == 0) {
+            split_prepare();
+        }
+    }
     bench_once(op);
+    if (strncmp(op, "split-", 6) == 0 && (g_host_reply.sw != SW_OK || g_host_reply.len == 0u)) {
+        fprintf(stderr, "bench: %s failed (SW %04x)\n", op, g_host_reply.sw);
+        return 1;
+    }
     if (strncmp(op, "frost", 5) == 0 && memcmp(g_out, TV_FROST[2].z, 32) != 0) {
         fprintf(stderr, "bench: FROST share differs from the SDK's\n");
         return 1;

@@ -19,6 +19,7 @@ export const Ins = {
   SIGN_IDENTITY_CLEAR: 0x36,
   SWAP_INTENT: 0x37,
   EXIT_INTENT: 0x38,
+  SPLIT_PREPARE: 0x3a,
 } as const;
 
 /** Short APDUs: at most 255 data bytes each way. */

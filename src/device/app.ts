@@ -14,6 +14,7 @@ import {
   type ExitSweepRequest,
   encodeKeySplit,
   keySplitResultLength,
+  checkSplitPrepare,
   type KeySplitRequest,
   type KeySplitResult,
   encodeExportStaticKey,
@@ -228,6 +229,21 @@ export class SparkLedgerApp {
       pages.push(await this.send(Ins.KEY_SPLIT, 0x01, page));
     }
     return decodeKeySplit(req, concatBytes(...pages));
+  }
+
+  /**
+   * SPLIT_PREPARE: has the device draw the randomness of up to `count` future transfer key splits
+   * of `threshold` and compute its public points, so those splits run faster; nothing leaves the
+   * device. Resolves with the number ready for `threshold` (count 0 only asks).
+   * InsNotSupportedError from an app without it.
+   */
+  async splitPrepare(count: number, threshold: number): Promise<number> {
+    checkSplitPrepare(count, threshold);
+    const reply = await this.send(Ins.SPLIT_PREPARE, count, 0, new Uint8Array([threshold]));
+    if (reply.length !== 1) {
+      throw malformedResponse(`SPLIT_PREPARE replies with 1 byte, got ${reply.length}`);
+    }
+    return reply[0]!;
   }
 
   /**

@@ -18,6 +18,8 @@ export {
   type ExitSweepRequest,
   type KeySplitRequest,
   type KeySplitResult,
+  SPLIT_PREPARE_MAX_COUNT,
+  SPLIT_PREPARE_MAX_THRESHOLD,
   type SweepNetwork,
   type AppVersion,
   type DeviceCommitment,

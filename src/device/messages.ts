@@ -198,6 +198,23 @@ export function decodeKeySplit(req: KeySplitRequest, data: Uint8Array): KeySplit
   return req.mode === 'transfer' ? { proofs, shares, ciphertext: data.slice(end, end + ECIES_KEY_CIPHERTEXT_LEN) } : { proofs, shares };
 }
 
+/**
+ * SPLIT_PREPARE (device-app/PROTOCOL.md, 0x3A): the device makes the randomness of up to
+ * `count` future transfer splits of threshold `threshold` ahead, in a pool of
+ * SPLIT_PREPARE_MAX_COUNT; thresholds above SPLIT_PREPARE_MAX_THRESHOLD are never prepared.
+ */
+export const SPLIT_PREPARE_MAX_COUNT = 8;
+export const SPLIT_PREPARE_MAX_THRESHOLD = 3;
+
+export function checkSplitPrepare(count: number, threshold: number): void {
+  if (!Number.isInteger(count) || count < 0 || count > SPLIT_PREPARE_MAX_COUNT) {
+    throw invalidArgument(`split prepare count must be 0..${SPLIT_PREPARE_MAX_COUNT}, got ${count}`);
+  }
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > SPLIT_PREPARE_MAX_THRESHOLD) {
+    throw invalidArgument(`split prepare threshold must be 1..${SPLIT_PREPARE_MAX_THRESHOLD}, got ${threshold}`);
+  }
+}
+
 /** Address prefix the device shows for the sweep's destination (SIGN_EXIT_SWEEP network byte). */
 export type SweepNetwork = 'bitcoin' | 'testnet' | 'regtest';
 const SWEEP_NETWORK_BYTE: Record<SweepNetwork, number> = { bitcoin: 0, testnet: 1, regtest: 2 };

@@ -1,4 +1,5 @@
 import type { DeviceCommitment } from '../device/messages.js';
+import type { IdleReserve } from './idle-refill.js';
 
 /**
  * FROST's preprocessing round, done ahead (RFC 9591 separates commitment generation from
@@ -13,26 +14,19 @@ import type { DeviceCommitment } from '../device/messages.js';
  * (device-app/PROTOCOL.md, "Nonce store"). An adaptor sign spends every outstanding reference,
  * so `discard` forgets the reserve then, and a fill that overlapped it is dropped (`epoch`).
  */
-export class CommitmentReserve {
+export class CommitmentReserve implements IdleReserve {
   private readonly ready: DeviceCommitment[] = [];
-  private filling = false;
   private epoch = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param target how many commitments to hold ready (0: none are made ahead)
-   * @param canFill whether the device is idle and a fill may start now
+   * @param allowed whether a commitment may be made ahead now (not around a swap's adaptor signs)
    * @param commit one FROST_COMMIT of k commitments through the signer's device queue
-   * @param idleMs how long the device must have had nothing to do before a fill starts: the
-   *   wallet's own requests come in bursts (a transfer calls the signer back to back, with pauses
-   *   of a few hundred ms while it waits on the operators), and a commitment in the way would
-   *   delay the next one; a pause longer than the operators' round trips means the burst is over
    */
   constructor(
     private readonly target: number,
-    private readonly canFill: () => boolean,
+    private readonly allowed: () => boolean,
     private readonly commit: (k: number) => Promise<DeviceCommitment[]>,
-    private readonly idleMs = 1_500,
   ) {}
 
   /** How many are ready. */
@@ -69,33 +63,14 @@ export class CommitmentReserve {
     this.ready.length = 0;
   }
 
-  /**
-   * The device just finished a request: once it has stayed idle for idleMs, top the reserve up,
-   * one commitment at a time, each after another idle pause.
-   */
-  nudge(): void {
-    if (this.ready.length >= this.target) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.fillOne();
-    }, this.idleMs);
-    this.timer.unref?.();
+  wanting(): boolean {
+    return this.ready.length < this.target && this.allowed();
   }
 
-  private async fillOne(): Promise<void> {
-    if (this.filling || this.ready.length >= this.target || !this.canFill()) return;
-    this.filling = true;
-    try {
-      const epoch = this.epoch;
-      // one at a time: a request of the wallet waits at most one commitment's time
-      const made = await this.commit(1);
-      if (epoch === this.epoch) this.ready.push(...made);
-    } catch {
-      return; // the device is gone or busy elsewhere: the next request fetches its own commitment
-    } finally {
-      this.filling = false;
-    }
-    this.nudge();
+  /** One commitment at a time (IdleRefill): a request of the wallet waits at most its time. */
+  async step(): Promise<void> {
+    const epoch = this.epoch;
+    const made = await this.commit(1);
+    if (epoch === this.epoch) this.ready.push(...made);
   }
 }

@@ -20,7 +20,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { equalBytes } from '../crypto/index.js';
 import type { SparkLedgerApp } from '../device/app.js';
 import { encodeKeyRef, type KeyRef } from '../device/keyref.js';
-import type { DeviceCommitment, FrostSignRequest, KeySplitResult, OperatorCommitment, SweepNetwork } from '../device/messages.js';
+import { SPLIT_PREPARE_MAX_COUNT, type DeviceCommitment, type FrostSignRequest, type KeySplitResult, type OperatorCommitment, type SweepNetwork } from '../device/messages.js';
 import type { Transaction } from '@scure/btc-signer';
 import type { TreeNode } from '@buildonspark/spark-sdk/proto/spark';
 import { INTENT_MAX_LEAVES, type SparkNetwork } from '../device/clear-sign.js';
@@ -35,6 +35,8 @@ import { keyRefForDerivation } from './key-derivation.js';
 import { SerialQueue } from './serial.js';
 import { AdaptorGate } from './adaptor-gate.js';
 import { CommitmentReserve } from './commitment-reserve.js';
+import { IdleRefill } from './idle-refill.js';
+import { SplitReserve } from './split-reserve.js';
 import { currentRequestTag, underRequestTag } from './request-tag.js';
 
 /** The device's window of outstanding commitments (device-app/PROTOCOL.md, "Nonce store"). */
@@ -59,6 +61,14 @@ export interface LedgerSparkSignerOptions {
    * older than that costs its two scalar multiplications again when it signs.
    */
   commitmentReserve?: number;
+  /**
+   * Transfer key splits to have the device prepare ahead while it is idle (SPLIT_PREPARE,
+   * device-app/PROTOCOL.md "Prepared splits"): the randomness of a split and its public points
+   * are made in advance, so each leaf's KEY_SPLIT has one scalar multiplication left instead of
+   * four. 0..8 (the device's pool), default 0. The threshold is learned from the wallet's first
+   * transfer split (or given to fillSplitReserve); an app without SPLIT_PREPARE is left alone.
+   */
+  splitReserve?: number;
 }
 
 /**
@@ -117,6 +127,10 @@ export class LedgerSparkSigner implements SparkSigner {
   private readonly publicKeys = new Map<string, Uint8Array>();
   /** Commitments the device issued (ahead, or in a batch) and the SDK was not handed yet. */
   private readonly reserve: CommitmentReserve;
+  /** Transfer splits the device holds prepared (a count; the entries stay on the device). */
+  private readonly splits: SplitReserve;
+  /** Runs the reserves' device work once the device has been idle a while. */
+  private readonly refill: IdleRefill;
   /** FROST_COMMIT requests on their way: their references are outstanding on the device too. */
   private committing = 0;
   /** After an adaptor sign (a swap signs several in a row) batches would die unused: fetch one at a time. */
@@ -132,14 +146,23 @@ export class LedgerSparkSigner implements SparkSigner {
     if (!Number.isInteger(reserve) || reserve < 0 || reserve > NONCE_WINDOW / 2) {
       throw new LedgerSignerError('INVALID_REQUEST', `commitmentReserve must be 0..${NONCE_WINDOW / 2}, got ${reserve}`);
     }
+    const splits = options.splitReserve ?? 0;
+    if (!Number.isInteger(splits) || splits < 0 || splits > SPLIT_PREPARE_MAX_COUNT) {
+      throw new LedgerSignerError('INVALID_REQUEST', `splitReserve must be 0..${SPLIT_PREPARE_MAX_COUNT}, got ${splits}`);
+    }
     this.app = app;
     this.account = account;
+    // only while nothing else waits for the device
+    this.refill = new IdleRefill(() => this.queue.idle());
     this.reserve = new CommitmentReserve(
       reserve,
-      // only while nothing else waits for the device, and not around a swap's adaptor signs
-      () => this.queue.idle() && !this.lastSignHadAdaptor && this.adaptorGate.isIdle(),
+      // not around a swap's adaptor signs
+      () => !this.lastSignHadAdaptor && this.adaptorGate.isIdle(),
       (k) => this.queue.run(() => this.app.frostCommit(k)),
     );
+    this.splits = new SplitReserve(splits, (k, t) => this.queue.run(() => this.app.splitPrepare(k, t)));
+    this.refill.add(this.reserve);
+    this.refill.add(this.splits);
   }
 
   /**
@@ -148,6 +171,15 @@ export class LedgerSparkSigner implements SparkSigner {
    */
   fillCommitmentReserve(): Promise<number> {
     return this.reserve.fillNow();
+  }
+
+  /**
+   * Has the device prepare the reserve of transfer splits now (LedgerSparkSignerOptions.
+   * splitReserve), for `threshold` (the wallet's operators' t) or the one learned from the
+   * wallet's splits; resolves with the number ready on the device (0 if none can be prepared).
+   */
+  fillSplitReserve(threshold?: number): Promise<number> {
+    return this.splits.fillNow(threshold);
   }
 
   /**
@@ -205,11 +237,14 @@ export class LedgerSparkSigner implements SparkSigner {
     const tag = currentRequestTag();
     const done = this.queue.run(() => underRequestTag(tag, () => task(this.app)));
     void done.then(
-      () => this.reserve.nudge(),
+      () => this.refill.nudge(),
       // A failed request may mean the device went away and came back (a new app session keeps
       // no nonce of the old one): commitments held here could then be dead on the device, and
       // handing one to the SDK would fail its round. Forgetting them only costs new ones.
-      () => this.reserve.discard(),
+      () => {
+        this.reserve.discard();
+        this.splits.forget();
+      },
     );
     return done;
   }
@@ -555,6 +590,8 @@ export class LedgerSparkSigner implements SparkSigner {
     const leaf = keyRefForDerivation(first, this.account);
     const run = async (): Promise<SubtractSplitAndEncryptResult> => {
       const result = await this.device((app) => app.keySplit({ mode: 'transfer', leaf, receiverPublicKey, threshold, numShares }));
+      this.splits.used(threshold);
+      this.refill.nudge(); // the first split names the threshold: the refill may start now
       if (result.ciphertext === undefined) {
         throw new LedgerSignerError('INVALID_REQUEST', 'the device returned no ciphertext for a transfer key split');
       }

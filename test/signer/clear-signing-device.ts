@@ -7,7 +7,7 @@ import { TEST_MNEMONIC } from '../../emulator/speculos/paths.js';
 import { startSpeculos, type SpeculosProcess } from '../../emulator/speculos/runner.js';
 import { SparkLedgerApp } from '../../src/device/app.js';
 import { openSpeculosTransport, type LedgerTransport } from '../../src/device/transports.js';
-import type { LedgerSparkSigner } from '../../src/signer/ledger-signer.js';
+import type { LedgerSparkSigner, LedgerSparkSignerOptions } from '../../src/signer/ledger-signer.js';
 import { networkSuite, type NetworkSuite } from '../network/sdk.js';
 import { START_TIMEOUT_MS } from './device-wallet-suite.js';
 import { RecordingTransport } from './secret-scan.js';
@@ -76,14 +76,14 @@ export interface ClearSigningSuite extends NetworkSuite {
  * afterAll (hooks run in the order they were made, so the signer, which imports the SDK, loads
  * after the network's environment is in place).
  */
-export function clearSigningSuite(opts: { blindSigning: boolean }): ClearSigningSuite {
+export function clearSigningSuite(opts: { blindSigning: boolean; signer?: LedgerSparkSignerOptions }): ClearSigningSuite {
   const network = networkSuite({ operators: 3, threshold: 2, readyTimeoutMs: 240_000 }, START_TIMEOUT_MS);
   let device: ClearSigningDevice | undefined;
   let signer: LedgerSparkSigner | undefined;
   beforeAll(async () => {
     const { LedgerSparkSigner: Signer } = await import('../../src/signer/ledger-signer.js');
     device = await startClearSigningDevice(opts);
-    signer = new Signer(new SparkLedgerApp(device.recorder));
+    signer = new Signer(new SparkLedgerApp(device.recorder), opts.signer);
   }, START_TIMEOUT_MS);
   afterAll(async () => {
     await device?.stop();

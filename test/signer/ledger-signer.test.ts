@@ -195,6 +195,39 @@ describe('LedgerSparkSigner under Speculos, against the SDK DefaultSparkSigner o
     await waitHome(dev.screen);
   });
 
+  it('splitReserve: once the device has been idle 1.5 s the signer has it prepare transfer splits (threshold learned from the first split); the next split takes one and still verifies', async () => {
+    const frost = getSparkFrost();
+    const rec = new RecordingTransport(dev.transport);
+    const reserved = new LedgerSparkSigner(new SparkLedgerApp(rec), { splitReserve: 2 });
+    const receiverPriv = secp256k1.utils.randomPrivateKey();
+    const params = { first: { type: KeyDerivationType.LEAF, path: LEAF_B }, second: { type: KeyDerivationType.RANDOM }, receiverPublicKey: secp256k1.getPublicKey(receiverPriv, true), curveOrder: secp256k1.CURVE.n, threshold: 2, numShares: 3 } as const;
+    const prepares = (): Uint8Array[] => rec.sent.filter((a) => a[1] === 0x3a);
+    const split = async () => {
+      const pending = reserved.subtractSplitAndEncrypt(params);
+      await review(dev.screen, 'Send leaf', 'approve');
+      const out = await pending;
+      await waitHome(dev.screen);
+      return out;
+    };
+    await split();
+    expect(prepares().length).toBe(0); // not while the wallet is busy
+    for (let i = 0; i < 100 && prepares().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(prepares().map((a) => [a[2], a[5]])).toEqual([[1, 2], [1, 2]]); // one entry of t = 2 per step
+    await new Promise((r) => setTimeout(r, 200)); // the second step's reply
+    const { shares, secretCipher } = await split();
+    expect(await dev.app.splitPrepare(0, 2)).toBe(1); // the split took one (asked before the refill's pause ends)
+    for (const share of shares) await frost.validateShare(share.share, share.index, share.threshold, share.proofs);
+    const aNew = await frost.decryptEcies(secretCipher, receiverPriv);
+    const aOld = accountSecrets({ leafIds: [LEAF_B] })[`leaf ${LEAF_B}`] ?? new Uint8Array();
+    expect(big(await frost.recoverSecret(shares.slice(0, 2)))).toBe(mod(big(aOld) - big(aNew)));
+    expect(() => new LedgerSparkSigner(new SparkLedgerApp(rec), { splitReserve: 9 })).toThrow(LedgerSignerError);
+    // the refill tops the pool up again; let it finish, so that no APDU of this signer lands in
+    // another test's review (one signer per device is the rule; this suite runs several)
+    for (let i = 0; i < 100 && (prepares().length < 3 || rec.received.length < rec.sent.length); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(prepares().length).toBe(3);
+    expect(rec.received.at(-1)?.[0]).toBe(2); // two ready again
+  });
+
   it('claim key tweak: no screen; the device’s split of ECIES(x) − LEAF recovers the same value as the SDK signer’s split', async () => {
     const frost = getSparkFrost();
     const ref = await referenceSigner();

@@ -31,8 +31,9 @@ import { accountSecrets } from './seed-keys.js';
  */
 
 describe('clear signing with the SDK wallet on the operator network', { timeout: STEP_TIMEOUT_MS }, () => {
-  // blind signing stays off: nothing below may need it
-  const suite = clearSigningSuite({ blindSigning: false });
+  // blind signing stays off: nothing below may need it; the device prepares transfer splits
+  // ahead while idle (splitReserve, device-app/PROTOCOL.md "Prepared splits")
+  const suite = clearSigningSuite({ blindSigning: false, signer: { splitReserve: 2 } });
   const { reviews, shownSince } = suite;
   let ledger: SparkWallet;
   let software: SparkWallet;
@@ -97,6 +98,9 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     const before = reviews().length;
     const address = await software.getSparkAddress();
     const n = (await ledger.getLeaves()).length;
+    // two splits prepared while the wallet was idle (threshold 2: the network's)
+    expect(await suite.signer.fillSplitReserve(2)).toBe(2);
+    const prepared = suite.recorder.sent.length;
 
     const transfer = await ledger.transfer({ receiverSparkAddress: address, amountSats: Number(FIRST_SATS + SECOND_SATS) });
     expect(transfer.leaves).toHaveLength(n);
@@ -117,6 +121,18 @@ describe('clear signing with the SDK wallet on the operator network', { timeout:
     expect(identityStatements(sent, 'transfer')).toBe(1);
     expect(completed(sent, Ins.SIGN_IDENTITY)).toBe(0);
     expect(reviews().slice(before)).toHaveLength(1); // one approval for the whole transfer
+    // both splits took a prepared entry: the idle refill needs two single-entry steps to bring
+    // the device's pool back to 2 (each step adds one; its reply is the count afterwards)
+    const refills = async () => {
+      const out: number[] = [];
+      for (let i = prepared; i < suite.recorder.received.length; i++) {
+        if (suite.recorder.sent[i]?.[1] === Ins.SPLIT_PREPARE) out.push(suite.recorder.received[i]?.[0] ?? -1);
+      }
+      return out;
+    };
+    await waitFor(refills, (r) => r.length >= 2 && r.at(-1) === 2, 30_000, 'the split pool refilled');
+    await new Promise((r) => setTimeout(r, 2_500)); // past the refill's idle pause: nothing more
+    expect(await refills()).toHaveLength(2);
     // the receiver claims, then its optimizer swaps the two leaves with the provider in the
     // background (software signer, nothing on the device); it sends back once that is done
     const optimized = await optimizerSettled(software, FIRST_SATS + SECOND_SATS, SETTLE_MS, 'the receiver\'s claim');

@@ -86,19 +86,31 @@ uint32_t ecies_decrypt(const uint8_t priv[32], const uint8_t *ct, size_t ct_len,
     return ok;
 }
 
-uint32_t ecies_encrypt(const uint8_t pub[33], const uint8_t *msg, size_t len, const uint8_t eph_secret[32],
-                       const uint8_t nonce[16], uint8_t *out) {
-    ge_t p, e;
+uint32_t ecies_ephemeral_public(const uint8_t eph_secret[32], uint8_t eph_pub[65]) {
+    ge_t e;
     sc_t k;
+    uint32_t ok = sc_from_bytes_nonzero(&k, eph_secret);
+    ge_mul_gen(&e, &k);
+    ok &= encode_uncompressed(eph_pub, &e);
+    CT_DECLASSIFY(eph_pub, 65u); /* the ephemeral public key is sent */
+    CT_DECLASSIFY(&ok, sizeof ok);
+    wipe(&k, sizeof k);
+    wipe(&e, sizeof e);
+    return ok;
+}
+
+uint32_t ecies_encrypt_prepared(const uint8_t pub[33], const uint8_t *msg, size_t len,
+                                const uint8_t eph_secret[32], const uint8_t eph_pub[65],
+                                const uint8_t nonce[16], uint8_t *out) {
+    ge_t p;
     uint8_t shared[65], key[32];
     if (ge_decode(&p, pub) == 0u) {
         return 0u;
     }
-    uint32_t ok = sc_from_bytes_nonzero(&k, eph_secret);
-    ge_mul_gen(&e, &k);
-    ok &= encode_uncompressed(out, &e);
-    CT_DECLASSIFY(out, 65u); /* the ephemeral public key is sent */
-    ok &= ecdh(eph_secret, &p, shared);
+    for (size_t i = 0; i < 65u; i++) {
+        out[i] = eph_pub[i];
+    }
+    uint32_t ok = ecdh(eph_secret, &p, shared);
     CT_DECLASSIFY(&ok, sizeof ok);
     if (ok != 0u) {
         derive_key(out, shared, key);
@@ -107,9 +119,16 @@ uint32_t ecies_encrypt(const uint8_t pub[33], const uint8_t *msg, size_t len, co
         }
         gcm_encrypt(key, nonce, msg, len, out + ECIES_OVERHEAD, out + 81);
     }
-    wipe(&k, sizeof k);
-    wipe(&e, sizeof e);
     wipe(shared, sizeof shared);
     wipe(key, sizeof key);
     return ok;
+}
+
+uint32_t ecies_encrypt(const uint8_t pub[33], const uint8_t *msg, size_t len, const uint8_t eph_secret[32],
+                       const uint8_t nonce[16], uint8_t *out) {
+    uint8_t eph_pub[65];
+    if (ecies_ephemeral_public(eph_secret, eph_pub) == 0u) {
+        return 0u;
+    }
+    return ecies_encrypt_prepared(pub, msg, len, eph_secret, eph_pub, nonce, out);
 }

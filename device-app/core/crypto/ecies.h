@@ -16,4 +16,11 @@ uint32_t ecies_decrypt(const uint8_t priv[32], const uint8_t *ct, size_t ct_len,
  * receiver key or ephemeral secret. */
 uint32_t ecies_encrypt(const uint8_t pub[33], const uint8_t *msg, size_t len, const uint8_t eph_secret[32],
                        const uint8_t nonce[16], uint8_t *out);
+/* ecies_encrypt with the ephemeral public key already computed (a prepared split,
+ * split_pool.h): eph_pub = eph_secret·G uncompressed, which the caller vouches for. */
+uint32_t ecies_encrypt_prepared(const uint8_t pub[33], const uint8_t *msg, size_t len,
+                                const uint8_t eph_secret[32], const uint8_t eph_pub[65],
+                                const uint8_t nonce[16], uint8_t *out);
+/* eph_pub = eph_secret·G uncompressed; 0 for an invalid secret. */
+uint32_t ecies_ephemeral_public(const uint8_t eph_secret[32], uint8_t eph_pub[65]);
 #endif

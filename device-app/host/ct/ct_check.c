@@ -147,6 +147,17 @@ static void handlers(void) {
     n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
     expect(host_exchange(apdu, n) == 0, "key split transfer review");
     expect(host_decide(true) == SW_OK, "key split transfer");
+    /* SPLIT_PREPARE from poisoned TRNG bytes (a_new, e, a_1, the GCM nonce), then a transfer
+     * from the prepared entry */
+    uint8_t rnd[3 * 32 + 16], t2 = 2;
+    memset(rnd, 0x5a, sizeof rnd);
+    CT_POISON(rnd, sizeof rnd);
+    host_queue_random(rnd, sizeof rnd);
+    n = mk_apdu(apdu, INS_SPLIT_PREPARE, 1, 0, &t2, 1);
+    expect(host_exchange(apdu, n) == SW_OK && g_host_reply.data[0] == 1u, "split prepare");
+    n = mk_apdu(apdu, INS_KEY_SPLIT, P1_KEY_SPLIT_RUN, 0, kreq, kn);
+    expect(host_exchange(apdu, n) == 0, "prepared key split review");
+    expect(host_decide(true) == SW_OK, "prepared key split transfer");
     /* SIGN_EXIT_SWEEP: tweak the poisoned leaf key and sign (approved) */
     uint8_t sreq[200];
     size_t sn = put_keyref(sreq, KEY_LEAF, 0, 0, "x");

@@ -4,6 +4,7 @@
  * request is refused. */
 #include "core_includes.h"
 #include "ecies.h"
+#include "split_pool.h"
 #include "test.h"
 #include "vectors/vectors.h"
 
@@ -235,9 +236,164 @@ static void test_split_refusals(void) {
     CHECK_EQ_U(g_host_pages, pages); /* nothing was shown */
 }
 
+
+/* ---- prepared splits (SPLIT_PREPARE, PROTOCOL.md 0x3A) ---- */
+
+/* SPLIT_PREPARE k entries for threshold t; returns the SW, *ready = the reply's count. */
+static uint16_t prepare(uint8_t k, uint8_t t, uint32_t *ready) {
+    uint8_t apdu[8];
+    size_t n = mk_apdu(apdu, INS_SPLIT_PREPARE, k, 0, &t, 1);
+    uint16_t sw = host_exchange(apdu, n);
+    *ready = (sw == SW_OK && g_host_reply.len == 1u) ? g_host_reply.data[0] : 0xFFFFu;
+    return sw;
+}
+
+/* One approved transfer split of "leaf-1" t of n to the test's receiver, checked in full (shares
+ * against proofs, t shares reconstruct a_old − a_new, the ciphertext decrypts with the receiver's
+ * key to a_new). Writes a_new and the ephemeral key of the ciphertext; returns the device's
+ * scalar multiplications on secrets during the split. */
+static unsigned checked_transfer(uint8_t t, uint8_t n, sc_t *a_new, uint8_t eph_pub[65]) {
+    const char *leaf = "leaf-1";
+    const uint8_t *recv_priv = TV_ECIES[1].secret;
+    uint8_t data[200], recv_pub[33], a_new_bytes[32];
+    sc_t r, a_old, diff, rec;
+    ge_t p;
+    scalar_of(recv_priv, &r);
+    ge_mul_gen(&p, &r);
+    ge_encode(recv_pub, &p);
+    size_t len = put_key_split_transfer(data, t, n, leaf, recv_pub);
+    CHECK_EQ_U(send_split(data, len), 0);
+    unsigned muls = g_host_ec_muls;
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    muls = g_host_ec_muls - muls;
+    collect(t * 33u + n * 32u + 129u);
+    const uint8_t *ct = g_out + t * 33u + n * 32u;
+    CHECK_EQ_U(ecies_decrypt(recv_priv, ct, 129, a_new_bytes), 1);
+    scalar_of(a_new_bytes, a_new);
+    memcpy(eph_pub, ct, 65);
+    leaf_scalar(leaf, &a_old);
+    sc_sub(&diff, &a_old, a_new);
+    check_proofs(g_out, g_out + t * 33u, t, n, &diff);
+    uint32_t idx[8];
+    for (uint32_t i = 0; i < t; i++) {
+        idx[i] = n - i; /* the last t shares */
+    }
+    reconstruct(g_out + t * 33u, idx, t, &rec);
+    CHECK(memcmp(&rec, &diff, sizeof rec) == 0);
+    return muls;
+}
+
+/* The leaf's public key in the session cache, as after the wallet's first look at the leaf. */
+static void warm_leaf_key(void) {
+    uint8_t data[80], apdu[100];
+    size_t n = put_leaf_ref(data, "leaf-1");
+    size_t an = mk_apdu(apdu, INS_GET_PUBLIC_KEY, P1_SILENT, 0, data, n);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_OK);
+}
+
+/* A prepared entry gives the same verifiable result with one multiplication left (e·R), each
+ * split takes its own entry, and an empty pool falls back to drawing fresh (4 for t = 2). */
+static void test_prepared_split(void) {
+    uint32_t ready = 0;
+    sc_t keys[3];
+    uint8_t ephs[3][65];
+    fresh_core();
+    warm_leaf_key();
+    unsigned muls = g_host_ec_muls;
+    CHECK_EQ_U(prepare(2, 2, &ready), SW_OK);
+    CHECK_EQ_U(ready, 2);
+    CHECK_EQ_U(g_host_ec_muls - muls, 2u * 3u); /* a_new·G, e·G, a_1·G per entry */
+    CHECK_EQ_U(checked_transfer(2, 3, &keys[0], ephs[0]), 1); /* e·R only */
+    CHECK_EQ_U(split_pool_count(2), 1);
+    CHECK_EQ_U(checked_transfer(2, 3, &keys[1], ephs[1]), 1);
+    CHECK_EQ_U(split_pool_count(2), 0);
+    CHECK_EQ_U(checked_transfer(2, 3, &keys[2], ephs[2]), 4); /* exhausted: fresh */
+    /* no two splits share a_new or e */
+    for (int i = 0; i < 3; i++) {
+        for (int j = i + 1; j < 3; j++) {
+            CHECK(memcmp(&keys[i], &keys[j], sizeof keys[i]) != 0);
+            CHECK(memcmp(ephs[i], ephs[j], 65) != 0);
+        }
+    }
+    /* t = 1 (the secret's proof alone) and t = 3 of 5, from the pool */
+    CHECK_EQ_U(prepare(1, 1, &ready), SW_OK);
+    CHECK_EQ_U(prepare(1, 3, &ready), SW_OK);
+    CHECK_EQ_U(ready, 1);
+    CHECK_EQ_U(checked_transfer(1, 1, &keys[0], ephs[0]), 1);
+    CHECK_EQ_U(checked_transfer(3, 5, &keys[1], ephs[1]), 1);
+    CHECK_EQ_U(split_pool_count(1) + split_pool_count(3), 0);
+    /* a leaf key not in the session cache: the secret's proof is (a_old − a_new)·G, one more
+     * multiplication, and the leaf key is derived once */
+    fresh_core();
+    CHECK_EQ_U(prepare(1, 2, &ready), SW_OK);
+    unsigned derives = g_host_derives;
+    CHECK_EQ_U(checked_transfer(2, 3, &keys[0], ephs[0]), 2);
+    CHECK_EQ_U(g_host_derives - derives, 1);
+}
+
+/* An entry is taken when the split is accepted and wiped whatever follows: a refusal on screen,
+ * another command during the review; the pool is wiped at app exit. */
+static void test_prepared_wiped(void) {
+    uint8_t data[200];
+    uint32_t ready = 0;
+    fresh_core();
+    CHECK_EQ_U(prepare(3, 2, &ready), SW_OK);
+    CHECK_EQ_U(ready, 3);
+    size_t n = put_key_split_transfer(data, 2, 3, "x", TV_KEYS[0].pub);
+    CHECK_EQ_U(send_split(data, n), 0);
+    CHECK_EQ_U(host_decide(false), SW_DENIED);
+    CHECK_EQ_U(split_pool_count(2), 2);
+    CHECK_EQ_U(send_split(data, n), 0);
+    CHECK_EQ_U(prepare(0, 2, &ready), SW_OK); /* drops the review */
+    CHECK_EQ_U(ready, 1);
+    /* a split it cannot serve (t above SPLIT_POOL_MAX_T) takes nothing */
+    n = put_key_split_transfer(data, 4, 5, "x", TV_KEYS[0].pub);
+    CHECK_EQ_U(send_split(data, n), 0);
+    CHECK_EQ_U(host_decide(true), SW_OK);
+    CHECK_EQ_U(split_pool_count(2), 1);
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_RIGHT);
+    host_press(BUTTON_BOTH); /* Quit */
+    CHECK(g_host_exited);
+    CHECK_EQ_U(split_pool_count(2), 0);
+}
+
+/* Bad SPLIT_PREPARE input: a typed error, no multiplication, the pool unchanged. A full pool
+ * prepares nothing more; entries of another threshold give way to the asked one. */
+static void test_prepare_refusals(void) {
+    uint32_t ready = 0;
+    uint8_t apdu[16], two[2] = {2, 2};
+    fresh_core();
+    CHECK_EQ_U(prepare(1, 2, &ready), SW_OK);
+    unsigned muls = g_host_ec_muls;
+    CHECK_EQ_U(prepare(SPLIT_POOL_SLOTS + 1u, 2, &ready), SW_BAD_P1_P2);
+    size_t an = mk_apdu(apdu, INS_SPLIT_PREPARE, 1, 1, two, 1);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_BAD_P1_P2);
+    an = mk_apdu(apdu, INS_SPLIT_PREPARE, 1, 0, NULL, 0);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_WRONG_LENGTH);
+    an = mk_apdu(apdu, INS_SPLIT_PREPARE, 1, 0, two, 2);
+    CHECK_EQ_U(host_exchange(apdu, an), SW_WRONG_LENGTH);
+    CHECK_EQ_U(prepare(1, 0, &ready), SW_BAD_DATA);
+    CHECK_EQ_U(prepare(1, SPLIT_POOL_MAX_T + 1u, &ready), SW_BAD_DATA);
+    CHECK_EQ_U(g_host_ec_muls, muls);
+    CHECK_EQ_U(split_pool_count(2), 1);
+    CHECK_EQ_U(prepare(SPLIT_POOL_SLOTS, 2, &ready), SW_OK);
+    CHECK_EQ_U(ready, SPLIT_POOL_SLOTS);
+    muls = g_host_ec_muls;
+    CHECK_EQ_U(prepare(1, 2, &ready), SW_OK);
+    CHECK_EQ_U(ready, SPLIT_POOL_SLOTS);
+    CHECK_EQ_U(g_host_ec_muls, muls); /* full: nothing drawn */
+    CHECK_EQ_U(prepare(2, 3, &ready), SW_OK);
+    CHECK_EQ_U(ready, 2);
+    CHECK_EQ_U(split_pool_count(2), SPLIT_POOL_SLOTS - 2u);
+}
+
 void suite_key_split(void) {
     RUN(test_transfer_split);
     RUN(test_transfer_rejected);
     RUN(test_claim_split);
     RUN(test_split_refusals);
+    RUN(test_prepared_split);
+    RUN(test_prepared_wiped);
+    RUN(test_prepare_refusals);
 }
