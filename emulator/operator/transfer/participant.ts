@@ -287,7 +287,7 @@ export class TransferParticipant {
     const witness = tx.tx.getInput(0).finalScriptWitness;
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
-    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, connectorTx);
+    const spent = spentByRefund(spentTxOf(node, spends), tx, connectorTx);
     if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
@@ -719,7 +719,7 @@ export class TransferParticipant {
     // The direct refund spends the direct node tx; the other two the node tx.
     const direct = raw === (claim ? leaf.claim?.directRefundTx : leaf.intermediateDirectRefundTx);
     const refund = parseTx(Uint8Array.from(tx.tx), 'refund tx');
-    const spent = spentByRefund(spentTxOf(node, direct ? 'direct' : 'node'), refund.raw, claim ? undefined : t.exit?.connectorTx);
+    const spent = spentByRefund(spentTxOf(node, direct ? 'direct' : 'node'), refund, claim ? undefined : t.exit?.connectorTx);
     if (hex(sighash(refund, spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
   }
 }

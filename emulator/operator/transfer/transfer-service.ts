@@ -416,7 +416,7 @@ export class TransferService {
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
     const tx = parseTx(hexToBytes(rawTxHex), what);
-    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, claim ? undefined : t.exit?.connectorTx);
+    const spent = spentByRefund(spentTxOf(node, spends), tx, claim ? undefined : t.exit?.connectorTx);
     return {
       jobId,
       keyshare: key,
