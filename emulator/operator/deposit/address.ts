@@ -5,7 +5,7 @@
  * utils/network.ts).
  */
 import { Address, OutScript, p2tr } from '@scure/btc-signer';
-import { pointFromBytes, pointToBytes } from '../crypto.js';
+import { bytesToHex, pointFromBytes, pointToBytes } from '../crypto.js';
 
 /** Bitcoin regtest parameters (bech32 HRP bcrt; base58 prefixes of testnet/regtest). */
 export const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef } as const;
@@ -18,8 +18,23 @@ export function addPublicKeys(a: Uint8Array, b: Uint8Array): Uint8Array {
   return pointToBytes(pointFromBytes(a, 'operator public key').add(pointFromBytes(b, 'user public key')), 'verifying key');
 }
 
+/** Scripts by key (hex), see p2trScript. */
+const scripts = new Map<string, Uint8Array>();
+
+/**
+ * The P2TR output script of a key. The taproot tweak behind it is a curve multiplication; a
+ * transfer rebuilds the refunds to the same destination key for each of its leaves on each of
+ * its steps, so the scripts are kept (a pure function of the key); each caller gets its own copy.
+ */
 export function p2trScript(verifyingKey: Uint8Array): Uint8Array {
-  return p2tr(verifyingKey.subarray(1, 33), undefined, REGTEST).script;
+  const key = bytesToHex(verifyingKey);
+  let script = scripts.get(key);
+  if (script === undefined) {
+    script = p2tr(verifyingKey.subarray(1, 33), undefined, REGTEST).script;
+    if (scripts.size >= 10_000) scripts.clear();
+    scripts.set(key, script);
+  }
+  return Uint8Array.from(script);
 }
 
 export function depositAddress(verifyingKey: Uint8Array): string {

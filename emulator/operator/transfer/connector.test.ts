@@ -53,7 +53,7 @@ describe('connector refunds rebuilt by an operator', () => {
       const ours = buildRefunds(node.toBytes(true, true), decrementedSequence(sequence), dest, undefined, { txid: connectorTxid, index });
       expect(bytesToHex(ours.cpfp)).toBe(bytesToHex(sdk.cpfpRefundTx.toBytes()));
       expect(bytesToHex(ours.directFromCpfp)).toBe(bytesToHex(sdk.directFromCpfpRefundTx?.toBytes() ?? new Uint8Array()));
-      const spent = spentByRefund(bytesToHex(node.toBytes(true, true)), ours.cpfp, bytesToHex(rawOf(connector)));
+      const spent = spentByRefund(bytesToHex(node.toBytes(true, true)), parseTx(ours.cpfp, 'refund'), bytesToHex(rawOf(connector)));
       const sdkSighash = getSigHashFromMultiInputTx(sdk.cpfpRefundTx, 0, [node.getOutput(0), connector.getOutput(index)]);
       expect(bytesToHex(sighash(parseTx(ours.cpfp, 'refund'), spent))).toBe(bytesToHex(sdkSighash));
     }

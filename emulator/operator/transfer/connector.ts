@@ -67,10 +67,10 @@ export function connectorInputOf(refundTx: Uint8Array, c: Connector, leafCount: 
   return { txid, index };
 }
 
-/** The outputs a refund spends: output 0 of the (direct) node tx it spends (stored hex) and, for a connector refund, the connector output. */
-export function spentByRefund(spentTxHex: string, refundTx: Uint8Array, connectorTxHex: string | undefined): Output[] {
+/** The outputs a refund (as its caller parsed it) spends: output 0 of the (direct) node tx it spends (stored hex) and, for a connector refund, the connector output. */
+export function spentByRefund(spentTxHex: string, parsedRefund: ParsedTx, connectorTxHex: string | undefined): Output[] {
   const leaf = nodeOutput(spentTxHex);
-  const refund = parseTx(refundTx, 'refund tx').tx;
+  const refund = parsedRefund.tx;
   if (refund.inputsLength === 1) return [leaf];
   if (connectorTxHex === undefined || refund.inputsLength !== 2) throw bad(`a refund with ${refund.inputsLength} inputs is not a refund of this transfer`);
   const connector = parseTx(hexToBytes(connectorTxHex), 'connector tx');

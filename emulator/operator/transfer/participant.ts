@@ -26,7 +26,7 @@ import type { ConnectorInput, RefundPair } from './refunds.js';
 import { checkConnector, checkConnectorLayout, connectorInputOf, spentByRefund } from './connector.js';
 import type { Connector } from './connector.js';
 import { TRANSFER_ID } from './types.js';
-import type { ClaimPrepare, Decision, DecisionAction, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionAction, DecisionRecorder, LeafRefundTxs, Prepared, SendPrepare } from './types.js';
 
 const bad = (m: string): OperatorError => new OperatorError('INVALID_ARGUMENT', m);
 const hex = (b: Uint8Array): string => bytesToHex(Uint8Array.from(b));
@@ -149,6 +149,14 @@ export class TransferParticipant {
 
   /** Checks the transfer with this operator's slice and stores it prepared; returns the tweak digest. */
   async prepareSend(req: SendPrepare): Promise<Uint8Array> {
+    return (await this.prepareSendHere(req)).digest;
+  }
+
+  /**
+   * prepareSend, answering the transfer as prepared too: the coordinator signs its refunds from
+   * it, without reading back what it has just written.
+   */
+  async prepareSendHere(req: SendPrepare): Promise<Prepared> {
     const { d } = this;
     if (!TRANSFER_ID.test(req.transferId)) throw bad(`transfer_id ${JSON.stringify(req.transferId)} is not a lowercase UUID`);
     const sender = hex(req.sender);
@@ -188,7 +196,7 @@ export class TransferParticipant {
       if (existing !== undefined) {
         // The same request again (a retried prepare): answer as before; anything else is a reused id.
         if (SENDER_PREPARED.includes(existing.status) && existing.sender === sender && sameSet(existing.leaves.map((l) => l.leafId), leafIds)) {
-          return combinedDigest(existing.leaves.map((l) => l.senderTweakDigest));
+          return { digest: combinedDigest(existing.leaves.map((l) => l.senderTweakDigest)), transfer: existing };
         }
         throw new OperatorError('ALREADY_EXISTS', `transfer ${req.transferId} already exists (${existing.status})`);
       }
@@ -236,13 +244,13 @@ export class TransferParticipant {
       // A cooperative exit is prepared at SENDER_INITIATED everywhere (upstream's pre-commit state).
       const status = connector !== undefined ? 'SENDER_INITIATED' : d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING';
       const type = adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : connector !== undefined ? 'COOPERATIVE_EXIT' : 'TRANSFER';
+      const exit = connector === undefined ? undefined : { exitTxid: connector.exitTxid, connectorTx: hex(connector.tx.raw), confirmationHeight: undefined };
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status, type, ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
-        ...(connector === undefined ? {} : { exit: { exitTxid: connector.exitTxid, connectorTx: hex(connector.tx.raw), confirmationHeight: undefined } }),
-        totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
+        ...(exit === undefined ? {} : { exit }), totalValue: total, network: network ?? 0, expiryTime: req.expiry, leaves,
       });
       await d.transfers.setNodesStatus(sql, leafIds, 'TRANSFER_LOCKED');
-      return combinedDigest(leaves.map((l) => l.senderTweakDigest));
+      return { digest: combinedDigest(leaves.map((l) => l.senderTweakDigest)), transfer: { id: req.transferId, leaves, ...(exit === undefined ? {} : { exit }) } };
     });
   }
 
@@ -287,7 +295,7 @@ export class TransferParticipant {
     const witness = tx.tx.getInput(0).finalScriptWitness;
     const sig = witness?.[0];
     if (witness?.length !== 1 || sig?.length !== 64) throw bad(`${what} has no key-path signature`);
-    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, connectorTx);
+    const spent = spentByRefund(spentTxOf(node, spends), tx, connectorTx);
     if (!verifyTaprootSignature(sig, sighash(tx, spent), hexToBytes(node.verifying_public_key))) throw bad(`${what}: the signature does not verify`);
     return hex(signed);
   }
@@ -553,6 +561,11 @@ export class TransferParticipant {
 
   /** Checks a claim with this operator's slice and stores it prepared; returns the tweak digest. */
   async prepareClaim(req: ClaimPrepare): Promise<Uint8Array> {
+    return (await this.prepareClaimHere(req)).digest;
+  }
+
+  /** prepareClaim, answering the transfer with its claim as prepared too (see prepareSendHere). */
+  async prepareClaimHere(req: ClaimPrepare): Promise<Prepared> {
     const { d } = this;
     const receiver = hex(req.receiver);
     const leafIds = checkLeafSet(req.leaves, 'the claim');
@@ -602,7 +615,9 @@ export class TransferParticipant {
       await d.transfers.insertKeyshares(sql, tweakedKeys);
       await d.transfers.setClaims(sql, t.id, claims);
       await d.transfers.setStatus(sql, t.id, 'RECEIVER_KEY_TWEAK_LOCKED');
-      return combinedDigest(digests);
+      const claimOf = new Map(claims.map(({ leafId, ...c }) => [leafId, c]));
+      const leaves = t.leaves.map((l) => ({ ...l, claim: claimOf.get(l.leafId) }));
+      return { digest: combinedDigest(digests), transfer: { id: t.id, leaves, ...(t.exit === undefined ? {} : { exit: t.exit }) } };
     });
   }
 
@@ -719,7 +734,7 @@ export class TransferParticipant {
     // The direct refund spends the direct node tx; the other two the node tx.
     const direct = raw === (claim ? leaf.claim?.directRefundTx : leaf.intermediateDirectRefundTx);
     const refund = parseTx(Uint8Array.from(tx.tx), 'refund tx');
-    const spent = spentByRefund(spentTxOf(node, direct ? 'direct' : 'node'), refund.raw, claim ? undefined : t.exit?.connectorTx);
+    const spent = spentByRefund(spentTxOf(node, direct ? 'direct' : 'node'), refund, claim ? undefined : t.exit?.connectorTx);
     if (hex(sighash(refund, spent)) !== hex(job.message)) throw bad(`job ${job.jobId}: message is not the refund's sighash`);
   }
 }

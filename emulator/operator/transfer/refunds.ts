@@ -14,7 +14,7 @@ import { Transaction } from '@scure/btc-signer';
 import { bytesToHex, hexToBytes } from '../crypto.js';
 import { p2trScript } from '../deposit/address.js';
 import { OperatorError } from '../errors.js';
-import { output, parseTx } from '../deposit/transactions.js';
+import { output, parseTx, type ParsedTx } from '../deposit/transactions.js';
 
 export const TIME_LOCK_INTERVAL = 100;
 export const DIRECT_TIMELOCK_OFFSET = 50;
@@ -76,9 +76,8 @@ export interface ConnectorInput {
   index: number;
 }
 
-/** One fee-paying refund: spends `from`:0 at `sequence`, pays its amount less the fee (when above it). */
-function feePayingRefund(fromRaw: Uint8Array, what: string, sequence: number, script: Uint8Array, connector?: ConnectorInput): Uint8Array {
-  const from = parseTx(fromRaw, what);
+/** One fee-paying refund: spends `from` (parsed once by the caller):0 at `sequence`, pays its amount less the fee (when above it). */
+function feePayingRefund(from: ParsedTx, what: string, sequence: number, script: Uint8Array, connector?: ConnectorInput): Uint8Array {
   const spent = output(from, 0, what);
   const tx = new Transaction({ version: 3, lockTime: 0, allowUnknownOutputs: true });
   tx.addInput({ txid: from.txid, index: 0, sequence });
@@ -109,10 +108,10 @@ export function buildRefunds(
   const directSequence = sequence + DIRECT_TIMELOCK_OFFSET;
   return {
     cpfp: cpfp.toBytes(true, false),
-    directFromCpfp: feePayingRefund(nodeTxRaw, 'node tx', directSequence, script, connector),
+    directFromCpfp: feePayingRefund(node, 'node tx', directSequence, script, connector),
     ...(directNodeTxRaw === undefined
       ? {}
-      : { direct: feePayingRefund(directNodeTxRaw, 'direct node tx', directSequence, script, connector) }),
+      : { direct: feePayingRefund(parseTx(directNodeTxRaw, 'direct node tx'), 'direct node tx', directSequence, script, connector) }),
   };
 }
 

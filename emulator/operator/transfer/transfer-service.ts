@@ -25,7 +25,7 @@ import { parseTx, sighash, withKeyPathWitness } from '../deposit/transactions.js
 import { spentByRefund } from './connector.js';
 import type { RenewableNodeRow as TreeNodeRow } from '../db/renew-repository.js';
 import { combinedDigest, spentTxOf, type TransferParticipant } from './participant.js';
-import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, SendPrepare } from './types.js';
+import type { ClaimPrepare, Decision, DecisionRecorder, LeafRefundTxs, Prepared, PreparedTransfer, SendPrepare } from './types.js';
 import { crashPoint } from '../faults.js';
 
 /** The wallet's FROST part of one refund (a UserSignedTxSigningJob without the wire). */
@@ -138,8 +138,8 @@ export class TransferService {
   }
 
   /**
-   * A send's or a claim's way to its decision: prepared here, then on every peer (`prepare` runs
-   * on each alike); the digests agree; the refunds are signed; `decide` applies the decision here
+   * A send's or a claim's way to its decision: prepared here (`prepareHere` answers the transfer
+   * as prepared, whose refunds are signed), then on every peer (`prepare`); the digests agree; the refunds are signed; `decide` applies the decision here
    * and records it for the peers. A failure before the decision runs `undo`, which answers the
    * error to throw.
    */
@@ -147,15 +147,16 @@ export class TransferService {
     transferId: string,
     kind: 'transfer_refund' | 'claim_refund',
     jobs: LeafJobs[],
+    prepareHere: () => Promise<Prepared>,
     prepare: (on: Pick<Peer, 'prepareSend' | 'prepareClaim'>) => Promise<Uint8Array>,
     decide: (decision: Decision) => Promise<TransferRecord>,
     undo: (e: unknown) => Promise<unknown>,
   ): Promise<TransferRecord> {
-    const digest = await prepare(this.d.participant);
+    const { digest, transfer } = await prepareHere();
     crashPoint(this.d.index, kind === 'transfer_refund' ? 'send:coordinator-prepared' : 'claim:coordinator-prepared');
     try {
       const digests = await this.onPeers(prepare);
-      const signed = await this.agreeAndSign(transferId, digest, digests, jobs, kind);
+      const signed = await this.agreeAndSign(transfer, digest, digests, jobs, kind);
       return await decide({ transferId, tweakDigest: digest, signed });
     } catch (e) {
       throw await undo(e);
@@ -176,7 +177,7 @@ export class TransferService {
    */
   private async send(req: SendPrepare, jobs: LeafJobs[], decide: (decision: Decision) => Promise<TransferRecord>): Promise<TransferRecord> {
     const { d } = this;
-    const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, (on) => on.prepareSend(req),
+    const record = await this.prepareSignDecide(req.transferId, 'transfer_refund', jobs, () => d.participant.prepareSendHere(req), (on) => on.prepareSend(req),
       decide,
       async (e) => {
         await this.abortEverywhere(req.transferId);
@@ -248,11 +249,11 @@ export class TransferService {
     const primary = await d.transfers.get(primaryId);
     if (primary?.type !== 'PRIMARY_SWAP_V3') throw new OperatorError('NOT_FOUND', `no swap primary transfer ${primaryId}`);
     if (primary.adaptorPublicKey !== hex(adaptorPublicKey)) throw new OperatorError('INVALID_ARGUMENT', `adaptor_public_key is not the adaptor point of swap primary transfer ${primaryId}`);
-    const digest = await d.participant.prepareSend(req);
+    const { digest, transfer } = await d.participant.prepareSendHere(req);
     let settled: { counter: TransferRecord; primary: TransferRecord };
     try {
       const digests = await this.onPeers((peer) => peer.prepareSend(req));
-      const signed = await this.agreeAndSign(req.transferId, digest, digests, jobs, 'transfer_refund');
+      const signed = await this.agreeAndSign(transfer, digest, digests, jobs, 'transfer_refund');
       const primaryDigest = combinedDigest(primary.leaves.map((l) => l.senderTweakDigest));
       settled = await d.participant.commitSwap(
         { transferId: req.transferId, tweakDigest: digest, signed },
@@ -312,7 +313,7 @@ export class TransferService {
 
   private async claimOnce(req: ClaimPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const { d } = this;
-    const record = await this.prepareSignDecide(req.transferId, 'claim_refund', jobs, (on) => on.prepareClaim(req),
+    const record = await this.prepareSignDecide(req.transferId, 'claim_refund', jobs, () => d.participant.prepareClaimHere(req), (on) => on.prepareClaim(req),
       (decision) => d.participant.commitClaim(decision, d.recordDecision),
       async (e) => {
         // A prepared claim is harmless (the transfer stays claimable); undo it where we can.
@@ -329,11 +330,11 @@ export class TransferService {
 
   /**
    * The step a send and a claim share once every operator has prepared: all must hold shares of
-   * the same tweak (else the package lied to some of them), then the prepared leaves' refunds are
-   * FROST-signed.
+   * the same tweak (else the package lied to some of them), then the leaves' refunds, as prepared
+   * here, are FROST-signed (every signer checks them against its own prepare).
    */
   private async agreeAndSign(
-    transferId: string,
+    prepared: PreparedTransfer,
     digest: Uint8Array,
     peerDigests: Uint8Array[],
     jobs: LeafJobs[],
@@ -345,15 +346,13 @@ export class TransferService {
       throw new OperatorError('INVALID_ARGUMENT', `the ${what} package gives the operators shares of different tweaks`);
     }
     crashPoint(d.index, kind === 'transfer_refund' ? 'send:prepared' : 'claim:prepared');
-    const prepared = await d.transfers.get(transferId);
-    if (prepared === undefined) throw new OperatorError('INTERNAL', 'the prepared transfer vanished');
     const signed = await this.signRefunds(prepared, jobs, kind);
     crashPoint(d.index, kind === 'transfer_refund' ? 'send:signed' : 'claim:signed');
     return signed;
   }
 
   /** FROST-signs each leaf's two refunds with the wallet's shares, as prepared on this operator. */
-  private async signRefunds(t: TransferRecord, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
+  private async signRefunds(t: PreparedTransfer, jobs: LeafJobs[], kind: 'transfer_refund' | 'claim_refund'): Promise<LeafRefundTxs[]> {
     const { d } = this;
     const claim = kind === 'claim_refund';
     const coordinated: CoordinatedJob[] = [];
@@ -392,7 +391,7 @@ export class TransferService {
   }
 
   /** The nodes and keys a transfer's refund jobs are built from, each read once for all its leaves. */
-  private async refundInputs(t: TransferRecord, kind: 'transfer_refund' | 'claim_refund'): Promise<RefundInputs> {
+  private async refundInputs(t: PreparedTransfer, kind: 'transfer_refund' | 'claim_refund'): Promise<RefundInputs> {
     const { d } = this;
     const claim = kind === 'claim_refund';
     const nodes = await d.transfers.lockNodes(d.transfers.db, t.leaves.map((l) => l.leafId), false);
@@ -403,7 +402,7 @@ export class TransferService {
   }
 
   private refundJob(
-    t: TransferRecord, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
+    t: PreparedTransfer, leafId: string, user: UserRefundJob, rawTxHex: string, jobId: string,
     kind: 'transfer_refund' | 'claim_refund', inputs: RefundInputs, what: string, spends: 'node' | 'direct' = 'node',
   ): CoordinatedJob {
     const node = inputs.nodes.get(leafId);
@@ -416,7 +415,7 @@ export class TransferService {
     if (user.userShare.length !== 32) throw new OperatorError('INVALID_ARGUMENT', `${what}: user_signature must be a 32-byte FROST share`);
     if (user.userCommitment.hiding.length !== 33 || user.userCommitment.binding.length !== 33) throw new OperatorError('INVALID_ARGUMENT', `${what}: signing_nonce_commitment must hold two 33-byte points`);
     const tx = parseTx(hexToBytes(rawTxHex), what);
-    const spent = spentByRefund(spentTxOf(node, spends), tx.raw, claim ? undefined : t.exit?.connectorTx);
+    const spent = spentByRefund(spentTxOf(node, spends), tx, claim ? undefined : t.exit?.connectorTx);
     return {
       jobId,
       keyshare: key,

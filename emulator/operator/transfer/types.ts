@@ -1,5 +1,6 @@
 /** Domain types of a transfer, independent of the public and internal wire formats. */
 import type { Sql } from '../db/database.js';
+import type { TransferRecord } from '../db/transfer-repository.js';
 
 export interface LeafRefundTxs {
   leafId: string;
@@ -62,6 +63,16 @@ export interface Decision {
  * returned, a swap's primary settled, or a cooperative exit's refunds signed (its tweak then
  * waits for the exit transaction, applied by each operator's chain watcher).
  */
+/**
+ * What a prepare stored on this operator: the tweak digest every operator must agree on, and the
+ * transfer's leaves with the refunds to sign (with the claim's, after a claim's prepare).
+ */
+export interface Prepared {
+  digest: Uint8Array;
+  transfer: PreparedTransfer;
+}
+export type PreparedTransfer = Pick<TransferRecord, 'id' | 'leaves' | 'exit'>;
+
 export type DecisionAction = 'commit' | 'abort' | 'claim_commit' | 'primary_commit' | 'exit_commit';
 
 /**
