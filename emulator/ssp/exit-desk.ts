@@ -21,6 +21,7 @@ import { addressToScript } from '../chain/regtest.js';
 import { SspError } from './errors.js';
 import { internals } from './sdk-internals.js';
 import type { SwapDeskDeps } from './swap-desk.js';
+import { sats } from './user-requests.js';
 
 export type ExitSpeed = 'FAST' | 'MEDIUM' | 'SLOW';
 const SPEEDS: readonly ExitSpeed[] = ['FAST', 'MEDIUM', 'SLOW'];
@@ -51,7 +52,6 @@ const KEY_TWEAKED = 2;
 export type ExitCheat = 'short-payout' | 'unbound-connector';
 
 const bad = (m: string): SspError => new SspError('INVALID_INPUT', m);
-const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
 type Status = 'INITIATED' | 'TX_SIGNED' | 'TX_BROADCASTED' | 'SUCCEEDED' | 'EXPIRED';
 
@@ -370,13 +370,18 @@ export class ExitDesk {
     this.save(r);
   }
 
+  /** This wallet's exit requests, as the API reads them back (UserRequests). */
+  requestsOf(user: string): Record<string, unknown>[] {
+    return [...this.exits.values()].filter((r) => r.user === user).map((r) => this.toWire(r));
+  }
+
   private toWire(r: ExitRecord): Record<string, unknown> {
     return {
-      id: r.id, created_at: r.createdAt, updated_at: r.updatedAt, network: 'REGTEST',
+      __typename: 'CoopExitRequest', id: r.id, created_at: r.createdAt, updated_at: r.updatedAt, network: 'REGTEST',
       fee: sats(r.userFeeSats), l1_broadcast_fee: sats(r.l1FeeSats), fee_quote: r.feeQuoteId === null ? null : { id: r.feeQuoteId },
       exit_speed: r.speed, status: r.status, expires_at: new Date(Date.parse(r.createdAt) + REQUEST_TTL_MS).toISOString(),
       raw_connector_transaction: r.connectorHex, raw_coop_exit_transaction: r.exitHex, coop_exit_txid: r.exitTxid,
-      transfer: { total_amount: sats(r.receivedSats), spark_id: r.transferId, user_request: null },
+      transfer: { total_amount: sats(r.receivedSats), spark_id: r.transferId, user_request: { __typename: 'CoopExitRequest', id: r.id } },
     };
   }
 

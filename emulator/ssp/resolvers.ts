@@ -8,8 +8,8 @@ import type { Resolvers } from './server.js';
 import type { StaticDepositDesk } from './static-deposits.js';
 import type { SwapDesk, SwapInput } from './swap-desk.js';
 import type { ExitDesk } from './exit-desk.js';
+import { sats, type UserRequests } from './user-requests.js';
 
-const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
 function input(args: Record<string, unknown>): Record<string, unknown> {
   const i = args.input;
@@ -17,7 +17,7 @@ function input(args: Record<string, unknown>): Record<string, unknown> {
   return i as Record<string, unknown>;
 }
 
-export function sspResolvers(auth: WalletAuth, swaps: SwapDesk, exits: ExitDesk, deposits: StaticDepositDesk): Resolvers {
+export function sspResolvers(auth: WalletAuth, swaps: SwapDesk, exits: ExitDesk, deposits: StaticDepositDesk, requests: UserRequests): Resolvers {
   return {
     get_challenge: (args) => ({ protected_challenge: auth.challenge(input(args).public_key) }),
     verify_challenge: (args) => {
@@ -42,5 +42,12 @@ export function sspResolvers(auth: WalletAuth, swaps: SwapDesk, exits: ExitDesk,
     complete_coop_exit: async (args, ctx) => ({ request: await exits.complete(ctx.session().identityPublicKeyHex, input(args)) }),
     static_deposit_quote: (args, ctx) => deposits.quote(ctx.session().identityPublicKeyHex, input(args)),
     claim_static_deposit: (args, ctx) => deposits.claim(ctx.session().identityPublicKeyHex, input(args)),
+    // What the wallet reads back (getTransfers, getTransfer, getLeaveSwapRequest, getCoopExitRequest).
+    transfers: (args, ctx) => {
+      const ids = args.transfer_spark_ids;
+      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) throw new SspError('INVALID_INPUT', 'transfer_spark_ids must list transfer ids');
+      return requests.transfers(ctx.session().identityPublicKeyHex, (ids as string[]).map((x) => x.toLowerCase()));
+    },
+    user_request: (args, ctx) => requests.byId(ctx.session().identityPublicKeyHex, String(args.request_id)),
   };
 }

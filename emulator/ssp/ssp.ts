@@ -13,6 +13,7 @@ import { FundingWallet } from '../chain/funding-wallet.js';
 import { RpcClient } from '../chain/rpc-client.js';
 import { WalletAuth } from './auth.js';
 import { Books } from './books.js';
+import { UserRequests } from './user-requests.js';
 import { CoordinatorClient } from './operator-client.js';
 import { internals } from './sdk-internals.js';
 import { SwapDesk } from './swap-desk.js';
@@ -75,7 +76,7 @@ export class ServiceProvider {
     try {
       server = await startSspServer({
         host: cfg.host, port: cfg.port, certPath: cfg.tls.certPath, keyPath: cfg.tls.keyPath,
-        schema: loadSchema(), resolvers: sspResolvers(auth, swaps, exits, deposits), session: (h) => auth.session(h), log,
+        schema: loadSchema(), resolvers: sspResolvers(auth, swaps, exits, deposits, new UserRequests({ entries: () => books.entries(), exitsOf: (u) => exits.requestsOf(u) })), session: (h) => auth.session(h), log,
       });
     } catch (e) {
       coordinator.close();

@@ -146,7 +146,7 @@ export class StaticDepositDesk {
       }, start);
     }, (e) => d.log(`static deposit ${o.txid}:${o.vout}: the coordinator is unreachable, claiming again: ${e.message}`));
     const signedHex = hex(signedSpendTx);
-    d.books.record({ kind: 'static_claim', utxo: `${o.txid}:${o.vout}`, transfer: transfer.id, paidSats: Number(credit), receivedSats: Number(dep.amount - STATIC_SPEND_FEE_SATS), spendTx: signedHex });
+    d.books.record({ kind: 'static_claim', user, utxo: `${o.txid}:${o.vout}`, transfer: transfer.id, paidSats: Number(credit), receivedSats: Number(dep.amount - STATIC_SPEND_FEE_SATS), spendTx: signedHex });
     try {
       await d.btcd.sendRawTransaction(signedHex);
     } catch (e) {

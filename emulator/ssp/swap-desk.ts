@@ -11,6 +11,7 @@ import { parsePublicKey } from './auth.js';
 import { SspError } from './errors.js';
 import { mintLeaves, transferTo, type ProviderDeps } from './leaf-mint.js';
 import { internals } from './sdk-internals.js';
+import { swapRequest } from './user-requests.js';
 
 /** spark.TransferType / TransferStatus values (SDK src/proto/spark.ts). */
 const PRIMARY_SWAP_V3 = 4;
@@ -19,7 +20,6 @@ const MAX_LEAVES = 64;
 
 const bad = (m: string): SspError => new SspError('INVALID_INPUT', m);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const sats = (n: number): { original_value: number; original_unit: 'SATOSHI' } => ({ original_value: n, original_unit: 'SATOSHI' });
 
 export interface SwapInput {
   adaptor_pubkey: unknown;
@@ -79,19 +79,13 @@ export class SwapDesk {
     const amounts = rest > 0 ? [...targets, rest] : targets;
     const minted = await mintLeaves(d, amounts);
     const start = await transferTo(d.wallet, parsePublicKey(d.identityPublicKey, 'identity'), parsePublicKey(user, 'user'), minted);
-    const counterId = start.transferId;
     const counter = await d.coordinator.counterSwapTransfer(start, primaryId, adaptor);
-    d.books.record({ kind: 'swap', primary: primaryId, counter: counter.id, receivedSats: primary.totalValue, paidSats: counter.totalValue });
+    const swapLeaves = counter.leaves.map((l) => ({ leaf_id: l.leaf?.id ?? '', raw_unsigned_refund_transaction: hex(l.intermediateRefundTx) }));
+    const booked = d.books.record({
+      kind: 'swap', user, primary: primaryId, counter: counter.id, receivedSats: primary.totalValue, paidSats: counter.totalValue, targetSats: total - rest, swapLeaves,
+    });
     await this.claim(primaryId);
-
-    const now = new Date().toISOString();
-    return {
-      id: `SparkLeavesSwapRequest:${counterId}`, created_at: now, updated_at: now, network: 'REGTEST', status: 'SUCCEEDED',
-      total_amount: sats(total), target_amount: sats(total - rest), fee: sats(0), expires_at: null,
-      inbound_transfer: { total_amount: sats(counter.totalValue), spark_id: counter.id, user_request: null },
-      outbound_transfer: { total_amount: sats(primary.totalValue), spark_id: primaryId, user_request: null },
-      swap_leaves: counter.leaves.map((l) => ({ leaf_id: l.leaf?.id ?? '', raw_unsigned_refund_transaction: hex(l.intermediateRefundTx) })),
-    };
+    return swapRequest(booked);
   }
 
   /**

@@ -17,4 +17,5 @@ export const UNSUPPORTED: Readonly<Record<string, string>> = {
   coop_exit_fee_estimates: 'coop_exit_fee_estimates is not offered by this local service provider: ask coop_exit_fee_quote (getWithdrawalFeeQuote)',
   create_instant_static_deposit_quote: 'instant static deposits are not offered by this local service provider',
   create_claim_instant_static_deposit: 'instant static deposits are not offered by this local service provider',
+  current_user: 'current_user (getUserRequests) is not offered by this local service provider: read requests through getTransfers, getTransfer or user_request (getLeaveSwapRequest, getCoopExitRequest)',
 };

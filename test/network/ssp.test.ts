@@ -102,4 +102,10 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
     await expect(wallet.createLightningInvoice({ amountSats: 1_000 })).rejects.toThrow(/Lightning is not offered by this local service provider/);
     expect(calls(network, 'request_lightning_receive')).toBe(before + 1);
   });
+
+  it('answers getUserRequests (current_user) as unsupported, saying where the requests are read instead', async () => {
+    const { network } = suite;
+    const { wallet } = await suite.open(network.walletOptions);
+    await expect(wallet.getUserRequests({ first: 10 })).rejects.toThrow(/current_user \(getUserRequests\) is not offered .*getTransfers/);
+  });
 });

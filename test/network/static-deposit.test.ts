@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SparkWallet } from '@buildonspark/spark-sdk';
 import { describe, expect, it } from 'vitest';
 import type { RunningNetwork } from '../../emulator/network/network.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -8,6 +9,9 @@ import type { BookEntry } from '../../emulator/ssp/books.js';
 import { internals } from '../../emulator/ssp/sdk-internals.js';
 // Not from static-deposits.ts: that loads the SDK (and grpc-js) before the network's CA is trusted.
 import { STATIC_SPEND_FEE_SATS } from '../../emulator/ssp/fees.js';
+import { EXIT_FEES } from '../../emulator/ssp/exit-desk.js';
+import { freshAddress } from '../exit/fresh-address.js';
+import { settled, sspSwaps } from './leaf-optimizer.js';
 import { networkSuite, waitFor } from './sdk.js';
 
 type StaticClaim = Extract<BookEntry, { kind: 'static_claim' }>;
@@ -19,6 +23,8 @@ function staticClaims(network: RunningNetwork): StaticClaim[] {
 }
 
 const FEE = Number(STATIC_SPEND_FEE_SATS);
+/** the SDK's ExitSpeed.FAST (a string enum) */
+const FAST = 'FAST' as Parameters<SparkWallet['withdraw']>[0]['exitSpeed'];
 
 describe('static deposits through the local service provider, with the unmodified SDK wallet', { timeout: 400_000 }, () => {
   const suite = networkSuite({ operators: 3, threshold: 2 });
@@ -53,6 +59,72 @@ describe('static deposits through the local service provider, with the unmodifie
       expect(entry?.transfer).toBe(out?.transferId);
     }
     expect(await alice.getStaticDepositAddress()).toBe(address);
+  });
+
+  it('getTransfers and getTransfer list the static claim, the swaps and a cooperative exit with their provider requests; plain transfers with none', async () => {
+    const { network } = suite;
+    const { wallet: erin } = await suite.open(options());
+    const erinKey = await erin.getIdentityPublicKey();
+    const funded = await network.chain.fund(await erin.getStaticDepositAddress(), 50_000, { confirmations: 3 });
+    const quote = await erin.getClaimStaticDepositQuote(funded.txid);
+    const claimed = await erin.claimStaticDeposit({ transactionId: funded.txid, creditAmountSats: quote.creditAmountSats, sspSignature: quote.signature });
+    await waitFor(() => erin.getBalance(), (x) => x.satsBalance.available === BigInt(50_000 - FEE), 60_000, "erin's credit");
+    // One leaf of 49 500 sats: the SDK's default optimization swaps it; the withdrawal of an
+    // amount the new leaves do not hold swaps again.
+    await settled(erin, network.dataDir, 120_000, 'after the claim');
+    const exitTo = freshAddress();
+    const feeQuote = await erin.getWithdrawalFeeQuote({ amountSats: 20_000, withdrawalAddress: exitTo });
+    const exit = await erin.withdraw({ onchainAddress: exitTo, exitSpeed: FAST, feeQuote: feeQuote as never, amountSats: 20_000, deductFeeFromWithdrawalAmount: true });
+    expect(exit?.status).toBe('TX_BROADCASTED');
+    // A wallet that only ever received a plain transfer (no optimization, so no swap of its own).
+    const { wallet: frank } = await suite.open({ ...options(), optimizationOptions: { auto: false } });
+    await erin.transfer({ receiverSparkAddress: await frank.getSparkAddress(), amountSats: 1_000 });
+    // Any swap for the withdrawal or the transfer happened within those calls; a send starts no
+    // background optimization, so only one already running is waited for.
+    await waitFor(() => erin.isOptimizationInProgress(), (busy) => !busy, 60_000, "erin's optimization");
+
+    const { transfers } = await erin.getTransfers(100);
+    const request = (t: (typeof transfers)[number] | undefined): Record<string, unknown> => (t?.userRequest ?? {}) as unknown as Record<string, unknown>;
+    const amount = (v: unknown): unknown => (v as { originalValue?: number } | undefined)?.originalValue;
+    // The static claim: the UTXO swap that paid the credit.
+    const claim = transfers.find((t) => t.id === claimed?.transferId);
+    expect(claim?.type).toBe('UTXO_SWAP');
+    expect(request(claim)).toMatchObject({ typename: 'ClaimStaticDeposit', transactionId: funded.txid, outputIndex: funded.vout, transferSparkId: claimed?.transferId });
+    expect(amount(request(claim).creditAmount)).toBe(50_000 - FEE);
+    // Every swap of erin's in the provider's books: both legs, each with the one swap request, amounts
+    // as booked. Read with getTransfer: the legs are not among the types getTransfers asks for.
+    const swaps = sspSwaps(network.dataDir).filter((e) => e.user === erinKey);
+    expect(swaps.length).toBeGreaterThanOrEqual(2);
+    for (const s of swaps) {
+      const legs = await Promise.all([s.primary, s.counter].map((id) => erin.getTransfer(id)));
+      expect(legs.map((t) => t?.type)).toEqual(['PRIMARY_SWAP_V3', 'COUNTER_SWAP_V3']);
+      expect(legs.map((t) => t?.totalValue)).toEqual([s.receivedSats, s.paidSats]);
+      for (const leg of legs) {
+        expect(request(leg)).toMatchObject({ typename: 'LeavesSwapRequest', id: `SparkLeavesSwapRequest:${s.counter}`, status: 'SUCCEEDED' });
+        expect([amount(request(leg).totalAmount), amount(request(leg).targetAmount), amount(request(leg).fee)]).toEqual([s.receivedSats, s.targetSats, 0]);
+      }
+    }
+    // The cooperative exit.
+    const exitTransfer = transfers.find((t) => t.id === exit?.transfer?.sparkId);
+    expect(exitTransfer?.type).toBe('COOPERATIVE_EXIT');
+    expect(request(exitTransfer)).toMatchObject({ typename: 'CoopExitRequest', id: exit?.id, coopExitTxid: exit?.coopExitTxid, exitSpeed: 'FAST' });
+    expect([amount(request(exitTransfer).fee), amount(request(exitTransfer).l1BroadcastFee)]).toEqual([EXIT_FEES.FAST.user, EXIT_FEES.FAST.l1]);
+    // The plain transfer: no provider request, and none asked for.
+    const plain = transfers.filter((t) => t.type === 'TRANSFER');
+    expect(plain.map((t) => [t.totalValue, t.userRequest])).toEqual([[1_000, undefined]]);
+    // Nothing else the wallet has goes without its request.
+    expect(transfers.filter((t) => t.type !== 'TRANSFER' && t.userRequest === undefined).map((t) => t.type)).toEqual([]);
+
+    // getTransfer(id) reads the same (as data: the SDK binds fresh methods to each Transfer object),
+    // and the provider answers the exit request by id.
+    const data = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+    for (const t of [claim, exitTransfer]) {
+      expect(data(request(await erin.getTransfer(t?.id ?? '')))).toEqual(data(request(t)));
+    }
+    expect((await erin.getCoopExitRequest(exit?.id ?? ''))?.coopExitTxid).toBe(exit?.coopExitTxid);
+
+    const received = await waitFor(async () => (await frank.getTransfers()).transfers, (ts) => ts.length === 1, 30_000, "frank's transfer");
+    expect(received.map((t) => [t.type, t.transferDirection, t.totalValue, t.userRequest])).toEqual([['TRANSFER', 'INCOMING', 1_000, undefined]]);
   });
 
   it('an output claimed twice is refused the second time and nothing moves; a claim by another wallet is refused', async () => {

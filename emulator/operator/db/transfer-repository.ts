@@ -54,9 +54,9 @@ export interface TransferLeafRecord {
   } | undefined;
 }
 
-/** spark.TransferType names this network creates: transfers, the two legs of a swap, cooperative exits. */
-export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3' | 'COOPERATIVE_EXIT';
-const TRANSFER_TYPES: readonly TransferType[] = ['TRANSFER', 'PRIMARY_SWAP_V3', 'COUNTER_SWAP_V3', 'COOPERATIVE_EXIT'];
+/** spark.TransferType names this network creates: transfers, the two legs of a swap, cooperative exits, static deposits' UTXO swaps. */
+export type TransferType = 'TRANSFER' | 'PRIMARY_SWAP_V3' | 'COUNTER_SWAP_V3' | 'COOPERATIVE_EXIT' | 'UTXO_SWAP';
+const TRANSFER_TYPES: readonly TransferType[] = ['TRANSFER', 'PRIMARY_SWAP_V3', 'COUNTER_SWAP_V3', 'COOPERATIVE_EXIT', 'UTXO_SWAP'];
 
 /** A cooperative exit's L1 side (migration 006). */
 export interface ExitRecord {

@@ -266,7 +266,7 @@ export class UtxoSwapService {
   /** Step 3: the transfer to the owner, or the one already committed for this claim. */
   private async pay(t: SendPrepare, jobs: LeafJobs[]): Promise<TransferRecord> {
     const existing = await this.d.transferRows.get(t.transferId);
-    if (existing === undefined) return this.d.transfers.startTransfer(t, jobs);
+    if (existing === undefined) return this.d.transfers.startTransfer({ ...t, utxoSwap: true }, jobs);
     if (SENDER_PREPARED.includes(existing.status) || existing.status === 'RETURNED' || existing.status === 'EXPIRED') {
       throw new OperatorError('FAILED_PRECONDITION', `transfer ${t.transferId} of this claim is ${existing.status}: claim again with a new transfer`);
     }

@@ -243,7 +243,8 @@ export class TransferParticipant {
       await d.transfers.insertKeyshares(sql, tweakedKeys);
       // A cooperative exit is prepared at SENDER_INITIATED everywhere (upstream's pre-commit state).
       const status = connector !== undefined ? 'SENDER_INITIATED' : d.isCoordinator ? 'SENDER_INITIATED_COORDINATOR' : 'SENDER_KEY_TWEAK_PENDING';
-      const type = adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : connector !== undefined ? 'COOPERATIVE_EXIT' : 'TRANSFER';
+      const type = adaptor !== undefined ? 'PRIMARY_SWAP_V3' : req.counterOf !== undefined ? 'COUNTER_SWAP_V3' : connector !== undefined ? 'COOPERATIVE_EXIT'
+        : req.utxoSwap === true ? 'UTXO_SWAP' : 'TRANSFER';
       const exit = connector === undefined ? undefined : { exitTxid: connector.exitTxid, connectorTx: hex(connector.tx.raw), confirmationHeight: undefined };
       await d.transfers.insert(sql, {
         id: req.transferId, sender, receiver, status, type, ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),

@@ -40,6 +40,11 @@ export interface SendPrepare {
    * connector output as their second input; the sender's tweak waits for the exit to be mined.
    */
   exit?: { exitTxid: Uint8Array; connectorTx: Uint8Array };
+  /**
+   * A static deposit's UTXO swap (docs/ssp.md, section "Static deposits"): the transfer paying a
+   * claimed deposit output's owner. Only the coordinator's UTXO swap sets it; it types the transfer.
+   */
+  utxoSwap?: true;
 }
 
 export interface ClaimPrepare {

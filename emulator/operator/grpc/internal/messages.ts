@@ -91,7 +91,7 @@ export const sendPrepareToWire = (p: SendPrepare): TransferPrepareRequest => ({
   transfer_id: p.transferId, sender_identity_public_key: p.sender, receiver_identity_public_key: p.receiver,
   expiry_unix_ms: p.expiry?.getTime() ?? 0, leaves: p.leaves.map(refundsToWire), key_tweak_package: p.keyTweakPackage, user_signature: p.userSignature,
   adaptor_public_key: p.adaptorPublicKey ?? new Uint8Array(0), counter_of: p.counterOf ?? '',
-  exit_txid: p.exit?.exitTxid ?? new Uint8Array(0), connector_tx: p.exit?.connectorTx ?? new Uint8Array(0),
+  exit_txid: p.exit?.exitTxid ?? new Uint8Array(0), connector_tx: p.exit?.connectorTx ?? new Uint8Array(0), utxo_swap: p.utxoSwap === true,
 });
 export const sendPrepareFromWire = (r: TransferPrepareRequest): SendPrepare => {
   const adaptor = optionalBytes(r.adaptor_public_key);
@@ -102,6 +102,7 @@ export const sendPrepareFromWire = (r: TransferPrepareRequest): SendPrepare => {
     ...(adaptor === undefined ? {} : { adaptorPublicKey: adaptor }),
     ...(r.counter_of === '' ? {} : { counterOf: r.counter_of }),
     ...(r.exit_txid.length === 0 ? {} : { exit: { exitTxid: copy(r.exit_txid), connectorTx: copy(r.connector_tx) } }),
+    ...(r.utxo_swap ? { utxoSwap: true as const } : {}),
   };
 };
 export const claimPrepareToWire = (p: ClaimPrepare): ClaimPrepareRequest => ({
