@@ -9,7 +9,7 @@ import type { RunningNetwork } from '../../emulator/network/network.js';
 import { SSP_L1_FUNDING_SATS } from '../../emulator/network/ssp-process.js';
 import { SCHEMA_ENDPOINT } from '../../emulator/ssp/config.js';
 import { sspViewOptions } from './leaf-optimizer.js';
-import { networkSuite } from './sdk.js';
+import { networkSuite, waitFor } from './sdk.js';
 
 
 /** The SDK's own SSP client of a wallet (private in the SDK; reached the way a subclass would). */
@@ -100,6 +100,10 @@ describe('the local service provider with the unmodified SDK wallet', { timeout:
     const { wallet } = await suite.open(network.walletOptions);
     const before = calls(network, 'request_lightning_receive');
     await expect(wallet.createLightningInvoice({ amountSats: 1_000 })).rejects.toThrow(/Lightning is not offered by this local service provider/);
+    // the provider's log reaches its file through a pipe: wait for the call, then make sure no
+    // retry follows it
+    await waitFor(async () => calls(network, 'request_lightning_receive'), (n) => n > before, 10_000, 'the logged call');
+    await new Promise((r) => setTimeout(r, 2_000));
     expect(calls(network, 'request_lightning_receive')).toBe(before + 1);
   });
 
